@@ -1,0 +1,82 @@
+import type { Context } from 'koa';
+
+/** Who makes a request. Anonymous requests get ANONYMOUS (id 'anonymous', no groups). */
+export interface Subject {
+  id: string;
+  /** Issuer URL for token subjects, 'meridian:apikey' for API keys, '' for anonymous. */
+  issuer: string;
+  claims: Record<string, unknown>;
+  groups: string[];
+  anonymous: boolean;
+  /** Which authenticator recognised the subject ('jwt', 'apikey', 'anonymous', ...). */
+  method: string;
+}
+
+/**
+ * One link of the authenticator chain. Returns a subject when it recognises the request's
+ * credentials, null when the request carries none of its kind (the chain moves on), and throws
+ * Unauthenticated when credentials of its kind are present but invalid.
+ */
+export interface Authenticator {
+  readonly name: string;
+  authenticate(ctx: Context): Promise<Subject | null>;
+}
+
+/** What an operation acts on. `type` names the kind ('collection', 'layer', 'process', 'bucket'...). */
+export interface Resource {
+  type: string;
+  id?: string;
+  /** Plugin (service) the resource belongs to, e.g. 'wms'. */
+  service?: string;
+  owner?: string;
+  attributes?: Record<string, unknown>;
+}
+
+/** Something the enforcing plugin must do with a Permit, e.g. `{ id: 'filter', attributes: {...} }`. */
+export interface Obligation {
+  id: string;
+  attributes: Record<string, unknown>;
+}
+
+export type DecisionValue = 'Permit' | 'Deny' | 'NotApplicable' | 'Indeterminate';
+
+export interface Decision {
+  decision: DecisionValue;
+  obligations: Obligation[];
+  advice?: Obligation[];
+  /** For logs; never shown to a client. */
+  reason?: string;
+}
+
+export interface AuthorizationRequest {
+  subject: Subject;
+  resource: Resource;
+  action: string;
+  context: Record<string, unknown>;
+}
+
+/** A policy decision point: `allow-all`, `rules`, `xacml-remote`, or one a plugin registers. */
+export interface DecisionPoint {
+  readonly name: string;
+  decide(request: AuthorizationRequest): Promise<Decision>;
+  close?(): Promise<void>;
+}
+
+export type DecisionPointFactory = (config: Record<string, unknown>) => DecisionPoint | Promise<DecisionPoint>;
+
+/** What the core gives every plugin to decide who may do what. */
+export interface AuthHooks {
+  /** Runs the authenticator chain; the core calls it once per request into ctx.state.subject. */
+  authenticate(ctx: Context): Promise<Subject>;
+  /** Asks the decision point (through the decision cache). Never throws for a Deny. */
+  authorize(subject: Subject, resource: Resource, action: string, context?: Record<string, unknown>): Promise<Decision>;
+  /**
+   * authorize() and enforce: resolves with the Permit (and its obligations); throws Unauthenticated
+   * (401) for an anonymous subject that is not permitted, Forbidden (403) for any other.
+   */
+  enforce(ctx: Context, resource: Resource, action: string, context?: Record<string, unknown>): Promise<Decision>;
+  /** Adds an authenticator to the chain (e.g. SigV4 from the S3 plugin), before `anonymous`. */
+  addAuthenticator(authenticator: Authenticator): void;
+  /** Lets a plugin supply a decision point type that config can name (the built-in XACML PDP). */
+  registerDecisionPoint(type: string, factory: DecisionPointFactory): void;
+}

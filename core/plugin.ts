@@ -1,0 +1,79 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import type { AuthHooks } from './auth/types.js';
+import type { BlobStore } from './storage/blobs/types.js';
+import type { Database, Migration } from './storage/db/types.js';
+import type { JobQueue } from './jobs/types.js';
+import type { CapabilitiesRegistry, OpenAPIFragment, ServiceEntry } from './registry/types.js';
+import type { MeridianError } from './errors.js';
+import type { Metrics } from './metrics/types.js';
+
+export type JSONSchema = Record<string, unknown>;
+
+/**
+ * What a plugin module exports (as `default` or `plugin`). Static data only, so the loader can
+ * validate config, order plugins and run migrations before anything is set up.
+ */
+export interface Plugin<C = Record<string, unknown>> {
+  /** The key in config (`plugins.<name>`), unique. */
+  name: string;
+  version: string;
+  description?: string;
+  /** JSON Schema of the plugin's own config keys (core keys such as `path` are added). */
+  configSchema: JSONSchema;
+  /** Default mount path when config gives none ('/wms'). */
+  defaultPath?: string;
+  /** Services other plugins may ask for by name ('catalogue', 'coverages'). */
+  provides?: string[];
+  /** Services it needs; the loader sets it up after their providers. */
+  requires?: string[];
+  /** Services it uses when present; ordering applies, absence is not an error. */
+  optionalRequires?: string[];
+  /** Database migrations this plugin owns, applied at start-up and by `meridian migrate`. */
+  migrations?: Migration[];
+  setup(ctx: PluginContext<C>): Promise<PluginInstance>;
+}
+
+/** Renders an error in a plugin's standard format (OWS ExceptionReport, problem+json, S3 XML). */
+export type ErrorEncoder = (err: MeridianError, ctx: Context) => void;
+
+export interface PluginInstance {
+  /** Mounted under the plugin's path (or at the root of its own listener). */
+  routes?: Router;
+  services?: ServiceEntry[];
+  conformsTo?: string[];
+  openapi?: OpenAPIFragment;
+  /** Implementations of the services named in `provides`. */
+  provide?: Record<string, unknown>;
+  /** Renders errors thrown under this plugin's routes; default is application/problem+json. */
+  errorEncoder?: ErrorEncoder;
+  /** Loads the plugin's sample data; called once on the first start of the embedded defaults. */
+  loadSampleData?(): Promise<void>;
+  /** Readiness of what this plugin depends on beyond the core stores. */
+  ready?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface PluginContext<C = Record<string, unknown>> {
+  name: string;
+  /** The plugin's validated config, without the core keys (path, listen, enabled, package). */
+  config: C;
+  /** Where the routes are mounted: '/wms', or '' on a listener of its own. */
+  mountPath: string;
+  /** Absolute base URL of this plugin for the request (public URL + mount path), no trailing '/'. */
+  baseUrl(ctx: Context): string;
+  dataDir: string;
+  db: Database;
+  blobs: BlobStore;
+  jobs: JobQueue;
+  auth: AuthHooks;
+  logger: Logger;
+  metrics: Metrics;
+  registry: CapabilitiesRegistry;
+  /** A service named in `requires`/`optionalRequires`; throws for one not declared. */
+  service<T = unknown>(name: string): T;
+  hasService(name: string): boolean;
+  /** True on the first start of a new data directory with sample data enabled. */
+  firstStart: boolean;
+}

@@ -1,0 +1,58 @@
+import type { Readable } from 'node:stream';
+
+export interface BlobInfo {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: Date;
+  contentType?: string;
+  metadata: Record<string, string>;
+}
+
+export interface BlobObject extends BlobInfo {
+  body: Readable;
+  /** Present when a range was asked: the inclusive byte range actually returned. */
+  range?: { start: number; end: number };
+}
+
+/** Inclusive byte range; `end` omitted means to the end; `suffix` means the last N bytes. */
+export type ByteRange = { start: number; end?: number } | { suffix: number };
+
+export interface PutOptions {
+  contentType?: string;
+  metadata?: Record<string, string>;
+  /** Expected size, when known: lets the s3 adapter choose single or multipart upload. */
+  size?: number;
+}
+
+export interface ListOptions {
+  /** Opaque continuation token from a previous page. */
+  cursor?: string;
+  limit?: number;
+  /** Group keys sharing a prefix up to this delimiter into `prefixes` (S3 semantics). */
+  delimiter?: string;
+  /** List keys after this one (S3 StartAfter). */
+  startAfter?: string;
+}
+
+export interface ListPage {
+  items: BlobInfo[];
+  prefixes: string[];
+  nextCursor?: string;
+}
+
+/**
+ * Object storage. Writes are atomic: a reader sees the old object or the whole new one, never
+ * part of it. Keys are '/'-separated relative paths; keys that could escape the store are refused
+ * with InvalidBlobKey.
+ */
+export interface BlobStore {
+  readonly type: string;
+  get(key: string, options?: { range?: ByteRange }): Promise<BlobObject>;
+  put(key: string, body: Readable | Buffer | string, options?: PutOptions): Promise<BlobInfo>;
+  head(key: string): Promise<BlobInfo | null>;
+  delete(key: string): Promise<boolean>;
+  list(prefix: string, options?: ListOptions): Promise<ListPage>;
+  ping(): Promise<void>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { Database, DatabaseDialect, Migration, SpatialIndex } from './types.js';
+import { migrate } from './migrate.js';
+import { createSpatialIndex } from './spatial-index.js';
+
+export type DatabaseConfig =
+  | { client: 'sqlite'; filename: string }
+  | { client: 'postgres'; url: string; schema?: string; pool?: { min?: number; max?: number } };
+
+/** Opens the configured database: SQLite (WAL, foreign keys on) or PostgreSQL (PostGIS detected). */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.client === 'sqlite') return openSqlite(config.filename);
+  return openPostgres(config);
+}
+
+async function openSqlite(filename: string): Promise<Database> {
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    // One connection: better-sqlite3 is synchronous, and a single writer avoids SQLITE_BUSY.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('foreign_keys = ON');
+        conn.pragma('busy_timeout = 5000');
+        done(null, conn);
+      },
+    },
+  });
+  return wrap(knex, 'sqlite', false);
+}
+
+async function openPostgres(config: { url: string; schema?: string; pool?: { min?: number; max?: number } }): Promise<Database> {
+  const schema = config.schema;
+  const knex = knexFactory({
+    client: 'pg',
+    connection: config.url,
+    searchPath: schema ? [schema, 'public'] : undefined,
+    pool: { min: config.pool?.min ?? 0, max: config.pool?.max ?? 10 },
+  });
+  if (schema) await knex.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
+  const ext = await knex.raw("SELECT 1 FROM pg_extension WHERE extname = 'postgis'");
+  return wrap(knex, 'postgres', ext.rows.length > 0);
+}
+
+function wrap(knex: Knex, dialect: DatabaseDialect, postgis: boolean): Database {
+  const indexes = new Map<string, SpatialIndex>();
+  const db: Database = {
+    knex,
+    dialect,
+    postgis,
+    migrate: (owner: string, migrations: Migration[]) => migrate(db, owner, migrations),
+    spatialIndex(table: string) {
+      let index = indexes.get(table);
+      if (!index) {
+        index = createSpatialIndex(db, table);
+        indexes.set(table, index);
+      }
+      return index;
+    },
+    async ping() {
+      await knex.raw('SELECT 1');
+    },
+    async close() {
+      await knex.destroy();
+    },
+  };
+  return db;
+}

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import type { Database, Migration } from './types.js';
+
+const TABLE = 'meridian_migrations';
+// Arbitrary constant: serialises concurrent `migrate` runs (server and workers starting together).
+const PG_LOCK_KEY = 0x4d524944;
+
+/**
+ * Applies the migrations of `owner` that are not yet recorded, in name order, each in its own
+ * transaction together with its record, so a failed step leaves nothing half-applied.
+ * Returns the names applied.
+ */
+export async function migrate(db: Database, owner: string, migrations: Migration[]): Promise<string[]> {
+  const { knex } = db;
+  await ensureTable(knex);
+  const ordered = [...migrations].sort((a, b) => a.name.localeCompare(b.name));
+  const names = new Set<string>();
+  for (const m of ordered) {
+    if (names.has(m.name)) throw new Error(`Migration '${m.name}' of '${owner}' is listed twice`);
+    names.add(m.name);
+  }
+  const applied: string[] = [];
+  const run = async () => {
+    const done = new Set(
+      (await knex(TABLE).where({ owner }).select('name')).map((r: { name: string }) => r.name),
+    );
+    for (const m of ordered) {
+      if (done.has(m.name)) continue;
+      await knex.transaction(async (trx) => {
+        await m.up(trx, db);
+        await trx(TABLE).insert({ owner, name: m.name, applied_at: new Date().toISOString() });
+      });
+      applied.push(m.name);
+    }
+  };
+  if (db.dialect === 'postgres') {
+    // A session-level advisory lock needs one connection for lock and unlock.
+    const conn = await knex.client.acquireConnection();
+    try {
+      await conn.query('SELECT pg_advisory_lock($1)', [PG_LOCK_KEY]);
+      try {
+        await run();
+      } finally {
+        await conn.query('SELECT pg_advisory_unlock($1)', [PG_LOCK_KEY]);
+      }
+    } finally {
+      await knex.client.releaseConnection(conn);
+    }
+  } else {
+    await run();
+  }
+  return applied;
+}
+
+async function ensureTable(knex: Knex): Promise<void> {
+  if (await knex.schema.hasTable(TABLE)) return;
+  try {
+    await knex.schema.createTable(TABLE, (t) => {
+      t.string('owner', 100).notNullable();
+      t.string('name', 200).notNullable();
+      t.string('applied_at', 40).notNullable();
+      t.primary(['owner', 'name']);
+    });
+  } catch (err) {
+    // Another process created it between the check and the create.
+    if (!(await knex.schema.hasTable(TABLE))) throw err;
+  }
+}

@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+
+export type DatabaseDialect = 'sqlite' | 'postgres';
+
+/** One step of a plugin's schema history. Names sort in the order they apply ('001-records'). */
+export interface Migration {
+  name: string;
+  up(knex: Knex, db: Database): Promise<void>;
+}
+
+/** [minx, miny, maxx, maxy] in the index's CRS (CRS:84 unless a table says otherwise). */
+export type BBox = [number, number, number, number];
+
+/**
+ * A spatial index on one table, the same API on SQLite (R*Tree virtual table) and PostGIS (GiST).
+ * The index answers bbox prefilters; the exact geometry test runs after it (in SQL on PostGIS,
+ * in JS on SQLite).
+ */
+export interface SpatialIndex {
+  readonly table: string;
+  /** Creates the index structures; call from a migration. */
+  create(knex?: Knex): Promise<void>;
+  /** Sets (or clears, with null) the geometry of row `id`. Runs inside `trx` when given. */
+  set(id: number, geometry: GeoJSONGeometry | null, trx?: Knex.Transaction): Promise<void>;
+  remove(id: number, trx?: Knex.Transaction): Promise<void>;
+  /** Restricts `qb` (selecting from `table`) to rows whose bbox intersects `bbox`. */
+  whereBBoxIntersects(qb: Knex.QueryBuilder, bbox: BBox, idColumn?: string): Knex.QueryBuilder;
+  /** Row ids whose geometry intersects `geometry` exactly (prefilter then exact test). */
+  intersecting(geometry: GeoJSONGeometry, options?: { limit?: number }): Promise<number[]>;
+}
+
+export interface GeoJSONGeometry {
+  type: 'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon' | 'GeometryCollection';
+  coordinates?: unknown;
+  geometries?: GeoJSONGeometry[];
+}
+
+export interface Database {
+  readonly knex: Knex;
+  readonly dialect: DatabaseDialect;
+  /** True on PostgreSQL when the postgis extension is installed in the database. */
+  readonly postgis: boolean;
+  /** Applies, in order, the migrations of `owner` not yet recorded; idempotent and locked. */
+  migrate(owner: string, migrations: Migration[]): Promise<string[]>;
+  /** The spatial index helper for `table` (its integer primary key column is `id`). */
+  spatialIndex(table: string): SpatialIndex;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
