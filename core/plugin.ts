@@ -48,7 +48,10 @@ export interface PluginInstance {
   provide?: Record<string, unknown>;
   /** Renders errors thrown under this plugin's routes; default is application/problem+json. */
   errorEncoder?: ErrorEncoder;
-  /** Loads the plugin's sample data; called once on the first start of the embedded defaults. */
+  /**
+   * Loads the plugin's sample data. Called once per data store when `sampleData` is on (the
+   * embedded default), so a plugin enabled later still brings its samples.
+   */
   loadSampleData?(): Promise<void>;
   /** Readiness of what this plugin depends on beyond the core stores. */
   ready?(): Promise<void>;
@@ -74,6 +77,4 @@ export interface PluginContext<C = Record<string, unknown>> {
   /** A service named in `requires`/`optionalRequires`; throws for one not declared. */
   service<T = unknown>(name: string): T;
   hasService(name: string): boolean;
-  /** True on the first start of a new data directory with sample data enabled. */
-  firstStart: boolean;
 }

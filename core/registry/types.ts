@@ -10,6 +10,8 @@ export interface ServiceEntry {
   capabilitiesUrl?: string;
   conformsTo?: string[];
   description?: string;
+  /** Set by the core for a plugin on a listener of its own: relative URLs are on this port. */
+  port?: number;
 }
 
 /** A fragment merged into /openapi.json: paths relative to the plugin's mount. */

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ensureAdminUser } from '../../auth/index.js';
+import { createLogger } from '../../logger.js';
+import { assemble } from '../../server/assemble.js';
+import { EXIT, loadOrExit, withCommonOptions, type CommonOptions } from '../common.js';
+import { onShutdownSignal } from '../signals.js';
+
+export function serveCommand(program: Command): void {
+  withCommonOptions(program.command('serve'))
+    .description('start the server: every enabled plugin, the core endpoints and (in-process) job workers')
+    .addOption(new Option('-p, --port <n>', 'port of the main listener').argParser((v) => Number.parseInt(v, 10)))
+    .action(async (options: CommonOptions) => {
+      const started = process.hrtime.bigint();
+      const loaded = await loadOrExit(options);
+      const logger = createLogger(loaded.config.log);
+      logger.info({ config: loaded.source, dataDir: loaded.config.dataDir, overrides: loaded.envOverrides }, 'starting');
+      let meridian;
+      try {
+        meridian = await assemble(loaded, logger, 'serve');
+        if (loaded.config.sampleData) await ensureAdminUser(meridian.stores.db, loaded.config.dataDir, logger);
+        const ports = await meridian.listen();
+        const host = loaded.config.server.host === '0.0.0.0' ? 'localhost' : loaded.config.server.host;
+        logger.info(
+          {
+            url: loaded.config.server.publicUrl ?? `http://${host}:${ports.main}/`,
+            ports,
+            plugins: meridian.plugins.map((p) => p.name),
+            startupMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+          },
+          'Meridian is listening',
+        );
+      } catch (err) {
+        logger.fatal({ err }, 'start-up failed');
+        await meridian?.close().catch(() => undefined);
+        process.exit(EXIT.failure);
+      }
+      const running = meridian;
+      onShutdownSignal(logger, () => running.close());
+    });
+}

@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { MERIDIAN_VERSION } from '../version.js';
+import { apikeyCommand } from './commands/apikey.js';
+import { configCommand } from './commands/config-check.js';
+import { migrateCommand } from './commands/migrate.js';
+import { pluginsCommand } from './commands/plugins.js';
+import { serveCommand } from './commands/serve.js';
+import { workerCommand } from './commands/worker.js';
+
+const program = new Command('meridian')
+  .description('Meridian: an Earth Observation platform server composed of plugins')
+  .version(MERIDIAN_VERSION)
+  .showHelpAfterError();
+
+serveCommand(program);
+workerCommand(program);
+configCommand(program);
+pluginsCommand(program);
+migrateCommand(program);
+apikeyCommand(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`meridian: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

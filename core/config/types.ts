@@ -1,0 +1,70 @@
+import type { DatabaseConfig } from '../storage/db/connect.js';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Absolute public URL used in every URL the server writes; derived per request when absent. */
+  publicUrl?: string;
+  /** Trust Forwarded / X-Forwarded-* headers from a reverse proxy. */
+  trustProxy: boolean;
+  cors: { enabled: boolean; origins: string[]; credentials: boolean; maxAgeSec: number };
+  compression: boolean;
+  /** Default request body limit in bytes; plugins may set their own. */
+  bodyLimit: number;
+  /** How long shutdown waits for in-flight requests before closing their sockets. */
+  shutdownTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export interface LogConfig {
+  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** One JSON line per request. */
+  access: boolean;
+}
+
+/** Core keys every plugin entry accepts besides its own config. */
+export interface PluginEntryCoreKeys {
+  enabled?: boolean;
+  /** Mount path, e.g. '/wms'. */
+  path?: string;
+  /** A port of its own: the plugin answers at the root of that listener. */
+  listen?: number;
+  /** npm package name or path of a plugin not built in. */
+  package?: string;
+  bodyLimit?: number;
+}
+
+export type PluginEntry = PluginEntryCoreKeys & Record<string, unknown>;
+
+export interface MeridianConfig {
+  dataDir: string;
+  /** Load each plugin's sample data once per data store. */
+  sampleData: boolean;
+  server: ServerConfig;
+  log: LogConfig;
+  database: DatabaseConfig;
+  blobs: Record<string, unknown> & { type: string };
+  jobs: Record<string, unknown> & { backend: string };
+  auth: Record<string, unknown>;
+  /** Whether every built-in plugin is enabled unless its entry says `enabled: false`. */
+  builtinPlugins: boolean;
+  plugins: Record<string, PluginEntry>;
+}
+
+/** One problem found in a config: its path (`plugins.wms.layers[2].source`) and what was expected. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+  constructor(issues: ConfigIssue[], source?: string) {
+    super(
+      `Invalid configuration${source ? ` in ${source}` : ''}:\n` +
+        issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,212 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import cors from '@koa/cors';
+import Koa, { type Middleware } from 'koa';
+import compress from 'koa-compress';
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '../config/load.js';
+import { NotFound } from '../errors.js';
+import { createMetrics, type CoreMetrics } from '../metrics/metrics.js';
+import type { PluginContext, PluginInstance } from '../plugin.js';
+import { orderPlugins } from '../loader/order.js';
+import { Registry } from '../registry/registry.js';
+import { coreRoutes, type ReadinessCheck } from './core-routes.js';
+import { accessLog } from './middleware/access-log.js';
+import { baseUrl } from './middleware/base-url.js';
+import { errorBoundary, problemJson } from './middleware/error-boundary.js';
+import { requestId } from './middleware/request-id.js';
+import { dispatcher, pluginScope, type MountedPlugin } from './plugin-scope.js';
+import { loadSampleData } from './sample-data.js';
+import { openStores, type ProcessRole, type Stores } from './stores.js';
+import { trackConnections, type ConnectionTracker } from './shutdown.js';
+import { MERIDIAN_VERSION } from '../version.js';
+
+export interface RunningPlugin {
+  name: string;
+  version: string;
+  mountPath: string;
+  listen?: number;
+  instance: PluginInstance;
+}
+
+export interface Meridian {
+  loaded: LoadedConfig;
+  logger: Logger;
+  stores: Stores;
+  registry: Registry;
+  metrics: CoreMetrics;
+  plugins: RunningPlugin[];
+  /** The main Koa application (every plugin without a listener of its own). */
+  app: Koa;
+  /** Binds the main listener and the plugins' own listeners; returns their ports by name ('main', plugin names). */
+  listen(): Promise<Record<string, number>>;
+  /** Stops accepting, drains in-flight requests within the bound, closes plugins in reverse order, then the stores. */
+  close(): Promise<void>;
+}
+
+/** Builds the platform from a loaded config: stores, plugins in dependency order, the Koa apps. */
+export async function assemble(loaded: LoadedConfig, logger: Logger, role: ProcessRole = 'serve'): Promise<Meridian> {
+  const { config } = loaded;
+  const { order } = orderPlugins(
+    loaded.plugins.map((p) => p.plugin),
+    loaded.disabledProviders,
+  );
+  const byName = new Map(loaded.plugins.map((p) => [p.plugin.name, p]));
+  const stores = await openStores(config, loaded.plugins, logger, role);
+  const registry = new Registry({ title: 'Meridian', version: MERIDIAN_VERSION });
+  const metrics = createMetrics();
+  metrics.watchJobs(stores.jobs);
+  const provided = new Map<string, unknown>();
+  const running: RunningPlugin[] = [];
+  let stopping = false;
+
+  const closePlugins = async () => {
+    for (const p of [...running].reverse()) {
+      try {
+        await p.instance.close?.();
+      } catch (err) {
+        logger.error({ err, plugin: p.name }, 'plugin failed to close');
+      }
+    }
+  };
+
+  try {
+    for (const plugin of order) {
+      const entry = byName.get(plugin.name)!;
+      const declared = new Set([...(plugin.requires ?? []), ...(plugin.optionalRequires ?? [])]);
+      const context: PluginContext = {
+        name: plugin.name,
+        config: entry.config,
+        mountPath: entry.mountPath,
+        baseUrl: (ctx) => `${ctx.state.baseUrl as string}${entry.mountPath}`,
+        dataDir: config.dataDir,
+        db: stores.db,
+        blobs: stores.blobs,
+        jobs: stores.jobs,
+        auth: stores.auth,
+        logger: logger.child({ plugin: plugin.name }),
+        metrics,
+        registry,
+        service<T>(name: string): T {
+          if (!declared.has(name)) throw new Error(`plugin '${plugin.name}' asks for service '${name}' without declaring it in requires`);
+          if (!provided.has(name)) throw new Error(`service '${name}' is not available to plugin '${plugin.name}'`);
+          return provided.get(name) as T;
+        },
+        hasService: (name) => declared.has(name) && provided.has(name),
+      };
+      const instance = await plugin.setup(context);
+      for (const service of plugin.provides ?? []) {
+        if (!instance.provide || !(service in instance.provide)) {
+          throw new Error(`plugin '${plugin.name}' declares it provides '${service}' but its setup returned no implementation`);
+        }
+        provided.set(service, instance.provide[service]);
+      }
+      if (instance.services) registry.addServices(plugin.name, instance.services.map((s) => (entry.core.listen !== undefined ? { ...s, port: entry.core.listen } : s)));
+      if (instance.conformsTo) registry.addConformance(plugin.name, instance.conformsTo);
+      if (instance.openapi) registry.addOpenAPI(plugin.name, entry.mountPath, instance.openapi);
+      running.push({ name: plugin.name, version: plugin.version, mountPath: entry.mountPath, listen: entry.core.listen, instance });
+      logger.info({ plugin: plugin.name, version: plugin.version, path: entry.core.listen ? `:${entry.core.listen}/` : entry.mountPath || '/' }, 'plugin ready');
+    }
+    registry.seal();
+    if (config.sampleData && role === 'serve') await loadSampleData(stores.db, running, logger);
+  } catch (err) {
+    await closePlugins();
+    await stores.close();
+    throw err;
+  }
+
+  const checks: ReadinessCheck[] = [
+    { name: 'database', check: () => stores.db.ping() },
+    { name: 'blobs', check: () => stores.blobs.ping() },
+    { name: 'jobs', check: () => stores.jobs.ping() },
+    ...running.filter((p) => p.instance.ready).map((p) => ({ name: `plugin:${p.name}`, check: () => p.instance.ready!() })),
+  ];
+  const core = coreRoutes({ title: 'Meridian', version: MERIDIAN_VERSION, registry, metrics, checks, logger, isStopping: () => stopping });
+  const coreChain: Middleware = errorBoundaryWith404(core.routes() as unknown as Middleware, logger);
+  const bodyLimitOf = (name: string) => byName.get(name)?.core.bodyLimit ?? config.server.bodyLimit;
+  const scope = (p: RunningPlugin) =>
+    pluginScope(p.name, p.listen !== undefined ? '' : p.mountPath, p.instance, { auth: stores.auth, logger, bodyLimit: bodyLimitOf(p.name) });
+
+  const mainMounted: MountedPlugin[] = running.filter((p) => p.listen === undefined).map(scope);
+  const app = buildApp(config, logger, metrics, dispatcher(mainMounted, coreChain));
+  const extraApps = running
+    .filter((p) => p.listen !== undefined)
+    .map((p) => ({ name: p.name, port: p.listen!, app: buildApp(config, logger, metrics, scope(p).middleware) }));
+
+  const servers: Array<{ name: string; server: Server; tracker: ConnectionTracker }> = [];
+
+  return {
+    loaded,
+    logger,
+    stores,
+    registry,
+    metrics,
+    plugins: running,
+    app,
+    async listen() {
+      const ports: Record<string, number> = {};
+      const bind = async (name: string, koa: Koa, port: number) => {
+        const server = createServer({ requestTimeout: config.server.requestTimeoutMs }, koa.callback());
+        const tracker = trackConnections(server);
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, config.server.host, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        servers.push({ name, server, tracker });
+        ports[name] = (server.address() as AddressInfo).port;
+      };
+      await bind('main', app, config.server.port);
+      for (const extra of extraApps) await bind(extra.name, extra.app, extra.port);
+      if (role !== 'cli') {
+        await stores.jobs.start();
+      }
+      return ports;
+    },
+    async close() {
+      stopping = true;
+      await Promise.all(servers.map((s) => s.tracker.drain(config.server.shutdownTimeoutMs)));
+      await closePlugins();
+      await stores.close();
+    },
+  };
+}
+
+function buildApp(config: LoadedConfig['config'], logger: Logger, metrics: CoreMetrics, handler: Middleware): Koa {
+  const app = new Koa({ proxy: config.server.trustProxy });
+  // Errors reaching Koa itself (a stream failing after headers were sent) are logged, not printed.
+  app.silent = true;
+  app.on('error', (err: Error, ctx?: Koa.Context) => {
+    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || (err as NodeJS.ErrnoException).code === 'EPIPE') return;
+    logger.error({ err, reqId: ctx?.state?.requestId }, 'unhandled request error');
+  });
+  app.use(requestId());
+  app.use(metrics.middleware());
+  if (config.log.access) app.use(accessLog(logger));
+  if (config.server.cors.enabled) {
+    const origins = config.server.cors.origins;
+    app.use(
+      cors({
+        origin: (ctx) => (origins.includes('*') ? (config.server.cors.credentials ? ctx.get('Origin') : '*') : origins.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+        credentials: config.server.cors.credentials,
+        maxAge: config.server.cors.maxAgeSec,
+        exposeHeaders: ['X-Request-Id', 'Location', 'Content-Range', 'ETag', 'WWW-Authenticate'],
+      }),
+    );
+  }
+  if (config.server.compression) app.use(compress({ threshold: 1024 }));
+  app.use(baseUrl({ publicUrl: config.server.publicUrl, trustProxy: config.server.trustProxy }));
+  app.use(handler);
+  return app;
+}
+
+function errorBoundaryWith404(routes: Middleware, logger: Logger): Middleware {
+  const boundary = errorBoundary(problemJson, logger);
+  return (ctx, next) =>
+    boundary(ctx, async () => {
+      await routes(ctx, next);
+      if (ctx.status === 404 && ctx.body == null) throw new NotFound(`No resource at ${ctx.path}`);
+    });
+}
