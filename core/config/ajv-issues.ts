@@ -9,7 +9,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 /** One Ajv instance for config: all errors, defaults filled in, formats known. */
 export function createConfigAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true });
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, allowUnionTypes: true, verbose: true });
   addFormats(ajv);
   return ajv;
 }

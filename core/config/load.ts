@@ -14,6 +14,8 @@ import { ConfigError, type ConfigIssue, type MeridianConfig, type PluginEntryCor
 export interface LoadOptions {
   /** Config file; none means the embedded defaults. */
   file?: string;
+  /** A config object instead of a file (embedding, tests); interpolated and validated the same way. */
+  inline?: Record<string, unknown>;
   dataDir?: string;
   port?: number;
   env?: NodeJS.ProcessEnv;
@@ -45,8 +47,8 @@ const CORE_KEYS = Object.keys(pluginCoreKeysSchema);
 export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
   const env = options.env ?? process.env;
   const issues: ConfigIssue[] = [];
-  const source = options.file ? resolve(options.file) : 'embedded defaults';
-  let raw: Record<string, unknown> = {};
+  const source = options.file ? resolve(options.file) : options.inline ? 'inline config' : 'embedded defaults';
+  let raw: Record<string, unknown> = structuredClone(options.inline ?? {});
   if (options.file) raw = readYaml(source, issues);
   raw = interpolateEnv(raw, env, issues) as Record<string, unknown>;
 
@@ -56,7 +58,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
   if (options.port !== undefined) raw.server = { ...(raw.server as object | undefined), port: options.port };
   const dataDir = resolve(typeof raw.dataDir === 'string' ? raw.dataDir : './data');
   raw.dataDir = dataDir;
-  raw.sampleData ??= !options.file;
+  raw.sampleData ??= !options.file && !options.inline;
   const defaults = sectionDefaults(dataDir);
   for (const key of Object.keys(defaults) as Array<keyof typeof defaults>) raw[key] ??= defaults[key];
 
