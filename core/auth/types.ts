@@ -20,6 +20,11 @@ export interface Subject {
 export interface Authenticator {
   readonly name: string;
   authenticate(ctx: Context): Promise<Subject | null>;
+  /**
+   * The WWW-Authenticate challenge this authenticator offers ('Bearer realm="meridian"'), sent
+   * with a 401 when a request without credentials is refused. Omit when the scheme has none.
+   */
+  challenge?(): string;
 }
 
 /** What an operation acts on. `type` names the kind ('collection', 'layer', 'process', 'bucket'...). */

@@ -1,0 +1,174 @@
+import type { Context } from 'koa';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { Logger } from 'pino';
+import { MeridianError, Unauthenticated } from '../errors.js';
+import { bearerChallenge, credentialsOf } from './challenge.js';
+import { authenticatedSubject, groupsFromClaims } from './subjects.js';
+import type { Authenticator, Subject } from './types.js';
+
+/** One trusted token issuer: the settings of a `{ type: jwt }` entry of the chain. */
+export interface JwtIssuerConfig {
+  /** Expected `iss`, exactly as the issuer writes it. */
+  issuer: string;
+  /** Where the issuer publishes its public keys (JWKS). */
+  jwksUri: string;
+  /** Accepted `aud` value(s); a token must name at least one. */
+  audience: string | string[];
+  /** Claim path of the subject's groups: 'groups', 'realm_access.roles', 'scope'. */
+  groupsClaim?: string;
+  /** Signature algorithms accepted, all asymmetric. */
+  algorithms?: string[];
+  /** Allowed clock skew for `exp` and `nbf`, seconds. */
+  clockToleranceSec?: number;
+  /** Least time between two JWKS fetches caused by an unknown `kid`, ms. */
+  jwksCooldownMs?: number;
+  /** Longest time keys are used before they are fetched again, ms. */
+  jwksCacheMaxAgeMs?: number;
+  /** Time limit of one JWKS fetch, ms. */
+  jwksTimeoutMs?: number;
+}
+
+/**
+ * Algorithms whose keys are public: the only ones a JWKS can verify safely. HS* is absent on
+ * purpose: HMAC with a published key as the secret is the algorithm-confusion attack.
+ */
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+export const DEFAULT_JWT_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+export const DEFAULT_GROUPS_CLAIM = 'groups';
+export const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
+
+interface TrustedIssuer {
+  config: JwtIssuerConfig;
+  algorithms: string[];
+  groupsClaim: string;
+  jwks: ReturnType<typeof createRemoteJWKSet>;
+}
+
+/** Checks issuer settings and returns the algorithm list to use; throws for unsafe settings. */
+function checkIssuer(config: JwtIssuerConfig): string[] {
+  if (!config.issuer) throw new Error('jwt authenticator: issuer is required');
+  if (!config.jwksUri) throw new Error(`jwt authenticator for ${config.issuer}: jwksUri is required`);
+  const url = new URL(config.jwksUri);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`jwt authenticator for ${config.issuer}: jwksUri must be http(s)`);
+  const audiences = Array.isArray(config.audience) ? config.audience : [config.audience];
+  if (audiences.length === 0 || audiences.some((a) => typeof a !== 'string' || a === '')) {
+    throw new Error(`jwt authenticator for ${config.issuer}: audience is required`);
+  }
+  const algorithms = config.algorithms ?? DEFAULT_JWT_ALGORITHMS;
+  const unsafe = algorithms.filter((a) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a));
+  if (algorithms.length === 0 || unsafe.length) {
+    throw new Error(`jwt authenticator for ${config.issuer}: algorithms must be asymmetric (${ASYMMETRIC_ALGORITHMS.join(', ')}); refused: ${unsafe.join(', ') || 'empty list'}`);
+  }
+  return algorithms;
+}
+
+/**
+ * Bearer JWTs (RFC 6750) from one or more trusted issuers, each verified against its own JWKS,
+ * chosen by the token's `iss`. Keys are cached and fetched again when a token names an unknown
+ * `kid` (at most once per cooldown) or when they are older than the cache age.
+ */
+export class JwtAuthenticator implements Authenticator {
+  readonly name = 'jwt';
+  private readonly issuers = new Map<string, TrustedIssuer>();
+
+  constructor(
+    configs: JwtIssuerConfig[],
+    private readonly realm: string,
+    private readonly logger?: Pick<Logger, 'warn'>,
+  ) {
+    if (configs.length === 0) throw new Error('jwt authenticator: at least one trusted issuer is needed');
+    for (const config of configs) {
+      const algorithms = checkIssuer(config);
+      if (this.issuers.has(config.issuer)) throw new Error(`jwt authenticator: issuer ${config.issuer} is listed twice`);
+      this.issuers.set(config.issuer, {
+        config,
+        algorithms,
+        groupsClaim: config.groupsClaim ?? DEFAULT_GROUPS_CLAIM,
+        jwks: createRemoteJWKSet(new URL(config.jwksUri), {
+          cooldownDuration: config.jwksCooldownMs ?? 30_000,
+          cacheMaxAge: config.jwksCacheMaxAgeMs ?? 600_000,
+          timeoutDuration: config.jwksTimeoutMs ?? 5_000,
+        }),
+      });
+    }
+  }
+
+  async authenticate(ctx: Context): Promise<Subject | null> {
+    const token = credentialsOf(ctx.get('authorization') || undefined, 'Bearer');
+    if (token === null) return null;
+    return this.verify(token);
+  }
+
+  challenge(): string {
+    return bearerChallenge(this.realm);
+  }
+
+  /** The subject a token names; throws Unauthenticated (invalid_token) for any token not accepted. */
+  async verify(token: string): Promise<Subject> {
+    const { header, payload } = this.decode(token);
+    const alg = typeof header.alg === 'string' ? header.alg : '';
+    if (alg === '' || alg.toLowerCase() === 'none') throw this.invalid('Unsigned tokens are not accepted');
+    const trusted = typeof payload.iss === 'string' ? this.issuers.get(payload.iss) : undefined;
+    if (!trusted) throw this.invalid('The token issuer is not trusted');
+    if (!trusted.algorithms.includes(alg)) throw this.invalid(`Signature algorithm ${alg} is not accepted`);
+
+    let verified: JWTPayload;
+    try {
+      ({ payload: verified } = await jwtVerify(token, trusted.jwks, {
+        issuer: trusted.config.issuer,
+        audience: trusted.config.audience,
+        algorithms: trusted.algorithms,
+        clockTolerance: trusted.config.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (err) {
+      throw this.mapError(err, trusted.config.issuer);
+    }
+    const claims = verified as Record<string, unknown>;
+    return authenticatedSubject({
+      id: verified.sub!,
+      issuer: trusted.config.issuer,
+      method: 'jwt',
+      groups: groupsFromClaims(claims, trusted.groupsClaim),
+      claims,
+    });
+  }
+
+  private decode(token: string): { header: Record<string, unknown>; payload: JWTPayload } {
+    if (token.split('.').length !== 3) throw this.invalid('The token is not a signed JWT');
+    try {
+      return { header: decodeProtectedHeader(token) as Record<string, unknown>, payload: decodeJwt(token) };
+    } catch {
+      throw this.invalid('The token is malformed');
+    }
+  }
+
+  private invalid(description: string): Unauthenticated {
+    return new Unauthenticated(`Invalid access token: ${description}`, bearerChallenge(this.realm, 'invalid_token', description));
+  }
+
+  private mapError(err: unknown, issuer: string): MeridianError {
+    if (err instanceof errors.JWTExpired) return this.invalid('The token has expired');
+    if (err instanceof errors.JWTClaimValidationFailed) {
+      if (err.claim === 'nbf') return this.invalid('The token is not valid yet');
+      if (err.claim === 'iat' && err.reason === 'check_failed') return this.invalid('The token was issued in the future');
+      return this.invalid(`The ${err.claim} claim is missing or not accepted`);
+    }
+    if (err instanceof errors.JWSSignatureVerificationFailed) return this.invalid('The signature does not verify');
+    if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) {
+      return this.invalid('No key of the issuer matches the token');
+    }
+    if (err instanceof errors.JOSEAlgNotAllowed) return this.invalid('The signature algorithm is not accepted');
+    if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid || err instanceof errors.JOSENotSupported) {
+      return this.invalid('The token is malformed');
+    }
+    // The issuer's keys could not be fetched: not the client's fault, so not a 401.
+    this.logger?.warn({ err, issuer }, 'cannot fetch the JWKS of a trusted issuer');
+    return new MeridianError(503, 'The token issuer cannot be reached to verify the token', {
+      code: 'ServiceUnavailable',
+      expose: true,
+      headers: { 'Retry-After': '5' },
+      cause: err,
+    });
+  }
+}
