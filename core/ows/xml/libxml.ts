@@ -54,9 +54,13 @@ export function xmlSchemaErrors(doc: XmlDocument, schema: XmlDocument): string[]
 
 /** XPath 1.0 over a parsed document with prefix bindings: `selectNodes(doc, '//ows:Title', { ows: NS.ows20 })`. */
 export function selectNodes(doc: XmlDocument | XmlDomElement, xpath: string, namespaces: Record<string, string> = {}): Libxml.Node[] {
+  // libxmljs2 answers an invalid expression with undefined rather than an error.
+  let nodes: Libxml.Node[] | undefined;
   try {
-    return doc.find(xpath, namespaces);
+    nodes = doc.find(xpath, namespaces) as Libxml.Node[] | undefined;
   } catch (err) {
     throw new Error(`Invalid XPath '${xpath}': ${(err as Error).message}`);
   }
+  if (!Array.isArray(nodes)) throw new Error(`Invalid XPath '${xpath}'`);
+  return nodes;
 }

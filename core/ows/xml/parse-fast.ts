@@ -32,9 +32,10 @@ export function parseXmlFast(input: string | Uint8Array, options: FastXmlOptions
     parseAttributeValue: false,
     trimValues: true,
     ...options.parser,
-    // Not overridable: only the predefined entities exist once DOCTYPEs are refused.
+    // Not overridable. The guard lets through only the five predefined entities and character
+    // references; fast-xml-parser decodes character references under `htmlEntities`.
     processEntities: true,
-    htmlEntities: false,
+    htmlEntities: true,
     ignoreDeclaration: true,
     ignorePiTags: true,
     maxNestedTags: options.maxDepth ?? DEFAULT_XML_LIMITS.maxDepth,
