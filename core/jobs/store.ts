@@ -128,11 +128,9 @@ export class JobStore {
     return record;
   }
 
+  /** Deletes a job and (by cascade) its log lines. */
   async remove(id: string): Promise<void> {
-    await this.knex.transaction(async (trx) => {
-      await trx(JOB_LOGS_TABLE).where({ job_id: id }).delete();
-      await trx(JOBS_TABLE).where({ id }).delete();
-    });
+    await this.jobs().where({ id }).delete();
   }
 
   async get(id: string): Promise<JobRecord | null> {
