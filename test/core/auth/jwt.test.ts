@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { MeridianError, Unauthenticated } from '../../../core/errors.js';
 import { JwtAuthenticator, type JwtIssuerConfig } from '../../../core/auth/jwt.js';
+import { closedPort } from './support/closed-port.js';
 import { contextWith } from './support/context.js';
 import { TestIssuer, type SigningKey } from './support/jwks-server.js';
 
@@ -204,10 +204,7 @@ describe('core/auth/jwt: JWKS caching and key rotation', () => {
 
   it('answers 503, not 401, when the issuer keys cannot be fetched', async () => {
     const key = await issuer.addKey('RS256');
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
     const auth = new JwtAuthenticator([issuerConfig(issuer, { jwksUri: `http://127.0.0.1:${port}/jwks.json` })], 'meridian');
     await assert.rejects(auth.authenticate(bearer(await issuer.sign(key))), (err: unknown) => {
       assert.ok(err instanceof MeridianError);

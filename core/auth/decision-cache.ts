@@ -1,0 +1,68 @@
+import { LRUCache } from 'lru-cache';
+import type { AuthorizationRequest, Decision } from './types.js';
+
+export interface DecisionCacheConfig {
+  /** How long a decision is reused, ms; 0 turns the cache off. */
+  ttlMs: number;
+  /** Most decisions kept. */
+  max: number;
+}
+
+export const DEFAULT_DECISION_CACHE: DecisionCacheConfig = { ttlMs: 5000, max: 10_000 };
+
+/** JSON with object keys sorted, so equal requests give equal cache keys. */
+export function stableStringify(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+}
+
+/** Everything a decision may depend on: who (id, issuer, groups, anonymity), what, which action, context. */
+export function decisionCacheKey(request: AuthorizationRequest): string {
+  const { subject, resource, action, context } = request;
+  return stableStringify([subject.id, subject.issuer, subject.anonymous, [...subject.groups].sort(), resource, action, context]);
+}
+
+/**
+ * A short-lived memory of decisions. Indeterminate decisions are not kept: they come from
+ * failures (a PDP down) that should be retried on the next request.
+ */
+export class DecisionCache {
+  private readonly cache: LRUCache<string, Decision> | null;
+
+  /** `now` replaces the clock (tests). */
+  constructor(config: DecisionCacheConfig, now?: () => number) {
+    this.cache =
+      config.ttlMs > 0 && config.max > 0
+        ? new LRUCache<string, Decision>({ max: config.max, ttl: config.ttlMs, ttlAutopurge: false, ...(now ? { perf: { now }, ttlResolution: 0 } : {}) })
+        : null;
+  }
+
+  get enabled(): boolean {
+    return this.cache !== null;
+  }
+
+  get size(): number {
+    return this.cache?.size ?? 0;
+  }
+
+  /** The cached decision for `request`, or the one `decide` gives (then cached). */
+  async through(request: AuthorizationRequest, decide: () => Promise<Decision>): Promise<Decision> {
+    if (!this.cache) return decide();
+    const key = decisionCacheKey(request);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const decision = await decide();
+    if (decision.decision !== 'Indeterminate') this.cache.set(key, decision);
+    return decision;
+  }
+
+  clear(): void {
+    this.cache?.clear();
+  }
+}
