@@ -28,6 +28,12 @@ export function decisionCacheKey(request: AuthorizationRequest): string {
   return stableStringify([subject.id, subject.issuer, subject.anonymous, [...subject.groups].sort(), resource, action, context]);
 }
 
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const member of Object.values(value)) deepFreeze(member);
+}
+
 /**
  * A short-lived memory of decisions. Indeterminate decisions are not kept: they come from
  * failures (a PDP down) that should be retried on the next request.
@@ -35,7 +41,7 @@ export function decisionCacheKey(request: AuthorizationRequest): string {
 export class DecisionCache {
   private readonly cache: LRUCache<string, Decision> | null;
 
-  /** `now` replaces the clock (tests). */
+  /** `now` replaces the clock (tests); it is then read on every check. */
   constructor(config: DecisionCacheConfig, now?: () => number) {
     this.cache =
       config.ttlMs > 0 && config.max > 0
@@ -58,7 +64,10 @@ export class DecisionCache {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const decision = await decide();
-    if (decision.decision !== 'Indeterminate') this.cache.set(key, decision);
+    if (decision.decision === 'Indeterminate') return decision;
+    // Callers share a cached decision: freeze it so no caller can change what the next one sees.
+    deepFreeze(decision);
+    this.cache.set(key, decision);
     return decision;
   }
 

@@ -56,6 +56,17 @@ describe('core/auth/decision-cache', () => {
     assert.equal(source.state.calls, 2, 'expired after the TTL');
   });
 
+  it('freezes cached decisions so one caller cannot change what the next one gets', async () => {
+    const cache = new DecisionCache({ ttlMs: 60_000, max: 10 });
+    const decide = async (): Promise<Decision> => ({ decision: 'Permit', obligations: [{ id: 'filter', attributes: { owner: 'alice' } }] });
+    const first = await cache.through(request(), decide);
+    assert.throws(() => first.obligations.push({ id: 'x', attributes: {} }), TypeError);
+    assert.throws(() => {
+      first.obligations[0]!.attributes.owner = 'mallory';
+    }, TypeError);
+    assert.deepEqual((await cache.through(request(), decide)).obligations, [{ id: 'filter', attributes: { owner: 'alice' } }]);
+  });
+
   it('does not keep Indeterminate decisions', async () => {
     const cache = new DecisionCache({ ttlMs: 60_000, max: 100 });
     const source = counter('Indeterminate');
