@@ -11,9 +11,9 @@ export const pluginCoreKeysSchema: Record<string, JSONSchema> = {
   },
   listen: {
     type: 'integer',
-    minimum: 1,
+    minimum: 0,
     maximum: 65535,
-    description: 'Serve this plugin at the root of a listener of its own on this port (S3 needs the root of a host).',
+    description: 'Serve this plugin at the root of a listener of its own on this port (S3 needs the root of a host); 0 picks a free port.',
   },
   package: {
     type: 'string',

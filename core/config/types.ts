@@ -1,3 +1,6 @@
+import type { AuthConfig } from '../auth/config.js';
+import type { JobsConfig } from '../jobs/config.js';
+import type { BlobStoreConfig } from '../storage/blobs/index.js';
 import type { DatabaseConfig } from '../storage/db/connect.js';
 
 export interface ServerConfig {
@@ -43,9 +46,9 @@ export interface MeridianConfig {
   server: ServerConfig;
   log: LogConfig;
   database: DatabaseConfig;
-  blobs: Record<string, unknown> & { type: string };
-  jobs: Record<string, unknown> & { backend: string };
-  auth: Record<string, unknown>;
+  blobs: BlobStoreConfig;
+  jobs: Partial<JobsConfig>;
+  auth: AuthConfig;
   /** Whether every built-in plugin is enabled unless its entry says `enabled: false`. */
   builtinPlugins: boolean;
   plugins: Record<string, PluginEntry>;

@@ -108,6 +108,8 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
       logger.info({ plugin: plugin.name, version: plugin.version, path: entry.core.listen ? `:${entry.core.listen}/` : entry.mountPath || '/' }, 'plugin ready');
     }
     registry.seal();
+    // A decision point a plugin registered exists only now; a type nobody registered stops start-up.
+    await stores.auth.ready();
     if (config.sampleData && role === 'serve') await loadSampleData(stores.db, running, logger);
   } catch (err) {
     await closePlugins();

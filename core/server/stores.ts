@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import { createAuthHooks, authMigrations } from '../auth/index.js';
-import type { AuthHooks } from '../auth/types.js';
+import { createAuthHooks, authMigrations, type MeridianAuthHooks } from '../auth/index.js';
 import type { MeridianConfig } from '../config/types.js';
 import { createJobQueue, jobMigrations } from '../jobs/index.js';
 import type { JobQueue } from '../jobs/types.js';
@@ -15,7 +14,7 @@ export interface Stores {
   db: Database;
   blobs: BlobStore;
   jobs: JobQueue;
-  auth: AuthHooks;
+  auth: MeridianAuthHooks;
   close(): Promise<void>;
 }
 
@@ -33,10 +32,10 @@ export async function openStores(config: MeridianConfig, plugins: LoadedPlugin[]
     for (const [owner, names] of Object.entries(applied)) {
       if (names.length) logger.info({ owner, migrations: names }, 'database migrated');
     }
-    const blobs = await openBlobStore(config.blobs as Parameters<typeof openBlobStore>[0]);
+    const blobs = await openBlobStore(config.blobs);
     const jobRole = role === 'cli' ? 'producer' : role === 'worker' ? 'worker' : 'all';
-    const jobs = await createJobQueue(config.jobs as Parameters<typeof createJobQueue>[0], { db, logger: logger.child({ component: 'jobs' }), role: jobRole });
-    const auth = await createAuthHooks(config.auth as Parameters<typeof createAuthHooks>[0], { db, logger: logger.child({ component: 'auth' }) });
+    const jobs = await createJobQueue(config.jobs, { db, logger: logger.child({ component: 'jobs' }), role: jobRole });
+    const auth = await createAuthHooks(config.auth, { db, logger: logger.child({ component: 'auth' }) });
     return {
       db,
       blobs,
@@ -44,6 +43,7 @@ export async function openStores(config: MeridianConfig, plugins: LoadedPlugin[]
       auth,
       async close() {
         await jobs.close();
+        await auth.close();
         await blobs.close?.();
         await db.close();
       },

@@ -18,7 +18,7 @@ export function serveCommand(program: Command): void {
       let meridian;
       try {
         meridian = await assemble(loaded, logger, 'serve');
-        if (loaded.config.sampleData) await ensureAdminUser(meridian.stores.db, loaded.config.dataDir, logger);
+        if (meridian.stores.auth.config.bootstrapAdmin) await ensureAdminUser(meridian.stores.db, loaded.config.dataDir, logger);
         const ports = await meridian.listen();
         const host = loaded.config.server.host === '0.0.0.0' ? 'localhost' : loaded.config.server.host;
         logger.info(

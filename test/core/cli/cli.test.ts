@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { runCli, startCli, waitForLog } from '../../helpers/cli.js';
+
+describe('meridian CLI', function () {
+  this.timeout(60000);
+  const dir = mkdtempSync(join(tmpdir(), 'meridian-cli-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('config check prints every error with its path and exits 2', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'server:\n  prot: 80\n  compression: sometimes\nlog:\n  level: loud\n');
+    const r = await runCli(['config', 'check', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /server\.prot: unknown key; did you mean 'port'\?/);
+    assert.match(r.stderr, /server\.compression: must be a boolean/);
+    assert.match(r.stderr, /log\.level: must be one of/);
+  });
+
+  it('config check accepts a valid file and exits 0', async () => {
+    const file = join(dir, 'good.yaml');
+    writeFileSync(file, `dataDir: ${dir}/good\nserver:\n  port: 8181\n`);
+    const r = await runCli(['config', 'check', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /valid/);
+  });
+
+  it('serve refuses an invalid config with exit 2 without starting', async () => {
+    const file = join(dir, 'bad-serve.yaml');
+    writeFileSync(file, 'server:\n  port: -1\n');
+    const r = await runCli(['serve', '--config', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /server\.port: must be >= 0/);
+    assert.doesNotMatch(r.stdout, /listening/);
+  });
+
+  it('serve starts on embedded defaults, writes admin credentials once with mode 0600, and stops on SIGTERM', async () => {
+    const dataDir = join(dir, 'serve');
+    const child = startCli(['serve', '--data-dir', dataDir, '--port', '0']);
+    try {
+      const listening = await waitForLog(child, 'Meridian is listening');
+      const port = (listening.ports as Record<string, number>).main;
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      assert.equal(health.status, 200);
+      const creds = join(dataDir, 'admin-credentials.json');
+      assert.ok(existsSync(creds));
+      assert.equal(statSync(creds).mode & 0o777, 0o600);
+      const { key } = JSON.parse(readFileSync(creds, 'utf8')) as { key?: string; apiKey?: string };
+      void key;
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 0);
+    assert.ok(existsSync(join(dataDir, 'meridian.db')));
+  });
+
+  it('apikey create prints {"id","key"} as JSON; the key is listed without its secret and can be revoked', async () => {
+    const dataDir = join(dir, 'keys');
+    const created = await runCli(['apikey', 'create', '--user', 'carol', '--group', 'editors', '--group', 'admin', '--json', '--data-dir', dataDir]);
+    assert.equal(created.code, 0, created.stderr);
+    const { id, key } = JSON.parse(created.stdout) as { id: string; key: string };
+    assert.ok(id && key && key.length >= 32);
+    const listed = await runCli(['apikey', 'list', '--json', '--data-dir', dataDir]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(listed.stdout.includes(id));
+    assert.ok(!listed.stdout.includes(key), 'the secret is never listed');
+    const revoked = await runCli(['apikey', 'revoke', id, '--data-dir', dataDir]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    const again = await runCli(['apikey', 'revoke', id, '--data-dir', dataDir]);
+    assert.equal(again.code, 1);
+  });
+
+  it('migrate applies pending migrations once', async () => {
+    const dataDir = join(dir, 'migrate');
+    const first = await runCli(['migrate', '--data-dir', dataDir]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^[1-9]\d* migration\(s\) applied \(sqlite\)/);
+    const second = await runCli(['migrate', '--data-dir', dataDir]);
+    assert.match(second.stdout, /^0 migration\(s\) applied/);
+  });
+
+  it('plugins lists plugins as JSON', async () => {
+    const r = await runCli(['plugins', '--json', '--data-dir', join(dir, 'plugins')]);
+    assert.equal(r.code, 0, r.stderr);
+    const body = JSON.parse(r.stdout) as { plugins: unknown[] };
+    assert.ok(Array.isArray(body.plugins));
+  });
+
+  it('has --help on every command', async () => {
+    for (const args of [['--help'], ['serve', '--help'], ['worker', '--help'], ['config', 'check', '--help'], ['plugins', '--help'], ['migrate', '--help'], ['apikey', 'create', '--help']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, /Usage: meridian/);
+    }
+  });
+});
