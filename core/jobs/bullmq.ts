@@ -1,4 +1,4 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ResolvedJobsConfig } from './config.js';
 import { INTERRUPTED_BY_RESTART, DatabaseJobQueue, within, type JobQueueDeps } from './queue-base.js';
@@ -83,6 +83,7 @@ export class BullMQJobQueue extends DatabaseJobQueue {
       this.executor.stop();
     }
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    // Queues leave a shared connection open; it is closed here, after them.
     await Promise.all([this.subscriber, this.publisher].map((c) => c?.quit().catch(() => c.disconnect())));
     this.retire();
   }
@@ -134,7 +135,8 @@ export class BullMQJobQueue extends DatabaseJobQueue {
   private queueFor(type: string): Queue<Dispatch> {
     let queue = this.queues.get(type);
     if (!queue) {
-      queue = new Queue<Dispatch>(queueName(type), { connection: this.connection, prefix: this.config.prefix });
+      // Queues share one connection; workers open their own (BullMQ blocks on them).
+      queue = new Queue<Dispatch>(queueName(type), { connection: this.redis(), prefix: this.config.prefix });
       queue.on('error', (err: Error) => this.logger.warn({ err, type }, 'bullmq queue error'));
       this.queues.set(type, queue);
     }
@@ -170,9 +172,9 @@ export class BullMQJobQueue extends DatabaseJobQueue {
       case 'failed':
         throw new UnrecoverableError(outcome.error);
       case 'requeued':
-        // Back to the queue without spending a BullMQ attempt, as the record did.
-        await delivery.moveToDelayed(Date.now(), token);
-        throw new DelayedError();
+        // Back to waiting (any worker wakes for it) without spending a BullMQ attempt, as the record did.
+        await delivery.moveToWait(token);
+        throw new WaitingError();
       default:
         return null;
     }

@@ -85,7 +85,8 @@ export const jobsConfigSchema: JSONSchema = {
     },
   },
   if: { properties: { backend: { const: 'bullmq' } }, required: ['backend'] },
-  then: { required: ['redis'] },
+  // `properties` repeated so ajv's strictRequired accepts the conditional requirement.
+  then: { required: ['redis'], properties: { redis: { type: 'string' } } },
 };
 
 /** Settings with every default applied, as the backends use them. */

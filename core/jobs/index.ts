@@ -1,7 +1,7 @@
 import { BullMQJobQueue } from './bullmq.js';
 import { resolveJobsConfig, type JobsConfig } from './config.js';
 import { InProcessJobQueue } from './inprocess.js';
-import { JOBS_MIGRATION_OWNER, jobsMigrations } from './migrations.js';
+import { JOBS_MIGRATION_OWNER, jobMigrations } from './migrations.js';
 import type { JobQueueDeps } from './queue-base.js';
 import type { JobQueue } from './types.js';
 
@@ -14,7 +14,7 @@ export {
   type JobsConfig,
   type ResolvedJobsConfig,
 } from './config.js';
-export { JOB_LOGS_TABLE, JOBS_MIGRATION_OWNER, JOBS_TABLE, jobsMigrations } from './migrations.js';
+export { JOB_LOGS_TABLE, JOBS_MIGRATION_OWNER, JOBS_TABLE, jobMigrations } from './migrations.js';
 export { JobAbortedError, type JobAbortKind } from './executor.js';
 export { INTERRUPTED_BY_RESTART, INTERRUPTED_LEASE_EXPIRED, type JobQueueDeps, type JobQueueRole } from './queue-base.js';
 
@@ -25,6 +25,6 @@ export { INTERRUPTED_BY_RESTART, INTERRUPTED_LEASE_EXPIRED, type JobQueueDeps, t
  */
 export async function createJobQueue(config: Partial<JobsConfig>, deps: JobQueueDeps): Promise<JobQueue> {
   const resolved = resolveJobsConfig(config);
-  await deps.db.migrate(JOBS_MIGRATION_OWNER, jobsMigrations);
+  await deps.db.migrate(JOBS_MIGRATION_OWNER, jobMigrations);
   return resolved.backend === 'bullmq' ? new BullMQJobQueue(resolved, deps) : new InProcessJobQueue(resolved, deps);
 }

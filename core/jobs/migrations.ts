@@ -11,7 +11,7 @@ export const JOB_LOGS_TABLE = 'meridian_job_logs';
  * Times are epoch milliseconds (bigint) on both dialects, so lease and retry arithmetic is the
  * same SQL everywhere; JSON columns are text for the same reason.
  */
-export const jobsMigrations: Migration[] = [
+export const jobMigrations: Migration[] = [
   {
     name: '001-jobs',
     async up(knex) {

@@ -118,6 +118,15 @@ export class Fixture {
     await this.exited;
   }
 
+  /** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
   get errors(): string {
     return this.stderr;
   }
