@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { runCli, startCli, waitForLog } from '../../helpers/cli.js';
+import { fixturePluginsDir } from '../../helpers/fixtures.js';
 
 describe('meridian CLI', function () {
   this.timeout(60000);
@@ -39,23 +40,35 @@ describe('meridian CLI', function () {
 
   it('serve starts on embedded defaults, writes admin credentials once with mode 0600, and stops on SIGTERM', async () => {
     const dataDir = join(dir, 'serve');
-    const child = startCli(['serve', '--data-dir', dataDir, '--port', '0']);
-    try {
-      const listening = await waitForLog(child, 'Meridian is listening');
-      const port = (listening.ports as Record<string, number>).main;
-      const health = await fetch(`http://127.0.0.1:${port}/health`);
-      assert.equal(health.status, 200);
-      const creds = join(dataDir, 'admin-credentials.json');
-      assert.ok(existsSync(creds));
-      assert.equal(statSync(creds).mode & 0o777, 0o600);
-      const { key } = JSON.parse(readFileSync(creds, 'utf8')) as { key?: string; apiKey?: string };
-      void key;
-    } finally {
-      child.kill('SIGTERM');
-    }
-    const [code] = (await once(child, 'exit')) as [number];
-    assert.equal(code, 0);
+    const creds = join(dataDir, 'admin-credentials.json');
+    const startOnce = async () => {
+      const child = startCli(['serve', '--data-dir', dataDir, '--port', '0']);
+      const named = waitForLog(child, 'created user admin; its password and API key are in the admin credentials file (mode 0600)').catch(() => undefined);
+      try {
+        const listening = await waitForLog(child, 'Meridian is listening');
+        const port = (listening.ports as Record<string, number>).main;
+        assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+        assert.equal((await fetch(`http://127.0.0.1:${port}/ready`)).status, 200);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      const [code] = (await once(child, 'exit')) as [number];
+      assert.equal(code, 0);
+      return (await named) as { file?: string } | undefined;
+    };
+    const first = await startOnce();
+    assert.equal(first?.file, creds, 'the log names the credentials file');
+    assert.equal(statSync(creds).mode & 0o777, 0o600);
+    const written = readFileSync(creds, 'utf8');
+    const { user, password, apiKey, apiKeyId } = JSON.parse(written) as { user: string; password: string; apiKey: string; apiKeyId: string };
+    assert.equal(user, 'admin');
+    assert.ok(password.length >= 16 && apiKey.length >= 32);
+    const listed = await runCli(['apikey', 'list', '--json', '--data-dir', dataDir]);
+    assert.ok(listed.stdout.includes(apiKeyId));
     assert.ok(existsSync(join(dataDir, 'meridian.db')));
+    // A second start finds the admin and leaves the file alone.
+    await startOnce();
+    assert.equal(readFileSync(creds, 'utf8'), written);
   });
 
   it('apikey create prints {"id","key"} as JSON; the key is listed without its secret and can be revoked', async () => {
@@ -83,11 +96,25 @@ describe('meridian CLI', function () {
     assert.match(second.stdout, /^0 migration\(s\) applied/);
   });
 
-  it('plugins lists plugins as JSON', async () => {
-    const r = await runCli(['plugins', '--json', '--data-dir', join(dir, 'plugins')]);
+  it('plugins lists each enabled plugin with version, path, services and conformance classes', async () => {
+    const file = join(dir, 'plugins.yaml');
+    writeFileSync(
+      file,
+      `dataDir: ${join(dir, 'plugins')}\nbuiltinPlugins: false\nplugins:\n  echo:\n    package: ${join(fixturePluginsDir, 'echo', 'index.ts')}\n    path: /say\n`,
+    );
+    const r = await runCli(['plugins', '--json', '--config', file]);
     assert.equal(r.code, 0, r.stderr);
-    const body = JSON.parse(r.stdout) as { plugins: unknown[] };
-    assert.ok(Array.isArray(body.plugins));
+    const body = JSON.parse(r.stdout) as { plugins: Array<Record<string, unknown>> };
+    const echo = body.plugins.find((p) => p.name === 'echo')!;
+    assert.equal(echo.version, '1.2.3');
+    assert.equal(echo.enabled, true);
+    assert.equal(echo.builtin, false);
+    assert.equal(echo.path, '/say');
+    assert.deepEqual(echo.provides, ['echo-service']);
+    assert.deepEqual(echo.services, [{ type: 'ECHO', versions: ['1.0'], url: '/say' }]);
+    assert.deepEqual(echo.conformsTo, ['http://example.org/conf/echo/core']);
+    const text = await runCli(['plugins', '--config', file]);
+    assert.match(text.stdout, /^echo 1\.2\.3 {2}enabled at \/say \(package\)$/m);
   });
 
   it('has --help on every command', async () => {
