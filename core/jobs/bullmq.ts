@@ -112,11 +112,15 @@ export class BullMQJobQueue extends DatabaseJobQueue {
     this.executor.abort(job.id, 'dismissed');
     try {
       await this.redis().publish(this.cancelChannel, job.id);
-      // A waiting or delayed delivery is dropped now; an active one refuses to remove, and its
-      // runner stops on the message above.
-      await this.queueFor(job.type).remove(bullJobId(job.id));
     } catch (err) {
       this.logger.warn({ err, job: job.id }, 'could not signal a dismissal through redis; runners will see it in the database');
+    }
+    try {
+      // A waiting or delayed delivery is dropped now, rather than found dismissed when due.
+      await this.queueFor(job.type).remove(bullJobId(job.id));
+    } catch (err) {
+      // An active delivery is locked by its worker, which stops on the message above.
+      this.logger.debug({ err, job: job.id }, 'dismissed job still held by a worker');
     }
   }
 
@@ -126,7 +130,8 @@ export class BullMQJobQueue extends DatabaseJobQueue {
 
   private redis(): Redis {
     if (!this.publisher) {
-      this.publisher = new Redis(this.config.redis as string, { maxRetriesPerRequest: null });
+      // ioredis' default retry limit: an enqueue fails (503) rather than hang while Redis is away.
+      this.publisher = new Redis(this.config.redis as string);
       this.publisher.on('error', (err: Error) => this.logger.warn({ err }, 'redis connection error'));
     }
     return this.publisher;
@@ -172,12 +177,21 @@ export class BullMQJobQueue extends DatabaseJobQueue {
       case 'failed':
         throw new UnrecoverableError(outcome.error);
       case 'requeued':
-        // Back to waiting (any worker wakes for it) without spending a BullMQ attempt, as the record did.
-        await delivery.moveToWait(token);
-        throw new WaitingError();
+        return this.deliverAgain(delivery, token);
+      case 'lost':
+        // Our lease expired (a stalled event loop) and a reaper queued the record again: the
+        // delivery must not complete, or nothing would ever deliver that record.
+        if ((await this.store.get(claimed.record.id))?.state === 'queued') return this.deliverAgain(delivery, token);
+        return null;
       default:
         return null;
     }
+  }
+
+  /** Back to waiting (any worker wakes for it) without spending a BullMQ attempt, as the record did. */
+  private async deliverAgain(delivery: Job<Dispatch>, token?: string): Promise<never> {
+    await delivery.moveToWait(token);
+    throw new WaitingError();
   }
 
   /**

@@ -9,7 +9,8 @@ export const JOB_LOGS_TABLE = 'meridian_job_logs';
 
 /**
  * Times are epoch milliseconds (bigint) on both dialects, so lease and retry arithmetic is the
- * same SQL everywhere; JSON columns are text for the same reason.
+ * same SQL everywhere; JSON columns are text for the same reason. They come from each runner's
+ * clock, so hosts sharing a database keep their clocks synchronised (NTP), as leases assume.
  */
 export const jobMigrations: Migration[] = [
   {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { MeridianError } from '../errors.js';
+import { BadRequest, MeridianError } from '../errors.js';
 import type { Database } from '../storage/db/types.js';
 import { JOB_LOGS_TABLE, JOBS_TABLE } from './migrations.js';
 import type { JobFilter, JobRecord, JobState } from './types.js';
@@ -101,11 +101,17 @@ export class JobStore {
 
   async insert(job: NewJob): Promise<JobRecord> {
     const now = this.now();
+    let payload: string;
+    try {
+      payload = JSON.stringify(job.payload ?? null);
+    } catch (err) {
+      throw new BadRequest(`The payload of a job must be JSON: ${(err as Error).message}`, { locator: 'payload', cause: err });
+    }
     const row = {
       id: job.id,
       type: job.type,
       state: 'queued',
-      payload: JSON.stringify(job.payload ?? null),
+      payload,
       progress: 0,
       attempts: 0,
       max_attempts: job.maxAttempts,

@@ -221,5 +221,27 @@ for (const kind of sharedDatabaseKinds()) {
         assert.equal(done.attempts, attempts);
       });
     }
+
+    it('takes over a job from a frozen worker process once its lease expires, and the frozen worker lets go', async () => {
+      const frozen = await workerProcess('worker A', 1000);
+      const producer = await openQueue('producer');
+      const id = await producer.enqueue('resumable', {}, { attempts: 2 });
+      await frozen.line(new RegExp(`^started ${id}$`));
+      frozen.child.kill('SIGSTOP');
+
+      const survivor = await openQueue('worker', { leaseMs: 1000 });
+      survivor.register('resumable', async (job) => ({ resumedBy: 'survivor', attempt: job.attempt }));
+      await survivor.start();
+      const done = await ended(producer, id);
+      assert.equal(done.state, 'succeeded');
+      assert.deepEqual(done.result, { resumedBy: 'survivor', attempt: 2 });
+
+      frozen.child.kill('SIGCONT');
+      await frozen.line(new RegExp(`^aborted ${id} lease-lost$`));
+      const after = await producer.get(id);
+      assert.equal(after?.state, 'succeeded');
+      assert.deepEqual(after?.result, { resumedBy: 'survivor', attempt: 2 });
+      assert.ok((await producer.logs(id)).includes('attempt 1 of 2 interrupted: its runner stopped renewing the lease; queued again'));
+    });
   });
 }

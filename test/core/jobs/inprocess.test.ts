@@ -216,10 +216,15 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(await queue.get('no-such-job'), null);
     });
 
-    it('refuses a caller-chosen id that already exists', async () => {
+    it('refuses a caller-chosen id that already exists, and a payload that is not JSON', async () => {
       const queue = await openQueue();
       await queue.enqueue('x', {}, { id: 'fixed-id' });
       await assert.rejects(queue.enqueue('x', {}, { id: 'fixed-id' }), (err: unknown) => err instanceof MeridianError && err.status === 409);
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      await assert.rejects(queue.enqueue('x', circular), (err: unknown) => err instanceof MeridianError && err.status === 400);
+      await assert.rejects(queue.enqueue('x', {}, { attempts: 0 }), (err: unknown) => err instanceof MeridianError && err.status === 400);
+      assert.equal((await queue.counts()).queued, 1);
     });
 
     it('runs no more jobs of one type at once than its concurrency, while other types proceed', async () => {
