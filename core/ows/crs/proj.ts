@@ -1,8 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import proj4 from 'proj4';
+import type Proj4 from 'proj4';
 import type { Converter } from 'proj4';
 import type { CrsDefinition } from './registry.js';
+
+const require = createRequire(import.meta.url);
+let proj4Module: typeof Proj4 | undefined;
+
+/** proj4 is loaded on the first transformation, keeping it off the server's start-up path. */
+function proj4(): typeof Proj4 {
+  proj4Module ??= require('proj4') as typeof Proj4;
+  return proj4Module;
+}
 
 /**
  * proj4 converters between CRSs, with NTv2 grid handling. About 300 EPSG definitions name a
@@ -20,7 +30,7 @@ const MAX_CONVERTERS = 512;
 
 /** Registers an NTv2 grid (.gsb content) under the name definitions use ('BETA2007.gsb'). */
 export function registerGrid(name: string, data: ArrayBuffer): void {
-  proj4.nadgrid(name, data);
+  proj4().nadgrid(name, data);
   registeredGrids.add(name.toLowerCase());
   converters.clear();
 }
@@ -78,7 +88,7 @@ export function converterBetween(from: CrsDefinition, to: CrsDefinition): Conver
   if (!source) throw new Error(`${from.id} (${from.name}) has no proj4 definition`);
   if (!target) throw new Error(`${to.id} (${to.name}) has no proj4 definition`);
   try {
-    converter = proj4(source, target);
+    converter = proj4()(source, target);
   } catch (err) {
     // proj4 throws strings as well as Errors.
     throw new Error(err instanceof Error ? err.message : String(err));

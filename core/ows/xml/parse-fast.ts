@@ -1,6 +1,17 @@
-import { XMLParser, XMLValidator, type X2jOptions } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as Fxp from 'fast-xml-parser';
+import type { X2jOptions } from 'fast-xml-parser';
 import { assertSafeXml } from './guard.js';
 import { DEFAULT_XML_LIMITS, decodeXmlInput, xmlRejected, type SafeXmlOptions } from './input.js';
+
+const require = createRequire(import.meta.url);
+let fxp: typeof Fxp | undefined;
+
+/** Loaded on first use, keeping it off the server's start-up path. */
+function fastXmlParser(): typeof Fxp {
+  fxp ??= require('fast-xml-parser') as typeof Fxp;
+  return fxp;
+}
 
 /** fast-xml-parser options a caller may choose; entity and DTD handling are not among them. */
 export type FastXmlParserOptions = Pick<
@@ -20,6 +31,7 @@ export interface FastXmlOptions extends SafeXmlOptions {
 export function parseXmlFast(input: string | Uint8Array, options: FastXmlOptions = {}): Record<string, unknown> {
   const text = decodeXmlInput(input, options);
   assertSafeXml(text, options);
+  const { XMLParser, XMLValidator } = fastXmlParser();
   const wellFormed = XMLValidator.validate(text);
   if (wellFormed !== true) {
     const { msg, line, col } = wellFormed.err;
