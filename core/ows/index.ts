@@ -21,7 +21,7 @@ export { wmsErrorEncoder, wmsExceptionReportXml, type WmsReportOptions, type Wms
 export { problemDocument, problemJsonEncoder, type ProblemDocument, type ProblemJsonOptions } from './encoders/problem-json.js';
 
 // Requests: KVP, versions, bounding boxes, time.
-export { parseKvp, KvpParams, type KvpOptions, type NumberOptions, type RepeatedParameterPolicy } from './kvp.js';
+export { parseKvp, KvpParams, type KvpEntry, type KvpOptions, type NumberOptions, type RepeatedParameterPolicy } from './kvp.js';
 export { compareVersions, isVersionString, negotiateAcceptVersions, negotiateWmsVersion, requireSupportedVersion } from './version.js';
 export { parseBbox, type ParseBboxOptions, type ParsedBbox } from './bbox.js';
 export {

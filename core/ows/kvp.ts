@@ -15,8 +15,9 @@ export interface KvpOptions {
   repeatedByName?: Record<string, RepeatedParameterPolicy>;
 }
 
-interface Entry {
-  /** The name as the client wrote it. */
+/** One name=value pair as received. */
+export interface KvpEntry {
+  /** The name as the client wrote it (decoded). */
   name: string;
   /** The value still percent-encoded, for list splitting (an encoded ',' is not a separator). */
   raw: string;
@@ -26,7 +27,7 @@ interface Entry {
  * Values are decoded when read, so a malformed value in a parameter the service ignores does
  * not fail the request, and the error names the parameter that was asked for.
  */
-function valueOf(entry: Entry): string {
+function valueOf(entry: KvpEntry): string {
   return decodeComponent(entry.raw, entry.name);
 }
 
@@ -44,6 +45,14 @@ function decodeComponent(raw: string, locator: string): string {
   }
 }
 
+function safeDecode(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 
@@ -54,13 +63,14 @@ const INTEGER = /^[+-]?\d+$/;
 export function parseKvp(input: string | Uint8Array, options: KvpOptions = {}): KvpParams {
   const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
   const query = text.startsWith('?') ? text.slice(1) : text;
-  const entries: Entry[] = [];
+  const entries: KvpEntry[] = [];
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const rawName = eq === -1 ? pair : pair.slice(0, eq);
     const raw = eq === -1 ? '' : pair.slice(eq + 1);
-    const name = decodeComponent(rawName, rawName).trim();
+    // A name that does not decode is kept as written: the service ignores it unless it asks for it.
+    const name = safeDecode(rawName).trim();
     if (name === '') continue;
     entries.push({ name, raw });
   }
@@ -68,11 +78,11 @@ export function parseKvp(input: string | Uint8Array, options: KvpOptions = {}): 
 }
 
 export class KvpParams {
-  private readonly byName = new Map<string, Entry[]>();
+  private readonly byName = new Map<string, KvpEntry[]>();
   private readonly policies: Map<string, RepeatedParameterPolicy>;
   private readonly defaultPolicy: RepeatedParameterPolicy;
 
-  constructor(entries: readonly Entry[], options: KvpOptions = {}) {
+  constructor(entries: readonly KvpEntry[], options: KvpOptions = {}) {
     for (const entry of entries) {
       const key = entry.name.toLowerCase();
       const list = this.byName.get(key);
@@ -201,7 +211,7 @@ export class KvpParams {
     if (unknown.length > 0) throw invalidParameterValue(unknown[0], `Unknown parameter '${unknown[0]}'`);
   }
 
-  private single(name: string): Entry | undefined {
+  private single(name: string): KvpEntry | undefined {
     const entries = this.byName.get(name.toLowerCase());
     if (!entries || entries.length === 1) return entries?.[0];
     const policy = this.policies.get(name.toLowerCase()) ?? this.defaultPolicy;
@@ -217,7 +227,7 @@ export class KvpParams {
   }
 }
 
-function splitList(entry: Entry, separator: string, name: string): string[] {
+function splitList(entry: KvpEntry, separator: string, name: string): string[] {
   if (entry.raw.includes(separator)) return entry.raw.split(separator).map((item) => decodeComponent(item, name));
   return valueOf(entry).split(separator);
 }

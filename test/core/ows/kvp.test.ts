@@ -117,10 +117,11 @@ describe('core/ows/kvp', () => {
   });
 
   it('refuses malformed percent-encoding when the parameter is read, naming it', () => {
-    const kvp = parseKvp('layers=%E0%A4%A&name=%FF&vendor=%zz&ok=1');
+    const kvp = parseKvp('layers=%E0%A4%A&name=%FF&vendor=%zz&%zz=1&ok=1');
     throwsOws(() => kvp.optional('LAYERS'), 'InvalidParameterValue', 'layers', /percent-encoded/);
     throwsOws(() => kvp.list('name'), 'InvalidParameterValue', 'name');
     assert.equal(kvp.required('ok'), '1');
+    assert.deepEqual(kvp.unknownNames(['layers', 'name', 'vendor', 'ok']), ['%zz']);
   });
 
   it('lists and refuses unknown parameters on request', () => {
