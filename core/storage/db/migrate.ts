@@ -26,11 +26,25 @@ export async function migrate(db: Database, owner: string, migrations: Migration
     );
     for (const m of ordered) {
       if (done.has(m.name)) continue;
-      await knex.transaction(async (trx) => {
+      const record = { owner, name: m.name, applied_at: new Date().toISOString() };
+      const ran = await knex.transaction(async (trx) => {
+        if (db.dialect === 'sqlite') {
+          // Writing the record first takes SQLite's write lock before anything else, so of two
+          // processes racing here the second waits, then finds the record and skips the step.
+          try {
+            await trx(TABLE).insert(record);
+          } catch (err) {
+            if (String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) return false;
+            throw err;
+          }
+          await m.up(trx, db);
+          return true;
+        }
         await m.up(trx, db);
-        await trx(TABLE).insert({ owner, name: m.name, applied_at: new Date().toISOString() });
+        await trx(TABLE).insert(record);
+        return true;
       });
-      applied.push(m.name);
+      if (ran) applied.push(m.name);
     }
   };
   if (db.dialect === 'postgres') {
@@ -47,9 +61,26 @@ export async function migrate(db: Database, owner: string, migrations: Migration
       await knex.client.releaseConnection(conn);
     }
   } else {
-    await run();
+    await retryWhileBusy(run);
   }
   return applied;
+}
+
+/**
+ * SQLite has no advisory lock: when another process migrates the same file, a write fails with
+ * SQLITE_BUSY. Each migration commits with its record, so starting over (which re-reads what
+ * is applied) is safe.
+ */
+async function retryWhileBusy(run: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
 
 async function ensureTable(knex: Knex): Promise<void> {
