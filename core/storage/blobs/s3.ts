@@ -10,13 +10,14 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+// pipeline (callback form) returns its last stream and carries source errors into it.
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import { BadRequest, MeridianError } from '../../errors.js';
 import type { BlobInfo, BlobObject, BlobStore, ByteRange, ListOptions, ListPage, PutOptions } from './types.js';
 import { BlobNotFound, InvalidRange } from './errors.js';
 import { listLimit } from './fs-list.js';
 import { assertValidContentType, assertValidKey, assertValidPrefix, normaliseMetadata } from './keys.js';
-import { assertRangeShape, rangeHeader } from './range.js';
+import { rangeHeader, resolveRange } from './range.js';
 
 export interface S3BlobStoreConfig {
   type: 's3';
@@ -95,12 +96,20 @@ export class S3BlobStore implements BlobStore {
         metadata: { ...(out.Metadata ?? {}) },
       };
       if (out.ContentType !== undefined) info.contentType = out.ContentType;
-      const object: BlobObject = { ...info, body: body ?? Readable.from([]) };
-      if (options.range) {
-        // A store that ignores Range answers 200 with everything: that is the whole range.
-        object.range = contentRange ? { start: contentRange.start, end: contentRange.end } : { start: 0, end: info.size - 1 };
+      if (!options.range) return { ...info, body: body ?? Readable.from([]) };
+      if (contentRange) return { ...info, body: body ?? Readable.from([]), range: { start: contentRange.start, end: contentRange.end } };
+      // The store answered a ranged GET with the whole object (some do, for an empty object or
+      // a suffix covering it): resolve the range here and cut the body to it.
+      let range: { start: number; end: number };
+      try {
+        range = resolveRange(options.range, info.size);
+      } catch (err) {
+        body?.destroy();
+        throw err;
       }
-      return object;
+      const whole = body ?? Readable.from([]);
+      const sliced = range.start === 0 && range.end === info.size - 1 ? whole : pipeline(whole, sliceBytes(range.start, range.end), () => undefined);
+      return { ...info, body: sliced, range };
     } catch (err) {
       throw mapError(err, key);
     }
@@ -172,7 +181,7 @@ export class S3BlobStore implements BlobStore {
       Prefix: this.base + prefix,
       MaxKeys: listLimit(options.limit),
       Delimiter: options.delimiter || undefined,
-      ContinuationToken: options.cursor || undefined,
+      ContinuationToken: options.cursor ? decodeCursor(options.cursor) : undefined,
       StartAfter: !options.cursor && options.startAfter ? this.base + options.startAfter : undefined,
     };
     try {
@@ -185,11 +194,9 @@ export class S3BlobStore implements BlobStore {
         metadata: {},
       }));
       const prefixes = (out.CommonPrefixes ?? []).map((p) => (p.Prefix ?? '').slice(this.base.length));
-      return out.IsTruncated && out.NextContinuationToken ? { items, prefixes, nextCursor: out.NextContinuationToken } : { items, prefixes };
+      return out.IsTruncated && out.NextContinuationToken ? { items, prefixes, nextCursor: encodeCursor(out.NextContinuationToken) } : { items, prefixes };
     } catch (err) {
-      if (options.cursor && err instanceof S3ServiceException && err.$metadata.httpStatusCode === 400) {
-        throw new BadRequest('Invalid list cursor', { code: 'InvalidCursor', locator: 'cursor' });
-      }
+      if (options.cursor && err instanceof S3ServiceException && err.$metadata.httpStatusCode === 400) throw invalidCursor();
       throw mapError(err, prefix);
     }
   }
@@ -198,6 +205,9 @@ export class S3BlobStore implements BlobStore {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (err) {
+      if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) {
+        throw new MeridianError(502, `Bucket '${this.bucket}' does not exist`, { code: 'BlobStoreError', expose: false, cause: err });
+      }
       throw mapError(err, '');
     }
   }
@@ -218,6 +228,36 @@ export class S3BlobStore implements BlobStore {
 
 export function openS3BlobStore(config: Omit<S3BlobStoreConfig, 'type'>): Promise<S3BlobStore> {
   return S3BlobStore.open(config);
+}
+
+const CURSOR_TAG = 's3:';
+
+/** Our cursors wrap the store's continuation token, so that a forged one is refused here. */
+function encodeCursor(token: string): string {
+  return Buffer.from(CURSOR_TAG + token, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const text = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!text.startsWith(CURSOR_TAG) || text.length === CURSOR_TAG.length) throw invalidCursor();
+  return text.slice(CURSOR_TAG.length);
+}
+
+function invalidCursor(): BadRequest {
+  return new BadRequest('Invalid list cursor', { code: 'InvalidCursor', locator: 'cursor' });
+}
+
+/** Passes bytes start..end (inclusive) of a stream and drops the rest. */
+function sliceBytes(start: number, end: number): Transform {
+  let position = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+      const from = Math.max(0, start - position);
+      const to = Math.min(chunk.length, end + 1 - position);
+      position += chunk.length;
+      callback(null, from < to ? chunk.subarray(from, to) : undefined);
+    },
+  });
 }
 
 function unquote(etag: string | undefined): string {
