@@ -4,9 +4,7 @@ import { BadRequest } from '../../errors.js';
 import type { BlobInfo, ListOptions, ListPage } from './types.js';
 import { errnoCode } from './fs-durable.js';
 import { compareKeys, RESERVED_SEGMENT } from './keys.js';
-
-/** S3's MaxKeys default and ceiling. */
-export const MAX_LIST_LIMIT = 1000;
+import { listLimit } from './list-limit.js';
 
 /** Where a listing resumes: after key `after`, also skipping every key under common prefix `skip`. */
 interface ListPosition {
@@ -28,13 +26,6 @@ export function decodeCursor(cursor: string): ListPosition {
     // fall through to the error below
   }
   throw new BadRequest('Invalid list cursor', { code: 'InvalidCursor', locator: 'cursor' });
-}
-
-/** A clamped page size. */
-export function listLimit(limit: number | undefined): number {
-  if (limit === undefined) return MAX_LIST_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw new BadRequest('List limit must be a positive integer', { code: 'InvalidArgument', locator: 'limit' });
-  return Math.min(limit, MAX_LIST_LIMIT);
 }
 
 /**

@@ -15,7 +15,7 @@ import { pipeline, Readable, Transform, type TransformCallback } from 'node:stre
 import { BadRequest, MeridianError } from '../../errors.js';
 import type { BlobInfo, BlobObject, BlobStore, ByteRange, ListOptions, ListPage, PutOptions } from './types.js';
 import { BlobNotFound, InvalidRange } from './errors.js';
-import { listLimit } from './fs-list.js';
+import { listLimit } from './list-limit.js';
 import { assertValidContentType, assertValidKey, assertValidPrefix, normaliseMetadata } from './keys.js';
 import { rangeHeader, resolveRange } from './range.js';
 
