@@ -1,4 +1,3 @@
-import { BullMQJobQueue } from './bullmq.js';
 import { resolveJobsConfig, type JobsConfig } from './config.js';
 import { InProcessJobQueue } from './inprocess.js';
 import { JOBS_MIGRATION_OWNER, jobMigrations } from './migrations.js';
@@ -26,5 +25,8 @@ export { INTERRUPTED_BY_RESTART, INTERRUPTED_LEASE_EXPIRED, type JobQueueDeps, t
 export async function createJobQueue(config: Partial<JobsConfig>, deps: JobQueueDeps): Promise<JobQueue> {
   const resolved = resolveJobsConfig(config);
   await deps.db.migrate(JOBS_MIGRATION_OWNER, jobMigrations);
-  return resolved.backend === 'bullmq' ? new BullMQJobQueue(resolved, deps) : new InProcessJobQueue(resolved, deps);
+  if (resolved.backend !== 'bullmq') return new InProcessJobQueue(resolved, deps);
+  // Loaded only when configured: bullmq and ioredis take about half a second to import.
+  const { BullMQJobQueue } = await import('./bullmq.js');
+  return new BullMQJobQueue(resolved, deps);
 }

@@ -1,6 +1,6 @@
 import type { BlobStore } from './types.js';
 import { openFsBlobStore, type FsBlobStoreConfig } from './fs.js';
-import { openS3BlobStore, type S3BlobStoreConfig } from './s3.js';
+import type { S3BlobStoreConfig } from './s3.js';
 
 export type BlobStoreConfig = FsBlobStoreConfig | S3BlobStoreConfig;
 
@@ -9,8 +9,11 @@ export async function openBlobStore(config: BlobStoreConfig): Promise<BlobStore>
   switch (config.type) {
     case 'fs':
       return openFsBlobStore(config);
-    case 's3':
+    case 's3': {
+      // Loaded only when configured: the AWS SDK takes about half a second to import.
+      const { openS3BlobStore } = await import('./s3.js');
       return openS3BlobStore(config);
+    }
     default:
       throw new Error(`Unknown blob store type '${(config as { type: unknown }).type}'`);
   }
@@ -20,5 +23,5 @@ export { blobsConfigSchema } from './config-schema.js';
 export { databaseConfigSchema } from '../db/config-schema.js';
 export { BlobKeyConflict, BlobNotFound, InvalidBlobKey, InvalidRange } from './errors.js';
 export { FsBlobStore, type FsBlobStoreConfig } from './fs.js';
-export { S3BlobStore, type S3BlobStoreConfig } from './s3.js';
+export type { S3BlobStore, S3BlobStoreConfig } from './s3.js';
 export type { BlobInfo, BlobObject, BlobStore, ByteRange, ListOptions, ListPage, PutOptions } from './types.js';

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
-import { openBlobStore, FsBlobStore, S3BlobStore } from '../../../../core/storage/blobs/index.js';
+import { openBlobStore, FsBlobStore } from '../../../../core/storage/blobs/index.js';
+import { S3BlobStore } from '../../../../core/storage/blobs/s3.js';
 
 // The SDK warns once per process that its 2027 releases need Node 22; not this test's concern.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
