@@ -19,6 +19,8 @@ export interface JobsConfig {
   redis?: string;
   /** Redis key prefix, for the bullmq backend. */
   prefix?: string;
+  /** Whether `meridian serve` runs job handlers too; false when `meridian worker` processes do all the work. */
+  runInServer?: boolean;
 }
 
 /** The embedded default: jobs run in the server process, their state in the database. */
@@ -82,6 +84,12 @@ export const jobsConfigSchema: JSONSchema = {
       pattern: '^[A-Za-z0-9_.-]+$',
       default: JOBS_DEFAULT_PREFIX,
       description: 'Prefix of every Redis key the bullmq backend writes, so several platforms can share one Redis.',
+    },
+    runInServer: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Whether `meridian serve` also runs job handlers. Set false in the scaled-out mode, where `meridian worker` processes run every job and servers only enqueue.',
     },
   },
   if: { properties: { backend: { const: 'bullmq' } }, required: ['backend'] },

@@ -33,7 +33,8 @@ export async function openStores(config: MeridianConfig, plugins: LoadedPlugin[]
       if (names.length) logger.info({ owner, migrations: names }, 'database migrated');
     }
     const blobs = await openBlobStore(config.blobs);
-    const jobRole = role === 'cli' ? 'producer' : role === 'worker' ? 'worker' : 'all';
+    const runInServer = config.jobs.runInServer ?? true;
+    const jobRole = role === 'worker' ? 'worker' : role === 'serve' && runInServer ? 'all' : 'producer';
     const jobs = await createJobQueue(config.jobs, { db, logger: logger.child({ component: 'jobs' }), role: jobRole });
     const auth = await createAuthHooks(config.auth, { db, logger: logger.child({ component: 'auth' }) });
     return {
