@@ -57,7 +57,21 @@ describe('core endpoints', () => {
     assert.equal(ready.status, 200);
     const body = (await ready.json()) as { status: string; checks: Array<{ name: string; status: string }> };
     assert.equal(body.status, 'ready');
-    assert.deepEqual(body.checks.map((c) => [c.name, c.status]), [['database', 'ok'], ['blobs', 'ok'], ['jobs', 'ok']]);
+    assert.deepEqual(body.checks.map((c) => [c.name, c.status]), [['database', 'ok'], ['blobs', 'ok'], ['jobs', 'ok'], ['plugin:echo', 'ok']]);
+  });
+
+  it("answers /ready with 503 when a plugin's dependency fails, without revealing why", async () => {
+    const sick = await startTestServer({ plugins: { echo: { healthy: false } } });
+    try {
+      const res = await fetch(`${sick.url}/ready`);
+      assert.equal(res.status, 503);
+      const text = await res.text();
+      assert.match(text, /"name":"plugin:echo","status":"failing"/);
+      assert.doesNotMatch(text, /secret|postgres/);
+      assert.equal((await fetch(`${sick.url}/health`)).status, 200, 'liveness is not readiness');
+    } finally {
+      await sick.close();
+    }
   });
 
   it('counts requests per plugin and operation in /metrics', async () => {
