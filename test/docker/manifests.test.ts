@@ -183,6 +183,7 @@ describe('deployment manifests', () => {
       for (const c of composeMeridian) {
         const loaded = await assertConfigLoads(c);
         assert.equal(loaded.config.jobs.backend, 'bullmq', `${c.where} shares the Redis queue`);
+        assert.equal(loaded.config.jobs.runInServer, false, `${c.where}: servers leave the jobs to the workers`);
       }
     });
 
@@ -346,6 +347,7 @@ describe('deployment manifests', () => {
       const blobs = (c: typeof fromFile) => ({ ...c.blobs, root: abs((c.blobs as { root: string }).root) });
       assert.deepEqual(blobs(fromFile), blobs(defaults));
       assert.deepEqual(resolveJobsConfig(fromFile.jobs as Partial<JobsConfig>), resolveJobsConfig(defaults.jobs as Partial<JobsConfig>));
+      assert.equal((fromFile.jobs as JobsConfig).runInServer ?? true, (defaults.jobs as JobsConfig).runInServer ?? true);
       assert.deepEqual(resolveAuthConfig(fromFile.auth as AuthConfig), resolveAuthConfig(defaults.auth as AuthConfig));
     });
 
