@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Logger } from 'pino';
 import { MeridianError, Unauthenticated } from '../errors.js';
@@ -67,9 +68,28 @@ function checkIssuer(config: JwtIssuerConfig): string[] {
  * chosen by the token's `iss`. Keys are cached and fetched again when a token names an unknown
  * `kid` (at most once per cooldown) or when they are older than the cache age.
  */
+/** How long a verified token is remembered at most (it is never remembered past its `exp`). */
+const VERIFIED_TTL_MS = 60_000;
+
+interface VerifiedToken {
+  subject: Subject;
+  exp: number;
+  nbf?: number;
+  skew: number;
+  trusted: TrustedIssuer;
+  kid?: string;
+  /** The issuer's key set as it was when the token was verified (replaced by jose on each reload). */
+  keys: ReturnType<TrustedIssuer['jwks']['jwks']>;
+}
+
 export class JwtAuthenticator implements Authenticator {
   readonly name = 'jwt';
   private readonly issuers = new Map<string, TrustedIssuer>();
+  /**
+   * Tokens already verified, by their exact text: a client sends the same token on every request,
+   * and an RSA/ECDSA verification costs far more than the rest of a request's handling.
+   */
+  private readonly verified = new LRUCache<string, VerifiedToken>({ max: 10_000 });
 
   constructor(
     configs: JwtIssuerConfig[],
@@ -105,6 +125,42 @@ export class JwtAuthenticator implements Authenticator {
 
   /** The subject a token names; throws Unauthenticated (invalid_token) for any token not accepted. */
   async verify(token: string): Promise<Subject> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      // Time claims are checked again on every use; the signature, issuer and audience were checked once.
+      const now = Date.now() / 1000;
+      if (now <= cached.exp + cached.skew && (cached.nbf === undefined || now >= cached.nbf - cached.skew) && this.keyStillPublished(cached)) {
+        return cached.subject;
+      }
+      this.verified.delete(token);
+    }
+    // Frozen: the same subject object now serves every request that carries this token.
+    const subject = deepFreeze(await this.verifyFully(token));
+    const claims = subject.claims as { exp: number; nbf?: number };
+    const skew = this.issuers.get(subject.issuer)!.config.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
+    // Kept until the token expires, at most VERIFIED_TTL_MS: no longer than the JWKS itself is trusted.
+    const ttl = Math.min(VERIFIED_TTL_MS, (claims.exp + skew) * 1000 - Date.now());
+    const trusted = this.issuers.get(subject.issuer)!;
+    const kid = this.decode(token).header.kid;
+    if (ttl > 0) {
+      this.verified.set(token, { subject, exp: claims.exp, nbf: claims.nbf, skew, trusted, kid: typeof kid === 'string' ? kid : undefined, keys: trusted.jwks.jwks() }, { ttl });
+    }
+    return subject;
+  }
+
+  /**
+   * Whether the key that verified a remembered token is still in its issuer's key set: after a
+   * rotation removes it, the token goes through full verification again (and fails).
+   */
+  private keyStillPublished(cached: VerifiedToken): boolean {
+    const current = cached.trusted.jwks.jwks();
+    if (current === cached.keys) return true;
+    if (!current || cached.kid === undefined || !current.keys.some((k) => k.kid === cached.kid)) return false;
+    cached.keys = current;
+    return true;
+  }
+
+  private async verifyFully(token: string): Promise<Subject> {
     const { header, payload } = this.decode(token);
     const alg = typeof header.alg === 'string' ? header.alg : '';
     if (alg === '' || alg.toLowerCase() === 'none') throw this.invalid('Unsigned tokens are not accepted');
@@ -171,4 +227,12 @@ export class JwtAuthenticator implements Authenticator {
       cause: err,
     });
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

@@ -78,6 +78,26 @@ describe('core/auth/jwt: bearer JWT authenticator', () => {
     await rejection(strict.authenticate(bearer(await issuer.sign(rsa, { expiresIn: -10 }))));
   });
 
+  it('remembers a verified token but still refuses it once it expires', async () => {
+    const strict = new JwtAuthenticator([issuerConfig(issuer, { clockToleranceSec: 0 })], 'meridian');
+    const token = await issuer.sign(rsa, { expiresIn: 1 });
+    const first = await strict.authenticate(bearer(token));
+    const again = await strict.authenticate(bearer(token));
+    assert.equal(again, first, 'the second use is answered from the verified-token cache');
+    await new Promise((r) => setTimeout(r, 2100));
+    await rejection(strict.authenticate(bearer(token)));
+  });
+
+  it('hands out remembered subjects frozen, so no request can change what the next one sees', async () => {
+    const token = await issuer.sign(rsa, { claims: { groups: ['eo'] } });
+    const subject = (await auth.authenticate(bearer(token)))!;
+    assert.throws(() => subject.groups.push('admin'));
+    assert.throws(() => {
+      (subject as { id: string }).id = 'root';
+    });
+    assert.deepEqual((await auth.authenticate(bearer(token)))!.groups, ['eo']);
+  });
+
   it('refuses a token that is not valid yet (nbf beyond the tolerance)', async () => {
     const err = await rejection(auth.authenticate(bearer(await issuer.sign(rsa, { notBefore: 600 }))));
     assert.match(err.headers['WWW-Authenticate']!, /error_description="The token is not valid yet"/);
