@@ -78,9 +78,12 @@ interface VerifiedToken {
   skew: number;
   trusted: TrustedIssuer;
   kid?: string;
-  /** The issuer's key set as it was when the token was verified (replaced by jose on each reload). */
-  keys: ReturnType<TrustedIssuer['jwks']['jwks']>;
+  /** When the token's key was last seen in the issuer's key set. */
+  keysCheckedAt: number;
 }
+
+/** How stale the "its key is still published" check of a remembered token may be. */
+const KEY_RECHECK_MS = 1000;
 
 export class JwtAuthenticator implements Authenticator {
   readonly name = 'jwt';
@@ -143,7 +146,7 @@ export class JwtAuthenticator implements Authenticator {
     const trusted = this.issuers.get(subject.issuer)!;
     const kid = this.decode(token).header.kid;
     if (ttl > 0) {
-      this.verified.set(token, { subject, exp: claims.exp, nbf: claims.nbf, skew, trusted, kid: typeof kid === 'string' ? kid : undefined, keys: trusted.jwks.jwks() }, { ttl });
+      this.verified.set(token, { subject, exp: claims.exp, nbf: claims.nbf, skew, trusted, kid: typeof kid === 'string' ? kid : undefined, keysCheckedAt: Date.now() }, { ttl });
     }
     return subject;
   }
@@ -153,12 +156,15 @@ export class JwtAuthenticator implements Authenticator {
    * rotation removes it, the token goes through full verification again (and fails).
    */
   private keyStillPublished(cached: VerifiedToken): boolean {
+    // jose hands out a copy of the key set on each call, so look at it at most once a second.
+    const now = Date.now();
+    if (now - cached.keysCheckedAt < KEY_RECHECK_MS) return true;
     const current = cached.trusted.jwks.jwks();
-    if (current === cached.keys) return true;
     if (!current || cached.kid === undefined || !current.keys.some((k) => k.kid === cached.kid)) return false;
-    cached.keys = current;
+    cached.keysCheckedAt = now;
     return true;
   }
+
 
   private async verifyFully(token: string): Promise<Subject> {
     const { header, payload } = this.decode(token);

@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import cors from '@koa/cors';
 import Koa, { type Middleware } from 'koa';
-import compress from 'koa-compress';
-import type { Logger } from 'pino';
+import type { Logger, pino } from 'pino';
+import { createAccessLogger } from '../logger.js';
 import type { LoadedConfig } from '../config/load.js';
 import { NotFound } from '../errors.js';
 import { createMetrics, type CoreMetrics } from '../metrics/metrics.js';
@@ -12,6 +11,8 @@ import { orderPlugins } from '../loader/order.js';
 import { Registry } from '../registry/registry.js';
 import { coreRoutes, type ReadinessCheck } from './core-routes.js';
 import { accessLog } from './middleware/access-log.js';
+import { compression } from './middleware/compression.js';
+import { cors } from './middleware/cors.js';
 import { baseUrl } from './middleware/base-url.js';
 import { errorBoundary, problemJson } from './middleware/error-boundary.js';
 import { requestId } from './middleware/request-id.js';
@@ -45,8 +46,14 @@ export interface Meridian {
 }
 
 /** Builds the platform from a loaded config: stores, plugins in dependency order, the Koa apps. */
-export async function assemble(loaded: LoadedConfig, logger: Logger, role: ProcessRole = 'serve'): Promise<Meridian> {
+export interface AssembleOptions {
+  /** Where access-log lines go; default: stdout, written asynchronously. */
+  accessLogDestination?: pino.DestinationStream;
+}
+
+export async function assemble(loaded: LoadedConfig, logger: Logger, role: ProcessRole = 'serve', options: AssembleOptions = {}): Promise<Meridian> {
   const { config } = loaded;
+  const access = createAccessLogger(config.log, options.accessLogDestination);
   const { order } = orderPlugins(
     loaded.plugins.map((p) => p.plugin),
     loaded.disabledProviders,
@@ -130,10 +137,10 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
     pluginScope(p.name, p.listen !== undefined ? '' : p.mountPath, p.instance, { auth: stores.auth, logger, bodyLimit: bodyLimitOf(p.name) });
 
   const mainMounted: MountedPlugin[] = running.filter((p) => p.listen === undefined).map(scope);
-  const app = buildApp(config, logger, metrics, dispatcher(mainMounted, coreChain));
+  const app = buildApp(config, logger, access.logger, metrics, dispatcher(mainMounted, coreChain));
   const extraApps = running
     .filter((p) => p.listen !== undefined)
-    .map((p) => ({ name: p.name, port: p.listen!, app: buildApp(config, logger, metrics, scope(p).middleware) }));
+    .map((p) => ({ name: p.name, port: p.listen!, app: buildApp(config, logger, access.logger, metrics, scope(p).middleware) }));
 
   const servers: Array<{ name: string; server: Server; tracker: ConnectionTracker }> = [];
 
@@ -172,11 +179,12 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
       await Promise.all(servers.map((s) => s.tracker.drain(config.server.shutdownTimeoutMs)));
       await closePlugins();
       await stores.close();
+      access.flush();
     },
   };
 }
 
-function buildApp(config: LoadedConfig['config'], logger: Logger, metrics: CoreMetrics, handler: Middleware): Koa {
+function buildApp(config: LoadedConfig['config'], logger: Logger, accessLogger: Logger, metrics: CoreMetrics, handler: Middleware): Koa {
   const app = new Koa({ proxy: config.server.trustProxy });
   // Errors reaching Koa itself (a stream failing after headers were sent) are logged, not printed.
   app.silent = true;
@@ -186,19 +194,9 @@ function buildApp(config: LoadedConfig['config'], logger: Logger, metrics: CoreM
   });
   app.use(requestId());
   app.use(metrics.middleware());
-  if (config.log.access) app.use(accessLog(logger));
-  if (config.server.cors.enabled) {
-    const origins = config.server.cors.origins;
-    app.use(
-      cors({
-        origin: (ctx) => (origins.includes('*') ? (config.server.cors.credentials ? ctx.get('Origin') : '*') : origins.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''),
-        credentials: config.server.cors.credentials,
-        maxAge: config.server.cors.maxAgeSec,
-        exposeHeaders: ['X-Request-Id', 'Location', 'Content-Range', 'ETag', 'WWW-Authenticate'],
-      }),
-    );
-  }
-  if (config.server.compression) app.use(compress({ threshold: 1024 }));
+  if (config.log.access) app.use(accessLog(accessLogger));
+  if (config.server.cors.enabled) app.use(cors(config.server.cors));
+  if (config.server.compression) app.use(compression());
   app.use(baseUrl({ publicUrl: config.server.publicUrl, trustProxy: config.server.trustProxy }));
   app.use(handler);
   return app;

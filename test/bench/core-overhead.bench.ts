@@ -91,11 +91,11 @@ export async function startMeridian(jwksUri: string, sections: Record<string, un
       ...sections,
     },
   });
-  // Every line is formatted and written (a real write(2) per line, as pino does to stdout), only
-  // to /dev/null. SonicBoom is what pino writes through; createLogger types its argument loosely.
+  // Every line is formatted and written, only to /dev/null: the server log as `serve` writes it
+  // (synchronously), the access log as `serve` writes it (asynchronously).
   const devNull = pino.destination({ dest: '/dev/null', sync: true }) as unknown as NodeJS.WritableStream;
   const logger = createLogger(loaded.config.log, devNull);
-  const meridian = await assemble(loaded, logger, 'serve');
+  const meridian = await assemble(loaded, logger, 'serve', { accessLogDestination: pino.destination({ dest: '/dev/null', sync: false }) });
   const ports = await meridian.listen();
   return {
     url: `http://127.0.0.1:${ports.main}${HELLO_PATH}`,

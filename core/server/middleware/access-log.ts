@@ -2,14 +2,11 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 
 /** One JSON line per finished request: id, method, path, status, bytes, time, subject, plugin. */
-export function accessLog(logger: Logger): Middleware {
-  const log = logger.child({ log: 'access' });
+export function accessLog(log: Logger): Middleware {
   return async (ctx, next) => {
     const start = process.hrtime.bigint();
-    let done = false;
-    const write = () => {
-      if (done) return;
-      done = true;
+    // 'close' follows the end of every response, streamed or not, completed or aborted.
+    ctx.res.once('close', () => {
       const subject = ctx.state.subject as { id?: string } | undefined;
       log.info({
         reqId: ctx.state.requestId,
@@ -23,11 +20,9 @@ export function accessLog(logger: Logger): Middleware {
         subject: subject?.id,
         ip: ctx.ip,
         ua: ctx.get('User-Agent') || undefined,
+        aborted: ctx.res.writableFinished ? undefined : true,
       });
-    };
-    // Streamed bodies finish after the middleware chain; log when the response ends.
-    ctx.res.once('finish', write);
-    ctx.res.once('close', write);
+    });
     await next();
   };
 }

@@ -78,7 +78,7 @@ describe('core endpoints', () => {
     await fetch(`${server.url}/echo/`);
     await fetch(`${server.url}/echo/`);
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith('meridian_http_requests_total{') && l.includes('plugin="echo"') && l.includes('operation="Hello"'));
+    const line = text.split('\n').find((l) => l.startsWith('meridian_http_request_duration_seconds_count{') && l.includes('plugin="echo"') && l.includes('operation="Hello"'));
     assert.ok(line, text.slice(0, 2000));
     assert.ok(Number(line.split(' ').pop()) >= 2);
     assert.match(text, /meridian_http_request_duration_seconds_bucket\{.*plugin="echo"/);

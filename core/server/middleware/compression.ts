@@ -1,0 +1,17 @@
+import type { Middleware } from 'koa';
+import compress from 'koa-compress';
+
+/**
+ * gzip/deflate/br above 1 KiB through koa-compress, run only for clients that accept an encoding:
+ * for the others nothing could be compressed, so the negotiation is skipped.
+ */
+export function compression(): Middleware {
+  const compressor = compress({ threshold: 1024 }) as unknown as Middleware;
+  return (ctx, next) => {
+    if (!ctx.get('Accept-Encoding')) {
+      ctx.vary('Accept-Encoding');
+      return next();
+    }
+    return compressor(ctx, next);
+  };
+}
