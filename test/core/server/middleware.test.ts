@@ -44,6 +44,24 @@ describe('core middleware', () => {
     assert.equal(any.headers.get('access-control-allow-origin'), '*');
   });
 
+  it('puts CORS headers on error responses too, and varies on Origin only when the answer depends on it', async () => {
+    const denied = await fetch(`${proxied.url}/echo/boom`, { headers: { Origin: 'https://app.example.org' } });
+    assert.equal(denied.status, 500);
+    assert.equal(denied.headers.get('access-control-allow-origin'), 'https://app.example.org');
+    assert.match(denied.headers.get('access-control-expose-headers')!, /X-Request-Id/);
+    assert.match(denied.headers.get('vary') ?? '', /Origin/);
+    const open = await fetch(`${server.url}/echo/`, { headers: { Origin: 'https://anywhere.example' } });
+    assert.doesNotMatch(open.headers.get('vary') ?? '', /Origin/);
+    const preflight = await fetch(`${proxied.url}/echo/notes`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example.org', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-api-key, content-type' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-methods')!, /POST/);
+    assert.equal(preflight.headers.get('access-control-allow-headers'), 'x-api-key, content-type');
+    assert.equal(preflight.headers.get('access-control-max-age'), '600');
+  });
+
   it('compresses large responses when the client accepts gzip', async () => {
     const res = await new Promise<{ encoding?: string; status?: number }>((resolve, reject) => {
       request(`${server.url}/openapi.json`, { headers: { 'Accept-Encoding': 'gzip' } }, (r) => {
