@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AuthHooks } from '../auth/types.js';
 import { NotFound } from '../errors.js';
 import type { PluginInstance } from '../plugin.js';
-import { errorBoundary, problemJson } from './middleware/error-boundary.js';
+import { problemJson, renderError } from './middleware/error-boundary.js';
 
 export interface MountedPlugin {
   name: string;
@@ -24,23 +24,22 @@ export function pluginScope(
   instance: PluginInstance,
   options: { auth: AuthHooks; logger: Logger; bodyLimit: number },
 ): MountedPlugin {
-  const chain: Middleware[] = [
-    async (ctx, next) => {
-      ctx.state.plugin = name;
-      ctx.state.mountPath = mountPath;
-      ctx.state.bodyLimit = options.bodyLimit;
-      await next();
-    },
-    errorBoundary(instance.errorEncoder ?? problemJson, options.logger),
-    async (ctx, next) => {
+  const encoder = instance.errorEncoder ?? problemJson;
+  // Scope state, error rendering, authentication and the 404 check in one step: this runs on
+  // every request to the plugin, and each extra middleware layer costs a promise and a closure.
+  const enter: Middleware = async (ctx, next) => {
+    ctx.state.plugin = name;
+    ctx.state.mountPath = mountPath;
+    ctx.state.bodyLimit = options.bodyLimit;
+    try {
       ctx.state.subject = await options.auth.authenticate(ctx);
       await next();
-    },
-    async (ctx, next) => {
-      await next();
       if (ctx.status === 404 && ctx.body == null) throw new NotFound(`No resource at ${ctx.path}`);
-    },
-  ];
+    } catch (thrown) {
+      renderError(thrown, ctx, encoder, options.logger);
+    }
+  };
+  const chain: Middleware[] = [enter];
   if (instance.routes) {
     if (mountPath) instance.routes.prefix(mountPath);
     chain.push(instance.routes.routes() as unknown as Middleware, instance.routes.allowedMethods({ throw: true }) as unknown as Middleware);

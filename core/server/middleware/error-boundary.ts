@@ -18,32 +18,39 @@ export const problemJson: ErrorEncoder = (err: MeridianError, ctx: Context) => {
 };
 
 /**
- * Catches whatever the routes below throw and renders it with the scope's encoder. Anything not a
- * MeridianError becomes a 500 whose detail stays in the log (with the request id) and never
- * reaches the client. An encoder that itself throws falls back to plain text.
+ * Catches whatever the routes below throw and renders it with the scope's encoder (see renderError).
  */
 export function errorBoundary(encoder: ErrorEncoder, logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
     } catch (thrown) {
-      const err = toMeridianError(thrown);
-      if (err.status >= 500) {
-        logger.error({ err: thrown, reqId: ctx.state.requestId, plugin: ctx.state.plugin }, 'request failed');
-      } else {
-        logger.debug({ reqId: ctx.state.requestId, code: err.code, msg: err.message }, 'request refused');
-      }
-      if (ctx.headerSent || !ctx.writable) return;
-      ctx.remove('Content-Disposition');
-      try {
-        encoder(err, ctx);
-      } catch (encodeErr) {
-        logger.error({ err: encodeErr, reqId: ctx.state.requestId }, 'error encoder failed');
-        ctx.status = err.status;
-        ctx.type = 'text/plain';
-        ctx.body = err.expose ? err.message : 'Internal server error';
-      }
-      for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
+      renderError(thrown, ctx, encoder, logger);
     }
   };
+}
+
+/**
+ * Renders anything thrown with `encoder`. Anything not a MeridianError becomes a 500 whose detail
+ * stays in the log (with the request id) and never reaches the client. An encoder that itself
+ * throws falls back to plain text.
+ */
+export function renderError(thrown: unknown, ctx: Context, encoder: ErrorEncoder, logger: Logger): void {
+  const err = toMeridianError(thrown);
+  if (err.status >= 500) {
+    logger.error({ err: thrown, reqId: ctx.state.requestId, plugin: ctx.state.plugin }, 'request failed');
+  } else {
+    logger.debug({ reqId: ctx.state.requestId, code: err.code, msg: err.message }, 'request refused');
+  }
+  if (ctx.headerSent || !ctx.writable) return;
+  ctx.remove('Content-Disposition');
+  try {
+    encoder(err, ctx);
+  } catch (encodeErr) {
+    logger.error({ err: encodeErr, reqId: ctx.state.requestId }, 'error encoder failed');
+    ctx.status = err.status;
+    ctx.type = 'text/plain';
+    ctx.body = err.expose ? err.message : 'Internal server error';
+  }
+  for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
 }
