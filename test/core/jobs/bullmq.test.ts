@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createJobQueue, JobAbortedError, type JobQueue, type JobRecord, type JobsConfig } from '../../../core/jobs/index.js';
 import type { TestDatabase } from '../../helpers/databases.js';
-import { aborted, deferred, deleteRedisKeys, Fixture, sharedDatabaseKinds, silentLogger, waitFor } from './support.js';
+import { aborted, checkShutdownRequeue, deferred, deleteRedisKeys, Fixture, sharedDatabaseKinds, silentLogger, waitFor } from './support.js';
 
 const redisUrl = process.env.MERIDIAN_TEST_REDIS;
 
@@ -167,29 +167,7 @@ for (const kind of sharedDatabaseKinds()) {
     });
 
     it('queues a job interrupted by a worker shutdown again, and another worker finishes it', async () => {
-      const first = await openQueue('worker');
-      const started = deferred();
-      const reasons: unknown[] = [];
-      first.register('long', async (job) => {
-        started.resolve();
-        reasons.push(await aborted(job.signal));
-        throw new Error('stopped');
-      });
-      await first.start();
-      const id = await first.enqueue('long', {}, { attempts: 1 });
-      await started.promise;
-      await first.close();
-      assert.equal((reasons[0] as JobAbortedError).kind, 'shutdown');
-      const requeued = await first.get(id);
-      assert.equal(requeued?.state, 'queued');
-      assert.equal(requeued?.attempts, 0);
-
-      const second = await openQueue('worker');
-      second.register('long', async (job) => `finished on attempt ${job.attempt}`);
-      await second.start();
-      const done = await ended(second, id);
-      assert.equal(done.state, 'succeeded');
-      assert.equal(done.result, 'finished on attempt 1');
+      await checkShutdownRequeue(() => openQueue('worker'), () => openQueue('worker'), ended);
     });
 
     for (const attempts of [2, 1]) {

@@ -3,7 +3,7 @@ import { createJobQueue, JobAbortedError, type JobQueue, type JobsConfig } from 
 import { MeridianError } from '../../../core/errors.js';
 import type { Database } from '../../../core/storage/db/types.js';
 import { testDatabaseKinds, type TestDatabase } from '../../helpers/databases.js';
-import { aborted, deferred, silentLogger, waitFor, type Deferred } from './support.js';
+import { aborted, checkShutdownRequeue, deferred, silentLogger, waitFor, type Deferred } from './support.js';
 
 for (const kind of testDatabaseKinds()) {
   describe(`in-process job queue on ${kind.name}`, function () {
@@ -284,30 +284,8 @@ for (const kind of testDatabaseKinds()) {
     });
 
     it('queues a running job again when shutdown interrupts it, without spending an attempt', async () => {
-      const first = await openQueue({ shutdownGraceMs: 0 });
-      const started = deferred();
-      const reasons: unknown[] = [];
-      first.register('long', async (job) => {
-        started.resolve();
-        reasons.push(await aborted(job.signal));
-        throw new Error('stopped');
-      });
-      await first.start();
-      const id = await first.enqueue('long', {}, { attempts: 1 });
-      await started.promise;
-      await first.close();
-      assert.equal((reasons[0] as JobAbortedError).kind, 'shutdown');
-      const requeued = await first.get(id);
-      assert.equal(requeued?.state, 'queued');
-      assert.equal(requeued?.attempts, 0);
-      assert.deepEqual(await first.logs(id), ['interrupted by shutdown; queued again']);
-
-      const second = await openQueue();
-      second.register('long', async (job) => `finished on attempt ${job.attempt}`);
-      await second.start();
-      const done = await settled(second, id);
-      assert.equal(done.state, 'succeeded');
-      assert.deepEqual(done.result, 'finished on attempt 1');
+      const logs = await checkShutdownRequeue(() => openQueue({ shutdownGraceMs: 0 }), () => openQueue(), settled);
+      assert.deepEqual(logs, ['interrupted by shutdown; queued again']);
     });
 
     it('lets running jobs finish within the shutdown grace period', async () => {

@@ -3,9 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { openDatabase } from '../../../core/storage/db/connect.js';
+import type { JobAbortedError } from '../../../core/jobs/index.js';
+import type { JobQueue, JobRecord } from '../../../core/jobs/types.js';
 import { testDatabaseKinds, type TestDatabase } from '../../helpers/databases.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -145,4 +148,41 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * The shutdown contract every backend keeps: a job running when its queue closes sees its signal
+ * abort with kind 'shutdown', goes back to queued without spending an attempt, and a second queue
+ * finishes it. Returns the first queue's log lines of the job for backend-specific checks.
+ */
+export async function checkShutdownRequeue(
+  openFirst: () => Promise<JobQueue>,
+  openSecond: () => Promise<JobQueue>,
+  ended: (queue: JobQueue, id: string) => Promise<JobRecord>,
+): Promise<string[]> {
+  const first = await openFirst();
+  const started = deferred();
+  const reasons: unknown[] = [];
+  first.register('long', async (job) => {
+    started.resolve();
+    reasons.push(await aborted(job.signal));
+    throw new Error('stopped');
+  });
+  await first.start();
+  const id = await first.enqueue('long', {}, { attempts: 1 });
+  await started.promise;
+  await first.close();
+  assert.equal((reasons[0] as JobAbortedError).kind, 'shutdown');
+  const requeued = await first.get(id);
+  assert.equal(requeued?.state, 'queued');
+  assert.equal(requeued?.attempts, 0);
+  const logs = await first.logs(id);
+
+  const second = await openSecond();
+  second.register('long', async (job) => `finished on attempt ${job.attempt}`);
+  await second.start();
+  const done = await ended(second, id);
+  assert.equal(done.state, 'succeeded');
+  assert.equal(done.result, 'finished on attempt 1');
+  return logs;
 }
