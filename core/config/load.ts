@@ -155,6 +155,9 @@ function checkMounts(plugins: LoadedPlugin[], config: MeridianConfig, issues: Co
       ports.set(p.core.listen, `${at}.listen`);
       continue;
     }
+    if (p.mountPath === '') {
+      issues.push({ path: `${at}.path`, message: "'/' would hide the core endpoints; give the plugin a listener of its own ('listen: PORT') to serve the root of a host" });
+    }
     if (reserved.includes(p.mountPath)) issues.push({ path: `${at}.path`, message: `'${p.mountPath}' is reserved by the core` });
     const other = paths.get(p.mountPath);
     if (other) issues.push({ path: `${at}.path`, message: `'${p.mountPath}' is already the path of plugin '${other}'` });

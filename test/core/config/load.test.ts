@@ -128,10 +128,11 @@ describe('config loading', () => {
   });
 
   it('refuses two plugins on one path and a path the core reserves', async () => {
-    const issues = await issuesOf({ file: file(`${base}plugins:\n  echo:\n    path: /x\n  needs-echo:\n    path: /x\n  port-echo:\n    path: /health\n`) });
+    const issues = await issuesOf({ file: file(`${base}plugins:\n  echo:\n    path: /x\n  needs-echo:\n    path: /x\n  port-echo:\n    path: /health\n  orphan:\n    path: /\n`) });
     assert.deepEqual(
       issues.map((i) => i.path).sort(),
-      ['plugins.needs-echo.path', 'plugins.port-echo.path'],
+      ['plugins.needs-echo.path', 'plugins.orphan.path', 'plugins.port-echo.path'],
     );
+    assert.match(issues.find((i) => i.path === 'plugins.orphan.path')!.message, /listen: PORT/);
   });
 });
