@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { startTestServer } from '../../helpers/server.js';
+import { closeOrder } from '../../fixtures/plugins/echo/index.js';
 
 describe('server lifecycle', () => {
   it('serves a plugin at the root of a listener of its own', async () => {
@@ -38,6 +39,14 @@ describe('server lifecycle', () => {
     const result = await slow;
     assert.deepEqual(result, { status: 200, body: { slept: true } });
     await closing;
+  });
+
+  it('closes plugins in the reverse of their set-up order', async () => {
+    const server = await startTestServer({ plugins: { 'needs-echo': {}, echo: {} } });
+    assert.deepEqual(server.meridian.plugins.map((p) => p.name), ['echo', 'needs-echo']);
+    closeOrder.length = 0;
+    await server.close();
+    assert.deepEqual(closeOrder, ['needs-echo', 'echo']);
   });
 
   it('cuts requests that outlive the shutdown bound', async () => {
