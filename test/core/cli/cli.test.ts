@@ -38,10 +38,10 @@ describe('meridian CLI', function () {
     assert.doesNotMatch(r.stdout, /listening/);
   });
 
-  it('serve starts on embedded defaults, writes admin credentials once with mode 0600, and stops on SIGTERM', async () => {
+  it('serve starts on embedded defaults, writes admin credentials once with mode 0600, and stops on SIGTERM or SIGINT', async () => {
     const dataDir = join(dir, 'serve');
     const creds = join(dataDir, 'admin-credentials.json');
-    const startOnce = async () => {
+    const startOnce = async (signal: NodeJS.Signals) => {
       const child = startCli(['serve', '--data-dir', dataDir, '--port', '0']);
       const named = waitForLog(child, 'created user admin; its password and API key are in the admin credentials file (mode 0600)').catch(() => undefined);
       try {
@@ -50,13 +50,13 @@ describe('meridian CLI', function () {
         assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
         assert.equal((await fetch(`http://127.0.0.1:${port}/ready`)).status, 200);
       } finally {
-        child.kill('SIGTERM');
+        child.kill(signal);
       }
       const [code] = (await once(child, 'exit')) as [number];
-      assert.equal(code, 0);
+      assert.equal(code, 0, `exit status after ${signal}`);
       return (await named) as { file?: string } | undefined;
     };
-    const first = await startOnce();
+    const first = await startOnce('SIGTERM');
     assert.equal(first?.file, creds, 'the log names the credentials file');
     assert.equal(statSync(creds).mode & 0o777, 0o600);
     const written = readFileSync(creds, 'utf8');
@@ -66,8 +66,8 @@ describe('meridian CLI', function () {
     const listed = await runCli(['apikey', 'list', '--json', '--data-dir', dataDir]);
     assert.ok(listed.stdout.includes(apiKeyId));
     assert.ok(existsSync(join(dataDir, 'meridian.db')));
-    // A second start finds the admin and leaves the file alone.
-    await startOnce();
+    // A second start finds the admin and leaves the file alone; SIGINT stops it as SIGTERM does.
+    await startOnce('SIGINT');
     assert.equal(readFileSync(creds, 'utf8'), written);
   });
 
