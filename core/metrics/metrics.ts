@@ -1,11 +1,11 @@
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobQueue, JobState } from '../jobs/types.js';
 import type { Metrics } from './types.js';
 
 export interface CoreMetrics extends Metrics {
-  /** Counts and times every request, labelled by plugin and operation. */
-  middleware(): Middleware;
+  /** Counts and times one finished request, labelled by plugin, operation, method and status. */
+  record(ctx: Context, seconds: number): void;
   /** Reports job queue depth per state at each scrape. */
   watchJobs(jobs: JobQueue): void;
 }
@@ -17,11 +17,13 @@ export function createMetrics(): CoreMetrics {
   // Its _count series is the request count per plugin, operation, method and status.
   const duration = new Histogram({
     name: 'meridian_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request (until the route returns; streamed bodies may take longer); _count counts requests',
+    help: "Time from a request's arrival to the end of its response (streamed bodies included); _count counts requests",
     labelNames,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
+  // One child per label set, found by a string key: cheaper than prom-client hashing the labels each time.
+  const children = new Map<string, { observe(v: number): void }>();
   let jobs: JobQueue | undefined;
   new Gauge({
     name: 'meridian_jobs',
@@ -44,28 +46,18 @@ export function createMetrics(): CoreMetrics {
     watchJobs(queue: JobQueue) {
       jobs = queue;
     },
-    middleware(): Middleware {
-      // One child per label set, found by a string key: cheaper than prom-client hashing the labels each time.
-      const children = new Map<string, { observe(v: number): void }>();
-      return async (ctx, next) => {
-        const start = process.hrtime.bigint();
-        try {
-          await next();
-        } finally {
-          const plugin = (ctx.state.plugin as string | undefined) ?? 'core';
-          // The matched route template, never the raw path: raw paths would explode label cardinality.
-          const operation = (ctx.state.operation as string | undefined) ?? (ctx as Context & { routerPath?: string }).routerPath ?? 'unmatched';
-          const status = String(ctx.status);
-          const key = `${plugin}\u0000${operation}\u0000${ctx.method}\u0000${status}`;
-          let child = children.get(key);
-          if (!child) {
-            const labels = { plugin, operation, method: ctx.method, status };
-            child = duration.labels(labels);
-            children.set(key, child);
-          }
-          child.observe(Number(process.hrtime.bigint() - start) / 1e9);
-        }
-      };
+    record(ctx: Context, seconds: number) {
+      const plugin = (ctx.state.plugin as string | undefined) ?? 'core';
+      // The matched route template, never the raw path: raw paths would explode label cardinality.
+      const operation = (ctx.state.operation as string | undefined) ?? (ctx as Context & { routerPath?: string }).routerPath ?? 'unmatched';
+      const status = String(ctx.status);
+      const key = `${plugin}\u0000${operation}\u0000${ctx.method}\u0000${status}`;
+      let child = children.get(key);
+      if (!child) {
+        child = duration.labels({ plugin, operation, method: ctx.method, status });
+        children.set(key, child);
+      }
+      child.observe(seconds);
     },
   };
 }

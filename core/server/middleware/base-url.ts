@@ -1,16 +1,13 @@
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 
 /**
  * Works out the public base URL every absolute link is written with: the configured publicUrl;
  * else, behind a trusted proxy, RFC 7239 Forwarded or X-Forwarded-Proto/-Host/-Prefix; else the
  * request's own scheme and Host.
  */
-export function baseUrl(options: { publicUrl?: string; trustProxy: boolean }): Middleware {
+export function baseUrlResolver(options: { publicUrl?: string; trustProxy: boolean }): (ctx: Context) => string {
   const fixed = options.publicUrl?.replace(/\/+$/, '');
-  return async (ctx, next) => {
-    ctx.state.baseUrl = fixed ?? derive(ctx, options.trustProxy);
-    await next();
-  };
+  return fixed ? () => fixed : (ctx) => derive(ctx, options.trustProxy);
 }
 
 function derive(ctx: Context, trustProxy: boolean): string {

@@ -1,0 +1,214 @@
+/**
+ * CQL2 text (OGC 21-065) into the filter AST: Basic CQL2, advanced comparison (LIKE, BETWEEN,
+ * IN), case- and accent-insensitive comparison (CASEI, ACCENTI), spatial (S_* with WKT and BBOX
+ * literals), temporal (T_* with DATE, TIMESTAMP, INTERVAL), array (A_*) and function calls.
+ * Arithmetic is not supported. Errors are FilterError with the offset in the text.
+ */
+import { COMPARISON_OPERATORS, CRS84, property, type ComparisonOperator, type Expression, type Filter } from './ast.js';
+import {
+  arrayRelation,
+  bboxGeometry,
+  comparison,
+  functionCall,
+  interval,
+  like,
+  spatialRelation,
+  temporalRelation,
+  timeInstant,
+} from './cql2-build.js';
+import { tokenize, TokenStream } from './cql-lexer.js';
+import { FilterError } from './errors.js';
+import { parseWktGeometry, WKT_TYPES } from './wkt.js';
+
+export interface Cql2TextOptions {
+  /** The request parameter the text came in, for error locators; 'filter' by default. */
+  locator?: string;
+  /** Longest filter accepted, in characters (default 64 KiB). */
+  maxLength?: number;
+}
+
+const RESERVED = new Set(['AND', 'OR', 'NOT', 'LIKE', 'BETWEEN', 'IN', 'IS', 'NULL']);
+
+/** Parses a CQL2 text filter. */
+export function parseCql2Text(text: string, options: Cql2TextOptions = {}): Filter {
+  const max = options.maxLength ?? 65536;
+  if (text.length > max) throw new FilterError(`Filter longer than ${max} characters`, { locator: options.locator });
+  if (!text.trim()) throw new FilterError('Empty filter', { locator: options.locator });
+  const parser = new Cql2TextParser(new TokenStream(tokenize(text, options.locator), options.locator));
+  return parser.parse();
+}
+
+class Cql2TextParser {
+  constructor(private readonly s: TokenStream) {}
+
+  parse(): Filter {
+    const filter = this.orExpression();
+    if (this.s.peek().type !== 'end') this.s.fail('Expected AND, OR or the end of the filter');
+    return filter;
+  }
+
+  private orExpression(): Filter {
+    const args = [this.andExpression()];
+    while (this.s.acceptKeyword('OR')) args.push(this.andExpression());
+    return args.length === 1 ? args[0]! : { op: 'or', args };
+  }
+
+  private andExpression(): Filter {
+    const args = [this.notExpression()];
+    while (this.s.acceptKeyword('AND')) args.push(this.notExpression());
+    return args.length === 1 ? args[0]! : { op: 'and', args };
+  }
+
+  private notExpression(): Filter {
+    if (this.s.acceptKeyword('NOT')) return { op: 'not', arg: this.notExpression() };
+    return this.primary();
+  }
+
+  private primary(): Filter {
+    const t = this.s.peek();
+    if (this.s.acceptOp('(')) {
+      const inner = this.orExpression();
+      this.s.expectOp(')');
+      return inner;
+    }
+    if (t.type === 'ident' && this.s.isOp('(', 1)) {
+      const spatial = spatialRelation(t.text);
+      const temporal = temporalRelation(t.text);
+      const array = arrayRelation(t.text);
+      if (spatial || temporal || array) {
+        this.s.next();
+        this.s.expectOp('(');
+        const left = this.operand();
+        this.s.expectOp(',');
+        const right = this.operand();
+        this.s.expectOp(')');
+        if (spatial) return { op: 'spatial', relation: spatial, left, right };
+        if (temporal) return { op: 'temporal', relation: temporal, left, right };
+        return { op: 'array', relation: array!, left, right };
+      }
+    }
+    const left = this.operand();
+    return this.predicateTail(left, t.position);
+  }
+
+  /** What follows the first operand of a predicate; a bare boolean operand is a predicate too. */
+  private predicateTail(left: Expression, position: number): Filter {
+    const t = this.s.peek();
+    if (t.type === 'op' && (COMPARISON_OPERATORS as readonly string[]).includes(t.text)) {
+      this.s.next();
+      return comparison(t.text as ComparisonOperator, left, this.operand());
+    }
+    if (this.s.acceptKeyword('IS')) {
+      const negated = this.s.acceptKeyword('NOT');
+      this.s.expectKeyword('NULL');
+      const f: Filter = { op: 'isNull', expr: left };
+      return negated ? { op: 'not', arg: f } : f;
+    }
+    const negated = this.s.acceptKeyword('NOT');
+    let f: Filter;
+    if (this.s.acceptKeyword('LIKE')) {
+      const at = this.s.peek().position;
+      f = like(left, this.operand(), at);
+    } else if (this.s.acceptKeyword('BETWEEN')) {
+      const lower = this.operand();
+      this.s.expectKeyword('AND');
+      f = { op: 'between', expr: left, lower, upper: this.operand() };
+    } else if (this.s.acceptKeyword('IN')) {
+      this.s.expectOp('(');
+      const list = [this.operand()];
+      while (this.s.acceptOp(',')) list.push(this.operand());
+      this.s.expectOp(')');
+      f = { op: 'in', expr: left, list, matchCase: true };
+    } else if (negated) {
+      this.s.fail('Expected LIKE, BETWEEN or IN after NOT');
+    } else if (left.kind === 'literal' && typeof left.value === 'boolean') {
+      return { op: 'constant', value: left.value };
+    } else if (left.kind === 'function') {
+      return { op: 'function', call: left };
+    } else if (left.kind === 'property') {
+      // A boolean property on its own: CQL2 allows it as a predicate.
+      return comparison('=', left, { kind: 'literal', value: true });
+    } else {
+      throw new FilterError('Expected a comparison, LIKE, BETWEEN, IN or IS NULL', { position, locator: this.s.locator });
+    }
+    return negated ? { op: 'not', arg: f } : f;
+  }
+
+  /** A scalar, geometry, time or array operand. */
+  private operand(): Expression {
+    const t = this.s.peek();
+    if (t.type === 'string') {
+      this.s.next();
+      return { kind: 'literal', value: t.text };
+    }
+    if (t.type === 'number' || (t.type === 'op' && (t.text === '-' || t.text === '+') && this.s.peek(1).type === 'number')) {
+      return { kind: 'literal', value: this.number() };
+    }
+    if (t.type === 'quoted') {
+      this.s.next();
+      return property(t.text);
+    }
+    if (t.type === 'op' && t.text === '(') {
+      // An array literal: ( a, b, ... ) or ().
+      this.s.next();
+      const items: Expression[] = [];
+      if (!this.s.isOp(')')) {
+        items.push(this.operand());
+        while (this.s.acceptOp(',')) items.push(this.operand());
+      }
+      this.s.expectOp(')');
+      return { kind: 'array', items };
+    }
+    if (t.type !== 'ident') this.s.fail('Expected a property, a literal or a function');
+    const word = t.text.toUpperCase();
+    if (word === 'TRUE' || word === 'FALSE') {
+      this.s.next();
+      return { kind: 'literal', value: word === 'TRUE' };
+    }
+    if (WKT_TYPES.has(word)) {
+      return { kind: 'geometry', geometry: parseWktGeometry(this.s), crs: CRS84 };
+    }
+    if (this.s.isOp('(', 1)) return this.call();
+    if (RESERVED.has(word)) this.s.fail('Expected a property, a literal or a function');
+    this.s.next();
+    return property(t.text);
+  }
+
+  private call(): Expression {
+    const name = this.s.next();
+    const word = name.text.toUpperCase();
+    this.s.expectOp('(');
+    if (word === 'DATE' || word === 'TIMESTAMP') {
+      const value = this.s.next();
+      if (value.type !== 'string') this.s.fail(`${word} needs a quoted value`, value);
+      this.s.expectOp(')');
+      return timeInstant(word === 'DATE' ? 'date' : 'timestamp', value.text, value.position);
+    }
+    if (word === 'BBOX') {
+      const values = [this.number()];
+      while (this.s.acceptOp(',')) values.push(this.number());
+      this.s.expectOp(')');
+      return { kind: 'geometry', geometry: bboxGeometry(values, name.position), crs: CRS84 };
+    }
+    const args: Expression[] = [];
+    if (!this.s.isOp(')')) {
+      args.push(this.operand());
+      while (this.s.acceptOp(',')) args.push(this.operand());
+    }
+    this.s.expectOp(')');
+    if (word === 'INTERVAL') {
+      if (args.length !== 2) throw new FilterError('INTERVAL takes two values', { position: name.position, locator: this.s.locator });
+      return interval(args[0]!, args[1]!, name.position);
+    }
+    return functionCall(name.text, args, name.position);
+  }
+
+  private number(): number {
+    let sign = 1;
+    if (this.s.acceptOp('-')) sign = -1;
+    else this.s.acceptOp('+');
+    const t = this.s.next();
+    if (t.type !== 'number') this.s.fail('Expected a number', t);
+    return sign * Number(t.text);
+  }
+}
