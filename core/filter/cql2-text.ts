@@ -19,6 +19,7 @@ import {
 import { tokenize, TokenStream } from './cql-lexer.js';
 import { FilterError } from './errors.js';
 import { parseWktGeometry, WKT_TYPES } from './wkt.js';
+import { validateGeometry } from '../storage/db/geometry/index.js';
 
 export interface Cql2TextOptions {
   /** The request parameter the text came in, for error locators; 'filter' by default. */
@@ -166,7 +167,12 @@ class Cql2TextParser {
       return { kind: 'literal', value: word === 'TRUE' };
     }
     if (WKT_TYPES.has(word)) {
-      return { kind: 'geometry', geometry: parseWktGeometry(this.s), crs: CRS84 };
+      const geometry = parseWktGeometry(this.s);
+      try {
+        return { kind: 'geometry', geometry: validateGeometry(geometry), crs: CRS84 };
+      } catch (err) {
+        throw new FilterError((err as Error).message, { position: t.position, locator: this.s.locator });
+      }
     }
     if (this.s.isOp('(', 1)) return this.call();
     if (RESERVED.has(word)) this.s.fail('Expected a property, a literal or a function');
