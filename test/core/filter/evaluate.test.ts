@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { parseCql2Text } from '../../../core/filter/cql2-text.js';
+import { FilterError } from '../../../core/filter/errors.js';
+import { compileFilter, evaluateFilter, temporalRelationHolds, type FilterRecord } from '../../../core/filter/evaluate.js';
+import { distanceInDegrees } from '../../../core/filter/spatial.js';
+
+const records: FilterRecord[] = [
+  { id: 1, properties: { title: 'Zürich Sentinel', cloudCover: 5, platform: 'sentinel-2a', datetime: '2020-05-17T10:30:00.000Z', eo: { band: 'B04' }, tags: ['a', 'b'], online: true }, geometry: { type: 'Point', coordinates: [8.5, 47.4] } },
+  { id: 2, properties: { title: 'landsat scene_1', cloudCover: 40, platform: 'landsat-8', datetime: '2021-01-01T00:00:00.000Z', tags: ['b', 'c'], online: false }, geometry: { type: 'Polygon', coordinates: [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]] } },
+  { id: 3, properties: { title: 'no cloud', cloudCover: null, platform: 'SENTINEL-2B', datetime: null }, geometry: null },
+];
+
+const ids = (cql: string) => {
+  const match = compileFilter(parseCql2Text(cql));
+  return records.filter(match).map((r) => r.id);
+};
+
+describe('filter evaluation in memory', () => {
+  const cases: Array<[string, number[]]> = [
+    ['cloudCover < 10', [1]],
+    ['cloudCover <> 5', [2]],
+    ['NOT cloudCover < 10', [2]],
+    ['cloudCover IS NULL', [3]],
+    ['NOT (cloudCover IS NULL)', [1, 2]],
+    ['cloudCover BETWEEN 5 AND 40', [1, 2]],
+    ['cloudCover NOT BETWEEN 6 AND 100', [1]],
+    ["platform IN ('landsat-8', 'SENTINEL-2B')", [2, 3]],
+    ["platform LIKE 'sentinel%'", [1]],
+    ["CASEI(platform) LIKE CASEI('sentinel-2_')", [1, 3]],
+    ["ACCENTI(title) LIKE ACCENTI('Zur%')", [1]],
+    ["CASEI(ACCENTI(title)) = casei(accenti('ZURICH SENTINEL'))", [1]],
+    ["title LIKE '%\\_1'", [2]],
+    ["lower(platform) = 'sentinel-2b'", [3]],
+    ["eo.band = 'B04'", [1]],
+    ['online', [1]],
+    ['cloudCover < 10 OR cloudCover IS NULL', [1, 3]],
+    ['cloudCover < 10 OR cloudCover > 100', [1]],
+    ["T_AFTER(datetime, DATE('2020-12-31'))", [2]],
+    ["T_BEFORE(datetime, TIMESTAMP('2021-01-01T00:00:00Z'))", [1]],
+    ["T_DURING(datetime, INTERVAL('2020-01-01', '..'))", [1, 2]],
+    ["T_INTERSECTS(datetime, DATE('2021-01-01'))", [2]],
+    ["T_EQUALS(datetime, TIMESTAMP('2021-01-01T00:00:00Z'))", [2]],
+    ["datetime >= TIMESTAMP('2021-01-01T00:00:00Z')", [2]],
+    ['S_INTERSECTS(geometry, POINT(5 5))', [2]],
+    ['S_INTERSECTS(geometry, BBOX(8, 47, 9, 48))', [1]],
+    ['S_DISJOINT(geometry, POINT(5 5))', [1]],
+    ['S_CONTAINS(geometry, POINT(10 5))', []],
+    ['S_CONTAINS(geometry, MULTIPOINT(1 1, 10 5))', [2]],
+    ["A_CONTAINS(tags, ('b'))", [1, 2]],
+    ["A_OVERLAPS(tags, ('c', 'x'))", [2]],
+    ["A_EQUALS(tags, ('a', 'b'))", [1]],
+    ["A_CONTAINEDBY(tags, ('a', 'b', 'z'))", [1]],
+  ];
+  for (const [cql, expected] of cases) {
+    it(`${cql} selects ${JSON.stringify(expected)}`, () => assert.deepEqual(ids(cql), expected));
+  }
+
+  it('matches resource ids as text', () => {
+    assert.equal(evaluateFilter({ op: 'ids', ids: ['2'] }, records[1]!), true);
+    assert.equal(evaluateFilter({ op: 'ids', ids: ['2'] }, records[0]!), false);
+  });
+
+  it('measures dwithin and beyond in degrees, with metres converted at the equatorial degree', () => {
+    const near = { op: 'dwithin', left: { kind: 'property', name: 'geometry', path: ['geometry'] }, right: { kind: 'geometry', geometry: { type: 'Point', coordinates: [11, 5] }, crs: 'EPSG:4326' }, distance: 1, units: 'deg' } as const;
+    assert.deepEqual(records.filter(compileFilter(near)).map((r) => r.id), [2]);
+    assert.deepEqual(records.filter(compileFilter({ ...near, op: 'beyond' })).map((r) => r.id), [1]);
+    assert.deepEqual(records.filter(compileFilter({ ...near, distance: 100, units: 'km' })).map((r) => r.id), []);
+    assert.deepEqual(records.filter(compileFilter({ ...near, distance: 112, units: 'km' })).map((r) => r.id), [2]);
+    assert.ok(Math.abs(distanceInDegrees(111319.49079327357, 'm') - 1) < 1e-12);
+  });
+
+  it('implements the CQL2 temporal relations on closed ranges', () => {
+    const iv = (a: number, b: number): [number, number] => [a, b];
+    assert.equal(temporalRelationHolds('meets', iv(1, 2), iv(2, 3)), true);
+    assert.equal(temporalRelationHolds('metBy', iv(2, 3), iv(1, 2)), true);
+    assert.equal(temporalRelationHolds('overlaps', iv(1, 3), iv(2, 4)), true);
+    assert.equal(temporalRelationHolds('overlappedBy', iv(2, 4), iv(1, 3)), true);
+    assert.equal(temporalRelationHolds('starts', iv(1, 2), iv(1, 3)), true);
+    assert.equal(temporalRelationHolds('startedBy', iv(1, 3), iv(1, 2)), true);
+    assert.equal(temporalRelationHolds('finishes', iv(2, 3), iv(1, 3)), true);
+    assert.equal(temporalRelationHolds('finishedBy', iv(1, 3), iv(2, 3)), true);
+    assert.equal(temporalRelationHolds('contains', iv(1, 4), iv(2, 3)), true);
+    assert.equal(temporalRelationHolds('disjoint', iv(1, 2), iv(3, 4)), true);
+    assert.equal(temporalRelationHolds('intersects', iv(1, 2), iv(3, 4)), false);
+  });
+
+  it('refuses relations it cannot test exactly in memory, and CRSs other than CRS:84', () => {
+    assert.throws(() => ids('S_TOUCHES(geometry, POINT(0 0))'), FilterError);
+    assert.throws(() => ids('S_WITHIN(geometry, POINT(0 0))'), /tested for points/);
+    const other = { op: 'spatial', relation: 'intersects', left: { kind: 'property', name: 'geometry', path: ['geometry'] }, right: { kind: 'geometry', geometry: { type: 'Point', coordinates: [0, 0] }, crs: 'EPSG:3857' } } as const;
+    assert.throws(() => records.filter(compileFilter(other)), /EPSG:3857/);
+  });
+});
