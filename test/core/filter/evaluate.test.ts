@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { property, type DistanceFilter, type Filter } from '../../../core/filter/ast.js';
 import { parseCql2Text } from '../../../core/filter/cql2-text.js';
 import { FilterError } from '../../../core/filter/errors.js';
 import { compileFilter, evaluateFilter, temporalRelationHolds, type FilterRecord } from '../../../core/filter/evaluate.js';
@@ -61,7 +62,7 @@ describe('filter evaluation in memory', () => {
   });
 
   it('measures dwithin and beyond in degrees, with metres converted at the equatorial degree', () => {
-    const near = { op: 'dwithin', left: { kind: 'property', name: 'geometry', path: ['geometry'] }, right: { kind: 'geometry', geometry: { type: 'Point', coordinates: [11, 5] }, crs: 'EPSG:4326' }, distance: 1, units: 'deg' } as const;
+    const near: DistanceFilter = { op: 'dwithin', left: property('geometry'), right: { kind: 'geometry', geometry: { type: 'Point', coordinates: [11, 5] }, crs: 'EPSG:4326' }, distance: 1, units: 'deg' };
     assert.deepEqual(records.filter(compileFilter(near)).map((r) => r.id), [2]);
     assert.deepEqual(records.filter(compileFilter({ ...near, op: 'beyond' })).map((r) => r.id), [1]);
     assert.deepEqual(records.filter(compileFilter({ ...near, distance: 100, units: 'km' })).map((r) => r.id), []);
@@ -87,7 +88,7 @@ describe('filter evaluation in memory', () => {
   it('refuses relations it cannot test exactly in memory, and CRSs other than CRS:84', () => {
     assert.throws(() => ids('S_TOUCHES(geometry, POINT(0 0))'), FilterError);
     assert.throws(() => ids('S_WITHIN(geometry, POINT(0 0))'), /tested for points/);
-    const other = { op: 'spatial', relation: 'intersects', left: { kind: 'property', name: 'geometry', path: ['geometry'] }, right: { kind: 'geometry', geometry: { type: 'Point', coordinates: [0, 0] }, crs: 'EPSG:3857' } } as const;
+    const other: Filter = { op: 'spatial', relation: 'intersects', left: property('geometry'), right: { kind: 'geometry', geometry: { type: 'Point', coordinates: [0, 0] }, crs: 'EPSG:3857' } };
     assert.throws(() => records.filter(compileFilter(other)), /EPSG:3857/);
   });
 });
