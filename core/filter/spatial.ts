@@ -83,7 +83,11 @@ function pointInInterior(p: Position, g: PreparedGeometry): boolean {
 }
 
 function pointsEqual(a: PreparedGeometry, b: PreparedGeometry): boolean {
-  if (a.lines.length + a.polygons.length + b.lines.length + b.polygons.length > 0) {
+  const aPoints = a.lines.length + a.polygons.length === 0;
+  const bPoints = b.lines.length + b.polygons.length === 0;
+  // Points never equal a (valid) line or polygon; two non-point geometries need PostGIS.
+  if (aPoints !== bPoints) return false;
+  if (!aPoints) {
     throw new FilterError("Spatial relation 'equals' of lines or polygons needs PostGIS; in memory it is tested for points");
   }
   const key = (p: Position) => `${p[0]},${p[1]}`;

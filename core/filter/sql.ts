@@ -1,0 +1,345 @@
+/**
+ * Filter AST → knex where-clause, on SQLite and PostgreSQL (with or without PostGIS). Values are
+ * always bindings. What SQL cannot decide exactly (spatial relations without PostGIS, accent
+ * folding, array operators, boolean functions) becomes a superset prefilter (the spatial index's
+ * bbox test) or no restriction, and `needsExactCheck` tells the caller to run evaluate.ts on the
+ * rows it reads. Unknowns follow SQL's three-valued logic, as evaluate.ts does.
+ *
+ * Column conventions: 'timestamp' queryables are ISO 8601 UTC text as Date.toISOString writes it
+ * on SQLite (so text order is time order) and timestamptz on PostgreSQL; the geometry queryable
+ * is the `geometry` column of the table's spatial index (core/storage). Case folding uses SQL
+ * LOWER, which on SQLite folds ASCII letters only.
+ */
+import type { Knex } from 'knex';
+import type { Database } from '../storage/db/types.js';
+import { geometryBBox } from '../storage/db/geometry/index.js';
+import type { Expression, Filter, GeoJSONGeometry, LikePart, SpatialRelation, TemporalRelation } from './ast.js';
+import { bboxGeometry } from './cql2-build.js';
+import { FilterError, UnknownQueryableError } from './errors.js';
+import { lookupFunction } from './functions.js';
+import { assertLonLatCrs, distanceInDegrees } from './spatial.js';
+
+export type QueryableType = 'string' | 'number' | 'boolean' | 'timestamp' | 'geometry';
+
+export interface QueryableColumn {
+  /** Column name, qualified if the query joins (`products.cloud_cover`); ignored for 'geometry'. */
+  column: string;
+  type: QueryableType;
+}
+
+export interface SqlFilterOptions {
+  db: Database;
+  /** The table the query selects from; its spatial index answers geometry queryables. */
+  table: string;
+  /** Queryable name (as filters write it) → column. */
+  queryables: Record<string, QueryableColumn>;
+  /** Column that resource-id filters match; `<table>.id` (integer) by default. */
+  id?: QueryableColumn;
+  /** Request parameter for errors; 'filter' by default. */
+  locator?: string;
+}
+
+export interface SqlFilter {
+  /** Adds the filter's where-clause to `qb` (a query on `table`) and returns it. */
+  apply(qb: Knex.QueryBuilder): Knex.QueryBuilder;
+  /** True when the SQL selects a superset: check each row with evaluate.ts (compileFilter). */
+  needsExactCheck: boolean;
+}
+
+type Plan = { kind: 'all'; exact: boolean } | { kind: 'where'; exact: boolean; apply: (qb: Knex.QueryBuilder) => void };
+interface SqlExpr {
+  sql: string;
+  bindings: unknown[];
+  type: QueryableType | 'literal';
+  /** Columns read, for the NULL guard of temporal predicates. */
+  columns: string[];
+}
+
+/** Raised inside the translator for a part SQL cannot express; that part becomes a prefilter. */
+class Untranslatable extends Error {}
+
+const ALL_EXACT: Plan = { kind: 'all', exact: true };
+const ALL_INEXACT: Plan = { kind: 'all', exact: false };
+const raw = (sql: string, bindings: unknown[] = [], exact = true): Plan => ({ kind: 'where', exact, apply: (qb) => void qb.whereRaw(sql, bindings as Knex.RawBinding[]) });
+
+export function translateFilter(filter: Filter, options: SqlFilterOptions): SqlFilter {
+  const plan = new SqlTranslator(options).plan(filter);
+  return {
+    needsExactCheck: !plan.exact,
+    apply: (qb) => (plan.kind === 'where' ? qb.where((b) => plan.apply(b)) : qb),
+  };
+}
+
+class SqlTranslator {
+  private readonly sqlite: boolean;
+  private readonly postgis: boolean;
+
+  constructor(private readonly o: SqlFilterOptions) {
+    this.sqlite = o.db.dialect === 'sqlite';
+    this.postgis = o.db.postgis;
+  }
+
+  plan(f: Filter): Plan {
+    switch (f.op) {
+      case 'and': {
+        const parts = f.args.map((a) => this.plan(a));
+        const exact = parts.every((p) => p.exact);
+        const wheres = parts.filter((p) => p.kind === 'where');
+        if (wheres.length === 0) return { kind: 'all', exact };
+        return { kind: 'where', exact, apply: (qb) => wheres.forEach((p) => void qb.where((b) => p.apply(b))) };
+      }
+      case 'or': {
+        const parts = f.args.map((a) => this.plan(a));
+        const exact = parts.every((p) => p.exact);
+        if (parts.some((p) => p.kind === 'all')) return { kind: 'all', exact };
+        return { kind: 'where', exact, apply: (qb) => parts.forEach((p) => p.kind === 'where' && void qb.orWhere((b) => p.apply(b))) };
+      }
+      case 'not': {
+        const inner = this.plan(f.arg);
+        if (!inner.exact) return ALL_INEXACT;
+        if (inner.kind === 'all') return raw('1 = 0');
+        return { kind: 'where', exact: true, apply: (qb) => void qb.whereNot((b) => inner.apply(b)) };
+      }
+      case 'constant':
+        return f.value ? ALL_EXACT : raw('1 = 0');
+      case 'ids':
+        return this.ids(f.ids);
+      case 'spatial':
+        return this.spatial(f.relation, f.left, f.right);
+      case 'bbox':
+        assertLonLatCrs(f.crs);
+        return this.spatial('intersects', f.expr, { kind: 'geometry', geometry: bboxGeometry(f.bbox), crs: f.crs });
+      case 'dwithin':
+      case 'beyond':
+        return this.distance(f.op, f.left, f.right, distanceInDegrees(f.distance, f.units));
+      case 'array':
+      case 'function':
+        return ALL_INEXACT;
+      default:
+        try {
+          return this.scalar(f);
+        } catch (err) {
+          if (err instanceof Untranslatable) return ALL_INEXACT;
+          throw err;
+        }
+    }
+  }
+
+  private scalar(f: Filter): Plan {
+    switch (f.op) {
+      case 'isNull': {
+        const e = this.expr(f.expr);
+        return raw(`${e.sql} IS NULL`, e.bindings);
+      }
+      case '=':
+      case '<>':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=': {
+        if (!f.matchAccent) throw new Untranslatable();
+        let [l, r] = [this.expr(f.left), this.expr(f.right)];
+        if (!f.matchCase) [l, r] = [lower(l), lower(r)];
+        const collate = f.op !== '=' && f.op !== '<>' ? this.textOrder(l, r) : '';
+        return raw(`${l.sql}${collate} ${f.op} ${r.sql}${collate}`, [...l.bindings, ...r.bindings]);
+      }
+      case 'between': {
+        const [e, lo, hi] = [this.expr(f.expr), this.expr(f.lower), this.expr(f.upper)];
+        const c = this.textOrder(e, lo);
+        return raw(`${e.sql}${c} BETWEEN ${lo.sql}${c} AND ${hi.sql}${c}`, [...e.bindings, ...lo.bindings, ...hi.bindings]);
+      }
+      case 'in': {
+        let e = this.expr(f.expr);
+        let items = f.list.map((i) => this.expr(i));
+        if (!f.matchCase) [e, items] = [lower(e), items.map(lower)];
+        return raw(`${e.sql} IN (${items.map((i) => i.sql).join(', ')})`, [...e.bindings, ...items.flatMap((i) => i.bindings)]);
+      }
+      case 'like':
+        return this.like(f.expr, f.pattern, f.matchCase, f.matchAccent);
+      case 'temporal':
+        return this.temporal(f.relation, f.left, f.right);
+      default:
+        throw new Untranslatable();
+    }
+  }
+
+  /** PostgreSQL orders text by its collation; "C" orders as JS (and SQLite) do. */
+  private textOrder(a: SqlExpr, b: SqlExpr): string {
+    const text = (e: SqlExpr) => e.type === 'string' || (e.type === 'literal' && typeof e.bindings[0] === 'string');
+    return !this.sqlite && text(a) && text(b) && (a.type === 'string' || b.type === 'string') ? ' COLLATE "C"' : '';
+  }
+
+  private queryable(name: string): QueryableColumn {
+    const q = Object.prototype.hasOwnProperty.call(this.o.queryables, name) ? this.o.queryables[name] : undefined;
+    if (!q) throw new UnknownQueryableError(name, { locator: this.o.locator });
+    return q;
+  }
+
+  private expr(e: Expression): SqlExpr {
+    switch (e.kind) {
+      case 'property': {
+        const q = this.queryable(e.name);
+        const column = q.type === 'geometry' ? `${this.o.table}.geometry` : q.column;
+        return { sql: '??', bindings: [column], type: q.type, columns: [column] };
+      }
+      case 'literal':
+        return { sql: '?', bindings: [this.sqlite && typeof e.value === 'boolean' ? Number(e.value) : e.value], type: 'literal', columns: [] };
+      case 'time':
+        if (e.begin === null) throw new Untranslatable();
+        return { sql: '?', bindings: [this.timeBinding(e.begin)], type: 'literal', columns: [] };
+      case 'function': {
+        const fn = lookupFunction(e.name);
+        if (!fn?.sql || e.args.length !== 1) throw new Untranslatable();
+        const arg = this.expr(e.args[0]!);
+        return { ...arg, sql: `${fn.sql}(${arg.sql})` };
+      }
+      default:
+        throw new Untranslatable();
+    }
+  }
+
+  private timeBinding(ms: number): string | Date {
+    return this.sqlite ? new Date(ms).toISOString() : new Date(ms);
+  }
+
+  private ids(ids: string[]): Plan {
+    const id = this.o.id ?? { column: `${this.o.table}.id`, type: 'number' };
+    const values = id.type === 'number' ? ids.filter((v) => /^-?\d+$/.test(v)).map(Number) : ids;
+    if (values.length === 0) return raw('1 = 0');
+    return raw(`?? IN (${values.map(() => '?').join(', ')})`, [id.column, ...values]);
+  }
+
+  private like(expr: Expression, pattern: LikePart[], matchCase: boolean, matchAccent: boolean): Plan {
+    if (!matchAccent) return ALL_INEXACT;
+    let e: SqlExpr;
+    try {
+      e = this.expr(expr);
+    } catch (err) {
+      if (err instanceof Untranslatable) return ALL_INEXACT;
+      throw err;
+    }
+    const target = e.type === 'string' || e.type === 'literal' ? e.sql : `CAST(${e.sql} AS TEXT)`;
+    if (matchCase && this.sqlite) {
+      // SQLite's LIKE ignores ASCII case; GLOB matches exactly. [x] escapes GLOB's own marks.
+      const glob = pattern.map((p) => ('text' in p ? p.text.replace(/[*?[]/g, (c) => `[${c}]`) : p.wildcard === 'any' ? '*' : '?')).join('');
+      return raw(`${target} GLOB ?`, [...e.bindings, glob]);
+    }
+    const like = pattern
+      .map((p) => ('text' in p ? (matchCase ? p.text : p.text.toLowerCase()).replace(/[\\%_]/g, (c) => `\\${c}`) : p.wildcard === 'any' ? '%' : '_'))
+      .join('');
+    const subject = matchCase ? target : `LOWER(${target})`;
+    return raw(`${subject} LIKE ? ESCAPE '\\'`, [...e.bindings, like]);
+  }
+
+  /** The geometry property and literal of a spatial predicate, the literal side swapped right. */
+  private spatialOperands(left: Expression, right: Expression): { column: string; geometry: GeoJSONGeometry; swapped: boolean } | undefined {
+    const [prop, lit, swapped] = left.kind === 'geometry' ? [right, left, true] : [left, right, false];
+    if (prop.kind !== 'property' || lit.kind !== 'geometry') return undefined;
+    const q = this.queryable(prop.name);
+    if (q.type !== 'geometry') throw new FilterError(`Queryable '${prop.name}' is not a geometry`, { locator: this.o.locator });
+    assertLonLatCrs(lit.crs);
+    return { column: `${this.o.table}.geometry`, geometry: lit.geometry, swapped };
+  }
+
+  private spatial(relation: SpatialRelation, left: Expression, right: Expression): Plan {
+    const ops = this.spatialOperands(left, right);
+    if (!ops) return ALL_INEXACT;
+    const rel = ops.swapped && relation === 'within' ? 'contains' : ops.swapped && relation === 'contains' ? 'within' : relation;
+    if (this.postgis) {
+      const fn = `ST_${rel[0]!.toUpperCase()}${rel.slice(1)}`;
+      return raw(`${fn}(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`, [ops.column, JSON.stringify(ops.geometry)]);
+    }
+    if (rel === 'touches' || rel === 'crosses' || rel === 'overlaps') {
+      throw new FilterError(`Spatial relation '${relation}' needs PostGIS`, { locator: this.o.locator });
+    }
+    if (rel === 'disjoint') return ALL_INEXACT;
+    return this.bboxPrefilter(geometryBBox(ops.geometry));
+  }
+
+  private distance(op: 'dwithin' | 'beyond', left: Expression, right: Expression, degrees: number): Plan {
+    const ops = this.spatialOperands(left, right);
+    if (!ops) return ALL_INEXACT;
+    if (this.postgis) {
+      const sql = `ST_DWithin(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ?)`;
+      return raw(op === 'dwithin' ? sql : `NOT ${sql}`, [ops.column, JSON.stringify(ops.geometry), degrees]);
+    }
+    if (op === 'beyond') return ALL_INEXACT;
+    const [minx, miny, maxx, maxy] = geometryBBox(ops.geometry);
+    return this.bboxPrefilter([minx - degrees, miny - degrees, maxx + degrees, maxy + degrees]);
+  }
+
+  private bboxPrefilter(bbox: [number, number, number, number]): Plan {
+    const index = this.o.db.spatialIndex(this.o.table);
+    return { kind: 'where', exact: false, apply: (qb) => void index.whereBBoxIntersects(qb, bbox) };
+  }
+
+  /** Begin and end of a temporal operand: column names or millisecond constants (±Infinity when open). */
+  private bounds(e: Expression): [SqlExpr | number, SqlExpr | number] {
+    if (e.kind === 'time') return [e.begin ?? -Infinity, e.end ?? Infinity];
+    if (e.kind === 'interval') return [this.bounds(e.start)[0], this.bounds(e.end)[1]];
+    if (e.kind === 'property') {
+      const x = this.expr(e);
+      return [x, x];
+    }
+    throw new Untranslatable();
+  }
+
+  private temporal(relation: TemporalRelation, left: Expression, right: Expression): Plan {
+    const [a1, a2] = this.bounds(left);
+    const [b1, b2] = this.bounds(right);
+    const c = (x: SqlExpr | number, op: string, y: SqlExpr | number) => this.timeComparison(x, op, y);
+    const all = (...parts: TimeCondition[]): TimeCondition => ({ sql: parts.map((p) => `(${p.sql})`).join(' AND '), bindings: parts.flatMap((p) => p.bindings) });
+    const any = (...parts: TimeCondition[]): TimeCondition => ({ sql: parts.map((p) => `(${p.sql})`).join(' OR '), bindings: parts.flatMap((p) => p.bindings) });
+    const conditions: Record<TemporalRelation, () => TimeCondition> = {
+      after: () => c(a1, '>', b2),
+      before: () => c(a2, '<', b1),
+      contains: () => all(c(a1, '<', b1), c(a2, '>', b2)),
+      disjoint: () => any(c(a1, '>', b2), c(a2, '<', b1)),
+      during: () => all(c(a1, '>', b1), c(a2, '<', b2)),
+      equals: () => all(c(a1, '=', b1), c(a2, '=', b2)),
+      finishedBy: () => all(c(a1, '<', b1), c(a2, '=', b2)),
+      finishes: () => all(c(a1, '>', b1), c(a2, '=', b2)),
+      intersects: () => all(c(a1, '<=', b2), c(a2, '>=', b1)),
+      meets: () => c(a2, '=', b1),
+      metBy: () => c(a1, '=', b2),
+      overlappedBy: () => all(c(a1, '>', b1), c(a1, '<', b2), c(a2, '>', b2)),
+      overlaps: () => all(c(a1, '<', b1), c(a2, '>', b1), c(a2, '<', b2)),
+      startedBy: () => all(c(a1, '=', b1), c(a2, '>', b2)),
+      starts: () => all(c(a1, '=', b1), c(a2, '<', b2)),
+    };
+    const cond = conditions[relation]();
+    // Unknown when any time read is missing, as in memory (not false: NOT must stay unknown too).
+    const columns = [...new Set([a1, a2, b1, b2].flatMap((x) => (typeof x === 'number' ? [] : x.columns)))];
+    if (columns.length === 0) return raw(cond.sql, cond.bindings);
+    const guard = columns.map(() => '?? IS NULL').join(' OR ');
+    return raw(`CASE WHEN ${guard} THEN NULL ELSE (${cond.sql}) END`, [...columns, ...cond.bindings]);
+  }
+
+  private timeComparison(x: SqlExpr | number, op: string, y: SqlExpr | number): TimeCondition {
+    if (typeof x === 'number' && typeof y === 'number') {
+      const holds = { '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y, '=': x === y }[op];
+      return { sql: holds ? '1 = 1' : '1 = 0', bindings: [] };
+    }
+    const side = (v: SqlExpr | number): TimeCondition | undefined =>
+      typeof v === 'number' ? (Number.isFinite(v) ? { sql: '?', bindings: [this.timeBinding(v)] } : undefined) : v;
+    const [sx, sy] = [side(x), side(y)];
+    if (!sx || !sy) {
+      // A comparison with an open end is decided by the end alone: -∞ < t and t < +∞.
+      const infinite = (typeof x === 'number' ? x : (y as number)) as number;
+      const leftInfinite = typeof x === 'number';
+      const less = leftInfinite ? infinite < 0 : infinite > 0;
+      const holds = op === '=' ? false : op.startsWith('<') ? less : !less;
+      return { sql: holds ? '1 = 1' : '1 = 0', bindings: [] };
+    }
+    return { sql: `${sx.sql} ${op} ${sy.sql}`, bindings: [...sx.bindings, ...sy.bindings] };
+  }
+}
+
+interface TimeCondition {
+  sql: string;
+  bindings: unknown[];
+}
+
+function lower(e: SqlExpr): SqlExpr {
+  return { ...e, sql: `LOWER(${e.sql})` };
+}
