@@ -73,6 +73,11 @@ export class TokenStream {
     readonly locator?: string,
   ) {}
 
+  /** Skips the tokens that start before `offset` (after reading raw text from the source). */
+  skipTo(offset: number): void {
+    while (this.peek().type !== 'end' && this.peek().position < offset) this.next();
+  }
+
   peek(ahead = 0): Token {
     return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)]!;
   }
