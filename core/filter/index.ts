@@ -1,0 +1,13 @@
+/** The filter model shared by every query language (see README.md). */
+export * from './ast.js';
+export { FilterError, UnknownQueryableError, type FilterErrorOptions } from './errors.js';
+export { functionNames, lookupFunction, stripAccents, type FilterFunction } from './functions.js';
+export { parseCql2Text, type Cql2TextOptions } from './cql2-text.js';
+export { parseCql2Json, type Cql2JsonOptions } from './cql2-json.js';
+export { parseOgcCql, type OgcCqlOptions } from './ogc-cql.js';
+export { parseFesFilter, type FesOptions } from './fes.js';
+export { readGmlEnvelope, readGmlGeometry, type GmlOptions } from './gml.js';
+export { compileFilter, evaluateFilter, temporalRelationHolds, type EvaluateOptions, type FilterRecord, type RecordPredicate } from './evaluate.js';
+export { translateFilter, type QueryableColumn, type QueryableType, type SqlFilter, type SqlFilterOptions } from './sql.js';
+export { recordFromRow } from './sql-rows.js';
+export { distanceInDegrees, MEMORY_SPATIAL_RELATIONS } from './spatial.js';
