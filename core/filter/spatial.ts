@@ -5,7 +5,8 @@
  */
 import { CRS84, type GeoJSONGeometry, type SpatialRelation } from './ast.js';
 import { FilterError } from './errors.js';
-import { intersects, locatePointInPolygon, prepareGeometry, type PreparedGeometry } from '../storage/db/geometry/index.js';
+import { intersects, prepareGeometry, type PreparedGeometry } from '../storage/db/geometry/index.js';
+import { equalsTopologically, within } from './within.js';
 import type { Position } from '../storage/db/geometry/index.js';
 
 const METRES_PER_DEGREE = 111319.49079327357;
@@ -45,55 +46,14 @@ export function spatialRelationHolds(relation: SpatialRelation, a: PreparedGeome
     case 'disjoint':
       return !intersects(a, b);
     case 'within':
-      return pointsWithin(a, b, relation);
+      return within(a, b);
     case 'contains':
-      return pointsWithin(b, a, relation);
+      return within(b, a);
     case 'equals':
-      return pointsEqual(a, b);
+      return equalsTopologically(a, b);
     default:
       throw new FilterError(`Spatial relation '${relation}' needs PostGIS; it cannot be tested in memory`, {});
   }
-}
-
-/** Within, for point geometries: every point on `outer`, one in its interior (a polygon's inside, or a line away from its ends). */
-function pointsWithin(inner: PreparedGeometry, outer: PreparedGeometry, relation: string): boolean {
-  if (inner.lines.length > 0 || inner.polygons.length > 0) {
-    throw new FilterError(`Spatial relation '${relation}' of lines or polygons needs PostGIS; in memory it is tested for points`);
-  }
-  let interior = false;
-  for (const p of inner.points) {
-    const single = prepareGeometry({ type: 'Point', coordinates: p });
-    if (!intersects(single, outer)) return false;
-    if (!interior && pointInInterior(p, outer)) interior = true;
-  }
-  return interior;
-}
-
-function pointInInterior(p: Position, g: PreparedGeometry): boolean {
-  if (g.points.some((q) => q[0] === p[0] && q[1] === p[1])) return true;
-  if (g.polygons.some((polygon) => locatePointInPolygon(p, polygon.rings) === 'inside')) return true;
-  // On a line but not at an end of it (closed lines have no ends).
-  return g.lines.some((line) => {
-    const first = line.positions[0]!;
-    const last = line.positions[line.positions.length - 1]!;
-    const closed = first[0] === last[0] && first[1] === last[1];
-    const atEnd = !closed && ((p[0] === first[0] && p[1] === first[1]) || (p[0] === last[0] && p[1] === last[1]));
-    return !atEnd && intersects(prepareGeometry({ type: 'Point', coordinates: p }), prepareGeometry({ type: 'LineString', coordinates: line.positions }));
-  });
-}
-
-function pointsEqual(a: PreparedGeometry, b: PreparedGeometry): boolean {
-  const aPoints = a.lines.length + a.polygons.length === 0;
-  const bPoints = b.lines.length + b.polygons.length === 0;
-  // Points never equal a (valid) line or polygon; two non-point geometries need PostGIS.
-  if (aPoints !== bPoints) return false;
-  if (!aPoints) {
-    throw new FilterError("Spatial relation 'equals' of lines or polygons needs PostGIS; in memory it is tested for points");
-  }
-  const key = (p: Position) => `${p[0]},${p[1]}`;
-  const sa = new Set(a.points.map(key));
-  const sb = new Set(b.points.map(key));
-  return sa.size === sb.size && [...sa].every((k) => sb.has(k));
 }
 
 /** Shortest planar distance between two geometries (0 when they intersect). */

@@ -45,6 +45,9 @@ describe('filter evaluation in memory', () => {
     ['S_INTERSECTS(geometry, POINT(5 5))', [2]],
     ['S_INTERSECTS(geometry, BBOX(8, 47, 9, 48))', [1]],
     ['S_DISJOINT(geometry, POINT(5 5))', [1]],
+    ['S_WITHIN(geometry, POLYGON((8 47, 9 47, 9 48, 8 48, 8 47)))', [1]],
+    ['S_WITHIN(geometry, BBOX(-1, -1, 11, 11))', [2]],
+    ['S_EQUALS(geometry, POINT(8.5 47.4))', [1]],
     ['S_CONTAINS(geometry, POINT(10 5))', []],
     ['S_CONTAINS(geometry, MULTIPOINT(1 1, 10 5))', [2]],
     ["A_CONTAINS(tags, ('b'))", [1, 2]],
@@ -87,7 +90,6 @@ describe('filter evaluation in memory', () => {
 
   it('refuses relations it cannot test exactly in memory, and CRSs other than CRS:84', () => {
     assert.throws(() => ids('S_TOUCHES(geometry, POINT(0 0))'), FilterError);
-    assert.throws(() => ids('S_WITHIN(geometry, POINT(0 0))'), /tested for points/);
     const other: Filter = { op: 'spatial', relation: 'intersects', left: property('geometry'), right: { kind: 'geometry', geometry: { type: 'Point', coordinates: [0, 0] }, crs: 'EPSG:3857' } };
     assert.throws(() => records.filter(compileFilter(other)), /EPSG:3857/);
   });
