@@ -10,4 +10,5 @@ export { readGmlEnvelope, readGmlGeometry, type GmlOptions } from './gml.js';
 export { compileFilter, evaluateFilter, temporalRelationHolds, type EvaluateOptions, type FilterRecord, type RecordPredicate } from './evaluate.js';
 export { translateFilter, type QueryableColumn, type QueryableType, type SqlFilter, type SqlFilterOptions } from './sql.js';
 export { recordFromRow } from './sql-rows.js';
-export { distanceInDegrees, MEMORY_SPATIAL_RELATIONS } from './spatial.js';
+export { distanceInDegrees, spatialRelationHolds } from './spatial.js';
+export { crosses, equalsTopologically, overlaps, touches, within } from './relate.js';

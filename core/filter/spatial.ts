@@ -6,7 +6,7 @@
 import { CRS84, type GeoJSONGeometry, type SpatialRelation } from './ast.js';
 import { FilterError } from './errors.js';
 import { intersects, prepareGeometry, type PreparedGeometry } from '../storage/db/geometry/index.js';
-import { equalsTopologically, within } from './within.js';
+import { crosses, equalsTopologically, overlaps, touches, within } from './relate.js';
 import type { Position } from '../storage/db/geometry/index.js';
 
 const METRES_PER_DEGREE = 111319.49079327357;
@@ -36,9 +36,6 @@ export function assertLonLatCrs(crs: string): void {
   if (!lonLat) throw new FilterError(`Geometry CRS '${crs}' is not supported; use CRS:84 (or EPSG:4326)`);
 }
 
-/** Relations computed exactly in memory; the others need PostGIS. */
-export const MEMORY_SPATIAL_RELATIONS: ReadonlySet<SpatialRelation> = new Set(['intersects', 'disjoint', 'within', 'contains', 'equals']);
-
 export function spatialRelationHolds(relation: SpatialRelation, a: PreparedGeometry, b: PreparedGeometry): boolean {
   switch (relation) {
     case 'intersects':
@@ -51,8 +48,12 @@ export function spatialRelationHolds(relation: SpatialRelation, a: PreparedGeome
       return within(b, a);
     case 'equals':
       return equalsTopologically(a, b);
-    default:
-      throw new FilterError(`Spatial relation '${relation}' needs PostGIS; it cannot be tested in memory`, {});
+    case 'touches':
+      return touches(a, b);
+    case 'crosses':
+      return crosses(a, b);
+    case 'overlaps':
+      return overlaps(a, b);
   }
 }
 

@@ -249,9 +249,6 @@ class SqlTranslator {
       const fn = `ST_${rel[0]!.toUpperCase()}${rel.slice(1)}`;
       return raw(`${fn}(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`, [ops.column, JSON.stringify(ops.geometry)]);
     }
-    if (rel === 'touches' || rel === 'crosses' || rel === 'overlaps') {
-      throw new FilterError(`Spatial relation '${relation}' needs PostGIS`, { locator: this.o.locator });
-    }
     if (rel === 'disjoint') return ALL_INEXACT;
     return this.bboxPrefilter(geometryBBox(ops.geometry));
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import knexFactory, { type Knex } from 'knex';
 import { prepareGeometry } from '../../../core/storage/db/geometry/index.js';
 import type { GeoJSONGeometry } from '../../../core/storage/db/types.js';
-import { equalsTopologically, within } from '../../../core/filter/within.js';
+import { crosses, equalsTopologically, overlaps, touches, within } from '../../../core/filter/relate.js';
 
 const square = (x: number, y: number, s: number): GeoJSONGeometry => ({ type: 'Polygon', coordinates: [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]] });
 const w = (a: GeoJSONGeometry, b: GeoJSONGeometry) => within(prepareGeometry(a), prepareGeometry(b));
@@ -75,35 +75,49 @@ describe('within in memory', () => {
     assert.equal(w({ type: 'LineString', coordinates: [[0, 0], [1, 1]] }, line), true);
   });
 
-  const pg = process.env.MERIDIAN_TEST_PG;
-  (pg ? it : it.skip)('agrees with PostGIS ST_Within on random pairs of touching and overlapping shapes', async function () {
-    this.timeout(60_000);
-    const knex: Knex = knexFactory({ client: 'pg', connection: pg, pool: { min: 0, max: 1 } });
-    try {
-      const rnd = random(7);
-      const pairs = Array.from({ length: 1500 }, () => [randomGeometry(rnd), randomGeometry(rnd)] as const);
-      const disagreements: string[] = [];
-      let checked = 0;
-      let inside = 0;
-      for (let i = 0; i < pairs.length; i += 250) {
-        const batch = pairs.slice(i, i + 250);
-        const rows = (await knex.raw(
-          `SELECT ord, CASE WHEN ST_IsValid(ga) AND ST_IsValid(gb) THEN ST_Within(ga, gb) END AS within
-           FROM (SELECT ord, ST_GeomFromGeoJSON(a) AS ga, ST_GeomFromGeoJSON(b) AS gb FROM json_to_recordset(?::json) AS t(ord int, a text, b text)) AS g ORDER BY ord`,
-          [JSON.stringify(batch.map(([a, b], k) => ({ ord: k, a: JSON.stringify(a), b: JSON.stringify(b) })))],
-        )) as { rows: Array<{ ord: number; within: boolean | null }> };
-        for (const row of rows.rows) {
-          const [a, b] = batch[row.ord]!;
-          if (row.within === null) continue;
-          checked++;
-          if (row.within) inside++;
-          if (w(a, b) !== row.within) disagreements.push(`${JSON.stringify(a)} within ${JSON.stringify(b)}: PostGIS ${row.within}`);
-        }
-      }
-      assert.deepEqual(disagreements.slice(0, 5), []);
-      assert.ok(checked > 1000 && inside > 30, `${checked} valid pairs, ${inside} within`);
-    } finally {
-      await knex.destroy();
-    }
+  it('finds touching, crossing and overlapping shapes', () => {
+    const p = prepareGeometry;
+    assert.equal(touches(p(square(0, 0, 2)), p(square(2, 0, 2))), true);
+    assert.equal(touches(p(square(0, 0, 2)), p(square(1, 0, 2))), false);
+    assert.equal(overlaps(p(square(0, 0, 2)), p(square(1, 0, 2))), true);
+    assert.equal(crosses(p({ type: 'LineString', coordinates: [[-1, 1], [3, 1]] }), p(square(0, 0, 2))), true);
+    assert.equal(crosses(p({ type: 'LineString', coordinates: [[0, 0], [2, 2]] }), p({ type: 'LineString', coordinates: [[0, 2], [2, 0]] })), true);
+    assert.equal(overlaps(p({ type: 'LineString', coordinates: [[0, 0], [2, 0]] }), p({ type: 'LineString', coordinates: [[1, 0], [3, 0]] })), true);
+    assert.equal(touches(p({ type: 'Point', coordinates: [0, 0] }), p({ type: 'LineString', coordinates: [[0, 0], [2, 0]] })), true);
   });
+
+  const pg = process.env.MERIDIAN_TEST_PG;
+  const relations = { within, contains: (a: Parameters<typeof within>[0], b: Parameters<typeof within>[1]) => within(b, a), equals: equalsTopologically, touches, crosses, overlaps };
+  for (const [name, relation] of Object.entries(relations)) {
+    (pg ? it : it.skip)(`agrees with PostGIS ST_${name} on random pairs of touching and overlapping shapes`, async function () {
+      this.timeout(60_000);
+      const knex: Knex = knexFactory({ client: 'pg', connection: pg, pool: { min: 0, max: 1 } });
+      try {
+        const rnd = random(7);
+        const pairs = Array.from({ length: 1500 }, () => [randomGeometry(rnd), randomGeometry(rnd)] as const);
+        const disagreements: string[] = [];
+        let checked = 0;
+        let holds = 0;
+        for (let i = 0; i < pairs.length; i += 250) {
+          const batch = pairs.slice(i, i + 250);
+          const rows = (await knex.raw(
+            `SELECT ord, CASE WHEN ST_IsValid(ga) AND ST_IsValid(gb) THEN ST_${name}(ga, gb) END AS holds
+             FROM (SELECT ord, ST_GeomFromGeoJSON(a) AS ga, ST_GeomFromGeoJSON(b) AS gb FROM json_to_recordset(?::json) AS t(ord int, a text, b text)) AS g ORDER BY ord`,
+            [JSON.stringify(batch.map(([a, b], k) => ({ ord: k, a: JSON.stringify(a), b: JSON.stringify(b) })))],
+          )) as { rows: Array<{ ord: number; holds: boolean | null }> };
+          for (const row of rows.rows) {
+            const [a, b] = batch[row.ord]!;
+            if (row.holds === null) continue;
+            checked++;
+            if (row.holds) holds++;
+            if (relation(prepareGeometry(a), prepareGeometry(b)) !== row.holds) disagreements.push(`${JSON.stringify(a)} ${name} ${JSON.stringify(b)}: PostGIS ${row.holds}`);
+          }
+        }
+        assert.deepEqual(disagreements.slice(0, 5), []);
+        assert.ok(checked > 1000 && holds >= (name === 'equals' ? 3 : 10), `${checked} valid pairs, ${holds} hold`);
+      } finally {
+        await knex.destroy();
+      }
+    });
+  }
 });
