@@ -42,7 +42,7 @@ function randomGeometry(rnd: () => number): GeoJSONGeometry {
   }
 }
 
-describe('within in memory', () => {
+describe('spatial relations in memory (relate)', () => {
   it('finds a polygon within a larger one and not within a smaller one', () => {
     assert.equal(w(square(1, 1, 2), square(0, 0, 4)), true);
     assert.equal(w(square(0, 0, 4), square(1, 1, 2)), false);
