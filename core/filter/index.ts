@@ -12,3 +12,4 @@ export { translateFilter, type QueryableColumn, type QueryableType, type SqlFilt
 export { recordFromRow } from './sql-rows.js';
 export { distanceInDegrees, spatialRelationHolds } from './spatial.js';
 export { crosses, equalsTopologically, overlaps, touches, within } from './relate.js';
+export { typeLiterals } from './typing.js';

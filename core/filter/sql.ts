@@ -18,8 +18,10 @@ import { bboxGeometry } from './cql2-build.js';
 import { FilterError, UnknownQueryableError } from './errors.js';
 import { lookupFunction } from './functions.js';
 import { assertLonLatCrs, distanceInDegrees } from './spatial.js';
+import { typeLiterals, type QueryableType } from './typing.js';
 
-export type QueryableType = 'string' | 'number' | 'boolean' | 'timestamp' | 'geometry';
+export type { QueryableType } from './typing.js';
+
 
 export interface QueryableColumn {
   /** Column name, qualified if the query joins (`products.cloud_cover`); ignored for 'geometry'. */
@@ -42,8 +44,10 @@ export interface SqlFilterOptions {
 export interface SqlFilter {
   /** Adds the filter's where-clause to `qb` (a query on `table`) and returns it. */
   apply(qb: Knex.QueryBuilder): Knex.QueryBuilder;
-  /** True when the SQL selects a superset: check each row with evaluate.ts (compileFilter). */
+  /** True when the SQL selects a superset: check each row with compileFilter(filter). */
   needsExactCheck: boolean;
+  /** The filter with its text literals typed as the queryables they meet (see typing.ts): the one to evaluate rows with. */
+  filter: Filter;
 }
 
 type Plan = { kind: 'all'; exact: boolean } | { kind: 'where'; exact: boolean; apply: (qb: Knex.QueryBuilder) => void };
@@ -63,8 +67,10 @@ const ALL_INEXACT: Plan = { kind: 'all', exact: false };
 const raw = (sql: string, bindings: unknown[] = [], exact = true): Plan => ({ kind: 'where', exact, apply: (qb) => void qb.whereRaw(sql, bindings as Knex.RawBinding[]) });
 
 export function translateFilter(filter: Filter, options: SqlFilterOptions): SqlFilter {
-  const plan = new SqlTranslator(options).plan(filter);
+  const typed = typeLiterals(filter, (name) => (Object.prototype.hasOwnProperty.call(options.queryables, name) ? options.queryables[name]!.type : undefined), options.locator);
+  const plan = new SqlTranslator(options).plan(typed);
   return {
+    filter: typed,
     needsExactCheck: !plan.exact,
     apply: (qb) => (plan.kind === 'where' ? qb.where((b) => plan.apply(b)) : qb),
   };

@@ -3,6 +3,8 @@ import type { Filter } from '../../../core/filter/ast.js';
 import { parseCql2Text } from '../../../core/filter/cql2-text.js';
 import { UnknownQueryableError } from '../../../core/filter/errors.js';
 import { compileFilter, type FilterRecord } from '../../../core/filter/evaluate.js';
+import { parseFesFilter } from '../../../core/filter/fes.js';
+import { parseOgcCql } from '../../../core/filter/ogc-cql.js';
 import { recordFromRow } from '../../../core/filter/sql-rows.js';
 import { translateFilter, type QueryableColumn } from '../../../core/filter/sql.js';
 import { selectGeometryAsGeoJSON } from '../../../core/storage/db/spatial-index.js';
@@ -193,7 +195,7 @@ describe('filter translation to SQL', () => {
         const qb = t.db.knex(TABLE).select(`${TABLE}.*`, selectGeometryAsGeoJSON(t.db, TABLE)).orderBy(`${TABLE}.id`);
         const rows = (await sql.apply(qb)) as Record<string, unknown>[];
         let selected = rows.map((row) => recordFromRow(row, queryables));
-        if (sql.needsExactCheck) selected = selected.filter(compileFilter(filter));
+        if (sql.needsExactCheck) selected = selected.filter(compileFilter(sql.filter));
         return { ids: selected.map((r) => Number(r.id)), exact: !sql.needsExactCheck };
       }
 
@@ -221,6 +223,37 @@ describe('filter translation to SQL', () => {
         assert.equal(exact, t.db.postgis);
         const accents = await select(parseCql2Text("ACCENTI(title) = ACCENTI('Zurich mosaic')"));
         assert.equal(accents.exact, false);
+      });
+
+      const fes = (body: string) => `<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0">${body}</fes:Filter>`;
+      const typedCases: Array<[string, string, string]> = [
+        [
+          'a time written as text in another spelling',
+          fes('<fes:PropertyIsGreaterThanOrEqualTo><fes:ValueReference>datetime</fes:ValueReference><fes:Literal>2020-01-01T01:00:00+01:00</fes:Literal></fes:PropertyIsGreaterThanOrEqualTo>'),
+          "datetime >= TIMESTAMP('2020-01-01T00:00:00Z')",
+        ],
+        [
+          'a number written as text',
+          fes('<fes:PropertyIsLessThan><fes:ValueReference>cloudCover</fes:ValueReference><fes:Literal>30</fes:Literal></fes:PropertyIsLessThan>'),
+          'cloudCover < 30',
+        ],
+        [
+          'a boolean written as text',
+          fes('<fes:PropertyIsEqualTo><fes:ValueReference>online</fes:ValueReference><fes:Literal>true</fes:Literal></fes:PropertyIsEqualTo>'),
+          'online = TRUE',
+        ],
+      ];
+      for (const [what, xml, cql] of typedCases) {
+        it(`reads ${what} in a Filter Encoding filter as the queryable's type`, async () => {
+          const expected = records.filter(compileFilter(parseCql2Text(cql))).map((r) => Number(r.id));
+          assert.ok(expected.length > 0);
+          assert.deepEqual((await select(parseFesFilter(xml))).ids, expected);
+        });
+      }
+
+      it('refuses a text literal that is not of its queryable type', () => {
+        assert.throws(() => translateFilter(parseOgcCql("cloudCover < 'many'"), { db: t.db, table: TABLE, queryables }), /'many' is not a number/);
+        assert.throws(() => translateFilter(parseOgcCql("datetime > 'soon'"), { db: t.db, table: TABLE, queryables }), /'soon' is not an ISO 8601 time/);
       });
 
       it('selects resource ids', async () => {
