@@ -72,7 +72,18 @@ export interface FunctionCall {
   args: Expression[];
 }
 
-export type Expression = PropertyRef | Literal | GeometryLiteral | TimeLiteral | IntervalExpression | ArrayExpression | FunctionCall;
+export const ARITHMETIC_OPERATORS = ['+', '-', '*', '/', '%', 'div', '^'] as const;
+export type ArithmeticOperator = (typeof ARITHMETIC_OPERATORS)[number];
+
+/** CQL2 arithmetic: '/' divides as reals, 'div' as integers, '%' is the remainder, '^' the power. */
+export interface ArithmeticExpression {
+  kind: 'arithmetic';
+  op: ArithmeticOperator;
+  left: Expression;
+  right: Expression;
+}
+
+export type Expression = PropertyRef | Literal | GeometryLiteral | TimeLiteral | IntervalExpression | ArrayExpression | FunctionCall | ArithmeticExpression;
 
 export const COMPARISON_OPERATORS = ['=', '<>', '<', '<=', '>', '>='] as const;
 export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
@@ -260,6 +271,10 @@ export function propertiesOf(filter: Filter): Set<string> {
         return;
       case 'function':
         e.args.forEach(visitExpr);
+        return;
+      case 'arithmetic':
+        visitExpr(e.left);
+        visitExpr(e.right);
         return;
       default:
         return;

@@ -11,7 +11,7 @@ export interface Token {
   position: number;
 }
 
-const OPERATORS = ['<>', '<=', '>=', '=', '<', '>', '(', ')', ',', '+', '-', '*', '/', '[', ']'];
+const OPERATORS = ['<>', '<=', '>=', '=', '<', '>', '(', ')', ',', '+', '-', '*', '/', '%', '^', '[', ']'];
 
 /** Splits `text` into tokens; strings use '' for a quote, quoted identifiers "". */
 export function tokenize(text: string, locator?: string): Token[] {
@@ -72,6 +72,15 @@ export class TokenStream {
     private readonly tokens: Token[],
     readonly locator?: string,
   ) {}
+
+  /** The cursor, to come back to with `reset` when a parse is tried another way. */
+  mark(): number {
+    return this.index;
+  }
+
+  reset(mark: number): void {
+    this.index = mark;
+  }
 
   /** Skips the tokens that start before `offset` (after reading raw text from the source). */
   skipTo(offset: number): void {

@@ -2,7 +2,7 @@
  * CQL2 JSON (OGC 21-065) into the filter AST, with the same coverage as cql2-text.ts. Errors are
  * FilterError naming the JSON path of the offending member (`args[1].args[0]`).
  */
-import { COMPARISON_OPERATORS, CRS84, property, type ComparisonOperator, type Expression, type Filter, type GeoJSONGeometry } from './ast.js';
+import { ARITHMETIC_OPERATORS, COMPARISON_OPERATORS, CRS84, property, type ArithmeticOperator, type ComparisonOperator, type Expression, type Filter, type GeoJSONGeometry } from './ast.js';
 import {
   arrayRelation,
   bboxGeometry,
@@ -131,6 +131,11 @@ class Cql2JsonReader {
         this.fail(path, (err as Error).message);
       }
       return { kind: 'geometry', geometry, crs: CRS84 };
+    }
+    if (typeof value.op === 'string' && (ARITHMETIC_OPERATORS as readonly string[]).includes(value.op)) {
+      const args = value.args;
+      if (!Array.isArray(args) || args.length !== 2) this.fail(path, `'${value.op}' takes 2 arguments`);
+      return { kind: 'arithmetic', op: value.op as ArithmeticOperator, left: this.expression(args[0], `${path}.args[0]`), right: this.expression(args[1], `${path}.args[1]`) };
     }
     // Functions: {"op": name, "args": [...]} (CQL2 1.0) or {"function": {"name", "args"}} (drafts).
     const fn = isObject(value.function) ? value.function : typeof value.op === 'string' ? { name: value.op, args: value.args ?? [] } : undefined;

@@ -1,8 +1,8 @@
 /**
  * CQL2 text (OGC 21-065) into the filter AST: Basic CQL2, advanced comparison (LIKE, BETWEEN,
  * IN), case- and accent-insensitive comparison (CASEI, ACCENTI), spatial (S_* with WKT and BBOX
- * literals), temporal (T_* with DATE, TIMESTAMP, INTERVAL), array (A_*) and function calls.
- * Arithmetic is not supported. Errors are FilterError with the offset in the text.
+ * literals), temporal (T_* with DATE, TIMESTAMP, INTERVAL), array (A_*), function calls and
+ * arithmetic. Errors are FilterError with the offset in the text.
  */
 import { COMPARISON_OPERATORS, CRS84, property, type ComparisonOperator, type Expression, type Filter } from './ast.js';
 import {
@@ -67,10 +67,23 @@ class Cql2TextParser {
 
   private primary(): Filter {
     const t = this.s.peek();
-    if (this.s.acceptOp('(')) {
-      const inner = this.orExpression();
-      this.s.expectOp(')');
-      return inner;
+    if (this.s.isOp('(')) {
+      // A boolean group, or else an arithmetic group opening a predicate: '(a + 1) > 2'.
+      const mark = this.s.mark();
+      try {
+        this.s.next();
+        const inner = this.orExpression();
+        this.s.expectOp(')');
+        return inner;
+      } catch (groupError) {
+        if (!(groupError instanceof FilterError)) throw groupError;
+        this.s.reset(mark);
+        try {
+          return this.predicateTail(this.operand(), t.position);
+        } catch {
+          throw groupError;
+        }
+      }
     }
     if (t.type === 'ident' && this.s.isOp('(', 1)) {
       const spatial = spatialRelation(t.text);
@@ -85,7 +98,8 @@ class Cql2TextParser {
         this.s.expectOp(')');
         if (spatial) return { op: 'spatial', relation: spatial, left, right };
         if (temporal) return { op: 'temporal', relation: temporal, left, right };
-        return { op: 'array', relation: array!, left, right };
+        const asArray = (e: Expression): Expression => (e.kind === 'array' || e.kind === 'property' || e.kind === 'function' ? e : { kind: 'array', items: [e] });
+        return { op: 'array', relation: array!, left: asArray(left), right: asArray(right) };
       }
     }
     const left = this.operand();
@@ -135,9 +149,40 @@ class Cql2TextParser {
     return negated ? { op: 'not', arg: f } : f;
   }
 
-  /** A scalar, geometry, time or array operand. */
+  /** An operand: arithmetic over terms (+ - lowest, then * / % div, then ^). */
   private operand(): Expression {
+    let left = this.product();
+    while (this.s.isOp('+') || this.s.isOp('-')) {
+      const op = this.s.next().text as '+' | '-';
+      left = { kind: 'arithmetic', op, left, right: this.product() };
+    }
+    return left;
+  }
+
+  private product(): Expression {
+    let left = this.power();
+    for (;;) {
+      const t = this.s.peek();
+      const op = t.type === 'op' && (t.text === '*' || t.text === '/' || t.text === '%') ? t.text : this.s.isKeyword('DIV') ? 'div' : undefined;
+      if (!op) return left;
+      this.s.next();
+      left = { kind: 'arithmetic', op, left, right: this.power() };
+    }
+  }
+
+  private power(): Expression {
+    const base = this.term();
+    if (!this.s.acceptOp('^')) return base;
+    return { kind: 'arithmetic', op: '^', left: base, right: this.power() };
+  }
+
+  /** A scalar, geometry, time or array term; a parenthesised single value is a group. */
+  private term(): Expression {
     const t = this.s.peek();
+    if (t.type === 'op' && t.text === '-' && this.s.peek(1).type !== 'number') {
+      this.s.next();
+      return { kind: 'arithmetic', op: '*', left: { kind: 'literal', value: -1 }, right: this.term() };
+    }
     if (t.type === 'string') {
       this.s.next();
       return { kind: 'literal', value: t.text };
@@ -150,7 +195,7 @@ class Cql2TextParser {
       return property(t.text);
     }
     if (t.type === 'op' && t.text === '(') {
-      // An array literal: ( a, b, ... ) or ().
+      // An array literal ( a, b, ... ) or (), or a group ( a + 1 ); A_* operators take a group as a one-item array.
       this.s.next();
       const items: Expression[] = [];
       if (!this.s.isOp(')')) {
@@ -158,7 +203,7 @@ class Cql2TextParser {
         while (this.s.acceptOp(',')) items.push(this.operand());
       }
       this.s.expectOp(')');
-      return { kind: 'array', items };
+      return items.length === 1 ? items[0]! : { kind: 'array', items };
     }
     if (t.type !== 'ident') this.s.fail('Expected a property, a literal or a function');
     const word = t.text.toUpperCase();

@@ -4,7 +4,7 @@
  * the SQL of sql.ts selects it.
  */
 import { parseInstant } from '../ows/time.js';
-import type { Expression, Filter, GeoJSONGeometry, LikePart, TemporalRelation } from './ast.js';
+import type { ArithmeticOperator, Expression, Filter, GeoJSONGeometry, LikePart, TemporalRelation } from './ast.js';
 import { FilterError } from './errors.js';
 import { lookupFunction, stripAccents } from './functions.js';
 import { assertLonLatCrs, distanceInDegrees, geometryDistance, prepare, spatialRelationHolds } from './spatial.js';
@@ -182,6 +182,13 @@ class Evaluator {
         if (args.some((a) => a === null)) return null;
         return fn.evaluate(args) as Value;
       }
+      case 'arithmetic': {
+        const [a, b] = [this.value(e.left, r), this.value(e.right, r)];
+        if (a === null || b === null) return null;
+        const [x, y] = [Number(a), Number(b)];
+        if (typeof a === 'object' || typeof b === 'object' || Number.isNaN(x) || Number.isNaN(y)) throw new FilterError(`Operator '${e.op}' needs numbers`);
+        return arithmetic(e.op, x, y);
+      }
     }
   }
 
@@ -261,6 +268,26 @@ class Evaluator {
       this.patterns.set(pattern, re);
     }
     return re;
+  }
+}
+
+/** CQL2 arithmetic as SQL computes it: division by zero is unknown (null), div truncates toward zero. */
+export function arithmetic(op: ArithmeticOperator, x: number, y: number): number | null {
+  switch (op) {
+    case '+':
+      return x + y;
+    case '-':
+      return x - y;
+    case '*':
+      return x * y;
+    case '/':
+      return y === 0 ? null : x / y;
+    case '%':
+      return y === 0 ? null : x % y;
+    case 'div':
+      return y === 0 ? null : Math.trunc(x / y);
+    case '^':
+      return x ** y;
   }
 }
 

@@ -13,7 +13,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../storage/db/types.js';
 import { geometryBBox } from '../storage/db/geometry/index.js';
-import type { Expression, Filter, GeoJSONGeometry, LikePart, SpatialRelation, TemporalRelation } from './ast.js';
+import type { ArithmeticOperator, Expression, Filter, GeoJSONGeometry, LikePart, SpatialRelation, TemporalRelation } from './ast.js';
 import { bboxGeometry } from './cql2-build.js';
 import { FilterError, UnknownQueryableError } from './errors.js';
 import { lookupFunction } from './functions.js';
@@ -199,9 +199,24 @@ class SqlTranslator {
         const arg = this.expr(e.args[0]!);
         return { ...arg, sql: `${fn.sql}(${arg.sql})` };
       }
+      case 'arithmetic':
+        return this.arithmetic(e.op, this.expr(e.left), this.expr(e.right));
       default:
         throw new Untranslatable();
     }
+  }
+
+  /** Real division as CQL2 means it on both databases; division by zero is NULL (unknown), not an error. */
+  private arithmetic(op: ArithmeticOperator, l: SqlExpr, r: SqlExpr): SqlExpr {
+    const real = this.sqlite ? 'REAL' : 'DOUBLE PRECISION';
+    const quotient = `CAST(${l.sql} AS ${real}) / NULLIF(${r.sql}, 0)`;
+    let sql: string;
+    if (op === '+' || op === '-' || op === '*') sql = `(${l.sql} ${op} ${r.sql})`;
+    else if (op === '/') sql = `(${quotient})`;
+    else if (op === 'div') sql = this.sqlite ? `CAST(${quotient} AS INTEGER)` : `trunc(${quotient})`;
+    // '%' on reals and '^' differ between the databases: left to the in-memory check.
+    else throw new Untranslatable();
+    return { sql, bindings: [...l.bindings, ...r.bindings], type: 'number', columns: [...l.columns, ...r.columns] };
   }
 
   private timeBinding(ms: number): string | Date {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Filter } from '../../../core/filter/ast.js';
+import type { Expression, Filter } from '../../../core/filter/ast.js';
 import { parseCql2Json } from '../../../core/filter/cql2-json.js';
 import { parseCql2Text } from '../../../core/filter/cql2-text.js';
 import { FilterError } from '../../../core/filter/errors.js';
@@ -120,6 +120,28 @@ describe('CQL2 parsers', () => {
       });
     });
 
+    it('parses arithmetic with * / % div above + - and ^ binding tightest (right to left)', () => {
+      const f = parseCql2Text('a + b * 2 ^ 3 ^ 2 > (c - 1) div 2');
+      assert.ok(f.op === '>');
+      const show = (e: Expression): string => {
+        if (e.kind === 'arithmetic') return `(${show(e.left)} ${e.op} ${show(e.right)})`;
+        if (e.kind === 'property') return e.name;
+        if (e.kind === 'literal') return String(e.value);
+        return e.kind;
+      };
+      assert.equal(show(f.left), '(a + (b * (2 ^ (3 ^ 2))))');
+      assert.equal(show(f.right), '((c - 1) div 2)');
+      const grouped = parseCql2Text('(a + 1) * 2 > 2 AND (b = 1 OR c = 2)');
+      assert.ok(grouped.op === 'and' && grouped.args[0]!.op === '>' && grouped.args[1]!.op === 'or');
+      assert.equal(show(grouped.args[0].left), '((a + 1) * 2)');
+    });
+
+    it('reads a one-value group as a one-item array in array operators', () => {
+      const f = parseCql2Text("A_CONTAINS(tags, ('b'))");
+      assert.ok(f.op === 'array');
+      assert.deepEqual(f.right, { kind: 'array', items: [{ kind: 'literal', value: 'b' }] });
+    });
+
     const refusals: Array<[string, string, number | undefined]> = [
       ["a = 'open", 'Unterminated string', 4],
       ['a = ', 'Expected a property, a literal or a function, found the end of the filter', 4],
@@ -132,7 +154,8 @@ describe('CQL2 parsers', () => {
       ['a ~ 1', "Unexpected character '~'", 2],
       ['a NOT = 1', 'Expected LIKE, BETWEEN or IN after NOT', 6],
       ["a LIKE b", 'The pattern of LIKE must be a string', 7],
-      ['(a + 1) > 2', 'Expected', 3],
+      ['(a + 1) AND b', 'Expected a comparison, LIKE, BETWEEN, IN or IS NULL', 1],
+      ['a = 1 +', 'Expected a property, a literal or a function', 7],
     ];
     for (const [text, message, position] of refusals) {
       it(`refuses ${JSON.stringify(text)} with "${message}" at its position`, () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { property, type DistanceFilter, type Filter } from '../../../core/filter/ast.js';
 import { parseCql2Text } from '../../../core/filter/cql2-text.js';
 import { FilterError } from '../../../core/filter/errors.js';
-import { compileFilter, evaluateFilter, temporalRelationHolds, type FilterRecord } from '../../../core/filter/evaluate.js';
+import { arithmetic, compileFilter, evaluateFilter, temporalRelationHolds, type FilterRecord } from '../../../core/filter/evaluate.js';
 import { distanceInDegrees } from '../../../core/filter/spatial.js';
 
 const records: FilterRecord[] = [
@@ -62,6 +62,16 @@ describe('filter evaluation in memory', () => {
   for (const [cql, expected] of cases) {
     it(`${cql} selects ${JSON.stringify(expected)}`, () => assert.deepEqual(ids(cql), expected));
   }
+
+  it('computes arithmetic as SQL does: real division, truncating div, division by zero unknown', () => {
+    assert.equal(arithmetic('/', 7, 2), 3.5);
+    assert.equal(arithmetic('div', -7, 2), -3);
+    assert.equal(arithmetic('%', 7, 2), 1);
+    assert.equal(arithmetic('^', 2, 10), 1024);
+    assert.equal(arithmetic('/', 1, 0), null);
+    assert.deepEqual(ids('cloudCover / 0 > 1 OR NOT cloudCover / 0 > 1'), []);
+    assert.deepEqual(ids('cloudCover * 2 - 10 = 0'), [1]);
+  });
 
   it('matches resource ids as text', () => {
     assert.equal(evaluateFilter({ op: 'ids', ids: ['2'] }, records[1]!), true);
