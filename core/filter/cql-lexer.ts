@@ -65,13 +65,27 @@ export function tokenize(text: string, locator?: string): Token[] {
 }
 
 /** A cursor over tokens with the checks every parser needs. */
+/** Deepest nesting of groups, NOTs and calls a filter may have (the parsers recurse). */
+export const MAX_FILTER_DEPTH = 100;
+
 export class TokenStream {
   private index = 0;
+  private depth = 0;
 
   constructor(
     private readonly tokens: Token[],
     readonly locator?: string,
   ) {}
+
+  /** Runs one nested parse, refusing filters nested deeper than MAX_FILTER_DEPTH. */
+  nest<T>(parse: () => T): T {
+    try {
+      if (++this.depth > MAX_FILTER_DEPTH) this.fail(`Filter nested deeper than ${MAX_FILTER_DEPTH} levels`);
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
 
   /** The cursor, to come back to with `reset` when a parse is tried another way. */
   mark(): number {

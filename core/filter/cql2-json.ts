@@ -15,6 +15,7 @@ import {
   temporalRelation,
   timeInstant,
 } from './cql2-build.js';
+import { MAX_FILTER_DEPTH } from './cql-lexer.js';
 import { FilterError } from './errors.js';
 import { validateGeometry } from '../storage/db/geometry/index.js';
 
@@ -42,7 +43,19 @@ type JsonObject = Record<string, unknown>;
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Cql2JsonReader {
+  private depth = 0;
+
   constructor(private readonly locator?: string) {}
+
+  /** Runs one nested read, refusing filters nested deeper than MAX_FILTER_DEPTH. */
+  private nest<T>(path: string, read: () => T): T {
+    try {
+      if (++this.depth > MAX_FILTER_DEPTH) this.fail(path, `Filter nested deeper than ${MAX_FILTER_DEPTH} levels`);
+      return read();
+    } finally {
+      this.depth--;
+    }
+  }
 
   private fail(path: string, message: string): never {
     throw new FilterError(`${message} at ${path}`, { locator: this.locator });
@@ -56,6 +69,14 @@ class Cql2JsonReader {
   }
 
   filter(value: unknown, path: string): Filter {
+    return this.nest(path, () => this.readFilter(value, path));
+  }
+
+  expression(value: unknown, path: string): Expression {
+    return this.nest(path, () => this.readExpression(value, path));
+  }
+
+  private readFilter(value: unknown, path: string): Filter {
     if (typeof value === 'boolean') return { op: 'constant', value };
     if (!isObject(value) || typeof value.op !== 'string') this.fail(path, 'Expected a predicate object with "op" and "args"');
     const op = value.op;
@@ -101,7 +122,7 @@ class Cql2JsonReader {
     return { op: 'function', call };
   }
 
-  expression(value: unknown, path: string): Expression {
+  private readExpression(value: unknown, path: string): Expression {
     if (typeof value === 'string' || typeof value === 'boolean') return { kind: 'literal', value };
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) this.fail(path, 'Numbers must be finite');

@@ -61,8 +61,8 @@ class Cql2TextParser {
   }
 
   private notExpression(): Filter {
-    if (this.s.acceptKeyword('NOT')) return { op: 'not', arg: this.notExpression() };
-    return this.primary();
+    if (this.s.acceptKeyword('NOT')) return { op: 'not', arg: this.s.nest(() => this.notExpression()) };
+    return this.s.nest(() => this.primary());
   }
 
   private primary(): Filter {
@@ -173,7 +173,7 @@ class Cql2TextParser {
   private power(): Expression {
     const base = this.term();
     if (!this.s.acceptOp('^')) return base;
-    return { kind: 'arithmetic', op: '^', left: base, right: this.power() };
+    return { kind: 'arithmetic', op: '^', left: base, right: this.s.nest(() => this.power()) };
   }
 
   /** A scalar, geometry, time or array term; a parenthesised single value is a group. */
@@ -181,7 +181,7 @@ class Cql2TextParser {
     const t = this.s.peek();
     if (t.type === 'op' && t.text === '-' && this.s.peek(1).type !== 'number') {
       this.s.next();
-      return { kind: 'arithmetic', op: '*', left: { kind: 'literal', value: -1 }, right: this.term() };
+      return { kind: 'arithmetic', op: '*', left: { kind: 'literal', value: -1 }, right: this.s.nest(() => this.term()) };
     }
     if (t.type === 'string') {
       this.s.next();
@@ -199,8 +199,8 @@ class Cql2TextParser {
       this.s.next();
       const items: Expression[] = [];
       if (!this.s.isOp(')')) {
-        items.push(this.operand());
-        while (this.s.acceptOp(',')) items.push(this.operand());
+        items.push(this.s.nest(() => this.operand()));
+        while (this.s.acceptOp(',')) items.push(this.s.nest(() => this.operand()));
       }
       this.s.expectOp(')');
       return items.length === 1 ? items[0]! : { kind: 'array', items };
@@ -243,8 +243,8 @@ class Cql2TextParser {
     }
     const args: Expression[] = [];
     if (!this.s.isOp(')')) {
-      args.push(this.operand());
-      while (this.s.acceptOp(',')) args.push(this.operand());
+      args.push(this.s.nest(() => this.operand()));
+      while (this.s.acceptOp(',')) args.push(this.s.nest(() => this.operand()));
     }
     this.s.expectOp(')');
     if (word === 'INTERVAL') {

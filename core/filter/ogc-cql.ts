@@ -71,8 +71,8 @@ class OgcCqlParser {
   }
 
   private not(): Filter {
-    if (this.s.acceptKeyword('NOT')) return { op: 'not', arg: this.not() };
-    return this.primary();
+    if (this.s.acceptKeyword('NOT')) return { op: 'not', arg: this.s.nest(() => this.not()) };
+    return this.s.nest(() => this.primary());
   }
 
   private primary(): Filter {
@@ -255,8 +255,8 @@ class OgcCqlParser {
     if (this.s.acceptOp('(')) {
       const args: Expression[] = [];
       if (!this.s.isOp(')')) {
-        args.push(this.operand());
-        while (this.s.acceptOp(',')) args.push(this.operand());
+        args.push(this.s.nest(() => this.operand()));
+        while (this.s.acceptOp(',')) args.push(this.s.nest(() => this.operand()));
       }
       this.s.expectOp(')');
       return functionCall(t.text, args, t.position);

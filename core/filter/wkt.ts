@@ -42,7 +42,7 @@ export function parseWktGeometry(s: TokenStream): GeoJSONGeometry {
         type: 'GeometryCollection',
         geometries: list(s, (t) => {
           if (!WKT_TYPES.has(t.peek().text.toUpperCase())) t.fail('Expected a WKT geometry');
-          return parseWktGeometry(t);
+          return t.nest(() => parseWktGeometry(t));
         }),
       };
   }

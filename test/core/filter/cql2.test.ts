@@ -4,6 +4,7 @@ import type { Expression, Filter } from '../../../core/filter/ast.js';
 import { parseCql2Json } from '../../../core/filter/cql2-json.js';
 import { parseCql2Text } from '../../../core/filter/cql2-text.js';
 import { FilterError } from '../../../core/filter/errors.js';
+import { parseOgcCql } from '../../../core/filter/ogc-cql.js';
 
 interface Example {
   name: string;
@@ -167,6 +168,18 @@ describe('CQL2 parsers', () => {
         assert.equal(err.locator, 'filter');
       });
     }
+
+    it('refuses filters nested too deeply with a 400, not a stack overflow', () => {
+      for (const text of [`${'('.repeat(5000)}a = 1${')'.repeat(5000)}`, `${'NOT '.repeat(5000)}a = 1`, `a = ${'-'.repeat(5000)}1`, `a = ${'lower('.repeat(3000)}'x'${')'.repeat(3000)}`]) {
+        assert.match(parseError(() => parseCql2Text(text)).message, /nested deeper than 100 levels/);
+      }
+      assert.match(parseError(() => parseCql2Text(`S_INTERSECTS(g, ${'GEOMETRYCOLLECTION('.repeat(3000)}POINT(1 2)${')'.repeat(3000)})`)).message, /nested deeper than 100 levels/);
+      assert.match(parseError(() => parseOgcCql(`${'NOT '.repeat(5000)}a = 1`)).message, /nested deeper than 100 levels/);
+      let deep: unknown = { op: '=', args: [{ property: 'a' }, 1] };
+      for (let i = 0; i < 5000; i++) deep = { op: 'not', args: [deep] };
+      assert.match(parseError(() => parseCql2Json(deep)).message, /nested deeper than 100 levels/);
+      assert.equal(parseCql2Text(`${'('.repeat(40)}a = 1${')'.repeat(40)}`).op, '=');
+    });
 
     it('names the request parameter in the error locator', () => {
       assert.equal(parseError(() => parseCql2Text('', { locator: 'CONSTRAINT' })).locator, 'CONSTRAINT');
