@@ -20,6 +20,8 @@ import { FilterError } from './errors.js';
 import { validateGeometry } from '../storage/db/geometry/index.js';
 
 export interface Cql2JsonOptions {
+  /** CRS of geometry literals (OGC API `filter-crs`), in its axis order; CRS:84 by default. */
+  crs?: string;
   /** The request parameter the filter came in; 'filter' by default. */
   locator?: string;
 }
@@ -36,7 +38,7 @@ export function parseCql2Json(input: string | unknown, options: Cql2JsonOptions 
       throw new FilterError(`Filter is not JSON: ${(err as Error).message}`, { locator: options.locator });
     }
   }
-  return new Cql2JsonReader(options.locator).filter(value, '$');
+  return new Cql2JsonReader(options.locator, options.crs ?? CRS84).filter(value, '$');
 }
 
 type JsonObject = Record<string, unknown>;
@@ -45,7 +47,10 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 class Cql2JsonReader {
   private depth = 0;
 
-  constructor(private readonly locator?: string) {}
+  constructor(
+    private readonly locator: string | undefined,
+    private readonly crs: string,
+  ) {}
 
   /** Runs one nested read, refusing filters nested deeper than MAX_FILTER_DEPTH. */
   private nest<T>(path: string, read: () => T): T {
@@ -142,7 +147,7 @@ class Cql2JsonReader {
     if (value.bbox !== undefined) {
       const box = value.bbox;
       if (!Array.isArray(box) || !box.every((n) => typeof n === 'number')) this.fail(path, 'A bbox is an array of numbers');
-      return { kind: 'geometry', geometry: bboxGeometry(box as number[]), crs: CRS84 };
+      return { kind: 'geometry', geometry: bboxGeometry(box as number[]), crs: this.crs };
     }
     if (typeof value.type === 'string' && GEOMETRY_TYPES.has(value.type)) {
       let geometry: GeoJSONGeometry;
@@ -151,7 +156,7 @@ class Cql2JsonReader {
       } catch (err) {
         this.fail(path, (err as Error).message);
       }
-      return { kind: 'geometry', geometry, crs: CRS84 };
+      return { kind: 'geometry', geometry, crs: this.crs };
     }
     if (typeof value.op === 'string' && (ARITHMETIC_OPERATORS as readonly string[]).includes(value.op)) {
       const args = value.args;

@@ -22,6 +22,8 @@ import { parseWktGeometry, WKT_TYPES } from './wkt.js';
 import { validateGeometry } from '../storage/db/geometry/index.js';
 
 export interface Cql2TextOptions {
+  /** CRS of geometry literals (OGC API `filter-crs`), in its axis order; CRS:84 by default. */
+  crs?: string;
   /** The request parameter the text came in, for error locators; 'filter' by default. */
   locator?: string;
   /** Longest filter accepted, in characters (default 64 KiB). */
@@ -35,12 +37,15 @@ export function parseCql2Text(text: string, options: Cql2TextOptions = {}): Filt
   const max = options.maxLength ?? 65536;
   if (text.length > max) throw new FilterError(`Filter longer than ${max} characters`, { locator: options.locator });
   if (!text.trim()) throw new FilterError('Empty filter', { locator: options.locator });
-  const parser = new Cql2TextParser(new TokenStream(tokenize(text, options.locator), options.locator));
+  const parser = new Cql2TextParser(new TokenStream(tokenize(text, options.locator), options.locator), options.crs ?? CRS84);
   return parser.parse();
 }
 
 class Cql2TextParser {
-  constructor(private readonly s: TokenStream) {}
+  constructor(
+    private readonly s: TokenStream,
+    private readonly crs: string,
+  ) {}
 
   parse(): Filter {
     const filter = this.orExpression();
@@ -214,7 +219,7 @@ class Cql2TextParser {
     if (WKT_TYPES.has(word)) {
       const geometry = parseWktGeometry(this.s);
       try {
-        return { kind: 'geometry', geometry: validateGeometry(geometry), crs: CRS84 };
+        return { kind: 'geometry', geometry: validateGeometry(geometry), crs: this.crs };
       } catch (err) {
         throw new FilterError((err as Error).message, { position: t.position, locator: this.s.locator });
       }
@@ -239,7 +244,7 @@ class Cql2TextParser {
       const values = [this.number()];
       while (this.s.acceptOp(',')) values.push(this.number());
       this.s.expectOp(')');
-      return { kind: 'geometry', geometry: bboxGeometry(values, name.position), crs: CRS84 };
+      return { kind: 'geometry', geometry: bboxGeometry(values, name.position), crs: this.crs };
     }
     const args: Expression[] = [];
     if (!this.s.isOp(')')) {

@@ -9,6 +9,7 @@ import { FilterError } from './errors.js';
 import { lookupFunction, stripAccents } from './functions.js';
 import { assertLonLatCrs, distanceInDegrees, geometryDistance, prepare, spatialRelationHolds } from './spatial.js';
 import { bboxGeometry } from './cql2-build.js';
+import { filterToCrs84 } from './crs.js';
 import type { PreparedGeometry } from '../storage/db/geometry/index.js';
 
 export interface FilterRecord {
@@ -31,7 +32,8 @@ export type RecordPredicate = (record: FilterRecord) => boolean;
 
 export function compileFilter(filter: Filter, options: EvaluateOptions = {}): RecordPredicate {
   const evaluator = new Evaluator(options);
-  return (record) => evaluator.filter(filter, record) === true;
+  const inCrs84 = filterToCrs84(filter);
+  return (record) => evaluator.filter(inCrs84, record) === true;
 }
 
 export function evaluateFilter(filter: Filter, record: FilterRecord, options: EvaluateOptions = {}): boolean {

@@ -13,3 +13,4 @@ export { recordFromRow } from './sql-rows.js';
 export { distanceInDegrees, spatialRelationHolds } from './spatial.js';
 export { crosses, equalsTopologically, overlaps, touches, within } from './relate.js';
 export { typeLiterals } from './typing.js';
+export { filterToCrs84, type ToCrs84Options } from './crs.js';

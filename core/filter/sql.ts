@@ -19,6 +19,7 @@ import { FilterError, UnknownQueryableError } from './errors.js';
 import { lookupFunction } from './functions.js';
 import { assertLonLatCrs, distanceInDegrees } from './spatial.js';
 import { typeLiterals, type QueryableType } from './typing.js';
+import { filterToCrs84 } from './crs.js';
 
 export type { QueryableType } from './typing.js';
 
@@ -67,7 +68,7 @@ const ALL_INEXACT: Plan = { kind: 'all', exact: false };
 const raw = (sql: string, bindings: unknown[] = [], exact = true): Plan => ({ kind: 'where', exact, apply: (qb) => void qb.whereRaw(sql, bindings as Knex.RawBinding[]) });
 
 export function translateFilter(filter: Filter, options: SqlFilterOptions): SqlFilter {
-  const typed = typeLiterals(filter, (name) => (Object.prototype.hasOwnProperty.call(options.queryables, name) ? options.queryables[name]!.type : undefined), options.locator);
+  const typed = typeLiterals(filterToCrs84(filter, { locator: options.locator }), (name) => (Object.prototype.hasOwnProperty.call(options.queryables, name) ? options.queryables[name]!.type : undefined), options.locator);
   const plan = new SqlTranslator(options).plan(typed);
   return {
     filter: typed,

@@ -102,8 +102,13 @@ describe('filter evaluation in memory', () => {
     assert.equal(temporalRelationHolds('intersects', iv(1, 2), iv(3, 4)), false);
   });
 
-  it('refuses geometries in CRSs other than CRS:84', () => {
-    const other: Filter = { op: 'spatial', relation: 'intersects', left: property('geometry'), right: { kind: 'geometry', geometry: { type: 'Point', coordinates: [0, 0] }, crs: 'EPSG:3857' } };
-    assert.throws(() => records.filter(compileFilter(other)), /EPSG:3857/);
+  it('moves geometry literals in other CRSs to CRS:84, with the axis order their identifier implies', () => {
+    const point = (crs: string, coordinates: number[]): Filter => ({ op: 'spatial', relation: 'intersects', left: property('geometry'), right: { kind: 'geometry', geometry: { type: 'Point', coordinates }, crs } });
+    const selected = (f: Filter) => records.filter(compileFilter(f)).map((r) => r.id);
+    assert.deepEqual(selected(point('EPSG:3857', [556597.4539663679, 556597.4539663679 * 0.99])), [2]);
+    assert.deepEqual(selected(point('http://www.opengis.net/def/crs/EPSG/0/4326', [47.4, 8.5])), [1]);
+    assert.deepEqual(selected(point('EPSG:4326', [8.5, 47.4])), [1]);
+    assert.deepEqual(records.filter(compileFilter(parseCql2Text('S_INTERSECTS(geometry, POINT(47.4 8.5))', { crs: 'http://www.opengis.net/def/crs/EPSG/0/4326' }))).map((r) => r.id), [1]);
+    assert.throws(() => selected(point('EPSG:999999', [0, 0])), FilterError);
   });
 });

@@ -263,6 +263,14 @@ describe('filter translation to SQL', () => {
         assert.throws(() => translateFilter(parseOgcCql("datetime > 'soon'"), { db: t.db, table: TABLE, queryables }), /'soon' is not an ISO 8601 time/);
       });
 
+      it('moves geometries given in another filter CRS to CRS:84 before selecting', async () => {
+        const filter = parseCql2Text('S_INTERSECTS(geometry, BBOX(-545465, -545465, 545465, 545465)) AND cloudCover < 60', { crs: 'EPSG:3857' });
+        const expected = records.filter(compileFilter(filter)).map((r) => Number(r.id));
+        assert.deepEqual(expected, records.filter(compileFilter(parseCql2Text('S_INTERSECTS(geometry, BBOX(-4.9, -4.9, 4.9, 4.9)) AND cloudCover < 60'))).map((r) => Number(r.id)));
+        assert.ok(expected.length > 0);
+        assert.deepEqual((await select(filter)).ids, expected);
+      });
+
       it('selects resource ids', async () => {
         const { ids } = await select({ op: 'ids', ids: ['3', '1', 'x', '999'] });
         assert.deepEqual(ids, [1, 3]);
