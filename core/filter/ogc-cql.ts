@@ -11,7 +11,6 @@ import { COMPARISON_OPERATORS, CRS84, property, type ComparisonOperator, type Ex
 import { comparison, functionCall, likePattern } from './cql2-build.js';
 import { tokenize, TokenStream } from './cql-lexer.js';
 import { FilterError } from './errors.js';
-import { assertLonLatCrs } from './spatial.js';
 import { parseWktGeometry, WKT_TYPES } from './wkt.js';
 import { validateGeometry } from '../storage/db/geometry/index.js';
 import type { SpatialRelation } from './ast.js';
@@ -202,12 +201,8 @@ class OgcCqlParser {
     const at = this.s.expectOp(')');
     const [minx, miny, maxx, maxy] = values as [number, number, number, number];
     if (minx > maxx || miny > maxy) throw new FilterError('BBOX minimum is greater than its maximum', { position: at.position, locator: this.locator });
-    try {
-      assertLonLatCrs(crs);
-    } catch (err) {
-      throw new FilterError((err as Error).message, { position: at.position, locator: this.locator });
-    }
-    return { op: 'bbox', expr, bbox: [minx, miny, maxx, maxy], crs: CRS84 };
+    // Another CRS is moved to CRS:84 by filterToCrs84 (translateFilter and compileFilter run it).
+    return { op: 'bbox', expr, bbox: [minx, miny, maxx, maxy], crs };
   }
 
   private distance(word: string): Filter {
