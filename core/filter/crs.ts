@@ -2,7 +2,7 @@
  * Geometry literals in another CRS (OGC API Features Part 3 `filter-crs`, a CQL2 parser given
  * `crs`) moved to CRS:84 x/y, where the spatial index and the geometry tests work.
  */
-import { needsAxisSwap, resolveCrs, transformPoints, type AxisOrderContext } from '../ows/index.js';
+import { needsAxisSwap, resolveCrs, transformBbox, transformPoints, type AxisOrderContext } from '../ows/index.js';
 import { CRS84, type Expression, type Filter, type GeoJSONGeometry } from './ast.js';
 import { FilterError } from './errors.js';
 
@@ -40,13 +40,8 @@ export function filterToCrs84(filter: Filter, options: ToCrs84Options = {}): Fil
       case 'dwithin':
       case 'beyond':
         return { ...f, left: expr(f.left), right: expr(f.right) };
-      case 'bbox': {
-        if (isCrs84(f.crs)) return f;
-        const m = mover(f.crs);
-        const [minx, miny] = m([f.bbox[0], f.bbox[1]]);
-        const [maxx, maxy] = m([f.bbox[2], f.bbox[3]]);
-        return { ...f, crs: CRS84, bbox: [Math.min(minx!, maxx!), Math.min(miny!, maxy!), Math.max(minx!, maxx!), Math.max(miny!, maxy!)] };
-      }
+      case 'bbox':
+        return isCrs84(f.crs) ? f : { ...f, crs: CRS84, bbox: bboxToCrs84(f.bbox, f.crs, options) };
       default:
         return f;
     }
@@ -58,16 +53,28 @@ function isCrs84(crs: string): boolean {
   return crs === CRS84 || /CRS:?84$/i.test(crs);
 }
 
-/** Positions as written in `crs` → CRS:84 x/y. */
-function coordinateMover(crs: string, options: ToCrs84Options): (p: number[]) => number[] {
-  let swap: boolean;
-  let id: string;
+function crsOf(crs: string, options: ToCrs84Options): { swap: boolean; id: string } {
   try {
-    swap = needsAxisSwap(crs, options.axisOrder ?? 'by-identifier');
-    id = resolveCrs(crs).id;
+    return { swap: needsAxisSwap(crs, options.axisOrder ?? 'by-identifier'), id: resolveCrs(crs).id };
   } catch (err) {
     throw new FilterError(`Unknown CRS '${crs}': ${(err as Error).message}`, { locator: options.locator });
   }
+}
+
+/** A box as written in `crs` → CRS:84; projected boxes through core/ows's densified transform, so curved edges stay inside. */
+function bboxToCrs84(bbox: [number, number, number, number], crs: string, options: ToCrs84Options): [number, number, number, number] {
+  const { swap, id } = crsOf(crs, options);
+  const [a, b, c, d] = bbox;
+  const xy: [number, number, number, number] = swap ? [b, a, d, c] : [a, b, c, d];
+  if (id === 'OGC:CRS84' || id === 'EPSG:4326') return xy;
+  const out = transformBbox(xy, id, 'OGC:CRS84');
+  if (!out.every(Number.isFinite)) throw new FilterError(`BBOX cannot be transformed from ${crs} to CRS:84`, { locator: options.locator });
+  return out;
+}
+
+/** Positions as written in `crs` → CRS:84 x/y. */
+function coordinateMover(crs: string, options: ToCrs84Options): (p: number[]) => number[] {
+  const { swap, id } = crsOf(crs, options);
   return (p) => {
     const [a, b, ...rest] = p;
     const xy: [number, number] = swap ? [b!, a!] : [a!, b!];
