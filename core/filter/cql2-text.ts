@@ -18,8 +18,7 @@ import {
 } from './cql2-build.js';
 import { tokenize, TokenStream } from './cql-lexer.js';
 import { FilterError } from './errors.js';
-import { parseWktGeometry, WKT_TYPES } from './wkt.js';
-import { validateGeometry } from '../storage/db/geometry/index.js';
+import { TextFilterParser } from './text-parser.js';
 
 export interface Cql2TextOptions {
   /** CRS of geometry literals (OGC API `filter-crs`), in its axis order; CRS:84 by default. */
@@ -41,36 +40,8 @@ export function parseCql2Text(text: string, options: Cql2TextOptions = {}): Filt
   return parser.parse();
 }
 
-class Cql2TextParser {
-  constructor(
-    private readonly s: TokenStream,
-    private readonly crs: string,
-  ) {}
-
-  parse(): Filter {
-    const filter = this.orExpression();
-    if (this.s.peek().type !== 'end') this.s.fail('Expected AND, OR or the end of the filter');
-    return filter;
-  }
-
-  private orExpression(): Filter {
-    const args = [this.andExpression()];
-    while (this.s.acceptKeyword('OR')) args.push(this.andExpression());
-    return args.length === 1 ? args[0]! : { op: 'or', args };
-  }
-
-  private andExpression(): Filter {
-    const args = [this.notExpression()];
-    while (this.s.acceptKeyword('AND')) args.push(this.notExpression());
-    return args.length === 1 ? args[0]! : { op: 'and', args };
-  }
-
-  private notExpression(): Filter {
-    if (this.s.acceptKeyword('NOT')) return { op: 'not', arg: this.s.nest(() => this.notExpression()) };
-    return this.s.nest(() => this.primary());
-  }
-
-  private primary(): Filter {
+class Cql2TextParser extends TextFilterParser {
+  protected primary(): Filter {
     const t = this.s.peek();
     if (this.s.isOp('(')) {
       // A boolean group, or else an arithmetic group opening a predicate: '(a + 1) > 2'.
@@ -188,16 +159,8 @@ class Cql2TextParser {
       this.s.next();
       return { kind: 'arithmetic', op: '*', left: { kind: 'literal', value: -1 }, right: this.s.nest(() => this.term()) };
     }
-    if (t.type === 'string') {
-      this.s.next();
-      return { kind: 'literal', value: t.text };
-    }
     if (t.type === 'number' || (t.type === 'op' && (t.text === '-' || t.text === '+') && this.s.peek(1).type === 'number')) {
       return { kind: 'literal', value: this.number() };
-    }
-    if (t.type === 'quoted') {
-      this.s.next();
-      return property(t.text);
     }
     if (t.type === 'op' && t.text === '(') {
       // An array literal ( a, b, ... ) or (), or a group ( a + 1 ); A_* operators take a group as a one-item array.
@@ -210,20 +173,10 @@ class Cql2TextParser {
       this.s.expectOp(')');
       return items.length === 1 ? items[0]! : { kind: 'array', items };
     }
+    const simple = this.simpleTerm(t);
+    if (simple) return simple;
     if (t.type !== 'ident') this.s.fail('Expected a property, a literal or a function');
     const word = t.text.toUpperCase();
-    if (word === 'TRUE' || word === 'FALSE') {
-      this.s.next();
-      return { kind: 'literal', value: word === 'TRUE' };
-    }
-    if (WKT_TYPES.has(word)) {
-      const geometry = parseWktGeometry(this.s);
-      try {
-        return { kind: 'geometry', geometry: validateGeometry(geometry), crs: this.crs };
-      } catch (err) {
-        throw new FilterError((err as Error).message, { position: t.position, locator: this.s.locator });
-      }
-    }
     if (this.s.isOp('(', 1)) return this.call();
     if (RESERVED.has(word)) this.s.fail('Expected a property, a literal or a function');
     this.s.next();
@@ -246,12 +199,7 @@ class Cql2TextParser {
       this.s.expectOp(')');
       return { kind: 'geometry', geometry: bboxGeometry(values, name.position), crs: this.crs };
     }
-    const args: Expression[] = [];
-    if (!this.s.isOp(')')) {
-      args.push(this.s.nest(() => this.operand()));
-      while (this.s.acceptOp(',')) args.push(this.s.nest(() => this.operand()));
-    }
-    this.s.expectOp(')');
+    const args = this.argumentList(() => this.operand());
     if (word === 'INTERVAL') {
       if (args.length !== 2) throw new FilterError('INTERVAL takes two values', { position: name.position, locator: this.s.locator });
       return interval(args[0]!, args[1]!, name.position);
@@ -259,12 +207,5 @@ class Cql2TextParser {
     return functionCall(name.text, args, name.position);
   }
 
-  private number(): number {
-    let sign = 1;
-    if (this.s.acceptOp('-')) sign = -1;
-    else this.s.acceptOp('+');
-    const t = this.s.next();
-    if (t.type !== 'number') this.s.fail('Expected a number', t);
-    return sign * Number(t.text);
-  }
+
 }

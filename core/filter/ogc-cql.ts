@@ -11,8 +11,7 @@ import { COMPARISON_OPERATORS, CRS84, property, type ComparisonOperator, type Ex
 import { comparison, functionCall, likePattern } from './cql2-build.js';
 import { tokenize, TokenStream } from './cql-lexer.js';
 import { FilterError } from './errors.js';
-import { parseWktGeometry, WKT_TYPES } from './wkt.js';
-import { validateGeometry } from '../storage/db/geometry/index.js';
+import { TextFilterParser } from './text-parser.js';
 import type { SpatialRelation } from './ast.js';
 
 export interface OgcCqlOptions {
@@ -44,39 +43,18 @@ export function parseOgcCql(text: string, options: OgcCqlOptions = {}): Filter {
   return new OgcCqlParser(text, new TokenStream(tokenize(text, locator), locator), locator).parse();
 }
 
-class OgcCqlParser {
+class OgcCqlParser extends TextFilterParser {
   constructor(
     private readonly text: string,
-    private readonly s: TokenStream,
+    s: TokenStream,
     private readonly locator: string,
-  ) {}
-
-  parse(): Filter {
-    const f = this.or();
-    if (this.s.peek().type !== 'end') this.s.fail('Expected AND, OR or the end of the filter');
-    return f;
+  ) {
+    super(s, CRS84);
   }
 
-  private or(): Filter {
-    const args = [this.and()];
-    while (this.s.acceptKeyword('OR')) args.push(this.and());
-    return args.length === 1 ? args[0]! : { op: 'or', args };
-  }
-
-  private and(): Filter {
-    const args = [this.not()];
-    while (this.s.acceptKeyword('AND')) args.push(this.not());
-    return args.length === 1 ? args[0]! : { op: 'and', args };
-  }
-
-  private not(): Filter {
-    if (this.s.acceptKeyword('NOT')) return { op: 'not', arg: this.s.nest(() => this.not()) };
-    return this.s.nest(() => this.primary());
-  }
-
-  private primary(): Filter {
+  protected primary(): Filter {
     if (this.s.acceptOp('(')) {
-      const f = this.or();
+      const f = this.orExpression();
       this.s.expectOp(')');
       return f;
     }
@@ -222,47 +200,16 @@ class OgcCqlParser {
 
   private operand(): Expression {
     const t = this.s.peek();
-    if (t.type === 'string') {
-      this.s.next();
-      return { kind: 'literal', value: t.text };
-    }
     if (t.type === 'number' || (t.type === 'op' && t.text === '-')) return { kind: 'literal', value: this.number() };
-    if (t.type === 'quoted') {
-      this.s.next();
-      return property(t.text);
-    }
+    const simple = this.simpleTerm(t);
+    if (simple) return simple;
     if (t.type !== 'ident') this.s.fail('Expected a property, a literal or a function');
-    const word = t.text.toUpperCase();
-    if (word === 'TRUE' || word === 'FALSE') {
-      this.s.next();
-      return { kind: 'literal', value: word === 'TRUE' };
-    }
-    if (WKT_TYPES.has(word)) {
-      const geometry = parseWktGeometry(this.s);
-      try {
-        return { kind: 'geometry', geometry: validateGeometry(geometry), crs: CRS84 };
-      } catch (err) {
-        throw new FilterError((err as Error).message, { position: t.position, locator: this.locator });
-      }
-    }
-    if (RESERVED.has(word)) this.s.fail('Expected a property, a literal or a function');
+    if (RESERVED.has(t.text.toUpperCase())) this.s.fail('Expected a property, a literal or a function');
     this.s.next();
-    if (this.s.acceptOp('(')) {
-      const args: Expression[] = [];
-      if (!this.s.isOp(')')) {
-        args.push(this.s.nest(() => this.operand()));
-        while (this.s.acceptOp(',')) args.push(this.s.nest(() => this.operand()));
-      }
-      this.s.expectOp(')');
-      return functionCall(t.text, args, t.position);
-    }
+    if (this.s.acceptOp('(')) return functionCall(t.text, this.argumentList(() => this.operand()), t.position);
     return property(t.text);
   }
 
-  private number(): number {
-    const sign = this.s.acceptOp('-') ? -1 : 1;
-    const t = this.s.next();
-    if (t.type !== 'number') this.s.fail('Expected a number', t);
-    return sign * Number(t.text);
-  }
+
+
 }
