@@ -100,16 +100,8 @@ class Cql2TextParser extends TextFilterParser {
     if (this.s.acceptKeyword('LIKE')) {
       const at = this.s.peek().position;
       f = like(left, this.operand(), at);
-    } else if (this.s.acceptKeyword('BETWEEN')) {
-      const lower = this.operand();
-      this.s.expectKeyword('AND');
-      f = { op: 'between', expr: left, lower, upper: this.operand() };
-    } else if (this.s.acceptKeyword('IN')) {
-      this.s.expectOp('(');
-      const list = [this.operand()];
-      while (this.s.acceptOp(',')) list.push(this.operand());
-      this.s.expectOp(')');
-      f = { op: 'in', expr: left, list, matchCase: true };
+    } else if (this.s.isKeyword('BETWEEN') || this.s.isKeyword('IN')) {
+      f = this.rangeOrList(left, () => this.operand());
     } else if (negated) {
       this.s.fail('Expected LIKE, BETWEEN or IN after NOT');
     } else if (left.kind === 'literal' && typeof left.value === 'boolean') {

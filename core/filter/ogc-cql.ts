@@ -97,16 +97,8 @@ class OgcCqlParser extends TextFilterParser {
       const p = this.s.next();
       if (p.type !== 'string') this.s.fail('The pattern of LIKE must be a string', p);
       f = { op: 'like', expr: left, pattern: likePattern(p.text, { wildCard: '%', singleChar: '_', escapeChar: '\\' }), matchCase: !caseInsensitive, matchAccent: true };
-    } else if (this.s.acceptKeyword('BETWEEN')) {
-      const lower = this.operand();
-      this.s.expectKeyword('AND');
-      f = { op: 'between', expr: left, lower, upper: this.operand() };
-    } else if (this.s.acceptKeyword('IN')) {
-      this.s.expectOp('(');
-      const list = [this.operand()];
-      while (this.s.acceptOp(',')) list.push(this.operand());
-      this.s.expectOp(')');
-      f = { op: 'in', expr: left, list, matchCase: true };
+    } else if (this.s.isKeyword('BETWEEN') || this.s.isKeyword('IN')) {
+      f = this.rangeOrList(left, () => this.operand());
     } else {
       this.s.fail(negated ? 'Expected LIKE, BETWEEN or IN after NOT' : 'Expected a comparison, LIKE, BETWEEN, IN, IS NULL or a temporal predicate');
     }

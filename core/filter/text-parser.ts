@@ -62,6 +62,21 @@ export abstract class TextFilterParser {
     return args;
   }
 
+  /** `BETWEEN a AND b` or `IN (a, b, ...)` after `left`, at either keyword. */
+  protected rangeOrList(left: Expression, operand: () => Expression): Filter {
+    if (this.s.acceptKeyword('BETWEEN')) {
+      const lower = operand();
+      this.s.expectKeyword('AND');
+      return { op: 'between', expr: left, lower, upper: operand() };
+    }
+    this.s.expectKeyword('IN');
+    this.s.expectOp('(');
+    const list = [operand()];
+    while (this.s.acceptOp(',')) list.push(operand());
+    this.s.expectOp(')');
+    return { op: 'in', expr: left, list, matchCase: true };
+  }
+
   /** A string, a quoted property name, TRUE/FALSE or a WKT geometry at `t`; undefined for anything else. */
   protected simpleTerm(t: Token): Expression | undefined {
     if (t.type === 'string') {
