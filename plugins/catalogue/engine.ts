@@ -1,0 +1,40 @@
+/** The catalogue engine: what `provide.catalogue` returns (CatalogueService in types.ts). */
+import type { Logger } from 'pino';
+import type { AuthHooks } from '../../core/auth/types.js';
+import type { Database } from '../../core/storage/db/types.js';
+import { readFilters } from './access.js';
+import { describeQueryables } from './schema.js';
+import { facetCounts, searchRecords, type SearchLimits } from './search.js';
+import type { CatalogueService, FacetValue } from './types.js';
+import { deleteRecords, upsertRecords } from './write.js';
+
+export interface CatalogueEngineOptions extends SearchLimits {
+  db: Database;
+  auth: AuthHooks;
+  logger: Logger;
+}
+
+export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueService {
+  const empty = { records: [], numberMatched: 0, numberReturned: 0 };
+  return {
+    upsert: (records) => upsertRecords(o.db, records),
+    delete: (identifiers) => deleteRecords(o.db, identifiers),
+    async get(identifier, subject) {
+      const access = await readFilters(o.auth, subject, o.logger);
+      if (!access) return undefined;
+      const found = await searchRecords(o.db, { identifiers: [identifier], limit: 1 }, access, o);
+      return found.records[0];
+    },
+    async search(query, subject) {
+      const access = await readFilters(o.auth, subject, o.logger);
+      if (!access) return empty;
+      return searchRecords(o.db, query, access, o);
+    },
+    async facets(query, subject, properties) {
+      const access = await readFilters(o.auth, subject, o.logger);
+      if (!access) return Object.fromEntries(properties.map((p) => [p, [] as FacetValue[]]));
+      return facetCounts(o.db, query, access, properties);
+    },
+    queryables: () => describeQueryables(),
+  };
+}

@@ -1,0 +1,39 @@
+/** The catalogue engine plugin: provides the `catalogue` service (see README.md). */
+import type { Plugin } from '../../core/plugin.js';
+import { createCatalogueEngine } from './engine.js';
+import { catalogueMigrations } from './migrations.js';
+import { loadSampleRecords } from './sample-data.js';
+
+export interface CatalogueConfig {
+  defaultLimit: number;
+  maxLimit: number;
+  sampleProducts: number;
+}
+
+const plugin: Plugin<CatalogueConfig> = {
+  name: 'catalogue',
+  version: '0.1.0',
+  description: 'Catalogue engine: collections, products, services and applications with spatial, temporal, full-text and facet search',
+  provides: ['catalogue'],
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      defaultLimit: { type: 'integer', minimum: 0, default: 10, description: 'Records per page when a search gives no limit.' },
+      maxLimit: { type: 'integer', minimum: 1, default: 1000, description: 'Largest page a search may ask for.' },
+      sampleProducts: { type: 'integer', minimum: 0, maximum: 100000, default: 1000, description: 'Generated products loaded as sample data (when sampleData is on).' },
+    },
+  },
+  migrations: catalogueMigrations,
+  async setup(ctx) {
+    const catalogue = createCatalogueEngine({ db: ctx.db, auth: ctx.auth, logger: ctx.logger, defaultLimit: ctx.config.defaultLimit, maxLimit: ctx.config.maxLimit });
+    return {
+      provide: { catalogue },
+      async loadSampleData() {
+        await loadSampleRecords(catalogue, ctx.config.sampleProducts);
+      },
+    };
+  },
+};
+export default plugin;
+export type { CatalogueService } from './types.js';

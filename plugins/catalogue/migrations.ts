@@ -1,0 +1,54 @@
+/** The catalogue's tables: records with indexed columns, the spatial index, full-text search, keywords. */
+import type { Knex } from 'knex';
+import type { Database, Migration } from '../../core/storage/db/types.js';
+import { FTS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, TSVECTOR_COLUMN } from './schema.js';
+
+/** Instants: ISO 8601 UTC text on SQLite (text order is time order), timestamptz on PostgreSQL. */
+function timestamp(t: Knex.CreateTableBuilder, db: Database, name: string): void {
+  if (db.dialect === 'sqlite') t.text(name);
+  else t.timestamp(name, { useTz: true });
+}
+
+const createRecords: Migration = {
+  name: '001-records',
+  async up(knex, db) {
+    await knex.schema.createTable(RECORDS_TABLE, (t) => {
+      t.increments('id').primary();
+      t.string('identifier', 1024).notNullable().unique();
+      t.string('type', 32).notNullable().index();
+      t.string('parent_identifier', 1024).index();
+      t.text('title');
+      t.text('abstract');
+      t.text('keywords_text');
+      for (const c of ['platform', 'instrument', 'sensor_type', 'product_type', 'processing_level', 'orbit_direction', 'polarisation_channels', 'acquisition_type', 'status']) {
+        t.string(c, 255).index();
+      }
+      t.integer('orbit_number');
+      t.double('cloud_cover').index();
+      t.double('snow_cover');
+      t.double('resolution');
+      for (const c of ['creation_date', 'modification_date', 'start_time', 'end_time', 'created', 'updated']) timestamp(t, db, c);
+      t.string('owner', 255).index();
+      t.string('visibility', 32).notNullable().defaultTo('public');
+      // The stored record as JSON: what get/search return.
+      t.text('record').notNullable();
+      t.index(['start_time', 'end_time'], `${RECORDS_TABLE}_time`);
+      t.index(['end_time'], `${RECORDS_TABLE}_end_time`);
+      t.index(['parent_identifier', 'start_time'], `${RECORDS_TABLE}_parent_time`);
+    });
+    await db.spatialIndex(RECORDS_TABLE).create(knex);
+    await knex.schema.createTable(KEYWORDS_TABLE, (t) => {
+      t.integer('record_id').notNullable().index();
+      t.string('keyword', 255).notNullable().index();
+    });
+    if (db.dialect === 'sqlite') {
+      await knex.raw(`CREATE VIRTUAL TABLE ${FTS_TABLE} USING fts5(identifier, title, abstract, keywords, tokenize = 'unicode61 remove_diacritics 0')`);
+    } else {
+      const text = ['identifier', 'title', 'abstract', 'keywords_text'].map((c) => `coalesce(${c}, '')`).join(` || ' ' || `);
+      await knex.raw(`ALTER TABLE ?? ADD COLUMN ${TSVECTOR_COLUMN} tsvector GENERATED ALWAYS AS (to_tsvector('simple', ${text})) STORED`, [RECORDS_TABLE]);
+      await knex.raw(`CREATE INDEX ${RECORDS_TABLE}_fts ON ?? USING GIN (${TSVECTOR_COLUMN})`, [RECORDS_TABLE]);
+    }
+  },
+};
+
+export const catalogueMigrations: Migration[] = [createRecords];

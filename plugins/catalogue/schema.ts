@@ -1,0 +1,71 @@
+/** Table names and the queryable → column mapping shared by migrations, writes and searches. */
+import type { QueryableColumn, QueryableType } from '../../core/filter/index.js';
+import type { QueryableDescription } from './types.js';
+
+export const RECORDS_TABLE = 'catalogue_records';
+/** SQLite FTS5 table; its rowid is the record's id. */
+export const FTS_TABLE = 'catalogue_records_fts';
+/** One row per (record, keyword): makes keyword facets a GROUP BY. */
+export const KEYWORDS_TABLE = 'catalogue_record_keywords';
+/** PostgreSQL generated tsvector column. */
+export const TSVECTOR_COLUMN = 'search_vector';
+
+interface QueryableSpec {
+  column: string;
+  type: QueryableType;
+  description: string;
+  facet?: boolean;
+}
+
+const spec = (column: string, type: QueryableType, description: string, facet = false): QueryableSpec => ({ column, type, description, facet });
+
+/** Every searchable property: its column in RECORDS_TABLE, type and meaning. */
+export const QUERYABLES: Record<string, QueryableSpec> = {
+  identifier: spec('identifier', 'string', 'Unique identifier of the record'),
+  type: spec('type', 'string', "Record type: 'collection', 'product', 'service' or 'application'", true),
+  parentIdentifier: spec('parent_identifier', 'string', 'Identifier of the collection a product belongs to', true),
+  title: spec('title', 'string', 'Title'),
+  abstract: spec('abstract', 'string', 'Abstract'),
+  platform: spec('platform', 'string', 'Platform (satellite) short name', true),
+  instrument: spec('instrument', 'string', 'Instrument short name', true),
+  sensorType: spec('sensor_type', 'string', 'Sensor type (OPTICAL, RADAR, ALTIMETRIC, ATMOSPHERIC, LIMB)', true),
+  productType: spec('product_type', 'string', 'Product type', true),
+  processingLevel: spec('processing_level', 'string', 'Processing level', true),
+  orbitNumber: spec('orbit_number', 'number', 'Acquisition orbit number'),
+  orbitDirection: spec('orbit_direction', 'string', 'Orbit direction (ASCENDING, DESCENDING)', true),
+  cloudCover: spec('cloud_cover', 'number', 'Cloud cover percentage (0-100)'),
+  snowCover: spec('snow_cover', 'number', 'Snow cover percentage (0-100)'),
+  resolution: spec('resolution', 'number', 'Spatial resolution in metres'),
+  polarisationChannels: spec('polarisation_channels', 'string', 'Polarisation channels (HH, HV, VV...)', true),
+  acquisitionType: spec('acquisition_type', 'string', 'Acquisition type (NOMINAL, CALIBRATION, OTHER)', true),
+  status: spec('status', 'string', 'Status (ARCHIVED, ACQUIRED, CANCELLED...)', true),
+  creationDate: spec('creation_date', 'timestamp', 'Creation date of the metadata'),
+  modificationDate: spec('modification_date', 'timestamp', 'Modification date of the metadata'),
+  start: spec('start_time', 'timestamp', 'Start of the temporal extent'),
+  end: spec('end_time', 'timestamp', 'End of the temporal extent'),
+  created: spec('created', 'timestamp', 'When the record was first stored'),
+  updated: spec('updated', 'timestamp', 'When the record was last stored'),
+  owner: spec('owner', 'string', 'Subject id of the owner'),
+  visibility: spec('visibility', 'string', "'public' or 'private' (group-restricted records read as 'private')"),
+  geometry: spec('geometry', 'geometry', 'Footprint (CRS:84)'),
+};
+
+/** Properties facets() counts besides the queryables marked facet. */
+export const KEYWORDS_FACET = 'keywords';
+
+/** Queryable name → qualified column, as core/filter's translateFilter takes them. */
+export function queryableColumns(): Record<string, QueryableColumn> {
+  const out: Record<string, QueryableColumn> = {};
+  for (const [name, q] of Object.entries(QUERYABLES)) out[name] = { column: `${RECORDS_TABLE}.${q.column}`, type: q.type };
+  return out;
+}
+
+export function describeQueryables(): QueryableDescription[] {
+  const list = Object.entries(QUERYABLES).map(([name, q]) => ({ name, type: q.type, description: q.description, facet: q.facet === true }));
+  list.push({ name: KEYWORDS_FACET, type: 'string', description: 'Keywords (full-text searched with q; counted by facets)', facet: true });
+  return list;
+}
+
+export function queryableSpec(name: string): QueryableSpec | undefined {
+  return Object.prototype.hasOwnProperty.call(QUERYABLES, name) ? QUERYABLES[name] : undefined;
+}

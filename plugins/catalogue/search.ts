@@ -1,0 +1,157 @@
+/**
+ * Reads: search, facets. The query's filter, the access filters and the full-text terms go into
+ * one SQL query. When the SQL can only prefilter (translateFilter's needsExactCheck: spatial
+ * relations without PostGIS, accent folding, arrays), rows are read in batches in sort order and
+ * checked in memory, and counts, pages and facets come from the rows that pass.
+ */
+import type { Knex } from 'knex';
+import { BadRequest } from '../../core/errors.js';
+import { compileFilter, recordFromRow, translateFilter, type Filter, type SqlFilter } from '../../core/filter/index.js';
+import { selectGeometryAsGeoJSON } from '../../core/storage/db/spatial-index.js';
+import type { Database } from '../../core/storage/db/types.js';
+import { applyFullText, queryFilter } from './query.js';
+import { KEYWORDS_FACET, KEYWORDS_TABLE, QUERYABLES, RECORDS_TABLE, queryableColumns, queryableSpec } from './schema.js';
+import type { CatalogueQuery, CatalogueRecord, FacetValue, SearchResult, SortKey } from './types.js';
+
+const SCAN_BATCH = 500;
+
+export interface SearchLimits {
+  defaultLimit: number;
+  maxLimit: number;
+}
+
+interface Plan {
+  sql: SqlFilter;
+  /** A fresh query on the records table with every restriction applied. */
+  base(): Knex.QueryBuilder;
+}
+
+function plan(db: Database, query: CatalogueQuery, access: Filter[]): Plan {
+  const sql = translateFilter(queryFilter(query, access), {
+    db,
+    table: RECORDS_TABLE,
+    queryables: queryableColumns(),
+    id: { column: `${RECORDS_TABLE}.identifier`, type: 'string' },
+  });
+  return {
+    sql,
+    base() {
+      const qb = db.knex(RECORDS_TABLE);
+      sql.apply(qb);
+      applyFullText(db, qb, query.q);
+      return qb;
+    },
+  };
+}
+
+/** Sort keys as ORDER BY: missing values last in both directions, then id so pages are stable. */
+function applySort(db: Database, qb: Knex.QueryBuilder, sortBy: SortKey[] | undefined): Knex.QueryBuilder {
+  for (const key of sortBy ?? []) {
+    const spec = queryableSpec(key.field);
+    if (!spec || spec.type === 'geometry') throw new BadRequest(`Cannot sort by '${key.field}'`, { code: 'InvalidParameterValue', locator: 'sortBy' });
+    const direction = key.direction === 'desc' ? 'DESC' : 'ASC';
+    const collate = db.dialect === 'postgres' && spec.type === 'string' ? ' COLLATE "C"' : '';
+    const column = `${RECORDS_TABLE}.${spec.column}`;
+    qb.orderByRaw(`(?? IS NULL) ASC, ??${collate} ${direction}`, [column, column]);
+  }
+  return qb.orderBy(`${RECORDS_TABLE}.id`, 'asc');
+}
+
+function pageOf(query: CatalogueQuery, limits: SearchLimits): { limit: number; offset: number } {
+  const limit = query.limit ?? limits.defaultLimit;
+  const offset = query.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 0 || limit > limits.maxLimit) {
+    throw new BadRequest(`limit must be an integer from 0 to ${limits.maxLimit}`, { code: 'InvalidParameterValue', locator: 'limit' });
+  }
+  if (!Number.isInteger(offset) || offset < 0) throw new BadRequest('offset must be a non-negative integer', { code: 'InvalidParameterValue', locator: 'offset' });
+  return { limit, offset };
+}
+
+/** The columns the in-memory check reads, the stored record and the geometry as GeoJSON. */
+function scanColumns(db: Database): Array<string | Knex.Raw> {
+  const columns = Object.values(QUERYABLES)
+    .filter((q) => q.type !== 'geometry')
+    .map((q) => `${RECORDS_TABLE}.${q.column}`);
+  return [`${RECORDS_TABLE}.id`, `${RECORDS_TABLE}.record`, ...columns, selectGeometryAsGeoJSON(db, RECORDS_TABLE)];
+}
+
+/** Calls `visit` with each record passing the exact check, in sort order. */
+async function scanExact(db: Database, p: Plan, sortBy: SortKey[] | undefined, visit: (record: CatalogueRecord) => void): Promise<void> {
+  const match = compileFilter(p.sql.filter);
+  const queryables = queryableColumns();
+  for (let offset = 0; ; offset += SCAN_BATCH) {
+    const rows = (await applySort(db, p.base().select(scanColumns(db)), sortBy).limit(SCAN_BATCH).offset(offset)) as Array<Record<string, unknown>>;
+    for (const row of rows) {
+      if (match(recordFromRow(row, queryables, 'identifier'))) visit(JSON.parse(row.record as string) as CatalogueRecord);
+    }
+    if (rows.length < SCAN_BATCH) return;
+  }
+}
+
+export async function searchRecords(db: Database, query: CatalogueQuery, access: Filter[], limits: SearchLimits): Promise<SearchResult> {
+  const { limit, offset } = pageOf(query, limits);
+  const p = plan(db, query, access);
+  if (p.sql.needsExactCheck) {
+    const records: CatalogueRecord[] = [];
+    let matched = 0;
+    await scanExact(db, p, query.sortBy, (record) => {
+      if (matched >= offset && matched < offset + limit) records.push(record);
+      matched++;
+    });
+    return { records, numberMatched: matched, numberReturned: records.length };
+  }
+  // One transaction so the count and the page read the same state (PostgreSQL: one snapshot).
+  return db.knex.transaction(
+    async (trx) => {
+      const counted = (await p.base().transacting(trx).count({ n: '*' })) as Array<{ n: number | string }>;
+      const rows = limit === 0 ? [] : ((await applySort(db, p.base().transacting(trx).select(`${RECORDS_TABLE}.record`), query.sortBy).limit(limit).offset(offset)) as Array<{ record: string }>);
+      const records = rows.map((r) => JSON.parse(r.record) as CatalogueRecord);
+      return { records, numberMatched: Number(counted[0]?.n ?? 0), numberReturned: records.length };
+    },
+    db.dialect === 'postgres' ? { isolationLevel: 'repeatable read', readOnly: true } : undefined,
+  );
+}
+
+function facetable(name: string): boolean {
+  return name === KEYWORDS_FACET || queryableSpec(name)?.facet === true;
+}
+
+/** Value counts (most frequent first, then by value) of each property over the matched records. */
+export async function facetCounts(db: Database, query: CatalogueQuery, access: Filter[], properties: string[]): Promise<Record<string, FacetValue[]>> {
+  for (const name of properties) {
+    if (!facetable(name)) throw new BadRequest(`No facets for '${name}'`, { code: 'InvalidParameterValue', locator: 'facets' });
+  }
+  const p = plan(db, query, access);
+  const out: Record<string, FacetValue[]> = {};
+  const sorted = (counts: Map<string, number>) =>
+    [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  if (p.sql.needsExactCheck) {
+    const counts = new Map(properties.map((name) => [name, new Map<string, number>()]));
+    await scanExact(db, p, undefined, (record) => {
+      for (const name of properties) {
+        const raw = (record as unknown as Record<string, unknown>)[name];
+        const values = name === KEYWORDS_FACET ? [...new Set((raw as string[] | undefined) ?? [])] : raw === undefined || raw === null ? [] : [String(raw)];
+        const c = counts.get(name)!;
+        for (const v of values) c.set(v, (c.get(v) ?? 0) + 1);
+      }
+    });
+    for (const name of properties) out[name] = sorted(counts.get(name)!);
+    return out;
+  }
+  for (const name of properties) {
+    let rows: Array<{ value: string; n: number | string }>;
+    if (name === KEYWORDS_FACET) {
+      rows = (await db
+        .knex(KEYWORDS_TABLE)
+        .whereIn('record_id', p.base().select(`${RECORDS_TABLE}.id`))
+        .select({ value: 'keyword' })
+        .count({ n: '*' })
+        .groupBy('keyword')) as Array<{ value: string; n: number | string }>;
+    } else {
+      const column = `${RECORDS_TABLE}.${queryableSpec(name)!.column}`;
+      rows = (await p.base().whereNotNull(column).select({ value: column }).count({ n: '*' }).groupBy(column)) as Array<{ value: string; n: number | string }>;
+    }
+    out[name] = sorted(new Map(rows.map((r) => [String(r.value), Number(r.n)])));
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+/** The catalogue record model and the engine's interface (what `provide.catalogue` returns). */
+import type { Subject } from '../../core/auth/types.js';
+import type { Filter } from '../../core/filter/index.js';
+import type { QueryableType } from '../../core/filter/index.js';
+import type { GeoJSONGeometry } from '../../core/storage/db/types.js';
+
+export type RecordType = 'collection' | 'product' | 'service' | 'application';
+export const RECORD_TYPES: readonly RecordType[] = ['collection', 'product', 'service', 'application'];
+
+/** 'public', 'private' (owner and admins), or the groups that may read the record. */
+export type Visibility = 'public' | 'private' | string[];
+
+export interface RecordLink {
+  href: string;
+  rel: string;
+  type?: string;
+  title?: string;
+}
+
+/** An OWS Context offering: how a record is served (WMS, WMTS, WCS, download, S3...). */
+export interface Offering {
+  /** The offering code URI (http://www.opengis.net/spec/owc-geojson/1.0/req/wms). */
+  code: string;
+  operations?: Array<{ code: string; method: string; href: string; type?: string }>;
+  contents?: Array<{ type: string; href?: string; content?: string }>;
+}
+
+export interface Asset {
+  href: string;
+  type?: string;
+  title?: string;
+  roles?: string[];
+}
+
+/** The OGC 17-003 EO properties the engine indexes (others may go in `properties`). */
+export interface EoProperties {
+  platform?: string;
+  platformSerialIdentifier?: string;
+  instrument?: string;
+  sensorType?: string;
+  productType?: string;
+  processingLevel?: string;
+  orbitNumber?: number;
+  orbitDirection?: string;
+  cloudCover?: number;
+  snowCover?: number;
+  resolution?: number;
+  polarisationChannels?: string;
+  acquisitionType?: string;
+  status?: string;
+  creationDate?: string;
+  modificationDate?: string;
+}
+
+/** The original metadata document, kept as received so it can be returned unchanged. */
+export interface OriginalMetadata {
+  /** 'iso19139', 'iso19115-3', 'ogc17-003', 'stac', ... or a media type. */
+  format: string;
+  content: string;
+}
+
+/** A record as written by upsert. */
+export interface CatalogueRecordInput extends EoProperties {
+  identifier: string;
+  type: RecordType;
+  title?: string;
+  abstract?: string;
+  keywords?: string[];
+  /** Footprint, any GeoJSON geometry in CRS:84. */
+  geometry?: GeoJSONGeometry | null;
+  /** Temporal extent, ISO 8601 instants; `end` defaults to `start`. */
+  start?: string;
+  end?: string;
+  /** The collection of a product. */
+  parentIdentifier?: string;
+  links?: RecordLink[];
+  offerings?: Offering[];
+  assets?: Record<string, Asset>;
+  owner?: string;
+  visibility?: Visibility;
+  metadata?: OriginalMetadata;
+  /** Further properties, returned as given, not indexed. */
+  properties?: Record<string, unknown>;
+}
+
+/** A stored record: the input plus what the engine computes. */
+export interface CatalogueRecord extends CatalogueRecordInput {
+  /** [minx, miny, maxx, maxy] of the geometry in CRS:84. */
+  bbox?: [number, number, number, number];
+  created: string;
+  updated: string;
+}
+
+export type SpatialRelationName = 'intersects' | 'within' | 'contains' | 'disjoint';
+export type TimeRelationName = 'intersects' | 'during' | 'contains' | 'equals' | 'before' | 'after' | 'disjoint';
+
+export interface SortKey {
+  /** A queryable name (see queryables()). */
+  field: string;
+  direction?: 'asc' | 'desc';
+}
+
+export interface CatalogueQuery {
+  type?: RecordType | RecordType[];
+  parentIdentifier?: string;
+  identifiers?: string[];
+  /** [minx, miny, maxx, maxy] CRS:84; minx > maxx crosses the antimeridian. */
+  bbox?: [number, number, number, number];
+  /** A geometry and its relation to the record's footprint ('intersects' by default). */
+  geometry?: GeoJSONGeometry;
+  relation?: SpatialRelationName;
+  /** Time range (ISO 8601 instants; either end may be open) and its relation ('intersects'). */
+  start?: string;
+  end?: string;
+  timeRelation?: TimeRelationName;
+  /** Full-text terms, all of which must occur (title, abstract, keywords, identifier). */
+  q?: string;
+  /** A filter AST over the queryables (from CQL2, FES, OGC CQL...). */
+  filter?: Filter;
+  sortBy?: SortKey[];
+  /** Page size (default 10, at most the configured maximum) and offset (default 0). */
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchResult {
+  records: CatalogueRecord[];
+  numberMatched: number;
+  numberReturned: number;
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface QueryableDescription {
+  name: string;
+  type: QueryableType;
+  description: string;
+  /** True when facets() can count its values. */
+  facet: boolean;
+}
+
+/** The catalogue engine: writes are atomic, reads see only what the subject may read. */
+export interface CatalogueService {
+  /** Inserts or replaces records by identifier, all in one transaction; returns them as stored. */
+  upsert(records: CatalogueRecordInput[]): Promise<CatalogueRecord[]>;
+  /** Deletes records by identifier in one transaction; returns how many existed. */
+  delete(identifiers: string[]): Promise<number>;
+  /** The record, or undefined when it does not exist or the subject may not read it. */
+  get(identifier: string, subject: Subject): Promise<CatalogueRecord | undefined>;
+  search(query: CatalogueQuery, subject: Subject): Promise<SearchResult>;
+  /** Value counts of enumerable properties over the records the query matches. */
+  facets(query: CatalogueQuery, subject: Subject, properties: string[]): Promise<Record<string, FacetValue[]>>;
+  queryables(): QueryableDescription[];
+}
