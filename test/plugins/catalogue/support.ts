@@ -14,11 +14,12 @@ export interface CatalogueHarness {
   close(): Promise<void>;
 }
 
-export async function startCatalogue(kind: TestDatabaseKind, config: Record<string, unknown> = {}): Promise<CatalogueHarness> {
+/** `inline` adds core config keys (auth, ...). */
+export async function startCatalogue(kind: TestDatabaseKind, config: Record<string, unknown> = {}, inline: Record<string, unknown> = {}): Promise<CatalogueHarness> {
   const test = await kind.open();
   // The server opens its own connection on the same database (same PostgreSQL schema).
   await test.db.close();
-  const server = await startTestServer({ database: test.config, plugins: { catalogue: config } }, { builtinDir });
+  const server = await startTestServer({ ...inline, database: test.config, plugins: { catalogue: config } }, { builtinDir });
   const running = server.meridian.plugins.find((p) => p.name === 'catalogue');
   if (!running?.instance.provide) throw new Error('catalogue plugin not running');
   return {
