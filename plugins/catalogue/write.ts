@@ -11,6 +11,9 @@ import { FTS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE } from './schema.js';
 import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput } from './types.js';
 
 const MAX_KEYWORD_LENGTH = 255;
+const LOOKUP_CHUNK = 500;
+/** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits (30 columns). */
+const INSERT_CHUNK = 100;
 
 /** An ISO 8601 instant normalised to Date.toISOString form, or a BadRequest naming the field. */
 function instant(value: string | undefined, field: string, identifier: string): string | undefined {
@@ -104,10 +107,6 @@ function rowOf(record: CatalogueRecord): Record<string, unknown> {
   };
 }
 
-function insertedId(value: unknown): number {
-  return Number(typeof value === 'object' && value !== null ? (value as { id: number }).id : value);
-}
-
 /** Removes the full-text and keyword rows of record `id` (the spatial entry goes with set/remove). */
 async function clearSideRows(trx: Knex.Transaction, db: Database, id: number): Promise<void> {
   await trx(KEYWORDS_TABLE).where('record_id', id).delete();
@@ -124,30 +123,52 @@ export async function upsertRecords(db: Database, inputs: CatalogueRecordInput[]
   const now = new Date().toISOString();
   return db.knex.transaction(async (trx) => {
     const stored: CatalogueRecord[] = [];
+    const identifiers = inputs.map((r) => r?.identifier).filter((id): id is string => typeof id === 'string');
+    const parents = [...new Set(inputs.map((r) => r?.parentIdentifier).filter((id): id is string => typeof id === 'string'))];
+    // One lookup per chunk, not per record: the existing rows and the collections products name.
+    const existingRows = new Map<string, { id: number; record: string }>();
     const collections = new Set(inputs.filter((r) => r?.type === 'collection').map((r) => r.identifier));
-    for (const input of inputs) {
-      const existing = (await trx(RECORDS_TABLE).where('identifier', input?.identifier ?? '').first('id', 'record')) as { id: number; record: string } | undefined;
+    for (let i = 0; i < Math.max(identifiers.length, parents.length); i += LOOKUP_CHUNK) {
+      const ids = identifiers.slice(i, i + LOOKUP_CHUNK);
+      if (ids.length > 0) {
+        for (const row of (await trx(RECORDS_TABLE).whereIn('identifier', ids).select('id', 'identifier', 'record')) as Array<{ id: number; identifier: string; record: string }>) existingRows.set(row.identifier, row);
+      }
+      const parentIds = parents.slice(i, i + LOOKUP_CHUNK);
+      if (parentIds.length > 0) {
+        for (const row of (await trx(RECORDS_TABLE).whereIn('identifier', parentIds).where('type', 'collection').select('identifier')) as Array<{ identifier: string }>) collections.add(row.identifier);
+      }
+    }
+    // Normalise everything first, so a bad record fails before any write.
+    const records = inputs.map((input) => {
+      const existing = typeof input?.identifier === 'string' ? existingRows.get(input.identifier) : undefined;
       const created = existing ? (JSON.parse(existing.record) as CatalogueRecord).created : undefined;
       const record = normaliseRecord(input, now, created);
       if (record.parentIdentifier !== undefined && !collections.has(record.parentIdentifier)) {
-        const parent = (await trx(RECORDS_TABLE).where('identifier', record.parentIdentifier).first('type')) as { type: string } | undefined;
-        if (parent?.type !== 'collection') {
-          throw new BadRequest(`Record '${record.identifier}': parentIdentifier '${record.parentIdentifier}' is not a collection in the catalogue`, { code: 'InvalidRecord', locator: 'parentIdentifier' });
-        }
+        throw new BadRequest(`Record '${record.identifier}': parentIdentifier '${record.parentIdentifier}' is not a collection in the catalogue`, { code: 'InvalidRecord', locator: 'parentIdentifier' });
       }
-      const row = rowOf(record);
-      let id: number;
-      if (existing) {
-        id = existing.id;
-        await trx(RECORDS_TABLE).where('id', id).update(row);
-        await clearSideRows(trx, db, id);
-      } else {
-        const [inserted] = await trx(RECORDS_TABLE).insert(row).returning('id');
-        id = insertedId(inserted);
-      }
-      await index.set(id, record.geometry ?? null, trx);
+      return record;
+    });
+    const ids = new Map<string, number>();
+    for (const record of records) {
+      const existing = existingRows.get(record.identifier);
+      if (!existing) continue;
+      await trx(RECORDS_TABLE).where('id', existing.id).update(rowOf(record));
+      await clearSideRows(trx, db, existing.id);
+      ids.set(record.identifier, existing.id);
+    }
+    // New rows in multi-row inserts; ids are read back by identifier, not by position.
+    const fresh = records.filter((r) => !existingRows.has(r.identifier));
+    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+      const inserted = (await trx(RECORDS_TABLE).insert(fresh.slice(i, i + INSERT_CHUNK).map(rowOf)).returning(['id', 'identifier'])) as Array<{ id: number; identifier: string }>;
+      for (const row of inserted) ids.set(row.identifier, Number(row.id));
+    }
+    const keywordRows: Array<{ record_id: number; keyword: string }> = [];
+    for (const record of records) {
+      const id = ids.get(record.identifier)!;
+      if (record.geometry) await index.set(id, record.geometry, trx);
+      else if (existingRows.has(record.identifier)) await index.remove(id, trx);
       const keywords = [...new Set(record.keywords ?? [])];
-      if (keywords.length > 0) await trx(KEYWORDS_TABLE).insert(keywords.map((keyword) => ({ record_id: id, keyword })));
+      for (const keyword of keywords) keywordRows.push({ record_id: id, keyword });
       if (db.dialect === 'sqlite') {
         await trx.raw(`INSERT INTO ${FTS_TABLE} (rowid, identifier, title, abstract, keywords) VALUES (?, ?, ?, ?, ?)`, [
           id,
@@ -157,8 +178,9 @@ export async function upsertRecords(db: Database, inputs: CatalogueRecordInput[]
           keywords.join(' '),
         ]);
       }
-      stored.push(record);
     }
+    for (let i = 0; i < keywordRows.length; i += INSERT_CHUNK * 4) await trx(KEYWORDS_TABLE).insert(keywordRows.slice(i, i + INSERT_CHUNK * 4));
+    stored.push(...records);
     return stored;
   });
 }
