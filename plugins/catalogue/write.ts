@@ -4,7 +4,7 @@
  * the new one, never a mix.
  */
 import type { Knex } from 'knex';
-import { BadRequest } from '../../core/errors.js';
+import { BadRequest, MeridianError } from '../../core/errors.js';
 import { geometryBBox, validateGeometry } from '../../core/storage/db/geometry/index.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { FTS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE } from './schema.js';
@@ -196,6 +196,11 @@ export async function deleteRecords(db: Database, identifiers: string[]): Promis
       await clearSideRows(trx, db, row.id);
       await trx(RECORDS_TABLE).where('id', row.id).delete();
       deleted++;
+    }
+    // A collection goes only with its products (deleted in the same call or before).
+    const orphan = (await trx(RECORDS_TABLE).whereIn('parent_identifier', identifiers).first('identifier', 'parent_identifier')) as { identifier: string; parent_identifier: string } | undefined;
+    if (orphan) {
+      throw new MeridianError(409, `Collection '${orphan.parent_identifier}' still has products (for example '${orphan.identifier}'); delete them first or in the same call`, { code: 'CollectionNotEmpty', locator: 'identifier' });
     }
     return deleted;
   });

@@ -48,6 +48,14 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await find({ q: 'beta' }), ['flip']);
     });
 
+    it('a collection is deleted only with its products', async () => {
+      await catalogue.upsert([versionA]);
+      await assert.rejects(catalogue.delete(['C']), (err: { status: number; code: string }) => err.status === 409 && err.code === 'CollectionNotEmpty');
+      assert.ok(await catalogue.get('C', admin));
+      assert.equal(await catalogue.delete(['C', 'flip']), 2);
+      assert.equal((await catalogue.search({ limit: 0 }, admin)).numberMatched, 0);
+    });
+
     it('a bad record rolls back the whole batch', async () => {
       await catalogue.upsert([versionA]);
       const bad = { identifier: 'bad', type: 'product', parentIdentifier: 'C', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1]]] } } as CatalogueRecordInput;
