@@ -6,7 +6,7 @@ import { readFilters } from './access.js';
 import { describeQueryables } from './schema.js';
 import { facetCounts, searchRecords, type SearchLimits } from './search.js';
 import type { CatalogueService, FacetValue } from './types.js';
-import { deleteRecords, upsertRecords } from './write.js';
+import { deleteRecords, patchRecord, upsertRecords } from './write.js';
 
 export interface CatalogueEngineOptions extends SearchLimits {
   db: Database;
@@ -18,6 +18,7 @@ export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueServi
   const empty = { records: [], numberMatched: 0, numberReturned: 0 };
   return {
     upsert: (records) => upsertRecords(o.db, records),
+    patch: (identifier, changes) => patchRecord(o.db, identifier, changes),
     delete: (identifiers) => deleteRecords(o.db, identifiers),
     async get(identifier, subject) {
       const access = await readFilters(o.auth, subject, o.logger);

@@ -83,6 +83,9 @@ export interface CatalogueRecordInput extends EoProperties {
   properties?: Record<string, unknown>;
 }
 
+/** Fields to change in a stored record; null removes a field. */
+export type RecordPatch = { [K in keyof CatalogueRecordInput]?: CatalogueRecordInput[K] | null };
+
 /** A stored record: the input plus what the engine computes. */
 export interface CatalogueRecord extends CatalogueRecordInput {
   /** [minx, miny, maxx, maxy] of the geometry in CRS:84. */
@@ -146,6 +149,11 @@ export interface QueryableDescription {
 export interface CatalogueService {
   /** Inserts or replaces records by identifier, all in one transaction; returns them as stored. */
   upsert(records: CatalogueRecordInput[]): Promise<CatalogueRecord[]>;
+  /**
+   * Changes some fields of one record atomically: null removes a field, other values replace it;
+   * NotFound when there is no such record. Returns the record as stored.
+   */
+  patch(identifier: string, changes: RecordPatch): Promise<CatalogueRecord>;
   /** Deletes records by identifier in one transaction; returns how many existed. */
   delete(identifiers: string[]): Promise<number>;
   /** The record, or undefined when it does not exist or the subject may not read it. */

@@ -4,11 +4,11 @@
  * the new one, never a mix.
  */
 import type { Knex } from 'knex';
-import { BadRequest, MeridianError } from '../../core/errors.js';
+import { BadRequest, MeridianError, NotFound } from '../../core/errors.js';
 import { geometryBBox, validateGeometry } from '../../core/storage/db/geometry/index.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { FTS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE } from './schema.js';
-import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput } from './types.js';
+import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput, type RecordPatch } from './types.js';
 
 const MAX_KEYWORD_LENGTH = 255;
 const LOOKUP_CHUNK = 500;
@@ -119,70 +119,95 @@ export async function upsertRecords(db: Database, inputs: CatalogueRecordInput[]
     if (r && typeof r.identifier === 'string' && seen.has(r.identifier)) throw new BadRequest(`Record '${r.identifier}' appears twice in one batch`, { code: 'InvalidRecord', locator: 'identifier' });
     if (r && typeof r.identifier === 'string') seen.add(r.identifier);
   }
+  return db.knex.transaction((trx) => writeRecords(trx, db, inputs));
+}
+
+/**
+ * Applies `changes` to the stored record in one transaction: a key set to null is removed, any
+ * other replaces the stored value; the identifier cannot change. Returns the record as stored.
+ */
+export async function patchRecord(db: Database, identifier: string, changes: RecordPatch): Promise<CatalogueRecord> {
+  if (changes.identifier !== undefined && changes.identifier !== identifier) {
+    throw new BadRequest('A patch cannot change the identifier', { code: 'InvalidRecord', locator: 'identifier' });
+  }
+  return db.knex.transaction(async (trx) => {
+    const query = trx(RECORDS_TABLE).where('identifier', identifier).first('record');
+    // PostgreSQL: concurrent patches of one record apply one after the other (SQLite writes are serial).
+    if (db.dialect === 'postgres') query.forUpdate();
+    const row = (await query) as { record: string } | undefined;
+    if (!row) throw new NotFound(`No record '${identifier}'`, { code: 'NotFound', locator: 'identifier' });
+    const merged = JSON.parse(row.record) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(changes)) {
+      if (key === 'created' || key === 'updated' || key === 'bbox') continue;
+      if (value === null) delete merged[key];
+      else if (value !== undefined) merged[key] = value;
+    }
+    const [stored] = await writeRecords(trx, db, [merged as unknown as CatalogueRecordInput]);
+    return stored!;
+  });
+}
+
+async function writeRecords(trx: Knex.Transaction, db: Database, inputs: CatalogueRecordInput[]): Promise<CatalogueRecord[]> {
   const index = db.spatialIndex(RECORDS_TABLE);
   const now = new Date().toISOString();
-  return db.knex.transaction(async (trx) => {
-    const stored: CatalogueRecord[] = [];
-    const identifiers = inputs.map((r) => r?.identifier).filter((id): id is string => typeof id === 'string');
-    const parents = [...new Set(inputs.map((r) => r?.parentIdentifier).filter((id): id is string => typeof id === 'string'))];
-    // One lookup per chunk, not per record: the existing rows and the collections products name.
-    const existingRows = new Map<string, { id: number; record: string }>();
-    const collections = new Set(inputs.filter((r) => r?.type === 'collection').map((r) => r.identifier));
-    for (let i = 0; i < Math.max(identifiers.length, parents.length); i += LOOKUP_CHUNK) {
-      const ids = identifiers.slice(i, i + LOOKUP_CHUNK);
-      if (ids.length > 0) {
-        for (const row of (await trx(RECORDS_TABLE).whereIn('identifier', ids).select('id', 'identifier', 'record')) as Array<{ id: number; identifier: string; record: string }>) existingRows.set(row.identifier, row);
-      }
-      const parentIds = parents.slice(i, i + LOOKUP_CHUNK);
-      if (parentIds.length > 0) {
-        for (const row of (await trx(RECORDS_TABLE).whereIn('identifier', parentIds).where('type', 'collection').select('identifier')) as Array<{ identifier: string }>) collections.add(row.identifier);
-      }
+  const identifiers = inputs.map((r) => r?.identifier).filter((id): id is string => typeof id === 'string');
+  const parents = [...new Set(inputs.map((r) => r?.parentIdentifier).filter((id): id is string => typeof id === 'string'))];
+  // One lookup per chunk, not per record: the existing rows and the collections products name.
+  const existingRows = new Map<string, { id: number; record: string }>();
+  const collections = new Set(inputs.filter((r) => r?.type === 'collection').map((r) => r.identifier));
+  for (let i = 0; i < Math.max(identifiers.length, parents.length); i += LOOKUP_CHUNK) {
+    const ids = identifiers.slice(i, i + LOOKUP_CHUNK);
+    if (ids.length > 0) {
+      for (const row of (await trx(RECORDS_TABLE).whereIn('identifier', ids).select('id', 'identifier', 'record')) as Array<{ id: number; identifier: string; record: string }>) existingRows.set(row.identifier, row);
     }
-    // Normalise everything first, so a bad record fails before any write.
-    const records = inputs.map((input) => {
-      const existing = typeof input?.identifier === 'string' ? existingRows.get(input.identifier) : undefined;
-      const created = existing ? (JSON.parse(existing.record) as CatalogueRecord).created : undefined;
-      const record = normaliseRecord(input, now, created);
-      if (record.parentIdentifier !== undefined && !collections.has(record.parentIdentifier)) {
-        throw new BadRequest(`Record '${record.identifier}': parentIdentifier '${record.parentIdentifier}' is not a collection in the catalogue`, { code: 'InvalidRecord', locator: 'parentIdentifier' });
-      }
-      return record;
-    });
-    const ids = new Map<string, number>();
-    for (const record of records) {
-      const existing = existingRows.get(record.identifier);
-      if (!existing) continue;
-      await trx(RECORDS_TABLE).where('id', existing.id).update(rowOf(record));
-      await clearSideRows(trx, db, existing.id);
-      ids.set(record.identifier, existing.id);
+    const parentIds = parents.slice(i, i + LOOKUP_CHUNK);
+    if (parentIds.length > 0) {
+      for (const row of (await trx(RECORDS_TABLE).whereIn('identifier', parentIds).where('type', 'collection').select('identifier')) as Array<{ identifier: string }>) collections.add(row.identifier);
     }
-    // New rows in multi-row inserts; ids are read back by identifier, not by position.
-    const fresh = records.filter((r) => !existingRows.has(r.identifier));
-    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-      const inserted = (await trx(RECORDS_TABLE).insert(fresh.slice(i, i + INSERT_CHUNK).map(rowOf)).returning(['id', 'identifier'])) as Array<{ id: number; identifier: string }>;
-      for (const row of inserted) ids.set(row.identifier, Number(row.id));
+  }
+  // Normalise everything first, so a bad record fails before any write.
+  const records = inputs.map((input) => {
+    const existing = typeof input?.identifier === 'string' ? existingRows.get(input.identifier) : undefined;
+    const created = existing ? (JSON.parse(existing.record) as CatalogueRecord).created : undefined;
+    const record = normaliseRecord(input, now, created);
+    if (record.parentIdentifier !== undefined && !collections.has(record.parentIdentifier)) {
+      throw new BadRequest(`Record '${record.identifier}': parentIdentifier '${record.parentIdentifier}' is not a collection in the catalogue`, { code: 'InvalidRecord', locator: 'parentIdentifier' });
     }
-    const keywordRows: Array<{ record_id: number; keyword: string }> = [];
-    for (const record of records) {
-      const id = ids.get(record.identifier)!;
-      if (record.geometry) await index.set(id, record.geometry, trx);
-      else if (existingRows.has(record.identifier)) await index.remove(id, trx);
-      const keywords = [...new Set(record.keywords ?? [])];
-      for (const keyword of keywords) keywordRows.push({ record_id: id, keyword });
-      if (db.dialect === 'sqlite') {
-        await trx.raw(`INSERT INTO ${FTS_TABLE} (rowid, identifier, title, abstract, keywords) VALUES (?, ?, ?, ?, ?)`, [
-          id,
-          record.identifier,
-          record.title ?? '',
-          record.abstract ?? '',
-          keywords.join(' '),
-        ]);
-      }
-    }
-    for (let i = 0; i < keywordRows.length; i += INSERT_CHUNK * 4) await trx(KEYWORDS_TABLE).insert(keywordRows.slice(i, i + INSERT_CHUNK * 4));
-    stored.push(...records);
-    return stored;
+    return record;
   });
+  const ids = new Map<string, number>();
+  for (const record of records) {
+    const existing = existingRows.get(record.identifier);
+    if (!existing) continue;
+    await trx(RECORDS_TABLE).where('id', existing.id).update(rowOf(record));
+    await clearSideRows(trx, db, existing.id);
+    ids.set(record.identifier, existing.id);
+  }
+  // New rows in multi-row inserts; ids are read back by identifier, not by position.
+  const fresh = records.filter((r) => !existingRows.has(r.identifier));
+  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+    const inserted = (await trx(RECORDS_TABLE).insert(fresh.slice(i, i + INSERT_CHUNK).map(rowOf)).returning(['id', 'identifier'])) as Array<{ id: number; identifier: string }>;
+    for (const row of inserted) ids.set(row.identifier, Number(row.id));
+  }
+  const keywordRows: Array<{ record_id: number; keyword: string }> = [];
+  for (const record of records) {
+    const id = ids.get(record.identifier)!;
+    if (record.geometry) await index.set(id, record.geometry, trx);
+    else if (existingRows.has(record.identifier)) await index.remove(id, trx);
+    const keywords = [...new Set(record.keywords ?? [])];
+    for (const keyword of keywords) keywordRows.push({ record_id: id, keyword });
+    if (db.dialect === 'sqlite') {
+      await trx.raw(`INSERT INTO ${FTS_TABLE} (rowid, identifier, title, abstract, keywords) VALUES (?, ?, ?, ?, ?)`, [
+        id,
+        record.identifier,
+        record.title ?? '',
+        record.abstract ?? '',
+        keywords.join(' '),
+      ]);
+    }
+  }
+  for (let i = 0; i < keywordRows.length; i += INSERT_CHUNK * 4) await trx(KEYWORDS_TABLE).insert(keywordRows.slice(i, i + INSERT_CHUNK * 4));
+  return records;
 }
 
 export async function deleteRecords(db: Database, identifiers: string[]): Promise<number> {

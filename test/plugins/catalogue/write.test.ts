@@ -48,6 +48,31 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await find({ q: 'beta' }), ['flip']);
     });
 
+    it('patch changes some fields atomically, null removes one, indexes follow', async () => {
+      const [first] = await catalogue.upsert([versionA]);
+      const patched = await catalogue.patch('flip', { title: 'gamma scene', cloudCover: 42, platform: null, geometry: square(-50, -20) });
+      assert.equal(patched.title, 'gamma scene');
+      assert.equal(patched.cloudCover, 42);
+      assert.equal(patched.platform, undefined);
+      assert.equal(patched.created, first!.created);
+      assert.deepEqual(patched.keywords, ['ka']);
+      assert.deepEqual(patched.bbox, [-50, -20, -49, -19]);
+      assert.deepEqual(await find({ q: 'gamma', bbox: [-50, -20, -49, -19] }), ['flip']);
+      assert.deepEqual(await find({ q: 'alpha' }), []);
+      assert.deepEqual((await catalogue.facets({ type: 'product' }, admin, ['platform'])).platform, []);
+      await assert.rejects(catalogue.patch('nope', { title: 'x' }), (err: { status: number }) => err.status === 404);
+      await assert.rejects(catalogue.patch('flip', { identifier: 'other' }), (err: { status: number }) => err.status === 400);
+      await assert.rejects(catalogue.patch('flip', { cloudCover: 200 }), (err: { status: number }) => err.status === 400);
+      assert.equal((await catalogue.get('flip', admin))?.cloudCover, 42);
+    });
+
+    it('concurrent patches of different fields both apply', async () => {
+      await catalogue.upsert([versionA]);
+      await Promise.all([catalogue.patch('flip', { cloudCover: 7 }), catalogue.patch('flip', { snowCover: 3 }), catalogue.patch('flip', { resolution: 10 })]);
+      const r = await catalogue.get('flip', admin);
+      assert.deepEqual([r?.cloudCover, r?.snowCover, r?.resolution], [7, 3, 10]);
+    });
+
     it('a collection is deleted only with its products', async () => {
       await catalogue.upsert([versionA]);
       await assert.rejects(catalogue.delete(['C']), (err: { status: number; code: string }) => err.status === 409 && err.code === 'CollectionNotEmpty');
