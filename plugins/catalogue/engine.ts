@@ -4,8 +4,8 @@ import type { AuthHooks } from '../../core/auth/types.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { readFilters } from './access.js';
 import { describeQueryables } from './schema.js';
-import { facetCounts, searchRecords, type SearchLimits } from './search.js';
-import type { CatalogueService, FacetValue } from './types.js';
+import { facetCounts, searchRecords, valueRanges, type SearchLimits } from './search.js';
+import type { CatalogueService, FacetValue, ValueRange } from './types.js';
 import { deleteRecords, patchRecord, upsertRecords } from './write.js';
 
 export interface CatalogueEngineOptions extends SearchLimits {
@@ -35,6 +35,11 @@ export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueServi
       const access = await readFilters(o.auth, subject, o.logger);
       if (!access) return Object.fromEntries(properties.map((p) => [p, [] as FacetValue[]]));
       return facetCounts(o.db, query, access, properties);
+    },
+    async ranges(query, subject, properties) {
+      const access = await readFilters(o.auth, subject, o.logger);
+      if (!access) return Object.fromEntries(properties.map((p): [string, ValueRange] => [p, { min: null, max: null }]));
+      return valueRanges(o.db, query, access, properties);
     },
     queryables: () => describeQueryables(),
   };

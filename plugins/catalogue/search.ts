@@ -11,7 +11,7 @@ import { selectGeometryAsGeoJSON } from '../../core/storage/db/spatial-index.js'
 import type { Database } from '../../core/storage/db/types.js';
 import { applyFullText, queryFilter } from './query.js';
 import { KEYWORDS_FACET, KEYWORDS_TABLE, QUERYABLES, RECORDS_TABLE, queryableColumns, queryableSpec } from './schema.js';
-import type { CatalogueQuery, CatalogueRecord, FacetValue, SearchResult, SortKey } from './types.js';
+import type { CatalogueQuery, CatalogueRecord, FacetValue, SearchResult, SortKey, ValueRange } from './types.js';
 
 const SCAN_BATCH = 500;
 
@@ -153,5 +153,43 @@ export async function facetCounts(db: Database, query: CatalogueQuery, access: F
     }
     out[name] = sorted(new Map(rows.map((r) => [String(r.value), Number(r.n)])));
   }
+  return out;
+}
+
+/** Min and max of number and timestamp queryables over the matched records. */
+export async function valueRanges(db: Database, query: CatalogueQuery, access: Filter[], properties: string[]): Promise<Record<string, ValueRange>> {
+  const specs = properties.map((name) => {
+    const spec = queryableSpec(name);
+    if (!spec || (spec.type !== 'number' && spec.type !== 'timestamp')) {
+      throw new BadRequest(`No range for '${name}': only number and time queryables have one`, { code: 'InvalidParameterValue', locator: 'ranges' });
+    }
+    return { name, spec };
+  });
+  const out: Record<string, ValueRange> = {};
+  for (const { name } of specs) out[name] = { min: null, max: null };
+  if (specs.length === 0) return out;
+  const p = plan(db, query, access);
+  if (p.sql.needsExactCheck) {
+    await scanExact(db, p, undefined, (record) => {
+      for (const { name } of specs) {
+        const value = (record as unknown as Record<string, unknown>)[name];
+        if (typeof value !== 'number' && typeof value !== 'string') continue;
+        const range = out[name]!;
+        if (range.min === null || value < range.min) range.min = value;
+        if (range.max === null || value > range.max) range.max = value;
+      }
+    });
+    return out;
+  }
+  const select = specs.flatMap(({ spec }, i) => [db.knex.raw(`MIN(??) AS ??`, [`${RECORDS_TABLE}.${spec.column}`, `min${i}`]), db.knex.raw(`MAX(??) AS ??`, [`${RECORDS_TABLE}.${spec.column}`, `max${i}`])]);
+  const [row] = (await p.base().select(select)) as Array<Record<string, unknown>>;
+  const read = (value: unknown, type: string): number | string | null => {
+    if (value === null || value === undefined) return null;
+    if (type === 'number') return Number(value);
+    return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+  };
+  specs.forEach(({ name, spec }, i) => {
+    out[name] = { min: read(row?.[`min${i}`], spec.type), max: read(row?.[`max${i}`], spec.type) };
+  });
   return out;
 }

@@ -137,6 +137,12 @@ export interface FacetValue {
   count: number;
 }
 
+/** Numbers as numbers, times as ISO 8601 text. */
+export interface ValueRange {
+  min: number | string | null;
+  max: number | string | null;
+}
+
 export interface QueryableDescription {
   name: string;
   type: QueryableType;
@@ -161,5 +167,7 @@ export interface CatalogueService {
   search(query: CatalogueQuery, subject: Subject): Promise<SearchResult>;
   /** Value counts of enumerable properties over the records the query matches. */
   facets(query: CatalogueQuery, subject: Subject, properties: string[]): Promise<Record<string, FacetValue[]>>;
+  /** Least and greatest value of number and time queryables over the matched records (null when none has one). */
+  ranges(query: CatalogueQuery, subject: Subject, properties: string[]): Promise<Record<string, ValueRange>>;
   queryables(): QueryableDescription[];
 }

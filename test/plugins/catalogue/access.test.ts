@@ -16,9 +16,9 @@ for (const kind of testDatabaseKinds()) {
       catalogue = h.catalogue;
       await catalogue.upsert([
         { identifier: 'C', type: 'collection', title: 'Shared collection', platform: 'SENTINEL-2' },
-        { identifier: 'open-1', type: 'product', parentIdentifier: 'C', title: 'open scene', platform: 'SENTINEL-2', owner: 'alice', visibility: 'public' },
+        { identifier: 'open-1', type: 'product', parentIdentifier: 'C', title: 'open scene', platform: 'SENTINEL-2', owner: 'alice', visibility: 'public', cloudCover: 10 },
         { identifier: 'open-2', type: 'product', parentIdentifier: 'C', title: 'open scene', platform: 'SENTINEL-2' },
-        { identifier: 'secret-a', type: 'product', parentIdentifier: 'C', title: 'secret scene', platform: 'PRIVATESAT', owner: 'alice', visibility: 'private' },
+        { identifier: 'secret-a', type: 'product', parentIdentifier: 'C', title: 'secret scene', platform: 'PRIVATESAT', owner: 'alice', visibility: 'private', cloudCover: 99 },
         { identifier: 'team-a', type: 'product', parentIdentifier: 'C', title: 'team scene', platform: 'TEAMSAT', owner: 'alice', visibility: ['team'] },
       ]);
     });
@@ -46,6 +46,11 @@ for (const kind of testDatabaseKinds()) {
         { value: 'PRIVATESAT', count: 1 },
         { value: 'TEAMSAT', count: 1 },
       ]);
+    });
+
+    it('ranges do not reach values of records the subject may not see', async () => {
+      assert.deepEqual((await catalogue.ranges({}, bob, ['cloudCover'])).cloudCover, { min: 10, max: 10 });
+      assert.deepEqual((await catalogue.ranges({}, alice, ['cloudCover'])).cloudCover, { min: 10, max: 99 });
     });
 
     it('the owner and admins see private records', async () => {
@@ -81,6 +86,7 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await h.catalogue.search({}, admin), { records: [], numberMatched: 0, numberReturned: 0 });
       assert.equal(await h.catalogue.get('C', admin), undefined);
       assert.deepEqual(await h.catalogue.facets({}, admin, ['type']), { type: [] });
+      assert.deepEqual(await h.catalogue.ranges({}, admin, ['start']), { start: { min: null, max: null } });
     });
   });
 }

@@ -132,6 +132,18 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(exact.productType, [{ value: 'S2MSI2A', count: 2 }, { value: 'S2MSI1C', count: 1 }]);
     });
 
+    it('ranges give the least and greatest number and time over the matched records', async () => {
+      const r = await catalogue.ranges({ type: 'product', parentIdentifier: 'S2' }, ANONYMOUS, ['cloudCover', 'start', 'orbitNumber']);
+      assert.deepEqual(r, {
+        cloudCover: { min: 5, max: 80 },
+        start: { min: '2020-06-01T10:00:00.000Z', max: '2021-06-01T10:00:00.000Z' },
+        orbitNumber: { min: null, max: null },
+      });
+      const exact = await catalogue.ranges({ geometry: square(1, 47, 4), relation: 'within' }, ANONYMOUS, ['cloudCover']);
+      assert.deepEqual(exact.cloudCover, { min: 5, max: 80 });
+      await assert.rejects(catalogue.ranges({}, ANONYMOUS, ['platform']), (err: { status: number }) => err.status === 400);
+    });
+
     it('get returns the record as stored, with bbox and timestamps', async () => {
       const r = await catalogue.get('p-paris', admin);
       assert.ok(r);
