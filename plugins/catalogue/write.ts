@@ -119,7 +119,18 @@ export async function upsertRecords(db: Database, inputs: CatalogueRecordInput[]
     if (r && typeof r.identifier === 'string' && seen.has(r.identifier)) throw new BadRequest(`Record '${r.identifier}' appears twice in one batch`, { code: 'InvalidRecord', locator: 'identifier' });
     if (r && typeof r.identifier === 'string') seen.add(r.identifier);
   }
-  return db.knex.transaction((trx) => writeRecords(trx, db, inputs));
+  try {
+    return await db.knex.transaction((trx) => writeRecords(trx, db, inputs));
+  } catch (err) {
+    // Another writer inserted one of these identifiers first: once more, now as replaces.
+    if (!isUniqueViolation(err)) throw err;
+    return db.knex.transaction((trx) => writeRecords(trx, db, inputs));
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /**

@@ -66,6 +66,15 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await catalogue.get('flip', admin))?.cloudCover, 42);
     });
 
+    it('concurrent upserts of one new identifier both succeed, the last one stays', async () => {
+      const results = await Promise.all([catalogue.upsert([versionA]), catalogue.upsert([versionB]), catalogue.upsert([versionA])]);
+      assert.equal(results.length, 3);
+      assert.equal((await catalogue.search({ type: 'product', limit: 0 }, admin)).numberMatched, 1);
+      const r = await catalogue.get('flip', admin);
+      assert.ok(r?.title === 'alpha scene' || r?.title === 'beta scene');
+      assert.deepEqual(await find({ q: r.title!.split(' ')[0]! }), ['flip']);
+    });
+
     it('concurrent patches of different fields both apply', async () => {
       await catalogue.upsert([versionA]);
       await Promise.all([catalogue.patch('flip', { cloudCover: 7 }), catalogue.patch('flip', { snowCover: 3 }), catalogue.patch('flip', { resolution: 10 })]);
