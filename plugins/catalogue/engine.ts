@@ -1,10 +1,10 @@
 /** The catalogue engine: what `provide.catalogue` returns (CatalogueService in types.ts). */
 import type { Logger } from 'pino';
-import type { AuthHooks } from '../../core/auth/types.js';
+import type { AuthHooks, Subject } from '../../core/auth/types.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { readFilters } from './access.js';
 import { describeQueryables } from './schema.js';
-import { facetCounts, searchRecords, valueRanges, type SearchLimits } from './search.js';
+import { facetCounts, searchRecords, valueRanges, type ReadAccess, type SearchLimits } from './search.js';
 import type { CatalogueService, FacetValue, ValueRange } from './types.js';
 import { deleteRecords, patchRecord, upsertRecords } from './write.js';
 
@@ -15,29 +15,33 @@ export interface CatalogueEngineOptions extends SearchLimits {
 }
 
 export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueService {
+  const readAccess = async (subject: Subject): Promise<ReadAccess | null> => {
+    const filters = await readFilters(o.auth, subject, o.logger);
+    return filters && { filters, groups: subject.anonymous ? [] : subject.groups };
+  };
   const empty = { records: [], numberMatched: 0, numberReturned: 0 };
   return {
     upsert: (records) => upsertRecords(o.db, records),
     patch: (identifier, changes) => patchRecord(o.db, identifier, changes),
     delete: (identifiers) => deleteRecords(o.db, identifiers),
     async get(identifier, subject) {
-      const access = await readFilters(o.auth, subject, o.logger);
+      const access = await readAccess(subject);
       if (!access) return undefined;
       const found = await searchRecords(o.db, { identifiers: [identifier], limit: 1 }, access, o);
       return found.records[0];
     },
     async search(query, subject) {
-      const access = await readFilters(o.auth, subject, o.logger);
+      const access = await readAccess(subject);
       if (!access) return empty;
       return searchRecords(o.db, query, access, o);
     },
     async facets(query, subject, properties) {
-      const access = await readFilters(o.auth, subject, o.logger);
+      const access = await readAccess(subject);
       if (!access) return Object.fromEntries(properties.map((p) => [p, [] as FacetValue[]]));
       return facetCounts(o.db, query, access, properties);
     },
     async ranges(query, subject, properties) {
-      const access = await readFilters(o.auth, subject, o.logger);
+      const access = await readAccess(subject);
       if (!access) return Object.fromEntries(properties.map((p): [string, ValueRange] => [p, { min: null, max: null }]));
       return valueRanges(o.db, query, access, properties);
     },

@@ -1,7 +1,7 @@
 /** The catalogue's tables: records with indexed columns, the spatial index, full-text search, keywords. */
 import type { Knex } from 'knex';
 import type { Database, Migration } from '../../core/storage/db/types.js';
-import { FTS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, TSVECTOR_COLUMN } from './schema.js';
+import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, TSVECTOR_COLUMN } from './schema.js';
 
 /** Instants: ISO 8601 UTC text on SQLite (text order is time order), timestamptz on PostgreSQL. */
 function timestamp(t: Knex.CreateTableBuilder, db: Database, name: string): void {
@@ -51,4 +51,16 @@ const createRecords: Migration = {
   },
 };
 
-export const catalogueMigrations: Migration[] = [createRecords];
+const createGroups: Migration = {
+  name: '002-record-groups',
+  async up(knex) {
+    await knex.schema.createTable(GROUPS_TABLE, (t) => {
+      t.integer('record_id').notNullable();
+      t.string('group_name', 255).notNullable();
+      t.primary(['record_id', 'group_name']);
+      t.index(['group_name', 'record_id'], `${GROUPS_TABLE}_group`);
+    });
+  },
+};
+
+export const catalogueMigrations: Migration[] = [createRecords, createGroups];

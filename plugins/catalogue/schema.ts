@@ -7,6 +7,8 @@ export const RECORDS_TABLE = 'catalogue_records';
 export const FTS_TABLE = 'catalogue_records_fts';
 /** One row per (record, keyword): makes keyword facets a GROUP BY. */
 export const KEYWORDS_TABLE = 'catalogue_record_keywords';
+/** One row per (record, group) of a record visible to a list of groups. */
+export const GROUPS_TABLE = 'catalogue_record_groups';
 /** PostgreSQL generated tsvector column. */
 export const TSVECTOR_COLUMN = 'search_vector';
 
@@ -46,17 +48,21 @@ export const QUERYABLES: Record<string, QueryableSpec> = {
   created: spec('created', 'timestamp', 'When the record was first stored'),
   updated: spec('updated', 'timestamp', 'When the record was last stored'),
   owner: spec('owner', 'string', 'Subject id of the owner'),
-  visibility: spec('visibility', 'string', "'public' or 'private' (group-restricted records read as 'private')"),
+  visibility: spec('visibility', 'string', "'public' or 'private' as the reader sees it: a record visible to a list of groups is 'public' to their members, 'private' to others"),
   geometry: spec('geometry', 'geometry', 'Footprint (CRS:84)'),
 };
 
 /** Properties facets() counts besides the queryables marked facet. */
 export const KEYWORDS_FACET = 'keywords';
 
+/** Column of the reader's visibility in searches for a subject with groups (see search.ts). */
+export const EFFECTIVE_VISIBILITY_COLUMN = 'effective_visibility';
+
 /** Queryable name → qualified column, as core/filter's translateFilter takes them. */
-export function queryableColumns(): Record<string, QueryableColumn> {
+export function queryableColumns(effectiveVisibility = false): Record<string, QueryableColumn> {
   const out: Record<string, QueryableColumn> = {};
   for (const [name, q] of Object.entries(QUERYABLES)) out[name] = { column: `${RECORDS_TABLE}.${q.column}`, type: q.type };
+  if (effectiveVisibility) out.visibility = { column: `${RECORDS_TABLE}.${EFFECTIVE_VISIBILITY_COLUMN}`, type: 'string' };
   return out;
 }
 

@@ -6,14 +6,20 @@
  */
 import type { Knex } from 'knex';
 import { BadRequest } from '../../core/errors.js';
-import { compileFilter, recordFromRow, translateFilter, type Filter, type SqlFilter } from '../../core/filter/index.js';
+import { compileFilter, recordFromRow, translateFilter, type Filter, type QueryableColumn, type SqlFilter } from '../../core/filter/index.js';
 import { selectGeometryAsGeoJSON } from '../../core/storage/db/spatial-index.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { applyFullText, queryFilter } from './query.js';
-import { KEYWORDS_FACET, KEYWORDS_TABLE, QUERYABLES, RECORDS_TABLE, queryableColumns, queryableSpec } from './schema.js';
+import { EFFECTIVE_VISIBILITY_COLUMN, GROUPS_TABLE, KEYWORDS_FACET, KEYWORDS_TABLE, QUERYABLES, RECORDS_TABLE, queryableColumns, queryableSpec } from './schema.js';
 import type { CatalogueQuery, CatalogueRecord, FacetValue, SearchResult, SortKey, ValueRange } from './types.js';
 
 const SCAN_BATCH = 500;
+
+/** What a read may see: the access filters, and the subject's groups (for group visibility). */
+export interface ReadAccess {
+  filters: Filter[];
+  groups: string[];
+}
 
 export interface SearchLimits {
   defaultLimit: number;
@@ -22,21 +28,41 @@ export interface SearchLimits {
 
 interface Plan {
   sql: SqlFilter;
+  queryables: Record<string, QueryableColumn>;
   /** A fresh query on the records table with every restriction applied. */
   base(): Knex.QueryBuilder;
 }
 
-function plan(db: Database, query: CatalogueQuery, access: Filter[]): Plan {
+/**
+ * The records as the reader sees them. For a subject in groups, `visibility` is read from a
+ * derived table (named like the records table, so every column reference and the spatial index
+ * still apply) where a record visible to one of the subject's groups reads as 'public'.
+ */
+function source(db: Database, groups: string[]): Knex.QueryBuilder {
+  if (groups.length === 0) return db.knex(RECORDS_TABLE);
+  const member = db.knex(GROUPS_TABLE).select(db.knex.raw('1')).whereRaw('?? = ??', [`${GROUPS_TABLE}.record_id`, `${RECORDS_TABLE}.id`]).whereIn(`${GROUPS_TABLE}.group_name`, groups);
+  const effective = db.knex.raw(`CASE WHEN ?? = 'private' AND EXISTS ? THEN 'public' ELSE ?? END AS ??`, [
+    `${RECORDS_TABLE}.visibility`,
+    member,
+    `${RECORDS_TABLE}.visibility`,
+    EFFECTIVE_VISIBILITY_COLUMN,
+  ]);
+  return db.knex.from(db.knex(RECORDS_TABLE).select(`${RECORDS_TABLE}.*`, effective).as(RECORDS_TABLE));
+}
+
+function plan(db: Database, query: CatalogueQuery, access: Filter[], groups: string[]): Plan {
+  const queryables = queryableColumns(groups.length > 0);
   const sql = translateFilter(queryFilter(query, access), {
     db,
     table: RECORDS_TABLE,
-    queryables: queryableColumns(),
+    queryables,
     id: { column: `${RECORDS_TABLE}.identifier`, type: 'string' },
   });
   return {
     sql,
+    queryables,
     base() {
-      const qb = db.knex(RECORDS_TABLE);
+      const qb = source(db, groups);
       sql.apply(qb);
       applyFullText(db, qb, query.q);
       return qb;
@@ -68,19 +94,17 @@ function pageOf(query: CatalogueQuery, limits: SearchLimits): { limit: number; o
 }
 
 /** The columns the in-memory check reads, the stored record and the geometry as GeoJSON. */
-function scanColumns(db: Database): Array<string | Knex.Raw> {
-  const columns = Object.values(QUERYABLES)
-    .filter((q) => q.type !== 'geometry')
-    .map((q) => `${RECORDS_TABLE}.${q.column}`);
+function scanColumns(db: Database, p: Plan): Array<string | Knex.Raw> {
+  const columns = [...new Set(Object.values(p.queryables).filter((q) => q.type !== 'geometry').map((q) => q.column))];
   return [`${RECORDS_TABLE}.id`, `${RECORDS_TABLE}.record`, ...columns, selectGeometryAsGeoJSON(db, RECORDS_TABLE)];
 }
 
 /** Calls `visit` with each record passing the exact check, in sort order. */
 async function scanExact(db: Database, p: Plan, sortBy: SortKey[] | undefined, visit: (record: CatalogueRecord) => void): Promise<void> {
   const match = compileFilter(p.sql.filter);
-  const queryables = queryableColumns();
+  const queryables = p.queryables;
   for (let offset = 0; ; offset += SCAN_BATCH) {
-    const rows = (await applySort(db, p.base().select(scanColumns(db)), sortBy).limit(SCAN_BATCH).offset(offset)) as Array<Record<string, unknown>>;
+    const rows = (await applySort(db, p.base().select(scanColumns(db, p)), sortBy).limit(SCAN_BATCH).offset(offset)) as Array<Record<string, unknown>>;
     for (const row of rows) {
       if (match(recordFromRow(row, queryables, 'identifier'))) visit(JSON.parse(row.record as string) as CatalogueRecord);
     }
@@ -88,9 +112,9 @@ async function scanExact(db: Database, p: Plan, sortBy: SortKey[] | undefined, v
   }
 }
 
-export async function searchRecords(db: Database, query: CatalogueQuery, access: Filter[], limits: SearchLimits): Promise<SearchResult> {
+export async function searchRecords(db: Database, query: CatalogueQuery, access: ReadAccess, limits: SearchLimits): Promise<SearchResult> {
   const { limit, offset } = pageOf(query, limits);
-  const p = plan(db, query, access);
+  const p = plan(db, query, access.filters, access.groups);
   if (p.sql.needsExactCheck) {
     const records: CatalogueRecord[] = [];
     let matched = 0;
@@ -117,11 +141,11 @@ function facetable(name: string): boolean {
 }
 
 /** Value counts (most frequent first, then by value) of each property over the matched records. */
-export async function facetCounts(db: Database, query: CatalogueQuery, access: Filter[], properties: string[]): Promise<Record<string, FacetValue[]>> {
+export async function facetCounts(db: Database, query: CatalogueQuery, access: ReadAccess, properties: string[]): Promise<Record<string, FacetValue[]>> {
   for (const name of properties) {
     if (!facetable(name)) throw new BadRequest(`No facets for '${name}'`, { code: 'InvalidParameterValue', locator: 'facets' });
   }
-  const p = plan(db, query, access);
+  const p = plan(db, query, access.filters, access.groups);
   const out: Record<string, FacetValue[]> = {};
   const sorted = (counts: Map<string, number>) =>
     [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
@@ -157,7 +181,7 @@ export async function facetCounts(db: Database, query: CatalogueQuery, access: F
 }
 
 /** Min and max of number and timestamp queryables over the matched records. */
-export async function valueRanges(db: Database, query: CatalogueQuery, access: Filter[], properties: string[]): Promise<Record<string, ValueRange>> {
+export async function valueRanges(db: Database, query: CatalogueQuery, access: ReadAccess, properties: string[]): Promise<Record<string, ValueRange>> {
   const specs = properties.map((name) => {
     const spec = queryableSpec(name);
     if (!spec || (spec.type !== 'number' && spec.type !== 'timestamp')) {
@@ -168,7 +192,7 @@ export async function valueRanges(db: Database, query: CatalogueQuery, access: F
   const out: Record<string, ValueRange> = {};
   for (const { name } of specs) out[name] = { min: null, max: null };
   if (specs.length === 0) return out;
-  const p = plan(db, query, access);
+  const p = plan(db, query, access.filters, access.groups);
   if (p.sql.needsExactCheck) {
     await scanExact(db, p, undefined, (record) => {
       for (const { name } of specs) {

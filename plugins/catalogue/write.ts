@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { BadRequest, MeridianError, NotFound } from '../../core/errors.js';
 import { geometryBBox, validateGeometry } from '../../core/storage/db/geometry/index.js';
 import type { Database } from '../../core/storage/db/types.js';
-import { FTS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE } from './schema.js';
+import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE } from './schema.js';
 import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput, type RecordPatch } from './types.js';
 
 const MAX_KEYWORD_LENGTH = 255;
@@ -101,15 +101,16 @@ function rowOf(record: CatalogueRecord): Record<string, unknown> {
     created: record.created,
     updated: record.updated,
     owner: record.owner ?? null,
-    // A group list is private to the default policy: owner and admins (see README).
+    // A group list reads as 'private' except to its members (search.ts).
     visibility: record.visibility === undefined || record.visibility === 'public' ? 'public' : 'private',
     record: JSON.stringify(record),
   };
 }
 
-/** Removes the full-text and keyword rows of record `id` (the spatial entry goes with set/remove). */
+/** Removes the full-text, keyword and group rows of record `id` (the spatial entry goes with set/remove). */
 async function clearSideRows(trx: Knex.Transaction, db: Database, id: number): Promise<void> {
   await trx(KEYWORDS_TABLE).where('record_id', id).delete();
+  await trx(GROUPS_TABLE).where('record_id', id).delete();
   if (db.dialect === 'sqlite') await trx.raw(`DELETE FROM ${FTS_TABLE} WHERE rowid = ?`, [id]);
 }
 
@@ -201,12 +202,14 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
     for (const row of inserted) ids.set(row.identifier, Number(row.id));
   }
   const keywordRows: Array<{ record_id: number; keyword: string }> = [];
+  const groupRows: Array<{ record_id: number; group_name: string }> = [];
   for (const record of records) {
     const id = ids.get(record.identifier)!;
     if (record.geometry) await index.set(id, record.geometry, trx);
     else if (existingRows.has(record.identifier)) await index.remove(id, trx);
     const keywords = [...new Set(record.keywords ?? [])];
     for (const keyword of keywords) keywordRows.push({ record_id: id, keyword });
+    if (Array.isArray(record.visibility)) for (const group of new Set(record.visibility)) groupRows.push({ record_id: id, group_name: group });
     if (db.dialect === 'sqlite') {
       await trx.raw(`INSERT INTO ${FTS_TABLE} (rowid, identifier, title, abstract, keywords) VALUES (?, ?, ?, ?, ?)`, [
         id,
@@ -218,6 +221,7 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
     }
   }
   for (let i = 0; i < keywordRows.length; i += INSERT_CHUNK * 4) await trx(KEYWORDS_TABLE).insert(keywordRows.slice(i, i + INSERT_CHUNK * 4));
+  for (let i = 0; i < groupRows.length; i += INSERT_CHUNK * 4) await trx(GROUPS_TABLE).insert(groupRows.slice(i, i + INSERT_CHUNK * 4));
   return records;
 }
 

@@ -59,9 +59,21 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await catalogue.get('secret-a', alice))?.title, 'secret scene');
     });
 
-    it('a group-restricted record is private to the default policy (owner and admins only)', async () => {
-      assert.equal(await catalogue.get('team-a', user('carol', ['team'])), undefined);
+    it('a record visible to a list of groups is found by their members, counted and faceted for them only', async () => {
+      const carol = user('carol', ['team', 'other']);
+      const dave = user('dave', ['elsewhere']);
+      assert.equal((await catalogue.get('team-a', carol))?.title, 'team scene');
+      assert.equal(await catalogue.get('team-a', dave), undefined);
+      assert.deepEqual(await visible(carol), ['open-1', 'open-2', 'team-a']);
+      assert.deepEqual(await visible(dave), ['open-1', 'open-2']);
+      assert.deepEqual((await catalogue.facets({ type: 'product' }, carol, ['platform'])).platform, [{ value: 'SENTINEL-2', count: 2 }, { value: 'TEAMSAT', count: 1 }]);
+      assert.equal((await catalogue.search({ q: 'team', limit: 0 }, dave)).numberMatched, 0);
       assert.deepEqual((await catalogue.get('team-a', admin))?.visibility, ['team']);
+      // Another group list replaces the first.
+      await catalogue.patch('team-a', { visibility: ['elsewhere'] });
+      assert.equal(await catalogue.get('team-a', carol), undefined);
+      assert.equal((await catalogue.get('team-a', dave))?.title, 'team scene');
+      await catalogue.patch('team-a', { visibility: ['team'] });
     });
 
     it('the visibility filter also holds on the exact-check path', async () => {
@@ -71,6 +83,10 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(r.numberMatched, 0);
       assert.equal((await catalogue.search({ geometry: world, relation: 'within' }, alice)).numberMatched, 1);
       assert.deepEqual((await catalogue.facets({ geometry: world, relation: 'within' }, bob, ['platform'])).platform, []);
+      await catalogue.upsert([{ identifier: 'team-geo', type: 'product', parentIdentifier: 'C', owner: 'alice', visibility: ['team'], geometry: world }]);
+      const inTeam = await catalogue.search({ geometry: world, relation: 'within' }, user('carol', ['team']));
+      assert.deepEqual(inTeam.records.map((r) => r.identifier), ['team-geo']);
+      assert.equal((await catalogue.search({ geometry: world, relation: 'within' }, user('dave', ['elsewhere']))).numberMatched, 0);
     });
   });
 
