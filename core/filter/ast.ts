@@ -254,6 +254,25 @@ export function literal(value: ScalarValue): Literal {
   return { kind: 'literal', value };
 }
 
+/** A predicate: any filter node but the logical ones. */
+export type Predicate = Exclude<Filter, AndFilter | OrFilter | NotFilter>;
+
+/** The filter with `rewrite` applied to every predicate under its and/or/not structure. */
+export function mapPredicates(filter: Filter, rewrite: (p: Predicate) => Filter): Filter {
+  const visit = (f: Filter): Filter => {
+    switch (f.op) {
+      case 'and':
+      case 'or':
+        return { ...f, args: f.args.map(visit) };
+      case 'not':
+        return { ...f, arg: visit(f.arg) };
+      default:
+        return rewrite(f);
+    }
+  };
+  return visit(filter);
+}
+
 /** Every property name a filter reads, for checking queryables before running it. */
 export function propertiesOf(filter: Filter): Set<string> {
   const names = new Set<string>();

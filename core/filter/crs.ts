@@ -3,7 +3,7 @@
  * `crs`) moved to CRS:84 x/y, where the spatial index and the geometry tests work.
  */
 import { needsAxisSwap, resolveCrs, transformBbox, transformPoints, type AxisOrderContext } from '../ows/index.js';
-import { CRS84, type Expression, type Filter, type GeoJSONGeometry } from './ast.js';
+import { CRS84, mapPredicates, type Expression, type Filter, type GeoJSONGeometry } from './ast.js';
 import { FilterError } from './errors.js';
 
 export interface ToCrs84Options {
@@ -29,13 +29,8 @@ export function filterToCrs84(filter: Filter, options: ToCrs84Options = {}): Fil
     if (e.kind === 'array') return { ...e, items: e.items.map(expr) };
     return e;
   };
-  const visit = (f: Filter): Filter => {
+  return mapPredicates(filter, (f) => {
     switch (f.op) {
-      case 'and':
-      case 'or':
-        return { ...f, args: f.args.map(visit) };
-      case 'not':
-        return { ...f, arg: visit(f.arg) };
       case 'spatial':
       case 'dwithin':
       case 'beyond':
@@ -45,8 +40,7 @@ export function filterToCrs84(filter: Filter, options: ToCrs84Options = {}): Fil
       default:
         return f;
     }
-  };
-  return visit(filter);
+  });
 }
 
 function isCrs84(crs: string): boolean {

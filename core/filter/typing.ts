@@ -5,7 +5,7 @@
  * (whatever the spelling) and numbers as numbers.
  */
 import { parseInstant } from '../ows/time.js';
-import type { Expression, Filter } from './ast.js';
+import { mapPredicates, type Expression, type Filter } from './ast.js';
 import { FilterError } from './errors.js';
 
 export type QueryableType = 'string' | 'number' | 'boolean' | 'timestamp' | 'geometry';
@@ -34,13 +34,8 @@ export function typeLiterals(filter: Filter, types: (name: string) => QueryableT
   };
   const numberAsText = (e: Expression, type: QueryableType | undefined): Expression =>
     type === 'string' && e.kind === 'literal' && typeof e.value === 'number' ? { kind: 'literal', value: String(e.value) } : cast(e, type);
-  const visit = (f: Filter): Filter => {
+  return mapPredicates(filter, (f) => {
     switch (f.op) {
-      case 'and':
-      case 'or':
-        return { ...f, args: f.args.map(visit) };
-      case 'not':
-        return { ...f, arg: visit(f.arg) };
       case '=':
       case '<>':
       case '<':
@@ -61,6 +56,5 @@ export function typeLiterals(filter: Filter, types: (name: string) => QueryableT
       default:
         return f;
     }
-  };
-  return visit(filter);
+  });
 }

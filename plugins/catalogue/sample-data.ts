@@ -4,6 +4,7 @@
  * The same count always gives the same records; loading twice replaces them.
  */
 import type { CatalogueRecordInput, CatalogueService } from './types.js';
+import { seededRandom } from '../../core/seeded-random.js';
 
 interface SampleCollection {
   identifier: string;
@@ -26,17 +27,6 @@ export const SAMPLE_COLLECTIONS: SampleCollection[] = [
   { identifier: 'sample-landsat8-l1tp', title: 'Landsat 8 OLI/TIRS Level-1 (sample)', platform: 'LANDSAT-8', instrument: 'OLI_TIRS', sensorType: 'OPTICAL', productType: 'L1TP', processingLevel: 'LEVEL1', resolution: 30, size: 1.8 },
 ];
 
-/** mulberry32: a small seeded generator, so samples are the same on every start. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 const TEN_YEARS_START = Date.UTC(2015, 0, 1);
@@ -44,7 +34,7 @@ const TEN_YEARS_MS = Date.UTC(2025, 0, 1) - TEN_YEARS_START;
 const PLACES = ['Europe', 'Africa', 'Asia', 'America', 'Oceania', 'Arctic', 'Antarctica', 'Atlantic', 'Pacific', 'Indian Ocean'];
 
 export function sampleRecords(products: number): CatalogueRecordInput[] {
-  const next = random(20151123);
+  const next = seededRandom(20151123);
   const records: CatalogueRecordInput[] = SAMPLE_COLLECTIONS.map((c) => ({
     identifier: c.identifier,
     type: 'collection',
@@ -54,12 +44,7 @@ export function sampleRecords(products: number): CatalogueRecordInput[] {
     geometry: { type: 'Polygon', coordinates: [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]] },
     start: '2015-01-01T00:00:00.000Z',
     end: '2024-12-31T23:59:59.999Z',
-    platform: c.platform,
-    instrument: c.instrument,
-    sensorType: c.sensorType,
-    productType: c.productType,
-    processingLevel: c.processingLevel,
-    resolution: c.resolution,
+    ...eoPropertiesOf(c),
     visibility: 'public',
   }));
   for (let i = 0; i < products; i++) {
@@ -86,12 +71,7 @@ export function sampleRecords(products: number): CatalogueRecordInput[] {
       geometry: { type: 'Polygon', coordinates: [ring] },
       start: when,
       end: new Date(start + duration).toISOString(),
-      platform: c.platform,
-      instrument: c.instrument,
-      sensorType: c.sensorType,
-      productType: c.productType,
-      processingLevel: c.processingLevel,
-      resolution: c.resolution,
+      ...eoPropertiesOf(c),
       orbitNumber,
       orbitDirection: next() < 0.5 ? 'ASCENDING' : 'DESCENDING',
       ...(optical ? { cloudCover: round(next() * 100, 1), snowCover: round(next() * 20, 1) } : { polarisationChannels: c.polarisationChannels }),
@@ -109,4 +89,10 @@ export function sampleRecords(products: number): CatalogueRecordInput[] {
 export async function loadSampleRecords(catalogue: CatalogueService, products: number): Promise<void> {
   const records = sampleRecords(products);
   for (let i = 0; i < records.length; i += 500) await catalogue.upsert(records.slice(i, i + 500));
+}
+
+/** What a collection's products share with it. */
+function eoPropertiesOf(c: (typeof SAMPLE_COLLECTIONS)[number]) {
+  const { platform, instrument, sensorType, productType, processingLevel, resolution } = c;
+  return { platform, instrument, sensorType, productType, processingLevel, resolution };
 }

@@ -3,20 +3,11 @@ import knexFactory, { type Knex } from 'knex';
 import { prepareGeometry } from '../../../core/storage/db/geometry/index.js';
 import type { GeoJSONGeometry } from '../../../core/storage/db/types.js';
 import { crosses, equalsTopologically, overlaps, touches, within } from '../../../core/filter/relate.js';
+import { seededRandom } from '../../../core/seeded-random.js';
 
 const square = (x: number, y: number, s: number): GeoJSONGeometry => ({ type: 'Polygon', coordinates: [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]] });
 const w = (a: GeoJSONGeometry, b: GeoJSONGeometry) => within(prepareGeometry(a), prepareGeometry(b));
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Small shapes on a coarse grid, so edges often touch, overlap and share vertices. */
 function randomGeometry(rnd: () => number): GeoJSONGeometry {
@@ -93,7 +84,7 @@ describe('spatial relations in memory (relate)', () => {
       this.timeout(60_000);
       const knex: Knex = knexFactory({ client: 'pg', connection: pg, pool: { min: 0, max: 1 } });
       try {
-        const rnd = random(7);
+        const rnd = seededRandom(7);
         const pairs = Array.from({ length: 1500 }, () => [randomGeometry(rnd), randomGeometry(rnd)] as const);
         const disagreements: string[] = [];
         let checked = 0;

@@ -10,6 +10,7 @@ import { translateFilter, type QueryableColumn } from '../../../core/filter/sql.
 import { selectGeometryAsGeoJSON } from '../../../core/storage/db/spatial-index.js';
 import type { Database, GeoJSONGeometry } from '../../../core/storage/db/types.js';
 import { testDatabaseKinds, type TestDatabase } from '../../helpers/databases.js';
+import { seededRandom } from '../../../core/seeded-random.js';
 
 const TABLE = 'filter_items';
 
@@ -25,22 +26,12 @@ const queryables: Record<string, QueryableColumn> = {
   geometry: { column: 'geometry', type: 'geometry' },
 };
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run checks the same rows. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TITLES = ['Sentinel scene', 'sentinel SCENE', 'Zürich mosaic', 'Zurich mosaic', 'cloud_free 50%', 'cloudXfree 50x', 'star*[x]?', 'Landsat 8 tile', "O'Brien strip", 'Ångström'];
 const PLATFORMS = ['sentinel-2a', 'Sentinel-2B', 'landsat-8', 'LANDSAT-9', null];
 
 function makeRecords(count: number): FilterRecord[] {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const time = (ms: number) => new Date(Math.round(ms / 1000) * 1000).toISOString();
   const records: FilterRecord[] = [];

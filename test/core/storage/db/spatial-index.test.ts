@@ -7,6 +7,7 @@ import { PgBBoxIndex } from '../../../../core/storage/db/spatial/pg-bbox.js';
 import type { BBox, Database, GeoJSONGeometry, SpatialIndex } from '../../../../core/storage/db/types.js';
 import { testDatabaseKinds, type TestDatabase } from '../../../helpers/databases.js';
 import { box, boxRing, line, lShape, point, polygon } from './geometry/fixtures.js';
+import { seededRandom } from '../../../../core/seeded-random.js';
 
 const TABLE = 'products';
 
@@ -248,7 +249,7 @@ for (const kind of indexKinds()) {
 
     it('agrees with a brute-force exact test over random geometries on a grid (many touching cases)', async function () {
       this.timeout(120_000);
-      const random = seeded(kind.name.length * 7919);
+      const random = seededRandom(kind.name.length * 7919);
       const stored = new Map<number, GeoJSONGeometry>();
       await db.knex.transaction(async (trx) => {
         for (let i = 0; i < 200; i++) {
@@ -272,17 +273,6 @@ for (const kind of indexKinds()) {
   });
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Valid geometries on a 0..24 grid (half steps), where shared edges and vertices are common. */
 function randomGeometry(random: () => number): GeoJSONGeometry {
