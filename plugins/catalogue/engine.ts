@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AuthHooks, Subject } from '../../core/auth/types.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { readFilters } from './access.js';
+import { createMetadataFormats } from './formats/index.js';
 import { describeQueryables } from './schema.js';
 import { facetCounts, searchRecords, valueRanges, type ReadAccess, type SearchLimits } from './search.js';
 import type { CatalogueService, FacetValue, ValueRange } from './types.js';
@@ -46,5 +47,6 @@ export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueServi
       return valueRanges(o.db, query, access, properties);
     },
     queryables: () => describeQueryables(),
+    formats: createMetadataFormats(),
   };
 }

@@ -3,6 +3,7 @@ import type { Subject } from '../../core/auth/types.js';
 import type { Filter } from '../../core/filter/index.js';
 import type { QueryableType } from '../../core/filter/index.js';
 import type { GeoJSONGeometry } from '../../core/storage/db/types.js';
+import type { MetadataFormats } from './formats/types.js';
 
 export type RecordType = 'collection' | 'product' | 'service' | 'application';
 export const RECORD_TYPES: readonly RecordType[] = ['collection', 'product', 'service', 'application'];
@@ -170,4 +171,6 @@ export interface CatalogueService {
   /** Least and greatest value of number and time queryables over the matched records (null when none has one). */
   ranges(query: CatalogueQuery, subject: Subject, properties: string[]): Promise<Record<string, ValueRange>>;
   queryables(): QueryableDescription[];
+  /** The metadata formats records are read from and written in (formats/types.ts). */
+  readonly formats: MetadataFormats;
 }
