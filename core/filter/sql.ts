@@ -1,7 +1,8 @@
 /**
  * Filter AST → knex where-clause, on SQLite and PostgreSQL (with or without PostGIS). Values are
- * always bindings. What SQL cannot decide exactly (spatial relations without PostGIS, accent
- * folding, array operators, boolean functions) becomes a superset prefilter (the spatial index's
+ * always bindings. Spatial relations are exact on PostGIS (ST_*) and on SQLite (the R*Tree
+ * prefilter, then the functions of sqlite-functions.ts). What SQL cannot decide exactly (spatial
+ * relations on PostgreSQL without PostGIS, accent folding, array operators, boolean functions) becomes a superset prefilter (the spatial index's
  * bbox test) or no restriction, and `needsExactCheck` tells the caller to run evaluate.ts on the
  * rows it reads. Unknowns follow SQL's three-valued logic, as evaluate.ts does.
  *
@@ -20,6 +21,7 @@ import { lookupFunction } from './functions.js';
 import { assertLonLatCrs, distanceInDegrees } from './spatial.js';
 import { typeLiterals, type QueryableType } from './typing.js';
 import { filterToCrs84 } from './crs.js';
+import { SQLITE_DISTANCE_FUNCTION, SQLITE_SPATIAL_FUNCTION } from './sqlite-functions.js';
 
 export type { QueryableType } from './typing.js';
 
@@ -65,7 +67,7 @@ class Untranslatable extends Error {}
 
 const ALL_EXACT: Plan = { kind: 'all', exact: true };
 const ALL_INEXACT: Plan = { kind: 'all', exact: false };
-const raw = (sql: string, bindings: unknown[] = [], exact = true): Plan => ({ kind: 'where', exact, apply: (qb) => void qb.whereRaw(sql, bindings as Knex.RawBinding[]) });
+const raw = (sql: string, bindings: unknown[] = [], exact = true): Plan & { kind: 'where' } => ({ kind: 'where', exact, apply: (qb) => void qb.whereRaw(sql, bindings as Knex.RawBinding[]) });
 
 export function translateFilter(filter: Filter, options: SqlFilterOptions): SqlFilter {
   const typed = typeLiterals(filterToCrs84(filter, { locator: options.locator }), (name) => (Object.prototype.hasOwnProperty.call(options.queryables, name) ? options.queryables[name]!.type : undefined), options.locator);
@@ -80,6 +82,8 @@ export function translateFilter(filter: Filter, options: SqlFilterOptions): SqlF
 class SqlTranslator {
   private readonly sqlite: boolean;
   private readonly postgis: boolean;
+  /** How many NOTs enclose the part being planned (see sqliteExact). */
+  private negations = 0;
 
   constructor(private readonly o: SqlFilterOptions) {
     this.sqlite = o.db.dialect === 'sqlite';
@@ -102,7 +106,13 @@ class SqlTranslator {
         return { kind: 'where', exact, apply: (qb) => parts.forEach((p) => p.kind === 'where' && void qb.orWhere((b) => p.apply(b))) };
       }
       case 'not': {
-        const inner = this.plan(f.arg);
+        this.negations++;
+        let inner: Plan;
+        try {
+          inner = this.plan(f.arg);
+        } finally {
+          this.negations--;
+        }
         if (!inner.exact) return ALL_INEXACT;
         if (inner.kind === 'all') return raw('1 = 0');
         return { kind: 'where', exact: true, apply: (qb) => void qb.whereNot((b) => inner.apply(b)) };
@@ -271,8 +281,30 @@ class SqlTranslator {
       const fn = `ST_${rel[0]!.toUpperCase()}${rel.slice(1)}`;
       return raw(`${fn}(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`, [ops.column, JSON.stringify(ops.geometry)]);
     }
+    if (this.sqlite) {
+      const exact = raw(`${SQLITE_SPATIAL_FUNCTION}(?, ??, ?) = 1`, [rel, ops.column, JSON.stringify(ops.geometry)]);
+      return rel === 'disjoint' ? exact : this.sqliteExact(geometryBBox(ops.geometry), exact);
+    }
     if (rel === 'disjoint') return ALL_INEXACT;
     return this.bboxPrefilter(geometryBBox(ops.geometry));
+  }
+
+  /**
+   * SQLite: the R*Tree prefilter, then the exact function. Under a NOT the prefilter is left out:
+   * it makes a record without geometry false where the predicate must stay unknown (NULL), and
+   * NOT would turn that into true.
+   */
+  private sqliteExact(bbox: [number, number, number, number], exact: Plan & { kind: 'where' }): Plan {
+    if (this.negations > 0) return exact;
+    const index = this.o.db.spatialIndex(this.o.table);
+    return {
+      kind: 'where',
+      exact: true,
+      apply: (qb) => {
+        index.whereBBoxIntersects(qb, bbox);
+        exact.apply(qb);
+      },
+    };
   }
 
   private distance(op: 'dwithin' | 'beyond', left: Expression, right: Expression, degrees: number): Plan {
@@ -282,8 +314,12 @@ class SqlTranslator {
       const sql = `ST_DWithin(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ?)`;
       return raw(op === 'dwithin' ? sql : `NOT ${sql}`, [ops.column, JSON.stringify(ops.geometry), degrees]);
     }
-    if (op === 'beyond') return ALL_INEXACT;
     const [minx, miny, maxx, maxy] = geometryBBox(ops.geometry);
+    if (this.sqlite) {
+      const exact = raw(`${SQLITE_DISTANCE_FUNCTION}(??, ?) ${op === 'dwithin' ? '<=' : '>'} ?`, [ops.column, JSON.stringify(ops.geometry), degrees]);
+      return op === 'beyond' ? exact : this.sqliteExact([minx - degrees, miny - degrees, maxx + degrees, maxy + degrees], exact);
+    }
+    if (op === 'beyond') return ALL_INEXACT;
     return this.bboxPrefilter([minx - degrees, miny - degrees, maxx + degrees, maxy + degrees]);
   }
 

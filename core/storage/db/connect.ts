@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import type { Database, DatabaseDialect, Migration, SpatialIndex } from './types.js';
 import { migrate } from './migrate.js';
 import { createSpatialIndex } from './spatial-index.js';
+import { registerSqliteSpatialFunctions } from '../../filter/sqlite-functions.js';
 
 export type DatabaseConfig =
   | { client: 'sqlite'; filename: string }
@@ -25,11 +26,13 @@ async function openSqlite(filename: string): Promise<Database> {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: { pragma(sql: string): unknown } & Parameters<typeof registerSqliteSpatialFunctions>[0], done: (err: Error | null, conn: unknown) => void) {
         conn.pragma('journal_mode = WAL');
         conn.pragma('synchronous = NORMAL');
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
+        // Exact spatial predicates in SQL (core/filter/sqlite-functions.ts).
+        registerSqliteSpatialFunctions(conn);
         done(null, conn);
       },
     },

@@ -206,6 +206,17 @@ describe('filter translation to SQL', () => {
         });
       }
 
+      for (const cql of ['DWITHIN(geometry, POINT(0 0), 300, kilometers)', 'BEYOND(geometry, LINESTRING(-5 -5, 5 5), 2, degrees) AND cloudCover < 60', 'NOT DWITHIN(geometry, POINT(3 3), 4, degrees)']) {
+        it(`selects the rows evaluation selects for ${cql}, exactly in SQL`, async () => {
+          const filter = parseOgcCql(cql);
+          const expected = records.filter(compileFilter(filter)).map((r) => Number(r.id));
+          assert.ok(expected.length > 0 && expected.length < records.length);
+          const { ids, exact } = await select(filter);
+          assert.deepEqual(ids, expected);
+          assert.equal(exact, true);
+        });
+      }
+
       it('has filters that select some rows and not all of them (the cross-check is not vacuous)', () => {
         const counts = FILTERS.map((cql) => records.filter(compileFilter(parseCql2Text(cql))).length);
         assert.ok(counts.filter((n) => n > 0 && n < records.length).length >= FILTERS.length - 6, JSON.stringify(counts));
@@ -216,9 +227,10 @@ describe('filter translation to SQL', () => {
         assert.equal(exact, true);
       });
 
-      it('asks for the in-memory check for spatial parts exactly when there is no PostGIS', async () => {
-        const { exact } = await select(parseCql2Text('S_INTERSECTS(geometry, BBOX(0, 0, 5, 5)) AND cloudCover < 50'));
-        assert.equal(exact, t.db.postgis);
+      it('decides spatial parts in SQL on PostGIS and on SQLite (its spatial functions), and asks for the in-memory check only for accent folding', async () => {
+        for (const cql of ['S_INTERSECTS(geometry, BBOX(0, 0, 5, 5)) AND cloudCover < 50', 'NOT S_WITHIN(geometry, BBOX(0, 0, 20, 20))', 'S_DISJOINT(geometry, POINT(1 1))']) {
+          assert.equal((await select(parseCql2Text(cql))).exact, true, cql);
+        }
         const accents = await select(parseCql2Text("ACCENTI(title) = ACCENTI('Zurich mosaic')"));
         assert.equal(accents.exact, false);
       });
@@ -284,13 +296,13 @@ describe('filter translation to SQL', () => {
       });
 
       for (const cql of ['S_TOUCHES(geometry, BBOX(0, 0, 5, 5))', 'S_CROSSES(geometry, LINESTRING(-20 0, 20 1))', 'S_OVERLAPS(geometry, BBOX(0, 0, 5, 5))']) {
-        it(`selects the rows evaluation selects for ${cql}, exactly in SQL only on PostGIS`, async () => {
+        it(`selects the rows evaluation selects for ${cql}, exactly in SQL`, async () => {
           const filter = parseCql2Text(cql);
           const expected = records.filter(compileFilter(filter)).map((r) => Number(r.id));
           const { ids, exact } = await select(filter);
           assert.deepEqual(ids, expected);
           assert.ok(expected.length > 0);
-          assert.equal(exact, t.db.postgis);
+          assert.equal(exact, true);
         });
       }
     });
