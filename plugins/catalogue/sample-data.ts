@@ -34,8 +34,13 @@ const TEN_YEARS_MS = Date.UTC(2025, 0, 1) - TEN_YEARS_START;
 const PLACES = ['Europe', 'Africa', 'Asia', 'America', 'Oceania', 'Arctic', 'Antarctica', 'Atlantic', 'Pacific', 'Indian Ocean'];
 
 export function sampleRecords(products: number): CatalogueRecordInput[] {
+  return [...sampleRecordStream(products)];
+}
+
+/** The sample records one by one (the collections first), for loads too large to hold at once. */
+export function* sampleRecordStream(products: number): Generator<CatalogueRecordInput> {
   const next = seededRandom(20151123);
-  const records: CatalogueRecordInput[] = SAMPLE_COLLECTIONS.map((c) => ({
+  yield* SAMPLE_COLLECTIONS.map((c): CatalogueRecordInput => ({
     identifier: c.identifier,
     type: 'collection',
     title: c.title,
@@ -61,7 +66,7 @@ export function sampleRecords(products: number): CatalogueRecordInput[] {
     const place = PLACES[Math.floor(next() * PLACES.length)]!;
     const when = new Date(start).toISOString();
     const identifier = `${c.productType}_${when.replace(/[-:.]/g, '').slice(0, 15)}_${String(i).padStart(6, '0')}`;
-    records.push({
+    yield {
       identifier,
       type: 'product',
       parentIdentifier: c.identifier,
@@ -80,9 +85,8 @@ export function sampleRecords(products: number): CatalogueRecordInput[] {
       creationDate: new Date(start + 3_600_000).toISOString(),
       links: [{ rel: 'enclosure', href: `https://data.example.org/${c.identifier}/${identifier}.zip`, type: 'application/zip', title: 'Download' }],
       visibility: 'public',
-    });
+    };
   }
-  return records;
 }
 
 /** Upserts the sample records in batches (each batch one transaction). */
