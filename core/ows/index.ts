@@ -47,6 +47,7 @@ export { DEFAULT_XML_LIMITS, decodeXmlInput, xmlRejected, type SafeXmlOptions, t
 export { assertSafeXml } from './xml/guard.js';
 export { parseXmlFast, type FastXmlOptions, type FastXmlParserOptions } from './xml/parse-fast.js';
 export { loadXmlSchema, parseXmlDocument, selectNodes, xmlSchemaErrors, type XmlDocument, type XmlDomElement } from './xml/libxml.js';
+export { parseXmlElementTree, resolveQName, serializeXmlTreeNode, type XmlTreeNode } from './xml/element-tree.js';
 export { el, raw, serializeXml, text, writeXml, type WriteXmlOptions, type XmlAttrs, type XmlChild, type XmlElement, type XmlNode } from './xml/writer.js';
 export { escapeXmlAttr, escapeXmlText, stripIllegalXmlChars } from './xml/escape.js';
 export { NS, SCHEMA_LOCATION } from './xml/namespaces.js';

@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import type { ErrorEncoder } from '../../plugin.js';
 import { NS, SCHEMA_LOCATION } from '../xml/namespaces.js';
 import { el, serializeXml } from '../xml/writer.js';
@@ -50,11 +51,15 @@ export function owsExceptionReportXml(exceptions: readonly ExceptionDescription[
   return serializeXml(root);
 }
 
-/** The ErrorEncoder of an OWS-based service: `owsErrorEncoder({ version: '2.0.0' })`. */
-export function owsErrorEncoder(options: OwsReportOptions): ErrorEncoder {
-  const contentType = options.contentType ?? 'application/xml';
+/**
+ * The ErrorEncoder of an OWS-based service: `owsErrorEncoder({ version: '2.0.0' })`. A service
+ * speaking several OWS Common versions (CSW 2.0.2 on OWS 1.0, CSW 3.0 on OWS 2.0) passes a
+ * function that picks the options from the request.
+ */
+export function owsErrorEncoder(options: OwsReportOptions | ((ctx: Context) => OwsReportOptions)): ErrorEncoder {
   return (err, ctx) => {
+    const chosen = typeof options === 'function' ? options(ctx) : options;
     const description = describeError(err);
-    sendErrorResponse(ctx, description.status, description.headers, contentType, owsExceptionReportXml([description], options));
+    sendErrorResponse(ctx, description.status, description.headers, chosen.contentType ?? 'application/xml', owsExceptionReportXml([description], chosen));
   };
 }

@@ -93,6 +93,18 @@ describe('core/ows/encoders/ows-report', () => {
     assert.match(res.body, /Body is not XML/);
   });
 
+  it('picks the OWS version per request when given a function of the request', async () => {
+    const encoder = owsErrorEncoder((ctx) => (ctx.query.version === '3.0.0' ? { version: '2.0.0' } : { version: '1.0.0', reportVersion: '1.2.0' }));
+    const err = new OwsException('InvalidParameterValue', 'bad', { locator: 'x' });
+    const v3 = await renderThroughKoa(encoder, err, '?version=3.0.0');
+    assert.deepEqual(validateXml(v3.body, SCHEMAS['2.0.0']), []);
+    assert.match(v3.body, /xmlns:ows="http:\/\/www\.opengis\.net\/ows\/2\.0"/);
+    const v2 = await renderThroughKoa(encoder, err, '?version=2.0.2');
+    assert.deepEqual(validateXml(v2.body, SCHEMAS['1.0.0']), []);
+    assert.match(v2.body, /xmlns:ows="http:\/\/www\.opengis\.net\/ows"/);
+    assert.match(v2.body, /version="1\.2\.0"/);
+  });
+
   it('lets the report carry the service version and language', () => {
     const xml = owsExceptionReportXml([{ status: 400, code: 'X', message: 'm', headers: {} }], { version: '1.1.0', reportVersion: '1.0.0', lang: 'fr' });
     assert.match(xml, /version="1\.0\.0"/);

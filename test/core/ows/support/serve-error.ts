@@ -14,7 +14,7 @@ export interface ErrorResponse {
  * Serves one request on a real Koa app whose route throws `error`, rendered by `encoder` the
  * way the server assembly does (anything thrown goes through toMeridianError first).
  */
-export async function renderThroughKoa(encoder: ErrorEncoder, error: unknown): Promise<ErrorResponse> {
+export async function renderThroughKoa(encoder: ErrorEncoder, error: unknown, query = '?service=X'): Promise<ErrorResponse> {
   const app = new Koa();
   app.use(async (ctx, next) => {
     try {
@@ -30,7 +30,7 @@ export async function renderThroughKoa(encoder: ErrorEncoder, error: unknown): P
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   try {
     const { port } = server.address() as AddressInfo;
-    const res = await fetch(`http://127.0.0.1:${port}/ows?service=X`);
+    const res = await fetch(`http://127.0.0.1:${port}/ows${query}`);
     return { status: res.status, contentType: res.headers.get('content-type') ?? '', headers: res.headers, body: await res.text() };
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
