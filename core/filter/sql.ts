@@ -363,9 +363,12 @@ class SqlTranslator {
       starts: () => all(c(a1, '=', b1), c(a2, '<', b2)),
     };
     const cond = conditions[relation]();
-    // Unknown when any time read is missing, as in memory (not false: NOT must stay unknown too).
     const columns = [...new Set([a1, a2, b1, b2].flatMap((x) => (typeof x === 'number' ? [] : x.columns)))];
     if (columns.length === 0) return raw(cond.sql, cond.bindings);
+    // Unknown when any time read is missing, as in memory. Outside a NOT, false serves as well as
+    // unknown, and plain conditions leave the time columns' indexes usable.
+    if (this.negations === 0) return raw(`${columns.map(() => '?? IS NOT NULL').join(' AND ')} AND (${cond.sql})`, [...columns, ...cond.bindings]);
+    // Under a NOT it must stay unknown (NULL), not false.
     const guard = columns.map(() => '?? IS NULL').join(' OR ');
     return raw(`CASE WHEN ${guard} THEN NULL ELSE (${cond.sql}) END`, [...columns, ...cond.bindings]);
   }
