@@ -8,6 +8,7 @@ import type { JobQueue } from './jobs/types.js';
 import type { CapabilitiesRegistry, OpenAPIFragment, ServiceEntry } from './registry/types.js';
 import type { MeridianError } from './errors.js';
 import type { Metrics } from './metrics/types.js';
+import type { Progress } from './cli/progress.js';
 
 export type JSONSchema = Record<string, unknown>;
 
@@ -32,7 +33,67 @@ export interface Plugin<C = Record<string, unknown>> {
   optionalRequires?: string[];
   /** Database migrations this plugin owns, applied at start-up and by `meridian migrate`. */
   migrations?: Migration[];
+  /**
+   * Commands this plugin adds to `meridian` (`meridian catalogue import ...`). Declarations only:
+   * `run` should import its implementation, so other commands never load it.
+   */
+  commands?: PluginCommand[];
   setup(ctx: PluginContext<C>): Promise<PluginInstance>;
+}
+
+/** An option of a plugin command, in commander's flag syntax ('--collection <id>', '--json'). */
+export interface PluginCommandOption {
+  flags: string;
+  description: string;
+  default?: string | number | boolean;
+  /** How the value is read: text (default), or an integer/number refused with exit 1 when it is not one. */
+  type?: 'string' | 'integer' | 'number';
+}
+
+/**
+ * A command a plugin contributes. The core registers it only when the command line names a
+ * command the core lacks, adds `--config`/`--data-dir`, and exits with what `run` resolves to.
+ */
+export interface PluginCommand {
+  /** The words after `meridian`: 'catalogue import' (several commands may share the first word). */
+  name: string;
+  description: string;
+  /** Positional arguments in commander syntax: '<source>' (required), '[more...]' (optional, variadic). */
+  arguments?: Array<{ name: string; description: string }>;
+  options?: PluginCommandOption[];
+  /** Shown after the options in --help (exit statuses, examples). */
+  help?: string;
+  run(invocation: PluginCommandInvocation): Promise<number>;
+}
+
+export interface PluginCommandInvocation {
+  /** The positional arguments, in order (a variadic one as an array). */
+  args: Array<string | string[]>;
+  /** The options by commander's camelCase name ('--create-collection' is createCollection). */
+  options: Record<string, unknown>;
+  /**
+   * The platform built from --config/--data-dir as `serve` builds it (same stores, every enabled
+   * plugin set up), without listening, running jobs or loading sample data. Closed after `run`.
+   * `quiet` logs warnings only (for --json output).
+   */
+  platform(options?: { quiet?: boolean }): Promise<CommandPlatform>;
+  /** A progress bar on stderr when it is a terminal, throttled log lines otherwise. */
+  progress(title: string, total?: number): Progress;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Aborted on the first SIGINT or SIGTERM (a second one exits at once). */
+  signal: AbortSignal;
+}
+
+export interface CommandPlatform {
+  logger: Logger;
+  dataDir: string;
+  db: Database;
+  blobs: BlobStore;
+  jobs: JobQueue;
+  auth: AuthHooks;
+  /** A service some enabled plugin provides; throws naming it when none does. */
+  service<T = unknown>(name: string): T;
 }
 
 /** Renders an error in a plugin's standard format (OWS ExceptionReport, problem+json, S3 XML). */

@@ -38,6 +38,8 @@ export interface Meridian {
   plugins: RunningPlugin[];
   /** The main Koa application (every plugin without a listener of its own). */
   app: Koa;
+  /** A service an enabled plugin provides (for CLI commands and embedding); throws when none does. */
+  service<T = unknown>(name: string): T;
   /** Binds the main listener and the plugins' own listeners; returns their ports by name ('main', plugin names). */
   listen(): Promise<Record<string, number>>;
   /** Stops accepting, drains in-flight requests within the bound, closes plugins in reverse order, then the stores. */
@@ -151,6 +153,10 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
     metrics,
     plugins: running,
     app,
+    service<T>(name: string): T {
+      if (!provided.has(name)) throw new Error(`no enabled plugin provides the service '${name}'`);
+      return provided.get(name) as T;
+    },
     async listen() {
       const ports: Record<string, number> = {};
       const bind = async (name: string, koa: Koa, port: number) => {

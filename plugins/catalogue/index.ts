@@ -1,6 +1,7 @@
 /** The catalogue engine plugin: provides the `catalogue` service (see README.md). */
 import type { Plugin } from '../../core/plugin.js';
 import { createCatalogueEngine } from './engine.js';
+import { importCommand } from './import/command.js';
 import { catalogueMigrations } from './migrations.js';
 import { loadSampleRecords } from './sample-data.js';
 
@@ -25,6 +26,7 @@ const plugin: Plugin<CatalogueConfig> = {
     },
   },
   migrations: catalogueMigrations,
+  commands: [importCommand],
   async setup(ctx) {
     const catalogue = createCatalogueEngine({ db: ctx.db, auth: ctx.auth, logger: ctx.logger, defaultLimit: ctx.config.defaultLimit, maxLimit: ctx.config.maxLimit });
     return {

@@ -1,6 +1,7 @@
 /** The catalogue's tables: records with indexed columns, the spatial index, full-text search, keywords. */
 import type { Knex } from 'knex';
 import type { Database, Migration } from '../../core/storage/db/types.js';
+import { importStateMigration } from './import/state.js';
 import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, TSVECTOR_COLUMN } from './schema.js';
 
 /** Instants: ISO 8601 UTC text on SQLite (text order is time order), timestamptz on PostgreSQL. */
@@ -63,4 +64,4 @@ const createGroups: Migration = {
   },
 };
 
-export const catalogueMigrations: Migration[] = [createRecords, createGroups];
+export const catalogueMigrations: Migration[] = [createRecords, createGroups, importStateMigration];
