@@ -15,6 +15,11 @@ export interface GmlOptions {
   /** How srsName decides axis order; 'by-identifier' by default (EPSG:4326 x/y, URNs lat/lon). */
   axisOrder?: AxisOrderContext;
   locator?: string;
+  /**
+   * Close rings whose last position differs from the first, instead of refusing them: for
+   * harvested metadata (ISO EX_BoundingPolygon) that often omits the closing position.
+   */
+  closeRings?: boolean;
 }
 
 type Position = number[];
@@ -139,15 +144,22 @@ class GmlReader {
   }
 
   private rings(node: XmlNode): Position[][] {
-    if (node.name === 'LinearRing') return [this.toCrs84(this.positions(node))];
+    if (node.name === 'LinearRing') return [this.closed(this.toCrs84(this.positions(node)))];
     const exterior = child(node, 'exterior', 'outerBoundaryIs');
     const ring = (b: XmlNode) => {
       const r = child(b, 'LinearRing');
       if (!r) this.fail(`${b.name} needs a LinearRing`);
-      return this.toCrs84(this.positions(r));
+      return this.closed(this.toCrs84(this.positions(r)));
     };
     if (!exterior) this.fail('Polygon needs an exterior ring');
     return [ring(exterior), ...childrenNamed(node, 'interior', 'innerBoundaryIs').map(ring)];
+  }
+
+  private closed(ring: Position[]): Position[] {
+    if (!this.options.closeRings || ring.length < 3) return ring;
+    const first = ring[0]!;
+    const last = ring[ring.length - 1]!;
+    return first.length === last.length && first.every((v, i) => v === last[i]) ? ring : [...ring, [...first]];
   }
 
   /** pos, posList, coordinates (GML 2) or coord children of an element, in its own axis order. */

@@ -1,0 +1,27 @@
+/**
+ * ISO 19139 metadata (ISO 19115 / 19119 / 19115-2 in XML): decoded from gmd:MD_Metadata and
+ * gmi:MI_Metadata, written as gmd:MD_Metadata in the CSW ISO Application Profile element sets.
+ */
+import { NS } from '../../../core/ows/index.js';
+import { readIso19139 } from './iso19139-read.js';
+import { writeIso19139 } from './iso19139-write.js';
+import type { MetadataFormat } from './types.js';
+import { hasRoot, rootElement } from './xml-read.js';
+
+const ROOTS = [
+  { namespace: NS.gmd, localName: 'MD_Metadata' },
+  { namespace: NS.gmi, localName: 'MI_Metadata' },
+];
+
+export const iso19139Format: MetadataFormat = {
+  name: 'iso19139',
+  title: 'ISO 19139 (ISO 19115/19119 metadata in XML)',
+  mediaType: 'application/vnd.iso.19139+xml',
+  schema: NS.gmd,
+  detect: (doc) => hasRoot(doc, ROOTS),
+  decode(doc, options) {
+    const root = rootElement(doc, ROOTS, 'gmd:MD_Metadata');
+    return [readIso19139(root, doc.text, options)];
+  },
+  toXml: (record, options) => writeIso19139(record, options),
+};
