@@ -2,6 +2,8 @@
 import type { Plugin } from '../../core/plugin.js';
 import { createCatalogueEngine } from './engine.js';
 import { importCommand } from './import/command.js';
+import { importConfigSchema, setupImport } from './import/setup.js';
+import type { ImportLimits } from './import/job.js';
 import { catalogueMigrations } from './migrations.js';
 import { loadSampleRecords } from './sample-data.js';
 
@@ -9,6 +11,7 @@ export interface CatalogueConfig {
   defaultLimit: number;
   maxLimit: number;
   sampleProducts: number;
+  import?: Partial<ImportLimits>;
 }
 
 const plugin: Plugin<CatalogueConfig> = {
@@ -23,14 +26,18 @@ const plugin: Plugin<CatalogueConfig> = {
       defaultLimit: { type: 'integer', minimum: 0, default: 10, description: 'Records per page when a search gives no limit.' },
       maxLimit: { type: 'integer', minimum: 1, default: 1000, description: 'Largest page a search may ask for.' },
       sampleProducts: { type: 'integer', minimum: 0, maximum: 100000, default: 1000, description: 'Generated products loaded as sample data (when sampleData is on).' },
+      import: importConfigSchema,
     },
   },
   migrations: catalogueMigrations,
   commands: [importCommand],
   async setup(ctx) {
     const catalogue = createCatalogueEngine({ db: ctx.db, auth: ctx.auth, logger: ctx.logger, defaultLimit: ctx.config.defaultLimit, maxLimit: ctx.config.maxLimit });
+    const imports = setupImport(ctx, catalogue);
     return {
       provide: { catalogue },
+      // The import API (POST /import...); a catalogue router of its own would take imports.routes(router).
+      routes: imports.router(),
       async loadSampleData() {
         await loadSampleRecords(catalogue, ctx.config.sampleProducts);
       },

@@ -7,7 +7,7 @@ const END_KEYS = ['ACQUISITIONENDDATETIME', 'ACQUISITION_END_DATETIME', 'ACQUISI
 /** An instant in ISO 8601 form from the spellings metadata uses, or undefined. */
 export function parseInstant(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const text = value.trim();
+  const text = value.replace(/\0/g, '').trim();
   // TIFF DateTime: 'YYYY:MM:DD HH:MM:SS' (local time of an unknown zone; read as UTC).
   const tiff = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text);
   if (tiff) return fromParts(tiff.slice(1));

@@ -4,9 +4,10 @@
  * format registry or read as a GeoTIFF header, the records written in batches; every rejected
  * source or record is reported with its reason and the rest are kept.
  */
-import { ADMIN_GROUP, authenticatedSubject } from '../../../core/auth/index.js';
 import { BadRequest, MeridianError } from '../../../core/errors.js';
 import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
+import { checkCollection } from './collection.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DOCUMENT_BYTES } from './job.js';
 import { decodeDocument, isStacCatalog } from './documents.js';
 import { readGeoTiffRecord } from './geotiff.js';
 import { describeLocation, locationKey, parseSource, type Location, type LocationPolicy } from './locations.js';
@@ -17,13 +18,8 @@ import { walkFiles } from './walk.js';
 import { drain, WorkQueue } from './work-queue.js';
 import { RecordWriter, type Entry, type SourceTicket } from './writer.js';
 
-export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_BATCH_SIZE = 500;
-export const DEFAULT_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Reads the catalogue as an administrator would, to know whether a collection exists at all. */
-const SYSTEM = authenticatedSubject({ id: 'meridian:import', issuer: 'meridian:system', method: 'system', groups: [ADMIN_GROUP] });
 
 interface Work {
   location: Location;
@@ -208,16 +204,9 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
 /** Checks `collection`, creating it when asked; true when this import created it. */
 async function prepareCollection(deps: ImportDeps, options: ImportOptions, source: string): Promise<boolean> {
   if (options.collection === undefined) return false;
-  const id = options.collection;
-  if (typeof id !== 'string' || id.trim() === '') throw new BadRequest('The collection identifier is empty', { code: 'InvalidParameterValue', locator: 'collection' });
-  const existing = await deps.catalogue.get(id, SYSTEM);
-  if (existing) {
-    if (existing.type !== 'collection') throw new BadRequest(`'${id}' is a ${existing.type} record, not a collection`, { code: 'InvalidParameterValue', locator: 'collection' });
-    return false;
-  }
-  if (!options.createCollection) throw new BadRequest(`There is no collection '${id}' (create it first, or ask the import to create it)`, { code: 'InvalidParameterValue', locator: 'collection' });
+  if (await checkCollection(deps.catalogue, options.collection, options.createCollection ?? false)) return false;
   await deps.catalogue.upsert([
-    { identifier: id, type: 'collection', title: id, abstract: `Imported from ${source}`, ...(options.owner ? { owner: options.owner } : {}) },
+    { identifier: options.collection, type: 'collection', title: options.collection, abstract: `Imported from ${source}`, ...(options.owner ? { owner: options.owner } : {}) },
   ]);
   return true;
 }
