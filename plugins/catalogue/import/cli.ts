@@ -6,6 +6,7 @@ import { MeridianError } from '../../../core/errors.js';
 import type { PluginCommandInvocation } from '../../../core/plugin.js';
 import type { CatalogueService } from '../types.js';
 import { runImport } from './importer.js';
+import { isRecordError } from './writer.js';
 import type { ImportSummary, Rejection } from './types.js';
 
 interface ImportCommandOptions {
@@ -57,7 +58,7 @@ export async function runImportCommand(invocation: PluginCommandInvocation): Pro
     bar?.done();
     await closeReport(report);
     // A refused request (no such collection, a bad source) is the user's to fix: no stack.
-    if (err instanceof MeridianError && err.expose) {
+    if (isRecordError(err) && err.expose) {
       invocation.stderr.write(`meridian catalogue import: ${err.message}\n`);
       return EXIT.failure;
     }

@@ -6,6 +6,7 @@
 import { MeridianError } from '../../../core/errors.js';
 import type { MetadataFormats } from '../formats/types.js';
 import type { CatalogueRecordInput } from '../types.js';
+import { isRecordError } from './writer.js';
 import { describeLocation, resolveHref, type Location, type LocationPolicy } from './locations.js';
 
 /** Link relations that lead to more records. */
@@ -45,7 +46,7 @@ export function decodeDocument(formats: MetadataFormats, bytes: Buffer, location
     const { format, records } = formats.decode({ text, json, source }, { parentIdentifier: context.parentIdentifier, owner: context.owner });
     return { records, format: format.name, links, badLinks };
   } catch (err) {
-    if (!(err instanceof MeridianError) || err.status >= 500) throw err;
+    if (!isRecordError(err)) throw err;
     return { records: [], links, badLinks, error: err };
   }
 }

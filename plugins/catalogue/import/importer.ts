@@ -16,7 +16,7 @@ import { ImportState } from './state.js';
 import type { ImportDeps, ImportOptions, ImportSummary, Rejection } from './types.js';
 import { walkFiles } from './walk.js';
 import { drain, WorkQueue } from './work-queue.js';
-import { RecordWriter, type Entry, type SourceTicket } from './writer.js';
+import { isRecordError, RecordWriter, type Entry, type SourceTicket } from './writer.js';
 
 export const DEFAULT_BATCH_SIZE = 500;
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -178,7 +178,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
       await hand(decoded.records, ticket);
     } catch (err) {
       if (options.signal?.aborted) return;
-      if (err instanceof SourceError || (err instanceof MeridianError && err.status < 500)) rejectSource(source, err);
+      if (err instanceof SourceError || isRecordError(err)) rejectSource(source, err);
       else throw err;
     } finally {
       if (counted) {

@@ -4,7 +4,7 @@
  * records are written one by one so that only the bad ones are rejected; a product whose
  * collection is not in yet waits for the end of the import and is tried once more then.
  */
-import { MeridianError } from '../../../core/errors.js';
+import type { MeridianError } from '../../../core/errors.js';
 import type { CatalogueRecord, CatalogueRecordInput, CatalogueService } from '../types.js';
 
 /** The records of one source, settled once each is committed or rejected. */
@@ -112,7 +112,12 @@ export class RecordWriter {
   }
 }
 
-/** A refusal of the records themselves (400, 409), as opposed to the database failing. */
+/**
+ * A refusal of the records themselves (400, 409), as opposed to the database failing. Read from
+ * the error's fields, not its class: a plugin loaded through another module graph (tests run
+ * plugins through the loader) throws MeridianErrors of another copy of the class.
+ */
 export function isRecordError(err: unknown): err is MeridianError {
-  return err instanceof MeridianError && err.status >= 400 && err.status < 500;
+  const e = err as { status?: unknown; code?: unknown } | null;
+  return e instanceof Error && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.code === 'string';
 }
