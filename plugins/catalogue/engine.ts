@@ -7,7 +7,7 @@ import { createMetadataFormats } from './formats/index.js';
 import { describeQueryables } from './schema.js';
 import { facetCounts, searchRecords, valueRanges, type ReadAccess, type SearchLimits } from './search.js';
 import type { CatalogueService, FacetValue, ValueRange } from './types.js';
-import { deleteRecords, patchRecord, upsertRecords } from './write.js';
+import { deleteRecords, patchRecord, recordStamps, upsertRecords } from './write.js';
 
 export interface CatalogueEngineOptions extends SearchLimits {
   db: Database;
@@ -22,9 +22,10 @@ export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueServi
   };
   const empty = { records: [], numberMatched: 0, numberReturned: 0 };
   return {
-    upsert: (records) => upsertRecords(o.db, records),
-    patch: (identifier, changes) => patchRecord(o.db, identifier, changes),
-    delete: (identifiers) => deleteRecords(o.db, identifiers),
+    upsert: (records, conditions) => upsertRecords(o.db, records, conditions),
+    patch: (identifier, changes, conditions) => patchRecord(o.db, identifier, changes, conditions),
+    delete: (identifiers, conditions) => deleteRecords(o.db, identifiers, conditions),
+    stamps: (identifiers) => recordStamps(o.db, identifiers),
     async get(identifier, subject) {
       const access = await readAccess(subject);
       if (!access) return undefined;

@@ -12,6 +12,7 @@ import type { Database } from '../../core/storage/db/types.js';
 import { applyFullText, queryFilter } from './query.js';
 import { EFFECTIVE_VISIBILITY_COLUMN, GROUPS_TABLE, KEYWORDS_FACET, KEYWORDS_TABLE, QUERYABLES, RECORDS_TABLE, queryableColumns, queryableSpec } from './schema.js';
 import type { CatalogueQuery, CatalogueRecord, FacetValue, SearchResult, SortKey, ValueRange } from './types.js';
+import { OPEN_END_TIME } from './write.js';
 
 const SCAN_BATCH = 500;
 
@@ -205,7 +206,9 @@ export async function valueRanges(db: Database, query: CatalogueQuery, access: R
     });
     return out;
   }
-  const select = specs.flatMap(({ spec }, i) => [db.knex.raw(`MIN(??) AS ??`, [`${RECORDS_TABLE}.${spec.column}`, `min${i}`]), db.knex.raw(`MAX(??) AS ??`, [`${RECORDS_TABLE}.${spec.column}`, `max${i}`])]);
+  // An open end (OPEN_END_TIME) is no value of `end`.
+  const column = (c: string) => (c === QUERYABLES.end!.column ? db.knex.raw(`CASE WHEN ?? < ? THEN ?? END`, [`${RECORDS_TABLE}.${c}`, OPEN_END_TIME, `${RECORDS_TABLE}.${c}`]) : db.knex.raw('??', [`${RECORDS_TABLE}.${c}`]));
+  const select = specs.flatMap(({ spec }, i) => [db.knex.raw(`MIN(?) AS ??`, [column(spec.column), `min${i}`]), db.knex.raw(`MAX(?) AS ??`, [column(spec.column), `max${i}`])]);
   const [row] = (await p.base().select(select)) as Array<Record<string, unknown>>;
   const read = (value: unknown, type: string): number | string | null => {
     if (value === null || value === undefined) return null;

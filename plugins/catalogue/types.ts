@@ -16,6 +16,8 @@ export interface RecordLink {
   rel: string;
   type?: string;
   title?: string;
+  /** Further link attributes a format carries (hreflang, length, STAC method/body...), kept as given. */
+  [attribute: string]: unknown;
 }
 
 /** An OWS Context offering: how a record is served (WMS, WMTS, WCS, download, S3...). */
@@ -30,7 +32,10 @@ export interface Asset {
   href: string;
   type?: string;
   title?: string;
+  description?: string;
   roles?: string[];
+  /** Further asset fields (STAC eo:bands, file:size...), kept as given. */
+  [field: string]: unknown;
 }
 
 /** The OGC 17-003 EO properties the engine indexes (others may go in `properties`). */
@@ -72,6 +77,11 @@ export interface CatalogueRecordInput extends EoProperties {
   /** Temporal extent, ISO 8601 instants; `end` defaults to `start`. */
   start?: string;
   end?: string;
+  /**
+   * True: the extent has a start and no end yet (an ongoing collection); `end` is then absent
+   * and searches treat the end as open.
+   */
+  openEnd?: boolean;
   /** The collection of a product. */
   parentIdentifier?: string;
   links?: RecordLink[];
@@ -152,17 +162,47 @@ export interface QueryableDescription {
   facet: boolean;
 }
 
+/**
+ * What a write checks inside its transaction, so a check and the write it guards cannot be split
+ * by another writer (HTTP If-Match, create-only POST).
+ */
+export interface WriteConditions {
+  /**
+   * Identifier -> the version the stored record must have (412 PreconditionFailed otherwise,
+   * also when it does not exist), or null: no record with that identifier may exist yet
+   * (409 RecordExists otherwise). A failed condition fails the whole call.
+   */
+  expect?: Record<string, string | null>;
+}
+
+/** Facts about a stored record that writes authorize and condition on (see CatalogueService.stamps). */
+export interface RecordStamp {
+  identifier: string;
+  type: RecordType;
+  parentIdentifier?: string;
+  owner?: string;
+  visibility?: Visibility;
+  /** Changes whenever the stored record does: recordVersion() of the record (an entity tag's value). */
+  version: string;
+}
+
 /** The catalogue engine: writes are atomic, reads see only what the subject may read. */
 export interface CatalogueService {
   /** Inserts or replaces records by identifier, all in one transaction; returns them as stored. */
-  upsert(records: CatalogueRecordInput[]): Promise<CatalogueRecord[]>;
+  upsert(records: CatalogueRecordInput[], conditions?: WriteConditions): Promise<CatalogueRecord[]>;
   /**
    * Changes some fields of one record atomically: null removes a field, other values replace it;
    * NotFound when there is no such record. Returns the record as stored.
    */
-  patch(identifier: string, changes: RecordPatch): Promise<CatalogueRecord>;
+  patch(identifier: string, changes: RecordPatch, conditions?: WriteConditions): Promise<CatalogueRecord>;
   /** Deletes records by identifier in one transaction; returns how many existed. */
-  delete(identifiers: string[]): Promise<number>;
+  delete(identifiers: string[], conditions?: WriteConditions): Promise<number>;
+  /**
+   * Type, parent, owner, visibility and version of stored records, read WITHOUT any subject's
+   * read filter: for a protocol plugin to authorize a write against the stored owner (and to
+   * condition the write on the version it authorized). Never return it to a client as a read.
+   */
+  stamps(identifiers: string[]): Promise<Map<string, RecordStamp>>;
   /** The record, or undefined when it does not exist or the subject may not read it. */
   get(identifier: string, subject: Subject): Promise<CatalogueRecord | undefined>;
   search(query: CatalogueQuery, subject: Subject): Promise<SearchResult>;

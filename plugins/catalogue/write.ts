@@ -8,9 +8,12 @@ import { BadRequest, MeridianError, NotFound } from '../../core/errors.js';
 import { geometryBBox, validateGeometry } from '../../core/storage/db/geometry/index.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE } from './schema.js';
-import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput, type RecordPatch } from './types.js';
+import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput, type RecordPatch, type RecordStamp, type WriteConditions } from './types.js';
+import { recordVersion } from './version.js';
 
 const MAX_KEYWORD_LENGTH = 255;
+/** end_time of a record with an open end: later than any real instant, so time relations hold. */
+export const OPEN_END_TIME = '9999-12-31T23:59:59.999Z';
 const LOOKUP_CHUNK = 500;
 /** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits (30 columns). */
 const INSERT_CHUNK = 100;
@@ -51,7 +54,12 @@ export function normaliseRecord(input: CatalogueRecordInput, now: string, create
   }
   const record: CatalogueRecord = { ...input, created: created ?? now, updated: now };
   const start = instant(input.start, 'start', id);
-  const end = instant(input.end, 'end', id) ?? start;
+  if (input.openEnd !== undefined && typeof input.openEnd !== 'boolean') throw new BadRequest(`Record '${id}': openEnd must be a boolean`, { code: 'InvalidRecord', locator: 'openEnd' });
+  const open = input.openEnd === true;
+  if (open && input.end !== undefined && input.end !== null) throw new BadRequest(`Record '${id}': a record with an open end has no end`, { code: 'InvalidRecord', locator: 'end' });
+  if (open && start === undefined) throw new BadRequest(`Record '${id}': an open end needs a start`, { code: 'InvalidRecord', locator: 'start' });
+  const end = open ? undefined : (instant(input.end, 'end', id) ?? start);
+  if (!open) delete record.openEnd;
   if (start !== undefined) record.start = start;
   if (end !== undefined) record.end = end;
   if (start !== undefined && end !== undefined && end < start) throw new BadRequest(`Record '${id}': end is before start`, { code: 'InvalidRecord', locator: 'end' });
@@ -97,7 +105,7 @@ function rowOf(record: CatalogueRecord): Record<string, unknown> {
     creation_date: record.creationDate ?? null,
     modification_date: record.modificationDate ?? null,
     start_time: record.start ?? null,
-    end_time: record.end ?? null,
+    end_time: record.openEnd ? OPEN_END_TIME : (record.end ?? null),
     created: record.created,
     updated: record.updated,
     owner: record.owner ?? null,
@@ -114,18 +122,32 @@ async function clearSideRows(trx: Knex.Transaction, db: Database, id: number): P
   if (db.dialect === 'sqlite') await trx.raw(`DELETE FROM ${FTS_TABLE} WHERE rowid = ?`, [id]);
 }
 
-export async function upsertRecords(db: Database, inputs: CatalogueRecordInput[]): Promise<CatalogueRecord[]> {
+/** Throws when `identifier`'s stored row (its JSON text, or undefined) does not meet the condition. */
+function checkCondition(conditions: WriteConditions | undefined, identifier: string, stored: string | undefined): void {
+  const expect = conditions?.expect;
+  if (!expect || !Object.prototype.hasOwnProperty.call(expect, identifier)) return;
+  const expected = expect[identifier];
+  if (expected === null) {
+    if (stored !== undefined) throw new MeridianError(409, `Record '${identifier}' already exists`, { code: 'RecordExists', locator: 'identifier' });
+    return;
+  }
+  if (stored === undefined) throw new MeridianError(412, `Record '${identifier}' does not exist`, { code: 'PreconditionFailed', locator: 'If-Match' });
+  if (recordVersion(stored) !== expected) throw new MeridianError(412, `Record '${identifier}' has changed since version ${expected}`, { code: 'PreconditionFailed', locator: 'If-Match' });
+}
+
+export async function upsertRecords(db: Database, inputs: CatalogueRecordInput[], conditions?: WriteConditions): Promise<CatalogueRecord[]> {
   const seen = new Set<string>();
   for (const r of inputs) {
     if (r && typeof r.identifier === 'string' && seen.has(r.identifier)) throw new BadRequest(`Record '${r.identifier}' appears twice in one batch`, { code: 'InvalidRecord', locator: 'identifier' });
     if (r && typeof r.identifier === 'string') seen.add(r.identifier);
   }
   try {
-    return await db.knex.transaction((trx) => writeRecords(trx, db, inputs));
+    return await db.knex.transaction((trx) => writeRecords(trx, db, inputs, conditions));
   } catch (err) {
-    // Another writer inserted one of these identifiers first: once more, now as replaces.
+    // Another writer inserted one of these identifiers first: once more, now as replaces (or a
+    // RecordExists for an identifier the conditions expect absent).
     if (!isUniqueViolation(err)) throw err;
-    return db.knex.transaction((trx) => writeRecords(trx, db, inputs));
+    return db.knex.transaction((trx) => writeRecords(trx, db, inputs, conditions));
   }
 }
 
@@ -138,7 +160,7 @@ function isUniqueViolation(err: unknown): boolean {
  * Applies `changes` to the stored record in one transaction: a key set to null is removed, any
  * other replaces the stored value; the identifier cannot change. Returns the record as stored.
  */
-export async function patchRecord(db: Database, identifier: string, changes: RecordPatch): Promise<CatalogueRecord> {
+export async function patchRecord(db: Database, identifier: string, changes: RecordPatch, conditions?: WriteConditions): Promise<CatalogueRecord> {
   if (changes.identifier !== undefined && changes.identifier !== identifier) {
     throw new BadRequest('A patch cannot change the identifier', { code: 'InvalidRecord', locator: 'identifier' });
   }
@@ -147,6 +169,7 @@ export async function patchRecord(db: Database, identifier: string, changes: Rec
     // PostgreSQL: concurrent patches of one record apply one after the other (SQLite writes are serial).
     if (db.dialect === 'postgres') query.forUpdate();
     const row = (await query) as { record: string } | undefined;
+    checkCondition(conditions, identifier, row?.record);
     if (!row) throw new NotFound(`No record '${identifier}'`, { code: 'NotFound', locator: 'identifier' });
     const merged = JSON.parse(row.record) as Record<string, unknown>;
     for (const [key, value] of Object.entries(changes)) {
@@ -159,7 +182,7 @@ export async function patchRecord(db: Database, identifier: string, changes: Rec
   });
 }
 
-async function writeRecords(trx: Knex.Transaction, db: Database, inputs: CatalogueRecordInput[]): Promise<CatalogueRecord[]> {
+async function writeRecords(trx: Knex.Transaction, db: Database, inputs: CatalogueRecordInput[], conditions?: WriteConditions): Promise<CatalogueRecord[]> {
   const index = db.spatialIndex(RECORDS_TABLE);
   const now = new Date().toISOString();
   const identifiers = inputs.map((r) => r?.identifier).filter((id): id is string => typeof id === 'string');
@@ -176,6 +199,10 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
     if (parentIds.length > 0) {
       for (const row of (await trx(RECORDS_TABLE).whereIn('identifier', parentIds).where('type', 'collection').select('identifier')) as Array<{ identifier: string }>) collections.add(row.identifier);
     }
+  }
+  for (const identifier of Object.keys(conditions?.expect ?? {})) {
+    if (!identifiers.includes(identifier)) throw new Error(`write condition on '${identifier}', which the batch does not write`);
+    checkCondition(conditions, identifier, existingRows.get(identifier)?.record);
   }
   // Normalise everything first, so a bad record fails before any write.
   const records = inputs.map((input) => {
@@ -225,12 +252,13 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
   return records;
 }
 
-export async function deleteRecords(db: Database, identifiers: string[]): Promise<number> {
+export async function deleteRecords(db: Database, identifiers: string[], conditions?: WriteConditions): Promise<number> {
   const index = db.spatialIndex(RECORDS_TABLE);
   return db.knex.transaction(async (trx) => {
     let deleted = 0;
     for (const identifier of identifiers) {
-      const row = (await trx(RECORDS_TABLE).where('identifier', identifier).first('id')) as { id: number } | undefined;
+      const row = (await trx(RECORDS_TABLE).where('identifier', identifier).first('id', 'record')) as { id: number; record: string } | undefined;
+      checkCondition(conditions, identifier, row?.record);
       if (!row) continue;
       await index.remove(row.id, trx);
       await clearSideRows(trx, db, row.id);
@@ -244,4 +272,22 @@ export async function deleteRecords(db: Database, identifiers: string[]): Promis
     }
     return deleted;
   });
+}
+
+/** Stamps of stored records, without any read filter (for authorizing writes; see types.ts). */
+export async function recordStamps(db: Database, identifiers: string[]): Promise<Map<string, RecordStamp>> {
+  const out = new Map<string, RecordStamp>();
+  const unique = [...new Set(identifiers)];
+  for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
+    const rows = (await db.knex(RECORDS_TABLE).whereIn('identifier', unique.slice(i, i + LOOKUP_CHUNK)).select('identifier', 'record')) as Array<{ identifier: string; record: string }>;
+    for (const row of rows) {
+      const r = JSON.parse(row.record) as CatalogueRecord;
+      const stamp: RecordStamp = { identifier: row.identifier, type: r.type, version: recordVersion(row.record) };
+      if (r.parentIdentifier !== undefined) stamp.parentIdentifier = r.parentIdentifier;
+      if (r.owner !== undefined) stamp.owner = r.owner;
+      if (r.visibility !== undefined) stamp.visibility = r.visibility;
+      out.set(row.identifier, stamp);
+    }
+  }
+  return out;
 }

@@ -2,13 +2,15 @@
 import { BadRequest } from '../../../core/errors.js';
 import { serializeXml } from '../../../core/ows/index.js';
 import type { CatalogueRecord } from '../types.js';
+import { eoGeoJsonFormat } from './eo-geojson.js';
 import { iso19139Format } from './iso19139.js';
+import { stacFormat } from './stac.js';
 import type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat, MetadataFormats } from './types.js';
 
 export type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat, MetadataFormats } from './types.js';
 
 /** Every built-in format, in detection order (most specific first). Formats add themselves here. */
-const BUILTIN_FORMATS: MetadataFormat[] = [iso19139Format];
+const BUILTIN_FORMATS: MetadataFormat[] = [iso19139Format, stacFormat, eoGeoJsonFormat];
 
 function asDocument(doc: MetadataDocument | string): MetadataDocument {
   const d = typeof doc === 'string' ? { text: doc } : doc;

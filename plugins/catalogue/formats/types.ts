@@ -4,7 +4,7 @@
  * engine, so every protocol plugin reads and writes a format the same way.
  */
 import type { XmlElement } from '../../../core/ows/index.js';
-import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
+import type { CatalogueRecord, CatalogueRecordInput, RecordType } from '../types.js';
 
 /** A document to decode: its text, and its parsed JSON when it is JSON. */
 export interface MetadataDocument {
@@ -20,6 +20,11 @@ export interface DecodeOptions {
   parentIdentifier?: string;
   /** Owner to set on records that carry none (the subject that writes them). */
   owner?: string;
+  /**
+   * Record type for documents that do not say (a GeoJSON Feature without `kind` posted to a
+   * collections endpoint); a type the document states wins. Default 'product'.
+   */
+  defaultType?: RecordType;
 }
 
 export interface EncodeOptions {
