@@ -75,11 +75,20 @@ function defaultCode(status: number): string {
 }
 
 /**
+ * A MeridianError of another copy of this module (a plugin package bundling its own core, or a
+ * module loaded both as CommonJS and ESM): the same fields, so it renders the same.
+ */
+function isMeridianErrorShaped(err: unknown): err is MeridianError {
+  const e = err as Partial<MeridianError> | null;
+  return e instanceof Error && e.name !== undefined && typeof e.status === 'number' && typeof e.code === 'string' && typeof e.expose === 'boolean' && typeof e.headers === 'object' && e.headers !== null;
+}
+
+/**
  * Turns anything thrown into a MeridianError. Unknown errors become a generic 500 whose
  * message is never exposed; Koa/http-errors style errors (status + expose) keep their status.
  */
 export function toMeridianError(err: unknown): MeridianError {
-  if (err instanceof MeridianError) return err;
+  if (err instanceof MeridianError || isMeridianErrorShaped(err)) return err;
   const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown; headers?: unknown };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500 && e?.expose !== false) {
