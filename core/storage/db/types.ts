@@ -23,6 +23,14 @@ export interface SpatialIndex {
   /** Sets (or clears, with null) the geometry of row `id`. Runs inside `trx` when given. */
   set(id: number, geometry: GeoJSONGeometry | null, trx?: Knex.Transaction): Promise<void>;
   remove(id: number, trx?: Knex.Transaction): Promise<void>;
+  /**
+   * For bulk writes, so each row is written once: the values of the index's own columns for a row
+   * with this geometry (null clears them), to put in the row's INSERT or UPDATE; then `written`
+   * with the rows' ids completes what lives outside the row (SQLite's R*Tree entries). Throws for
+   * an invalid geometry, as `set` does.
+   */
+  rowValues(geometry: GeoJSONGeometry | null): Record<string, unknown>;
+  written(rows: Array<{ id: number; geometry: GeoJSONGeometry | null }>, trx?: Knex.Transaction): Promise<void>;
   /** Restricts `qb` (selecting from `table`) to rows whose bbox intersects `bbox`. */
   whereBBoxIntersects(qb: Knex.QueryBuilder, bbox: BBox, idColumn?: string): Knex.QueryBuilder;
   /** Row ids whose geometry intersects `geometry` exactly (prefilter then exact test). */

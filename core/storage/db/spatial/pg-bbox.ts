@@ -41,19 +41,23 @@ export class PgBBoxIndex implements SpatialIndex {
 
   async set(id: number, geometry: GeoJSONGeometry | null, trx?: Knex.Transaction): Promise<void> {
     if (geometry === null) return this.remove(id, trx);
-    const valid = checkedGeometry(geometry);
-    const [minx, miny, maxx, maxy] = geometryBBox(valid);
-    const updated = await (trx ?? this.db.knex)(this.table)
-      .where({ id })
-      .update({ [GEOMETRY_COLUMN]: JSON.stringify(valid), bbox_minx: minx, bbox_miny: miny, bbox_maxx: maxx, bbox_maxy: maxy });
+    const updated = await (trx ?? this.db.knex)(this.table).where({ id }).update(this.rowValues(geometry));
     if (updated === 0) throw rowNotFound(this.table, id);
   }
 
   async remove(id: number, trx?: Knex.Transaction): Promise<void> {
-    await (trx ?? this.db.knex)(this.table)
-      .where({ id })
-      .update({ [GEOMETRY_COLUMN]: null, bbox_minx: null, bbox_miny: null, bbox_maxx: null, bbox_maxy: null });
+    await (trx ?? this.db.knex)(this.table).where({ id }).update(this.rowValues(null));
   }
+
+  rowValues(geometry: GeoJSONGeometry | null): Record<string, unknown> {
+    if (geometry === null) return { [GEOMETRY_COLUMN]: null, bbox_minx: null, bbox_miny: null, bbox_maxx: null, bbox_maxy: null };
+    const valid = checkedGeometry(geometry);
+    const [minx, miny, maxx, maxy] = geometryBBox(valid);
+    return { [GEOMETRY_COLUMN]: JSON.stringify(valid), bbox_minx: minx, bbox_miny: miny, bbox_maxx: maxx, bbox_maxy: maxy };
+  }
+
+  /** Everything lives in the row. */
+  async written(): Promise<void> {}
 
   whereBBoxIntersects(qb: Knex.QueryBuilder, bbox: BBox, idColumn?: string): Knex.QueryBuilder {
     const boxes = queryBoxes(bbox);

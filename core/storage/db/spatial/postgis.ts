@@ -31,17 +31,20 @@ export class PostgisIndex implements SpatialIndex {
 
   async set(id: number, geometry: GeoJSONGeometry | null, trx?: Knex.Transaction): Promise<void> {
     if (geometry === null) return this.remove(id, trx);
-    const k = trx ?? this.db.knex;
-    const valid = checkedGeometry(geometry);
-    const updated = await k(this.table)
-      .where({ id })
-      .update({ [GEOMETRY_COLUMN]: k.raw(FROM_GEOJSON, [JSON.stringify(valid)]) });
+    const updated = await (trx ?? this.db.knex)(this.table).where({ id }).update(this.rowValues(geometry));
     if (updated === 0) throw rowNotFound(this.table, id);
   }
 
   async remove(id: number, trx?: Knex.Transaction): Promise<void> {
     await (trx ?? this.db.knex)(this.table).where({ id }).update({ [GEOMETRY_COLUMN]: null });
   }
+
+  rowValues(geometry: GeoJSONGeometry | null): Record<string, unknown> {
+    return { [GEOMETRY_COLUMN]: geometry === null ? null : this.db.knex.raw(FROM_GEOJSON, [JSON.stringify(checkedGeometry(geometry))]) };
+  }
+
+  /** Everything lives in the row. */
+  async written(): Promise<void> {}
 
   whereBBoxIntersects(qb: Knex.QueryBuilder, bbox: BBox, idColumn?: string): Knex.QueryBuilder {
     const boxes = queryBoxes(bbox);

@@ -3,6 +3,9 @@ import type { BBox, Database, GeoJSONGeometry, SpatialIndex } from '../types.js'
 import { geometryBBox, queryBoxes } from '../geometry/index.js';
 import { assertTableName, checkedGeometry, exactScan, GEOMETRY_COLUMN, resultLimit, rowNotFound, whereAnyBox } from './common.js';
 
+/** R*Tree rows per multi-row INSERT (5 bound values each, under SQLite's limit). */
+const RTREE_CHUNK = 100;
+
 /**
  * SQLite: the geometry as GeoJSON text in column `geometry` of the table, and its bbox in an
  * R*Tree virtual table `<table>_rtree(id, minx, maxx, miny, maxy)`. A trigger drops the R*Tree
@@ -51,6 +54,26 @@ export class SqliteRTreeIndex implements SpatialIndex {
     await this.inTransaction(trx, async (k) => {
       await k(this.table).where({ id }).update({ [GEOMETRY_COLUMN]: null });
       await k(this.rtree).where({ id }).delete();
+    });
+  }
+
+  rowValues(geometry: GeoJSONGeometry | null): Record<string, unknown> {
+    return { [GEOMETRY_COLUMN]: geometry === null ? null : JSON.stringify(checkedGeometry(geometry)) };
+  }
+
+  async written(rows: Array<{ id: number; geometry: GeoJSONGeometry | null }>, trx?: Knex.Transaction): Promise<void> {
+    const set = rows.filter((r) => r.geometry !== null);
+    const cleared = rows.filter((r) => r.geometry === null).map((r) => r.id);
+    await this.inTransaction(trx, async (k) => {
+      for (let i = 0; i < set.length; i += RTREE_CHUNK) {
+        const chunk = set.slice(i, i + RTREE_CHUNK);
+        const values = chunk.flatMap(({ id, geometry }) => {
+          const [minx, miny, maxx, maxy] = geometryBBox(geometry!);
+          return [id, minx, maxx, miny, maxy];
+        });
+        await k.raw(`INSERT OR REPLACE INTO ?? (id, minx, maxx, miny, maxy) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, [this.rtree, ...values]);
+      }
+      for (let i = 0; i < cleared.length; i += RTREE_CHUNK * 5) await k(this.rtree).whereIn('id', cleared.slice(i, i + RTREE_CHUNK * 5)).delete();
     });
   }
 

@@ -237,6 +237,30 @@ for (const kind of indexKinds()) {
       assert.ok((await index.intersecting(QUERY_POLYGON)).includes(id));
     });
 
+    it('indexes rows written in bulk with rowValues and written like rows set one by one, and clears them alike', async () => {
+      const geometries = [point(-60, -60), box(-62, -62, -61, -61), null];
+      const created = await db.knex.transaction(async (trx) => {
+        const rows = (await trx(TABLE)
+          .insert(geometries.map((g, i) => ({ name: `bulk ${i}`, ...index.rowValues(g) })))
+          .returning('id')) as Array<{ id: number } | number>;
+        const entries = rows.map((r, i) => ({ id: Number(typeof r === 'object' ? r.id : r), geometry: geometries[i]! }));
+        await index.written(entries, trx);
+        return entries.map((e) => e.id);
+      });
+      assert.deepEqual(await index.intersecting(box(-63, -63, -59, -59)), created.slice(0, 2));
+      // An UPDATE with new values: moved, cleared.
+      await db.knex.transaction(async (trx) => {
+        await trx(TABLE).where({ id: created[0] }).update(index.rowValues(point(-120, 70)));
+        await trx(TABLE).where({ id: created[1] }).update(index.rowValues(null));
+        await index.written([{ id: created[0]!, geometry: point(-120, 70) }, { id: created[1]!, geometry: null }], trx);
+      });
+      assert.deepEqual(await index.intersecting(box(-63, -63, -59, -59)), []);
+      assert.deepEqual(await index.intersecting(box(-121, 69, -119, 71)), [created[0]]);
+      const prefiltered = (await index.whereBBoxIntersects(db.knex(TABLE).select(`${TABLE}.id`), [-63, -63, -59, -59])) as Array<{ id: number }>;
+      assert.deepEqual(prefiltered, []);
+      assert.throws(() => index.rowValues({ type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] }), BadRequest);
+    });
+
     it('reads the geometry back as GeoJSON with selectGeometryAsGeoJSON', async () => {
       const id = ids.get('polygon with the box in its hole')!;
       // The bbox-column fallback stores GeoJSON text even where PostGIS exists.
