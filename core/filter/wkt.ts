@@ -1,10 +1,22 @@
 /** Well-known text geometries (as CQL2 and OGC CQL write them) into GeoJSON, read from CQL tokens. */
 import type { GeoJSONGeometry } from './ast.js';
-import type { TokenStream } from './cql-lexer.js';
+import { tokenize, TokenStream } from './cql-lexer.js';
 
 export const WKT_TYPES = new Set(['POINT', 'LINESTRING', 'POLYGON', 'MULTIPOINT', 'MULTILINESTRING', 'MULTIPOLYGON', 'GEOMETRYCOLLECTION']);
 
 type Position = number[];
+
+/**
+ * A whole WKT text as one parameter carries it (OpenSearch geo:geometry): one geometry and nothing
+ * after it. FilterError (400 InvalidParameterValue, locator = `locator`) otherwise.
+ */
+export function parseWkt(text: string, options: { locator?: string } = {}): GeoJSONGeometry {
+  const s = new TokenStream(tokenize(text, options.locator), options.locator);
+  if (!WKT_TYPES.has(s.peek().text.toUpperCase())) s.fail('Expected a WKT geometry (POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, GEOMETRYCOLLECTION)');
+  const geometry = parseWktGeometry(s);
+  if (s.peek().type !== 'end') s.fail('Unexpected text after the geometry');
+  return geometry;
+}
 
 /** Reads one WKT geometry starting at its type keyword (`POINT(1 2)`, `POLYGON Z ((...))`). */
 export function parseWktGeometry(s: TokenStream): GeoJSONGeometry {

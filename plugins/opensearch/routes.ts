@@ -1,0 +1,183 @@
+/**
+ * The service's routes (mounted at the plugin's path):
+ *
+ *   GET /  and /description                 collection-level description (step one)
+ *   GET /collections                        collection search
+ *   GET /collections/{cid}                  a collection: Atom entry, GeoJSON, or ?recordSchema=<format>
+ *   GET /collections/{cid}/description      the collection's description (step two)
+ *   GET /collections/{cid}/products         product search in the collection
+ *   GET /collections/{cid}/products/{pid}   a product: Atom entry, GeoJSON, or ?recordSchema=<format>
+ *
+ * Every read goes through the engine, which authorizes it for the request's subject: what the
+ * subject may not read is absent from results, counts, facets and ranges, and a record it may not
+ * read is a 404 like a missing one.
+ */
+import { Readable } from 'node:stream';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Subject } from '../../core/auth/types.js';
+import { MeridianError, NotFound } from '../../core/errors.js';
+import { invalidParameterValue, parseKvp, serializeXml } from '../../core/ows/index.js';
+import type { Metrics } from '../../core/metrics/types.js';
+import type { CatalogueQuery, CatalogueRecord, CatalogueService, SortKey } from '../catalogue/types.js';
+import { atomEntryDocument, atomFeedChunks, type EntryInput } from './atom.js';
+import { descriptionDocument, type DescriptionSettings } from './description.js';
+import { entryEncoding, feedEncoding, metadataWriters, type FeedEncoding } from './formats.js';
+import { geojsonChunks, recordFeature } from './geojson.js';
+import { ENCODING_MEDIA, entryLinks, pagingLinks, ServiceUrls, withEncoding, withParams, type Link } from './links.js';
+import { MEDIA } from './namespaces.js';
+import { templateParameters, type SearchLevel, type TemplateParameter } from './params.js';
+import { readSearch, type SearchRequest } from './request.js';
+
+export interface OpenSearchSettings extends DescriptionSettings {
+  /** Names the feeds' author. */
+  author: string;
+  version: string;
+  /** Most options (facet values) one parameter lists. */
+  facetLimit: number;
+  defaultSort: SortKey[];
+}
+
+export interface RouteDeps {
+  catalogue: CatalogueService;
+  settings: OpenSearchSettings;
+  mountPath: string;
+  baseUrl(ctx: Context): string;
+  metrics: Metrics;
+}
+
+const subjectOf = (k: Context): Subject => k.state.subject as Subject;
+
+/** The request as an absolute URL (public base URL, path under the mount, query string). */
+function requestUrl(deps: RouteDeps, k: Context): string {
+  const rest = k.path.slice(deps.mountPath.length);
+  return `${deps.baseUrl(k)}${rest}${k.querystring ? `?${k.querystring}` : ''}`;
+}
+
+/** The collection a product-level request names, as the subject may see it; 404 otherwise. */
+async function visibleCollection(deps: RouteDeps, k: Context, identifier: string): Promise<CatalogueRecord> {
+  const record = await deps.catalogue.get(identifier, subjectOf(k));
+  if (!record || record.type !== 'collection') throw new NotFound(`No collection '${identifier}'`);
+  return record;
+}
+
+function parametersOf(deps: RouteDeps, level: SearchLevel): TemplateParameter[] {
+  return templateParameters(level, deps.catalogue.queryables(), deps.settings.sortable.length > 0);
+}
+
+/** The records a level searches, for facets and ranges. */
+function scope(level: SearchLevel, collection?: string): CatalogueQuery {
+  return level === 'collection' ? { type: 'collection' } : { type: 'product', parentIdentifier: collection };
+}
+
+async function description(deps: RouteDeps, k: Context, level: SearchLevel, collectionId?: string): Promise<void> {
+  deps.metrics.setOperation(k, level === 'collection' ? 'Description' : 'CollectionDescription');
+  const collection = collectionId === undefined ? undefined : await visibleCollection(deps, k, collectionId);
+  const parameters = parametersOf(deps, level);
+  const queryables = new Map(deps.catalogue.queryables().map((q) => [q.name, q]));
+  const facetProps = parameters.flatMap((p) => (p.queryable && queryables.get(p.queryable)?.facet ? [p.queryable] : []));
+  const rangeProps = [...new Set(['start', 'end', ...parameters.flatMap((p) => (p.queryable && ['number', 'timestamp'].includes(queryables.get(p.queryable)?.type ?? '') ? [p.queryable] : []))])];
+  const subject = subjectOf(k);
+  const [facets, ranges] = await Promise.all([
+    deps.catalogue.facets(scope(level, collectionId), subject, facetProps),
+    deps.catalogue.ranges(scope(level, collectionId), subject, rangeProps.filter((r) => queryables.has(r))),
+  ]);
+  for (const name of Object.keys(facets)) facets[name] = facets[name]!.slice(0, deps.settings.facetLimit);
+  const doc = descriptionDocument({ level, urls: new ServiceUrls(deps.baseUrl(k)), parameters, facets, ranges, collection, settings: deps.settings });
+  k.type = MEDIA.description;
+  k.body = serializeXml(doc);
+}
+
+/** Engine errors about the page are the count parameter's here. */
+async function runSearch(deps: RouteDeps, query: CatalogueQuery, subject: Subject) {
+  try {
+    return await deps.catalogue.search(query, subject);
+  } catch (err) {
+    if (err instanceof MeridianError && err.locator === 'limit') throw invalidParameterValue('count', `Parameter 'count' is more than the catalogue serves: ${err.message}`);
+    throw err;
+  }
+}
+
+function streamBody(k: Context, type: string, chunks: string[]): void {
+  k.type = type;
+  k.body = Readable.from(chunks);
+}
+
+async function search(deps: RouteDeps, k: Context, level: SearchLevel, collectionId?: string): Promise<void> {
+  deps.metrics.setOperation(k, level === 'collection' ? 'CollectionSearch' : 'ProductSearch');
+  const kvp = parseKvp(k.querystring);
+  const encoding = feedEncoding(kvp, k.get('Accept'));
+  const collection = collectionId === undefined ? undefined : await visibleCollection(deps, k, collectionId);
+  const request: SearchRequest = readSearch(kvp, level, parametersOf(deps, level), { ...deps.settings, parentIdentifier: collectionId });
+  const subject = subjectOf(k);
+  const result = await runSearch(deps, request.query, subject);
+  const urls = new ServiceUrls(deps.baseUrl(k));
+  const self = requestUrl(deps, k);
+  const media = ENCODING_MEDIA[encoding];
+  const other: FeedEncoding = encoding === 'atom' ? 'geojson' : 'atom';
+  const descriptionUrl = collection ? urls.collectionDescription(collection.identifier) : urls.description();
+  const links: Link[] = [
+    ...pagingLinks(self, { total: result.numberMatched, count: request.count, startIndex: request.startIndex }, media),
+    { rel: 'search', href: descriptionUrl, type: MEDIA.description, title: 'OpenSearch description document' },
+    { rel: 'alternate', href: withEncoding(self, other), type: ENCODING_MEDIA[other], title: other === 'atom' ? 'Atom' : 'GeoJSON' },
+  ];
+  if (collection) links.push({ rel: 'up', href: withEncoding(urls.collection(collection.identifier), encoding), type: media, title: `Collection ${collection.identifier}` });
+  const writers = metadataWriters(deps.catalogue.formats);
+  const title = collection ? `Products of ${collection.title ?? collection.identifier}` : `${deps.settings.longName}: collections`;
+  const updated = new Date().toISOString();
+  const page = { totalResults: result.numberMatched, startIndex: request.startIndex, itemsPerPage: request.count, query: request.applied };
+  if (encoding === 'atom') {
+    const entries: EntryInput[] = result.records.map((record) => ({ record, url: urls.entry(record), links: entryLinks(record, urls, writers, 'atom') }));
+    streamBody(k, MEDIA.atom, atomFeedChunks({ title, id: self, author: deps.settings.author, generatorVersion: deps.settings.version, updated, links, ...page, searchBbox: request.query.bbox, entries }));
+    return;
+  }
+  const format = deps.catalogue.formats.find('ogc17-003');
+  // Every feature is encoded before the first byte goes out, so an encoder error is a clean error response.
+  const features = result.records.map((record) => recordFeature(format, record, withEncoding(urls.entry(record), 'geojson'), entryLinks(record, urls, writers, 'geojson')));
+  streamBody(k, MEDIA.geojson, geojsonChunks({ title, id: self, author: deps.settings.author, updated, links, ...page, features }));
+}
+
+async function entry(deps: RouteDeps, k: Context, collectionId: string, productId?: string): Promise<void> {
+  deps.metrics.setOperation(k, productId === undefined ? 'GetCollection' : 'GetProduct');
+  const subject = subjectOf(k);
+  const kvp = parseKvp(k.querystring);
+  const encoding = entryEncoding(kvp, k.get('Accept'), deps.catalogue.formats);
+  let record: CatalogueRecord;
+  if (productId === undefined) {
+    record = await visibleCollection(deps, k, collectionId);
+  } else {
+    const found = await deps.catalogue.get(productId, subject);
+    if (!found || found.type !== 'product' || found.parentIdentifier !== collectionId) throw new NotFound(`No product '${productId}' in collection '${collectionId}'`);
+    record = found;
+  }
+  const urls = new ServiceUrls(deps.baseUrl(k));
+  const url = urls.entry(record);
+  const writers = metadataWriters(deps.catalogue.formats);
+  if (encoding.kind === 'metadata') {
+    const { format } = encoding;
+    const text = deps.catalogue.formats.encode(format.name, record, { asReceived: true, selfUrl: withParams(url, { recordSchema: format.name }), links: entryLinks(record, urls, writers, 'atom') });
+    const xml = format.toXml !== undefined;
+    k.type = format.mediaType;
+    k.body = xml && !text.trimStart().startsWith('<?xml') ? `<?xml version="1.0" encoding="UTF-8"?>${text}` : text;
+    return;
+  }
+  if (encoding.encoding === 'atom') {
+    k.type = `${MEDIA.atom};type=entry`;
+    k.body = atomEntryDocument({ record, url, links: entryLinks(record, urls, writers, 'atom') });
+    return;
+  }
+  k.type = MEDIA.geojson;
+  k.body = recordFeature(deps.catalogue.formats.find('ogc17-003'), record, withEncoding(url, 'geojson'), entryLinks(record, urls, writers, 'geojson'));
+}
+
+export function openSearchRoutes(deps: RouteDeps): Router {
+  const router = new Router();
+  router.get('/', (k) => description(deps, k, 'collection'));
+  router.get('/description', (k) => description(deps, k, 'collection'));
+  router.get('/collections', (k) => search(deps, k, 'collection'));
+  router.get('/collections/:cid', (k) => entry(deps, k, k.params.cid!));
+  router.get('/collections/:cid/description', (k) => description(deps, k, 'product', k.params.cid!));
+  router.get('/collections/:cid/products', (k) => search(deps, k, 'product', k.params.cid!));
+  router.get('/collections/:cid/products/:pid', (k) => entry(deps, k, k.params.cid!, k.params.pid!));
+  return router;
+}
