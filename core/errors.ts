@@ -79,8 +79,9 @@ function defaultCode(status: number): string {
  * module loaded both as CommonJS and ESM): the same fields, so it renders the same.
  */
 function isMeridianErrorShaped(err: unknown): err is MeridianError {
-  const e = err as Partial<MeridianError> | null;
-  return e instanceof Error && e.name !== undefined && typeof e.status === 'number' && typeof e.code === 'string' && typeof e.expose === 'boolean' && typeof e.headers === 'object' && e.headers !== null;
+  if (!(err instanceof Error)) return false;
+  const e = err as Partial<MeridianError>;
+  return typeof e.status === 'number' && typeof e.code === 'string' && typeof e.expose === 'boolean' && typeof e.headers === 'object' && e.headers !== null;
 }
 
 /**
