@@ -3,7 +3,7 @@ import { MeridianError } from '../../../../core/errors.js';
 import { sampleRecords } from '../../../../plugins/catalogue/sample-data.js';
 import type { CatalogueRecordInput } from '../../../../plugins/catalogue/types.js';
 import { validateEoGeoJson, validateStac } from '../../../helpers/json-schema.js';
-import { content, examples, formats, normaliseTimes, stored } from './support.js';
+import { content, examples, formats, normaliseTimes, stored } from './json-support.js';
 
 const eo = formats.find('ogc17-003')!;
 const encode = (r: CatalogueRecordInput, options = {}) => eo.toJson!(stored(r), options) as Record<string, any>;

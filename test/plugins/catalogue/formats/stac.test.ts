@@ -3,7 +3,7 @@ import { MeridianError } from '../../../../core/errors.js';
 import { geometryBBox } from '../../../../core/storage/db/geometry/index.js';
 import type { CatalogueRecordInput } from '../../../../plugins/catalogue/types.js';
 import { validateStac } from '../../../helpers/json-schema.js';
-import { content, examples, formats, normaliseTimes, stored } from './support.js';
+import { content, examples, formats, normaliseTimes, stored } from './json-support.js';
 
 const stac = formats.find('stac')!;
 const encode = (r: CatalogueRecordInput, options = {}) => stac.toJson!(stored(r), options) as Record<string, any>;

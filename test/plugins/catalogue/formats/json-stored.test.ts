@@ -3,7 +3,7 @@ import type { CatalogueService } from '../../../../plugins/catalogue/types.js';
 import { testDatabaseKinds } from '../../../helpers/databases.js';
 import { validateEoGeoJson, validateStac } from '../../../helpers/json-schema.js';
 import { admin, startCatalogue, type CatalogueHarness } from '../support.js';
-import { examples, normaliseTimes } from './support.js';
+import { examples, normaliseTimes } from './json-support.js';
 
 for (const kind of testDatabaseKinds()) {
   describe(`catalogue formats through the engine (${kind.name})`, function () {
