@@ -218,34 +218,32 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
   for (const record of records) {
     const existing = existingRows.get(record.identifier);
     if (!existing) continue;
-    await trx(RECORDS_TABLE).where('id', existing.id).update(rowOf(record));
+    await trx(RECORDS_TABLE).where('id', existing.id).update({ ...rowOf(record), ...index.rowValues(record.geometry ?? null) });
     await clearSideRows(trx, db, existing.id);
     ids.set(record.identifier, existing.id);
   }
   // New rows in multi-row inserts; ids are read back by identifier, not by position.
   const fresh = records.filter((r) => !existingRows.has(r.identifier));
   for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-    const inserted = (await trx(RECORDS_TABLE).insert(fresh.slice(i, i + INSERT_CHUNK).map(rowOf)).returning(['id', 'identifier'])) as Array<{ id: number; identifier: string }>;
+    const rows = fresh.slice(i, i + INSERT_CHUNK).map((r) => ({ ...rowOf(r), ...index.rowValues(r.geometry ?? null) }));
+    const inserted = (await trx(RECORDS_TABLE).insert(rows).returning(['id', 'identifier'])) as Array<{ id: number; identifier: string }>;
     for (const row of inserted) ids.set(row.identifier, Number(row.id));
   }
+  // The index entries outside the rows (SQLite's R*Tree), keywords, groups and full text, in multi-row inserts.
+  await index.written(records.map((r) => ({ id: ids.get(r.identifier)!, geometry: r.geometry ?? null })), trx);
   const keywordRows: Array<{ record_id: number; keyword: string }> = [];
   const groupRows: Array<{ record_id: number; group_name: string }> = [];
+  const ftsValues: unknown[][] = [];
   for (const record of records) {
     const id = ids.get(record.identifier)!;
-    if (record.geometry) await index.set(id, record.geometry, trx);
-    else if (existingRows.has(record.identifier)) await index.remove(id, trx);
     const keywords = [...new Set(record.keywords ?? [])];
     for (const keyword of keywords) keywordRows.push({ record_id: id, keyword });
     if (Array.isArray(record.visibility)) for (const group of new Set(record.visibility)) groupRows.push({ record_id: id, group_name: group });
-    if (db.dialect === 'sqlite') {
-      await trx.raw(`INSERT INTO ${FTS_TABLE} (rowid, identifier, title, abstract, keywords) VALUES (?, ?, ?, ?, ?)`, [
-        id,
-        record.identifier,
-        record.title ?? '',
-        record.abstract ?? '',
-        keywords.join(' '),
-      ]);
-    }
+    if (db.dialect === 'sqlite') ftsValues.push([id, record.identifier, record.title ?? '', record.abstract ?? '', keywords.join(' ')]);
+  }
+  for (let i = 0; i < ftsValues.length; i += INSERT_CHUNK) {
+    const chunk = ftsValues.slice(i, i + INSERT_CHUNK);
+    await trx.raw(`INSERT INTO ${FTS_TABLE} (rowid, identifier, title, abstract, keywords) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, chunk.flat() as never[]);
   }
   for (let i = 0; i < keywordRows.length; i += INSERT_CHUNK * 4) await trx(KEYWORDS_TABLE).insert(keywordRows.slice(i, i + INSERT_CHUNK * 4));
   for (let i = 0; i < groupRows.length; i += INSERT_CHUNK * 4) await trx(GROUPS_TABLE).insert(groupRows.slice(i, i + INSERT_CHUNK * 4));
