@@ -2,7 +2,10 @@
 import { BadRequest } from '../../../core/errors.js';
 import { serializeXml } from '../../../core/ows/index.js';
 import type { CatalogueRecord } from '../types.js';
+import { dublinCore3Format, dublinCoreFormat } from './dublin-core.js';
 import { eoGeoJsonFormat } from './eo-geojson.js';
+import { eop21Format } from './eop21.js';
+import { iso19115_3Format } from './iso19115-3.js';
 import { iso19139Format } from './iso19139.js';
 import { stacFormat } from './stac.js';
 import type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat, MetadataFormats } from './types.js';
@@ -10,7 +13,7 @@ import type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat, Me
 export type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat, MetadataFormats } from './types.js';
 
 /** Every built-in format, in detection order (most specific first). Formats add themselves here. */
-const BUILTIN_FORMATS: MetadataFormat[] = [iso19139Format, stacFormat, eoGeoJsonFormat];
+const BUILTIN_FORMATS: MetadataFormat[] = [iso19139Format, iso19115_3Format, dublinCoreFormat, dublinCore3Format, eop21Format, stacFormat, eoGeoJsonFormat];
 
 function asDocument(doc: MetadataDocument | string): MetadataDocument {
   const d = typeof doc === 'string' ? { text: doc } : doc;

@@ -1,10 +1,11 @@
 /**
- * What ISO 19139 and ISO 19115-3 share once read: scope codes and record types, online resources
- * and links or OWS Context offerings, geographic bounding boxes and footprints.
+ * What the XML formats share once read: scope codes and record types, online resources and links
+ * or OWS Context offerings, bounding boxes and footprints (ISO 19139 and 19115-3, Dublin Core, EOP).
  */
 import type { GeoJSONGeometry } from '../../../core/storage/db/types.js';
 import type { Offering, RecordLink, RecordType } from '../types.js';
-import { invalidRecord } from './xml-read.js';
+import { gmlGeometry, gmlTime, invalidRecord, type XmlReader } from './xml-read.js';
+import type { XmlDomElement } from '../../../core/ows/index.js';
 
 /** MD_ScopeCode values (ISO 19115:2003 and 19115-1) and the record type they describe. */
 const SCOPE_TYPES: Record<string, RecordType> = {
@@ -84,15 +85,34 @@ function requestOf(href: string): string | undefined {
 
 /**
  * The OWS Context offering an online resource with an OGC service protocol stands for. A bare
- * endpoint becomes its GetCapabilities request; a URL naming a request keeps it.
+ * endpoint becomes its GetCapabilities request; a URL naming a request keeps it (a service
+ * record's operation name, when given, names the operation).
  */
-export function offeringOfResource(r: OnlineResource): Offering | undefined {
+export function offeringOfResource(r: OnlineResource, operation?: string): Offering | undefined {
   const service = r.protocol ? SERVICE_PROTOCOLS.find((p) => p.protocol.test(r.protocol!))?.service : undefined;
   if (!service) return undefined;
   const request = requestOf(r.href);
-  const href = request ? r.href : `${r.href}${r.href.includes('?') ? (/[?&]$/.test(r.href) ? '' : '&') : '?'}service=${service.toUpperCase()}&request=GetCapabilities`;
-  const code = request ?? 'GetCapabilities';
+  const code = operation ?? request ?? 'GetCapabilities';
+  const bare = !request && code === 'GetCapabilities';
+  const href = bare ? `${r.href}${r.href.includes('?') ? (/[?&]$/.test(r.href) ? '' : '&') : '?'}service=${service.toUpperCase()}&request=GetCapabilities` : r.href;
   return { code: offeringCode(service), operations: [{ code, method: 'GET', href, ...(code === 'GetCapabilities' ? { type: 'application/xml' } : {}) }] };
+}
+
+/** Endpoint of an operation URL: the URL without its query. */
+function endpointOf(href: string): string {
+  const q = href.indexOf('?');
+  return q === -1 ? href : href.slice(0, q);
+}
+
+/**
+ * Adds an offering read from one online resource: operations of the same service at the same
+ * endpoint (a service record's GetCapabilities and GetMap connect points) join one offering.
+ */
+export function addOffering(offerings: Offering[], offering: Offering): void {
+  const op = offering.operations?.[0];
+  const same = op && offerings.find((o) => o.code === offering.code && o.operations?.some((x) => endpointOf(x.href) === endpointOf(op.href)));
+  if (!same) offerings.push(offering);
+  else if (!same.operations!.some((x) => x.code === op.code && x.href === op.href)) same.operations!.push(op);
 }
 
 /** The online resource an OGC service offering is written as (its GetCapabilities operation, else its first). */
@@ -186,4 +206,94 @@ export function xmlId(kind: string, identifier: string): string {
 /** Text values without repeats, in first-seen order. */
 export function unique(values: Array<string | undefined>): string[] {
   return [...new Set(values.filter((v): v is string => v !== undefined && v !== ''))];
+}
+
+/** Where an ISO encoding keeps the parts of an EX_Extent (relative to it, or to its elements). */
+export interface ExtentPaths {
+  boundingPolygons: string;
+  /** The GML geometries of one EX_BoundingPolygon. */
+  polygons: string;
+  boxes: string;
+  /** The decimal of one side of an EX_GeographicBoundingBox ('westBoundLongitude'...). */
+  bound: (name: string) => string;
+  extentTypeCode: string;
+  /** The GML time objects of the extent's temporal elements. */
+  times: string;
+}
+
+/**
+ * The footprint of EX_Extents: their bounding polygons when there are any (the finer shape), else
+ * their bounding boxes; elements whose extentTypeCode is false (excluded areas) are skipped.
+ */
+export function readFootprint(r: XmlReader, extents: XmlDomElement[], paths: ExtentPaths): GeoJSONGeometry | undefined {
+  const excluded = (el: XmlDomElement) => ['0', 'false'].includes(r.value(el, paths.extentTypeCode) ?? '');
+  const polygons: GeoJSONGeometry[] = [];
+  const boxes: GeoJSONGeometry[] = [];
+  for (const extent of extents) {
+    for (const poly of r.all(extent, paths.boundingPolygons)) {
+      if (!excluded(poly)) for (const g of r.all(poly, paths.polygons)) polygons.push(gmlGeometry(g, 'EX_BoundingPolygon'));
+    }
+    for (const box of r.all(extent, paths.boxes)) {
+      if (excluded(box)) continue;
+      const side = (name: string) => r.number(box, paths.bound(name), name);
+      const [w, e, s, n] = [side('westBoundLongitude'), side('eastBoundLongitude'), side('southBoundLatitude'), side('northBoundLatitude')];
+      // Templates leave the four decimals empty: no box rather than a bad one.
+      if (w === undefined && e === undefined && s === undefined && n === undefined) continue;
+      if (w === undefined || e === undefined || s === undefined || n === undefined) throw invalidRecord('EX_GeographicBoundingBox needs all four bounds', 'EX_GeographicBoundingBox');
+      boxes.push(bboxGeometry(w, e, s, n));
+    }
+  }
+  return combineGeometries(polygons.length ? polygons : boxes);
+}
+
+/** The earliest start and latest end of the extents' time periods and instants; an open end wins. */
+export function readTemporalExtent(r: XmlReader, extents: XmlDomElement[], paths: ExtentPaths): { start?: string; end?: string; openEnd?: boolean } {
+  let start: string | undefined;
+  let end: string | undefined;
+  let openEnd = false;
+  for (const t of extents.flatMap((e) => r.all(e, paths.times))) {
+    const period = gmlTime(r, t);
+    if (period.start && (!start || period.start < start)) start = period.start;
+    if (period.end && (!end || period.end > end)) end = period.end;
+    if (period.openEnd) openEnd = true;
+  }
+  return openEnd && start ? { start, openEnd } : { start, end };
+}
+
+/** One MD_Keywords: its type code, its thesaurus title and its keywords. */
+export interface KeywordGroup {
+  type?: string;
+  thesaurus?: string;
+  values: string[];
+}
+
+/** The first keyword of a group typed `kind`, or of a thesaurus named after it (GCMD Platforms). */
+export function keywordOfKind(groups: KeywordGroup[], kind: 'platform' | 'instrument'): string | undefined {
+  const typed = groups.find((g) => g.type?.toLowerCase() === kind && g.values.length);
+  const named = groups.find((g) => new RegExp(kind, 'i').test(g.thesaurus ?? '') && g.values.length);
+  // GCMD keywords read "Earth Observation Satellites > Sentinel-2A": the last level names it.
+  return (typed ?? named)?.values[0]?.split('>').pop()?.trim();
+}
+
+/** Resolution in metres from a distance and its unit (metres unless it names km, cm or mm). */
+export function metres(value: number, uom: string | undefined): number | undefined {
+  const u = (uom ?? 'm').toLowerCase().replace(/.*[#:/]/, '') || 'm';
+  const factors: Record<string, number> = { m: 1, metre: 1, metres: 1, meter: 1, meters: 1, '9001': 1, km: 1000, kilometre: 1000, kilometer: 1000, '9036': 1000, cm: 0.01, mm: 0.001 };
+  const factor = factors[u];
+  return factor === undefined ? undefined : value * factor;
+}
+
+/** Drops undefined fields and empty lists, so records compare and store without noise. */
+export function prune<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
+    if (key === 'properties' && typeof v === 'object') {
+      const props = prune(v as Record<string, unknown>);
+      if (Object.keys(props).length) out[key] = props;
+      continue;
+    }
+    out[key] = v;
+  }
+  return out as T;
 }

@@ -5,20 +5,25 @@
  * or the older GML namespace, gmx:Anchor for text, rings left open, empty elements.
  */
 import { NS, type XmlDomElement } from '../../../core/ows/index.js';
-import type { GeoJSONGeometry } from '../../../core/storage/db/types.js';
 import type { CatalogueRecordInput, Offering, RecordLink } from '../types.js';
 import {
-  bboxGeometry,
-  combineGeometries,
+  addOffering,
+  keywordOfKind,
   linkOfResource,
+  metres,
   offeringOfResource,
+  prune,
+  readFootprint,
+  readTemporalExtent,
   recordTypeOfScopes,
   unique,
   uniqueLinks,
+  type ExtentPaths,
+  type KeywordGroup,
   type OnlineResource,
 } from './iso-common.js';
 import type { DecodeOptions } from './types.js';
-import { attribute, gmlGeometry, gmlTime, invalidRecord, isoInstant, XmlReader } from './xml-read.js';
+import { attribute, invalidRecord, isoInstant, XmlReader } from './xml-read.js';
 
 export const ISO19139_NS = {
   gmd: NS.gmd,
@@ -64,26 +69,12 @@ function citationDates(citation: XmlDomElement | undefined): Record<string, stri
   return out;
 }
 
-interface Keywords {
-  type?: string;
-  thesaurus?: string;
-  values: string[];
-}
-
-function keywordGroups(ident: XmlDomElement): Keywords[] {
+function keywordGroups(ident: XmlDomElement): KeywordGroup[] {
   return r.all(ident, 'gmd:descriptiveKeywords/gmd:MD_Keywords | srv:keywords/gmd:MD_Keywords').map((k) => ({
     type: codes(k, 'gmd:type/gmd:MD_KeywordTypeCode')[0],
     thesaurus: string(k, 'gmd:thesaurusName/gmd:CI_Citation/gmd:title'),
     values: strings(k, 'gmd:keyword'),
   }));
-}
-
-/** The first keyword of a group typed `kind` (or from a thesaurus named after it, as GCMD's). */
-function keywordOfKind(groups: Keywords[], kind: 'platform' | 'instrument'): string | undefined {
-  const typed = groups.find((g) => g.type?.toLowerCase() === kind && g.values.length);
-  const named = groups.find((g) => new RegExp(kind, 'i').test(g.thesaurus ?? '') && g.values.length);
-  // GCMD keywords read "Earth Observation Satellites > Sentinel-2A": the last level names it.
-  return (typed ?? named)?.values[0]?.split('>').pop()?.trim();
 }
 
 const MEDIA_TYPE = /^[a-z]+\/[\w.+-]+(?:\s*;.*)?$/i;
@@ -103,14 +94,6 @@ function onlineResource(el: XmlDomElement): OnlineResource | undefined {
   };
 }
 
-/** Resolution in metres from a gco:Distance and its unit (metres unless it says km, cm or mm). */
-function metres(value: number, uom: string | undefined): number | undefined {
-  const u = (uom ?? 'm').toLowerCase().replace(/.*[#:/]/, '');
-  const factors: Record<string, number> = { m: 1, metre: 1, metres: 1, meter: 1, meters: 1, '9001': 1, km: 1000, kilometre: 1000, kilometer: 1000, '9036': 1000, cm: 0.01, mm: 0.001 };
-  const factor = factors[u];
-  return factor === undefined ? undefined : value * factor;
-}
-
 function responsibleParties(ctx: XmlDomElement, path: string, scope: 'metadata' | 'resource'): Array<Record<string, string>> {
   return r.all(ctx, `${path}/gmd:CI_ResponsibleParty`).map((p) => {
     const contact: Record<string, string | undefined> = {
@@ -127,44 +110,14 @@ function responsibleParties(ctx: XmlDomElement, path: string, scope: 'metadata' 
   }).filter((c) => Object.keys(c).length > 2);
 }
 
-/** Whether an extent element excludes its area (extentTypeCode false). */
-function excluded(el: XmlDomElement): boolean {
-  const v = r.value(el, 'gmd:extentTypeCode/gco:Boolean');
-  return v === '0' || v === 'false';
-}
-
-function footprint(extents: XmlDomElement[]): GeoJSONGeometry | undefined {
-  const polygons: GeoJSONGeometry[] = [];
-  const boxes: GeoJSONGeometry[] = [];
-  for (const extent of extents) {
-    for (const poly of r.all(extent, 'gmd:geographicElement/gmd:EX_BoundingPolygon')) {
-      if (excluded(poly)) continue;
-      for (const g of r.all(poly, 'gmd:polygon/*')) polygons.push(gmlGeometry(g, 'gmd:EX_BoundingPolygon'));
-    }
-    for (const box of r.all(extent, 'gmd:geographicElement/gmd:EX_GeographicBoundingBox')) {
-      if (excluded(box)) continue;
-      const side = (name: string) => r.number(box, `gmd:${name}/gco:Decimal`, name);
-      const [w, e, s, n] = [side('westBoundLongitude'), side('eastBoundLongitude'), side('southBoundLatitude'), side('northBoundLatitude')];
-      // Templates leave the four decimals empty: no box rather than a bad one.
-      if (w === undefined && e === undefined && s === undefined && n === undefined) continue;
-      if (w === undefined || e === undefined || s === undefined || n === undefined) throw invalidRecord('EX_GeographicBoundingBox needs all four bounds', 'gmd:EX_GeographicBoundingBox');
-      boxes.push(bboxGeometry(w, e, s, n));
-    }
-  }
-  // The polygons are the finer footprint; the boxes only bound them.
-  return combineGeometries(polygons.length ? polygons : boxes);
-}
-
-function temporalExtent(extents: XmlDomElement[]): { start?: string; end?: string } {
-  let start: string | undefined;
-  let end: string | undefined;
-  for (const t of extents.flatMap((e) => r.all(e, 'gmd:temporalElement/*/gmd:extent/*'))) {
-    const period = gmlTime(r, t);
-    if (period.start && (!start || period.start < start)) start = period.start;
-    if (period.end && (!end || period.end > end)) end = period.end;
-  }
-  return { start, end };
-}
+const EXTENT_PATHS: ExtentPaths = {
+  boundingPolygons: 'gmd:geographicElement/gmd:EX_BoundingPolygon',
+  polygons: 'gmd:polygon/*',
+  boxes: 'gmd:geographicElement/gmd:EX_GeographicBoundingBox',
+  bound: (name) => `gmd:${name}/gco:Decimal`,
+  extentTypeCode: 'gmd:extentTypeCode/gco:Boolean',
+  times: 'gmd:temporalElement/*/gmd:extent/*',
+};
 
 /** Decodes the root gmd:MD_Metadata / gmi:MI_Metadata element of a document. */
 export function readIso19139(root: XmlDomElement, text: string, options: DecodeOptions): CatalogueRecordInput {
@@ -195,22 +148,28 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
   // Links and offerings: distribution, service connect points, browse graphics.
   const distribution = 'gmd:distributionInfo/gmd:MD_Distribution';
   const onLine = 'gmd:MD_DigitalTransferOptions/gmd:onLine/gmd:CI_OnlineResource';
-  const resources = r.all(root, `${distribution}/gmd:transferOptions/${onLine} | ${distribution}/gmd:distributor/gmd:MD_Distributor/gmd:distributorTransferOptions/${onLine}`).map(onlineResource);
+  const resources: Array<{ res: OnlineResource; operation?: string }> = r
+    .all(root, `${distribution}/gmd:transferOptions/${onLine} | ${distribution}/gmd:distributor/gmd:MD_Distributor/gmd:distributorTransferOptions/${onLine}`)
+    .flatMap((el) => {
+      const res = onlineResource(el);
+      return res ? [{ res }] : [];
+    });
   const serviceType = isService ? string(ident, 'srv:serviceType') : undefined;
-  for (const el of r.all(ident, 'srv:containsOperations/srv:SV_OperationMetadata/srv:connectPoint/gmd:CI_OnlineResource')) {
-    const res = onlineResource(el);
-    if (res) resources.push({ ...res, protocol: res.protocol ?? (serviceType && /^(?:OGC:)?W[MCFP]T?S$|^CSW$/i.test(serviceType) ? `OGC:${serviceType.replace(/^OGC:/i, '').toUpperCase()}` : undefined) });
+  // A service's operations carry its service type as their protocol when they name none.
+  const serviceProtocol = serviceType && /^(?:OGC:)?(?:W[MCFP]T?S|CSW)$/i.test(serviceType) ? `OGC:${serviceType.replace(/^OGC:/i, '').toUpperCase()}` : undefined;
+  for (const op of r.all(ident, 'srv:containsOperations/srv:SV_OperationMetadata')) {
+    const operation = string(op, 'srv:operationName');
+    for (const el of r.all(op, 'srv:connectPoint/gmd:CI_OnlineResource')) {
+      const res = onlineResource(el);
+      if (res) resources.push({ res: { ...res, protocol: res.protocol ?? serviceProtocol }, operation });
+    }
   }
   const links: RecordLink[] = [];
   const offerings: Offering[] = [];
-  for (const res of resources) {
-    if (!res) continue;
-    const offering = offeringOfResource(res);
-    if (offering) {
-      if (!offerings.some((o) => o.code === offering.code && o.operations?.[0]?.href === offering.operations?.[0]?.href)) offerings.push(offering);
-    } else {
-      links.push(linkOfResource(res));
-    }
+  for (const { res, operation } of resources) {
+    const offering = offeringOfResource(res, operation);
+    if (offering) addOffering(offerings, offering);
+    else links.push(linkOfResource(res));
   }
   for (const g of r.all(ident, 'gmd:graphicOverview/gmd:MD_BrowseGraphic')) {
     const href = string(g, 'gmd:fileName');
@@ -249,8 +208,8 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
     title: string(citation ?? ident, 'gmd:title'),
     abstract: string(ident, 'gmd:abstract'),
     keywords: unique(groups.flatMap((g) => g.values)),
-    geometry: footprint(extents),
-    ...temporalExtent(extents),
+    geometry: readFootprint(r, extents, EXTENT_PATHS),
+    ...readTemporalExtent(r, extents, EXTENT_PATHS),
     parentIdentifier: string(root, 'gmd:parentIdentifier') ?? options.parentIdentifier,
     platform,
     instrument,
@@ -266,19 +225,4 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
     properties,
   };
   return prune(record);
-}
-
-/** Drops undefined fields and empty lists, so records compare and store without noise. */
-export function prune<T extends object>(value: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
-    if (key === 'properties' && typeof v === 'object') {
-      const props = prune(v as Record<string, unknown>);
-      if (Object.keys(props).length) out[key] = props;
-      continue;
-    }
-    out[key] = v;
-  }
-  return out as T;
 }

@@ -114,7 +114,8 @@ function extent(record: CatalogueRecord, set: ElementSet, name: string): XmlElem
     el('gmd:geographicElement', null, el('gmd:EX_BoundingPolygon', null, el('gmd:polygon', null, writeGmlGeometry(g, { id: xmlId('footprint', record.identifier) }))));
   const time = set !== 'brief' && record.start !== undefined &&
     el('gmd:temporalElement', null, el('gmd:EX_TemporalExtent', null, el('gmd:extent', null,
-      el('gml:TimePeriod', { 'gml:id': xmlId('extent', record.identifier) }, el('gml:beginPosition', null, record.start), el('gml:endPosition', null, record.end ?? record.start)))));
+      el('gml:TimePeriod', { 'gml:id': xmlId('extent', record.identifier) }, el('gml:beginPosition', null, record.start),
+        record.openEnd ? el('gml:endPosition', { indeterminatePosition: 'now' }) : el('gml:endPosition', null, record.end ?? record.start)))));
   if (!box && !polygon && !time) return undefined;
   return el(name, null, el('gmd:EX_Extent', null, box, polygon, time));
 }

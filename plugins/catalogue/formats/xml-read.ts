@@ -177,9 +177,10 @@ function prefixOf(reader: XmlReader, el: XmlDomElement): string | undefined {
 
 /**
  * The start and end of a GML TimePeriod or TimeInstant, in either GML namespace (the reader must
- * bind a prefix to it). An empty or indeterminate position ("unknown", "now") is an open end.
+ * bind a prefix to it). A period whose end is empty or indeterminate ("now", "unknown") after a
+ * known start is open-ended (an ongoing collection).
  */
-export function gmlTime(reader: XmlReader, el: XmlDomElement): { start?: string; end?: string } {
+export function gmlTime(reader: XmlReader, el: XmlDomElement): { start?: string; end?: string; openEnd?: boolean } {
   const gml = prefixOf(reader, el);
   if (!gml) return {};
   if (el.name() === 'TimeInstant') {
@@ -189,5 +190,7 @@ export function gmlTime(reader: XmlReader, el: XmlDomElement): { start?: string;
   if (el.name() !== 'TimePeriod') return {};
   const begin = reader.value(el, `${gml}:beginPosition | ${gml}:begin/${gml}:TimeInstant/${gml}:timePosition`);
   const finish = reader.value(el, `${gml}:endPosition | ${gml}:end/${gml}:TimeInstant/${gml}:timePosition`);
-  return { start: isoInstant(begin, 'gml:beginPosition'), end: isoInstant(finish, 'gml:endPosition', true) };
+  const start = isoInstant(begin, 'gml:beginPosition');
+  const end = isoInstant(finish, 'gml:endPosition', true);
+  return start !== undefined && end === undefined ? { start, openEnd: true } : { start, end };
 }
