@@ -48,11 +48,14 @@ export const QUERYABLES: Record<string, QueryableSpec> = {
   created: spec('created', 'timestamp', 'When the record was first stored'),
   updated: spec('updated', 'timestamp', 'When the record was last stored'),
   owner: spec('owner', 'string', 'Subject id of the owner'),
+  // The keyword list as one text (keywords joined by spaces), so filters can LIKE-match keywords
+  // ('%Paris%'); facets count the keywords one by one (KEYWORDS_TABLE).
+  keywords: spec('keywords_text', 'string', 'Keywords, joined by spaces for filtering (LIKE finds a keyword containing a text); counted one by one by facets', true),
   visibility: spec('visibility', 'string', "'public' or 'private' as the reader sees it: a record visible to a list of groups is 'public' to their members, 'private' to others"),
   geometry: spec('geometry', 'geometry', 'Footprint (CRS:84)'),
 };
 
-/** Properties facets() counts besides the queryables marked facet. */
+/** The queryable whose facets count keyword rows (one per keyword) rather than column values. */
 export const KEYWORDS_FACET = 'keywords';
 
 /** Column of the reader's visibility in searches for a subject with groups (see search.ts). */
@@ -67,9 +70,7 @@ export function queryableColumns(effectiveVisibility = false): Record<string, Qu
 }
 
 export function describeQueryables(): QueryableDescription[] {
-  const list = Object.entries(QUERYABLES).map(([name, q]) => ({ name, type: q.type, description: q.description, facet: q.facet === true }));
-  list.push({ name: KEYWORDS_FACET, type: 'string', description: 'Keywords (full-text searched with q; counted by facets)', facet: true });
-  return list;
+  return Object.entries(QUERYABLES).map(([name, q]) => ({ name, type: q.type, description: q.description, facet: q.facet === true }));
 }
 
 export function queryableSpec(name: string): QueryableSpec | undefined {
