@@ -1,0 +1,173 @@
+/**
+ * CSW queryable names (Dublin Core, CSW core, APISO; any prefix canonicalised by names.ts) onto
+ * the catalogue's queryables, and filters written in them onto filters the engine runs.
+ *
+ * The names come from the catalogue's table (plugins/catalogue/formats/queryables.ts, shared with
+ * the formats that write those elements, so what a filter names is what a response shows);
+ * engine queryables are accepted by their own names too (cloudCover, platform).
+ *
+ * AnyText (full text) becomes a case-insensitive LIKE on title, abstract, identifier and keywords
+ * ORed together: unlike the engine's `q` it composes inside Or and Not, and it matches parts of
+ * words, as CSW clients expect ("%senti%"). A pattern without wildcards is a "contains": QGIS
+ * MetaSearch sends the words typed, unwrapped.
+ */
+import { FilterError, mapPredicates, property, type Expression, type Filter, type LikeFilter, type LikePart, type Predicate } from '../../core/filter/index.js';
+import { ANY_TEXT as CATALOGUE_ANY_TEXT, APISO_QUERYABLES, cswQueryable, dcTypeOf, DUBLIN_CORE_QUERYABLES, recordTypeOfDcType } from '../catalogue/formats/queryables.js';
+import type { QueryableDescription, RecordType } from '../catalogue/types.js';
+
+const RECORD_TYPES: readonly string[] = ['collection', 'product', 'service', 'application'];
+
+/** The engine queryables AnyText searches. */
+export const ANY_TEXT_FIELDS = ['title', 'abstract', 'identifier', 'keywords'] as const;
+
+export const ANY_TEXT = 'AnyText';
+
+export interface QueryableMap {
+  /** The engine queryable (or ANY_TEXT) a CSW name means; undefined when it means none. */
+  resolve(name: string): string | undefined;
+  /** CSW names a client may use, for capabilities and errors. */
+  names(): string[];
+  /** The engine description of a resolved queryable. */
+  describe(engineName: string): QueryableDescription | undefined;
+}
+
+export function createQueryableMap(engineQueryables: readonly QueryableDescription[]): QueryableMap {
+  const engine = new Map(engineQueryables.map((q) => [q.name, q]));
+  const cswNames = [...Object.entries(DUBLIN_CORE_QUERYABLES), ...Object.entries(APISO_QUERYABLES)]
+    .filter(([, target]) => target === CATALOGUE_ANY_TEXT || engine.has(target))
+    .map(([name]) => name);
+  return {
+    resolve(name) {
+      // Engine names first (cloudCover, title); then the CSW names by local name (dc:title, Title, apiso:Title).
+      if (engine.has(name)) return name;
+      const mapped = cswQueryable(name);
+      if (mapped === CATALOGUE_ANY_TEXT) return ANY_TEXT;
+      return mapped !== undefined && engine.has(mapped) ? mapped : undefined;
+    },
+    names: () => [...cswNames, ...engine.keys()],
+    describe: (engineName) => engine.get(engineName),
+  };
+}
+
+/** How CSW responses name an engine record type (dc:type), as the catalogue's Dublin Core format writes it. */
+export function cswTypeName(type: string): string {
+  return RECORD_TYPES.includes(type) ? dcTypeOf(type as RecordType) : type;
+}
+
+/** The engine record type a CSW type value (dataset, series, an ISO scope code or DCMI type) names, or undefined. */
+export function recordTypeOf(value: string): RecordType | undefined {
+  return recordTypeOfDcType(value);
+}
+
+function unknownQueryable(name: string, locator: string, map: QueryableMap): FilterError {
+  const known = map.names().slice(0, 12).join(', ');
+  return new FilterError(`Unknown queryable '${name}' (queryables include ${known}...)`, { locator });
+}
+
+/** A filter over CSW names as a filter over engine queryables (AnyText and type values rewritten). */
+export function toEngineFilter(filter: Filter, map: QueryableMap, locator = 'Constraint'): Filter {
+  const rename = (e: Expression): Expression => {
+    switch (e.kind) {
+      case 'property': {
+        const target = map.resolve(e.name);
+        if (target === undefined) throw unknownQueryable(e.name, locator, map);
+        if (target === ANY_TEXT) throw new FilterError('AnyText can only be compared with PropertyIsLike or PropertyIsEqualTo', { locator });
+        return property(target);
+      }
+      case 'interval':
+        return { ...e, start: rename(e.start) as typeof e.start, end: rename(e.end) as typeof e.end };
+      case 'array':
+        return { ...e, items: e.items.map(rename) };
+      case 'function':
+        return { ...e, args: e.args.map(rename) };
+      case 'arithmetic':
+        return { ...e, left: rename(e.left), right: rename(e.right) };
+      default:
+        return e;
+    }
+  };
+  return mapPredicates(filter, (p) => {
+    const anyText = anyTextPredicate(p, map, locator);
+    if (anyText) return anyText;
+    return keywordEquality(typeValues(renamePredicate(p, rename), locator));
+  });
+}
+
+/**
+ * `keywords = 'X'` (dc:subject = 'X') asks for a record having the keyword X; the engine keeps the
+ * keywords as one space-joined text, so it becomes X as a whole word of that text.
+ */
+function keywordEquality(p: Predicate): Filter {
+  if (p.op !== '=' && p.op !== '<>') return p;
+  const left = p.left.kind === 'property' && p.left.name === 'keywords';
+  const right = p.right.kind === 'property' && p.right.name === 'keywords';
+  if (left === right) return p;
+  const value = left ? p.right : p.left;
+  if (value.kind !== 'literal') return p;
+  const text = { text: String(value.value) };
+  const any: LikePart = { wildcard: 'any' };
+  const patterns: LikePart[][] = [[text], [text, { text: ' ' }, any], [any, { text: ' ' }, text], [any, { text: ' ' }, text, { text: ' ' }, any]];
+  const match: Filter = { op: 'or', args: patterns.map((pattern) => ({ op: 'like', expr: property('keywords'), pattern, matchCase: p.matchCase, matchAccent: p.matchAccent })) };
+  return p.op === '=' ? match : { op: 'not', arg: match };
+}
+
+function renamePredicate(p: Predicate, rename: (e: Expression) => Expression): Predicate {
+  switch (p.op) {
+    case 'like':
+    case 'isNull':
+    case 'bbox':
+      return { ...p, expr: rename(p.expr) } as Predicate;
+    case 'between':
+      return { ...p, expr: rename(p.expr), lower: rename(p.lower), upper: rename(p.upper) };
+    case 'in':
+      return { ...p, expr: rename(p.expr), list: p.list.map(rename) };
+    case 'ids':
+    case 'constant':
+      return p;
+    case 'function':
+      return { ...p, call: rename(p.call) as typeof p.call };
+    default:
+      return { ...p, left: rename(p.left), right: rename(p.right) } as Predicate;
+  }
+}
+
+const isAnyText = (e: Expression, map: QueryableMap): boolean => e.kind === 'property' && map.resolve(e.name) === ANY_TEXT;
+
+/** AnyText LIKE / = as an OR of case-insensitive LIKEs over the text queryables; undefined for other predicates. */
+function anyTextPredicate(p: Predicate, map: QueryableMap, locator: string): Filter | undefined {
+  let pattern: LikePart[] | undefined;
+  if (p.op === 'like' && isAnyText(p.expr, map)) pattern = p.pattern;
+  else if (p.op === '=' && (isAnyText(p.left, map) || isAnyText(p.right, map))) {
+    const value = isAnyText(p.left, map) ? p.right : p.left;
+    if (value.kind !== 'literal') throw new FilterError('AnyText must be compared with a literal', { locator });
+    pattern = [{ text: String(value.value) }];
+  } else {
+    return undefined;
+  }
+  const hasWildcard = pattern.some((part) => 'wildcard' in part);
+  const contains: LikePart[] = hasWildcard ? pattern : [{ wildcard: 'any' }, ...pattern, { wildcard: 'any' }];
+  const likes: LikeFilter[] = ANY_TEXT_FIELDS.filter((f) => map.describe(f)).map((field) => ({
+    op: 'like',
+    expr: property(field),
+    pattern: contains,
+    matchCase: false,
+    matchAccent: true,
+  }));
+  return likes.length === 1 ? likes[0]! : { op: 'or', args: likes };
+}
+
+/** Comparisons of `type` with CSW type names ('dataset', 'series') compare engine types. */
+function typeValues(p: Predicate, locator: string): Predicate {
+  const isType = (e: Expression) => e.kind === 'property' && e.name === 'type';
+  const value = (e: Expression): Expression => {
+    if (e.kind !== 'literal' || typeof e.value !== 'string') return e;
+    const type = recordTypeOf(e.value);
+    if (type === undefined) throw new FilterError(`Unknown record type '${e.value}' (dataset, series, service, application)`, { locator });
+    return { kind: 'literal', value: type };
+  };
+  if ((p.op === '=' || p.op === '<>') && (isType(p.left) || isType(p.right))) {
+    return { ...p, left: isType(p.left) ? p.left : value(p.left), right: isType(p.right) ? p.right : value(p.right), matchCase: true };
+  }
+  if (p.op === 'in' && isType(p.expr)) return { ...p, list: p.list.map(value), matchCase: true };
+  return p;
+}

@@ -1,0 +1,34 @@
+/**
+ * XML responses. A GetRecords page is written record by record: the envelope around a marker is
+ * serialised once, then each record is serialised only when the stream asks for more, so a page
+ * of hundreds of full ISO records never sits in memory as one string.
+ */
+import { Readable } from 'node:stream';
+import { raw, serializeXml, type XmlElement } from '../../core/ows/index.js';
+import type { CswResponse } from './context.js';
+
+export const XML_CONTENT_TYPE = 'application/xml; charset=UTF-8';
+
+export function xmlResponse(root: XmlElement, status = 200): CswResponse {
+  return { status, contentType: XML_CONTENT_TYPE, body: serializeXml(root) };
+}
+
+const SLOT = 'meridian-csw-records-slot';
+
+/** A placeholder `envelope` is built around; streamXml writes the items there. */
+export const recordsSlot = () => raw(`<!--${SLOT}-->`);
+
+/** Streams `envelope` with `items` (each serialised on demand) where recordsSlot() stands. */
+export function streamXml(envelope: XmlElement, items: Iterable<() => string>): CswResponse {
+  const text = serializeXml(envelope);
+  const at = text.indexOf(`<!--${SLOT}-->`);
+  if (at === -1) throw new Error('streamXml: the envelope has no records slot');
+  const head = text.slice(0, at);
+  const tail = text.slice(at + SLOT.length + 7);
+  function* chunks(): Generator<string> {
+    yield head;
+    for (const item of items) yield item();
+    yield tail;
+  }
+  return { status: 200, contentType: XML_CONTENT_TYPE, body: Readable.from(chunks(), { objectMode: false }) };
+}
