@@ -28,7 +28,7 @@ export async function runImportCommand(invocation: PluginCommandInvocation): Pro
   const platform = await invocation.platform({ quiet: o.json });
   const catalogue = platform.service<CatalogueService>('catalogue');
   const report = o.report ? await openReport(o.report) : undefined;
-  const bar = o.json ? undefined : invocation.progress('importing', 0);
+  const bar = o.json ? undefined : invocation.progress('importing', 1);
   const shown: Rejection[] = [];
   let summary: ImportSummary;
   try {

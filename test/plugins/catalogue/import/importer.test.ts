@@ -7,7 +7,7 @@ import type { ImportOptions, ImportSummary, Rejection } from '../../../../plugin
 import type { CatalogueRecord } from '../../../../plugins/catalogue/types.js';
 import { testDatabaseKinds } from '../../../helpers/databases.js';
 import { admin, startCatalogue, type CatalogueHarness } from '../support.js';
-import { isoRecord, makeGeoTiff, serveDirectory } from './support.js';
+import { iso19115_3Record, isoRecord, makeGeoTiff, serveDirectory } from './support.js';
 
 async function importInto(h: CatalogueHarness, options: ImportOptions): Promise<{ summary: ImportSummary; rejected: Rejection[] }> {
   const rejected: Rejection[] = [];
@@ -91,6 +91,21 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(bySource.record, undefined);
       assert.ok(bySource.reason.length > 0);
       assert.deepEqual((await all(h, { type: 'product' })).map((r) => r.identifier), ['p1', 'p2', 'p4', 'p5']);
+    });
+
+    it('imports ISO 19139 and ISO 19115-3 documents side by side, each decoded by its format', async () => {
+      writeFileSync(join(dir, 'series.xml'), iso19115_3Record({ id: 'ISO3-C', title: 'A 19115-3 series', level: 'series', bbox: [-5, 40, 10, 52] }));
+      writeFileSync(join(dir, 'a.xml'), iso19115_3Record({ id: 'iso3-a', title: 'Granule A', parent: 'ISO3-C', bbox: [1, 45, 2, 46], start: '2022-05-01T10:00:00Z' }));
+      writeFileSync(join(dir, 'b.xml'), isoRecord({ id: 'iso-b', title: 'Granule B', parent: 'ISO3-C', bbox: [3, 45, 4, 46], start: '2022-05-02T10:00:00Z' }));
+      const { summary, rejected } = await importInto(h, { source: dir });
+      assert.deepEqual(rejected, []);
+      assert.deepEqual(summary.records, { imported: 3, rejected: 0, collections: 1, products: 2 });
+      const products = await all(h, { type: 'product', parentIdentifier: 'ISO3-C' });
+      assert.deepEqual(products.map((p) => [p.identifier, p.metadata?.format, p.start]), [
+        ['iso-b', 'iso19139', '2022-05-02T10:00:00.000Z'],
+        ['iso3-a', 'iso19115-3', '2022-05-01T10:00:00.000Z'],
+      ]);
+      assert.deepEqual(products[1]!.bbox, [1, 45, 2, 46]);
     });
 
     it('keeps products read before their collection: they wait for the end of the import', async () => {

@@ -164,3 +164,35 @@ export function isoRecord(o: IsoRecordOptions): string {
 </gmd:MD_Metadata>
 `;
 }
+
+/** A minimal ISO 19115-3 mdb:MD_Metadata document (the 2.0 namespaces GeoNetwork writes). */
+export function iso19115_3Record(o: IsoRecordOptions): string {
+  const [w, s, e, n] = o.bbox ?? [1, 43, 2, 44];
+  const b = 'http://standards.iso.org/iso/19115/-3';
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<mdb:MD_Metadata xmlns:mdb="${b}/mdb/2.0" xmlns:cit="${b}/cit/2.0" xmlns:mri="${b}/mri/1.0" xmlns:gex="${b}/gex/1.0" xmlns:mcc="${b}/mcc/1.0" xmlns:gco="${b}/gco/1.0" xmlns:gml="http://www.opengis.net/gml/3.2">
+  <mdb:metadataIdentifier><mcc:MD_Identifier><mcc:code><gco:CharacterString>${o.id}</gco:CharacterString></mcc:code></mcc:MD_Identifier></mdb:metadataIdentifier>
+  <mdb:metadataScope><mdb:MD_MetadataScope><mdb:resourceScope><mcc:MD_ScopeCode codeList="codeListLocation#MD_ScopeCode" codeListValue="${o.level ?? 'dataset'}"/></mdb:resourceScope></mdb:MD_MetadataScope></mdb:metadataScope>
+  ${o.parent ? `<mdb:parentMetadata uuidref="${o.parent}"/>` : ''}
+  <mdb:identificationInfo>
+    <mri:MD_DataIdentification>
+      <mri:citation><cit:CI_Citation><cit:title><gco:CharacterString>${o.title}</gco:CharacterString></cit:title></cit:CI_Citation></mri:citation>
+      <mri:abstract><gco:CharacterString>About ${o.title}</gco:CharacterString></mri:abstract>
+      <mri:extent>
+        <gex:EX_Extent>
+          <gex:geographicElement>
+            <gex:EX_GeographicBoundingBox>
+              <gex:westBoundLongitude><gco:Decimal>${w}</gco:Decimal></gex:westBoundLongitude>
+              <gex:eastBoundLongitude><gco:Decimal>${e}</gco:Decimal></gex:eastBoundLongitude>
+              <gex:southBoundLatitude><gco:Decimal>${s}</gco:Decimal></gex:southBoundLatitude>
+              <gex:northBoundLatitude><gco:Decimal>${n}</gco:Decimal></gex:northBoundLatitude>
+            </gex:EX_GeographicBoundingBox>
+          </gex:geographicElement>
+          ${o.start ? `<gex:temporalElement><gex:EX_TemporalExtent><gex:extent><gml:TimePeriod gml:id="t1"><gml:beginPosition>${o.start}</gml:beginPosition><gml:endPosition>${o.end ?? o.start}</gml:endPosition></gml:TimePeriod></gex:extent></gex:EX_TemporalExtent></gex:temporalElement>` : ''}
+        </gex:EX_Extent>
+      </mri:extent>
+    </mri:MD_DataIdentification>
+  </mdb:identificationInfo>
+</mdb:MD_Metadata>
+`;
+}
