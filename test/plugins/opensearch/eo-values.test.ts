@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { evaluateFilter } from '../../../core/filter/index.js';
+import { OwsException } from '../../../core/ows/index.js';
+import { eoValueFilter, SYNTAX_PATTERNS, type ValueSyntax } from '../../../plugins/opensearch/eo-values.js';
+
+/** Which of `values` the parameter value selects. */
+function selects(value: string, syntax: ValueSyntax, values: Array<number | string | Date>): Array<number | string | Date> {
+  const filter = eoValueFilter('x', value, syntax, 'x');
+  return values.filter((v) => evaluateFilter(filter, { properties: { x: v } }));
+}
+
+describe('OpenSearch EO value syntax (OGC 13-026r9)', () => {
+  const numbers = [0, 5, 10, 15, 20, 25];
+
+  it('a number, a {list}, closed, open and half-open [ranges]', () => {
+    assert.deepEqual(selects('10', 'number', numbers), [10]);
+    assert.deepEqual(selects('{5,20}', 'number', numbers), [5, 20]);
+    assert.deepEqual(selects('[5,15]', 'number', numbers), [5, 10, 15]);
+    assert.deepEqual(selects(']5,15[', 'number', numbers), [10]);
+    assert.deepEqual(selects('[5,15[', 'number', numbers), [5, 10]);
+    assert.deepEqual(selects(']5,15]', 'number', numbers), [10, 15]);
+    assert.deepEqual(selects('[15', 'number', numbers), [15, 20, 25]);
+    assert.deepEqual(selects(']15', 'number', numbers), [20, 25]);
+    assert.deepEqual(selects('10]', 'number', numbers), [0, 5, 10]);
+    assert.deepEqual(selects('10[', 'number', numbers), [0, 5]);
+    assert.deepEqual(selects('[-1.5e1,1e1]', 'number', [-20, -15, 0, 10, 11]), [-15, 0, 10]);
+  });
+
+  it('times: a reduced-precision value covers its unit, bounds take the side of the unit they need', () => {
+    const t = (s: string) => new Date(s);
+    const times = ['2020-04-30T23:59:59.999Z', '2020-05-01T00:00:00.000Z', '2020-05-31T23:59:59.999Z', '2020-06-01T00:00:00.000Z'].map(t);
+    const iso = (list: Date[]) => list.map((d) => (d as Date).toISOString());
+    assert.deepEqual(iso(selects('2020-05', 'time', times) as Date[]), ['2020-05-01T00:00:00.000Z', '2020-05-31T23:59:59.999Z']);
+    assert.deepEqual(iso(selects('[2020-05,2020-05]', 'time', times) as Date[]), ['2020-05-01T00:00:00.000Z', '2020-05-31T23:59:59.999Z']);
+    assert.deepEqual(iso(selects(']2020-05', 'time', times) as Date[]), ['2020-06-01T00:00:00.000Z']);
+    assert.deepEqual(iso(selects('2020-05[', 'time', times) as Date[]), ['2020-04-30T23:59:59.999Z']);
+    assert.deepEqual(iso(selects('[2020-05-31T23:59:59.999Z', 'time', times) as Date[]), ['2020-05-31T23:59:59.999Z', '2020-06-01T00:00:00.000Z']);
+  });
+
+  it('integers refuse fractions; text takes {lists}, * and ? wildcards, and backslash escapes', () => {
+    assert.throws(() => eoValueFilter('x', '1.5', 'integer', 'orbitNumber'), (e: OwsException) => e.locator === 'orbitNumber');
+    const words = ['SENTINEL-1', 'SENTINEL-2', 'LANDSAT-8', 'S*', 'VV, VH'];
+    assert.deepEqual(selects('SENTINEL*', 'text', words), ['SENTINEL-1', 'SENTINEL-2']);
+    assert.deepEqual(selects('SENTINEL-?', 'text', words), ['SENTINEL-1', 'SENTINEL-2']);
+    assert.deepEqual(selects('{LANDSAT-8,SENTINEL-1}', 'text', words), ['SENTINEL-1', 'LANDSAT-8']);
+    assert.deepEqual(selects('S\\*', 'text', words), ['S*']);
+    assert.deepEqual(selects('VV, VH', 'text', words), ['VV, VH']);
+    assert.deepEqual(selects('sentinel-1', 'text', words), []);
+  });
+
+  it('malformed values are InvalidParameterValue naming the parameter', () => {
+    for (const bad of ['[1,2', '1,2]', '[a,2]', '[3,1]', '{}', '{1,,2}', '[1,2,3]', '', ']', '[', '{1,2']) {
+      assert.throws(() => eoValueFilter('cloudCover', bad, 'number', 'cloudCover'), (e: OwsException) => e instanceof OwsException && e.locator === 'cloudCover' && e.status === 400, bad);
+    }
+  });
+
+  it("the advertised patterns accept exactly the syntax's shapes", () => {
+    const number = new RegExp(`^(?:${SYNTAX_PATTERNS.number})$`);
+    for (const ok of ['1', '-2.5', '{1,2}', '[1,2]', ']1,2[', '[1', '1]', '1e3']) assert.match(ok, number);
+    for (const bad of ['[1,2', 'a', '{1;2}', '1,2']) assert.doesNotMatch(bad, number);
+    const time = new RegExp(`^(?:${SYNTAX_PATTERNS.time})$`);
+    for (const ok of ['2020', '2020-05', '2020-05-01T10:00:00Z', '[2020-01-01,2020-02-01T00:00:00+01:00]']) assert.match(ok, time);
+    assert.match('12', new RegExp(`^(?:${SYNTAX_PATTERNS.integer})$`));
+    assert.doesNotMatch('1.5', new RegExp(`^(?:${SYNTAX_PATTERNS.integer})$`));
+  });
+});
