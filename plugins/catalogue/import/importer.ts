@@ -133,7 +133,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     try {
       const previous = options.resume ? await state.get(key) : undefined;
       if (work.location.kind !== 'upload' && (work.location.kind === 'file' || (previous && !previous.container) || TIFF_EXTENSION.test(new URL(work.location.url).pathname))) {
-        const probed = await probe(work.location, limits, deps.blobs, options.signal);
+        const probed = await probe(work.location, limits, options.signal);
         if (probed.directory) {
           if (work.via !== 'root' || work.location.kind !== 'file') throw new SourceError(`a link leads to the directory ${source}, not a document`);
           summary.sources.found--;

@@ -76,7 +76,7 @@ async function request(url: string, init: RequestInit, limits: ReadLimits, signa
 }
 
 /** What resuming needs to know before reading: a directory or not, and the fingerprint. */
-export async function probe(location: Location, limits: ReadLimits, blobs?: BlobStore, signal?: AbortSignal): Promise<Probe> {
+export async function probe(location: Location, limits: ReadLimits, signal?: AbortSignal): Promise<Probe> {
   if (location.kind === 'file') {
     let s;
     try {
@@ -86,10 +86,7 @@ export async function probe(location: Location, limits: ReadLimits, blobs?: Blob
     }
     return { directory: s.isDirectory(), fingerprint: `size:${s.size};mtime:${Math.round(s.mtimeMs)}` };
   }
-  if (location.kind === 'upload') {
-    const info = await blobs?.head(location.key);
-    return { directory: false, fingerprint: info ? `etag:${info.etag}` : undefined };
-  }
+  if (location.kind === 'upload') return { directory: false };
   const response = await request(location.url, { method: 'HEAD' }, limits, signal);
   await response.body?.cancel();
   return { directory: false, fingerprint: response.ok ? urlFingerprint(response.headers) : undefined };
@@ -117,7 +114,8 @@ export async function readSource(location: Location, limits: ReadLimits, options
     if (!options.blobs) throw new SourceError('uploaded documents need the blob store');
     const blob = await options.blobs.get(location.key);
     const bytes = await collect(blob.body as AsyncIterable<Uint8Array>, limits.maxDocumentBytes, location.name);
-    return { bytes: bytes.data, location, fingerprint: `etag:${blob.etag}`, tiff: isTiffMagic(bytes.data), notModified: false };
+    // No fingerprint: an upload is imported once, so the state table keeps no row for it.
+    return { bytes: bytes.data, location, fingerprint: undefined, tiff: isTiffMagic(bytes.data), notModified: false };
   }
   const headers: Record<string, string> = { accept: 'application/geo+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5' };
   if (options.previous?.startsWith('etag:')) headers['if-none-match'] = options.previous.slice(5);
