@@ -49,5 +49,6 @@ export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueServi
     },
     queryables: () => describeQueryables(),
     formats: createMetadataFormats(),
+    limits: { defaultLimit: o.defaultLimit, maxLimit: o.maxLimit },
   };
 }

@@ -213,4 +213,6 @@ export interface CatalogueService {
   queryables(): QueryableDescription[];
   /** The metadata formats records are read from and written in (formats/types.ts). */
   readonly formats: MetadataFormats;
+  /** Page sizes a search takes: `limit` defaults to defaultLimit and may not exceed maxLimit (protocols advertise their maxima within it). */
+  readonly limits: { defaultLimit: number; maxLimit: number };
 }
