@@ -77,7 +77,11 @@ const plugin: Plugin<OpenSearchConfig> = {
     } catch (err) {
       throw new Error(`plugins.opensearch.defaultSort: ${(err as Error).message}`);
     }
-    const settings = { ...config, version: VERSION, defaultSort };
+    // The advertised maximum is one the engine serves.
+    const maxRecords = Math.min(config.maxRecords, catalogue.limits.maxLimit);
+    if (maxRecords < config.maxRecords) ctx.logger.warn({ maxRecords: config.maxRecords, maxLimit: catalogue.limits.maxLimit }, 'opensearch: maxRecords is above the catalogue maxLimit; advertising the catalogue maxLimit');
+    if (config.defaultRecords > maxRecords) throw new Error(`plugins.opensearch.defaultRecords: ${config.defaultRecords} is more than the catalogue serves (maxLimit ${maxRecords})`);
+    const settings = { ...config, maxRecords, version: VERSION, defaultSort };
     const routes = openSearchRoutes({ catalogue, settings, mountPath: ctx.mountPath, baseUrl: ctx.baseUrl, metrics: ctx.metrics });
     return {
       routes,

@@ -32,7 +32,7 @@ const OPERATION_CODE = /\/offerings\/\d+\/operations\/\d+\/code$/;
  * Errors of a Feature or FeatureCollection against the 17-003 schema, without those of the oneOf
  * branch the document is not (a Feature fails the FeatureCollection branch and the reverse).
  */
-function schemaErrors(doc: { type?: string }): string[] {
+function schemaErrors(doc: object): string[] {
   const result = validateEoGeoJson(doc);
   if (result.valid) return [];
   const errors = result.errors.filter((e) => e.keyword !== 'oneOf' && !OPERATION_CODE.test(e.instancePath));
@@ -42,7 +42,7 @@ function schemaErrors(doc: { type?: string }): string[] {
     e.instancePath === '/bbox' ||
     (e.instancePath === '' && e.keyword === 'required' && ['type', 'features'].includes(params(e).missingProperty ?? '')) ||
     (e.instancePath === '/type' && e.keyword === 'enum' && params(e).allowedValues?.includes('FeatureCollection') === true);
-  const own = doc.type === 'FeatureCollection' ? errors.filter(collectionBranch) : errors.filter((e) => !collectionBranch(e) || e.instancePath === '/bbox');
+  const own = (doc as { type?: unknown }).type === 'FeatureCollection' ? errors.filter(collectionBranch) : errors.filter((e) => !collectionBranch(e) || e.instancePath === '/bbox');
   return own.map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
 }
 

@@ -28,6 +28,21 @@ describe('OpenSearch plugin: registry and config', function () {
     }
   });
 
+  it("advertises at most the catalogue's maxLimit, and refuses counts above it", async () => {
+    const h = await startOpenSearch(sqlite!, { maxRecords: 500 }, {}, { maxLimit: 100 });
+    try {
+      await h.catalogue.upsert([{ identifier: 'C', type: 'collection' }]);
+      const doc = parse((await fetchText(`${h.base}/description`)).body);
+      assert.deepEqual(values(doc, '//os:Url[1]/param:Parameter[@name="count"]/@maxInclusive'), ['100']);
+      assert.equal((await fetchText(`${h.base}/collections?count=100`)).status, 200);
+      const over = await fetchText(`${h.base}/collections?count=101`);
+      assert.equal(over.status, 400);
+      assert.deepEqual(values(parse(over.body), '//ows:Exception/@locator'), ['count']);
+    } finally {
+      await h.close();
+    }
+  });
+
   for (const [config, message] of [
     [{ defaultRecords: 60 }, /defaultRecords/],
     [{ sortable: ['geometry'] }, /sortable\[0\]/],
