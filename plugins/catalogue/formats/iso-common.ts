@@ -95,7 +95,8 @@ export function offeringOfResource(r: OnlineResource, operation?: string): Offer
   const code = operation ?? request ?? 'GetCapabilities';
   const bare = !request && code === 'GetCapabilities';
   const href = bare ? `${r.href}${r.href.includes('?') ? (/[?&]$/.test(r.href) ? '' : '&') : '?'}service=${service.toUpperCase()}&request=GetCapabilities` : r.href;
-  return { code: offeringCode(service), operations: [{ code, method: 'GET', href, ...(code === 'GetCapabilities' ? { type: 'application/xml' } : {}) }] };
+  const type = r.type ?? (code === 'GetCapabilities' ? 'application/xml' : undefined);
+  return { code: offeringCode(service), operations: [{ code, method: 'GET', href, ...(type ? { type } : {}) }] };
 }
 
 /** Endpoint of an operation URL: the URL without its query. */
