@@ -1,5 +1,8 @@
 /** The catalogue engine plugin: provides the `catalogue` service (see README.md). */
+import type { Context } from 'koa';
+import { problemJsonEncoder } from '../../core/ows/index.js';
 import type { Plugin } from '../../core/plugin.js';
+import { catalogueOpenApi, createCatalogueApi } from './api/index.js';
 import { createCatalogueEngine } from './engine.js';
 import { importCommand } from './import/command.js';
 import { importConfigSchema, setupImport } from './import/setup.js';
@@ -17,8 +20,9 @@ export interface CatalogueConfig {
 const plugin: Plugin<CatalogueConfig> = {
   name: 'catalogue',
   version: '0.1.0',
-  description: 'Catalogue engine: collections, products, services and applications with spatial, temporal, full-text and facet search',
+  description: 'Catalogue engine and its records API: collections, products, services and applications with spatial, temporal, full-text and facet search',
   provides: ['catalogue'],
+  defaultPath: '/catalogue',
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -34,10 +38,22 @@ const plugin: Plugin<CatalogueConfig> = {
   async setup(ctx) {
     const catalogue = createCatalogueEngine({ db: ctx.db, auth: ctx.auth, logger: ctx.logger, defaultLimit: ctx.config.defaultLimit, maxLimit: ctx.config.maxLimit });
     const imports = setupImport(ctx, catalogue);
+    const api = { catalogue, auth: ctx.auth, logger: ctx.logger, baseUrl: (k: Context) => ctx.baseUrl(k), defaultLimit: ctx.config.defaultLimit, maxLimit: ctx.config.maxLimit };
     return {
       provide: { catalogue },
-      // The import API (POST /import...); a catalogue router of its own would take imports.routes(router).
-      routes: imports.router(),
+      // The records API (api/), with the import API (POST /import...) on the same router.
+      routes: createCatalogueApi(api, [imports.routes]),
+      errorEncoder: problemJsonEncoder(),
+      openapi: catalogueOpenApi(),
+      services: [
+        {
+          type: 'Catalogue API',
+          versions: ['1.0'],
+          title: 'Catalogue records: read, create, replace, update, delete (OGC API - Features Part 4, STAC Transaction)',
+          url: ctx.mountPath || '/',
+          description: 'Collections, products, service and application records as OGC 17-003/17-084 GeoJSON or STAC (?f=stac); bodies in any metadata format the catalogue reads',
+        },
+      ],
       async loadSampleData() {
         await loadSampleRecords(catalogue, ctx.config.sampleProducts);
       },
