@@ -10,7 +10,7 @@ import type { CatalogueRecord, CatalogueRecordInput, Offering, RecordLink } from
 import { addOffering, bboxGeometry, combineGeometries, linkOfResource, offeringOfResource, prune, resourceOfLink, resourceOfOffering, unique, uniqueLinks } from './iso-common.js';
 import { dcTypeOf, recordTypeOfDcType } from './queryables.js';
 import type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat } from './types.js';
-import { hasRoot, invalidRecord, isoInstant, rootElement, XmlReader } from './xml-read.js';
+import { hasRoot, invalidRecord, isoInstant, rootElement, standaloneXml, XmlReader } from './xml-read.js';
 
 interface CswVersion {
   name: 'dublin-core' | 'dublin-core-3';
@@ -135,7 +135,7 @@ function decode(v: CswVersion, doc: MetadataDocument, options: DecodeOptions): C
   const root = rootElement(doc, roots, 'csw:Record');
   if (RECORD_NAMES.includes(root.name())) return [decodeRecord(v, r, root, doc.text, options)];
   const records = r.all(root, RECORD_NAMES.map((n) => `csw:SearchResults/csw:${n} | csw:${n}`).join(' | '));
-  return records.map((rec) => decodeRecord(v, r, rec, rec.toString(false), options));
+  return records.map((rec) => decodeRecord(v, r, rec, standaloneXml(rec), options));
 }
 
 function reader(v: CswVersion): XmlReader {

@@ -5,7 +5,7 @@
  */
 import { BadRequest, MeridianError } from '../../../core/errors.js';
 import { readGmlGeometry, type GmlOptions, type XmlNode } from '../../../core/filter/index.js';
-import { parseInstant, parseXmlDocument, selectNodes, type XmlDocument, type XmlDomElement } from '../../../core/ows/index.js';
+import { escapeXmlAttr, parseInstant, parseXmlDocument, selectNodes, type XmlDocument, type XmlDomElement } from '../../../core/ows/index.js';
 import type { GeoJSONGeometry } from '../../../core/storage/db/types.js';
 import type { MetadataDocument } from './types.js';
 
@@ -117,6 +117,20 @@ export class XmlReader {
     if (!Number.isFinite(n)) throw invalidRecord(`${locator} '${text}' is not a number`, locator);
     return n;
   }
+}
+
+/**
+ * An element of a larger document as a document of its own: its markup with the namespaces it
+ * inherits declared on it (a record taken out of a GetRecords response).
+ */
+export function standaloneXml(el: XmlDomElement): string {
+  const local = new Set(el.namespaces(true).map((n) => n.prefix() ?? ''));
+  const inherited = el
+    .namespaces()
+    .filter((n) => !local.has(n.prefix() ?? ''))
+    .map((n) => (n.prefix() ? ` xmlns:${n.prefix()}="${escapeXmlAttr(n.href())}"` : ` xmlns="${escapeXmlAttr(n.href())}"`))
+    .join('');
+  return el.toString(false).replace(/^<[^\s>/]+/, (tag) => tag + inherited);
 }
 
 /** The local name of an element. */
