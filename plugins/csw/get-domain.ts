@@ -21,7 +21,8 @@ function parameterDomain(domain: DomainQuery, version: CswVersion, env: CswEnv):
   if (!op || !name) throw invalidParameterValue('ParameterName', `Unknown parameter '${domain.name}'; write Operation.Parameter, e.g. GetRecords.outputSchema`);
   return el(
     'csw:DomainValues',
-    { type: 'csw:Record' },
+    // 3.0 requires resultType: a parameter's list is what it may take.
+    { type: 'csw:Record', resultType: version === '3.0.0' ? 'possible' : undefined },
     el('csw:ParameterName', null, `${op}.${name}`),
     params[op][name]!.length > 0 && el('csw:ListOfValues', null, params[op][name]!.map((v) => el('csw:Value', null, v))),
   );

@@ -48,7 +48,7 @@ const identifyOperation: Step = (s) => {
   const name = s.head.operation;
   if (name === undefined || name.trim() === '') throw missingParameterValue('request');
   if (s.head.binding === 'xml' && s.head.versionOfNamespace === undefined) {
-    throw new OwsException('NoApplicableCode', `'${name}' is not a CSW request: the root element must be in the CSW 2.0.2 or 3.0 namespace`, { locator: name });
+    throw new OwsException('NoApplicableCode', `'${name}' is not a CSW request: the root element must be in the CSW 2.0.2 or 3.0 namespace`, { locator: name, status: 400 });
   }
   const operation = OPERATION_NAMES.find((o) => o === name.trim());
   if (!operation) throw new OwsException('OperationNotSupported', `Operation '${name}' is not supported; operations are ${OPERATION_NAMES.join(', ')}`, { locator: 'request' });

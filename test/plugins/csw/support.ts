@@ -1,8 +1,13 @@
 /** Starts the real server with the catalogue engine and the CSW plugin on one test database kind. */
 import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createUser } from '../../../core/auth/index.js';
+import { parseXmlDocument, selectNodes } from '../../../core/ows/index.js';
 import type { CatalogueRecordInput, CatalogueService } from '../../../plugins/catalogue/types.js';
 import type { TestDatabaseKind } from '../../helpers/databases.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { schemasRoot } from '../../helpers/xsd.js';
 import { builtinDir } from '../catalogue/support.js';
 
 export interface CswHarness {
@@ -119,3 +124,51 @@ export const SCHEMAS = {
   ows10Exception: 'ogc/ows/1.0.0/owsExceptionReport.xsd',
   ows20Exception: 'ogc/ows/2.0/owsExceptionReport.xsd',
 } as const;
+
+/**
+ * A schema importing several official ones (relative to the schemas root), written once into the
+ * prepared copy: responses embedding ISO records (xsd:any strict) validate only with both loaded.
+ */
+export function combinedSchema(name: string, imports: Record<string, string>): string {
+  const file = path.join(schemasRoot(), 'ogc', `${name}.xsd`);
+  if (!existsSync(file)) {
+    const body = Object.entries(imports)
+      .map(([namespace, location]) => `  <xs:import namespace="${namespace}" schemaLocation="${location}"/>`)
+      .join('\n');
+    writeFileSync(file, `<?xml version="1.0"?>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:meridian:test:${name}">\n${body}\n</xs:schema>\n`);
+  }
+  return `ogc/${name}.xsd`;
+}
+
+export const CSW202_WITH_ISO = () => combinedSchema('csw202-iso', { [CSW202]: 'csw/2.0.2/CSW-discovery.xsd', [NS.gmd]: 'iso/19139/20070417/gmd/gmd.xsd' });
+export const CSW30_WITH_ISO = () => combinedSchema('csw30-iso', { [CSW30]: 'cat/csw/3.0/cswAll.xsd', [NS.gmd]: 'iso/19139/20070417/gmd/gmd.xsd' });
+export const PUBLICATION202_WITH_ISO = () => combinedSchema('csw202-publication-iso', { [CSW202]: 'csw/2.0.2/CSW-publication.xsd', [NS.gmd]: 'iso/19139/20070417/gmd/gmd.xsd' });
+
+/** Text of the elements, or values of the attributes, an XPath selects (prefixes of NS bound). */
+export function xpath(xml: string, expression: string): string[] {
+  return selectNodes(parseXmlDocument(xml), expression, { ...NS }).map((n) => {
+    const node = n as unknown as { type(): string; value(): string; text(): string };
+    return node.type() === 'attribute' ? node.value() : node.text();
+  });
+}
+
+/** The exception code and locator of an ExceptionReport (OWS 1.0 or 2.0). */
+export function exception(xml: string): { code?: string; locator?: string; text?: string } {
+  const doc = parseXmlDocument(xml);
+  const ex = selectNodes(doc, "//*[local-name()='Exception']", {})[0] as unknown as { attr(n: string): { value(): string } | null; text(): string } | undefined;
+  return { code: ex?.attr('exceptionCode')?.value(), locator: ex?.attr('locator')?.value(), text: ex?.text().trim() };
+}
+
+export interface Credentials {
+  user: string;
+  password: string;
+}
+
+/** A local user (HTTP Basic) with the groups given. */
+export async function addUser(h: CswHarness, user: string, groups: string[] = []): Promise<Credentials> {
+  const password = `pw-${user}-${Math.random().toString(36).slice(2)}`;
+  await createUser(h.server.meridian.stores.db, { name: user, password, groups });
+  return { user, password };
+}
+
+export const basicAuth = (c: Credentials) => ({ Authorization: `Basic ${Buffer.from(`${c.user}:${c.password}`).toString('base64')}` });
