@@ -167,7 +167,7 @@ export function writeEop21(record: CatalogueRecord, _options: EncodeOptions = {}
     `${family}:EarthObservation`,
     {
       'xmlns:eop': NS.eop21,
-      [`xmlns:${family}`]: family === 'eop' ? undefined : namespace,
+      ...(family === 'eop' ? {} : { [`xmlns:${family}`]: namespace }),
       'xmlns:om': NS.om20,
       'xmlns:gml': NS.gml32,
       'xmlns:ows': NS.ows20,
