@@ -1,5 +1,5 @@
 /** What the catalogue plugin's setup does for imports: the job type, and the routes to mount. */
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { PluginContext } from '../../../core/plugin.js';
 import type { CatalogueService } from '../types.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DOCUMENT_BYTES, registerImportJob, type ImportLimits } from './job.js';
@@ -22,8 +22,6 @@ export const importConfigSchema = {
 export interface ImportSetup {
   /** Adds the import routes (POST /import, GET /import/{id}...) to the catalogue's router. */
   routes(router: Router): void;
-  /** A router holding only the import routes (until the catalogue has a router of its own). */
-  router(): Router;
 }
 
 export function setupImport(ctx: PluginContext<{ import?: Partial<ImportLimits> }>, catalogue: CatalogueService): ImportSetup {
@@ -35,13 +33,7 @@ export function setupImport(ctx: PluginContext<{ import?: Partial<ImportLimits> 
     timeoutMs: given.timeoutMs ?? 30000,
   };
   registerImportJob({ catalogue, db: ctx.db, blobs: ctx.blobs, jobs: ctx.jobs, logger: ctx.logger, limits });
-  const routes = (router: Router) => registerImportRoutes(router, { catalogue, jobs: ctx.jobs, blobs: ctx.blobs, auth: ctx.auth, baseUrl: (c) => ctx.baseUrl(c), limits });
   return {
-    routes,
-    router() {
-      const router = new Router();
-      routes(router);
-      return router;
-    },
+    routes: (router) => registerImportRoutes(router, { catalogue, jobs: ctx.jobs, blobs: ctx.blobs, auth: ctx.auth, baseUrl: (c) => ctx.baseUrl(c), limits }),
   };
 }
