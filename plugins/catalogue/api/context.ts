@@ -56,3 +56,12 @@ export function scopeOf(record: CatalogueRecord): Scope {
   if (record.type === 'product' && record.parentIdentifier !== undefined) return itemsOf(record.parentIdentifier);
   return RECORDS;
 }
+
+/**
+ * Whether `err` is an error with this protocol code. By shape, not instanceof: the plugin and the
+ * core may hold separate instances of core/errors.js (a plugin loaded by path, tests).
+ */
+export function hasCode(err: unknown, ...codes: string[]): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof (err as { status?: unknown } | null)?.status === 'number' && typeof code === 'string' && codes.includes(code);
+}

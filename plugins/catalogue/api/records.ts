@@ -9,7 +9,7 @@ import { BadRequest, MeridianError, NotFound } from '../../../core/errors.js';
 import type { MetadataFormat } from '../formats/types.js';
 import type { CatalogueRecord, CatalogueRecordInput, RecordStamp } from '../types.js';
 import { recordVersion } from '../version.js';
-import { COLLECTIONS, inScope, subjectOf, type ApiDeps, type Scope } from './context.js';
+import { COLLECTIONS, hasCode, inScope, subjectOf, type ApiDeps, type Scope } from './context.js';
 import { checkIfMatch, notModified } from './etag.js';
 import { applyMergePatch, modelChanges } from './merge-patch.js';
 import { outputFormat, parseMediaType } from './negotiate.js';
@@ -22,7 +22,7 @@ export async function withRetry<T>(ctx: Context, write: () => Promise<T>): Promi
   try {
     return await write();
   } catch (err) {
-    const raced = err instanceof MeridianError && (err.code === 'PreconditionFailed' || err.code === 'RecordExists') && !ctx.get('If-Match');
+    const raced = hasCode(err, 'PreconditionFailed', 'RecordExists') && !ctx.get('If-Match');
     if (!raced || ctx.state.catalogueRetried) throw err;
     ctx.state.catalogueRetried = true;
     return write();

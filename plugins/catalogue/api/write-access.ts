@@ -7,9 +7,9 @@
  * or `?groups=a,b`; without them a replace keeps the stored owner and visibility.
  */
 import type { Context } from 'koa';
-import { BadRequest, Forbidden, NotFound } from '../../../core/errors.js';
+import { BadRequest, NotFound } from '../../../core/errors.js';
 import type { CatalogueRecordInput, RecordStamp, Visibility } from '../types.js';
-import { subjectOf, type ApiDeps } from './context.js';
+import { hasCode, subjectOf, type ApiDeps } from './context.js';
 
 export type WriteAction = 'create' | 'update' | 'delete';
 
@@ -73,7 +73,7 @@ export async function enforceWrite(ctx: Context, deps: ApiDeps, action: WriteAct
   try {
     await deps.auth.enforce(ctx, resource, action);
   } catch (err) {
-    if (err instanceof Forbidden && exists && !(await deps.catalogue.get(target.identifier, subjectOf(ctx)))) {
+    if (hasCode(err, 'Forbidden') && exists && !(await deps.catalogue.get(target.identifier, subjectOf(ctx)))) {
       throw new NotFound(`No record '${target.identifier}'`, { locator: 'identifier' });
     }
     throw err;
