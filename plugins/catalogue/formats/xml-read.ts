@@ -80,6 +80,18 @@ export function rootElement(doc: MetadataDocument, roots: ReadonlyArray<{ namesp
   return root;
 }
 
+/**
+ * Text as a person wrote it, without the indentation of the XML around it: lines wrapped by a
+ * pretty-printer are joined, paragraphs (blank lines) are kept.
+ */
+export function tidyText(raw: string): string {
+  return raw
+    .split(/\n[ \t\r]*\n\s*/)
+    .map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
+    .filter((paragraph) => paragraph !== '')
+    .join('\n\n');
+}
+
 /** XPath over one namespace binding set, returning elements, texts and numbers. */
 export class XmlReader {
   constructor(readonly ns: Record<string, string>) {}
@@ -93,13 +105,13 @@ export class XmlReader {
     return this.all(ctx, xpath)[0];
   }
 
-  /** Trimmed string values (element text or attribute value) of the matches, empty ones left out. */
+  /** String values (element text or attribute value, tidied) of the matches, empty ones left out. */
   values(ctx: XmlDomElement, xpath: string): string[] {
     const out: string[] = [];
     for (const node of selectNodes(ctx, xpath, this.ns)) {
       const kind = node.type();
       const raw = kind === 'attribute' ? (node as unknown as { value(): string }).value() : kind === 'element' || kind === 'text' ? (node as XmlDomElement).text() : '';
-      const value = raw.replace(/\s+/g, ' ').trim();
+      const value = tidyText(raw);
       if (value) out.push(value);
     }
     return out;

@@ -275,6 +275,9 @@ describe('ISO 19139 format', () => {
       assert.equal(empty.geometry, undefined);
       assert.equal(empty.start, undefined);
       assert.equal(empty.modificationDate, '2014-04-16T00:00:00.000Z');
+      // Pretty-printed text is unwrapped; paragraphs stay.
+      const abstract = '<gmd:citation><gmd:CI_Citation><gmd:title><gco:CharacterString>x</gco:CharacterString></gmd:title><gmd:date gco:nilReason="unknown"/></gmd:CI_Citation></gmd:citation><gmd:abstract><gco:CharacterString>\n      First line\n      wrapped here.\n\n      Second paragraph.\n    </gco:CharacterString></gmd:abstract>';
+      assert.equal(decode(doc(abstract)).abstract, 'First line wrapped here.\n\nSecond paragraph.');
     });
 
     it('refuses a document that is not ISO 19139, with the reason and where', () => {
