@@ -193,7 +193,10 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
   for (let i = 0; i < Math.max(identifiers.length, parents.length); i += LOOKUP_CHUNK) {
     const ids = identifiers.slice(i, i + LOOKUP_CHUNK);
     if (ids.length > 0) {
-      for (const row of (await trx(RECORDS_TABLE).whereIn('identifier', ids).select('id', 'identifier', 'record')) as Array<{ id: number; identifier: string; record: string }>) existingRows.set(row.identifier, row);
+      const lookup = trx(RECORDS_TABLE).whereIn('identifier', ids).select('id', 'identifier', 'record');
+      // A conditioned write holds the rows it checked until it commits (PostgreSQL; SQLite writes are serial).
+      if (conditions?.expect && db.dialect === 'postgres') lookup.forUpdate();
+      for (const row of (await lookup) as Array<{ id: number; identifier: string; record: string }>) existingRows.set(row.identifier, row);
     }
     const parentIds = parents.slice(i, i + LOOKUP_CHUNK);
     if (parentIds.length > 0) {
@@ -255,7 +258,9 @@ export async function deleteRecords(db: Database, identifiers: string[], conditi
   return db.knex.transaction(async (trx) => {
     let deleted = 0;
     for (const identifier of identifiers) {
-      const row = (await trx(RECORDS_TABLE).where('identifier', identifier).first('id', 'record')) as { id: number; record: string } | undefined;
+      const lookup = trx(RECORDS_TABLE).where('identifier', identifier).first('id', 'record');
+      if (conditions?.expect && db.dialect === 'postgres') lookup.forUpdate();
+      const row = (await lookup) as { id: number; record: string } | undefined;
       checkCondition(conditions, identifier, row?.record);
       if (!row) continue;
       await index.remove(row.id, trx);
