@@ -19,6 +19,7 @@ import { fetchRemote, type FetchedDocument } from './remote-fetch.js';
 import { asOwsError } from './transaction.js';
 
 const PAGE_SIZE = 100;
+const OPENSEARCH_PARAMETERS = 'http://a9.com/-/spec/opensearch/extensions/parameters/1.0/';
 
 export class HarvestSession {
   readonly records: CatalogueRecordInput[] = [];
@@ -133,12 +134,17 @@ function decodableTypes(session: HarvestSession): Set<string> {
 
 /** A description document's template, filled for the first page (optional parameters left empty). */
 function templateUrl(osdd: XmlTreeNode, base: string): string {
-  const urls = osdd.children.filter((c) => c.name === 'Url' && c.attrs.template && (c.attrs.rel ?? 'results') === 'results');
+  // rel="collection" is the CEOS two-step collection search; rel="results" (the default) lists items.
+  const urls = osdd.children.filter((c) => c.name === 'Url' && c.attrs.template && ['results', 'collection'].includes(c.attrs.rel ?? 'results'));
   const chosen = urls.find((u) => u.attrs.type?.startsWith('application/geo+json')) ?? urls.find((u) => u.attrs.type?.startsWith('application/atom+xml'));
   if (!chosen) throw invalidParameterValue('Source', 'The OpenSearch description has no results template for GeoJSON or Atom');
+  // A page as large as the server says it serves (Parameter extension maxInclusive), else its default size.
+  const countParameter = chosen.children.find((c) => c.name === 'Parameter' && c.namespace === OPENSEARCH_PARAMETERS && (c.attrs.value === '{count}' || c.attrs.name === 'count'));
+  const maxCount = Number(countParameter?.attrs.maxInclusive);
+  const count = Number.isInteger(maxCount) && maxCount > 0 ? String(Math.min(PAGE_SIZE, maxCount)) : '';
   const filled = chosen.attrs.template!.replace(/\{([^}?]+)(\?)?\}/g, (_whole, name: string, optional?: string) => {
     const local = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
-    if (local === 'count') return String(PAGE_SIZE);
+    if (local === 'count') return count;
     if (local === 'startIndex') return chosen.attrs.indexOffset ?? '1';
     if (local === 'startPage') return chosen.attrs.pageOffset ?? '1';
     if (optional) return '';
