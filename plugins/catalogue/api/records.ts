@@ -17,15 +17,22 @@ import { sendRecord } from './representation.js';
 import { decodeBody, jsonObjectBody } from './request-body.js';
 import { accessParams, enforceWrite, withAccess } from './write-access.js';
 
-/** Runs a write; when another writer changed the record between check and write, checks and writes once more (unless the client's If-Match fixed the version). */
+/** Checks-and-writes a request without If-Match may make when other writers keep changing the record. */
+const WRITE_ATTEMPTS = 5;
+
+/**
+ * Runs a check-and-write. When another writer changed the record between the check and the write
+ * (the engine refuses the write's condition), a request without If-Match checks and writes again,
+ * a few times; with If-Match the version was the client's, so the 412 stands.
+ */
 export async function withRetry<T>(ctx: Context, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    const raced = hasCode(err, 'PreconditionFailed', 'RecordExists') && !ctx.get('If-Match');
-    if (!raced || ctx.state.catalogueRetried) throw err;
-    ctx.state.catalogueRetried = true;
-    return write();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (ctx.get('If-Match') || !hasCode(err, 'PreconditionFailed', 'RecordExists')) throw err;
+      if (attempt >= WRITE_ATTEMPTS) throw new MeridianError(409, 'The record kept changing under concurrent writes; try again', { code: 'ConcurrentWrites', locator: 'identifier' });
+    }
   }
 }
 

@@ -93,6 +93,16 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(other.json.locator, 'identifier');
     });
 
+    it('of concurrent PUTs under one If-Match exactly one wins; without If-Match each applies in turn', async () => {
+      const etag = (await h.request('GET', '/collections/S2-L2A')).headers.get('ETag')!;
+      const put = (title: string, headers: Record<string, string>) => h.request('PUT', '/collections/S2-L2A', { body: collectionFeature('S2-L2A', { title }), as: 'alice', headers });
+      const guarded = await Promise.all(['a', 'b', 'c', 'd'].map((t) => put(t, { 'If-Match': etag })));
+      assert.deepEqual(guarded.map((r) => r.status).sort(), [200, 412, 412, 412], guarded.map((r) => r.text.slice(0, 200)).join('\n'));
+      const free = await Promise.all(['e', 'f', 'g'].map((t) => put(t, {})));
+      assert.deepEqual(free.map((r) => r.status), [200, 200, 200]);
+      assert.ok(['e', 'f', 'g'].includes((await h.request('GET', '/collections/S2-L2A')).json.properties.title));
+    });
+
     it('PUT of an unknown identifier creates it (201), but not under an If-Match (412)', async () => {
       assert.equal((await h.request('PUT', '/collections/NEW', { body: collectionFeature('NEW'), as: 'alice', headers: { 'If-Match': '"abc.ogc17-003"' } })).status, 412);
       const res = await h.request('PUT', '/collections/NEW', { body: collectionFeature('NEW'), as: 'alice' });
