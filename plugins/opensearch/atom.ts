@@ -10,7 +10,7 @@ import { georss, georssBox, unionBbox } from './georss.js';
 import type { Link } from './links.js';
 import { MEDIA, xmlns, type OsPrefix } from './namespaces.js';
 
-const FEED_PREFIXES: OsPrefix[] = ['os', 'dc', 'georss', 'geo', 'time', 'eo', 'owc'];
+const FEED_PREFIXES: OsPrefix[] = ['os', 'dc', 'georss', 'geo', 'time', 'eo', 'sru', 'owc'];
 
 export interface EntryInput {
   record: CatalogueRecord;

@@ -30,7 +30,8 @@ for (const kind of testDatabaseKinds()) {
       const docs = [
         await feed('/collections'),
         await feed('/collections/S2-TEST/products?count=50'),
-        await feed('/collections/S2-TEST/products?bbox=25,25,40,40&start=2020-05&end=2020-05&timeRelation=during&cloudCover=[50,100]&searchTerms=tiles'),
+        await feed('/collections/S2-TEST/products?bbox=25,25,40,40&start=2020-05&end=2020-05&timeRelation=during&cloudCover=[50,100]&searchTerms=tiles&sortKeys=cloudCover,,0'),
+        await feed(`/collections/S2-TEST/products?geometry=${encodeURIComponent('POLYGON((-1 -1, 15 -1, 15 15, -1 15, -1 -1))')}&relation=contains&platform=SENTINEL*&orbitNumber=[100,500]&uid=P01`),
         await feed('/collections/S2-TEST/products?count=0'),
         await feed('/collections/S2-TEST/products?uid=none-such'),
         await feed('/collections/S1-TEST/products?lat=1&lon=1&radius=10000&relation=intersects'),
