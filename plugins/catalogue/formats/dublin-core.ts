@@ -10,7 +10,7 @@ import type { CatalogueRecord, CatalogueRecordInput, Offering, RecordLink } from
 import { addOffering, bboxGeometry, combineGeometries, linkOfResource, offeringOfResource, prune, resourceOfLink, resourceOfOffering, unique, uniqueLinks } from './iso-common.js';
 import { dcTypeOf, recordTypeOfDcType } from './queryables.js';
 import type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat } from './types.js';
-import { hasRoot, invalidRecord, isoInstant, rootElement, standaloneXml, XmlReader } from './xml-read.js';
+import { CSW_RESPONSES, cswResponseRecords, hasRoot, invalidRecord, isOneOf, isoInstant, pageRecords, rootElement, standaloneXml, XmlReader } from './xml-read.js';
 
 interface CswVersion {
   name: 'dublin-core' | 'dublin-core-3';
@@ -23,7 +23,6 @@ interface CswVersion {
 }
 
 const RECORD_NAMES = ['Record', 'SummaryRecord', 'BriefRecord'];
-const RESPONSE_NAMES = ['GetRecordsResponse', 'GetRecordByIdResponse'];
 
 function decodeRecord(v: CswVersion, r: XmlReader, rec: XmlDomElement, content: string, options: DecodeOptions): CatalogueRecordInput {
   const values = (name: string) => unique(r.values(rec, name));
@@ -129,13 +128,27 @@ function period(start: string | undefined, end: string | undefined): { start?: s
   return start !== undefined && end === undefined ? { start, openEnd: true } : { start, end };
 }
 
+function recordRoots(v: CswVersion) {
+  return RECORD_NAMES.map((localName) => ({ namespace: v.csw, localName }));
+}
+
 function decode(v: CswVersion, doc: MetadataDocument, options: DecodeOptions): CatalogueRecordInput[] {
   const r = reader(v);
-  const roots = [...RECORD_NAMES, ...RESPONSE_NAMES].map((localName) => ({ namespace: v.csw, localName }));
-  const root = rootElement(doc, roots, 'csw:Record');
-  if (RECORD_NAMES.includes(root.name())) return [decodeRecord(v, r, root, doc.text, options)];
-  const records = r.all(root, RECORD_NAMES.map((n) => `csw:SearchResults/csw:${n} | csw:${n}`).join(' | '));
-  return records.map((rec) => decodeRecord(v, r, rec, standaloneXml(rec), options));
+  // A response of the other CSW version is refused below as "expected csw:Record".
+  const page = hasRoot(doc, CSW_RESPONSES.filter((x) => x.namespace === v.csw)) ? pageRecords(doc, recordRoots(v), 'csw:Record') : undefined;
+  if (page) return page.map((rec) => decodeRecord(v, r, rec, standaloneXml(rec), options));
+  return [decodeRecord(v, r, rootElement(doc, recordRoots(v), 'csw:Record'), doc.text, options)];
+}
+
+/** A record of this version, or a response page of its records. */
+function detect(v: CswVersion, doc: MetadataDocument): boolean {
+  if (hasRoot(doc, recordRoots(v))) return true;
+  const responses = CSW_RESPONSES.filter((x) => x.namespace === v.csw);
+  const page = cswResponseRecords(doc);
+  // Not a parsed response (perhaps one the parser refused, which decode then explains), or an
+  // empty page of this version: a harvest of nothing reads as no records, not an unknown document.
+  if (page === undefined || page.length === 0) return hasRoot(doc, responses);
+  return page.some((el) => isOneOf(el, recordRoots(v)));
 }
 
 function reader(v: CswVersion): XmlReader {
@@ -210,13 +223,12 @@ function encode(v: CswVersion, record: CatalogueRecord, options: EncodeOptions):
 }
 
 function format(v: CswVersion, title: string): MetadataFormat {
-  const roots = [...RECORD_NAMES, ...RESPONSE_NAMES].map((localName) => ({ namespace: v.csw, localName }));
   return {
     name: v.name,
     title,
     mediaType: 'application/xml',
     schema: v.csw,
-    detect: (doc) => hasRoot(doc, roots),
+    detect: (doc) => detect(v, doc),
     decode: (doc, options) => decode(v, doc, options),
     toXml: (record, options) => encode(v, record, options),
   };

@@ -22,7 +22,7 @@ import {
   type OnlineResource,
 } from './iso-common.js';
 import type { DecodeOptions, MetadataFormat } from './types.js';
-import { attribute, hasRoot, invalidRecord, isoInstant, rootElement, XmlReader } from './xml-read.js';
+import { attribute, cswResponseRecords, hasRoot, invalidRecord, isoInstant, pageRecords, rootElement, standaloneXml, XmlReader } from './xml-read.js';
 
 const base = 'http://standards.iso.org/iso/19115/-3';
 export const ISO19115_3_NS = {
@@ -228,9 +228,10 @@ export const iso19115_3Format: MetadataFormat = {
   title: 'ISO 19115-3 (ISO 19115-1/-2 metadata in XML)',
   mediaType: 'application/vnd.iso.19115-3+xml',
   schema: ISO19115_3_NS.mdb,
-  detect: (doc) => hasRoot(doc, ROOTS),
+  detect: (doc) => hasRoot(doc, ROOTS) || (cswResponseRecords(doc, ROOTS)?.length ?? 0) > 0,
   decode(doc, options) {
-    const root = rootElement(doc, ROOTS, 'mdb:MD_Metadata');
-    return [readIso19115_3(root, doc.text, options)];
+    const page = pageRecords(doc, ROOTS, 'mdb:MD_Metadata');
+    if (page) return page.map((el) => readIso19115_3(el, standaloneXml(el), options));
+    return [readIso19115_3(rootElement(doc, ROOTS, 'mdb:MD_Metadata'), doc.text, options)];
   },
 };

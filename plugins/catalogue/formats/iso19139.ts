@@ -6,7 +6,7 @@ import { NS } from '../../../core/ows/index.js';
 import { readIso19139 } from './iso19139-read.js';
 import { writeIso19139 } from './iso19139-write.js';
 import type { MetadataFormat } from './types.js';
-import { hasRoot, rootElement } from './xml-read.js';
+import { cswResponseRecords, hasRoot, pageRecords, rootElement, standaloneXml } from './xml-read.js';
 
 const ROOTS = [
   { namespace: NS.gmd, localName: 'MD_Metadata' },
@@ -18,10 +18,12 @@ export const iso19139Format: MetadataFormat = {
   title: 'ISO 19139 (ISO 19115/19119 metadata in XML)',
   mediaType: 'application/vnd.iso.19139+xml',
   schema: NS.gmd,
-  detect: (doc) => hasRoot(doc, ROOTS),
+  detect: (doc) => hasRoot(doc, ROOTS) || (cswResponseRecords(doc, ROOTS)?.length ?? 0) > 0,
   decode(doc, options) {
-    const root = rootElement(doc, ROOTS, 'gmd:MD_Metadata');
-    return [readIso19139(root, doc.text, options)];
+    // A CSW response page of ISO records (a harvest with outputSchema gmd) gives each of them.
+    const page = pageRecords(doc, ROOTS, 'gmd:MD_Metadata');
+    if (page) return page.map((el) => readIso19139(el, standaloneXml(el), options));
+    return [readIso19139(rootElement(doc, ROOTS, 'gmd:MD_Metadata'), doc.text, options)];
   },
   toXml: (record, options) => writeIso19139(record, options),
 };

@@ -92,6 +92,51 @@ export function tidyText(raw: string): string {
     .join('\n\n');
 }
 
+type Root = { namespace: string; localName: string };
+
+/** Whether an element is one of `roots` by namespace and local name. */
+export function isOneOf(el: XmlDomElement, roots: ReadonlyArray<Root>): boolean {
+  const ns = el.namespace()?.href();
+  return roots.some((r) => r.localName === el.name() && r.namespace === ns);
+}
+
+function childElements(el: XmlDomElement): XmlDomElement[] {
+  return el.childNodes().filter((c): c is XmlDomElement => c.type() === 'element');
+}
+
+/** The CSW 2.0.2 and 3.0 responses that carry records (a harvested page, one record by id). */
+export const CSW_RESPONSES: ReadonlyArray<Root> = ['http://www.opengis.net/cat/csw/2.0.2', 'http://www.opengis.net/cat/csw/3.0'].flatMap((namespace) =>
+  ['GetRecordsResponse', 'GetRecordByIdResponse'].map((localName) => ({ namespace, localName })),
+);
+
+/**
+ * When the document is a CSW GetRecords or GetRecordById response: its records that are one of
+ * `roots` (all its records when `roots` is omitted). Undefined for any other document.
+ */
+export function cswResponseRecords(doc: MetadataDocument, roots?: ReadonlyArray<Root>): XmlDomElement[] | undefined {
+  if (doc.json !== undefined || !looksLikeXml(doc.text)) return undefined;
+  const p = parsed(doc);
+  const root = 'doc' in p ? p.doc.root() : null;
+  if (!root || !isOneOf(root, CSW_RESPONSES)) return undefined;
+  const container = root.name() === 'GetRecordsResponse' ? childElements(root).find((c) => c.name() === 'SearchResults') : root;
+  return container ? childElements(container).filter((c) => !roots || isOneOf(c, roots)) : [];
+}
+
+/**
+ * For decode: the records of `roots` in a CSW response (none for an empty page), or undefined
+ * when the document is no response. A page holding only records of another kind is refused.
+ */
+export function pageRecords(doc: MetadataDocument, roots: ReadonlyArray<Root>, expected: string): XmlDomElement[] | undefined {
+  const all = cswResponseRecords(doc);
+  if (all === undefined) return undefined;
+  const mine = all.filter((el) => isOneOf(el, roots));
+  if (all.length > 0 && mine.length === 0) {
+    const found = all[0]!;
+    throw invalidRecord(`${doc.source ? `${doc.source}: ` : ''}expected ${expected} records in the response, found {${found.namespace()?.href() ?? ''}}${found.name()}`, expected);
+  }
+  return mine;
+}
+
 /** XPath over one namespace binding set, returning elements, texts and numbers. */
 export class XmlReader {
   constructor(readonly ns: Record<string, string>) {}

@@ -161,6 +161,14 @@ describe('Dublin Core formats (CSW 2.0.2 and 3.0 records)', () => {
       assert.deepEqual(decodeAll(records[0]!.metadata!.content, 'dublin-core').map((r) => r.identifier), ['a']);
     });
 
+    it('reads an empty page as no records, and refuses a page of the other version or of ISO records', () => {
+      const empty = formats.decode(official('ogc/cat/csw/3.0/examples/GetRecordsEmptyResponse.xml'));
+      assert.equal(empty.format.name, 'dublin-core-3');
+      assert.deepEqual(empty.records, []);
+      assertInvalidRecord(() => decodeAll(official('ogc/cat/csw/3.0/examples/GetRecordsDCRecordResponse.xml'), 'dublin-core'), 'csw:Record', /expected csw:Record/);
+      assertInvalidRecord(() => decodeAll(official('ogc/cat/csw/3.0/examples/GetRecordsISO19139Response.xml'), 'dublin-core-3'), 'csw:Record', /records in the response/);
+    });
+
     it('reads boxes by their CRS: WGS84BoundingBox and crs-less boxes longitude first, URNs latitude first, others transformed', () => {
       const box = (el: string, crs: string, lower: string, upper: string) =>
         decodeAll(record(NS.csw202, NS.ows10, `<dc:identifier>x</dc:identifier><ows:${el}${crs ? ` crs="${crs}"` : ''}><ows:LowerCorner>${lower}</ows:LowerCorner><ows:UpperCorner>${upper}</ows:UpperCorner></ows:${el}>`), 'dublin-core')[0]!;

@@ -294,6 +294,21 @@ describe('ISO 19139 format', () => {
       assertInvalidRecord(() => decode(fixture('iso19139-gml311-product.xml').replace('49.4 -4.6 48.9', '49.4 -4.6 forty')), 'EX_BoundingPolygon', /not a number/);
     });
 
+    it('reads the ISO records of a CSW response page, each kept as a document of its own', () => {
+      const official30 = formats.decode(official('ogc/cat/csw/3.0/examples/GetRecordsISO19139Response.xml'));
+      assert.equal(official30.format.name, 'iso19139');
+      assert.deepEqual(official30.records.map((r) => r.identifier), ['2345-aa453-ade456']);
+      const body = (name: string) => fixture(name).replace(/^<\?xml[^>]*>\s*(<!--[\s\S]*?-->\s*)?/, '');
+      const page = `<csw:GetRecordsResponse xmlns:csw="${NS.csw202}" version="2.0.2"><csw:SearchStatus timestamp="2024-01-01T00:00:00Z"/>
+        <csw:SearchResults numberOfRecordsMatched="2" numberOfRecordsReturned="2" nextRecord="0" elementSet="full">${body('iso19139-mi-collection.xml')}${body('iso19139-service.xml')}</csw:SearchResults></csw:GetRecordsResponse>`;
+      const { format, records } = formats.decode(page);
+      assert.equal(format.name, 'iso19139');
+      assert.deepEqual(records.map((r) => [r.identifier, r.type]), [['EOP:EXAMPLE:SENTINEL-2:MSI:L2A', 'collection'], ['pacific-sst-wms', 'service']]);
+      for (const r of records) assert.deepEqual({ ...decode(r.metadata!.content), metadata: undefined }, { ...r, metadata: undefined });
+      // A page of Dublin Core records is no ISO 19139.
+      assertInvalidRecord(() => decode(official('ogc/cat/csw/3.0/examples/GetRecordsDCRecordResponse.xml')), 'gmd:MD_Metadata', /records in the response/);
+    });
+
     it('a refused document found by detection reports its own fault, not "no format reads it"', () => {
       const text = `<!DOCTYPE x [<!ENTITY e SYSTEM "http://attacker.example/">]><gmd:MD_Metadata xmlns:gmd="${NS.gmd}">&e;</gmd:MD_Metadata>`;
       assertInvalidRecord(() => formats.decode(text), 'document', /DOCTYPE/);
