@@ -5,6 +5,7 @@
  * A CSW plugin turns a constraint's property names and literals into the engine's with these.
  */
 import type { RecordType } from '../types.js';
+import { scopeOfRecordType } from './iso-common.js';
 
 /** Stands for a full-text match (csw:AnyText, apiso:AnyText): the engine's `q`, not a queryable. */
 export const ANY_TEXT = '*anyText*';
@@ -104,5 +105,5 @@ export function recordTypeOfDcType(value: string | undefined): RecordType | unde
 
 /** The dc:type written for a record type: the ISO scope code (series, dataset, service, application). */
 export function dcTypeOf(type: RecordType): string {
-  return type === 'collection' ? 'series' : type === 'product' ? 'dataset' : type;
+  return scopeOfRecordType(type);
 }
