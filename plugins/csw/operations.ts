@@ -100,7 +100,8 @@ export function conformanceClasses30(config: CswEnv['config'], openSearch: boole
     ['Filter-CQL', true],
     ['Filter-FES-XML', true],
     ['Filter-FES-KVP', true],
-    ['Filter-FES-KVP-Advanced', true],
+    // FES 2.0's own KVP parameters (RESOURCEID, FILTER_LANGUAGE...) are not read; CONSTRAINT is.
+    ['Filter-FES-KVP-Advanced', false],
     ['CSW-Response', true],
     ['ATOM-response', false],
   ];
