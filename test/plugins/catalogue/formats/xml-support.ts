@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BadRequest } from '../../../../core/errors.js';
 import { parseXmlDocument, selectNodes } from '../../../../core/ows/index.js';
 import { createMetadataFormats, type EncodeOptions } from '../../../../plugins/catalogue/formats/index.js';
 import { sampleRecords } from '../../../../plugins/catalogue/sample-data.js';
@@ -100,6 +101,7 @@ export function xpath(xml: string, expression: string, namespaces: Record<string
 /** Asserts `fn` throws a 400 InvalidRecord whose locator matches. */
 export function assertInvalidRecord(fn: () => unknown, locator: string | RegExp, message?: RegExp): void {
   assert.throws(fn, (err: { status?: number; code?: string; locator?: string; message: string }) => {
+    assert.ok(err instanceof BadRequest, `not a BadRequest: ${err.message}`);
     assert.equal(err.status, 400, err.message);
     assert.equal(err.code, 'InvalidRecord', err.message);
     if (typeof locator === 'string') assert.equal(err.locator, locator, err.message);
