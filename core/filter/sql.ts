@@ -12,7 +12,7 @@
  * LOWER, which on SQLite folds ASCII letters only.
  */
 import type { Knex } from 'knex';
-import type { Database } from '../storage/db/types.js';
+import type { Database, TimeWindow } from '../storage/db/types.js';
 import { geometryBBox } from '../storage/db/geometry/index.js';
 import type { ArithmeticOperator, Expression, Filter, GeoJSONGeometry, LikePart, SpatialRelation, TemporalRelation } from './ast.js';
 import { bboxGeometry } from './cql2-build.js';
@@ -53,7 +53,8 @@ export interface SqlFilter {
   filter: Filter;
 }
 
-type Plan = { kind: 'all'; exact: boolean } | { kind: 'where'; exact: boolean; apply: (qb: Knex.QueryBuilder) => void };
+/** `costly`: a per-row test in JavaScript (SQLite's spatial functions), applied after the cheap conditions. */
+type Plan = { kind: 'all'; exact: boolean } | { kind: 'where'; exact: boolean; costly?: boolean; apply: (qb: Knex.QueryBuilder) => void };
 interface SqlExpr {
   sql: string;
   bindings: unknown[];
@@ -84,6 +85,8 @@ class SqlTranslator {
   private readonly postgis: boolean;
   /** How many NOTs enclose the part being planned (see sqliteExact). */
   private negations = 0;
+  /** The time window that the enclosing ANDs require of every row (see timeWindowOf), for the spatial index's time dimension. */
+  private timeWindow: TimeWindow | undefined;
 
   constructor(private readonly o: SqlFilterOptions) {
     this.sqlite = o.db.dialect === 'sqlite';
@@ -93,17 +96,26 @@ class SqlTranslator {
   plan(f: Filter): Plan {
     switch (f.op) {
       case 'and': {
-        const parts = f.args.map((a) => this.plan(a));
+        // Every row must meet the time conditions of an AND: its parts' index prefilters may use them.
+        const outer = this.timeWindow;
+        if (this.negations === 0) this.timeWindow = intersectWindows(outer, ...f.args.map((a) => (a.op === 'temporal' ? this.timeWindowOf(a) : undefined)));
+        let parts: Plan[];
+        try {
+          parts = f.args.map((a) => this.plan(a));
+        } finally {
+          this.timeWindow = outer;
+        }
         const exact = parts.every((p) => p.exact);
-        const wheres = parts.filter((p) => p.kind === 'where');
+        // SQLite tests the terms of an AND in the order written: per-row JavaScript goes last.
+        const wheres = parts.filter((p) => p.kind === 'where').sort((a, b) => Number(isCostly(a)) - Number(isCostly(b)));
         if (wheres.length === 0) return { kind: 'all', exact };
-        return { kind: 'where', exact, apply: (qb) => wheres.forEach((p) => void qb.where((b) => p.apply(b))) };
+        return { kind: 'where', exact, costly: wheres.some(isCostly), apply: (qb) => wheres.forEach((p) => void qb.where((b) => p.apply(b))) };
       }
       case 'or': {
         const parts = f.args.map((a) => this.plan(a));
         const exact = parts.every((p) => p.exact);
         if (parts.some((p) => p.kind === 'all')) return { kind: 'all', exact };
-        return { kind: 'where', exact, apply: (qb) => parts.forEach((p) => p.kind === 'where' && void qb.orWhere((b) => p.apply(b))) };
+        return { kind: 'where', exact, costly: parts.some(isCostly), apply: (qb) => parts.forEach((p) => p.kind === 'where' && void qb.orWhere((b) => p.apply(b))) };
       }
       case 'not': {
         this.negations++;
@@ -295,16 +307,41 @@ class SqlTranslator {
    * NOT would turn that into true.
    */
   private sqliteExact(bbox: [number, number, number, number], exact: Plan & { kind: 'where' }): Plan {
-    if (this.negations > 0) return exact;
+    if (this.negations > 0) return { ...exact, costly: true };
     const index = this.o.db.spatialIndex(this.o.table);
+    const window = this.timeWindow;
     return {
       kind: 'where',
       exact: true,
+      costly: true,
       apply: (qb) => {
-        index.whereBBoxIntersects(qb, bbox);
+        index.whereBBoxIntersects(qb, bbox, undefined, window);
         exact.apply(qb);
       },
     };
+  }
+
+  /**
+   * The window a row's indexed time extent must meet for a temporal predicate to hold: when its
+   * left side is that extent (INTERVAL(start, end) of the index's columns) or one of its ends,
+   * and its right side a time literal. Undefined when it gives none (disjoint, other operands).
+   */
+  private timeWindowOf(f: Filter & { op: 'temporal' }): TimeWindow | undefined {
+    const time = this.o.db.spatialIndex(this.o.table).time;
+    if (!time || f.right.kind !== 'time') return undefined;
+    const column = (e: Expression): string | undefined => {
+      if (e.kind !== 'property' || !Object.prototype.hasOwnProperty.call(this.o.queryables, e.name)) return undefined;
+      return this.o.queryables[e.name]!.column.split('.').pop();
+    };
+    const left = f.left;
+    const indexed =
+      left.kind === 'interval' ? column(left.start as Expression) === time.start && column(left.end as Expression) === time.end : [time.start, time.end].includes(column(left) ?? '');
+    if (!indexed) return undefined;
+    const { begin, end } = f.right;
+    if (f.relation === 'disjoint') return undefined;
+    if (f.relation === 'before') return end === null && begin === null ? undefined : [null, begin];
+    if (f.relation === 'after') return [end, null];
+    return [begin, end];
   }
 
   private distance(op: 'dwithin' | 'beyond', left: Expression, right: Expression, degrees: number): Plan {
@@ -367,7 +404,14 @@ class SqlTranslator {
     if (columns.length === 0) return raw(cond.sql, cond.bindings);
     // Unknown when any time read is missing, as in memory. Outside a NOT, false serves as well as
     // unknown, and plain conditions leave the time columns' indexes usable.
-    if (this.negations === 0) return raw(`${columns.map(() => '?? IS NOT NULL').join(' AND ')} AND (${cond.sql})`, [...columns, ...cond.bindings]);
+    if (this.negations === 0) {
+      const plain = raw(`${columns.map(() => '?? IS NOT NULL').join(' AND ')} AND (${cond.sql})`, [...columns, ...cond.bindings]);
+      // The spatial index's time dimension, where the database uses it for time alone (PostGIS).
+      const window = left.kind !== 'time' ? this.timeWindowOf({ op: 'temporal', relation, left, right }) : undefined;
+      if (!window) return plain;
+      const index = this.o.db.spatialIndex(this.o.table);
+      return { kind: 'where', exact: true, apply: (qb) => void plain.apply(index.whereTimeMeets(qb, window)) };
+    }
     // Under a NOT it must stay unknown (NULL), not false.
     const guard = columns.map(() => '?? IS NULL').join(' OR ');
     return raw(`CASE WHEN ${guard} THEN NULL ELSE (${cond.sql}) END`, [...columns, ...cond.bindings]);
@@ -391,6 +435,19 @@ class SqlTranslator {
     }
     return { sql: `${sx.sql} ${op} ${sy.sql}`, bindings: [...sx.bindings, ...sy.bindings] };
   }
+}
+
+const isCostly = (p: Plan): boolean => p.kind === 'where' && p.costly === true;
+
+/** The intersection of time windows (undefined ones impose nothing). */
+function intersectWindows(...windows: Array<TimeWindow | undefined>): TimeWindow | undefined {
+  let out: TimeWindow | undefined;
+  for (const w of windows) {
+    if (!w) continue;
+    if (!out) out = [...w];
+    else out = [w[0] === null ? out[0] : out[0] === null ? w[0] : Math.max(out[0], w[0]), w[1] === null ? out[1] : out[1] === null ? w[1] : Math.min(out[1], w[1])];
+  }
+  return out;
 }
 
 interface TimeCondition {

@@ -4,7 +4,7 @@ import type { AuthHooks, Subject } from '../../core/auth/types.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { readFilters } from './access.js';
 import { createMetadataFormats } from './formats/index.js';
-import { describeQueryables } from './schema.js';
+import { describeQueryables, RECORDS_TABLE, SPATIAL_INDEX_OPTIONS } from './schema.js';
 import { facetCounts, searchRecords, valueRanges, type ReadAccess, type SearchLimits } from './search.js';
 import type { CatalogueService, FacetValue, ValueRange } from './types.js';
 import { deleteRecords, patchRecord, recordStamps, upsertRecords } from './write.js';
@@ -16,6 +16,8 @@ export interface CatalogueEngineOptions extends SearchLimits {
 }
 
 export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueService {
+  // Fixes the records' spatial index (with its time dimension) before any query asks for it.
+  o.db.spatialIndex(RECORDS_TABLE, SPATIAL_INDEX_OPTIONS);
   const readAccess = async (subject: Subject): Promise<ReadAccess | null> => {
     const filters = await readFilters(o.auth, subject, o.logger);
     return filters && { filters, groups: subject.anonymous ? [] : subject.groups };

@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import type { Database, Migration } from '../../core/storage/db/types.js';
 import { importStateMigration } from './import/state.js';
-import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, TSVECTOR_COLUMN } from './schema.js';
+import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, SPATIAL_INDEX_OPTIONS, TSVECTOR_COLUMN } from './schema.js';
 
 /** Instants: ISO 8601 UTC text on SQLite (text order is time order), timestamptz on PostgreSQL. */
 function timestamp(t: Knex.CreateTableBuilder, db: Database, name: string): void {
@@ -37,7 +37,7 @@ const createRecords: Migration = {
       t.index(['end_time'], `${RECORDS_TABLE}_end_time`);
       t.index(['parent_identifier', 'start_time'], `${RECORDS_TABLE}_parent_time`);
     });
-    await db.spatialIndex(RECORDS_TABLE).create(knex);
+    await db.spatialIndex(RECORDS_TABLE, SPATIAL_INDEX_OPTIONS).create(knex);
     await knex.schema.createTable(KEYWORDS_TABLE, (t) => {
       t.integer('record_id').notNullable().index();
       t.string('keyword', 255).notNullable().index();
@@ -64,4 +64,12 @@ const createGroups: Migration = {
   },
 };
 
-export const catalogueMigrations: Migration[] = [createRecords, createGroups, importStateMigration];
+/** Catalogues made before the index had a time dimension: the R*Tree rebuilt, the GiST replaced. */
+const spatioTemporalIndex: Migration = {
+  name: '003-spatiotemporal-index',
+  async up(knex, db) {
+    await db.spatialIndex(RECORDS_TABLE, SPATIAL_INDEX_OPTIONS).create(knex);
+  },
+};
+
+export const catalogueMigrations: Migration[] = [createRecords, createGroups, spatioTemporalIndex, importStateMigration];

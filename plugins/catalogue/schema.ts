@@ -9,6 +9,8 @@ export const FTS_TABLE = 'catalogue_records_fts';
 export const KEYWORDS_TABLE = 'catalogue_record_keywords';
 /** One row per (record, group) of a record visible to a list of groups. */
 export const GROUPS_TABLE = 'catalogue_record_groups';
+/** The records' spatial index also indexes their time extent (a search by place and time narrows by both). */
+export const SPATIAL_INDEX_OPTIONS = { time: { start: 'start_time', end: 'end_time' } } as const;
 /** PostgreSQL generated tsvector column. */
 export const TSVECTOR_COLUMN = 'search_vector';
 

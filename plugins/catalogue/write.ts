@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { BadRequest, MeridianError, NotFound } from '../../core/errors.js';
 import { geometryBBox, validateGeometry } from '../../core/storage/db/geometry/index.js';
 import type { Database } from '../../core/storage/db/types.js';
-import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE } from './schema.js';
+import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, SPATIAL_INDEX_OPTIONS } from './schema.js';
 import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput, type RecordPatch, type RecordStamp, type WriteConditions } from './types.js';
 import { recordVersion } from './version.js';
 
@@ -183,7 +183,7 @@ export async function patchRecord(db: Database, identifier: string, changes: Rec
 }
 
 async function writeRecords(trx: Knex.Transaction, db: Database, inputs: CatalogueRecordInput[], conditions?: WriteConditions): Promise<CatalogueRecord[]> {
-  const index = db.spatialIndex(RECORDS_TABLE);
+  const index = db.spatialIndex(RECORDS_TABLE, SPATIAL_INDEX_OPTIONS);
   const now = new Date().toISOString();
   const identifiers = inputs.map((r) => r?.identifier).filter((id): id is string => typeof id === 'string');
   const parents = [...new Set(inputs.map((r) => r?.parentIdentifier).filter((id): id is string => typeof id === 'string'))];
@@ -254,7 +254,7 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
 }
 
 export async function deleteRecords(db: Database, identifiers: string[], conditions?: WriteConditions): Promise<number> {
-  const index = db.spatialIndex(RECORDS_TABLE);
+  const index = db.spatialIndex(RECORDS_TABLE, SPATIAL_INDEX_OPTIONS);
   return db.knex.transaction(async (trx) => {
     let deleted = 0;
     for (const identifier of identifiers) {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import type { Database, DatabaseDialect, Migration, SpatialIndex } from './types.js';
+import type { Database, DatabaseDialect, Migration, SpatialIndex, SpatialIndexOptions } from './types.js';
 import { migrate } from './migrate.js';
 import { createSpatialIndex } from './spatial-index.js';
 import { registerSqliteSpatialFunctions } from '../../filter/sqlite-functions.js';
@@ -60,11 +60,13 @@ function wrap(knex: Knex, dialect: DatabaseDialect, postgis: boolean): Database 
     dialect,
     postgis,
     migrate: (owner: string, migrations: Migration[]) => migrate(db, owner, migrations),
-    spatialIndex(table: string) {
+    spatialIndex(table: string, options: SpatialIndexOptions = {}) {
       let index = indexes.get(table);
       if (!index) {
-        index = createSpatialIndex(db, table);
+        index = createSpatialIndex(db, table, options);
         indexes.set(table, index);
+      } else if (JSON.stringify(index.time ?? null) !== JSON.stringify(options.time ?? index.time ?? null)) {
+        throw new Error(`spatial index of '${table}' was opened with other options (time: ${JSON.stringify(index.time ?? null)})`);
       }
       return index;
     },

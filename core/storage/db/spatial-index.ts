@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Database, SpatialIndex } from './types.js';
+import type { Database, SpatialIndex, SpatialIndexOptions } from './types.js';
 import { assertTableName, GEOMETRY_COLUMN } from './spatial/common.js';
 import { PgBBoxIndex } from './spatial/pg-bbox.js';
 import { PostgisIndex } from './spatial/postgis.js';
@@ -14,9 +14,9 @@ export { GEOMETRY_COLUMN } from './spatial/common.js';
  * Which kind a table has is fixed by the migration that ran `create()`: installing PostGIS
  * later needs a migration that moves the data.
  */
-export function createSpatialIndex(db: Database, table: string): SpatialIndex {
-  if (db.dialect === 'sqlite') return new SqliteRTreeIndex(db, table);
-  return db.postgis ? new PostgisIndex(db, table) : new PgBBoxIndex(db, table);
+export function createSpatialIndex(db: Database, table: string, options: SpatialIndexOptions = {}): SpatialIndex {
+  if (db.dialect === 'sqlite') return new SqliteRTreeIndex(db, table, options);
+  return db.postgis ? new PostgisIndex(db, table, options) : new PgBBoxIndex(db, table);
 }
 
 /**

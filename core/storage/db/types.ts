@@ -16,8 +16,22 @@ export type BBox = [number, number, number, number];
  * The index answers bbox prefilters; the exact geometry test runs after it (in SQL on PostGIS,
  * in JS on SQLite).
  */
+/** A time window of a prefilter: epoch milliseconds, null for an open end. */
+export type TimeWindow = [number | null, number | null];
+
+export interface SpatialIndexOptions {
+  /**
+   * Index each row's time extent with its bbox, as a third dimension: the table's columns of its
+   * start and end instants (ISO 8601 text on SQLite, timestamptz on PostgreSQL). A search by
+   * place and time then narrows by both at once.
+   */
+  time?: { start: string; end: string };
+}
+
 export interface SpatialIndex {
   readonly table: string;
+  /** The time columns indexed with the bbox, when the index has them. */
+  readonly time?: { start: string; end: string };
   /** Creates the index structures; call from a migration. */
   create(knex?: Knex): Promise<void>;
   /** Sets (or clears, with null) the geometry of row `id`. Runs inside `trx` when given. */
@@ -31,8 +45,18 @@ export interface SpatialIndex {
    */
   rowValues(geometry: GeoJSONGeometry | null): Record<string, unknown>;
   written(rows: Array<{ id: number; geometry: GeoJSONGeometry | null }>, trx?: Knex.Transaction): Promise<void>;
-  /** Restricts `qb` (selecting from `table`) to rows whose bbox intersects `bbox`. */
-  whereBBoxIntersects(qb: Knex.QueryBuilder, bbox: BBox, idColumn?: string): Knex.QueryBuilder;
+  /**
+   * Restricts `qb` (selecting from `table`) to rows whose bbox intersects `bbox` and, when the
+   * index has a time dimension and `time` is given, whose time extent meets the window (a row
+   * without a time is never excluded by it).
+   */
+  whereBBoxIntersects(qb: Knex.QueryBuilder, bbox: BBox, idColumn?: string, time?: TimeWindow): Knex.QueryBuilder;
+  /**
+   * Narrows `qb` to rows whose time extent meets the window where the index answers that alone
+   * (PostGIS: its range column); elsewhere leaves `qb` as it is. A prefilter: add the exact
+   * time condition too.
+   */
+  whereTimeMeets(qb: Knex.QueryBuilder, time: TimeWindow): Knex.QueryBuilder;
   /** Row ids whose geometry intersects `geometry` exactly (prefilter then exact test). */
   intersecting(geometry: GeoJSONGeometry, options?: { limit?: number }): Promise<number[]>;
 }
@@ -50,8 +74,11 @@ export interface Database {
   readonly postgis: boolean;
   /** Applies, in order, the migrations of `owner` not yet recorded; idempotent and locked. */
   migrate(owner: string, migrations: Migration[]): Promise<string[]>;
-  /** The spatial index helper for `table` (its integer primary key column is `id`). */
-  spatialIndex(table: string): SpatialIndex;
+  /**
+   * The spatial index helper for `table` (its integer primary key column is `id`). Options are
+   * fixed by the first call for a table; a later call with other options throws.
+   */
+  spatialIndex(table: string, options?: SpatialIndexOptions): SpatialIndex;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

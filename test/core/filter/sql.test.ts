@@ -83,7 +83,8 @@ async function createTable(db: Database, records: FilterRecord[]): Promise<void>
     t.specificType('start_time', time);
     t.specificType('end_time', time);
   });
-  const index = db.spatialIndex(TABLE);
+  // The index's time dimension on the records' extent, as the catalogue has it.
+  const index = db.spatialIndex(TABLE, { time: { start: 'start_time', end: 'end_time' } });
   await index.create(knex);
   for (const r of records) {
     const p = r.properties;
@@ -141,6 +142,13 @@ const FILTERS = [
   "T_OVERLAPS(INTERVAL(start, end), INTERVAL('2020-06-01', '2020-12-31'))",
   "T_OVERLAPPEDBY(INTERVAL(start, end), INTERVAL('2020-01-01', '2020-06-01'))",
   "datetime >= TIMESTAMP('2020-06-01T00:00:00Z') AND datetime < TIMESTAMP('2020-07-01T00:00:00Z')",
+  "S_INTERSECTS(geometry, BBOX(-10, -10, 10, 10)) AND T_INTERSECTS(INTERVAL(start, end), INTERVAL('2020-01-01', '2020-12-31'))",
+  "S_INTERSECTS(geometry, BBOX(-10, -10, 10, 10)) AND T_BEFORE(INTERVAL(start, end), DATE('2020-01-01'))",
+  "S_WITHIN(geometry, BBOX(-15, -15, 15, 15)) AND T_AFTER(start, TIMESTAMP('2021-01-01T00:00:00Z'))",
+  "T_DURING(INTERVAL(start, end), INTERVAL('2020-01-01', '2021-06-30')) AND (S_INTERSECTS(geometry, BBOX(0, 0, 20, 20)) OR S_INTERSECTS(geometry, POINT(-3 -3)))",
+  "T_INTERSECTS(end, INTERVAL('2020-01-01', '2020-06-30')) AND NOT S_INTERSECTS(geometry, BBOX(-5, -5, 5, 5))",
+  "T_AFTER(INTERVAL(start, end), DATE('2020-06-01')) AND T_BEFORE(INTERVAL(start, end), DATE('2021-06-01')) AND S_INTERSECTS(geometry, BBOX(-20, -20, 20, 20))",
+  "NOT (T_INTERSECTS(INTERVAL(start, end), INTERVAL('2020-01-01', '2020-12-31')) AND S_INTERSECTS(geometry, BBOX(-10, -10, 10, 10)))",
   'S_INTERSECTS(geometry, BBOX(-5, -5, 5, 5))',
   'S_INTERSECTS(geometry, POLYGON((0 0, 10 0, 10 10, 0 0)))',
   'S_INTERSECTS(geometry, LINESTRING(-20 -20, 20 20))',
@@ -272,6 +280,16 @@ describe('filter translation to SQL', () => {
         assert.deepEqual(expected, records.filter(compileFilter(parseCql2Text('S_INTERSECTS(geometry, BBOX(-4.9, -4.9, 4.9, 4.9)) AND cloudCover < 60'))).map((r) => Number(r.id)));
         assert.ok(expected.length > 0);
         assert.deepEqual((await select(filter)).ids, expected);
+      });
+
+      it('narrows a search by place and time through the spatial index time dimension', () => {
+        const filter = parseCql2Text("S_INTERSECTS(geometry, BBOX(-10, -10, 10, 10)) AND T_INTERSECTS(INTERVAL(start, end), INTERVAL('2020-01-01', '2020-12-31'))");
+        const { sql: text } = translateFilter(filter, { db: t.db, table: TABLE, queryables }).apply(t.db.knex(TABLE).select('id')).toSQL();
+        if (t.db.dialect === 'sqlite') assert.match(text, /`mint` <= \? and `maxt` >= \?/);
+        else assert.match(text, /tstzrange\("filter_items"."start_time", "filter_items"."end_time", '\[\]'\) && tstzrange/);
+        // Not under a NOT: the prefilter would turn unknown into true there.
+        const negated = translateFilter(parseCql2Text("NOT (T_INTERSECTS(INTERVAL(start, end), INTERVAL('2020-01-01', '2020-12-31')) AND S_INTERSECTS(geometry, BBOX(-10, -10, 10, 10)))"), { db: t.db, table: TABLE, queryables });
+        assert.doesNotMatch(negated.apply(t.db.knex(TABLE).select('id')).toSQL().sql, /mint|tstzrange/);
       });
 
       it('selects resource ids', async () => {

@@ -72,6 +72,11 @@ export class PgBBoxIndex implements SpatialIndex {
     return qb.whereIn(idColumn, whereAnyBox(this.db.knex(this.table).select(`${this.table}.id`), boxes, test(this.table)));
   }
 
+  /** Time alone narrows nothing here (the time dimension goes with a bbox, or not at all). */
+  whereTimeMeets(qb: Knex.QueryBuilder): Knex.QueryBuilder {
+    return qb;
+  }
+
   async intersecting(geometry: GeoJSONGeometry, options: { limit?: number } = {}): Promise<number[]> {
     const limit = resultLimit(options.limit);
     return exactScan(this.db.knex, this.table, checkedGeometry(geometry), limit, (qb, bbox) => this.whereBBoxIntersects(qb, bbox));
