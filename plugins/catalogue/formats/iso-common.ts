@@ -276,6 +276,50 @@ export function keywordOfKind(groups: KeywordGroup[], kind: 'platform' | 'instru
   return (typed ?? named)?.values[0]?.split('>').pop()?.trim();
 }
 
+/**
+ * EO properties as pycsw (and so the EOEPCA catalogue) writes them in ISO keywords, where ISO
+ * has no element for them: "eo:orbitNumber:50", "eo:productType:S2MSI2A".
+ */
+const EO_KEYWORD = /^eo:([A-Za-z]+):(.+)$/;
+const EO_KEYWORD_FIELDS: Record<string, 'text' | 'number'> = {
+  productType: 'text',
+  processingLevel: 'text',
+  sensorType: 'text',
+  platformSerialIdentifier: 'text',
+  orbitNumber: 'number',
+  orbitDirection: 'text',
+  cloudCover: 'number',
+  snowCover: 'number',
+  polarisationChannels: 'text',
+  acquisitionType: 'text',
+  status: 'text',
+};
+
+/**
+ * Keywords without the "eo:name:value" ones, and the EO fields those give. A value that is not
+ * what its field takes (a non-numeric orbit number) stays a plain keyword.
+ */
+export function eoKeywords(values: string[]): { keywords: string[]; fields: Record<string, string | number> } {
+  const keywords: string[] = [];
+  const fields: Record<string, string | number> = {};
+  for (const value of values) {
+    const m = EO_KEYWORD.exec(value);
+    const kind = m ? EO_KEYWORD_FIELDS[m[1]!] : undefined;
+    const parsed = kind === 'number' ? Number(m![2]) : m?.[2]?.trim();
+    if (!m || !kind || (typeof parsed === 'number' && !Number.isFinite(parsed))) keywords.push(value);
+    else if (fields[m[1]!] === undefined) fields[m[1]!] = parsed!;
+  }
+  return { keywords, fields };
+}
+
+/** The "eo:name:value" keywords of a record's EO fields that ISO has no element for. */
+export function eoKeywordsOf(record: Record<string, unknown>): string[] {
+  return Object.keys(EO_KEYWORD_FIELDS).flatMap((name) => {
+    const v = record[name];
+    return (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v)) ? [`eo:${name}:${v}`] : [];
+  });
+}
+
 /** Resolution in metres from a distance and its unit (metres unless it names km, cm or mm). */
 export function metres(value: number, uom: string | undefined): number | undefined {
   const u = (uom ?? 'm').toLowerCase().replace(/.*[#:/]/, '') || 'm';

@@ -8,6 +8,7 @@ import { NS, type XmlDomElement } from '../../../core/ows/index.js';
 import type { CatalogueRecordInput, Offering, RecordLink } from '../types.js';
 import {
   addOffering,
+  eoKeywords,
   keywordOfKind,
   linkOfResource,
   metres,
@@ -175,12 +176,14 @@ export function readIso19115_3(root: XmlDomElement, text: string, options: Decod
   const contacts = [...responsibilities(root, 'mdb:contact', 'metadata'), ...responsibilities(ident, 'mri:pointOfContact', 'resource')];
   const organisation = contacts.find((c) => c.scope === 'resource' && c.organisationName) ?? contacts.find((c) => c.organisationName);
   const language = (p: string) => codes(root, `${p}/lan:PT_Locale/lan:language/lan:LanguageCode`)[0];
+  const eo = eoKeywords(unique(groups.flatMap((g) => g.values)));
   const record: CatalogueRecordInput = {
+    ...eo.fields,
     identifier,
     type: recordTypeOfScopes(codes(root, 'mdb:metadataScope/mdb:MD_MetadataScope/mdb:resourceScope/mcc:MD_ScopeCode'), isService),
     title: citation ? string(citation, 'cit:title') : undefined,
     abstract: string(ident, 'mri:abstract'),
-    keywords: unique(groups.flatMap((g) => g.values)),
+    keywords: eo.keywords,
     geometry: readFootprint(r, extents, EXTENT_PATHS),
     ...readTemporalExtent(r, extents, EXTENT_PATHS),
     parentIdentifier:
@@ -188,8 +191,8 @@ export function readIso19115_3(root: XmlDomElement, text: string, options: Decod
     platform,
     instrument,
     resolution: distanceValue === undefined ? undefined : metres(distanceValue, attribute(distance!, 'uom')),
-    cloudCover: image ? r.number(image, 'mrc:cloudCoverPercentage/gco:Real', 'mrc:cloudCoverPercentage') : undefined,
-    processingLevel: string(ident, 'mri:processingLevel/mcc:MD_Identifier/mcc:code') ?? (image ? string(image, 'mrc:processingLevelCode/mcc:MD_Identifier/mcc:code') : undefined),
+    cloudCover: (image ? r.number(image, 'mrc:cloudCoverPercentage/gco:Real', 'mrc:cloudCoverPercentage') : undefined) ?? (eo.fields.cloudCover as number | undefined),
+    processingLevel: string(ident, 'mri:processingLevel/*/mcc:code') ?? (image ? string(image, 'mrc:processingLevelCode/*/mcc:code') : undefined) ?? (eo.fields.processingLevel as string | undefined),
     creationDate: dates.creation,
     modificationDate: dates.revision ?? metadataDates.revision ?? metadataDates.creation,
     links: uniqueLinks(links),

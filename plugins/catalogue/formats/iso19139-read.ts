@@ -8,6 +8,7 @@ import { NS, type XmlDomElement } from '../../../core/ows/index.js';
 import type { CatalogueRecordInput, Offering, RecordLink } from '../types.js';
 import {
   addOffering,
+  eoKeywords,
   keywordOfKind,
   linkOfResource,
   metres,
@@ -132,10 +133,11 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
   const extents = r.all(ident, 'gmd:extent/gmd:EX_Extent | srv:extent/gmd:EX_Extent');
 
   const acquisition = 'gmi:acquisitionInformation/gmi:MI_AcquisitionInformation';
-  const platform = string(root, `${acquisition}/gmi:platform/gmi:MI_Platform/gmi:identifier/*/gmd:code`) ?? keywordOfKind(groups, 'platform');
+  // An identifier is an MD_Identifier; pycsw writes its code as the element's own text.
+  const identifierOf = (path: string) => string(root, `${path}/gmi:identifier/*/gmd:code`) ?? r.value(root, `${path}/gmi:identifier[not(*)]`);
+  const platform = identifierOf(`${acquisition}/gmi:platform/gmi:MI_Platform`) ?? keywordOfKind(groups, 'platform');
   const instrument =
-    string(root, `${acquisition}/gmi:instrument/gmi:MI_Instrument/gmi:identifier/*/gmd:code | ${acquisition}/gmi:platform/gmi:MI_Platform/gmi:instrument/gmi:MI_Instrument/gmi:identifier/*/gmd:code`) ??
-    keywordOfKind(groups, 'instrument');
+    identifierOf(`${acquisition}/gmi:instrument/gmi:MI_Instrument | ${acquisition}/gmi:platform/gmi:MI_Platform/gmi:instrument/gmi:MI_Instrument`) ?? keywordOfKind(groups, 'instrument');
 
   const distance = r.first(ident, 'gmd:spatialResolution/gmd:MD_Resolution/gmd:distance/gco:Distance');
   const distanceValue = distance ? r.number(distance, '.', 'gco:Distance') : undefined;
@@ -143,7 +145,7 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
 
   const image = r.first(root, 'gmd:contentInfo/gmd:MD_ImageDescription | gmd:contentInfo/gmi:MI_ImageDescription');
   const cloudCover = image ? r.number(image, 'gmd:cloudCoverPercentage/gco:Real', 'gmd:cloudCoverPercentage') : undefined;
-  const processingLevel = image ? string(image, 'gmd:processingLevelCode/gmd:MD_Identifier/gmd:code') : undefined;
+  const processingLevel = image ? string(image, 'gmd:processingLevelCode/*/gmd:code') : undefined;
 
   // Links and offerings: distribution, service connect points, browse graphics.
   const distribution = 'gmd:distributionInfo/gmd:MD_Distribution';
@@ -202,20 +204,22 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
     operatesOn: isService ? unique(r.values(ident, 'srv:operatesOn/@uuidref | srv:operatesOn/@xlink:href')) : undefined,
   };
 
+  const eo = eoKeywords(unique(groups.flatMap((g) => g.values)));
   const record: CatalogueRecordInput = {
+    ...eo.fields,
     identifier,
     type: recordTypeOfScopes(codes(root, 'gmd:hierarchyLevel/gmd:MD_ScopeCode'), isService),
     title: string(citation ?? ident, 'gmd:title'),
     abstract: string(ident, 'gmd:abstract'),
-    keywords: unique(groups.flatMap((g) => g.values)),
+    keywords: eo.keywords,
     geometry: readFootprint(r, extents, EXTENT_PATHS),
     ...readTemporalExtent(r, extents, EXTENT_PATHS),
     parentIdentifier: string(root, 'gmd:parentIdentifier') ?? options.parentIdentifier,
     platform,
     instrument,
     resolution,
-    cloudCover,
-    processingLevel,
+    cloudCover: cloudCover ?? (eo.fields.cloudCover as number | undefined),
+    processingLevel: processingLevel ?? (eo.fields.processingLevel as string | undefined),
     creationDate: dates.creation,
     modificationDate: dates.revision ?? dateOf(root, 'gmd:dateStamp', 'gmd:dateStamp'),
     links: uniqueLinks(links),

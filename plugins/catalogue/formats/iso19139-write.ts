@@ -7,7 +7,7 @@
 import { writeGmlGeometry } from '../../../core/filter/index.js';
 import { el, NS, SCHEMA_LOCATION, type XmlChild, type XmlElement } from '../../../core/ows/index.js';
 import type { CatalogueRecord, RecordLink } from '../types.js';
-import { resourceOfLink, resourceOfOffering, scopeOfRecordType, serviceOfOffering, xmlId, type OnlineResource } from './iso-common.js';
+import { eoKeywordsOf, resourceOfLink, resourceOfOffering, scopeOfRecordType, serviceOfOffering, xmlId, type OnlineResource } from './iso-common.js';
 import type { EncodeOptions } from './types.js';
 
 const CODELIST = 'http://standards.iso.org/iso/19139/resources/gmxCodelists.xml';
@@ -126,9 +126,17 @@ function browseGraphics(links: RecordLink[]): XmlElement[] {
     .map((l) => el('gmd:graphicOverview', null, el('gmd:MD_BrowseGraphic', null, cs('gmd:fileName', l.href), l.title && cs('gmd:fileDescription', l.title), l.type && cs('gmd:fileType', l.type))));
 }
 
-/** Keywords: the record's, then its platform and instrument as typed keywords (summary and full). */
+/**
+ * Keywords (summary and full): the record's, its platform and instrument as typed keywords, and
+ * the EO fields ISO has no element for as pycsw's "eo:name:value" keywords.
+ */
 function allKeywords(record: CatalogueRecord): XmlChild[] {
-  return [keywords(record.keywords ?? []), keywords(record.platform ? [record.platform] : [], 'platform'), keywords(record.instrument ? [record.instrument] : [], 'instrument')];
+  return [
+    keywords(record.keywords ?? []),
+    keywords(record.platform ? [record.platform] : [], 'platform'),
+    keywords(record.instrument ? [record.instrument] : [], 'instrument'),
+    keywords(eoKeywordsOf(record as unknown as Record<string, unknown>), 'theme'),
+  ];
 }
 
 function constraints(record: CatalogueRecord): XmlElement | undefined {

@@ -228,6 +228,16 @@ describe('ISO 19139 format', () => {
       ]);
     });
 
+    it('reads the EO fields pycsw keeps in "eo:name:value" keywords, leaving them out of the keywords', () => {
+      const eo = ['eo:productType:S2MSI2A', 'eo:orbitNumber:50', 'eo:orbitDirection:DESCENDING', 'eo:snowCover:0.0', 'eo:cloudCover:99', 'eo:orbitNumber:fifty', 'eo:unknownThing:1'];
+      const text = fixture('iso19139-gml311-product.xml').replace('<gco:CharacterString>Brittany</gco:CharacterString>', eo.map((k) => `<gco:CharacterString>${k}</gco:CharacterString></keyword><keyword>`).join('') + '<gco:CharacterString>Brittany</gco:CharacterString>');
+      const r = decode(text);
+      assert.deepEqual([r.productType, r.orbitNumber, r.orbitDirection, r.snowCover], ['S2MSI2A', 50, 'DESCENDING', 0]);
+      // The document's own cloud cover element wins over a keyword.
+      assert.equal(r.cloudCover, 12.5);
+      assert.deepEqual(r.keywords, ['LANDSAT-8', 'OLI_TIRS', 'eo:orbitNumber:fifty', 'eo:unknownThing:1', 'Brittany']);
+    });
+
     it('a document naming no parent takes the one the import gives', () => {
       const text = fixture('iso19139-mi-collection.xml').replace('codeListValue="series">series', 'codeListValue="dataset">dataset');
       assert.equal(decode(text, { parentIdentifier: 'into-this' }).parentIdentifier, 'into-this');
@@ -324,10 +334,11 @@ describe('ISO 19139 format', () => {
         assert.equal(back.title, record.title);
         assert.equal(back.abstract, record.abstract);
         assert.deepEqual(back.geometry, record.geometry);
-        for (const k of ['start', 'end', 'parentIdentifier', 'platform', 'instrument', 'resolution', 'cloudCover', 'processingLevel', 'creationDate'] as const) {
-          assert.deepEqual(back[k], record[k], `${record.identifier}: ${k}`);
-        }
-        for (const k of record.keywords ?? []) assert.ok(back.keywords!.includes(k), k);
+        const fields = ['start', 'end', 'parentIdentifier', 'platform', 'instrument', 'resolution', 'cloudCover', 'snowCover', 'processingLevel', 'productType', 'sensorType',
+          'orbitNumber', 'orbitDirection', 'polarisationChannels', 'acquisitionType', 'status', 'creationDate'] as const;
+        for (const k of fields) assert.deepEqual(back[k], record[k], `${record.identifier}: ${k}`);
+        // Platform and instrument travel as typed keywords; the EO fields' "eo:" keywords do not join the keywords.
+        assert.deepEqual(back.keywords, [...new Set([...(record.keywords ?? []), record.platform!, record.instrument!])]);
         assert.deepEqual(back.links, record.links);
       }
     });
