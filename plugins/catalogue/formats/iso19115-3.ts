@@ -23,7 +23,7 @@ import {
   type OnlineResource,
 } from './iso-common.js';
 import type { DecodeOptions, MetadataFormat } from './types.js';
-import { attribute, cswResponseRecords, hasRoot, invalidRecord, isoInstant, pageRecords, rootElement, standaloneXml, XmlReader } from './xml-read.js';
+import { attribute, cswResponseRecords, hasRoot, invalidRecord, lenientInstant, pageRecords, rootElement, standaloneXml, XmlReader } from './xml-read.js';
 
 const base = 'http://standards.iso.org/iso/19115/-3';
 export const ISO19115_3_NS = {
@@ -66,7 +66,8 @@ function datesOf(ctx: XmlDomElement, p: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const d of r.all(ctx, p)) {
     const type = codes(d, 'cit:dateType/cit:CI_DateTypeCode')[0];
-    const value = isoInstant(r.value(d, 'cit:date/gco:DateTime | cit:date/gco:Date'), 'cit:CI_Date');
+    // Citation and metadata dates that are no date are left out (nothing searches by them strictly).
+    const value = lenientInstant(r.value(d, 'cit:date/gco:DateTime | cit:date/gco:Date'), 'cit:CI_Date');
     if (type && value && out[type] === undefined) out[type] = value;
   }
   return out;

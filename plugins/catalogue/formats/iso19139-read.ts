@@ -24,7 +24,7 @@ import {
   type OnlineResource,
 } from './iso-common.js';
 import type { DecodeOptions } from './types.js';
-import { attribute, invalidRecord, isoInstant, XmlReader } from './xml-read.js';
+import { attribute, invalidRecord, lenientInstant, XmlReader } from './xml-read.js';
 
 export const ISO19139_NS = {
   gmd: NS.gmd,
@@ -54,8 +54,9 @@ function codes(ctx: XmlDomElement, path: string): string[] {
   return r.all(ctx, path).map((el) => attribute(el, 'codeListValue') ?? el.text().trim()).filter((v) => v !== '');
 }
 
+/** A citation or metadata date; one that is no date (GeoNetwork templates, typos) is left out. */
 function dateOf(ctx: XmlDomElement, path: string, locator: string): string | undefined {
-  return isoInstant(r.value(ctx, `${path}/gco:DateTime | ${path}/gco:Date`), locator);
+  return lenientInstant(r.value(ctx, `${path}/gco:DateTime | ${path}/gco:Date`), locator);
 }
 
 /** CI_Citation dates by type (creation, revision, publication...). */

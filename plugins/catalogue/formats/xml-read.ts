@@ -235,9 +235,22 @@ export function isoInstant(text: string | undefined, locator: string, end = fals
   if (text === undefined) return undefined;
   const t = text.trim();
   if (t === '' || NO_DATE.test(t)) return undefined;
-  const parsedInstant = parseInstant(t.replace(/^(\d{4}-\d{2}-\d{2}) (\d{2})/, '$1T$2'));
+  const extended = t
+    .replace(/^(\d{4}-\d{2}-\d{2}) (\d{2})/, '$1T$2')
+    // ISO 8601 basic format (20070716, 20070716T101500Z), which some catalogues write.
+    .replace(/^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?)?(?=$|[Z+-])/, (_m, y, mo, d, h, mi, s) => `${y}-${mo}-${d}${h ? `T${h}:${mi}${s ? `:${s}` : ''}` : ''}`);
+  const parsedInstant = parseInstant(extended);
   if (!parsedInstant) throw invalidRecord(`${locator} '${t}' is not an ISO 8601 date or date-time`, locator);
   return (end ? parsedInstant.end : parsedInstant.begin).toISOString();
+}
+
+/** Like isoInstant, but a value that is no date reads as absent: for dates nothing searches by. */
+export function lenientInstant(text: string | undefined, locator: string): string | undefined {
+  try {
+    return isoInstant(text, locator);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The prefix `reader` binds to `el`'s namespace (GML 3.2 or the older GML namespace). */

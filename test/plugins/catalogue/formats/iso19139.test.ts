@@ -288,6 +288,11 @@ describe('ISO 19139 format', () => {
       // Pretty-printed text is unwrapped; paragraphs stay.
       const abstract = '<gmd:citation><gmd:CI_Citation><gmd:title><gco:CharacterString>x</gco:CharacterString></gmd:title><gmd:date gco:nilReason="unknown"/></gmd:CI_Citation></gmd:citation><gmd:abstract><gco:CharacterString>\n      First line\n      wrapped here.\n\n      Second paragraph.\n    </gco:CharacterString></gmd:abstract>';
       assert.equal(decode(doc(abstract)).abstract, 'First line wrapped here.\n\nSecond paragraph.');
+      // Dates in the basic format are read; a citation date that is no date is left out, not refused.
+      const dated = (stamp: string, cited: string) =>
+        decode(doc(`<gmd:citation><gmd:CI_Citation><gmd:title><gco:CharacterString>x</gco:CharacterString></gmd:title><gmd:date><gmd:CI_Date><gmd:date><gco:Date>${cited}</gco:Date></gmd:date><gmd:dateType><gmd:CI_DateTypeCode codeList="" codeListValue="creation"/></gmd:dateType></gmd:CI_Date></gmd:date></gmd:CI_Citation></gmd:citation>`).replace('<gco:Date>2014-04-16</gco:Date>', `<gco:Date>${stamp}</gco:Date>`));
+      assert.deepEqual([dated('20140416', '20070716T101500Z').modificationDate, dated('20140416', '20070716T101500Z').creationDate], ['2014-04-16T00:00:00.000Z', '2007-07-16T10:15:00.000Z']);
+      assert.equal(dated('2014-04-16', 'to be defined').creationDate, undefined);
     });
 
     it('refuses a document that is not ISO 19139, with the reason and where', () => {
