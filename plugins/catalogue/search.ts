@@ -71,17 +71,45 @@ function plan(db: Database, query: CatalogueQuery, access: Filter[], groups: str
   };
 }
 
-/** Sort keys as ORDER BY: missing values last in both directions, then id so pages are stable. */
-function applySort(db: Database, qb: Knex.QueryBuilder, sortBy: SortKey[] | undefined): Knex.QueryBuilder {
-  for (const key of sortBy ?? []) {
+interface SortTerm {
+  column: string;
+  direction: 'ASC' | 'DESC';
+  /** PostgreSQL orders text by its collation; "C" orders as JS and SQLite do. */
+  collate: string;
+}
+
+function sortTerms(db: Database, sortBy: SortKey[] | undefined): SortTerm[] {
+  return (sortBy ?? []).map((key) => {
     const spec = queryableSpec(key.field);
     if (!spec || spec.type === 'geometry') throw new BadRequest(`Cannot sort by '${key.field}'`, { code: 'InvalidParameterValue', locator: 'sortBy' });
-    const direction = key.direction === 'desc' ? 'DESC' : 'ASC';
-    const collate = db.dialect === 'postgres' && spec.type === 'string' ? ' COLLATE "C"' : '';
-    const column = `${RECORDS_TABLE}.${spec.column}`;
-    qb.orderByRaw(`(?? IS NULL) ASC, ??${collate} ${direction}`, [column, column]);
-  }
+    return { column: `${RECORDS_TABLE}.${spec.column}`, direction: key.direction === 'desc' ? 'DESC' : 'ASC', collate: db.dialect === 'postgres' && spec.type === 'string' ? ' COLLATE "C"' : '' };
+  });
+}
+
+/** Sort keys as ORDER BY: missing values last in both directions, then id so pages are stable. */
+function applySort(db: Database, qb: Knex.QueryBuilder, sortBy: SortKey[] | undefined): Knex.QueryBuilder {
+  for (const t of sortTerms(db, sortBy)) qb.orderByRaw(`(?? IS NULL) ASC, ??${t.collate} ${t.direction}`, [t.column, t.column]);
   return qb.orderBy(`${RECORDS_TABLE}.id`, 'asc');
+}
+
+/**
+ * A page and the total in one scan: the page's ids with COUNT(*) OVER () (counted before LIMIT)
+ * in a subquery, then their records, so only ids and sort keys are held for the count. An empty
+ * page past the end says nothing of the total: then it is counted on its own.
+ */
+async function pageWithTotal(db: Database, trx: Knex.Transaction, p: Plan, sortBy: SortKey[] | undefined, limit: number, offset: number): Promise<{ records: CatalogueRecord[]; total: number }> {
+  const count = async () => Number(((await p.base().transacting(trx).count({ n: '*' })) as Array<{ n: number | string }>)[0]?.n ?? 0);
+  if (limit === 0) return { records: [], total: await count() };
+  const terms = sortTerms(db, sortBy);
+  const k = db.knex;
+  const inner = p.base().select(`${RECORDS_TABLE}.id as page_id`, k.raw('COUNT(*) OVER () AS ??', ['page_total']));
+  terms.forEach((t, i) => inner.select(k.raw('(?? IS NULL) AS ??', [t.column, `page_null${i}`]), k.raw('?? AS ??', [t.column, `page_key${i}`])));
+  applySort(db, inner, sortBy).limit(limit).offset(offset);
+  const outer = k.from(inner.as('page')).join(`${RECORDS_TABLE} as page_record`, 'page_record.id', 'page.page_id').select('page_record.record', 'page.page_total').transacting(trx);
+  terms.forEach((t, i) => outer.orderByRaw(`?? ASC, ??${t.collate} ${t.direction}`, [`page.page_null${i}`, `page.page_key${i}`]));
+  const rows = (await outer.orderBy('page.page_id', 'asc')) as Array<{ record: string; page_total: number | string }>;
+  if (rows.length === 0) return { records: [], total: offset > 0 ? await count() : 0 };
+  return { records: rows.map((r) => JSON.parse(r.record) as CatalogueRecord), total: Number(rows[0]!.page_total) };
 }
 
 function pageOf(query: CatalogueQuery, limits: SearchLimits): { limit: number; offset: number } {
@@ -125,13 +153,11 @@ export async function searchRecords(db: Database, query: CatalogueQuery, access:
     });
     return { records, numberMatched: matched, numberReturned: records.length };
   }
-  // One transaction so the count and the page read the same state (PostgreSQL: one snapshot).
+  // One transaction so a separate count reads the same state as the page (PostgreSQL: one snapshot).
   return db.knex.transaction(
     async (trx) => {
-      const counted = (await p.base().transacting(trx).count({ n: '*' })) as Array<{ n: number | string }>;
-      const rows = limit === 0 ? [] : ((await applySort(db, p.base().transacting(trx).select(`${RECORDS_TABLE}.record`), query.sortBy).limit(limit).offset(offset)) as Array<{ record: string }>);
-      const records = rows.map((r) => JSON.parse(r.record) as CatalogueRecord);
-      return { records, numberMatched: Number(counted[0]?.n ?? 0), numberReturned: records.length };
+      const { records, total } = await pageWithTotal(db, trx, p, query.sortBy, limit, offset);
+      return { records, numberMatched: total, numberReturned: records.length };
     },
     db.dialect === 'postgres' ? { isolationLevel: 'repeatable read', readOnly: true } : undefined,
   );
