@@ -7,11 +7,10 @@ import { el, invalidParameterValue, OwsException } from '../../core/ows/index.js
 import type { CatalogueRecord } from '../catalogue/types.js';
 import type { CswEnv, CswResponse } from './context.js';
 import { CSW_NS } from './namespaces.js';
-import { checkOutputFormat, encodeRecord, encodeRecordText, outputSchemas, recordLinks, recordUrl, resolveOutputSchema } from './record-encoding.js';
+import { checkOutputFormat, encodeRecordTexts, outputSchemas, recordLinks, recordUrl, resolveOutputSchema } from './record-encoding.js';
 import type { GetRecordByIdRequest } from './requests.js';
 import { recordsSlot, streamXml, xmlResponse, XML_CONTENT_TYPE } from './response.js';
 import { PROFILES } from './versions.js';
-import { serializeXml } from '../../core/ows/index.js';
 
 export async function getRecordById(request: GetRecordByIdRequest, env: CswEnv): Promise<CswResponse> {
   checkOutputFormat(request.outputFormat);
@@ -29,10 +28,11 @@ export async function getRecordById(request: GetRecordByIdRequest, env: CswEnv):
   if (request.version === '3.0.0') {
     const record = records[0];
     if (!record) throw new OwsException('NotFound', `No record '${request.ids[0]}'`, { locator: 'id', status: 404 });
-    return { status: 200, contentType: XML_CONTENT_TYPE, body: serializeXml(encodeRecord(record, schema, options(record))) };
+    const [text] = encodeRecordTexts([record], schema, options);
+    return { status: 200, contentType: XML_CONTENT_TYPE, body: `<?xml version="1.0" encoding="UTF-8"?>${text}` };
   }
   const profile = PROFILES[request.version];
-  const envelope = el('csw:GetRecordByIdResponse', { 'xmlns:csw': profile.csw, 'xmlns:xsi': CSW_NS.xsi, 'xsi:schemaLocation': profile.discoverySchema }, recordsSlot());
-  if (records.length === 0) return xmlResponse(el('csw:GetRecordByIdResponse', { 'xmlns:csw': profile.csw, 'xmlns:xsi': CSW_NS.xsi, 'xsi:schemaLocation': profile.discoverySchema }));
-  return streamXml(envelope, records.map((record) => () => encodeRecordText(record, schema, options(record))));
+  const attrs = { 'xmlns:csw': profile.csw, 'xmlns:xsi': CSW_NS.xsi, 'xsi:schemaLocation': profile.discoverySchema };
+  if (records.length === 0) return xmlResponse(el('csw:GetRecordByIdResponse', attrs));
+  return streamXml(el('csw:GetRecordByIdResponse', attrs, recordsSlot()), encodeRecordTexts(records, schema, options));
 }

@@ -8,7 +8,7 @@ import { el, invalidParameterValue, optionNotSupported, raw, serializeXmlTreeNod
 import type { CatalogueQuery } from '../catalogue/types.js';
 import type { CswEnv, CswResponse } from './context.js';
 import { CSW_NS } from './namespaces.js';
-import { checkElementNames, checkOutputFormat, encodeRecordText, outputSchemas, recordLinks, recordUrl, resolveOutputSchema } from './record-encoding.js';
+import { checkElementNames, checkOutputFormat, encodeRecordTexts, outputSchemas, recordLinks, recordUrl, resolveOutputSchema } from './record-encoding.js';
 import type { GetRecordsRequest, RequestOrigin } from './requests.js';
 import { recordsSlot, streamXml, xmlResponse } from './response.js';
 import { checkTypeNames, constraintQuery, engineSort } from './search-query.js';
@@ -85,14 +85,11 @@ export async function getRecords(request: GetRecordsRequest, env: CswEnv): Promi
       recordsSlot(),
     ),
   );
-  const items = result.records.map(
-    (record) => () =>
-      encodeRecordText(record, schema, {
-        elementSet: elementSet ?? 'full',
-        elementNames: request.elementNames,
-        selfUrl: recordUrl(env.baseUrl, request.version, record.identifier, schema.uri),
-        links: recordLinks(env.baseUrl, request.version, record.identifier, schemas, schema),
-      }),
-  );
-  return streamXml(envelope, items);
+  const texts = encodeRecordTexts(result.records, schema, (record) => ({
+    elementSet: elementSet ?? 'full',
+    elementNames: request.elementNames,
+    selfUrl: recordUrl(env.baseUrl, request.version, record.identifier, schema.uri),
+    links: recordLinks(env.baseUrl, request.version, record.identifier, schemas, schema),
+  }));
+  return streamXml(envelope, texts);
 }

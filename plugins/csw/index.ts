@@ -140,12 +140,12 @@ const ALL: readonly OperationName[] = OPERATION_NAMES;
 const VERSIONED = OPERATION_NAMES.filter((o) => o !== 'GetCapabilities');
 
 /**
- * The steps, in order, and the operations each runs for. Read down a row to see where a step
- * applies. Authorization happens inside the operations that write (per record, against its
- * stored owner) and inside the engine for reads (per search).
+ * The steps, in order, and the operations each runs for (read down a column for one operation).
+ * Before them the binding is read (read-request.ts) and identifyOperation picks the column.
+ * Authorization happens inside the operations that write (per record, against its stored owner)
+ * and inside the engine for reads (per search).
  *
  *                       GetCapabilities  DescribeRecord  GetRecords  GetRecordById  GetDomain  Transaction  Harvest
- *   identifyOperation          x                x             x            x            x           x          x
  *   requireService             x                x             x            x            x           x          x
  *   negotiateVersion           x
  *   requireVersion                              x             x            x            x           x          x

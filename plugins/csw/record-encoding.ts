@@ -3,6 +3,7 @@
  * of the request's version, ISO 19139 gmd:MD_Metadata, or any XML format the catalogue has whose
  * schema URI is named), the element set, and ElementName views of csw:Record.
  */
+import { MeridianError } from '../../core/errors.js';
 import { invalidParameterValue, OwsException, serializeXml, type XmlElement, type XmlNode } from '../../core/ows/index.js';
 import type { CatalogueRecord } from '../catalogue/types.js';
 import type { MetadataFormat, MetadataFormats } from '../catalogue/formats/types.js';
@@ -89,9 +90,20 @@ export function encodeRecord(record: CatalogueRecord, schema: OutputSchema, requ
   return request.elementNames ? projectElements(element, request.elementNames) : element;
 }
 
-/** The record serialised without declaration, for streaming. */
-export function encodeRecordText(record: CatalogueRecord, schema: OutputSchema, request: EncodeRequest): string {
-  return serializeXml(encodeRecord(record, schema, request), { declaration: false });
+/**
+ * The records serialised without declaration, all before the response starts: a record the
+ * format cannot write (an EOP product format given a collection) is then an InvalidParameterValue
+ * on outputSchema rather than a response cut off half-way.
+ */
+export function encodeRecordTexts(records: readonly CatalogueRecord[], schema: OutputSchema, request: (record: CatalogueRecord) => EncodeRequest): string[] {
+  return records.map((record) => {
+    try {
+      return serializeXml(encodeRecord(record, schema, request(record)), { declaration: false });
+    } catch (err) {
+      if (err instanceof MeridianError && err.status === 400) throw invalidParameterValue('outputSchema', `${err.message} (outputSchema ${schema.uri})`);
+      throw err;
+    }
+  });
 }
 
 /** ElementName applies to csw:Record only (ISO views are the APISO element sets). */

@@ -1,7 +1,6 @@
 /**
- * XML responses. A GetRecords page is written record by record: the envelope around a marker is
- * serialised once, then each record is serialised only when the stream asks for more, so a page
- * of hundreds of full ISO records never sits in memory as one string.
+ * XML responses. A GetRecords page is encoded first (record-encoding.ts), then written as the
+ * envelope's head, one chunk per record and its tail, without joining them into one string.
  */
 import { Readable } from 'node:stream';
 import { raw, serializeXml, type XmlElement } from '../../core/ows/index.js';
@@ -18,8 +17,8 @@ const SLOT = 'meridian-csw-records-slot';
 /** A placeholder `envelope` is built around; streamXml writes the items there. */
 export const recordsSlot = () => raw(`<!--${SLOT}-->`);
 
-/** Streams `envelope` with `items` (each serialised on demand) where recordsSlot() stands. */
-export function streamXml(envelope: XmlElement, items: Iterable<() => string>): CswResponse {
+/** Streams `envelope` with `items` (serialised records) where recordsSlot() stands. */
+export function streamXml(envelope: XmlElement, items: readonly string[]): CswResponse {
   const text = serializeXml(envelope);
   const at = text.indexOf(`<!--${SLOT}-->`);
   if (at === -1) throw new Error('streamXml: the envelope has no records slot');
@@ -27,7 +26,7 @@ export function streamXml(envelope: XmlElement, items: Iterable<() => string>): 
   const tail = text.slice(at + SLOT.length + 7);
   function* chunks(): Generator<string> {
     yield head;
-    for (const item of items) yield item();
+    yield* items;
     yield tail;
   }
   return { status: 200, contentType: XML_CONTENT_TYPE, body: Readable.from(chunks(), { objectMode: false }) };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { validateXml } from '../../helpers/xsd.js';
-import { CSW202_WITH_ISO, CSW30_WITH_ISO, exception, fixtureRecords, get, NS, post, SCHEMAS, startCsw, xpath, type CswHarness } from './support.js';
+import { combinedSchema, CSW202_WITH_ISO, CSW30_WITH_ISO, exception, fixtureRecords, get, NS, post, SCHEMAS, startCsw, xpath, type CswHarness } from './support.js';
 
 const getRecords202 = (body: string, attrs = '') => `<?xml version="1.0" encoding="UTF-8"?>
 <csw:GetRecords xmlns:csw="${NS.csw}" xmlns:ogc="${NS.ogc}" xmlns:gml="${NS.gml}" xmlns:dc="${NS.dc}" xmlns:dct="${NS.dct}" xmlns:ows="${NS.ows}"
@@ -91,6 +91,22 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(ids(res.body), ['S2-L2A']);
     });
 
+    it('takes KVP in a form POST, prefixes bound by NAMESPACE, and echoes a KVP request on validate', async () => {
+      const form = new URLSearchParams({
+        service: 'CSW', version: '2.0.2', request: 'GetRecords', typeNames: 'csw:Record', resultType: 'results',
+        namespace: `xmlns(d=${NS.dc}),xmlns(csw=${NS.csw})`, constraintLanguage: 'CQL_TEXT', constraint: "d:identifier = 'S1-GRD'",
+      });
+      const res = await fetch(h.url, { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+      const body = await res.text();
+      assert.equal(res.status, 200, body);
+      assert.deepEqual(ids(body), ['S1-GRD']);
+      const validate = await kvp({ resultType: 'validate', constraintLanguage: 'CQL_TEXT', constraint: "dc:title LIKE '%a%'" });
+      assert.equal(validate.status, 200, validate.body);
+      assert.deepEqual(validateXml(validate.body, SCHEMAS.discovery202), []);
+      const echoed = xpath(validate.body, '/csw:Acknowledgement/csw:EchoedRequest/ows:Get/@xlink:href')[0]!;
+      assert.equal(new URL(echoed).searchParams.get('constraint'), "dc:title LIKE '%a%'");
+    });
+
     it('selects elements with ElementName', async () => {
       const res = await kvp({ resultType: 'results', ElementName: 'dc:identifier,dc:title', constraintLanguage: 'CQL_TEXT', constraint: "dc:identifier = 'S2-L2A'" });
       assert.equal(res.status, 200, res.body);
@@ -106,6 +122,18 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(validateXml(res.body, CSW202_WITH_ISO()), []);
       assert.deepEqual(xpath(res.body, '//csw:SearchResults/gmd:MD_Metadata/gmd:fileIdentifier/gco:CharacterString'), ['S2B_ROME_20200715']);
       assert.deepEqual(xpath(res.body, '//csw:SearchResults/@recordSchema'), [NS.gmd]);
+    });
+
+    it('writes products in any XML format of the catalogue (EOP 2.1), refusing records it cannot describe', async () => {
+      const EOP = 'http://www.opengis.net/eop/2.1';
+      const schema = combinedSchema('csw202-eop', { [NS.csw]: 'csw/2.0.2/CSW-discovery.xsd', [EOP]: 'eompom/1.1/xsd/eop.xsd', 'http://www.opengis.net/opt/2.1': 'eompom/1.1/xsd/opt.xsd', 'http://www.opengis.net/sar/2.1': 'eompom/1.1/xsd/sar.xsd' });
+      const products = await kvp({ resultType: 'results', outputSchema: EOP, ElementSetName: 'full', constraintLanguage: 'CQL_TEXT', constraint: "dc:type = 'dataset'", sortBy: 'dc:identifier' });
+      assert.equal(products.status, 200, products.body);
+      assert.deepEqual(validateXml(products.body, schema), []);
+      assert.deepEqual(xpath(products.body, '//csw:SearchResults/@numberOfRecordsReturned'), ['4']);
+      const mixed = await kvp({ resultType: 'results', outputSchema: EOP });
+      assert.equal(mixed.status, 400);
+      assert.deepEqual({ code: exception(mixed.body).code, locator: exception(mixed.body).locator }, { code: 'InvalidParameterValue', locator: 'outputSchema' });
     });
 
     it('validates a request with resultType=validate, echoing it, and finds errors in it first', async () => {
