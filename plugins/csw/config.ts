@@ -32,7 +32,7 @@ export interface CswConfig {
   accessConstraints: string[];
   /** Records returned when a GetRecords gives no maxRecords (the MaxRecordDefault constraint). */
   maxRecordDefault: number;
-  /** Most records one GetRecords returns (larger maxRecords are served this many); keep it at most the catalogue's maxLimit. */
+  /** Most records one GetRecords returns (larger maxRecords are served this many), within the catalogue's maxLimit. */
   maxRecords: number;
   /** Whether Transaction is offered (writes are authorized per record either way). */
   transactions: boolean;
@@ -75,7 +75,7 @@ export const cswConfigSchema: JSONSchema = {
     fees: { type: 'string', default: 'NONE', description: 'ServiceIdentification Fees.' },
     accessConstraints: { type: 'array', items: { type: 'string' }, default: ['NONE'], description: 'ServiceIdentification AccessConstraints.' },
     maxRecordDefault: { type: 'integer', minimum: 0, default: 10, description: 'Records a GetRecords returns when it gives no maxRecords (MaxRecordDefault).' },
-    maxRecords: { type: 'integer', minimum: 1, default: 500, description: "Most records one GetRecords returns; keep at most the catalogue's maxLimit." },
+    maxRecords: { type: 'integer', minimum: 1, default: 500, description: "Most records one GetRecords returns (the catalogue's maxLimit caps it too)." },
     transactions: { type: 'boolean', default: true, description: 'Offer the Transaction operation (writes are authorized per record).' },
     harvest: {
       type: 'object',

@@ -22,6 +22,8 @@ export interface CswEnv {
   baseUrl: string;
   /** The public base URL of the server (for registry URLs relative to it). */
   serverUrl: string;
+  /** Most records one response (or one engine page) holds: config maxRecords within the catalogue's maxLimit. */
+  maxRecords: number;
 }
 
 export interface CswResponse {

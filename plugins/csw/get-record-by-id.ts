@@ -15,7 +15,7 @@ import { PROFILES } from './versions.js';
 export async function getRecordById(request: GetRecordByIdRequest, env: CswEnv): Promise<CswResponse> {
   checkOutputFormat(request.outputFormat);
   const schema = resolveOutputSchema(env.catalogue.formats, request.version, request.outputSchema);
-  if (request.ids.length > env.config.maxRecords) throw invalidParameterValue('Id', `At most ${env.config.maxRecords} identifiers per request`);
+  if (request.ids.length > env.maxRecords) throw invalidParameterValue('Id', `At most ${env.maxRecords} identifiers per request`);
   const found = await env.catalogue.search({ identifiers: request.ids, limit: request.ids.length }, env.subject);
   const byId = new Map(found.records.map((r) => [r.identifier, r]));
   const records = [...new Set(request.ids)].map((id) => byId.get(id)).filter((r): r is CatalogueRecord => r !== undefined);

@@ -58,7 +58,7 @@ export async function getRecords(request: GetRecordsRequest, env: CswEnv): Promi
     return xmlResponse(root);
   }
 
-  const limit = resultType === 'hits' ? 0 : Math.min(request.maxRecords ?? env.config.maxRecordDefault, env.config.maxRecords);
+  const limit = resultType === 'hits' ? 0 : Math.min(request.maxRecords ?? env.config.maxRecordDefault, env.maxRecords);
   const result = await env.catalogue.search({ ...query, limit, offset: request.startPosition - 1 }, env.subject);
   const returned = result.records.length;
   const next = request.startPosition + returned;

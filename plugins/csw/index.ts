@@ -188,6 +188,8 @@ const plugin: Plugin<CswConfig> = {
     const config = pctx.config;
     // The engine's queryables are fixed at start-up; the CSW names over them with them.
     const queryables: QueryableMap = createQueryableMap(catalogue.queryables());
+    // A page the engine refuses would be a 400 on a parameter the client never sent.
+    const maxRecords = Math.min(config.maxRecords, catalogue.limits.maxLimit);
     const router = new Router();
     const handle = async (ctx: Context) => {
       const env: CswEnv = {
@@ -201,6 +203,7 @@ const plugin: Plugin<CswConfig> = {
         subject: ctx.state.subject,
         baseUrl: pctx.baseUrl(ctx),
         serverUrl: serverUrlOf(ctx),
+        maxRecords,
       };
       const state: RequestState = { head: await readRequest(ctx, env.baseUrl), env };
       identifyOperation(state);

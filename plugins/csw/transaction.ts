@@ -37,7 +37,7 @@ export function asOwsError(err: unknown, locator: string): unknown {
 async function selected(filter: Filter, env: CswEnv, locator: string): Promise<CatalogueRecord[]> {
   const query = constraintQuery(filter, env, 'Constraint');
   const out: CatalogueRecord[] = [];
-  const page = env.config.maxRecords;
+  const page = env.maxRecords;
   for (let offset = 0; ; offset += page) {
     const result = await env.catalogue.search({ ...query, sortBy: [{ field: 'identifier' }], limit: page, offset }, env.subject);
     if (result.numberMatched > MAX_AFFECTED) throw invalidParameterValue(locator, `The constraint selects ${result.numberMatched} records; at most ${MAX_AFFECTED} per action`);
