@@ -2,123 +2,25 @@
 // Meridian's whole stack (request id, metrics, access log, CORS, compression, base URL, plugin
 // scope and error boundary, the authenticator chain verifying an RS256 JWT against a JWKS, and
 // authorization through the `rules` decision point) and by bare Koa, measured in the same run.
-// The servers' starters are exported so that a profiling run (node --cpu-prof) can drive one alone.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+//
+// Each server runs in a child process of its own and the load generator in another (wrk when it
+// is on PATH, else autocannon), so neither shares a core's accounting with the load; the runs
+// alternate between the two servers. Each server reports the CPU time it spent on each run, which
+// over the requests answered is the cost of one request: steadier than requests/s on a shared
+// machine. The servers' starters (targets.ts) also run alone for profiling (serve.ts).
 import { fileURLToPath } from 'node:url';
-import Router from '@koa/router';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import Koa from 'koa';
-import { pino } from 'pino';
-import { loadConfig } from '../../core/config/load.js';
-import { createLogger } from '../../core/logger.js';
-import { assemble, type Meridian } from '../../core/server/assemble.js';
-import { HELLO_BODY, HELLO_PATH } from './fixtures/plugins/hello/index.js';
-import { compareAlternating } from './load.js';
+import { HELLO_BODY } from './fixtures/plugins/hello/index.js';
+import { startIssuer } from './core-overhead/targets.js';
+import { compareAlternating, loadGenerator, type MeasuredRun, type TargetResult } from './load.js';
+import { ServerProcess } from './server-process.js';
 import type { BenchReport, BenchSettings } from './types.js';
+
+export { startBareKoa, startIssuer, startMeridian } from './core-overhead/targets.js';
 
 /** Meridian must keep at least this share of bare Koa's requests per second. */
 export const TARGET_RATIO = 0.85;
 
-const ISSUER = 'https://login.bench.example';
-const AUDIENCE = 'meridian-bench';
-const fixturePlugins = fileURLToPath(new URL('./fixtures/plugins/', import.meta.url));
-
-interface Running {
-  url: string;
-  close(): Promise<void>;
-}
-
-const listen = (server: Server) =>
-  new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
-
-/** A trusted issuer on loopback: its JWKS and one valid RS256 token for a user in group `bench`. */
-export async function startIssuer(): Promise<Running & { jwksUri: string; token: string }> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'RS256', use: 'sig' };
-  const jwks = JSON.stringify({ keys: [jwk] });
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(jwks);
-  });
-  const port = await listen(server);
-  const token = await new SignJWT({ groups: ['bench'] })
-    .setProtectedHeader({ alg: 'RS256', kid: 'bench-1' })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setSubject('bench-user')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(privateKey);
-  return { url: `http://127.0.0.1:${port}`, jwksUri: `http://127.0.0.1:${port}/jwks`, token, close: () => closeServer(server) };
-}
-
-/**
- * Meridian with the `hello` plugin only, every core middleware on, the access log to /dev/null.
- * `sections` replaces whole config sections (server, log, auth), to measure what one part costs.
- */
-export async function startMeridian(jwksUri: string, sections: Record<string, unknown> = {}): Promise<Running & { meridian: Meridian }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-bench-'));
-  const loaded = await loadConfig({
-    builtinDir: fixturePlugins,
-    inline: {
-      dataDir,
-      builtinPlugins: false,
-      plugins: { hello: {} },
-      database: { client: 'sqlite', filename: ':memory:' },
-      server: { port: 0, host: '127.0.0.1', compression: true, cors: { enabled: true } },
-      log: { level: 'info', access: true },
-      auth: {
-        authenticators: [{ type: 'jwt', issuer: ISSUER, jwksUri, audience: AUDIENCE }, { type: 'apikey' }, { type: 'anonymous' }],
-        decisionPoint: {
-          type: 'rules',
-          rules: [
-            { name: 'admins may do anything', effect: 'permit', subjects: { groups: ['admin'] }, actions: ['*'] },
-            { name: 'owners may do anything', effect: 'permit', subjects: { authenticated: true }, resources: { owner: '$subject' }, actions: ['*'] },
-            { name: 'bench users read greetings', effect: 'permit', subjects: { groups: ['bench'] }, resources: { service: 'hello', type: 'greeting' }, actions: ['read'] },
-          ],
-        },
-        // No decision cache: every request goes through the rules.
-        decisionCache: { ttlMs: 0 },
-        bootstrapAdmin: false,
-      },
-      ...sections,
-    },
-  });
-  // Every line is formatted and written, only to /dev/null: the server log as `serve` writes it
-  // (synchronously), the access log as `serve` writes it (asynchronously).
-  const devNull = pino.destination({ dest: '/dev/null', sync: true }) as unknown as NodeJS.WritableStream;
-  const logger = createLogger(loaded.config.log, devNull);
-  const meridian = await assemble(loaded, logger, 'serve', { accessLogDestination: pino.destination({ dest: '/dev/null', sync: false }) });
-  const ports = await meridian.listen();
-  return {
-    url: `http://127.0.0.1:${ports.main}${HELLO_PATH}`,
-    meridian,
-    async close() {
-      await meridian.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The same route on a new Koa app with one router and nothing else. */
-export async function startBareKoa(): Promise<Running> {
-  const app = new Koa();
-  const router = new Router();
-  router.get(HELLO_PATH, (ctx) => {
-    ctx.body = HELLO_BODY;
-  });
-  app.use(router.routes());
-  const server = createServer(app.callback());
-  const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}${HELLO_PATH}`, close: () => closeServer(server) };
-}
+const serveEntry = fileURLToPath(new URL('./core-overhead/serve.ts', import.meta.url));
 
 /** Both servers answer the same body, and Meridian only for the token (401 without it). */
 async function checkTargets(meridianUrl: string, bareUrl: string, token: string): Promise<void> {
@@ -135,52 +37,71 @@ async function checkTargets(meridianUrl: string, bareUrl: string, token: string)
 }
 
 export async function run(settings: BenchSettings): Promise<BenchReport> {
+  const generator = loadGenerator();
   const issuer = await startIssuer();
-  const meridian = await startMeridian(issuer.jwksUri);
-  const bare = await startBareKoa();
+  const servers: ServerProcess[] = [];
   try {
+    const meridian = await ServerProcess.start(serveEntry, ['meridian', issuer.jwksUri]);
+    servers.push(meridian);
+    const bare = await ServerProcess.start(serveEntry, ['bare']);
+    servers.push(bare);
     await checkTargets(meridian.url, bare.url, issuer.token);
+    settings.log(`load generator: ${generator}, ${settings.connections} connections; each server in its own process`);
     const headers = { Authorization: `Bearer ${issuer.token}` };
     const [m, b] = await compareAlternating(
+      generator,
       [
-        { name: 'meridian', url: meridian.url, headers },
-        { name: 'bare-koa', url: bare.url, headers },
+        { name: 'meridian', url: meridian.url, headers, server: meridian },
+        { name: 'bare-koa', url: bare.url, headers, server: bare },
       ],
       settings,
     );
     const failures = [...m!.runs, ...b!.runs].reduce((n, r) => n + r.errors + r.non2xx, 0);
     if (failures > 0) throw new Error(`${failures} requests failed during the measured runs`);
     const ratio = m!.best.requestsPerSec / b!.best.requestsPerSec;
-    // The same comparison in server CPU per request (lower is better), steadier on a busy machine.
-    const cpuRatio = Math.min(...b!.runs.map((r) => r.busyUsPerRequest)) / Math.min(...m!.runs.map((r) => r.busyUsPerRequest));
+    // Server CPU per request, bare over Meridian: the share of bare Koa's throughput Meridian
+    // would keep on a core of its own, whatever else the machine runs.
+    const cpuRatio = b!.leastCpuUsPerRequest / m!.leastCpuUsPerRequest;
+    // Each round's pair measured back to back: the median is robust to a noisy round.
+    const roundRatios = m!.runs.map((r, i) => r.requestsPerSec / b!.runs[i]!.requestsPerSec);
     const metTarget = ratio >= TARGET_RATIO;
-    const row = (name: string, r: typeof m) => ({
+    const each = (r: TargetResult, f: (x: MeasuredRun) => string) => r.runs.map(f).join(' / ');
+    const row = (name: string, r: TargetResult) => ({
       target: name,
-      'req/s': r!.best.requestsPerSec.toFixed(0),
-      'p50 ms': String(r!.best.p50Ms),
-      'p99 ms': String(r!.best.p99Ms),
-      'µs busy/req': r!.best.busyUsPerRequest.toFixed(0),
-      'req/s of each run': r!.runs.map((x) => x.requestsPerSec.toFixed(0)).join(' / '),
+      'req/s': r.best.requestsPerSec.toFixed(0),
+      'p50 ms': r.best.p50Ms.toFixed(2),
+      'p99 ms': r.best.p99Ms.toFixed(2),
+      'CPU µs/req': r.leastCpuUsPerRequest.toFixed(1),
+      'req/s of each run': each(r, (x) => x.requestsPerSec.toFixed(0)),
+      'CPU µs/req of each run': each(r, (x) => x.cpuUsPerRequest.toFixed(1)),
     });
     return {
       name: 'core-overhead',
-      table: [row('meridian (full stack)', m), row('bare koa', b)],
+      table: [row('meridian (full stack)', m!), row('bare koa', b!)],
       summary:
         `Meridian/bare Koa = ${ratio.toFixed(3)} of requests/s (target >= ${TARGET_RATIO}): ${metTarget ? 'met' : 'MISSED'}; ` +
-        `by server CPU per request: ${cpuRatio.toFixed(3)}`,
+        `median of the rounds ${median(roundRatios).toFixed(3)}; by server CPU per request: ${cpuRatio.toFixed(3)} ` +
+        `(${m!.leastCpuUsPerRequest.toFixed(1)} vs ${b!.leastCpuUsPerRequest.toFixed(1)} µs; load from ${generator})`,
       metTarget,
       data: {
         ratio,
         cpuRatio,
+        roundRatios,
         target: TARGET_RATIO,
+        loadGenerator: generator,
         meridian: m,
         bareKoa: b,
         stack: ['request-id', 'metrics', 'access-log (/dev/null)', 'cors', 'compression', 'base-url', 'plugin scope + error boundary', 'jwt (RS256, JWKS) -> apikey -> anonymous', 'rules decision point, no cache', '@koa/router'],
       },
     };
   } finally {
-    await meridian.close();
-    await bare.close();
+    for (const s of servers) await s.close();
     await issuer.close();
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
