@@ -145,6 +145,8 @@ export async function transaction(request: TransactionRequest, env: CswEnv): Pro
     throw asOwsError(err, 'Transaction');
   }
   const profile = PROFILES[request.version];
+  // InsertResult is written whatever verboseResponse says: the schema requires it when true and
+  // allows it when false, and OWSLib reads the inserted identifiers from it without asking.
   const brief = resolveOutputSchema(env.catalogue.formats, request.version, undefined);
   const byId = new Map(stored.map((r) => [r.identifier, r]));
   const insertedIds = new Set(p.inserted.flatMap((i) => i.identifiers).filter((id) => byId.has(id)));
