@@ -7,7 +7,7 @@ import { createMetadataFormats } from './formats/index.js';
 import { describeQueryables, RECORDS_TABLE, SPATIAL_INDEX_OPTIONS } from './schema.js';
 import { facetCounts, searchRecords, valueRanges, type ReadAccess, type SearchLimits } from './search.js';
 import type { CatalogueService, FacetValue, ValueRange } from './types.js';
-import { deleteRecords, patchRecord, recordStamps, upsertRecords } from './write.js';
+import { deleteRecords, patchRecord, recordStamps, upsertRecords, writeBatch } from './write.js';
 
 export interface CatalogueEngineOptions extends SearchLimits {
   db: Database;
@@ -27,6 +27,7 @@ export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueServi
     upsert: (records, conditions) => upsertRecords(o.db, records, conditions),
     patch: (identifier, changes, conditions) => patchRecord(o.db, identifier, changes, conditions),
     delete: (identifiers, conditions) => deleteRecords(o.db, identifiers, conditions),
+    write: (batch, conditions) => writeBatch(o.db, batch, conditions),
     stamps: (identifiers) => recordStamps(o.db, identifiers),
     async get(identifier, subject) {
       const access = await readAccess(subject);

@@ -175,6 +175,19 @@ export interface WriteConditions {
   expect?: Record<string, string | null>;
 }
 
+/** Records to upsert and identifiers to delete in one transaction (CatalogueService.write). */
+export interface WriteBatch {
+  upsert?: CatalogueRecordInput[];
+  delete?: string[];
+}
+
+export interface WriteBatchResult {
+  /** The upserted records as stored. */
+  stored: CatalogueRecord[];
+  /** How many of the identifiers to delete existed. */
+  deleted: number;
+}
+
 /** Facts about a stored record that writes authorize and condition on (see CatalogueService.stamps). */
 export interface RecordStamp {
   identifier: string;
@@ -197,6 +210,12 @@ export interface CatalogueService {
   patch(identifier: string, changes: RecordPatch, conditions?: WriteConditions): Promise<CatalogueRecord>;
   /** Deletes records by identifier in one transaction; returns how many existed. */
   delete(identifiers: string[], conditions?: WriteConditions): Promise<number>;
+  /**
+   * Upserts then deletes, all in one transaction, for a request that does both (a CSW
+   * Transaction): a failure in either part writes nothing. Conditions as for upsert and delete,
+   * each applying to the part that names its identifier.
+   */
+  write(batch: WriteBatch, conditions?: WriteConditions): Promise<WriteBatchResult>;
   /**
    * Type, parent, owner, visibility and version of stored records, read WITHOUT any subject's
    * read filter: for a protocol plugin to authorize a write against the stored owner (and to

@@ -8,7 +8,7 @@ import { BadRequest, MeridianError, NotFound } from '../../core/errors.js';
 import { geometryBBox, validateGeometry } from '../../core/storage/db/geometry/index.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, SPATIAL_INDEX_OPTIONS } from './schema.js';
-import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput, type RecordPatch, type RecordStamp, type WriteConditions } from './types.js';
+import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput, type RecordPatch, type RecordStamp, type WriteBatch, type WriteBatchResult, type WriteConditions } from './types.js';
 import { recordVersion } from './version.js';
 
 const MAX_KEYWORD_LENGTH = 255;
@@ -135,12 +135,16 @@ function checkCondition(conditions: WriteConditions | undefined, identifier: str
   if (recordVersion(stored) !== expected) throw new MeridianError(412, `Record '${identifier}' has changed since version ${expected}`, { code: 'PreconditionFailed', locator: 'If-Match' });
 }
 
-export async function upsertRecords(db: Database, inputs: CatalogueRecordInput[], conditions?: WriteConditions): Promise<CatalogueRecord[]> {
+function checkNoDuplicates(inputs: CatalogueRecordInput[]): void {
   const seen = new Set<string>();
   for (const r of inputs) {
     if (r && typeof r.identifier === 'string' && seen.has(r.identifier)) throw new BadRequest(`Record '${r.identifier}' appears twice in one batch`, { code: 'InvalidRecord', locator: 'identifier' });
     if (r && typeof r.identifier === 'string') seen.add(r.identifier);
   }
+}
+
+export async function upsertRecords(db: Database, inputs: CatalogueRecordInput[], conditions?: WriteConditions): Promise<CatalogueRecord[]> {
+  checkNoDuplicates(inputs);
   try {
     return await db.knex.transaction((trx) => writeRecords(trx, db, inputs, conditions));
   } catch (err) {
@@ -254,27 +258,57 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
 }
 
 export async function deleteRecords(db: Database, identifiers: string[], conditions?: WriteConditions): Promise<number> {
+  return db.knex.transaction((trx) => deleteInTransaction(trx, db, identifiers, conditions));
+}
+
+/**
+ * Upserts, then deletes, in one transaction: for a protocol request mixing both (a CSW
+ * Transaction with Insert/Update and Delete actions), so a failure anywhere writes nothing.
+ * Each condition applies to the part of the batch that names its identifier.
+ */
+export async function writeBatch(db: Database, batch: WriteBatch, conditions?: WriteConditions): Promise<WriteBatchResult> {
+  const upserts = batch.upsert ?? [];
+  const deletes = batch.delete ?? [];
+  const written = new Set(upserts.map((r) => r?.identifier));
+  const upsertExpect: Record<string, string | null> = {};
+  const deleteExpect: Record<string, string | null> = {};
+  for (const [id, expected] of Object.entries(conditions?.expect ?? {})) (written.has(id) ? upsertExpect : deleteExpect)[id] = expected;
+  checkNoDuplicates(upserts);
+  const run = () =>
+    db.knex.transaction(async (trx) => {
+      const stored = upserts.length > 0 ? await writeRecords(trx, db, upserts, { expect: upsertExpect }) : [];
+      const deleted = deletes.length > 0 ? await deleteInTransaction(trx, db, deletes, { expect: deleteExpect }) : 0;
+      return { stored, deleted };
+    });
+  try {
+    return await run();
+  } catch (err) {
+    // As upsertRecords: an insert race lost to another writer is tried once more, as a replace.
+    if (!isUniqueViolation(err)) throw err;
+    return run();
+  }
+}
+
+async function deleteInTransaction(trx: Knex.Transaction, db: Database, identifiers: string[], conditions?: WriteConditions): Promise<number> {
   const index = db.spatialIndex(RECORDS_TABLE, SPATIAL_INDEX_OPTIONS);
-  return db.knex.transaction(async (trx) => {
-    let deleted = 0;
-    for (const identifier of identifiers) {
-      const lookup = trx(RECORDS_TABLE).where('identifier', identifier).first('id', 'record');
-      if (conditions?.expect && db.dialect === 'postgres') lookup.forUpdate();
-      const row = (await lookup) as { id: number; record: string } | undefined;
-      checkCondition(conditions, identifier, row?.record);
-      if (!row) continue;
-      await index.remove(row.id, trx);
-      await clearSideRows(trx, db, row.id);
-      await trx(RECORDS_TABLE).where('id', row.id).delete();
-      deleted++;
-    }
-    // A collection goes only with its products (deleted in the same call or before).
-    const orphan = (await trx(RECORDS_TABLE).whereIn('parent_identifier', identifiers).first('identifier', 'parent_identifier')) as { identifier: string; parent_identifier: string } | undefined;
-    if (orphan) {
-      throw new MeridianError(409, `Collection '${orphan.parent_identifier}' still has products (for example '${orphan.identifier}'); delete them first or in the same call`, { code: 'CollectionNotEmpty', locator: 'identifier' });
-    }
-    return deleted;
-  });
+  let deleted = 0;
+  for (const identifier of identifiers) {
+    const lookup = trx(RECORDS_TABLE).where('identifier', identifier).first('id', 'record');
+    if (conditions?.expect && db.dialect === 'postgres') lookup.forUpdate();
+    const row = (await lookup) as { id: number; record: string } | undefined;
+    checkCondition(conditions, identifier, row?.record);
+    if (!row) continue;
+    await index.remove(row.id, trx);
+    await clearSideRows(trx, db, row.id);
+    await trx(RECORDS_TABLE).where('id', row.id).delete();
+    deleted++;
+  }
+  // A collection goes only with its products (deleted in the same call or before).
+  const orphan = (await trx(RECORDS_TABLE).whereIn('parent_identifier', identifiers).first('identifier', 'parent_identifier')) as { identifier: string; parent_identifier: string } | undefined;
+  if (orphan) {
+    throw new MeridianError(409, `Collection '${orphan.parent_identifier}' still has products (for example '${orphan.identifier}'); delete them first or in the same call`, { code: 'CollectionNotEmpty', locator: 'identifier' });
+  }
+  return deleted;
 }
 
 /** Stamps of stored records, without any read filter (for authorizing writes; see types.ts). */
