@@ -2,9 +2,10 @@
  * Transaction (CSW 2.0.2 §10.11, CSW 3.0 §7.6). Every action is read, decoded and authorized
  * before anything is written: records by catalogue.formats.decode, Update/Delete constraints by a
  * search as the subject, each record against its stored owner (catalogue.stamps) with
- * `create`, `update` or `delete`. Then the inserts and updates go to the catalogue in one upsert
- * and the deletes in one delete, each conditioned on the record versions that were authorized, so
- * a record changed meanwhile by another writer fails the call instead of being overwritten.
+ * `create`, `update` or `delete`. Then the inserts, updates and deletes go to the catalogue as one
+ * write (one database transaction), conditioned on the record versions that were authorized, so
+ * a record changed meanwhile by another writer fails the call instead of being overwritten, and
+ * a failure anywhere writes nothing.
  * Constraints see the catalogue as it was before the Transaction.
  */
 import { MeridianError } from '../../core/errors.js';
@@ -139,8 +140,9 @@ export async function transaction(request: TransactionRequest, env: CswEnv): Pro
   const deletes = [...p.deleted].filter((id) => p.stamps.has(id));
   let stored: CatalogueRecord[] = [];
   try {
-    if (upserts.length > 0) stored = await env.catalogue.upsert(upserts, { expect: conditionsFor(p.writes.keys(), p.stamps) });
-    if (deletes.length > 0) await env.catalogue.delete(deletes, { expect: conditionsFor(deletes, p.stamps) });
+    if (upserts.length + deletes.length > 0) {
+      ({ stored } = await env.catalogue.write({ upsert: upserts, delete: deletes }, { expect: conditionsFor([...p.writes.keys(), ...deletes], p.stamps) }));
+    }
   } catch (err) {
     throw asOwsError(err, 'Transaction');
   }

@@ -106,6 +106,22 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(xpath(none.body, '//csw:totalDeleted'), ['0']);
     });
 
+    it('writes inserts, updates and deletes of one Transaction together or not at all', async () => {
+      // Deleting S1-GRD alone would leave its product: the engine refuses, and the Insert before it is not kept.
+      const refused = await post(h.url, transaction(`<csw:Insert>${dcRecord('T-ATOMIC', 'atomic')}</csw:Insert><csw:Delete>${byId('S1-GRD')}</csw:Delete>`), admin);
+      assert.equal(refused.status, 400, refused.body);
+      assert.match(exception(refused.body).text!, /still has products/);
+      assert.equal(await h.catalogue.get('T-ATOMIC', ANONYMOUS), undefined);
+      assert.ok(await h.catalogue.get('S1-GRD', ANONYMOUS));
+      // With its product in the same Transaction, both go, and the Insert is kept.
+      const done = await post(h.url, transaction(`<csw:Insert>${dcRecord('T-ATOMIC', 'atomic')}</csw:Insert><csw:Delete>${byId('S1A_PARIS_20210310')}</csw:Delete><csw:Delete>${byId('S1-GRD')}</csw:Delete>`), admin);
+      assert.equal(done.status, 200, done.body);
+      assert.deepEqual(xpath(done.body, '//csw:totalInserted'), ['1']);
+      assert.deepEqual(xpath(done.body, '//csw:totalDeleted'), ['2']);
+      assert.equal(await h.catalogue.get('S1-GRD', ANONYMOUS), undefined);
+      await h.catalogue.upsert(fixtureRecords().filter((r) => r.identifier.startsWith('S1')));
+    });
+
     it('authorizes every record: anonymous is 401, others may change only what they own', async () => {
       const anonymous = await post(h.url, transaction(`<csw:Insert>${dcRecord('T-ANON', 'x')}</csw:Insert>`));
       assert.equal(anonymous.status, 401);
