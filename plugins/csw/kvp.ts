@@ -2,7 +2,7 @@
  * The KVP binding (GET query strings and application/x-www-form-urlencoded POSTs), CSW 2.0.2
  * §10.x.2 and CSW 3.0 §7.x.2 tables: parameter names are case-insensitive (core/ows KVP).
  */
-import { invalidParameterValue, missingParameterValue, type KvpParams } from '../../core/ows/index.js';
+import { invalidParameterValue, missingParameterValue, parseInstant, type KvpParams } from '../../core/ows/index.js';
 import { filterOfKvp, sortOfKvp } from './constraint.js';
 import { canonicalName, parseNamespaceParameter, qualify, type NamespaceScope } from './names.js';
 import {
@@ -84,9 +84,13 @@ function openSearchParameters(kvp: KvpParams): GetRecordsRequest['openSearch'] {
   }
   const time = kvp.optional('time');
   if (time !== undefined && time.trim() !== '') {
-    const [start, end] = time.split('/');
-    if (start) out.start = start === '..' ? undefined : start;
-    if (end) out.end = end === '..' ? undefined : end;
+    // An interval (either end '..' or empty: open), or one instant (reduced precision covers its unit).
+    const [start, end] = time.includes('/') ? time.split('/') : [time, time];
+    for (const t of [start, end]) {
+      if (t && t !== '..' && !parseInstant(t)) throw invalidParameterValue('time', `time must be an ISO 8601 instant or start/end interval; got '${time}'`);
+    }
+    if (start && start !== '..') out.start = start;
+    if (end && end !== '..') out.end = end;
   }
   const ids = kvp.list('recordIds');
   if (ids.length > 0) out.ids = ids;

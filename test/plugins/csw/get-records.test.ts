@@ -218,6 +218,11 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(res.status, 200, res.body);
         assert.deepEqual(validateXml(res.body, SCHEMAS.csw30), []);
         assert.deepEqual(xpath(res.body, '//csw30:SearchResults/csw30:BriefRecord/dc:identifier'), ['S1A_PARIS_20210310']);
+        const day = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', time: '2020-06-01', ElementSetName: 'brief' });
+        assert.deepEqual(xpath(day.body, '//csw30:SearchResults/csw30:BriefRecord/dc:identifier'), ['S2A_PARIS_20200601']);
+        const badTime = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', time: 'yesterday' });
+        assert.equal(badTime.status, 400);
+        assert.equal(exception(badTime.body).locator, 'time');
         const byIds = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', recordIds: 'S2-L2A,S1-GRD', sortBy: 'dc:identifier ASC' });
         assert.deepEqual(xpath(byIds.body, '//csw30:SearchResults/*/dc:identifier'), ['S1-GRD', 'S2-L2A']);
       });
