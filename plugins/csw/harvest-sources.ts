@@ -63,6 +63,15 @@ export class HarvestSession {
   }
 }
 
+/** A link found in a remote document, resolved against it; one that is no URL is the source's fault. */
+function linkUrl(href: string, base: string): string {
+  try {
+    return new URL(href, base).href;
+  } catch {
+    throw invalidParameterValue('Source', `${base} links to '${href}', which is not a URL`);
+  }
+}
+
 function tooMany(max: number): OwsException {
   return invalidParameterValue('Source', `The source holds more than ${max} records, the most one Harvest brings (plugins.csw.harvest.maxRecords); nothing was harvested`);
 }
@@ -76,7 +85,12 @@ function remoteException(root: XmlTreeNode, url: string): OwsException | undefin
 
 /** The GetRecords POST endpoint a CSW's capabilities name (the source itself if they name none). */
 async function getRecordsEndpoint(session: HarvestSession, source: string, version: '2.0.2' | '3.0.0'): Promise<string> {
-  const url = new URL(source);
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    throw invalidParameterValue('Source', `Source '${source}' is not an absolute URL`);
+  }
   if (![...url.searchParams.keys()].some((k) => k.toLowerCase() === 'request')) {
     url.searchParams.set('service', 'CSW');
     url.searchParams.set('request', 'GetCapabilities');
@@ -90,7 +104,7 @@ async function getRecordsEndpoint(session: HarvestSession, source: string, versi
   const op = root.children.find((c) => c.name === 'OperationsMetadata')?.children.find((c) => c.name === 'Operation' && c.attrs.name === 'GetRecords');
   const post = op?.children.find((c) => c.name === 'DCP')?.children.find((c) => c.name === 'HTTP')?.children.find((c) => c.name === 'Post');
   const href = post?.attrs.href;
-  if (href) return new URL(href, doc.url).href;
+  if (href) return linkUrl(href, doc.url);
   const bare = new URL(doc.url);
   bare.search = '';
   return bare.href;
@@ -150,7 +164,7 @@ function templateUrl(osdd: XmlTreeNode, base: string): string {
     if (optional) return '';
     throw invalidParameterValue('Source', `The OpenSearch template needs '${name}', which a Harvest cannot fill`);
   });
-  return new URL(filled, base).href;
+  return linkUrl(filled, base);
 }
 
 function nextOfJson(json: Record<string, unknown>): string | undefined {
@@ -162,11 +176,11 @@ async function atomFeed(session: HarvestSession, feed: XmlTreeNode, url: string)
   const types = decodableTypes(session);
   for (const entry of feed.children.filter((c) => c.namespace === CSW_NS.atom && c.name === 'entry')) {
     const document = atomLinks(entry).find((l) => (l.rel === 'alternate' || l.rel === 'via' || l.rel === 'describedby') && l.type && types.has(l.type.split(';')[0]!.trim()));
-    if (document) session.add(session.decode(await session.fetch(new URL(document.href, url).href)));
+    if (document) session.add(session.decode(await session.fetch(linkUrl(document.href, url))));
     else session.add([atomEntryRecord(entry, session.owner, 'Source')]);
   }
   const next = feed.children.find((c) => c.namespace === CSW_NS.atom && c.name === 'link' && c.attrs.rel === 'next')?.attrs.href;
-  return next && new URL(next, url).href;
+  return next && linkUrl(next, url);
 }
 
 export async function harvestOpenSearch(session: HarvestSession, source: string): Promise<void> {
@@ -185,7 +199,7 @@ export async function harvestOpenSearch(session: HarvestSession, source: string)
       }
       session.add(session.decode(doc));
       url = nextOfJson(json);
-      if (url) url = new URL(url, doc.url).href;
+      if (url) url = linkUrl(url, doc.url);
       continue;
     }
     const root = session.xml(doc);

@@ -114,7 +114,12 @@ export function serializeXmlTreeNode(node: XmlTreeNode): string {
     n.children.forEach(collect);
   };
   collect(node);
-  return serializeXml(toElement(node, {}, rootBindings), { declaration: false });
+  try {
+    return serializeXml(toElement(node, {}, rootBindings), { declaration: false });
+  } catch (err) {
+    // The writer accepts ASCII names only; the parser took wider XML names.
+    throw xmlRejected(`XML element or attribute names outside ASCII are not supported: ${(err as Error).message}`);
+  }
 }
 
 function usedPrefixes(n: XmlTreeNode): string[] {

@@ -93,6 +93,7 @@ for (const kind of testDatabaseKinds()) {
         ['file:///etc/passwd', NS.gmd, 400, 'Source'],
         ['ftp://example.org/x.xml', NS.gmd, 400, 'Source'],
         ['not a url', NS.gmd, 400, 'Source'],
+        ['not a url', NS.csw, 400, 'Source'],
         [`${remote.base}/huge.xml`, NS.gmd, 413, 'Source'],
         [`${remote.base}/never`, NS.gmd, 504, 'Source'],
         [`${remote.base}/error`, NS.gmd, 502, 'Source'],

@@ -40,6 +40,12 @@ describe('core/ows/xml/element-tree', () => {
     assert.throws(() => parseXmlElementTree('<!DOCTYPE x [<!ENTITY e "x">]><x>&e;</x>'), OwsException);
   });
 
+  it('refuses to re-serialise names its writer cannot write, as a client error', () => {
+    const root = parseXmlElementTree('<t:a xmlns:t="urn:t"><t:données>x</t:données></t:a>');
+    assert.equal(root.children[0]!.name, 'données');
+    assert.throws(() => serializeXmlTreeNode(root), (e: unknown) => e instanceof OwsException && e.status === 400);
+  });
+
   it('serialises an embedded element as a standalone document with the declarations it needs', () => {
     const root = parseXmlElementTree(`<t:Transaction xmlns:t="urn:t" xmlns:g="urn:g" xmlns:c="urn:c" xmlns:unused="urn:u">
       <t:Insert><g:MD_Metadata a="1" c:x="2"><g:title>Tom &amp; <g:b>Jerry</g:b> &lt;3</g:title><g:inner xmlns:g="urn:other"><g:leaf/></g:inner></g:MD_Metadata></t:Insert></t:Transaction>`);
