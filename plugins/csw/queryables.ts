@@ -89,8 +89,17 @@ export function toEngineFilter(filter: Filter, map: QueryableMap, locator = 'Con
   return mapPredicates(filter, (p) => {
     const anyText = anyTextPredicate(p, map, locator);
     if (anyText) return anyText;
-    return keywordEquality(typeValues(renamePredicate(p, rename), locator));
+    return keywordEquality(typeValues(scalarOnly(renamePredicate(p, rename), map, locator), locator));
   });
+}
+
+/** Comparisons, LIKE, BETWEEN and IN take values, not footprints: on ows:BoundingBox they are refused. */
+function scalarOnly(p: Predicate, map: QueryableMap, locator: string): Predicate {
+  const operands: Expression[] =
+    p.op === 'like' || p.op === 'between' || p.op === 'in' ? [p.expr] : (['=', '<>', '<', '<=', '>', '>='] as string[]).includes(p.op) ? [(p as { left: Expression }).left, (p as { right: Expression }).right] : [];
+  const spatial = operands.find((e) => e.kind === 'property' && map.describe(e.name)?.type === 'geometry');
+  if (spatial) throw new FilterError(`The footprint (ows:BoundingBox) takes BBOX or a spatial operator, not ${p.op === 'like' ? 'LIKE' : p.op === 'between' ? 'BETWEEN' : p.op === 'in' ? 'IN' : `'${p.op}'`}`, { locator });
+  return p;
 }
 
 /**

@@ -168,6 +168,7 @@ for (const kind of testDatabaseKinds()) {
         [{ constraintLanguage: 'CQL_TEXT', constraint: "dc:title LIKE 'x" }, 'InvalidParameterValue', 'CONSTRAINT'],
         [{ constraintLanguage: 'CQL_TEXT', constraint: "nosuch = 'x'" }, 'InvalidParameterValue', 'Constraint'],
         [{ constraintLanguage: 'SQL', constraint: '1=1' }, 'InvalidParameterValue', 'CONSTRAINTLANGUAGE'],
+        [{ constraintLanguage: 'CQL_TEXT', constraint: "ows:BoundingBox = 'x'" }, 'InvalidParameterValue', 'Constraint'],
         [{ constraintLanguage: 'FILTER', constraint: '<ogc:Filter xmlns:ogc="http://www.opengis.net/ogc"><ogc:Nonsense/></ogc:Filter>' }, 'InvalidParameterValue', 'CONSTRAINT'],
         [{ sortBy: 'ows:BoundingBox:A' }, 'InvalidParameterValue', 'SortBy'],
         [{ ElementName: 'dc:title', ElementSetName: 'full' }, 'InvalidParameterValue', 'ELEMENTNAME'],
