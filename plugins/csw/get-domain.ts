@@ -7,7 +7,7 @@ import { el, invalidParameterValue, type XmlElement } from '../../core/ows/index
 import type { CswEnv, CswResponse } from './context.js';
 import { CSW_NS } from './namespaces.js';
 import { operationParameters } from './operations.js';
-import { ANY_TEXT, cswTypeName } from './queryables.js';
+import { ANY_TEXT } from './queryables.js';
 import type { DomainQuery, GetDomainRequest } from './requests.js';
 import { xmlResponse } from './response.js';
 import { constraintQuery } from './search-query.js';
@@ -38,7 +38,7 @@ async function propertyDomain(domain: DomainQuery, version: CswVersion, env: Csw
   const attrs = { type: 'csw:Record', resultType: version === '3.0.0' ? 'available' : undefined };
   if (description.facet) {
     const values = (await env.catalogue.facets(query, env.subject, [target!]))[target!] ?? [];
-    const shown = target === 'type' ? values.map((v) => ({ ...v, value: cswTypeName(v.value) })) : values;
+    const shown = target === 'type' ? values.map((v) => ({ ...v, value: env.queryables.typeName(v.value) })) : values;
     return el(
       'csw:DomainValues',
       attrs,

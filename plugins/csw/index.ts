@@ -187,7 +187,7 @@ const plugin: Plugin<CswConfig> = {
     const catalogue = pctx.service<CatalogueService>('catalogue');
     const config = pctx.config;
     // The engine's queryables are fixed at start-up; the CSW names over them with them.
-    const queryables: QueryableMap = createQueryableMap(catalogue.queryables());
+    const queryables: QueryableMap = createQueryableMap(catalogue.queryables(), catalogue.formats);
     // A page the engine refuses would be a 400 on a parameter the client never sent.
     const maxRecords = Math.min(config.maxRecords, catalogue.limits.maxLimit);
     const router = new Router();

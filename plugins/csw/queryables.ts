@@ -2,9 +2,10 @@
  * CSW queryable names (Dublin Core, CSW core, APISO; any prefix canonicalised by names.ts) onto
  * the catalogue's queryables, and filters written in them onto filters the engine runs.
  *
- * The names come from the catalogue's table (plugins/catalogue/formats/queryables.ts, shared with
- * the formats that write those elements, so what a filter names is what a response shows);
- * engine queryables are accepted by their own names too (cloudCover, platform).
+ * The names come from the catalogue's formats (`catalogue.formats`: the Dublin Core and ISO
+ * formats publish the names of their elements and their record-type words, so what a filter
+ * names is what a response shows); engine queryables are accepted by their own names too
+ * (cloudCover, platform).
  *
  * AnyText (full text) becomes a case-insensitive LIKE on title, abstract, identifier and keywords
  * ORed together: unlike the engine's `q` it composes inside Or and Not, and it matches parts of
@@ -12,15 +13,16 @@
  * MetaSearch sends the words typed, unwrapped.
  */
 import { FilterError, mapPredicates, property, type Expression, type Filter, type LikeFilter, type LikePart, type Predicate } from '../../core/filter/index.js';
-import { ANY_TEXT as CATALOGUE_ANY_TEXT, APISO_QUERYABLES, cswQueryable, dcTypeOf, DUBLIN_CORE_QUERYABLES, recordTypeOfDcType } from '../catalogue/formats/queryables.js';
+import type { MetadataFormats } from '../catalogue/formats/types.js';
 import type { QueryableDescription, RecordType } from '../catalogue/types.js';
-
-const RECORD_TYPES: readonly string[] = ['collection', 'product', 'service', 'application'];
 
 /** The engine queryables AnyText searches. */
 export const ANY_TEXT_FIELDS = ['title', 'abstract', 'identifier', 'keywords'] as const;
 
 export const ANY_TEXT = 'AnyText';
+
+/** The formats whose element names CSW constraints use, Dublin Core first (it wins a shared local name). */
+const QUERY_FORMATS = ['dublin-core', 'iso19139'];
 
 export interface QueryableMap {
   /** The engine queryable (or ANY_TEXT) a CSW name means; undefined when it means none. */
@@ -29,34 +31,42 @@ export interface QueryableMap {
   names(): string[];
   /** The engine description of a resolved queryable. */
   describe(engineName: string): QueryableDescription | undefined;
+  /** How CSW responses name a record type (dc:type: dataset, series...). */
+  typeName(type: string): string;
+  /** The record type a CSW type word (dataset, series, an ISO scope code or DCMI type) names, or undefined. */
+  recordType(word: string): RecordType | undefined;
 }
 
-export function createQueryableMap(engineQueryables: readonly QueryableDescription[]): QueryableMap {
+/** The local part of a name: 'dc:title', '{http://purl.org/dc/elements/1.1/}title', 'a/b/Title' → 'title'. */
+const localName = (name: string) => name.replace(/^\{[^}]*\}/, '').replace(/^[^:]*:/, '').replace(/^.*\//, '').toLowerCase();
+
+export function createQueryableMap(engineQueryables: readonly QueryableDescription[], formats: MetadataFormats): QueryableMap {
   const engine = new Map(engineQueryables.map((q) => [q.name, q]));
-  const cswNames = [...Object.entries(DUBLIN_CORE_QUERYABLES), ...Object.entries(APISO_QUERYABLES)]
-    .filter(([, target]) => target === CATALOGUE_ANY_TEXT || engine.has(target))
-    .map(([name]) => name);
+  const vocabularies = QUERY_FORMATS.map((name) => formats.find(name)).filter((f) => f !== undefined);
+  const tables = vocabularies.map((f) => f.queryables ?? {});
+  // Exact names first; else by local name, case-insensitively, as pycsw and GeoNetwork do.
+  const exact = new Map<string, string | null>();
+  const byLocalName = new Map<string, string | null>();
+  for (const table of tables) {
+    for (const [name, target] of Object.entries(table)) {
+      if (target !== null && !engine.has(target)) continue;
+      if (!exact.has(name)) exact.set(name, target);
+      if (!byLocalName.has(localName(name))) byLocalName.set(localName(name), target);
+    }
+  }
+  const words = vocabularies.find((f) => f.typeNames && f.recordTypeOf);
   return {
     resolve(name) {
-      // Engine names first (cloudCover, title); then the CSW names by local name (dc:title, Title, apiso:Title).
       if (engine.has(name)) return name;
-      const mapped = cswQueryable(name);
-      if (mapped === CATALOGUE_ANY_TEXT) return ANY_TEXT;
-      return mapped !== undefined && engine.has(mapped) ? mapped : undefined;
+      const mapped = exact.has(name) ? exact.get(name) : byLocalName.get(localName(name));
+      if (mapped === null) return ANY_TEXT;
+      return mapped;
     },
-    names: () => [...cswNames, ...engine.keys()],
+    names: () => [...exact.keys(), ...engine.keys()],
     describe: (engineName) => engine.get(engineName),
+    typeName: (type) => (words?.typeNames && type in words.typeNames ? words.typeNames[type as RecordType] : type),
+    recordType: (word) => words?.recordTypeOf?.(word),
   };
-}
-
-/** How CSW responses name an engine record type (dc:type), as the catalogue's Dublin Core format writes it. */
-export function cswTypeName(type: string): string {
-  return RECORD_TYPES.includes(type) ? dcTypeOf(type as RecordType) : type;
-}
-
-/** The engine record type a CSW type value (dataset, series, an ISO scope code or DCMI type) names, or undefined. */
-export function recordTypeOf(value: string): RecordType | undefined {
-  return recordTypeOfDcType(value);
 }
 
 function unknownQueryable(name: string, locator: string, map: QueryableMap): FilterError {
@@ -89,7 +99,7 @@ export function toEngineFilter(filter: Filter, map: QueryableMap, locator = 'Con
   return mapPredicates(filter, (p) => {
     const anyText = anyTextPredicate(p, map, locator);
     if (anyText) return anyText;
-    return keywordEquality(typeValues(scalarOnly(renamePredicate(p, rename), map, locator), locator));
+    return keywordEquality(typeValues(scalarOnly(renamePredicate(p, rename), map, locator), map, locator));
   });
 }
 
@@ -166,11 +176,11 @@ function anyTextPredicate(p: Predicate, map: QueryableMap, locator: string): Fil
 }
 
 /** Comparisons of `type` with CSW type names ('dataset', 'series') compare engine types. */
-function typeValues(p: Predicate, locator: string): Predicate {
+function typeValues(p: Predicate, map: QueryableMap, locator: string): Predicate {
   const isType = (e: Expression) => e.kind === 'property' && e.name === 'type';
   const value = (e: Expression): Expression => {
     if (e.kind !== 'literal' || typeof e.value !== 'string') return e;
-    const type = recordTypeOf(e.value);
+    const type = map.recordType(e.value);
     if (type === undefined) throw new FilterError(`Unknown record type '${e.value}' (dataset, series, service, application)`, { locator });
     return { kind: 'literal', value: type };
   };

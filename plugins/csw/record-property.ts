@@ -9,7 +9,7 @@ import { invalidParameterValue, type XmlTreeNode } from '../../core/ows/index.js
 import type { GeoJSONGeometry } from '../../core/storage/db/types.js';
 import type { RecordPatch } from '../catalogue/types.js';
 import { DEFAULT_FILTER_CRS } from './constraint.js';
-import { ANY_TEXT, recordTypeOf, type QueryableMap } from './queryables.js';
+import { ANY_TEXT, type QueryableMap } from './queryables.js';
 import type { RecordPropertyUpdate } from './requests.js';
 
 const LOCATOR = 'RecordProperty';
@@ -53,7 +53,7 @@ function patchOf(update: RecordPropertyUpdate, map: QueryableMap): RecordPatch {
   }
   if (type === 'geometry') return { geometry: geometryOf(update) };
   if (field === 'type') {
-    const recordType = recordTypeOf(text!);
+    const recordType = map.recordType(text!);
     if (!recordType) throw invalidParameterValue(LOCATOR, `Unknown record type '${text}' (dataset, series, service, application)`);
     return { type: recordType };
   }

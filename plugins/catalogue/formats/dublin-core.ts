@@ -8,7 +8,7 @@ import { el, lookupCrs, needsAxisSwap, NS, transformBbox, type XmlDomElement, ty
 import type { GeoJSONGeometry } from '../../../core/storage/db/types.js';
 import type { CatalogueRecord, CatalogueRecordInput, Offering, RecordLink } from '../types.js';
 import { addOffering, bboxGeometry, combineGeometries, linkOfResource, offeringOfResource, prune, resourceOfLink, resourceOfOffering, unique, uniqueLinks } from './iso-common.js';
-import { dcTypeOf, recordTypeOfDcType } from './queryables.js';
+import { DC_TYPE_NAMES, dcTypeOf, DUBLIN_CORE_QUERYABLES, recordTypeOfDcType } from './queryables.js';
 import type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat } from './types.js';
 import { CSW_RESPONSES, cswResponseRecords, hasRoot, invalidRecord, isOneOf, isoInstant, pageRecords, rootElement, standaloneXml, XmlReader } from './xml-read.js';
 
@@ -228,6 +228,9 @@ function format(v: CswVersion, title: string): MetadataFormat {
     title,
     mediaType: 'application/xml',
     schema: v.csw,
+    queryables: DUBLIN_CORE_QUERYABLES,
+    typeNames: DC_TYPE_NAMES,
+    recordTypeOf: recordTypeOfDcType,
     detect: (doc) => detect(v, doc),
     decode: (doc, options) => decode(v, doc, options),
     toXml: (record, options) => encode(v, record, options),

@@ -5,6 +5,7 @@
 import { NS } from '../../../core/ows/index.js';
 import { readIso19139 } from './iso19139-read.js';
 import { writeIso19139 } from './iso19139-write.js';
+import { APISO_QUERYABLES, DC_TYPE_NAMES, recordTypeOfDcType } from './queryables.js';
 import type { MetadataFormat } from './types.js';
 import { cswResponseRecords, hasRoot, pageRecords, rootElement, standaloneXml } from './xml-read.js';
 
@@ -18,6 +19,9 @@ export const iso19139Format: MetadataFormat = {
   title: 'ISO 19139 (ISO 19115/19119 metadata in XML)',
   mediaType: 'application/vnd.iso.19139+xml',
   schema: NS.gmd,
+  queryables: APISO_QUERYABLES,
+  typeNames: DC_TYPE_NAMES,
+  recordTypeOf: recordTypeOfDcType,
   detect: (doc) => hasRoot(doc, ROOTS) || (cswResponseRecords(doc, ROOTS)?.length ?? 0) > 0,
   decode(doc, options) {
     // A CSW response page of ISO records (a harvest with outputSchema gmd) gives each of them.

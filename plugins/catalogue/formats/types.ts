@@ -50,6 +50,16 @@ export interface MetadataFormat {
   mediaType: string;
   /** Namespace or schema URI clients name it by (CSW outputSchema/typeNames): 'http://www.isotc211.org/2005/gmd'. */
   schema?: string;
+  /**
+   * The names a query language calls this format's elements by (CSW: 'dc:title', 'apiso:Title')
+   * → the engine queryable each stands for; null for a full-text match (csw:AnyText). What a
+   * filter names is then what a response in this format shows.
+   */
+  queryables?: Readonly<Record<string, string | null>>;
+  /** This format's word for each record type (dc:type: series, dataset, service, application). */
+  typeNames?: Readonly<Record<RecordType, string>>;
+  /** The record type a type word names (also DCMI types, ISO scope codes, their URIs), or undefined. */
+  recordTypeOf?(word: string): RecordType | undefined;
   /** True when the document is of this format (a cheap look at the JSON or the root element). */
   detect?(doc: MetadataDocument): boolean;
   /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { NS } from '../../../../core/ows/index.js';
-import { ANY_TEXT, APISO_QUERYABLES, cswQueryable, dcTypeOf, DUBLIN_CORE_QUERYABLES, recordTypeOfDcType } from '../../../../plugins/catalogue/formats/queryables.js';
+import { APISO_QUERYABLES, DC_TYPE_NAMES, dcTypeOf, DUBLIN_CORE_QUERYABLES, recordTypeOfDcType } from '../../../../plugins/catalogue/formats/queryables.js';
+import { createMetadataFormats } from '../../../../plugins/catalogue/formats/index.js';
 import { describeQueryables } from '../../../../plugins/catalogue/schema.js';
 import { RECORD_TYPES, type CatalogueRecordInput } from '../../../../plugins/catalogue/types.js';
 import { applicationRecord, assertInvalidRecord, assertValid, encode, fixture, formats, hostileDocuments, official, samples, serviceRecord, stored, xpath } from './xml-support.js';
@@ -198,28 +199,29 @@ describe('Dublin Core formats (CSW 2.0.2 and 3.0 records)', () => {
   });
 
   describe('queryables', () => {
-    const engine = new Set([...describeQueryables().map((q) => q.name), ANY_TEXT]);
+    const engine = new Set(describeQueryables().map((q) => q.name));
 
-    it('map every Dublin Core and APISO name to a queryable the engine has', () => {
+    it('map every Dublin Core and APISO name to a queryable the engine has (null: full text)', () => {
       for (const [name, queryable] of Object.entries({ ...DUBLIN_CORE_QUERYABLES, ...APISO_QUERYABLES })) {
-        assert.ok(engine.has(queryable), `${name} -> ${queryable}`);
+        assert.ok(queryable === null || engine.has(queryable), `${name} -> ${queryable}`);
       }
       assert.equal(DUBLIN_CORE_QUERYABLES['dc:title'], 'title');
       assert.equal(DUBLIN_CORE_QUERYABLES['dct:modified'], 'updated');
       assert.equal(DUBLIN_CORE_QUERYABLES['dc:subject'], 'keywords');
+      assert.equal(DUBLIN_CORE_QUERYABLES['csw:AnyText'], null);
       assert.equal(APISO_QUERYABLES['apiso:TempExtent_begin'], 'start');
     });
 
-    it('look names up with any prefix, a namespace URI or none, case-insensitively', () => {
-      assert.equal(cswQueryable('dc:title'), 'title');
-      assert.equal(cswQueryable('Title'), 'title');
-      assert.equal(cswQueryable('apiso:title'), 'title');
-      assert.equal(cswQueryable('{http://purl.org/dc/elements/1.1/}subject'), 'keywords');
-      assert.equal(cswQueryable('AnyText'), ANY_TEXT);
-      assert.equal(cswQueryable('csw:AnyText'), ANY_TEXT);
-      assert.equal(cswQueryable('ows:BoundingBox'), 'geometry');
-      assert.equal(cswQueryable('apiso:RevisionDate'), 'modificationDate');
-      assert.equal(cswQueryable('dc:nothing'), undefined);
+    it('are published by the formats that write those elements, with their record-type words', () => {
+      const formats = createMetadataFormats();
+      for (const name of ['dublin-core', 'dublin-core-3']) {
+        const f = formats.find(name)!;
+        assert.equal(f.queryables, DUBLIN_CORE_QUERYABLES);
+        assert.equal(f.typeNames?.collection, 'series');
+        assert.equal(f.recordTypeOf?.('dataset'), 'product');
+      }
+      assert.equal(formats.find('iso19139')!.queryables, APISO_QUERYABLES);
+      assert.deepEqual(Object.keys(DC_TYPE_NAMES).sort(), [...RECORD_TYPES].sort());
     });
 
     it('translate record types to dc:type values and back', () => {
