@@ -254,6 +254,14 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
   }
   for (let i = 0; i < keywordRows.length; i += INSERT_CHUNK * 4) await trx(KEYWORDS_TABLE).insert(keywordRows.slice(i, i + INSERT_CHUNK * 4));
   for (let i = 0; i < groupRows.length; i += INSERT_CHUNK * 4) await trx(GROUPS_TABLE).insert(groupRows.slice(i, i + INSERT_CHUNK * 4));
+  // A collection stays one while it has products (as it is deleted only with them).
+  const demoted = records.filter((r) => r.type !== 'collection' && existingRows.has(r.identifier) && (JSON.parse(existingRows.get(r.identifier)!.record) as CatalogueRecord).type === 'collection');
+  if (demoted.length > 0) {
+    const child = (await trx(RECORDS_TABLE).whereIn('parent_identifier', demoted.map((r) => r.identifier)).first('identifier', 'parent_identifier')) as { identifier: string; parent_identifier: string } | undefined;
+    if (child) {
+      throw new MeridianError(409, `Collection '${child.parent_identifier}' has products (for example '${child.identifier}'), so it cannot become a ${records.find((r) => r.identifier === child.parent_identifier)!.type}`, { code: 'CollectionNotEmpty', locator: 'type' });
+    }
+  }
   return records;
 }
 

@@ -90,6 +90,19 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await catalogue.search({ limit: 0 }, admin)).numberMatched, 0);
     });
 
+    it('a collection with products keeps its type: a replace or patch making it something else is refused, whole', async () => {
+      await catalogue.upsert([versionA]);
+      const refused = (err: { status: number; code: string; locator?: string }) => err.status === 409 && err.code === 'CollectionNotEmpty' && err.locator === 'type';
+      await assert.rejects(catalogue.upsert([{ identifier: 'C', type: 'product', title: 'was a collection' }]), refused);
+      await assert.rejects(catalogue.patch('C', { type: 'service' }), refused);
+      const c = await catalogue.get('C', admin);
+      assert.equal(c?.type, 'collection');
+      assert.notEqual(c?.title, 'was a collection');
+      // Without its products it may change.
+      await catalogue.delete(['flip']);
+      assert.equal((await catalogue.patch('C', { type: 'service' })).type, 'service');
+    });
+
     it('a bad record rolls back the whole batch', async () => {
       await catalogue.upsert([versionA]);
       const bad = { identifier: 'bad', type: 'product', parentIdentifier: 'C', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1]]] } } as CatalogueRecordInput;
