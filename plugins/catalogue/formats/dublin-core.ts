@@ -6,8 +6,8 @@
  */
 import { el, lookupCrs, needsAxisSwap, NS, transformBbox, type XmlDomElement, type XmlElement } from '../../../core/ows/index.js';
 import type { GeoJSONGeometry } from '../../../core/storage/db/types.js';
-import type { CatalogueRecord, CatalogueRecordInput, Offering, RecordLink } from '../types.js';
-import { addOffering, bboxGeometry, combineGeometries, linkOfResource, offeringOfResource, prune, resourceOfLink, resourceOfOffering, unique, uniqueLinks } from './iso-common.js';
+import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
+import { bboxGeometry, combineGeometries, linksAndOfferingsOf, prune, resourceOfLink, resourceOfOffering, unique } from './iso-common.js';
 import { DC_TYPE_NAMES, dcTypeOf, DUBLIN_CORE_QUERYABLES, recordTypeOfDcType } from './queryables.js';
 import type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat } from './types.js';
 import { CSW_RESPONSES, cswResponseRecords, hasRoot, invalidRecord, isOneOf, isoInstant, pageRecords, rootElement, standaloneXml, XmlReader } from './xml-read.js';
@@ -33,13 +33,7 @@ function decodeRecord(v: CswVersion, r: XmlReader, rec: XmlDomElement, content: 
     const href = ref.text().trim();
     return href ? [{ href, protocol: ref.attr('scheme')?.value() }] : [];
   });
-  const links: RecordLink[] = [];
-  const offerings: Offering[] = [];
-  for (const res of references) {
-    const offering = offeringOfResource(res);
-    if (offering) addOffering(offerings, offering);
-    else links.push(linkOfResource(res));
-  }
+  const { links, offerings } = linksAndOfferingsOf({ distribution: references });
   const boxes = r.all(rec, 'ows:BoundingBox | ows:WGS84BoundingBox').map((b) => boundingBox(r, b));
   const period = temporal(r, rec, v, identifier);
   const record: CatalogueRecordInput = {
@@ -53,7 +47,7 @@ function decodeRecord(v: CswVersion, r: XmlReader, rec: XmlDomElement, content: 
     parentIdentifier: value('dct:isPartOf') ?? options.parentIdentifier,
     creationDate: isoInstant(value('dct:created'), 'dct:created'),
     modificationDate: isoInstant(value('dct:modified'), 'dct:modified'),
-    links: uniqueLinks(links),
+    links,
     offerings,
     owner: options.owner,
     metadata: { format: v.name, content },

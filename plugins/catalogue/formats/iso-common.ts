@@ -63,7 +63,7 @@ const SERVICE_PROTOCOLS: Array<{ service: string; protocol: RegExp }> = [
   { service: 'csw', protocol: /^OGC:CSW|catalog(?:ue)? service/i },
 ];
 
-export function offeringCode(service: string): string {
+function offeringCode(service: string): string {
   return `${OFFERING_BASE}${service}`;
 }
 
@@ -88,7 +88,7 @@ function requestOf(href: string): string | undefined {
  * endpoint becomes its GetCapabilities request; a URL naming a request keeps it (a service
  * record's operation name, when given, names the operation).
  */
-export function offeringOfResource(r: OnlineResource, operation?: string): Offering | undefined {
+function offeringOfResource(r: OnlineResource, operation?: string): Offering | undefined {
   const service = r.protocol ? SERVICE_PROTOCOLS.find((p) => p.protocol.test(r.protocol!))?.service : undefined;
   if (!service) return undefined;
   const request = requestOf(r.href);
@@ -109,7 +109,7 @@ function endpointOf(href: string): string {
  * Adds an offering read from one online resource: operations of the same service at the same
  * endpoint (a service record's GetCapabilities and GetMap connect points) join one offering.
  */
-export function addOffering(offerings: Offering[], offering: Offering): void {
+function addOffering(offerings: Offering[], offering: Offering): void {
   const op = offering.operations?.[0];
   const same = op && offerings.find((o) => o.code === offering.code && o.operations?.some((x) => endpointOf(x.href) === endpointOf(op.href)));
   if (!same) offerings.push(offering);
@@ -125,7 +125,7 @@ export function resourceOfOffering(offering: Offering): OnlineResource | undefin
 }
 
 /** Link relation of an online resource, from its function code or its protocol. */
-export function linkRelOf(r: OnlineResource): string {
+function linkRelOf(r: OnlineResource): string {
   const fn = r.function?.toLowerCase();
   const protocol = r.protocol?.toLowerCase() ?? '';
   if (fn === 'browsegraphic' || protocol.includes('thumbnail') || protocol.includes('browse')) return 'icon';
@@ -143,12 +143,53 @@ export function resourceOfLink(link: RecordLink): OnlineResource {
   return { href: link.href, protocol, name: link.title, type: link.type, function: fn[link.rel] };
 }
 
-export function linkOfResource(r: OnlineResource): RecordLink {
+function linkOfResource(r: OnlineResource): RecordLink {
   return { href: r.href, rel: linkRelOf(r), ...(r.type ? { type: r.type } : {}), ...(r.name || r.description ? { title: r.name ?? r.description } : {}) };
 }
 
+/** What a record says of its online resources, as an ISO or Dublin Core reader finds it. */
+export interface RecordResources {
+  /** Distribution online resources (transfer options, distributors', dct:references). */
+  distribution: OnlineResource[];
+  /** A service record's service type (srv:serviceType: 'WMS', 'OGC:WMS'). */
+  serviceType?: string;
+  /** A service record's operations (SV_OperationMetadata) and their connect points. */
+  operations?: Array<{ name?: string; connectPoints: OnlineResource[] }>;
+  /** Browse graphics (MD_BrowseGraphic): the file, its media type and description. */
+  browseGraphics?: Array<{ href?: string; type?: string; title?: string }>;
+}
+
+/** The OGC protocol a service type names ('wms', 'OGC:WMS' → 'OGC:WMS'), or undefined. */
+function serviceProtocolOf(serviceType: string | undefined): string | undefined {
+  return serviceType && /^(?:OGC:)?(?:W[MCFP]T?S|CSW)$/i.test(serviceType) ? `OGC:${serviceType.replace(/^OGC:/i, '').toUpperCase()}` : undefined;
+}
+
+/**
+ * A record's links and OWS Context offerings: online resources with an OGC service protocol
+ * become offerings, the others links, then browse graphics icon links; links without duplicates.
+ */
+export function linksAndOfferingsOf(resources: RecordResources): { links: RecordLink[]; offerings: Offering[] } {
+  // A service's operations carry its service type as their protocol when they name none.
+  const serviceProtocol = serviceProtocolOf(resources.serviceType);
+  const all: Array<{ resource: OnlineResource; operation?: string }> = [
+    ...resources.distribution.map((resource) => ({ resource })),
+    ...(resources.operations ?? []).flatMap((op) => op.connectPoints.map((point) => ({ resource: { ...point, protocol: point.protocol ?? serviceProtocol }, operation: op.name }))),
+  ];
+  const links: RecordLink[] = [];
+  const offerings: Offering[] = [];
+  for (const { resource, operation } of all) {
+    const offering = offeringOfResource(resource, operation);
+    if (offering) addOffering(offerings, offering);
+    else links.push(linkOfResource(resource));
+  }
+  for (const { href, type, title } of resources.browseGraphics ?? []) {
+    if (href) links.push({ href, rel: 'icon', ...(type ? { type } : {}), ...(title ? { title } : {}) });
+  }
+  return { links: uniqueLinks(links), offerings };
+}
+
 /** Links without duplicates (same href and relation), in first-seen order. */
-export function uniqueLinks(links: RecordLink[]): RecordLink[] {
+function uniqueLinks(links: RecordLink[]): RecordLink[] {
   const seen = new Set<string>();
   return links.filter((l) => {
     const key = `${l.rel} ${l.href}`;

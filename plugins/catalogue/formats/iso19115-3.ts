@@ -5,20 +5,17 @@
  * for ISO get ISO 19139, which every CSW client reads.
  */
 import { NS, type XmlDomElement } from '../../../core/ows/index.js';
-import type { CatalogueRecordInput, Offering, RecordLink } from '../types.js';
+import type { CatalogueRecordInput } from '../types.js';
 import {
-  addOffering,
   eoKeywords,
   keywordOfKind,
-  linkOfResource,
+  linksAndOfferingsOf,
   metres,
-  offeringOfResource,
   prune,
   readFootprint,
   readTemporalExtent,
   recordTypeOfScopes,
   unique,
-  uniqueLinks,
   type ExtentPaths,
   type OnlineResource,
 } from './iso-common.js';
@@ -87,6 +84,11 @@ function onlineResource(el: XmlDomElement): OnlineResource | undefined {
   };
 }
 
+/** The online resources at `p` that have a linkage. */
+function onlineResources(ctx: XmlDomElement, p: string): OnlineResource[] {
+  return r.all(ctx, p).flatMap((el) => onlineResource(el) ?? []);
+}
+
 /** cit:CI_Responsibility parties: an organisation (with its individuals) or an individual. */
 function responsibilities(ctx: XmlDomElement, p: string, scope: 'metadata' | 'resource'): Array<Record<string, string>> {
   return r.all(ctx, `${p}/cit:CI_Responsibility`).flatMap((resp) => {
@@ -145,34 +147,20 @@ export function readIso19115_3(root: XmlDomElement, text: string, options: Decod
 
   const distribution = 'mdb:distributionInfo/mrd:MD_Distribution';
   const onLine = 'mrd:MD_DigitalTransferOptions/mrd:onLine/cit:CI_OnlineResource';
-  const resources: Array<{ res: OnlineResource; operation?: string }> = r
-    .all(root, `${distribution}/mrd:transferOptions/${onLine} | ${distribution}/mrd:distributor/mrd:MD_Distributor/mrd:distributorTransferOptions/${onLine}`)
-    .flatMap((el) => {
-      const res = onlineResource(el);
-      return res ? [{ res }] : [];
-    });
   const serviceType = isService ? string(ident, 'srv:serviceType | srv21:serviceType') : undefined;
-  const serviceProtocol = serviceType && /^(?:OGC:)?(?:W[MCFP]T?S|CSW)$/i.test(serviceType) ? `OGC:${serviceType.replace(/^OGC:/i, '').toUpperCase()}` : undefined;
-  for (const op of r.all(ident, 'srv:containsOperations/srv:SV_OperationMetadata | srv21:containsOperations/srv21:SV_OperationMetadata')) {
-    const operation = string(op, 'srv:operationName | srv21:operationName');
-    for (const el of r.all(op, 'srv:connectPoint/cit:CI_OnlineResource | srv21:connectPoint/cit:CI_OnlineResource')) {
-      const res = onlineResource(el);
-      if (res) resources.push({ res: { ...res, protocol: res.protocol ?? serviceProtocol }, operation });
-    }
-  }
-  const links: RecordLink[] = [];
-  const offerings: Offering[] = [];
-  for (const { res, operation } of resources) {
-    const offering = offeringOfResource(res, operation);
-    if (offering) addOffering(offerings, offering);
-    else links.push(linkOfResource(res));
-  }
-  for (const g of r.all(ident, 'mri:graphicOverview/mcc:MD_BrowseGraphic')) {
-    const href = string(g, 'mcc:fileName') ?? string(g, 'mcc:linkage/cit:CI_OnlineResource/cit:linkage');
-    const title = string(g, 'mcc:fileDescription');
-    const type = string(g, 'mcc:fileType');
-    if (href) links.push({ href, rel: 'icon', ...(type ? { type } : {}), ...(title ? { title } : {}) });
-  }
+  const { links, offerings } = linksAndOfferingsOf({
+    distribution: onlineResources(root, `${distribution}/mrd:transferOptions/${onLine} | ${distribution}/mrd:distributor/mrd:MD_Distributor/mrd:distributorTransferOptions/${onLine}`),
+    serviceType,
+    operations: r.all(ident, 'srv:containsOperations/srv:SV_OperationMetadata | srv21:containsOperations/srv21:SV_OperationMetadata').map((op) => ({
+      name: string(op, 'srv:operationName | srv21:operationName'),
+      connectPoints: onlineResources(op, 'srv:connectPoint/cit:CI_OnlineResource | srv21:connectPoint/cit:CI_OnlineResource'),
+    })),
+    browseGraphics: r.all(ident, 'mri:graphicOverview/mcc:MD_BrowseGraphic').map((g) => ({
+      href: string(g, 'mcc:fileName') ?? string(g, 'mcc:linkage/cit:CI_OnlineResource/cit:linkage'),
+      type: string(g, 'mcc:fileType'),
+      title: string(g, 'mcc:fileDescription'),
+    })),
+  });
 
   const contacts = [...responsibilities(root, 'mdb:contact', 'metadata'), ...responsibilities(ident, 'mri:pointOfContact', 'resource')];
   const organisation = contacts.find((c) => c.scope === 'resource' && c.organisationName) ?? contacts.find((c) => c.organisationName);
@@ -196,7 +184,7 @@ export function readIso19115_3(root: XmlDomElement, text: string, options: Decod
     processingLevel: string(ident, 'mri:processingLevel/*/mcc:code') ?? (image ? string(image, 'mrc:processingLevelCode/*/mcc:code') : undefined) ?? (eo.fields.processingLevel as string | undefined),
     creationDate: dates.creation,
     modificationDate: dates.revision ?? metadataDates.revision ?? metadataDates.creation,
-    links: uniqueLinks(links),
+    links,
     offerings,
     owner: options.owner,
     metadata: { format: 'iso19115-3', content: text },

@@ -5,20 +5,17 @@
  * or the older GML namespace, gmx:Anchor for text, rings left open, empty elements.
  */
 import { NS, type XmlDomElement } from '../../../core/ows/index.js';
-import type { CatalogueRecordInput, Offering, RecordLink } from '../types.js';
+import type { CatalogueRecordInput } from '../types.js';
 import {
-  addOffering,
   eoKeywords,
   keywordOfKind,
-  linkOfResource,
+  linksAndOfferingsOf,
   metres,
-  offeringOfResource,
   prune,
   readFootprint,
   readTemporalExtent,
   recordTypeOfScopes,
   unique,
-  uniqueLinks,
   type ExtentPaths,
   type KeywordGroup,
   type OnlineResource,
@@ -96,6 +93,11 @@ function onlineResource(el: XmlDomElement): OnlineResource | undefined {
   };
 }
 
+/** The online resources at `path` that have a linkage. */
+function onlineResources(ctx: XmlDomElement, path: string): OnlineResource[] {
+  return r.all(ctx, path).flatMap((el) => onlineResource(el) ?? []);
+}
+
 function responsibleParties(ctx: XmlDomElement, path: string, scope: 'metadata' | 'resource'): Array<Record<string, string>> {
   return r.all(ctx, `${path}/gmd:CI_ResponsibleParty`).map((p) => {
     const contact: Record<string, string | undefined> = {
@@ -151,33 +153,20 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
   // Links and offerings: distribution, service connect points, browse graphics.
   const distribution = 'gmd:distributionInfo/gmd:MD_Distribution';
   const onLine = 'gmd:MD_DigitalTransferOptions/gmd:onLine/gmd:CI_OnlineResource';
-  const resources: Array<{ res: OnlineResource; operation?: string }> = r
-    .all(root, `${distribution}/gmd:transferOptions/${onLine} | ${distribution}/gmd:distributor/gmd:MD_Distributor/gmd:distributorTransferOptions/${onLine}`)
-    .flatMap((el) => {
-      const res = onlineResource(el);
-      return res ? [{ res }] : [];
-    });
   const serviceType = isService ? string(ident, 'srv:serviceType') : undefined;
-  // A service's operations carry its service type as their protocol when they name none.
-  const serviceProtocol = serviceType && /^(?:OGC:)?(?:W[MCFP]T?S|CSW)$/i.test(serviceType) ? `OGC:${serviceType.replace(/^OGC:/i, '').toUpperCase()}` : undefined;
-  for (const op of r.all(ident, 'srv:containsOperations/srv:SV_OperationMetadata')) {
-    const operation = string(op, 'srv:operationName');
-    for (const el of r.all(op, 'srv:connectPoint/gmd:CI_OnlineResource')) {
-      const res = onlineResource(el);
-      if (res) resources.push({ res: { ...res, protocol: res.protocol ?? serviceProtocol }, operation });
-    }
-  }
-  const links: RecordLink[] = [];
-  const offerings: Offering[] = [];
-  for (const { res, operation } of resources) {
-    const offering = offeringOfResource(res, operation);
-    if (offering) addOffering(offerings, offering);
-    else links.push(linkOfResource(res));
-  }
-  for (const g of r.all(ident, 'gmd:graphicOverview/gmd:MD_BrowseGraphic')) {
-    const href = string(g, 'gmd:fileName');
-    if (href) links.push({ href, rel: 'icon', ...(string(g, 'gmd:fileType') ? { type: string(g, 'gmd:fileType') } : {}), ...(string(g, 'gmd:fileDescription') ? { title: string(g, 'gmd:fileDescription') } : {}) });
-  }
+  const { links, offerings } = linksAndOfferingsOf({
+    distribution: onlineResources(root, `${distribution}/gmd:transferOptions/${onLine} | ${distribution}/gmd:distributor/gmd:MD_Distributor/gmd:distributorTransferOptions/${onLine}`),
+    serviceType,
+    operations: r.all(ident, 'srv:containsOperations/srv:SV_OperationMetadata').map((op) => ({
+      name: string(op, 'srv:operationName'),
+      connectPoints: onlineResources(op, 'srv:connectPoint/gmd:CI_OnlineResource'),
+    })),
+    browseGraphics: r.all(ident, 'gmd:graphicOverview/gmd:MD_BrowseGraphic').map((g) => ({
+      href: string(g, 'gmd:fileName'),
+      type: string(g, 'gmd:fileType'),
+      title: string(g, 'gmd:fileDescription'),
+    })),
+  });
 
   const contacts = [...responsibleParties(root, 'gmd:contact', 'metadata'), ...responsibleParties(ident, 'gmd:pointOfContact', 'resource')];
   const resourceOrg = contacts.find((c) => c.scope === 'resource' && c.organisationName) ?? contacts.find((c) => c.organisationName);
@@ -223,7 +212,7 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
     processingLevel: processingLevel ?? (eo.fields.processingLevel as string | undefined),
     creationDate: dates.creation,
     modificationDate: dates.revision ?? dateOf(root, 'gmd:dateStamp', 'gmd:dateStamp'),
-    links: uniqueLinks(links),
+    links,
     offerings,
     owner: options.owner,
     metadata: { format: 'iso19139', content: text },
