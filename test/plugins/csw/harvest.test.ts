@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ANONYMOUS } from '../../../core/auth/index.js';
-import { isInternalAddress } from '../../../plugins/csw/remote-fetch.js';
+import { isInternalAddress } from '../../../core/net/remote-fetch.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { validateXml } from '../../helpers/xsd.js';
 import { startRemoteSources, type RemoteSources } from './fixtures/remote-sources.js';
