@@ -54,15 +54,11 @@ function strings(ctx: XmlDomElement, p: string): string[] {
 
 const string = (ctx: XmlDomElement, p: string) => strings(ctx, p)[0];
 
-function codes(ctx: XmlDomElement, p: string): string[] {
-  return r.all(ctx, p).map((el) => attribute(el, 'codeListValue') ?? el.text().trim()).filter((v) => v !== '');
-}
-
 /** Dates of a list of cit:CI_Date elements by type (first of each type). */
 function datesOf(ctx: XmlDomElement, p: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const d of r.all(ctx, p)) {
-    const type = codes(d, 'cit:dateType/cit:CI_DateTypeCode')[0];
+    const type = r.codes(d, 'cit:dateType/cit:CI_DateTypeCode')[0];
     // Citation and metadata dates that are no date are left out (nothing searches by them strictly).
     const value = lenientInstant(r.value(d, 'cit:date/gco:DateTime | cit:date/gco:Date'), 'cit:CI_Date');
     if (type && value && out[type] === undefined) out[type] = value;
@@ -79,7 +75,7 @@ function onlineResource(el: XmlDomElement): OnlineResource | undefined {
     protocol: string(el, 'cit:protocol'),
     name: string(el, 'cit:name'),
     description: string(el, 'cit:description'),
-    function: codes(el, 'cit:function/cit:CI_OnLineFunctionCode')[0],
+    function: r.codes(el, 'cit:function/cit:CI_OnLineFunctionCode')[0],
     type: profile && /^[a-z]+\/[\w.+-]+/i.test(profile) ? profile : undefined,
   };
 }
@@ -92,7 +88,7 @@ function onlineResources(ctx: XmlDomElement, p: string): OnlineResource[] {
 /** cit:CI_Responsibility parties: an organisation (with its individuals) or an individual. */
 function responsibilities(ctx: XmlDomElement, p: string, scope: 'metadata' | 'resource'): Array<Record<string, string>> {
   return r.all(ctx, `${p}/cit:CI_Responsibility`).flatMap((resp) => {
-    const role = codes(resp, 'cit:role/cit:CI_RoleCode')[0];
+    const role = r.codes(resp, 'cit:role/cit:CI_RoleCode')[0];
     return r.all(resp, 'cit:party/*').map((party) => {
       const contactInfo = 'cit:contactInfo/cit:CI_Contact';
       const individual = party.name() === 'CI_Individual' ? party : r.first(party, 'cit:individual/cit:CI_Individual');
@@ -130,7 +126,7 @@ export function readIso19115_3(root: XmlDomElement, text: string, options: Decod
   const dates = citation ? datesOf(citation, 'cit:date/cit:CI_Date') : {};
   const metadataDates = datesOf(root, 'mdb:dateInfo/cit:CI_Date');
   const groups = r.all(ident, 'mri:descriptiveKeywords/mri:MD_Keywords').map((k) => ({
-    type: codes(k, 'mri:type/mri:MD_KeywordTypeCode')[0],
+    type: r.codes(k, 'mri:type/mri:MD_KeywordTypeCode')[0],
     thesaurus: string(k, 'mri:thesaurusName/cit:CI_Citation/cit:title'),
     values: strings(k, 'mri:keyword'),
   }));
@@ -164,12 +160,12 @@ export function readIso19115_3(root: XmlDomElement, text: string, options: Decod
 
   const contacts = [...responsibilities(root, 'mdb:contact', 'metadata'), ...responsibilities(ident, 'mri:pointOfContact', 'resource')];
   const organisation = contacts.find((c) => c.scope === 'resource' && c.organisationName) ?? contacts.find((c) => c.organisationName);
-  const language = (p: string) => codes(root, `${p}/lan:PT_Locale/lan:language/lan:LanguageCode`)[0];
+  const language = (p: string) => r.codes(root, `${p}/lan:PT_Locale/lan:language/lan:LanguageCode`)[0];
   const eo = eoKeywords(unique(groups.flatMap((g) => g.values)));
   const record: CatalogueRecordInput = {
     ...eo.fields,
     identifier,
-    type: recordTypeOfScopes(codes(root, 'mdb:metadataScope/mdb:MD_MetadataScope/mdb:resourceScope/mcc:MD_ScopeCode'), isService),
+    type: recordTypeOfScopes(r.codes(root, 'mdb:metadataScope/mdb:MD_MetadataScope/mdb:resourceScope/mcc:MD_ScopeCode'), isService),
     title: citation ? string(citation, 'cit:title') : undefined,
     abstract: string(ident, 'mri:abstract'),
     keywords: eo.keywords,
@@ -193,13 +189,13 @@ export function readIso19115_3(root: XmlDomElement, text: string, options: Decod
       publicationDate: dates.publication,
       revisionDate: dates.revision,
       language: language('mdb:defaultLocale'),
-      resourceLanguage: language('mri:defaultLocale') ?? codes(ident, 'mri:defaultLocale/lan:PT_Locale/lan:language/lan:LanguageCode')[0],
+      resourceLanguage: language('mri:defaultLocale') ?? r.codes(ident, 'mri:defaultLocale/lan:PT_Locale/lan:language/lan:LanguageCode')[0],
       topicCategories: unique(r.values(ident, 'mri:topicCategory/mri:MD_TopicCategoryCode')),
       organisationName: organisation?.organisationName,
       contacts,
       formats: unique(strings(root, `${distribution}/mrd:distributionFormat/mrd:MD_Format/mrd:formatSpecificationCitation/cit:CI_Citation/cit:title`)),
       rights: unique([
-        ...codes(ident, 'mri:resourceConstraints/*/mco:accessConstraints/mco:MD_RestrictionCode'),
+        ...r.codes(ident, 'mri:resourceConstraints/*/mco:accessConstraints/mco:MD_RestrictionCode'),
         ...strings(ident, 'mri:resourceConstraints/*/mco:otherConstraints'),
         ...strings(ident, 'mri:resourceConstraints/*/mco:useLimitation'),
       ]),
@@ -208,7 +204,7 @@ export function readIso19115_3(root: XmlDomElement, text: string, options: Decod
       scaleDenominator: r.number(ident, 'mri:spatialResolution/mri:MD_Resolution/mri:equivalentScale/mri:MD_RepresentativeFraction/mri:denominator/gco:Integer', 'mri:denominator'),
       serviceType,
       serviceTypeVersion: isService ? string(ident, 'srv:serviceTypeVersion | srv21:serviceTypeVersion') : undefined,
-      couplingType: isService ? codes(ident, 'srv:couplingType/srv:SV_CouplingType | srv21:couplingType/srv21:SV_CouplingType')[0] : undefined,
+      couplingType: isService ? r.codes(ident, 'srv:couplingType/srv:SV_CouplingType | srv21:couplingType/srv21:SV_CouplingType')[0] : undefined,
       operatesOn: isService ? unique(r.values(ident, 'srv:operatesOn/@uuidref | srv:operatesOn/@xlink:href | srv21:operatesOn/@uuidref | srv21:operatesOn/@xlink:href')) : undefined,
     },
   };

@@ -46,11 +46,6 @@ function string(ctx: XmlDomElement, path: string): string | undefined {
   return strings(ctx, path)[0];
 }
 
-/** A code list value: its codeListValue attribute, else its text. */
-function codes(ctx: XmlDomElement, path: string): string[] {
-  return r.all(ctx, path).map((el) => attribute(el, 'codeListValue') ?? el.text().trim()).filter((v) => v !== '');
-}
-
 /** A citation or metadata date; one that is no date (GeoNetwork templates, typos) is left out. */
 function dateOf(ctx: XmlDomElement, path: string, locator: string): string | undefined {
   return lenientInstant(r.value(ctx, `${path}/gco:DateTime | ${path}/gco:Date`), locator);
@@ -61,7 +56,7 @@ function citationDates(citation: XmlDomElement | undefined): Record<string, stri
   const out: Record<string, string> = {};
   if (!citation) return out;
   for (const d of r.all(citation, 'gmd:date/gmd:CI_Date')) {
-    const type = codes(d, 'gmd:dateType/gmd:CI_DateTypeCode')[0];
+    const type = r.codes(d, 'gmd:dateType/gmd:CI_DateTypeCode')[0];
     const value = dateOf(d, 'gmd:date', 'gmd:CI_Date');
     if (type && value && out[type] === undefined) out[type] = value;
   }
@@ -70,7 +65,7 @@ function citationDates(citation: XmlDomElement | undefined): Record<string, stri
 
 function keywordGroups(ident: XmlDomElement): KeywordGroup[] {
   return r.all(ident, 'gmd:descriptiveKeywords/gmd:MD_Keywords | srv:keywords/gmd:MD_Keywords').map((k) => ({
-    type: codes(k, 'gmd:type/gmd:MD_KeywordTypeCode')[0],
+    type: r.codes(k, 'gmd:type/gmd:MD_KeywordTypeCode')[0],
     thesaurus: string(k, 'gmd:thesaurusName/gmd:CI_Citation/gmd:title'),
     values: strings(k, 'gmd:keyword'),
   }));
@@ -88,7 +83,7 @@ function onlineResource(el: XmlDomElement): OnlineResource | undefined {
     protocol: string(el, 'gmd:protocol'),
     name: string(el, 'gmd:name'),
     description: string(el, 'gmd:description'),
-    function: codes(el, 'gmd:function/gmd:CI_OnLineFunctionCode')[0],
+    function: r.codes(el, 'gmd:function/gmd:CI_OnLineFunctionCode')[0],
     type: (mime ? attribute(mime, 'type') : undefined) ?? (profile && MEDIA_TYPE.test(profile) ? profile : undefined),
   };
 }
@@ -102,7 +97,7 @@ function responsibleParties(ctx: XmlDomElement, path: string, scope: 'metadata' 
   return r.all(ctx, `${path}/gmd:CI_ResponsibleParty`).map((p) => {
     const contact: Record<string, string | undefined> = {
       scope,
-      role: codes(p, 'gmd:role/gmd:CI_RoleCode')[0],
+      role: r.codes(p, 'gmd:role/gmd:CI_RoleCode')[0],
       organisationName: string(p, 'gmd:organisationName'),
       individualName: string(p, 'gmd:individualName'),
       positionName: string(p, 'gmd:positionName'),
@@ -174,14 +169,14 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
     alternateTitle: string(citation ?? ident, 'gmd:alternateTitle'),
     publicationDate: dates.publication,
     revisionDate: dates.revision,
-    language: string(root, 'gmd:language') ?? codes(root, 'gmd:language/gmd:LanguageCode')[0],
-    resourceLanguage: string(ident, 'gmd:language') ?? codes(ident, 'gmd:language/gmd:LanguageCode')[0],
+    language: string(root, 'gmd:language') ?? r.codes(root, 'gmd:language/gmd:LanguageCode')[0],
+    resourceLanguage: string(ident, 'gmd:language') ?? r.codes(ident, 'gmd:language/gmd:LanguageCode')[0],
     topicCategories: unique(r.values(ident, 'gmd:topicCategory/gmd:MD_TopicCategoryCode')),
     organisationName: resourceOrg?.organisationName,
     contacts,
     formats: unique(strings(root, 'gmd:distributionInfo/gmd:MD_Distribution/gmd:distributionFormat/gmd:MD_Format/gmd:name')),
     rights: unique([
-      ...codes(ident, 'gmd:resourceConstraints/*/gmd:accessConstraints/gmd:MD_RestrictionCode'),
+      ...r.codes(ident, 'gmd:resourceConstraints/*/gmd:accessConstraints/gmd:MD_RestrictionCode'),
       ...strings(ident, 'gmd:resourceConstraints/*/gmd:otherConstraints'),
       ...strings(ident, 'gmd:resourceConstraints/*/gmd:useLimitation'),
     ]),
@@ -190,7 +185,7 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
     scaleDenominator: r.number(ident, 'gmd:spatialResolution/gmd:MD_Resolution/gmd:equivalentScale/gmd:MD_RepresentativeFraction/gmd:denominator/gco:Integer', 'gmd:denominator'),
     serviceType,
     serviceTypeVersion: isService ? string(ident, 'srv:serviceTypeVersion') : undefined,
-    couplingType: isService ? codes(ident, 'srv:couplingType/srv:SV_CouplingType')[0] : undefined,
+    couplingType: isService ? r.codes(ident, 'srv:couplingType/srv:SV_CouplingType')[0] : undefined,
     operatesOn: isService ? unique(r.values(ident, 'srv:operatesOn/@uuidref | srv:operatesOn/@xlink:href')) : undefined,
   };
 
@@ -198,7 +193,7 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
   const record: CatalogueRecordInput = {
     ...eo.fields,
     identifier,
-    type: recordTypeOfScopes(codes(root, 'gmd:hierarchyLevel/gmd:MD_ScopeCode'), isService),
+    type: recordTypeOfScopes(r.codes(root, 'gmd:hierarchyLevel/gmd:MD_ScopeCode'), isService),
     title: string(citation ?? ident, 'gmd:title'),
     abstract: string(ident, 'gmd:abstract'),
     keywords: eo.keywords,

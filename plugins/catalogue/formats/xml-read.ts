@@ -166,6 +166,11 @@ export class XmlReader {
     return this.values(ctx, xpath)[0];
   }
 
+  /** Code list values of the matches: each one's codeListValue attribute, else its text. */
+  codes(ctx: XmlDomElement, xpath: string): string[] {
+    return this.all(ctx, xpath).map((el) => attribute(el, 'codeListValue') ?? el.text().trim()).filter((v) => v !== '');
+  }
+
   /** A number, undefined when absent or empty; InvalidRecord when present and not a number. */
   number(ctx: XmlDomElement, xpath: string, locator: string): number | undefined {
     const text = this.value(ctx, xpath);
