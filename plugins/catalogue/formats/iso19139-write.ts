@@ -149,17 +149,28 @@ function language(record: CatalogueRecord): XmlElement {
   return cs('gmd:language', stringProp(record, 'resourceLanguage') ?? stringProp(record, 'language'), 'unknown');
 }
 
-function dataIdentification(record: CatalogueRecord, set: ElementSet, links: RecordLink[]): XmlElement {
+/**
+ * What both kinds of identification begin with: the elements of AbstractMD_Identification they
+ * extend, in schema order.
+ */
+function identificationElements(record: CatalogueRecord, set: ElementSet, links: RecordLink[]): XmlChild[] {
   const rich = set !== 'brief';
-  return el(
-    'gmd:MD_DataIdentification',
-    null,
+  return [
     citation(record, set),
     cs('gmd:abstract', record.abstract),
     rich && contacts(record, 'resource').map((c) => el('gmd:pointOfContact', null, responsibleParty(c))),
     browseGraphics(links),
     rich && allKeywords(record),
     set === 'full' && constraints(record),
+  ];
+}
+
+function dataIdentification(record: CatalogueRecord, set: ElementSet, links: RecordLink[]): XmlElement {
+  const rich = set !== 'brief';
+  return el(
+    'gmd:MD_DataIdentification',
+    null,
+    identificationElements(record, set, links),
     rich && record.resolution !== undefined && el('gmd:spatialResolution', null, el('gmd:MD_Resolution', null, el('gmd:distance', null, el('gco:Distance', { uom: 'm' }, record.resolution)))),
     language(record),
     rich && stringList(props(record).topicCategories).map((t) => el('gmd:topicCategory', null, el('gmd:MD_TopicCategoryCode', null, t))),
@@ -177,7 +188,6 @@ function serviceType(record: CatalogueRecord): string {
 }
 
 function serviceIdentification(record: CatalogueRecord, set: ElementSet, links: RecordLink[]): XmlElement {
-  const rich = set !== 'brief';
   const operations = (record.offerings ?? []).flatMap((o) => {
     const service = serviceOfOffering(o);
     return (o.operations ?? []).map((op) =>
@@ -192,12 +202,7 @@ function serviceIdentification(record: CatalogueRecord, set: ElementSet, links: 
   return el(
     'srv:SV_ServiceIdentification',
     null,
-    citation(record, set),
-    cs('gmd:abstract', record.abstract),
-    rich && contacts(record, 'resource').map((c) => el('gmd:pointOfContact', null, responsibleParty(c))),
-    browseGraphics(links),
-    rich && allKeywords(record),
-    set === 'full' && constraints(record),
+    identificationElements(record, set, links),
     el('srv:serviceType', null, el('gco:LocalName', null, serviceType(record))),
     stringList(props(record).serviceTypeVersion).map((v) => cs('srv:serviceTypeVersion', v)),
     extent(record, set, 'srv:extent'),
