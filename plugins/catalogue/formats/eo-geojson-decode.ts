@@ -4,7 +4,7 @@ import { ACQUISITION_ANGLE_KEYS, INSTRUMENT_KEYS, NESTED_KEYS, PLATFORM_KEYS } f
 import { KIND_OF_TYPE, STRUCTURAL_PROPERTIES } from './eo-geojson-encode.js';
 import { readAssets, readLinks, readOfferings } from './eo-geojson-links.js';
 import { VALID } from './eo-geojson-schema.js';
-import { JsonReader, invalidRecord, isObject, parseInterval, sameInstant, type JsonObject } from './json-document.js';
+import { JsonReader, invalidRecord, isObject, parseInterval, put, sameInstant, type JsonObject } from './json-document.js';
 import type { DecodeOptions } from './types.js';
 
 const TYPE_OF_KIND = new Map<string, RecordType>(Object.entries(KIND_OF_TYPE).map(([type, kind]) => [kind.slice(kind.lastIndexOf('/') + 1).toLowerCase(), type as RecordType]));
@@ -56,27 +56,24 @@ export function decodeEoFeature(value: unknown, path: string, content: string, o
   const type = typeOfKind(p.string('kind')) ?? options.defaultType ?? 'product';
   const record: CatalogueRecordInput = { identifier, type };
   const extras: JsonObject = {};
-  const set = <K extends keyof CatalogueRecordInput>(key: K, v: CatalogueRecordInput[K] | undefined) => {
-    if (v !== undefined) record[key] = v;
-  };
 
   const geometry = r.geometry('geometry');
   if (geometry) record.geometry = geometry;
-  set('title', p.string('title'));
-  set('abstract', abstractOf(p));
-  set('keywords', keywordsOf(p));
+  put(record, 'title', p.string('title'));
+  put(record, 'abstract', abstractOf(p));
+  put(record, 'keywords', keywordsOf(p));
   if (p.has('categories')) extras.categories = p.value.categories;
-  set('parentIdentifier', p.string('parentIdentifier') ?? (type === 'product' ? options.parentIdentifier : undefined));
+  put(record, 'parentIdentifier', p.string('parentIdentifier') ?? (type === 'product' ? options.parentIdentifier : undefined));
   const date = p.string('date');
   if (date !== undefined) {
     const t = parseInterval(date, p.locator('date'));
-    set('start', t.start);
+    put(record, 'start', t.start);
     if (t.openEnd && t.start !== undefined) record.openEnd = true;
-    else set('end', t.end);
+    else put(record, 'end', t.end);
   }
-  set('modificationDate', p.instant('updated'));
-  set('creationDate', p.instant('creationDate'));
-  set('status', p.string('status'));
+  put(record, 'modificationDate', p.instant('updated'));
+  put(record, 'creationDate', p.instant('creationDate'));
+  put(record, 'status', p.string('status'));
   readAcquisition(p, record, extras);
   readProductInformation(p, record, extras);
   const assets = readAssets(p);
@@ -100,29 +97,22 @@ function readAcquisition(p: JsonReader, record: CatalogueRecordInput, extras: Js
   const platform = a.object('platform');
   if (platform) {
     if (platform.has('platformShortName')) record.platform = platform.requiredString('platformShortName');
-    const serial = platform.string('platformSerialIdentifier');
-    if (serial !== undefined) record.platformSerialIdentifier = serial;
+    put(record, 'platformSerialIdentifier', platform.string('platformSerialIdentifier'));
     for (const [member, flat] of Object.entries(PLATFORM_KEYS)) if (platform.has(member)) extras[flat] = platform.value[member];
   }
   const instrument = a.object('instrument');
   if (instrument) {
     if (instrument.has('instrumentShortName')) record.instrument = instrument.requiredString('instrumentShortName');
-    const sensorType = instrument.string('sensorType');
-    if (sensorType !== undefined) record.sensorType = sensorType;
+    put(record, 'sensorType', instrument.string('sensorType'));
     for (const [member, flat] of Object.entries(INSTRUMENT_KEYS)) if (instrument.has(member)) extras[flat] = instrument.value[member];
   }
   const params = a.object('acquisitionParameters');
   if (params) {
-    const acquisitionType = params.string('acquisitionType');
-    if (acquisitionType !== undefined) record.acquisitionType = acquisitionType;
-    const orbitNumber = params.number('orbitNumber');
-    if (orbitNumber !== undefined) record.orbitNumber = orbitNumber;
-    const orbitDirection = params.string('orbitDirection');
-    if (orbitDirection !== undefined) record.orbitDirection = orbitDirection;
-    const channels = params.string('polarisationChannels');
-    if (channels !== undefined) record.polarisationChannels = channels;
-    const resolution = params.number('resolution');
-    if (resolution !== undefined) record.resolution = resolution;
+    put(record, 'acquisitionType', params.string('acquisitionType'));
+    put(record, 'orbitNumber', params.number('orbitNumber'));
+    put(record, 'orbitDirection', params.string('orbitDirection'));
+    put(record, 'polarisationChannels', params.string('polarisationChannels'));
+    put(record, 'resolution', params.number('resolution'));
     // The acquisition times stand for the record's time when `date` gives none; times that
     // differ from `date` are kept, to be written back.
     const begin = params.instant('beginningDateTime');
@@ -145,14 +135,10 @@ function readAcquisition(p: JsonReader, record: CatalogueRecordInput, extras: Js
 function readProductInformation(p: JsonReader, record: CatalogueRecordInput, extras: JsonObject): void {
   const pi = p.object('productInformation');
   if (!pi) return;
-  const productType = pi.string('productType');
-  if (productType !== undefined) record.productType = productType;
-  const level = pi.string('processingLevel');
-  if (level !== undefined) record.processingLevel = level;
-  const cloud = pi.number('cloudCover');
-  if (cloud !== undefined) record.cloudCover = cloud;
-  const snow = pi.number('snowCover');
-  if (snow !== undefined) record.snowCover = snow;
+  put(record, 'productType', pi.string('productType'));
+  put(record, 'processingLevel', pi.string('processingLevel'));
+  put(record, 'cloudCover', pi.number('cloudCover'));
+  put(record, 'snowCover', pi.number('snowCover'));
   keepMembers(pi.value, new Set(['type', 'productType', 'processingLevel', 'cloudCover', 'snowCover']), extras, 'productInformation');
 }
 

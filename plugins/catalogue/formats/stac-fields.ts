@@ -5,7 +5,7 @@
  */
 import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
 import { FLAT_TO_STAC, STAC_TO_FLAT } from './eo-properties.js';
-import type { JsonObject, JsonReader } from './json-document.js';
+import { put, type JsonObject, type JsonReader } from './json-document.js';
 
 /** Fields read into the model (not copied into `properties`). */
 export const MAPPED_STAC_FIELDS: ReadonlySet<string> = new Set([
@@ -35,34 +35,31 @@ function stacPlatform(platform: string, serial: string): string {
  * 17-003 names of view/sat/sar fields into `extras`.
  */
 export function readStacFields(r: JsonReader, record: CatalogueRecordInput, extras: JsonObject): void {
-  const set = <K extends keyof CatalogueRecordInput>(key: K, value: CatalogueRecordInput[K] | undefined) => {
-    if (value !== undefined) record[key] = value;
-  };
-  set('title', r.string('title'));
-  set('abstract', r.string('description'));
-  set('keywords', r.strings('keywords'));
-  set('creationDate', r.instant('created'));
-  set('modificationDate', r.instant('updated'));
+  put(record, 'title', r.string('title'));
+  put(record, 'abstract', r.string('description'));
+  put(record, 'keywords', r.strings('keywords'));
+  put(record, 'creationDate', r.instant('created'));
+  put(record, 'modificationDate', r.instant('updated'));
   const platform = r.string('platform');
   const constellation = r.string('constellation');
   if (constellation !== undefined) {
     record.platform = constellation;
-    set('platformSerialIdentifier', platform);
+    put(record, 'platformSerialIdentifier', platform);
   } else {
-    set('platform', platform);
+    put(record, 'platform', platform);
   }
   const instruments = r.strings('instruments');
   if (instruments && instruments.length > 0) record.instrument = instruments.join(',');
-  set('resolution', r.number('gsd'));
-  set('cloudCover', r.number('eo:cloud_cover'));
-  set('snowCover', r.number('eo:snow_cover'));
+  put(record, 'resolution', r.number('gsd'));
+  put(record, 'cloudCover', r.number('eo:cloud_cover'));
+  put(record, 'snowCover', r.number('eo:snow_cover'));
   const orbitState = r.string('sat:orbit_state');
   if (orbitState !== undefined) record.orbitDirection = orbitState.toUpperCase();
-  set('orbitNumber', r.number('sat:absolute_orbit'));
+  put(record, 'orbitNumber', r.number('sat:absolute_orbit'));
   const polarizations = r.strings('sar:polarizations');
   if (polarizations && polarizations.length > 0) record.polarisationChannels = polarizations.join(', ');
-  set('productType', r.string('sar:product_type'));
-  set('processingLevel', r.string('processing:level'));
+  put(record, 'productType', r.string('sar:product_type'));
+  put(record, 'processingLevel', r.string('processing:level'));
   for (const [stac, flat] of Object.entries(STAC_TO_FLAT)) if (r.value[stac] !== undefined) extras[flat] = r.value[stac];
 }
 
