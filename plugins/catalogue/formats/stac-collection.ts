@@ -4,7 +4,8 @@ import { JsonReader, compact, invalidRecord, isObject, type JsonObject } from '.
 import { bboxGeometry } from './output-geometry.js';
 import { collapseSummaries, readStacFields, stacExtensions, summariesOf } from './stac-fields.js';
 import { STAC_ONLY_KEYS, STAC_VERSION, isFlatMapped } from './stac-item.js';
-import { readStacAssets, readStacLinks, stacLinksOf } from './stac-links.js';
+import { finishStacRecord } from './stac-document.js';
+import { stacLinksOf } from './stac-links.js';
 import type { DecodeOptions, EncodeOptions } from './types.js';
 
 /** Top-level members read into the model or rebuilt on output; any other member goes to `properties`. */
@@ -24,16 +25,7 @@ export function decodeStacCollection(value: unknown, path: string, content: stri
   if (r.value.type === 'Catalog') extras.stac_type = 'Catalog';
   else readExtent(r, record, extras);
   for (const [key, v] of Object.entries(r.value)) if (!MODEL_MEMBERS.has(key)) extras[key] = v;
-  const extensions = r.strings('stac_extensions');
-  if (extensions) extras.stac_extensions = extensions;
-  const links = readStacLinks(r, options.source);
-  if (links && links.length > 0) record.links = links;
-  const assets = readStacAssets(r, options.source);
-  if (assets && Object.keys(assets).length > 0) record.assets = assets;
-  if (Object.keys(extras).length > 0) record.properties = extras;
-  if (options.owner !== undefined) record.owner = options.owner;
-  record.metadata = { format: 'stac', content };
-  return record;
+  return finishStacRecord(r, record, extras, content, options);
 }
 
 /** The first (overall) bbox and interval into the model; further ones stay in `properties.extent`. */

@@ -4,7 +4,8 @@ import { FLAT_TO_STAC } from './eo-properties.js';
 import { JsonReader, compact, invalidRecord, sameInstant, type JsonObject } from './json-document.js';
 import { withoutCollections } from './output-geometry.js';
 import { MAPPED_STAC_FIELDS, readStacFields, stacExtensions, stacFieldsOf } from './stac-fields.js';
-import { readStacAssets, readStacLinks, stacLinksOf } from './stac-links.js';
+import { finishStacRecord } from './stac-document.js';
+import { stacLinksOf } from './stac-links.js';
 import type { DecodeOptions, EncodeOptions } from './types.js';
 
 export const STAC_VERSION = '1.0.0';
@@ -27,16 +28,8 @@ export function decodeStacItem(value: unknown, path: string, content: string, op
   readStacFields(p, record, extras);
   readTime(p, record, extras);
   for (const [key, v] of Object.entries(p.value)) if (!MAPPED_STAC_FIELDS.has(key)) extras[key] = v;
-  const extensions = r.strings('stac_extensions');
-  if (extensions) extras.stac_extensions = extensions;
-  const links = readStacLinks(r, options.source)?.filter((l) => !(l.rel === 'collection' && parent !== undefined && l.href === encodeURIComponent(parent)));
-  if (links && links.length > 0) record.links = links;
-  const assets = readStacAssets(r, options.source);
-  if (assets && Object.keys(assets).length > 0) record.assets = assets;
-  if (Object.keys(extras).length > 0) record.properties = extras;
-  if (options.owner !== undefined) record.owner = options.owner;
-  record.metadata = { format: 'stac', content };
-  return record;
+  // The link to the collection the record names is made anew on output.
+  return finishStacRecord(r, record, extras, content, options, (l) => !(l.rel === 'collection' && parent !== undefined && l.href === encodeURIComponent(parent)));
 }
 
 /**
