@@ -10,7 +10,7 @@ import { VALID, isUri, validFor } from './eo-geojson-schema.js';
 import { linksObject } from './eo-geojson-links.js';
 import { compact, isObject, type JsonObject } from './json-document.js';
 import { twoDimensional, withoutCollections } from './output-geometry.js';
-import { STAC_ONLY_KEYS } from './stac-item.js';
+import { STAC_ONLY_KEYS } from './stac-document.js';
 import type { EncodeOptions } from './types.js';
 
 /** `properties.kind` per record type (Dublin Core types, as 17-084 gives collections theirs). */

@@ -2,9 +2,8 @@
 import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
 import { JsonReader, compact, invalidRecord, isObject, type JsonObject } from './json-document.js';
 import { bboxGeometry } from './output-geometry.js';
-import { collapseSummaries, readStacFields, stacExtensions, summariesOf } from './stac-fields.js';
-import { STAC_ONLY_KEYS, STAC_VERSION, isFlatMapped } from './stac-item.js';
-import { finishStacRecord } from './stac-document.js';
+import { collapseSummaries, isFlatMapped, readStacFields, stacExtensions, summariesOf } from './stac-fields.js';
+import { finishStacRecord, STAC_ONLY_KEYS, STAC_VERSION } from './stac-document.js';
 import { stacLinksOf } from './stac-links.js';
 import type { DecodeOptions, EncodeOptions } from './types.js';
 

@@ -1,8 +1,12 @@
-/** What every STAC document (Item, Collection, Catalog) carries besides its own members, read into a record. */
+/** What every STAC document (Item, Collection, Catalog) carries besides its own members: its version, extensions, links and assets. */
 import type { CatalogueRecordInput, RecordLink } from '../types.js';
 import type { JsonObject, JsonReader } from './json-document.js';
 import { readStacAssets, readStacLinks } from './stac-links.js';
 import type { DecodeOptions } from './types.js';
+
+export const STAC_VERSION = '1.0.0';
+/** `properties` keys only the STAC encoder writes back (top-level members, the datetime of a range). */
+export const STAC_ONLY_KEYS: ReadonlySet<string> = new Set(['stac_extensions', 'datetime', 'stac_type']);
 
 /**
  * Ends reading a STAC document into `record`: its stac_extensions (kept in `extras`), links (those

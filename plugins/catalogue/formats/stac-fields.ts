@@ -63,6 +63,11 @@ export function readStacFields(r: JsonReader, record: CatalogueRecordInput, extr
   for (const [stac, flat] of Object.entries(STAC_TO_FLAT)) if (r.value[stac] !== undefined) extras[flat] = r.value[stac];
 }
 
+/** Flat 17-003 names that stacFieldsOf writes under their STAC names. */
+export function isFlatMapped(key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(FLAT_TO_STAC, key);
+}
+
 /** STAC fields of a record, as Item property values. */
 export function stacFieldsOf(record: CatalogueRecord): JsonObject {
   const out: JsonObject = {};

@@ -1,16 +1,11 @@
 /** STAC 1.0.0 Items <-> product records. */
 import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
-import { FLAT_TO_STAC } from './eo-properties.js';
 import { JsonReader, compact, invalidRecord, sameInstant, type JsonObject } from './json-document.js';
 import { withoutCollections } from './output-geometry.js';
-import { MAPPED_STAC_FIELDS, readStacFields, stacExtensions, stacFieldsOf } from './stac-fields.js';
-import { finishStacRecord } from './stac-document.js';
+import { isFlatMapped, MAPPED_STAC_FIELDS, readStacFields, stacExtensions, stacFieldsOf } from './stac-fields.js';
+import { finishStacRecord, STAC_ONLY_KEYS, STAC_VERSION } from './stac-document.js';
 import { stacLinksOf } from './stac-links.js';
 import type { DecodeOptions, EncodeOptions } from './types.js';
-
-export const STAC_VERSION = '1.0.0';
-/** `properties` keys only the STAC encoder writes back (top-level members, the datetime of a range). */
-export const STAC_ONLY_KEYS: ReadonlySet<string> = new Set(['stac_extensions', 'datetime', 'stac_type']);
 
 /** One Item (at `path` in the document, for error locators) as a product record. */
 export function decodeStacItem(value: unknown, path: string, content: string, options: DecodeOptions & { source?: string }): CatalogueRecordInput {
@@ -72,11 +67,6 @@ export function encodeStacItem(record: CatalogueRecord, options: EncodeOptions):
     assets: record.assets ?? {},
     collection: record.parentIdentifier,
   });
-}
-
-/** Flat 17-003 names that stacFieldsOf writes under their STAC names. */
-export function isFlatMapped(key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(FLAT_TO_STAC, key);
 }
 
 /** The record's time as STAC: one datetime, or a range (whose datetime is the start unless kept). A timeless record is dated by its metadata. */
