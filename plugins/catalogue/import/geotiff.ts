@@ -5,7 +5,8 @@
  * metadata, the file name or the TIFF DateTime tag; bands, data type, size, resolution, nodata,
  * proj:epsg and overviews as properties; the file itself as the data asset.
  */
-import { fromFile, fromUrl, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import { BaseClient, BaseResponse, fromCustomClient, fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import { fetchRemote, type RemoteFetchLimits, type RemoteResponse } from '../../../core/net/remote-fetch.js';
 import { resolveCrs, transformPoints, type CrsDefinition } from '../../../core/ows/index.js';
 import type { GeoJSONGeometry } from '../../../core/storage/db/types.js';
 import type { CatalogueRecordInput } from '../types.js';
@@ -23,6 +24,43 @@ export interface GeoTiffOptions {
   parentIdentifier?: string;
   owner?: string;
   signal?: AbortSignal;
+  /** How a remote TIFF's byte ranges are fetched (core/net limits). */
+  fetch?: RemoteFetchLimits;
+}
+
+/** geotiff's HTTP client on core/net, so a remote TIFF's range reads keep the import's network limits. */
+class RemoteTiffClient extends BaseClient {
+  constructor(
+    url: string,
+    private readonly limits: RemoteFetchLimits,
+  ) {
+    super(url);
+  }
+
+  override async request(options: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<BaseResponse> {
+    const res = await fetchRemote(this.url, this.limits, { headers: options.headers, signal: options.signal });
+    return new RemoteTiffResponse(res);
+  }
+}
+
+class RemoteTiffResponse extends BaseResponse {
+  constructor(private readonly res: RemoteResponse) {
+    super();
+  }
+  override get ok(): boolean {
+    return this.res.status >= 200 && this.res.status < 300;
+  }
+  override get status(): number {
+    return this.res.status;
+  }
+  override getHeader(name: string): string | undefined {
+    const v = this.res.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+  override async getData(): Promise<ArrayBuffer> {
+    const { body } = this.res;
+    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  }
 }
 
 /** What the header says, before it becomes a record (geotiff-record tests read it too). */
@@ -47,7 +85,7 @@ export interface GeoTiffSummary {
 }
 
 export async function readGeoTiffRecord(location: Location, options: GeoTiffOptions = {}): Promise<CatalogueRecordInput> {
-  const summary = await readGeoTiffSummary(location, options.signal);
+  const summary = await readGeoTiffSummary(location, options.signal, options.fetch);
   const name = baseName(location);
   const href = location.kind === 'file' ? location.path : location.kind === 'url' ? location.url : name;
   const cog = summary.tiled && summary.overviews > 0;
@@ -80,10 +118,13 @@ export async function readGeoTiffRecord(location: Location, options: GeoTiffOpti
   return record;
 }
 
-async function openTiff(location: Location, signal?: AbortSignal): Promise<GeoTIFF> {
+async function openTiff(location: Location, signal: AbortSignal | undefined, limits: RemoteFetchLimits | undefined): Promise<GeoTIFF> {
   try {
     if (location.kind === 'file') return await fromFile(location.path, signal);
-    if (location.kind === 'url') return await fromUrl(location.url, { allowFullFile: false }, signal);
+    if (location.kind === 'url') {
+      if (!limits) throw new Error('remote TIFFs need network limits');
+      return await fromCustomClient(new RemoteTiffClient(location.url, limits), { allowFullFile: false }, signal);
+    }
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new SourceError(`not a readable TIFF: ${(err as Error).message}`, 'InvalidGeoTIFF');
@@ -91,8 +132,8 @@ async function openTiff(location: Location, signal?: AbortSignal): Promise<GeoTI
   throw new SourceError('uploaded TIFFs are not imported: give the file\'s URL', 'InvalidGeoTIFF');
 }
 
-export async function readGeoTiffSummary(location: Location, signal?: AbortSignal): Promise<GeoTiffSummary> {
-  const tiff = await openTiff(location, signal);
+export async function readGeoTiffSummary(location: Location, signal?: AbortSignal, limits?: RemoteFetchLimits): Promise<GeoTiffSummary> {
+  const tiff = await openTiff(location, signal, limits);
   try {
     const image = await tiff.getImage(0);
     const dir = image.getFileDirectory();

@@ -11,7 +11,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DOCUMENT_BYTES } from './job.js';
 import { decodeDocument, isStacCatalog } from './documents.js';
 import { readGeoTiffRecord } from './geotiff.js';
 import { describeLocation, locationKey, parseSource, type Location, type LocationPolicy } from './locations.js';
-import { DOCUMENT_EXTENSION, probe, readFileHead, readSource, SourceError, TIFF_EXTENSION, isTiffMagic, type ReadLimits } from './read.js';
+import { DOCUMENT_EXTENSION, fetchLimits, probe, readFileHead, readSource, SourceError, TIFF_EXTENSION, isTiffMagic, type ReadLimits } from './read.js';
 import { ImportState } from './state.js';
 import type { ImportDeps, ImportOptions, ImportSummary, Rejection } from './types.js';
 import { walkFiles } from './walk.js';
@@ -32,7 +32,12 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
   const startedAt = new Date().toISOString();
   const policy: LocationPolicy = { remoteOnly: options.remoteOnly };
   const root = typeof options.source === 'string' ? parseSource(options.source, policy) : options.source;
-  const limits: ReadLimits = { maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const limits: ReadLimits = {
+    maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // Imports over HTTP reach public hosts only; an operator's own imports may reach anything.
+    allowPrivateNetworks: options.allowPrivateNetworks ?? !options.remoteOnly,
+  };
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new BadRequest('concurrency must be an integer from 1 to 64', { code: 'InvalidParameterValue', locator: 'concurrency' });
@@ -147,7 +152,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
           return;
         }
         if (kind === 'tiff' || (kind === undefined && TIFF_EXTENSION.test(source))) {
-          await hand([await readGeoTiffRecord(work.location, { parentIdentifier, owner: options.owner, signal: options.signal })], ticket);
+          await hand([await readGeoTiffRecord(work.location, { parentIdentifier, owner: options.owner, signal: options.signal, fetch: fetchLimits(limits) })], ticket);
           return;
         }
       }
@@ -159,7 +164,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
         return;
       }
       if (fetched.tiff) {
-        await hand([await readGeoTiffRecord(fetched.location, { parentIdentifier, owner: options.owner, signal: options.signal })], ticket);
+        await hand([await readGeoTiffRecord(fetched.location, { parentIdentifier, owner: options.owner, signal: options.signal, fetch: fetchLimits(limits) })], ticket);
         return;
       }
       const decoded = decodeDocument(catalogue.formats, fetched.bytes, fetched.location, { parentIdentifier, owner: options.owner, policy });

@@ -23,6 +23,8 @@ export interface ImportLimits {
   maxSources: number;
   concurrency: number;
   timeoutMs: number;
+  /** Let imports over HTTP reach hosts on internal networks (off: public hosts only). */
+  allowPrivateNetworks: boolean;
 }
 
 export interface ImportJobPayload {
@@ -79,6 +81,7 @@ export function registerImportJob(deps: ImportJobDeps): void {
           maxDocumentBytes: deps.limits.maxDocumentBytes,
           maxSources: deps.limits.maxSources,
           timeoutMs: deps.limits.timeoutMs,
+          allowPrivateNetworks: deps.limits.allowPrivateNetworks,
           signal: job.signal,
           onRejected(r) {
             report.write(`${JSON.stringify(r)}\n`);

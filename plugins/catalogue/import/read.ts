@@ -4,6 +4,8 @@
  * and left to geotiff.ts, which reads only their header.
  */
 import { open, stat } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
+import { fetchRemote, RemoteFetchError, type RemoteFetchLimits, type RemoteRequest, type RemoteResponse } from '../../../core/net/remote-fetch.js';
 import type { BlobStore } from '../../../core/storage/blobs/types.js';
 import type { Location } from './locations.js';
 
@@ -12,6 +14,15 @@ export interface ReadLimits {
   maxDocumentBytes: number;
   /** Per HTTP request. */
   timeoutMs: number;
+  /** Reach hosts on internal networks (CLI imports); API imports reach public hosts only. */
+  allowPrivateNetworks: boolean;
+}
+
+const MAX_REDIRECTS = 5;
+
+/** The core/net limits of one request of an import. */
+export function fetchLimits(limits: ReadLimits): RemoteFetchLimits {
+  return { timeoutMs: limits.timeoutMs, maxBytes: limits.maxDocumentBytes, maxRedirects: MAX_REDIRECTS, allowPrivateNetworks: limits.allowPrivateNetworks };
 }
 
 export interface Probe {
@@ -51,28 +62,23 @@ export function isTiffMagic(b: Uint8Array): boolean {
 export const TIFF_EXTENSION = /\.tiff?$/i;
 export const DOCUMENT_EXTENSION = /\.(json|geojson|xml)$/i;
 
-function urlFingerprint(headers: Headers): string | undefined {
-  const etag = headers.get('etag');
+function urlFingerprint(headers: IncomingHttpHeaders): string | undefined {
+  const etag = headers.etag;
   if (etag) return `etag:${etag}`;
-  const modified = headers.get('last-modified');
-  return modified ? `modified:${modified};length:${headers.get('content-length') ?? ''}` : undefined;
+  const modified = headers['last-modified'];
+  return modified ? `modified:${modified};length:${headers['content-length'] ?? ''}` : undefined;
 }
 
-function timeoutSignal(signal: AbortSignal | undefined, ms: number): AbortSignal {
-  return signal ? AbortSignal.any([signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms);
-}
-
-async function request(url: string, init: RequestInit, limits: ReadLimits, signal?: AbortSignal): Promise<Response> {
-  let response: Response;
+/** One HTTP request through core/net (public hosts only unless allowed, limits, pinned address). */
+async function request(url: string, init: RemoteRequest, limits: ReadLimits): Promise<RemoteResponse> {
   try {
-    response = await fetch(url, { ...init, redirect: 'follow', signal: timeoutSignal(signal, limits.timeoutMs) });
+    return await fetchRemote(url, fetchLimits(limits), init);
   } catch (err) {
-    if (signal?.aborted) throw err;
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new SourceError(`${url} could not be fetched: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    if (!(err instanceof RemoteFetchError)) throw err;
+    if (err.reason === 'aborted') throw err;
+    if (err.reason === 'too-large') throw new SourceError(`${url} is over the limit of ${limits.maxDocumentBytes} bytes`, 'SourceTooLarge');
+    throw new SourceError(`${url} could not be fetched: ${err.message}`);
   }
-  if (!/^https?:/.test(response.url || url)) throw new SourceError(`${url} redirects outside http(s)`);
-  return response;
 }
 
 /** What resuming needs to know before reading: a directory or not, and the fingerprint. */
@@ -87,9 +93,9 @@ export async function probe(location: Location, limits: ReadLimits, signal?: Abo
     return { directory: s.isDirectory(), fingerprint: `size:${s.size};mtime:${Math.round(s.mtimeMs)}` };
   }
   if (location.kind === 'upload') return { directory: false };
-  const response = await request(location.url, { method: 'HEAD' }, limits, signal);
-  await response.body?.cancel();
-  return { directory: false, fingerprint: response.ok ? urlFingerprint(response.headers) : undefined };
+  const response = await request(location.url, { method: 'HEAD', signal }, limits);
+  const ok = response.status >= 200 && response.status < 300;
+  return { directory: false, fingerprint: ok ? urlFingerprint(response.headers) : undefined };
 }
 
 /** The first bytes of a local file (to recognise TIFFs and metadata in a directory walk). */
@@ -119,28 +125,14 @@ export async function readSource(location: Location, limits: ReadLimits, options
   }
   const headers: Record<string, string> = { accept: 'application/geo+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5' };
   if (options.previous?.startsWith('etag:')) headers['if-none-match'] = options.previous.slice(5);
-  const response = await request(location.url, { headers }, limits, options.signal);
-  const final: Location = { kind: 'url', url: response.url || location.url };
-  if (response.status === 304) {
-    await response.body?.cancel();
-    return { bytes: Buffer.alloc(0), location: final, fingerprint: options.previous, tiff: false, notModified: true };
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new SourceError(`${location.url}: HTTP ${response.status} ${response.statusText}`.trim());
-  }
-  const declared = Number(response.headers.get('content-length'));
-  const type = response.headers.get('content-type') ?? '';
-  if (/^image\/tiff/i.test(type)) {
-    await response.body?.cancel();
-    return { bytes: Buffer.alloc(0), location: final, fingerprint: urlFingerprint(response.headers), tiff: true, notModified: false };
-  }
-  if (Number.isFinite(declared) && declared > limits.maxDocumentBytes) {
-    await response.body?.cancel();
-    throw new SourceError(`${location.url} is ${declared} bytes, over the limit of ${limits.maxDocumentBytes}`, 'SourceTooLarge');
-  }
-  const body = await collect(response.body ?? [], limits.maxDocumentBytes, location.url, true);
-  return { bytes: body.data, location: final, fingerprint: urlFingerprint(response.headers), tiff: body.tiff, notModified: false };
+  // A TIFF (by its type or its first bytes) is left to geotiff.ts, which reads only its header.
+  const stopAfterHead = (head: Buffer, res: { headers: IncomingHttpHeaders }) => /^image\/tiff/i.test(String(res.headers['content-type'] ?? '')) || isTiffMagic(head);
+  const response = await request(location.url, { headers, signal: options.signal, stopAfterHead }, limits);
+  const final: Location = { kind: 'url', url: response.url };
+  if (response.status === 304) return { bytes: Buffer.alloc(0), location: final, fingerprint: options.previous, tiff: false, notModified: true };
+  if (response.status < 200 || response.status >= 300) throw new SourceError(`${location.url}: HTTP ${response.status}`);
+  const tiff = response.truncated || /^image\/tiff/i.test(String(response.headers['content-type'] ?? '')) || isTiffMagic(response.body);
+  return { bytes: tiff ? Buffer.alloc(0) : response.body, location: final, fingerprint: urlFingerprint(response.headers), tiff, notModified: false };
 }
 
 async function readLocalFile(location: { kind: 'file'; path: string }, limits: ReadLimits): Promise<Fetched> {
@@ -163,19 +155,14 @@ async function readLocalFile(location: { kind: 'file'; path: string }, limits: R
   }
 }
 
-/** Reads a body up to `limit` bytes; stops at once at a TIFF header when `sniffTiff`. */
-async function collect(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | never[], limit: number, name: string, sniffTiff = false): Promise<{ data: Buffer; tiff: boolean }> {
+/** Reads a body up to `limit` bytes. */
+async function collect(body: AsyncIterable<Uint8Array>, limit: number, name: string): Promise<{ data: Buffer }> {
   const chunks: Buffer[] = [];
   let size = 0;
-  const iterable = body as AsyncIterable<Uint8Array>;
-  for await (const chunk of iterable) {
-    if (sniffTiff && size === 0 && isTiffMagic(chunk)) {
-      await (body as ReadableStream<Uint8Array>).cancel?.().catch(() => undefined);
-      return { data: Buffer.alloc(0), tiff: true };
-    }
+  for await (const chunk of body) {
     size += chunk.byteLength;
     if (size > limit) throw new SourceError(`${name} is over the limit of ${limit} bytes`, 'SourceTooLarge');
     chunks.push(Buffer.from(chunk));
   }
-  return { data: Buffer.concat(chunks), tiff: false };
+  return { data: Buffer.concat(chunks) };
 }

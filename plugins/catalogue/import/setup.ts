@@ -16,6 +16,7 @@ export const importConfigSchema = {
     maxSources: { type: 'integer', minimum: 1, default: 100000, description: 'Most documents and GeoTIFFs one import visits.' },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: DEFAULT_CONCURRENCY, description: 'Sources one import reads at once.' },
     timeoutMs: { type: 'integer', minimum: 100, default: 30000, description: 'Time allowed for each HTTP request.' },
+    allowPrivateNetworks: { type: 'boolean', default: false, description: 'Let imports over HTTP reach hosts on internal networks (loopback, private, link-local); off, they reach public hosts only.' },
   },
 } as const;
 
@@ -31,6 +32,7 @@ export function setupImport(ctx: PluginContext<{ import?: Partial<ImportLimits> 
     maxSources: given.maxSources ?? 100000,
     concurrency: given.concurrency ?? DEFAULT_CONCURRENCY,
     timeoutMs: given.timeoutMs ?? 30000,
+    allowPrivateNetworks: given.allowPrivateNetworks ?? false,
   };
   registerImportJob({ catalogue, db: ctx.db, blobs: ctx.blobs, jobs: ctx.jobs, logger: ctx.logger, limits });
   return {

@@ -29,6 +29,8 @@ export interface ImportOptions {
   resume?: boolean;
   /** Only http(s) sources and links: never a local file (API imports). */
   remoteOnly?: boolean;
+  /** Reach hosts on internal networks (default: only when not remoteOnly, so API imports reach public hosts only). */
+  allowPrivateNetworks?: boolean;
   /** Largest metadata document read, in bytes (default 16 MiB). */
   maxDocumentBytes?: number;
   /** Most sources one import visits (default unlimited). */

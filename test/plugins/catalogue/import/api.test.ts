@@ -45,7 +45,8 @@ for (const kind of testDatabaseKinds()) {
       writeFileSync(join(dir, 'orphan.xml'), isoRecord({ id: 'orphan', title: 'Orphan', parent: 'missing' }));
       makeGeoTiff(join(dir, 'scene_20220304.tif'), { srs: 'EPSG:32630', ullr: [400000, 4500000, 410000, 4490000], size: [256, 256], cog: true });
       files = await serveDirectory(dir);
-      h = await startCatalogue(kind, { import: { maxDocumentBytes: 4096 } });
+      // The test servers are on loopback: this deployment lets imports reach its own network.
+      h = await startCatalogue(kind, { import: { maxDocumentBytes: 4096, allowPrivateNetworks: true } });
       adminKey = (await createApiKey(h.server.meridian.stores.db, { user: 'alice', groups: ['admin'] })).key;
       userKey = (await createApiKey(h.server.meridian.stores.db, { user: 'bob', groups: ['users'] })).key;
       base = `${h.server.url}/catalogue/import`;
@@ -145,6 +146,38 @@ for (const kind of testDatabaseKinds()) {
 
     it('answers 404 for an unknown import', async () => {
       assert.equal((await fetch(`${base}/no-such-job`, { headers: { 'X-API-Key': adminKey } })).status, 404);
+    });
+  });
+
+  describe(`catalogue import API on its default network policy (${kind.name})`, function () {
+    this.timeout(60_000);
+    let h: CatalogueHarness;
+    let files: Awaited<ReturnType<typeof serveDirectory>>;
+    let dir: string;
+
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'meridian-import-ssrf-'));
+      writeFileSync(join(dir, 'inside.xml'), isoRecord({ id: 'INSIDE', title: 'Served on loopback', level: 'series' }));
+      files = await serveDirectory(dir);
+      h = await startCatalogue(kind);
+    });
+    after(async () => {
+      await h.close();
+      await files.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('does not fetch for a client what sits on the server network (loopback, link-local metadata, private ranges)', async () => {
+      const key = (await createApiKey(h.server.meridian.stores.db, { user: 'alice', groups: ['admin'] })).key;
+      for (const source of [`${files.url}/inside.xml`, 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/x.json']) {
+        const res = await fetch(`${h.server.url}/catalogue/import`, { method: 'POST', body: JSON.stringify({ source }), headers: { 'content-type': 'application/json', 'X-API-Key': key } });
+        assert.equal(res.status, 202);
+        const done = await waitForEnd(res.headers.get('location')!, key);
+        assert.equal(done.summary!.records.imported, 0, source);
+        assert.equal(done.rejected![0]!.code, 'UnreadableSource', source);
+        assert.match(done.rejected![0]!.reason, /internal network/, source);
+      }
+      assert.equal(await h.catalogue.get('INSIDE', admin), undefined);
     });
   });
 }

@@ -108,7 +108,8 @@ describe('catalogue import: GeoTIFF headers', function () {
     const path = makeGeoTiff(join(dir, 'remote', 'big.tif'), { srs: 'EPSG:32631', ullr: [400000, 5000000, 520000, 4880000], size: [2400, 2400], type: 'Float32', cog: true });
     const server = await serveDirectory(join(dir, 'remote'));
     try {
-      const record = await readGeoTiffRecord({ kind: 'url', url: `${server.url}/big.tif` });
+      // The test server is on loopback, which only an operator's own import may reach.
+      const record = await readGeoTiffRecord({ kind: 'url', url: `${server.url}/big.tif` }, { fetch: { timeoutMs: 10_000, maxBytes: 16 << 20, maxRedirects: 5, allowPrivateNetworks: true } });
       const ring = (record.geometry as { coordinates: number[][][] }).coordinates[0]!;
       for (const corner of gdalInfo(path).wgs84Extent.coordinates[0]!) {
         assert.ok(ring.some((p) => Math.abs(p[0]! - corner[0]!) < 1e-6 && Math.abs(p[1]! - corner[1]!) < 1e-6), `corner ${corner.join(',')} on the outline`);

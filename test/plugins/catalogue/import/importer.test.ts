@@ -176,7 +176,7 @@ for (const kind of testDatabaseKinds()) {
       writeFileSync(join(dir, 'big.xml'), isoRecord({ id: 'big', title: 'x'.repeat(5000) }));
       const server = await serveDirectory(dir);
       try {
-        const ok = await importInto(h, { source: `${server.url}/c.xml`, remoteOnly: true });
+        const ok = await importInto(h, { source: `${server.url}/c.xml`, remoteOnly: true, allowPrivateNetworks: true });
         assert.equal(ok.summary.records.imported, 1);
         assert.equal((await h.catalogue.get('remote-c', admin))!.title, 'Remote collection');
         const missing = await importInto(h, { source: `${server.url}/nothing.xml` });
