@@ -68,20 +68,34 @@ class Placement {
       if (v !== undefined) into[key] = v;
     }
   }
+
+  /**
+   * A nested 17-003 object (productInformation, acquisitionParameters): the model's `fields` where
+   * the schema allows them, the extras of its flat `keys`, then the members kept under its own
+   * `name` (keepMembers in eo-geojson-decode.ts) where neither took their place.
+   */
+  nested(name: string, fields: JsonObject, keys: readonly string[]): JsonObject {
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(fields)) {
+      const v = this.placed(key, value);
+      if (v !== undefined) out[key] = v;
+    }
+    this.flat(keys, out);
+    const kept = this.extras[name];
+    if (isObject(kept)) for (const [k, v] of Object.entries(kept)) out[k] ??= v;
+    return out;
+  }
 }
 
 export function encodeEoFeature(record: CatalogueRecord, options: EncodeOptions): JsonObject {
   const extras: JsonObject = record.properties ?? {};
   const place = new Placement(extras);
   const acquisition = acquisitionInformation(record, place);
-  const productInformation = compact<JsonObject>({
-    productType: place.placed('productType', record.productType),
-    processingLevel: place.placed('processingLevel', record.processingLevel),
-    cloudCover: place.placed('cloudCover', record.cloudCover),
-    snowCover: place.placed('snowCover', record.snowCover),
-  });
-  place.flat(PRODUCT_INFORMATION_KEYS, productInformation);
-  if (isObject(extras.productInformation)) for (const [k, v] of Object.entries(extras.productInformation)) productInformation[k] ??= v;
+  const productInformation = place.nested(
+    'productInformation',
+    { productType: record.productType, processingLevel: record.processingLevel, cloudCover: record.cloudCover, snowCover: record.snowCover },
+    PRODUCT_INFORMATION_KEYS,
+  );
   // The schema requires availabilityTime: when the catalogue made the record available.
   if (Object.keys(productInformation).length > 0) productInformation.availabilityTime ??= record.created;
 
@@ -149,15 +163,17 @@ function acquisitionInformation(record: CatalogueRecord, place: Placement): Json
     place.aside(INSTRUMENT_KEYS.id, extras[INSTRUMENT_KEYS.id]);
     place.aside(INSTRUMENT_KEYS.description, extras[INSTRUMENT_KEYS.description]);
   }
-  const parameters = compact<JsonObject>({
-    acquisitionType: place.placed('acquisitionType', record.acquisitionType),
-    orbitNumber: place.placed('orbitNumber', record.orbitNumber),
-    orbitDirection: place.placed('orbitDirection', record.orbitDirection),
-    polarisationChannels: place.placed('polarisationChannels', record.polarisationChannels),
-    resolution: place.placed('resolution', record.resolution),
-  });
-  place.flat(ACQUISITION_PARAMETER_KEYS, parameters);
-  if (isObject(extras.acquisitionParameters)) for (const [k, v] of Object.entries(extras.acquisitionParameters)) parameters[k] ??= v;
+  const parameters = place.nested(
+    'acquisitionParameters',
+    {
+      acquisitionType: record.acquisitionType,
+      orbitNumber: record.orbitNumber,
+      orbitDirection: record.orbitDirection,
+      polarisationChannels: record.polarisationChannels,
+      resolution: record.resolution,
+    },
+    ACQUISITION_PARAMETER_KEYS,
+  );
   const angles: JsonObject = {};
   place.flat(ACQUISITION_ANGLE_KEYS, angles);
   if (Object.keys(angles).length > 0) parameters.acquisitionAngles = angles;
