@@ -40,6 +40,18 @@ async function stampOf(deps: ApiDeps, identifier: string): Promise<RecordStamp |
   return (await deps.catalogue.stamps([identifier])).get(identifier);
 }
 
+/** The stamp of the record a patch or delete changes, If-Match checked against it; 404 when there is none in the scope. */
+async function existingStamp(ctx: Context, deps: ApiDeps, scope: Scope, identifier: string): Promise<RecordStamp> {
+  const stamp = await stampOf(deps, identifier);
+  if (!stamp || !inScope(scope, stamp)) {
+    // With If-Match, a missing record is a 412 (RFC 9110) rather than the 404.
+    checkIfMatch(ctx, undefined);
+    throw new NotFound(`No ${scope.kind} '${identifier}'`, { locator: 'identifier' });
+  }
+  checkIfMatch(ctx, stamp.version);
+  return stamp;
+}
+
 /** The record the subject reads at this URL, or 404. */
 async function readable(ctx: Context, deps: ApiDeps, scope: Scope, identifier: string): Promise<CatalogueRecord> {
   const record = await deps.catalogue.get(identifier, subjectOf(ctx));
@@ -146,12 +158,7 @@ export async function patchRecord(ctx: Context, deps: ApiDeps, scope: Scope, ide
   const patch = await jsonObjectBody(ctx);
   if (typeof scope.parent === 'string') await readableCollection(ctx, deps, scope.parent);
   await withRetry(ctx, async () => {
-    const stamp = await stampOf(deps, identifier);
-    if (!stamp || !inScope(scope, stamp)) {
-      checkIfMatch(ctx, undefined);
-      throw new NotFound(`No ${scope.kind} '${identifier}'`, { locator: 'identifier' });
-    }
-    checkIfMatch(ctx, stamp.version);
+    const stamp = await existingStamp(ctx, deps, scope, identifier);
     await enforceWrite(ctx, deps, 'update', { ...stamp, visibility: params.visibility ?? stamp.visibility }, true);
     const record = await readable(ctx, deps, scope, identifier);
     if (recordVersion(record) !== stamp.version) throw new MeridianError(412, `Record '${identifier}' changed while being patched`, { code: 'PreconditionFailed', locator: 'If-Match' });
@@ -179,12 +186,7 @@ export async function patchRecord(ctx: Context, deps: ApiDeps, scope: Scope, ide
 export async function deleteRecord(ctx: Context, deps: ApiDeps, scope: Scope, identifier: string): Promise<void> {
   if (typeof scope.parent === 'string') await readableCollection(ctx, deps, scope.parent);
   await withRetry(ctx, async () => {
-    const stamp = await stampOf(deps, identifier);
-    if (!stamp || !inScope(scope, stamp)) {
-      checkIfMatch(ctx, undefined);
-      throw new NotFound(`No ${scope.kind} '${identifier}'`, { locator: 'identifier' });
-    }
-    checkIfMatch(ctx, stamp.version);
+    const stamp = await existingStamp(ctx, deps, scope, identifier);
     await enforceWrite(ctx, deps, 'delete', stamp, true);
     await deps.catalogue.delete([identifier], { expect: { [identifier]: stamp.version } });
     ctx.status = 204;
