@@ -9,6 +9,7 @@ import type { CatalogueRecord, Offering } from '../catalogue/types.js';
 import { georss, georssBox, unionBbox } from './georss.js';
 import type { Link } from './links.js';
 import { MEDIA, xmlns, type OsPrefix } from './namespaces.js';
+import type { SearchResponseHead } from './response.js';
 
 const FEED_PREFIXES: OsPrefix[] = ['os', 'dc', 'georss', 'geo', 'time', 'eo', 'sru', 'owc'];
 
@@ -19,19 +20,8 @@ export interface EntryInput {
   links: Link[];
 }
 
-export interface FeedInput {
-  title: string;
-  /** The request as an absolute URL (the feed's id). */
-  id: string;
-  author: string;
+export interface FeedInput extends SearchResponseHead {
   generatorVersion: string;
-  updated: string;
-  links: Link[];
-  totalResults: number;
-  startIndex: number;
-  itemsPerPage: number;
-  /** os:Query attributes besides role, count and startIndex (qualified names). */
-  query: Array<[string, string]>;
   /** The search area, for the feed's georss:box when an entry has no footprint. */
   searchBbox?: [number, number, number, number];
   entries: EntryInput[];

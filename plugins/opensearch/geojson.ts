@@ -8,6 +8,7 @@ import type { CatalogueRecord } from '../catalogue/types.js';
 import type { MetadataFormat } from '../catalogue/formats/types.js';
 import { formatUnavailable } from './errors.js';
 import type { Link } from './links.js';
+import type { SearchResponseHead } from './response.js';
 
 /** 17-047 link groups by Atom relation. */
 const GROUP: Record<string, string> = {
@@ -20,17 +21,7 @@ const GROUP: Record<string, string> = {
   profile: 'profiles',
 };
 
-export interface GeoJsonCollectionInput {
-  id: string;
-  title: string;
-  author: string;
-  updated: string;
-  links: Link[];
-  totalResults: number;
-  startIndex: number;
-  itemsPerPage: number;
-  /** Applied parameters by qualified name (count and startIndex are added). */
-  query: Array<[string, string]>;
+export interface GeoJsonCollectionInput extends SearchResponseHead {
   /** The features, each already JSON text. */
   features: string[];
 }

@@ -28,6 +28,7 @@ import { ENCODING_MEDIA, entryLinks, pagingLinks, ServiceUrls, withEncoding, wit
 import { MEDIA } from './namespaces.js';
 import { templateParameters, type SearchLevel, type TemplateParameter } from './params.js';
 import { readSearch, type SearchRequest } from './request.js';
+import type { SearchResponseHead } from './response.js';
 
 export interface OpenSearchSettings extends DescriptionSettings {
   /** Names the feeds' author. */
@@ -124,17 +125,26 @@ async function search(deps: RouteDeps, k: Context, level: SearchLevel, collectio
   if (collection) links.push({ rel: 'up', href: withEncoding(urls.collection(collection.identifier), encoding), type: media, title: `Collection ${collection.identifier}` });
   const writers = metadataWriters(deps.catalogue.formats);
   const title = collection ? `Products of ${collection.title ?? collection.identifier}` : `${deps.settings.longName}: collections`;
-  const updated = new Date().toISOString();
-  const page = { totalResults: result.numberMatched, startIndex: request.startIndex, itemsPerPage: request.count, query: request.applied };
+  const head: SearchResponseHead = {
+    id: self,
+    title,
+    author: deps.settings.author,
+    updated: new Date().toISOString(),
+    links,
+    totalResults: result.numberMatched,
+    startIndex: request.startIndex,
+    itemsPerPage: request.count,
+    query: request.applied,
+  };
   if (encoding === 'atom') {
     const entries: EntryInput[] = result.records.map((record) => ({ record, url: urls.entry(record), links: entryLinks(record, urls, writers, 'atom') }));
-    streamBody(k, MEDIA.atom, atomFeedChunks({ title, id: self, author: deps.settings.author, generatorVersion: deps.settings.version, updated, links, ...page, searchBbox: request.query.bbox, entries }));
+    streamBody(k, MEDIA.atom, atomFeedChunks({ ...head, generatorVersion: deps.settings.version, searchBbox: request.query.bbox, entries }));
     return;
   }
   const format = deps.catalogue.formats.find('ogc17-003');
   // Every feature is encoded before the first byte goes out, so an encoder error is a clean error response.
   const features = result.records.map((record) => recordFeature(format, record, withEncoding(urls.entry(record), 'geojson'), entryLinks(record, urls, writers, 'geojson')));
-  streamBody(k, MEDIA.geojson, geojsonChunks({ title, id: self, author: deps.settings.author, updated, links, ...page, features }));
+  streamBody(k, MEDIA.geojson, geojsonChunks({ ...head, features }));
 }
 
 async function entry(deps: RouteDeps, k: Context, collectionId: string, productId?: string): Promise<void> {
