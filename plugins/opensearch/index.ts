@@ -1,22 +1,16 @@
 /** The OpenSearch-EO plugin: two-step search of the catalogue (see README.md). */
 import type { Plugin } from '../../core/plugin.js';
 import type { CatalogueService } from '../catalogue/types.js';
+import type { DescriptionSettings } from './description.js';
 import { opensearchErrorEncoder } from './errors.js';
 import { openApiFragment } from './openapi.js';
 import { parseSortKeys } from './request.js';
 import { openSearchRoutes } from './routes.js';
 
-export interface OpenSearchConfig {
-  maxRecords: number;
-  defaultRecords: number;
-  shortName: string;
-  longName: string;
-  description: string;
-  contact?: string;
-  attribution?: string;
-  tags?: string;
+/** The plugin's config: the description documents' settings, and how feeds and options are written. */
+export interface OpenSearchConfig extends DescriptionSettings {
   author: string;
-  sortable: string[];
+  /** In sortKeys syntax; parsed at setup. */
   defaultSort: string;
   facetLimit: number;
 }
