@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
 import { testDatabaseKinds } from '../../helpers/databases.js';
-import { apiKey, fetchText, FIXTURES, parse, S2_PUBLIC, startOpenSearch, values, type OpenSearchHarness } from './support.js';
+import { apiKey, fetchText, parse, S2_PUBLIC, serveFixtures, values } from './support.js';
 
 for (const kind of testDatabaseKinds()) {
   describe(`OpenSearch access filtering (${kind.name})`, function () {
     this.timeout(30_000);
-    let h: OpenSearchHarness;
+    const h = serveFixtures(kind);
     let keys: Record<'alice' | 'bob' | 'root', Record<string, string>>;
     before(async () => {
-      h = await startOpenSearch(kind);
-      await h.catalogue.upsert(FIXTURES);
       keys = {
         alice: { 'X-API-Key': await apiKey(h, 'alice') },
         bob: { 'X-API-Key': await apiKey(h, 'bob') },
         root: { 'X-API-Key': await apiKey(h, 'root', ['admin']) },
       };
     });
-    after(async () => h?.close());
 
     const search = async (path: string, headers: Record<string, string> = {}) => {
       const res = await fetchText(`${h.base}${path}`, headers);

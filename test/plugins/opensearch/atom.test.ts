@@ -4,7 +4,7 @@ import path from 'node:path';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { assertValidRnc } from '../../helpers/relaxng.js';
 import { SCHEMAS_SOURCE } from '../../helpers/xsd.js';
-import { fetchText, FIXTURES, parse, startOpenSearch, values, type OpenSearchHarness } from './support.js';
+import { fetchText, parse, serveFixtures, values } from './support.js';
 
 const ATOM_GEO = 'ogc/opensearchgeo/1.0/schemas/atomgeo.rnc';
 const ATOM_TIME = 'ogc/opensearchgeo/1.0/schemas/atomtime.rnc';
@@ -12,12 +12,7 @@ const ATOM_TIME = 'ogc/opensearchgeo/1.0/schemas/atomtime.rnc';
 for (const kind of testDatabaseKinds()) {
   describe(`OpenSearch Atom responses (${kind.name})`, function () {
     this.timeout(30_000);
-    let h: OpenSearchHarness;
-    before(async () => {
-      h = await startOpenSearch(kind);
-      await h.catalogue.upsert(FIXTURES);
-    });
-    after(async () => h?.close());
+    const h = serveFixtures(kind);
 
     const feed = async (query: string) => {
       const res = await fetchText(`${h.base}${query}`);

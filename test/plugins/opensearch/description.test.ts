@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { assertValidRnc } from '../../helpers/relaxng.js';
-import { apiKey, fetchText, fillTemplate, FIXTURES, NSMAP, parse, startOpenSearch, values, type OpenSearchHarness } from './support.js';
+import { apiKey, fetchText, fillTemplate, FIXTURES, NSMAP, parse, serveFixtures, startOpenSearch, values } from './support.js';
 
 const OSDD_GEO = 'ogc/opensearchgeo/1.0/schemas/osddgeo.rnc';
 const OSDD_TIME = 'ogc/opensearchgeo/1.0/schemas/osddtime.rnc';
@@ -19,12 +19,7 @@ function templateVariables(template: string): string[] {
 for (const kind of testDatabaseKinds()) {
   describe(`OpenSearch description documents (${kind.name})`, function () {
     this.timeout(30_000);
-    let h: OpenSearchHarness;
-    before(async () => {
-      h = await startOpenSearch(kind);
-      await h.catalogue.upsert(FIXTURES);
-    });
-    after(async () => h?.close());
+    const h = serveFixtures(kind);
 
     it('the collection-level and per-collection descriptions validate against the OpenSearch Geo and Time grammars and their rules', async () => {
       const docs = [(await fetchText(`${h.base}/description`)).body, (await fetchText(`${h.base}/`)).body, (await fetchText(`${h.base}/collections/S2-TEST/description`)).body];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { assertValidXml } from '../../helpers/xsd.js';
-import { fetchText, FIXTURES, parse, startOpenSearch, values, type OpenSearchHarness } from './support.js';
+import { fetchText, parse, serveFixtures, values } from './support.js';
 
 /** Bad product searches in S2-TEST and the parameter each error must name. */
 const BAD: Array<[query: string, locator: string, code?: string]> = [
@@ -44,12 +44,7 @@ const BAD: Array<[query: string, locator: string, code?: string]> = [
 for (const kind of testDatabaseKinds()) {
   describe(`OpenSearch errors (${kind.name})`, function () {
     this.timeout(30_000);
-    let h: OpenSearchHarness;
-    before(async () => {
-      h = await startOpenSearch(kind);
-      await h.catalogue.upsert(FIXTURES);
-    });
-    after(async () => h?.close());
+    const h = serveFixtures(kind);
 
     it('bad input is a 400 OWS 2.0 ExceptionReport naming the parameter, valid against its schema', async () => {
       for (const [query, locator, code = 'InvalidParameterValue'] of BAD) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { testDatabaseKinds } from '../../helpers/databases.js';
-import { fetchText, FIXTURES, startOpenSearch, type OpenSearchHarness } from './support.js';
+import { fetchText, serveFixtures } from './support.js';
 
 const run = promisify(execFile);
 
@@ -23,17 +23,12 @@ function features(ogrinfo: string, idField: string): Map<string, string> {
 for (const kind of testDatabaseKinds()) {
   describe(`OpenSearch read by GDAL/OGR (${kind.name})`, function () {
     this.timeout(60_000);
-    let h: OpenSearchHarness;
+    const h = serveFixtures(kind);
     let dir: string;
-    before(async () => {
-      h = await startOpenSearch(kind);
-      await h.catalogue.upsert(FIXTURES);
+    before(() => {
       dir = mkdtempSync(path.join(tmpdir(), 'meridian-ogr-'));
     });
-    after(async () => {
-      rmSync(dir, { recursive: true, force: true });
-      await h?.close();
-    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
 
     it("ogrinfo's GeoJSON driver reads a product search from its URL", async () => {
       const { stdout } = await run('ogrinfo', ['-ro', '-al', '-geom=ISO_WKT', `${h.base}/collections/S2-TEST/products?httpAccept=application/geo%2Bjson&bbox=-1,-1,40,40`]);

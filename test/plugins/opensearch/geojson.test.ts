@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { validateEoGeoJson } from '../../helpers/json-schema.js';
-import { fetchText, FIXTURES, startOpenSearch, type OpenSearchHarness } from './support.js';
+import { fetchText, serveFixtures } from './support.js';
 
 interface Link {
   href: string;
@@ -49,12 +49,7 @@ function schemaErrors(doc: object): string[] {
 for (const kind of testDatabaseKinds()) {
   describe(`OpenSearch GeoJSON responses (${kind.name})`, function () {
     this.timeout(30_000);
-    let h: OpenSearchHarness;
-    before(async () => {
-      h = await startOpenSearch(kind);
-      await h.catalogue.upsert(FIXTURES);
-    });
-    after(async () => h?.close());
+    const h = serveFixtures(kind);
 
     const search = async (query: string, headers: Record<string, string> = {}): Promise<FeatureCollection> => {
       const res = await fetchText(`${h.base}${query}`, headers);

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { testDatabaseKinds } from '../../helpers/databases.js';
-import { fetchText, fillTemplate, FIXTURES, parse, S2_PUBLIC, startOpenSearch, values, type OpenSearchHarness } from './support.js';
+import { fetchText, fillTemplate, parse, S2_PUBLIC, serveFixtures, values } from './support.js';
 
 for (const kind of testDatabaseKinds()) {
   describe(`OpenSearch search parameters (${kind.name})`, function () {
     this.timeout(30_000);
-    let h: OpenSearchHarness;
-    before(async () => {
-      h = await startOpenSearch(kind);
-      await h.catalogue.upsert(FIXTURES);
-    });
-    after(async () => h?.close());
+    const h = serveFixtures(kind);
 
     /** Identifiers an Atom product search of S2-TEST returns, in order. */
     const ids = async (query: string, collection = 'S2-TEST'): Promise<string[]> => {

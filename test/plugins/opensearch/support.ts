@@ -31,6 +31,20 @@ export async function startOpenSearch(kind: TestDatabaseKind, config: Record<str
   };
 }
 
+/**
+ * For a describe block: a server on `kind` holding FIXTURES, started before its tests and closed
+ * after them. The before hook fills the harness in, so read it inside hooks and tests only.
+ */
+export function serveFixtures(kind: TestDatabaseKind): OpenSearchHarness {
+  const harness = {} as OpenSearchHarness;
+  before(async () => {
+    Object.assign(harness, await startOpenSearch(kind));
+    await harness.catalogue.upsert(FIXTURES);
+  });
+  after(async () => harness.close?.());
+  return harness;
+}
+
 export const user = (id: string, groups: string[] = []) => authenticatedSubject({ id, issuer: LOCAL_USER_ISSUER, method: 'basic', groups });
 
 /** An API key for a user (X-API-Key header), so requests run as that subject. */
