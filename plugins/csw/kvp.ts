@@ -2,7 +2,8 @@
  * The KVP binding (GET query strings and application/x-www-form-urlencoded POSTs), CSW 2.0.2
  * §10.x.2 and CSW 3.0 §7.x.2 tables: parameter names are case-insensitive (core/ows KVP).
  */
-import { invalidParameterValue, missingParameterValue, parseInstant, type KvpParams } from '../../core/ows/index.js';
+import { CRS84 } from '../../core/filter/index.js';
+import { invalidParameterValue, missingParameterValue, parseBbox, parseInstant, type KvpParams } from '../../core/ows/index.js';
 import { filterOfKvp, sortOfKvp } from './constraint.js';
 import { canonicalName, parseNamespaceParameter, qualify, type NamespaceScope } from './names.js';
 import {
@@ -78,9 +79,8 @@ function openSearchParameters(kvp: KvpParams): GetRecordsRequest['openSearch'] {
   if (q !== undefined && q.trim() !== '') out.q = q;
   const bbox = kvp.list('bbox');
   if (bbox.length > 0) {
-    const numbers = bbox.map(Number);
-    if (numbers.length !== 4 || numbers.some((n) => !Number.isFinite(n))) throw invalidParameterValue('bbox', 'bbox must be west,south,east,north in degrees (CRS84)');
-    out.bbox = numbers as [number, number, number, number];
+    // west,south,east,north in CRS84 degrees; west > east crosses the antimeridian.
+    out.bbox = parseBbox(bbox, { axisOrder: 'xy', locator: 'bbox', allowCrs: false, defaultCrs: CRS84, allowAntimeridian: true }).xy;
   }
   const time = kvp.optional('time');
   if (time !== undefined && time.trim() !== '') {

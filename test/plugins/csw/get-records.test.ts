@@ -221,6 +221,14 @@ for (const kind of testDatabaseKinds()) {
         assert.deepEqual(xpath(res.body, '//csw30:SearchResults/csw30:BriefRecord/dc:identifier'), ['S1A_PARIS_20210310']);
         const day = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', time: '2020-06-01', ElementSetName: 'brief' });
         assert.deepEqual(xpath(day.body, '//csw30:SearchResults/csw30:BriefRecord/dc:identifier'), ['S2A_PARIS_20200601']);
+        // A box across the antimeridian (west > east) meets Sydney and the global collections; three numbers or north below south are refused.
+        const across = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', bbox: '150,-35,-170,-33', ElementSetName: 'brief' });
+        assert.deepEqual(xpath(across.body, '//csw30:SearchResults/csw30:BriefRecord/dc:identifier').sort(), ['S1-GRD', 'S2-L2A', 'S2A_SYDNEY_20190102']);
+        for (const bbox of ['0,45,5', '0,50,5,45', '0,a,5,50']) {
+          const bad = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', bbox });
+          assert.equal(bad.status, 400, bbox);
+          assert.equal(exception(bad.body).locator, 'bbox', bbox);
+        }
         const badTime = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', time: 'yesterday' });
         assert.equal(badTime.status, 400);
         assert.equal(exception(badTime.body).locator, 'time');
