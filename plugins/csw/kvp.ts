@@ -3,7 +3,7 @@
  * §10.x.2 and CSW 3.0 §7.x.2 tables: parameter names are case-insensitive (core/ows KVP).
  */
 import { CRS84 } from '../../core/filter/index.js';
-import { invalidParameterValue, missingParameterValue, parseBbox, parseInstant, type KvpParams } from '../../core/ows/index.js';
+import { invalidParameterValue, missingParameterValue, parseBbox, parseTimeValue, type KvpParams } from '../../core/ows/index.js';
 import { filterOfKvp, sortOfKvp } from './constraint.js';
 import { canonicalName, parseNamespaceParameter, qualify, type NamespaceScope } from './names.js';
 import {
@@ -84,13 +84,11 @@ function openSearchParameters(kvp: KvpParams): GetRecordsRequest['openSearch'] {
   }
   const time = kvp.optional('time');
   if (time !== undefined && time.trim() !== '') {
-    // An interval (either end '..' or empty: open), or one instant (reduced precision covers its unit).
-    const [start, end] = time.includes('/') ? time.split('/') : [time, time];
-    for (const t of [start, end]) {
-      if (t && t !== '..' && !parseInstant(t)) throw invalidParameterValue('time', `time must be an ISO 8601 instant or start/end interval; got '${time}'`);
-    }
-    if (start && start !== '..') out.start = start;
-    if (end && end !== '..') out.end = end;
+    // One instant (reduced precision covers its unit) or an interval, either end open ('..' or empty).
+    const value = parseTimeValue(time.trim(), { locator: 'time' });
+    if (value.kind === 'period') throw invalidParameterValue('time', `time must be an ISO 8601 instant or start/end interval; got '${time}'`);
+    if (value.begin) out.start = value.begin.toISOString();
+    if (value.end) out.end = value.end.toISOString();
   }
   const ids = kvp.list('recordIds');
   if (ids.length > 0) out.ids = ids;

@@ -232,6 +232,13 @@ for (const kind of testDatabaseKinds()) {
         const badTime = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', time: 'yesterday' });
         assert.equal(badTime.status, 400);
         assert.equal(exception(badTime.body).locator, 'time');
+        for (const time of ['2021/2020', '2020/2021/garbage', '2020/2021/P1M']) {
+          const bad = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', time });
+          assert.equal(bad.status, 400, time);
+          assert.equal(exception(bad.body).locator, 'time', time);
+        }
+        const openEnd = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', time: '2021-03-01/..', ElementSetName: 'brief' });
+        assert.deepEqual(xpath(openEnd.body, '//csw30:SearchResults/csw30:BriefRecord/dc:identifier'), ['S1A_PARIS_20210310']);
         const byIds = await get(h.url, { service: 'CSW', version: '3.0.0', request: 'GetRecords', recordIds: 'S2-L2A,S1-GRD', sortBy: 'dc:identifier ASC' });
         assert.deepEqual(xpath(byIds.body, '//csw30:SearchResults/*/dc:identifier'), ['S1-GRD', 'S2-L2A']);
       });
