@@ -4,7 +4,7 @@
  * ISO 19139 gmd.xsd), so a client resolves the same definitions the responses validate against,
  * and the server ships no copy of them.
  */
-import { el, invalidParameterValue } from '../../core/ows/index.js';
+import { el, invalidParameterValue, SCHEMA_LOCATION } from '../../core/ows/index.js';
 import type { CswEnv, CswResponse } from './context.js';
 import { isName } from './names.js';
 import { CSW_NS, XML_SCHEMA_LANGUAGES } from './namespaces.js';
@@ -21,8 +21,8 @@ interface DescribedType {
 }
 
 const TYPES: DescribedType[] = [
-  { name: 'csw:Record', namespace: CSW_NS.csw202, local: 'Record', schema: 'http://schemas.opengis.net/csw/2.0.2/record.xsd' },
-  { name: 'gmd:MD_Metadata', namespace: CSW_NS.gmd, local: 'MD_Metadata', schema: 'http://schemas.opengis.net/iso/19139/20070417/gmd/gmd.xsd' },
+  { name: 'csw:Record', namespace: CSW_NS.csw202, local: 'Record', schema: SCHEMA_LOCATION.csw202Record },
+  { name: 'gmd:MD_Metadata', namespace: CSW_NS.gmd, local: 'MD_Metadata', schema: SCHEMA_LOCATION.gmd },
 ];
 
 function describedTypes(names: readonly QualifiedName[]): DescribedType[] {

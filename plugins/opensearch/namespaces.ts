@@ -1,4 +1,6 @@
 /** The namespaces OpenSearch documents are written in (URIs as the specifications give them). */
+import { NS } from '../../core/ows/index.js';
+
 export const OS_NS = {
   os: 'http://a9.com/-/spec/opensearch/1.1/',
   geo: 'http://a9.com/-/opensearch/extensions/geo/1.0/',
@@ -9,10 +11,10 @@ export const OS_NS = {
   /** SRU 2.0 response namespace, whose `sortKeys` the sort parameter borrows. */
   sru: 'http://docs.oasis-open.org/ns/search-ws/sruResponse',
   atom: 'http://www.w3.org/2005/Atom',
-  dc: 'http://purl.org/dc/elements/1.1/',
+  dc: NS.dc,
   georss: 'http://www.georss.org/georss',
   /** GML 3.1.1, as GeoRSS GML uses it. */
-  gml: 'http://www.opengis.net/gml',
+  gml: NS.gml,
   /** OWS Context Atom encoding (OGC 12-084r2): offerings in Atom entries. */
   owc: 'http://www.opengis.net/owc/1.0',
 } as const;
