@@ -4,7 +4,7 @@
  * an ows:BoundingBox / GML geometry element); a RecordProperty without Value removes the
  * property. Values are typed as the engine queryable they set.
  */
-import { readGmlEnvelope, readGmlGeometry, type XmlNode } from '../../core/filter/index.js';
+import { CRS84, readGmlEnvelope, readGmlGeometry, type XmlNode } from '../../core/filter/index.js';
 import { invalidParameterValue, type XmlTreeNode } from '../../core/ows/index.js';
 import type { GeoJSONGeometry } from '../../core/storage/db/types.js';
 import type { RecordPatch } from '../catalogue/types.js';
@@ -33,7 +33,7 @@ function geometryOf(update: RecordPropertyUpdate): GeoJSONGeometry {
   if (!element) throw invalidParameterValue(LOCATOR, `${update.name} needs an ows:BoundingBox or a GML geometry as its Value`);
   const options = { defaultCrs: DEFAULT_FILTER_CRS, axisOrder: 'by-identifier' as const, locator: LOCATOR };
   if (element.name === 'BoundingBox' || element.name === 'WGS84BoundingBox') {
-    const node = element.name === 'WGS84BoundingBox' ? { ...asEnvelope(element), attrs: { srsName: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84' } } : asEnvelope(element);
+    const node = element.name === 'WGS84BoundingBox' ? { ...asEnvelope(element), attrs: { srsName: CRS84 } } : asEnvelope(element);
     return envelopePolygon(readGmlEnvelope(node, options));
   }
   if (element.name === 'Envelope' || element.name === 'Box') return envelopePolygon(readGmlEnvelope(element, options));

@@ -5,7 +5,7 @@
  * Strings also take `*` (any characters) and `?` (one), escaped with `\` (CEOS-BP-002B "masked").
  * Each value becomes a core/filter expression on the parameter's queryable.
  */
-import type { Expression, Filter, LikePart, PropertyRef } from '../../core/filter/index.js';
+import { property, type Expression, type Filter, type LikePart } from '../../core/filter/index.js';
 import { invalidParameterValue } from '../../core/ows/index.js';
 import { parseInstant } from '../../core/ows/time.js';
 
@@ -28,8 +28,6 @@ export const SYNTAX_PATTERNS: Record<Exclude<ValueSyntax, 'text'>, string> = {
   integer: rangePattern(INTEGER_TEXT),
   time: rangePattern(TIME_TEXT),
 };
-
-const property = (name: string): PropertyRef => ({ kind: 'property', name, path: [name] });
 
 interface Bound {
   /** The value as an expression, at the end of its unit that the comparison needs. */

@@ -3,18 +3,17 @@
  * in EPSG:4326 degrees, longitude first) and geo:relation, as catalogue query parts.
  * `relation=contains` means the search area contains the result (the record is within it).
  */
-import type { Filter, GeoJSONGeometry, PropertyRef } from '../../core/filter/index.js';
+import { CRS84, property, type Filter, type GeoJSONGeometry } from '../../core/filter/index.js';
 import { parseWkt } from '../../core/filter/wkt.js';
 import { invalidParameterValue, missingParameterValue, parseBbox } from '../../core/ows/index.js';
 import type { CatalogueQuery, SpatialRelationName } from '../catalogue/types.js';
 import type { GeoRelation } from './params.js';
 
-const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 /** The engine's distance rule: metres are degrees × the equatorial degree (core/filter README). */
 const METRES_PER_DEGREE = 111_319.49;
 const CIRCLE_VERTICES = 64;
 
-const geometryRef: PropertyRef = { kind: 'property', name: 'geometry', path: ['geometry'] };
+const geometryRef = property('geometry');
 
 /** Record relation to the search area, as the engine names it. */
 const RELATION: Record<GeoRelation, SpatialRelationName> = { intersects: 'intersects', contains: 'within', disjoint: 'disjoint' };
