@@ -3,8 +3,7 @@
  * in EPSG:4326 degrees, longitude first) and geo:relation, as catalogue query parts.
  * `relation=contains` means the search area contains the result (the record is within it).
  */
-import { CRS84, property, type Filter, type GeoJSONGeometry } from '../../core/filter/index.js';
-import { parseWkt } from '../../core/filter/wkt.js';
+import { CRS84, parseWkt, property, type Filter, type GeoJSONGeometry } from '../../core/filter/index.js';
 import { invalidParameterValue, missingParameterValue, parseBbox } from '../../core/ows/index.js';
 import type { CatalogueQuery, SpatialRelationName } from '../catalogue/types.js';
 import type { GeoRelation } from './params.js';

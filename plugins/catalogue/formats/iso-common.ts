@@ -236,6 +236,11 @@ export function combineGeometries(geometries: GeoJSONGeometry[]): GeoJSONGeometr
  * An xs:ID for an element of the record (gml:id): unique per record identifier and kind, so that
  * many records embedded in one response (CSW GetRecords) never repeat an id.
  */
+/** A contact read from a record says something beyond its scope and role (a name, an address...). */
+export function hasContactDetails(contact: Record<string, string>): boolean {
+  return Object.keys(contact).some((k) => k !== 'scope' && k !== 'role');
+}
+
 export function xmlId(kind: string, identifier: string): string {
   const safe = identifier.replace(/[^A-Za-z0-9._-]/g, '_');
   if (safe === identifier) return `${kind}.${safe}`;

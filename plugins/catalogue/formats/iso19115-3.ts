@@ -18,6 +18,7 @@ import {
   unique,
   type ExtentPaths,
   type OnlineResource,
+  hasContactDetails,
 } from './iso-common.js';
 import type { DecodeOptions, MetadataFormat } from './types.js';
 import { attribute, cswResponseRecords, hasRoot, invalidRecord, lenientInstant, pageRecords, rootElement, standaloneXml, XmlReader } from './xml-read.js';
@@ -104,7 +105,7 @@ function responsibilities(ctx: XmlDomElement, p: string, scope: 'metadata' | 're
       };
       return Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined)) as Record<string, string>;
     });
-  }).filter((c) => Object.keys(c).length > 2);
+  }).filter(hasContactDetails);
 }
 
 const EXTENT_PATHS: ExtentPaths = {

@@ -19,6 +19,7 @@ import {
   type ExtentPaths,
   type KeywordGroup,
   type OnlineResource,
+  hasContactDetails,
 } from './iso-common.js';
 import type { DecodeOptions } from './types.js';
 import { attribute, invalidRecord, lenientInstant, XmlReader } from './xml-read.js';
@@ -106,7 +107,7 @@ function responsibleParties(ctx: XmlDomElement, path: string, scope: 'metadata' 
       url: r.value(p, 'gmd:contactInfo/gmd:CI_Contact/gmd:onlineResource/gmd:CI_OnlineResource/gmd:linkage/gmd:URL'),
     };
     return Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  }).filter((c) => Object.keys(c).length > 2);
+  }).filter(hasContactDetails);
 }
 
 const EXTENT_PATHS: ExtentPaths = {

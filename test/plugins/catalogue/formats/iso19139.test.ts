@@ -116,6 +116,19 @@ describe('ISO 19139 format', () => {
       assert.equal(iso.detect!({ text: '{"type":"Feature"}', json: { type: 'Feature' } }), false);
     });
 
+    it('keeps a contact that names only its organisation (no role), and drops one that says nothing', () => {
+      const doc = `<gmd:MD_Metadata xmlns:gmd="${NS.gmd}" xmlns:gco="${NS.gco}">
+        <gmd:fileIdentifier><gco:CharacterString>contact-test</gco:CharacterString></gmd:fileIdentifier>
+        <gmd:hierarchyLevel><gmd:MD_ScopeCode codeList="x" codeListValue="dataset">dataset</gmd:MD_ScopeCode></gmd:hierarchyLevel>
+        <gmd:contact><gmd:CI_ResponsibleParty><gmd:organisationName><gco:CharacterString>Only A Name</gco:CharacterString></gmd:organisationName></gmd:CI_ResponsibleParty></gmd:contact>
+        <gmd:contact><gmd:CI_ResponsibleParty><gmd:role><gmd:CI_RoleCode codeList="x" codeListValue="author">author</gmd:CI_RoleCode></gmd:role></gmd:CI_ResponsibleParty></gmd:contact>
+        <gmd:dateStamp><gco:Date>2020-01-01</gco:Date></gmd:dateStamp>
+        <gmd:identificationInfo><gmd:MD_DataIdentification><gmd:citation><gmd:CI_Citation><gmd:title><gco:CharacterString>T</gco:CharacterString></gmd:title></gmd:CI_Citation></gmd:citation><gmd:abstract><gco:CharacterString>A</gco:CharacterString></gmd:abstract></gmd:MD_DataIdentification></gmd:identificationInfo>
+      </gmd:MD_Metadata>`;
+      const contacts = (decode(doc).properties as { contacts?: unknown[] }).contacts;
+      assert.deepEqual(contacts, [{ scope: 'metadata', organisationName: 'Only A Name' }]);
+    });
+
     it('reads every official APISO example that has a file identifier', () => {
       const dir = path.join(SCHEMAS_SOURCE, APISO_EXAMPLES);
       const names = readdirSync(dir).filter((n) => n.endsWith('.xml'));
