@@ -108,10 +108,11 @@ async function search(deps: RouteDeps, k: Context, level: SearchLevel, collectio
   deps.metrics.setOperation(k, level === 'collection' ? 'CollectionSearch' : 'ProductSearch');
   const kvp = parseKvp(k.querystring);
   const encoding = feedEncoding(kvp, k.get('Accept'));
-  const collection = collectionId === undefined ? undefined : await visibleCollection(deps, k, collectionId);
   const request: SearchRequest = readSearch(kvp, level, parametersOf(deps, level), { ...deps.settings, parentIdentifier: collectionId });
   const subject = subjectOf(k);
-  const result = await runSearch(deps, request.query, subject);
+  // The collection and its products are read at once: a collection the subject may not see is a
+  // 404 either way (and then holds no product it could see).
+  const [collection, result] = await Promise.all([collectionId === undefined ? undefined : visibleCollection(deps, k, collectionId), runSearch(deps, request.query, subject)]);
   const urls = new ServiceUrls(deps.baseUrl(k));
   const self = requestUrl(deps, k);
   const media = ENCODING_MEDIA[encoding];
