@@ -44,7 +44,24 @@ export function joinChallenges(challenges: readonly string[]): string {
  */
 export function credentialsOf(authorization: string | undefined, scheme: string): string | null {
   if (!authorization) return null;
-  const match = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]+(.*)$/s.exec(authorization.trim());
-  if (!match || match[1]!.toLowerCase() !== scheme.toLowerCase()) return null;
-  return match[2]!.trim();
+  // The scheme (an RFC 7230 token) up to the first space or tab, then the rest, trimmed. Scanned
+  // by hand: the header carries a whole token, and this runs on every request.
+  const header = authorization.trim();
+  let end = 0;
+  while (end < header.length && isTokenChar(header.charCodeAt(end))) end++;
+  if (end === 0 || end === header.length) return null;
+  const next = header.charCodeAt(end);
+  if (next !== 0x20 && next !== 0x09) return null;
+  if (end !== scheme.length || header.slice(0, end).toLowerCase() !== scheme.toLowerCase()) return null;
+  return header.slice(end + 1).trim();
+}
+
+/** tchar of RFC 7230: ALPHA, DIGIT and !#$%&'*+-.^_`|~ */
+function isTokenChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) || // a-z
+    (c >= 0x41 && c <= 0x5a) || // A-Z
+    (c >= 0x30 && c <= 0x39) || // 0-9
+    c === 0x21 || (c >= 0x23 && c <= 0x27) || c === 0x2a || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x5e || c === 0x5f || c === 0x60 || c === 0x7c || c === 0x7e
+  );
 }

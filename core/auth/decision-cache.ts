@@ -58,16 +58,21 @@ export class DecisionCache {
   }
 
   /** The cached decision for `request`, or the one `decide` gives (then cached). */
-  async through(request: AuthorizationRequest, decide: () => Promise<Decision>): Promise<Decision> {
+  through(request: AuthorizationRequest, decide: () => Promise<Decision>): Promise<Decision> {
+    // Off: straight to the decision point, without another promise around its answer.
     if (!this.cache) return decide();
+    return this.throughCache(this.cache, request, decide);
+  }
+
+  private async throughCache(cache: LRUCache<string, Decision>, request: AuthorizationRequest, decide: () => Promise<Decision>): Promise<Decision> {
     const key = decisionCacheKey(request);
-    const hit = this.cache.get(key);
+    const hit = cache.get(key);
     if (hit) return hit;
     const decision = await decide();
     if (decision.decision === 'Indeterminate') return decision;
     // Callers share a cached decision: freeze it so no caller can change what the next one sees.
     deepFreeze(decision);
-    this.cache.set(key, decision);
+    cache.set(key, decision);
     return decision;
   }
 

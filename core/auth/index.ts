@@ -79,14 +79,22 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
 
   const pointConfig = resolved.decisionPoint as DecisionPointConfig & Record<string, unknown>;
   let point: Promise<DecisionPoint> | undefined;
+  // The point once made, so that a request does not wait on a settled promise for it.
+  let made: DecisionPoint | undefined;
   const decisionPoint = (): Promise<DecisionPoint> => {
     if (!point) {
       const factory = factories.get(pointConfig.type);
       if (!factory) {
         return Promise.reject(new Error(`auth.decisionPoint: no decision point of type '${pointConfig.type}' is registered (built in: ${BUILTIN_TYPES.join(', ')})`));
       }
-      point = Promise.resolve(factory(pointConfig));
-      point.catch(() => undefined);
+      const current = Promise.resolve(factory(pointConfig));
+      point = current;
+      current.then(
+        (pdp) => {
+          if (point === current) made = pdp;
+        },
+        () => undefined,
+      );
     }
     return point;
   };
@@ -98,7 +106,7 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
   const authorize = async (subject: Subject, resource: Resource, action: string, context: Record<string, unknown> = {}): Promise<Decision> => {
     const request = { subject, resource, action, context };
     try {
-      const pdp = await decisionPoint();
+      const pdp = made ?? (await decisionPoint());
       return await cache.through(request, () => pdp.decide(request));
     } catch (err) {
       logger.error({ err, action, resource }, 'decision point failed; treating the request as denied');
@@ -141,6 +149,7 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
     async close() {
       const current = point;
       point = undefined;
+      made = undefined;
       if (current) await (await current.catch(() => undefined))?.close?.();
     },
   };

@@ -1,9 +1,9 @@
 import type { Context } from 'koa';
-import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Logger } from 'pino';
 import { MeridianError, Unauthenticated } from '../errors.js';
 import { bearerChallenge, credentialsOf } from './challenge.js';
+import { ExpiringMap } from './expiring-map.js';
 import { authenticatedSubject, groupsFromClaims } from './subjects.js';
 import type { Authenticator, Subject } from './types.js';
 
@@ -72,6 +72,8 @@ function checkIssuer(config: JwtIssuerConfig): string[] {
 const VERIFIED_TTL_MS = 60_000;
 
 interface VerifiedToken {
+  /** The whole token: the cache key is only its end. */
+  token: string;
   subject: Subject;
   exp: number;
   nbf?: number;
@@ -85,14 +87,22 @@ interface VerifiedToken {
 /** How stale the "its key is still published" check of a remembered token may be. */
 const KEY_RECHECK_MS = 1000;
 
+/**
+ * Remembered tokens are found by their last characters (256 bits of the signature): a map
+ * lookup hashes its key, and hashing a whole token (often a kilobyte) on every request costs
+ * more than the rest of its authentication. A hit still compares the whole token.
+ */
+const TOKEN_KEY_CHARS = 43;
+const cacheKeyOf = (token: string) => token.slice(-TOKEN_KEY_CHARS);
+
 export class JwtAuthenticator implements Authenticator {
   readonly name = 'jwt';
   private readonly issuers = new Map<string, TrustedIssuer>();
   /**
-   * Tokens already verified, by their exact text: a client sends the same token on every request,
+   * Tokens already verified (by their end, see TOKEN_KEY_CHARS): a client sends the same token on every request,
    * and an RSA/ECDSA verification costs far more than the rest of a request's handling.
    */
-  private readonly verified = new LRUCache<string, VerifiedToken>({ max: 10_000 });
+  private readonly verified = new ExpiringMap<string, VerifiedToken>(10_000);
 
   constructor(
     configs: JwtIssuerConfig[],
@@ -116,9 +126,9 @@ export class JwtAuthenticator implements Authenticator {
     }
   }
 
-  async authenticate(ctx: Context): Promise<Subject | null> {
-    const token = credentialsOf(ctx.get('authorization') || undefined, 'Bearer');
-    if (token === null) return null;
+  authenticate(ctx: Context): Promise<Subject | null> {
+    const token = credentialsOf(ctx.req.headers.authorization, 'Bearer');
+    if (token === null) return Promise.resolve(null);
     return this.verify(token);
   }
 
@@ -127,16 +137,21 @@ export class JwtAuthenticator implements Authenticator {
   }
 
   /** The subject a token names; throws Unauthenticated (invalid_token) for any token not accepted. */
-  async verify(token: string): Promise<Subject> {
-    const cached = this.verified.get(token);
-    if (cached) {
+  verify(token: string): Promise<Subject> {
+    const key = cacheKeyOf(token);
+    const cached = this.verified.get(key);
+    if (cached && cached.token === token) {
       // Time claims are checked again on every use; the signature, issuer and audience were checked once.
       const now = Date.now() / 1000;
       if (now <= cached.exp + cached.skew && (cached.nbf === undefined || now >= cached.nbf - cached.skew) && this.keyStillPublished(cached)) {
-        return cached.subject;
+        return Promise.resolve(cached.subject);
       }
-      this.verified.delete(token);
+      this.verified.delete(key);
     }
+    return this.verifyAndRemember(token);
+  }
+
+  private async verifyAndRemember(token: string): Promise<Subject> {
     // Frozen: the same subject object now serves every request that carries this token.
     const subject = deepFreeze(await this.verifyFully(token));
     const claims = subject.claims as { exp: number; nbf?: number };
@@ -146,7 +161,7 @@ export class JwtAuthenticator implements Authenticator {
     const trusted = this.issuers.get(subject.issuer)!;
     const kid = this.decode(token).header.kid;
     if (ttl > 0) {
-      this.verified.set(token, { subject, exp: claims.exp, nbf: claims.nbf, skew, trusted, kid: typeof kid === 'string' ? kid : undefined, keysCheckedAt: Date.now() }, { ttl });
+      this.verified.set(cacheKeyOf(token), { token, subject, exp: claims.exp, nbf: claims.nbf, skew, trusted, kid: typeof kid === 'string' ? kid : undefined, keysCheckedAt: Date.now() }, ttl);
     }
     return subject;
   }

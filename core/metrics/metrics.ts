@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobQueue, JobState } from '../jobs/types.js';
+import { FastHistogram } from './request-histogram.js';
 import type { Metrics } from './types.js';
 
 export interface CoreMetrics extends Metrics {
@@ -13,17 +14,14 @@ export interface CoreMetrics extends Metrics {
 export function createMetrics(): CoreMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'meridian_process_' });
-  const labelNames = ['plugin', 'operation', 'method', 'status'] as const;
-  // Its _count series is the request count per plugin, operation, method and status.
-  const duration = new Histogram({
-    name: 'meridian_http_request_duration_seconds',
-    help: "Time from a request's arrival to the end of its response (streamed bodies included); _count counts requests",
-    labelNames,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
-  // One child per label set, found by a string key: cheaper than prom-client hashing the labels each time.
-  const children = new Map<string, { observe(v: number): void }>();
+  // Its _count series is the request count per plugin, operation, method and status. Observed on
+  // every request, so a FastHistogram: its series are found by a string key, labels checked once.
+  const duration = new FastHistogram(
+    'meridian_http_request_duration_seconds',
+    "Time from a request's arrival to the end of its response (streamed bodies included); _count counts requests",
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registry,
+  );
   let jobs: JobQueue | undefined;
   new Gauge({
     name: 'meridian_jobs',
@@ -52,12 +50,7 @@ export function createMetrics(): CoreMetrics {
       const operation = (ctx.state.operation as string | undefined) ?? (ctx as Context & { routerPath?: string }).routerPath ?? 'unmatched';
       const status = String(ctx.status);
       const key = `${plugin}\u0000${operation}\u0000${ctx.method}\u0000${status}`;
-      let child = children.get(key);
-      if (!child) {
-        child = duration.labels({ plugin, operation, method: ctx.method, status });
-        children.set(key, child);
-      }
-      child.observe(seconds);
+      duration.observe(duration.find(key) ?? duration.add(key, { plugin, operation, method: ctx.method, status }), seconds);
     },
   };
 }

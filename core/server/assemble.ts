@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Middleware } from 'koa';
-import type { Logger, pino } from 'pino';
-import { createAccessLogger } from '../logger.js';
+import type { Logger } from 'pino';
+import { createAccessLogger, type AccessLogDestination, type AccessLogger } from '../access-logger.js';
 import type { LoadedConfig } from '../config/load.js';
 import { NotFound } from '../errors.js';
 import { createMetrics, type CoreMetrics } from '../metrics/metrics.js';
@@ -10,11 +10,8 @@ import type { PluginContext, PluginInstance } from '../plugin.js';
 import { orderPlugins } from '../loader/order.js';
 import { Registry } from '../registry/registry.js';
 import { coreRoutes, type ReadinessCheck } from './core-routes.js';
-import { compression } from './middleware/compression.js';
-import { cors } from './middleware/cors.js';
+import { edge } from './middleware/edge.js';
 import { errorBoundary, problemJson } from './middleware/error-boundary.js';
-import { observe } from './middleware/observe.js';
-import { requestContext } from './middleware/request-context.js';
 import { dispatcher, pluginScope, type MountedPlugin } from './plugin-scope.js';
 import { loadSampleData } from './sample-data.js';
 import { openStores, type ProcessRole, type Stores } from './stores.js';
@@ -48,13 +45,14 @@ export interface Meridian {
 
 /** Builds the platform from a loaded config: stores, plugins in dependency order, the Koa apps. */
 export interface AssembleOptions {
-  /** Where access-log lines go; default: stdout, written asynchronously. */
-  accessLogDestination?: pino.DestinationStream;
+  /** Where access-log lines go: a file descriptor, a path or a stream; default: stdout, written asynchronously. */
+  accessLogDestination?: AccessLogDestination;
 }
 
 export async function assemble(loaded: LoadedConfig, logger: Logger, role: ProcessRole = 'serve', options: AssembleOptions = {}): Promise<Meridian> {
   const { config } = loaded;
-  const access = createAccessLogger(config.log, options.accessLogDestination);
+  // Opened only when kept: a disabled access log has no destination.
+  const access = config.log.access ? createAccessLogger(config.log, options.accessLogDestination) : undefined;
   const { order } = orderPlugins(
     loaded.plugins.map((p) => p.plugin),
     loaded.disabledProviders,
@@ -138,10 +136,11 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
     pluginScope(p.name, p.listen !== undefined ? '' : p.mountPath, p.instance, { auth: stores.auth, logger, bodyLimit: bodyLimitOf(p.name) });
 
   const mainMounted: MountedPlugin[] = running.filter((p) => p.listen === undefined).map(scope);
-  const app = buildApp(config, logger, access.logger, metrics, dispatcher(mainMounted, coreChain));
+  const accessLog = access?.enabled ? access : undefined;
+  const app = buildApp(config, logger, accessLog, metrics, dispatcher(mainMounted, coreChain));
   const extraApps = running
     .filter((p) => p.listen !== undefined)
-    .map((p) => ({ name: p.name, port: p.listen!, app: buildApp(config, logger, access.logger, metrics, scope(p).middleware) }));
+    .map((p) => ({ name: p.name, port: p.listen!, app: buildApp(config, logger, accessLog, metrics, scope(p).middleware) }));
 
   const servers: Array<{ name: string; server: Server; tracker: ConnectionTracker }> = [];
 
@@ -184,12 +183,12 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
       await Promise.all(servers.map((s) => s.tracker.drain(config.server.shutdownTimeoutMs)));
       await closePlugins();
       await stores.close();
-      access.flush();
+      access?.close();
     },
   };
 }
 
-function buildApp(config: LoadedConfig['config'], logger: Logger, accessLogger: Logger, metrics: CoreMetrics, handler: Middleware): Koa {
+function buildApp(config: LoadedConfig['config'], logger: Logger, accessLog: AccessLogger | undefined, metrics: CoreMetrics, handler: Middleware): Koa {
   const app = new Koa({ proxy: config.server.trustProxy });
   // Errors reaching Koa itself (a stream failing after headers were sent) are logged, not printed.
   app.silent = true;
@@ -197,10 +196,7 @@ function buildApp(config: LoadedConfig['config'], logger: Logger, accessLogger: 
     if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || (err as NodeJS.ErrnoException).code === 'EPIPE') return;
     logger.error({ err, reqId: ctx?.state?.requestId }, 'unhandled request error');
   });
-  app.use(requestContext({ publicUrl: config.server.publicUrl, trustProxy: config.server.trustProxy }));
-  app.use(observe(metrics, config.log.access ? accessLogger : undefined));
-  if (config.server.cors.enabled) app.use(cors(config.server.cors));
-  if (config.server.compression) app.use(compression());
+  app.use(edge({ server: config.server, metrics, accessLog }));
   app.use(handler);
   return app;
 }

@@ -1,4 +1,3 @@
-import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { AuthHooks } from '../auth/types.js';
@@ -25,26 +24,26 @@ export function pluginScope(
   options: { auth: AuthHooks; logger: Logger; bodyLimit: number },
 ): MountedPlugin {
   const encoder = instance.errorEncoder ?? problemJson;
-  // Scope state, error rendering, authentication and the 404 check in one step: this runs on
-  // every request to the plugin, and each extra middleware layer costs a promise and a closure.
-  const enter: Middleware = async (ctx, next) => {
+  if (instance.routes && mountPath) instance.routes.prefix(mountPath);
+  const routes = instance.routes?.routes() as unknown as Middleware | undefined;
+  const allowed = instance.routes?.allowedMethods({ throw: true }) as unknown as Middleware | undefined;
+  // Scope state, error rendering, authentication, the routes (then their 405/501 check, which
+  // the router reaches only when no route answered) and the 404 check in one function: this runs
+  // on every request to the plugin, and each layer of a composed chain costs a closure and a
+  // promise.
+  const middleware: Middleware = async (ctx, next) => {
     ctx.state.plugin = name;
     ctx.state.mountPath = mountPath;
     ctx.state.bodyLimit = options.bodyLimit;
     try {
       ctx.state.subject = await options.auth.authenticate(ctx);
-      await next();
+      await (routes ? routes(ctx, () => allowed!(ctx, next)) : next());
       if (ctx.status === 404 && ctx.body == null) throw new NotFound(`No resource at ${ctx.path}`);
     } catch (thrown) {
       renderError(thrown, ctx, encoder, options.logger);
     }
   };
-  const chain: Middleware[] = [enter];
-  if (instance.routes) {
-    if (mountPath) instance.routes.prefix(mountPath);
-    chain.push(instance.routes.routes() as unknown as Middleware, instance.routes.allowedMethods({ throw: true }) as unknown as Middleware);
-  }
-  return { name, mountPath, middleware: compose(chain) };
+  return { name, mountPath, middleware };
 }
 
 /** Sends each request to the plugin with the longest matching mount path, else to `fallback`. */

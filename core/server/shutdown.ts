@@ -7,23 +7,29 @@ export interface ConnectionTracker {
   inFlight(): number;
 }
 
+/** Requests in flight on a connection: a property of the socket, read and written per request. */
+const IN_FLIGHT = Symbol('meridian.inFlight');
+type TrackedSocket = Socket & { [IN_FLIGHT]?: number };
+
 /** Counts requests per connection so shutdown can close idle keep-alive sockets at once. */
 export function trackConnections(server: Server): ConnectionTracker {
-  const active = new Map<Socket, number>();
+  const active = new Set<TrackedSocket>();
   let inFlight = 0;
   let draining = false;
-  server.on('connection', (socket: Socket) => {
-    active.set(socket, 0);
+  server.on('connection', (socket: TrackedSocket) => {
+    socket[IN_FLIGHT] = 0;
+    active.add(socket);
     socket.once('close', () => active.delete(socket));
   });
   server.on('request', (req, res) => {
-    const socket = req.socket;
+    const socket = req.socket as TrackedSocket;
     inFlight++;
-    active.set(socket, (active.get(socket) ?? 0) + 1);
-    res.once('close', () => {
+    socket[IN_FLIGHT] = (socket[IN_FLIGHT] ?? 0) + 1;
+    // 'close' comes once per response.
+    res.on('close', () => {
       inFlight--;
-      const n = (active.get(socket) ?? 1) - 1;
-      active.set(socket, n);
+      const n = (socket[IN_FLIGHT] ?? 1) - 1;
+      socket[IN_FLIGHT] = n;
       // While draining, a connection whose last request just ended is closed, not kept alive.
       if (draining && n === 0) socket.end();
     });
@@ -35,14 +41,14 @@ export function trackConnections(server: Server): ConnectionTracker {
       draining = true;
       return new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
-          for (const socket of active.keys()) socket.destroy();
+          for (const socket of active) socket.destroy();
         }, timeoutMs);
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
           resolve();
         });
-        for (const [socket, n] of active) if (n === 0) socket.end();
+        for (const socket of active) if (!socket[IN_FLIGHT]) socket.end();
       });
     },
   };

@@ -67,6 +67,8 @@ type Matcher = (value: string | undefined) => boolean;
 interface CompiledRule {
   label: string;
   effect: 'Permit' | 'Deny';
+  /** The decision's reason, for logs. */
+  reason: string;
   subject: (subject: Subject) => boolean;
   resource: (resource: Resource, subject: Subject) => boolean;
   action: (action: string) => boolean;
@@ -144,6 +146,7 @@ function compileRule(rule: RuleConfig, index: number): CompiledRule {
   return {
     label,
     effect: rule.effect === 'permit' ? 'Permit' : 'Deny',
+    reason: `${label} ${rule.effect === 'permit' ? 'permits' : 'denies'}`,
     subject,
     resource: compileResources(rule.resources),
     action: (action) => anyAction || actions.has(action),
@@ -174,8 +177,8 @@ export function createRulesDecisionPoint(config: RulesDecisionPointConfig): Deci
         if (rule.action(action) && rule.subject(subject) && rule.resource(resource, subject)) {
           return {
             decision: rule.effect,
-            obligations: rule.obligations.map((o) => ({ id: o.id, attributes: bindSubject(o.attributes, subject) as Record<string, unknown> })),
-            reason: `${rule.label} ${rule.effect === 'Permit' ? 'permits' : 'denies'}`,
+            obligations: rule.obligations.length ? rule.obligations.map((o) => ({ id: o.id, attributes: bindSubject(o.attributes, subject) as Record<string, unknown> })) : [],
+            reason: rule.reason,
           };
         }
       }

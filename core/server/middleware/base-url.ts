@@ -12,7 +12,7 @@ export function baseUrlResolver(options: { publicUrl?: string; trustProxy: boole
 
 function derive(ctx: Context, trustProxy: boolean): string {
   let proto = ctx.protocol;
-  let host = ctx.get('Host') || 'localhost';
+  let host = ctx.req.headers.host || 'localhost';
   let prefix = '';
   if (trustProxy) {
     const forwarded = parseForwarded(ctx.get('Forwarded'));

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import compress from 'koa-compress';
+import { varyOn } from './vary.js';
 
 /**
  * gzip/deflate/br above 1 KiB through koa-compress, run only for clients that accept an encoding:
@@ -8,8 +9,8 @@ import compress from 'koa-compress';
 export function compression(): Middleware {
   const compressor = compress({ threshold: 1024 }) as unknown as Middleware;
   return (ctx, next) => {
-    if (!ctx.get('Accept-Encoding')) {
-      ctx.vary('Accept-Encoding');
+    if (!ctx.req.headers['accept-encoding']) {
+      varyOn(ctx, 'Accept-Encoding');
       return next();
     }
     return compressor(ctx, next);

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context } from 'koa';
 import { baseUrlResolver } from './base-url.js';
 import { requestIdOf } from './request-id.js';
 
@@ -6,13 +6,12 @@ import { requestIdOf } from './request-id.js';
  * What every later step reads from ctx.state: the request id (echoed as X-Request-Id) and the
  * public base URL that absolute links are written with.
  */
-export function requestContext(options: { publicUrl?: string; trustProxy: boolean }): Middleware {
+export function requestContext(options: { publicUrl?: string; trustProxy: boolean }): (ctx: Context) => void {
   const baseUrlOf = baseUrlResolver(options);
-  return (ctx, next) => {
+  return (ctx) => {
     const id = requestIdOf(ctx);
     ctx.state.requestId = id;
-    ctx.set('X-Request-Id', id);
+    ctx.res.setHeader('X-Request-Id', id);
     ctx.state.baseUrl = baseUrlOf(ctx);
-    return next();
   };
 }

@@ -6,6 +6,6 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The request's id: the client's X-Request-Id when it is safe to echo, else a new UUID. */
 export function requestIdOf(ctx: Context): string {
-  const given = ctx.get('X-Request-Id');
-  return SAFE_ID.test(given) ? given : randomUUID();
+  const given = ctx.req.headers['x-request-id'];
+  return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
 }

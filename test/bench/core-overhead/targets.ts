@@ -86,7 +86,7 @@ export async function startMeridian(jwksUri: string, sections: Record<string, un
   // (synchronously), the access log as `serve` writes it (asynchronously).
   const devNull = pino.destination({ dest: '/dev/null', sync: true }) as unknown as NodeJS.WritableStream;
   const logger = createLogger(loaded.config.log, devNull);
-  const meridian = await assemble(loaded, logger, 'serve', { accessLogDestination: pino.destination({ dest: '/dev/null', sync: false }) });
+  const meridian = await assemble(loaded, logger, 'serve', { accessLogDestination: '/dev/null' });
   const ports = await meridian.listen();
   return {
     url: `http://127.0.0.1:${ports.main}${HELLO_PATH}`,

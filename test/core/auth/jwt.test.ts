@@ -88,6 +88,19 @@ describe('core/auth/jwt: bearer JWT authenticator', () => {
     await rejection(strict.authenticate(bearer(token)));
   });
 
+  it('answers a remembered token only for the very same token: one ending alike but changed elsewhere is verified in full', async () => {
+    const token = await issuer.sign(rsa, { sub: 'alice' });
+    assert.equal((await auth.authenticate(bearer(token)))?.id, 'alice');
+    // The same signature (so the same last characters) on another payload: forged, must not verify.
+    const [header, , signature] = token.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ iss: issuer.issuer, aud: 'meridian', sub: 'mallory', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+    const forged = `${header}.${forgedPayload}.${signature}`;
+    const err = await rejection(auth.authenticate(bearer(forged)));
+    assert.match(err.headers['WWW-Authenticate']!, /signature does not verify/);
+    // And the genuine token is still answered afterwards.
+    assert.equal((await auth.authenticate(bearer(token)))?.id, 'alice');
+  });
+
   it('hands out remembered subjects frozen, so no request can change what the next one sees', async () => {
     const token = await issuer.sign(rsa, { claims: { groups: ['eo'] } });
     const subject = (await auth.authenticate(bearer(token)))!;

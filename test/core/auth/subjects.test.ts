@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ANONYMOUS, authenticatedSubject, claimAt, groupsFromClaims, inAnyGroup, inGroup, isAnonymous } from '../../../core/auth/subjects.js';
 import { bearerChallenge, credentialsOf, joinChallenges, quoteParam } from '../../../core/auth/challenge.js';
+import { seededRandom } from '../../../core/seeded-random.js';
 
 describe('core/auth/subjects', () => {
   it('ANONYMOUS is a frozen subject without groups', () => {
@@ -46,5 +47,28 @@ describe('core/auth/challenge', () => {
     assert.equal(credentialsOf('Basic xyz', 'Bearer'), null);
     assert.equal(credentialsOf(undefined, 'Bearer'), null);
     assert.equal(credentialsOf('Bearer', 'Bearer'), null);
+  });
+
+  it('reads credentials as the RFC 7235 grammar does (scheme token, spaces or tabs, the rest trimmed)', () => {
+    // The grammar as a regular expression, checked against the hand-written scanner on generated headers.
+    const grammar = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]+(.*)$/s;
+    const reference = (header: string, scheme: string) => {
+      const m = grammar.exec(header.trim());
+      return m && m[1]!.toLowerCase() === scheme.toLowerCase() ? m[2]!.trim() : null;
+    };
+    const random = seededRandom(7235);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const starts = ['Bearer ', 'bearer\t', ' Bearer  ', 'BEARER ', 'Bearer', 'Basic ', 'ApiKey ', 'Bear er ', ''];
+    const chars = ['a', 'Z', '9', ' ', '\t', '.', '~', '-', '_', '"', '(', ':', '/', '=', ',', '\n', '\r', '\u00e9', '\u00a0'];
+    let compared = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let header = pick(starts);
+      for (let n = Math.floor(random() * 10); n > 0; n--) header += pick(chars);
+      for (const scheme of ['Bearer', 'Basic', 'ApiKey']) {
+        assert.equal(credentialsOf(header, scheme), reference(header, scheme), `${JSON.stringify(header)} as ${scheme}`);
+        compared++;
+      }
+    }
+    assert.equal(compared, 60_000);
   });
 });
