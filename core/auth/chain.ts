@@ -78,8 +78,9 @@ export class AuthenticatorChain {
   }
 
   async authenticate(ctx: Context): Promise<Subject> {
-    for (const authenticator of this.authenticators) {
-      const subject = await authenticator.authenticate(ctx);
+    const authenticators = this.authenticators;
+    for (let i = 0; i < authenticators.length; i++) {
+      const subject = await authenticators[i]!.authenticate(ctx);
       if (subject) return subject;
     }
     if (this.allowsAnonymous) return ANONYMOUS;

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobQueue, JobState } from '../jobs/types.js';
-import { FastHistogram } from './request-histogram.js';
+import { FastHistogram, type HistogramSeries } from './request-histogram.js';
 import type { Metrics } from './types.js';
 
 export interface CoreMetrics extends Metrics {
@@ -22,6 +22,7 @@ export function createMetrics(): CoreMetrics {
     [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registry,
   );
+  const seriesByPlugin = new Map<string, Map<string, Map<string, Map<number, HistogramSeries>>>>();
   let jobs: JobQueue | undefined;
   new Gauge({
     name: 'meridian_jobs',
@@ -48,9 +49,25 @@ export function createMetrics(): CoreMetrics {
       const plugin = (ctx.state.plugin as string | undefined) ?? 'core';
       // The matched route template, never the raw path: raw paths would explode label cardinality.
       const operation = (ctx.state.operation as string | undefined) ?? (ctx as Context & { routerPath?: string }).routerPath ?? 'unmatched';
-      const status = String(ctx.status);
-      const key = `${plugin}\u0000${operation}\u0000${ctx.method}\u0000${status}`;
-      duration.observe(duration.find(key) ?? duration.add(key, { plugin, operation, method: ctx.method, status }), seconds);
+      const method = ctx.req.method ?? '';
+      const status = ctx.res.statusCode;
+      // Found through nested maps: their keys are strings the process already holds (plugin and
+      // operation names, the parser's method) and a number, so nothing is built or hashed anew.
+      const byOperation = seriesByPlugin.get(plugin) ?? setNew(seriesByPlugin, plugin, () => new Map());
+      const byMethod = byOperation.get(operation) ?? setNew(byOperation, operation, () => new Map());
+      const byStatus = byMethod.get(method) ?? setNew(byMethod, method, () => new Map());
+      let series = byStatus.get(status);
+      if (series === undefined || series.dropped) {
+        series = duration.add(`${plugin}\u0000${operation}\u0000${method}\u0000${status}`, { plugin, operation, method, status: String(status) });
+        byStatus.set(status, series);
+      }
+      duration.observe(series, seconds);
     },
   };
+}
+
+function setNew<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  const value = make();
+  map.set(key, value);
+  return value;
 }

@@ -6,6 +6,8 @@ export interface HistogramSeries {
   readonly buckets: number[];
   sum: number;
   count: number;
+  /** Set once the histogram was reset: a caller holding the series must add a new one. */
+  dropped: boolean;
 }
 
 /** One exported value, in the shape prom-client's registry formats. */
@@ -52,7 +54,7 @@ export class FastHistogram {
 
   /** A new series for `labels`, stored under `key`. */
   add(key: string, labels: Record<string, string>): HistogramSeries {
-    const series: HistogramSeries = { labels, buckets: this.upperBounds.map(() => 0), sum: 0, count: 0 };
+    const series: HistogramSeries = { labels, buckets: this.upperBounds.map(() => 0), sum: 0, count: 0, dropped: false };
     this.series.set(key, series);
     return series;
   }
@@ -96,6 +98,7 @@ export class FastHistogram {
   }
 
   reset(): void {
+    for (const s of this.series.values()) s.dropped = true;
     this.series.clear();
   }
 }

@@ -38,7 +38,7 @@ export function pluginScope(
     try {
       ctx.state.subject = await options.auth.authenticate(ctx);
       await (routes ? routes(ctx, () => allowed!(ctx, next)) : next());
-      if (ctx.status === 404 && ctx.body == null) throw new NotFound(`No resource at ${ctx.path}`);
+      if (ctx.response.status === 404 && ctx.response.body == null) throw new NotFound(`No resource at ${ctx.path}`);
     } catch (thrown) {
       renderError(thrown, ctx, encoder, options.logger);
     }
@@ -50,7 +50,7 @@ export function pluginScope(
 export function dispatcher(mounted: MountedPlugin[], fallback: Middleware): Middleware {
   const byLength = [...mounted].sort((a, b) => b.mountPath.length - a.mountPath.length);
   return async (ctx, next) => {
-    const path = ctx.path;
+    const path = ctx.request.path;
     for (const m of byLength) {
       if (m.mountPath === '' || path === m.mountPath || path.startsWith(`${m.mountPath}/`)) {
         return m.middleware(ctx, next);

@@ -20,15 +20,15 @@ export function accessFields(ctx: Context, ms: number): string {
   const state = ctx.state as { requestId?: string; plugin?: string; operation?: string };
   return (
     member('reqId', state.requestId) +
-    member('method', ctx.method) +
-    member('path', ctx.path) +
-    `,"status":${ctx.status}` +
+    member('method', ctx.req.method) +
+    member('path', ctx.request.path) +
+    `,"status":${ctx.res.statusCode}` +
     member('bytes', ctx.response.length ?? undefined) +
     `,"ms":${JSON.stringify(ms)}` +
     member('plugin', state.plugin ?? 'core') +
     member('operation', state.operation) +
     member('subject', subject?.id) +
-    member('ip', ctx.ip) +
+    member('ip', ctx.request.ip) +
     member('ua', ctx.req.headers['user-agent'] || undefined) +
     (ctx.res.writableFinished ? '' : ',"aborted":true')
   );

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Context } from 'koa';
 import type { AccessLogger } from '../../access-logger.js';
 import type { CoreMetrics } from '../../metrics/metrics.js';
@@ -10,9 +11,9 @@ import { accessFields } from './access-log.js';
  */
 export function observe(metrics: CoreMetrics, accessLog: AccessLogger | undefined): (ctx: Context) => void {
   return (ctx) => {
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     ctx.res.on('close', () => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const ms = performance.now() - start;
       metrics.record(ctx, ms / 1000);
       if (accessLog) accessLog.write(accessFields(ctx, ms));
     });
