@@ -98,11 +98,17 @@ export async function startMeridian(jwksUri: string, sections: Record<string, un
   };
 }
 
-/** The same route on a new Koa app with one router and nothing else. */
-export async function startBareKoa(): Promise<Running> {
+/** The same route on a new Koa app with one router and nothing else (but `spinUs` of busy work, if given). */
+export async function startBareKoa(spinUs = 0): Promise<Running> {
   const app = new Koa();
   const router = new Router();
   router.get(HELLO_PATH, (ctx) => {
+    // A calibration target: `spinUs` of pure CPU per request (no allocation, no I/O) shows what
+    // that much work costs in requests per second on this machine.
+    if (spinUs > 0) {
+      const until = performance.now() + spinUs / 1000;
+      while (performance.now() < until);
+    }
     ctx.body = HELLO_BODY;
   });
   app.use(router.routes());
