@@ -1,11 +1,15 @@
 /** The catalogue's tables: records with indexed columns, the spatial index, full-text search, keywords. */
 import type { Knex } from 'knex';
 import type { Database, Migration } from '../../core/storage/db/types.js';
+import { ADDED_EO_FIELDS, type EoFieldSpec } from './eo-fields.js';
+import { liftEoProperties } from './formats/eo-model.js';
 import { importStateMigration } from './import/state.js';
 import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, SPATIAL_INDEX_OPTIONS, TSVECTOR_COLUMN } from './schema.js';
+import type { CatalogueRecord } from './types.js';
+import { eoColumnValues } from './write.js';
 
 /** Instants: ISO 8601 UTC text on SQLite (text order is time order), timestamptz on PostgreSQL. */
-function timestamp(t: Knex.CreateTableBuilder, db: Database, name: string): void {
+function timestamp(t: Knex.CreateTableBuilder | Knex.AlterTableBuilder, db: Database, name: string): void {
   if (db.dialect === 'sqlite') t.text(name);
   else t.timestamp(name, { useTz: true });
 }
@@ -72,4 +76,58 @@ const spatioTemporalIndex: Migration = {
   },
 };
 
-export const catalogueMigrations: Migration[] = [createRecords, createGroups, spatioTemporalIndex, importStateMigration];
+/** A column of the EO fields table (eo-fields.ts) as its type stores it on either database. */
+function eoColumn(t: Knex.AlterTableBuilder, db: Database, spec: EoFieldSpec): void {
+  if (spec.type === 'timestamp') timestamp(t, db, spec.column);
+  else if (spec.type === 'number') t.double(spec.column);
+  else if (spec.type === 'integer') t.integer(spec.column);
+  else if (spec.type === 'boolean') t.boolean(spec.column);
+  else t.text(spec.column);
+}
+
+const FILL_BATCH = 1000;
+
+/**
+ * Every OpenSearch EO (13-026r9) parameter as a column: the fields eo-fields.ts dates '004',
+ * partial indexes (rows with a value only, so products without one cost nothing) on those
+ * searched most, and the stored records rewritten with their EO values moved from `properties`
+ * (flat 17-003 names) to the record fields, the columns filled from them.
+ */
+const eoQueryables: Migration = {
+  name: '004-eo-queryables',
+  async up(knex, db) {
+    await knex.schema.alterTable(RECORDS_TABLE, (t) => {
+      for (const spec of ADDED_EO_FIELDS) eoColumn(t, db, spec);
+    });
+    for (const spec of ADDED_EO_FIELDS.filter((s) => s.indexed)) {
+      await knex.raw('CREATE INDEX ?? ON ?? (??) WHERE ?? IS NOT NULL', [`${RECORDS_TABLE}_${spec.column}`, RECORDS_TABLE, spec.column, spec.column]);
+    }
+    // Only rows that may hold such values: with properties, or a platform serial identifier (a field before it had a column).
+    for (let last = 0; ; ) {
+      const rows = (await knex(RECORDS_TABLE)
+        .where('id', '>', last)
+        .andWhere((w) => w.where('record', 'like', '%"properties":%').orWhere('record', 'like', '%"platformSerialIdentifier":%'))
+        .orderBy('id')
+        .limit(FILL_BATCH)
+        .select('id', 'record')) as Array<{ id: number; record: string }>;
+      for (const row of rows) {
+        const stored = JSON.parse(row.record) as CatalogueRecord;
+        const record = liftEoProperties(stored);
+        const fields = record as unknown as Record<string, unknown>;
+        // As normaliseRecord writes instants (text order is time order on SQLite).
+        for (const spec of ADDED_EO_FIELDS) {
+          if (spec.type === 'timestamp' && typeof fields[spec.name] === 'string') fields[spec.name] = new Date(Date.parse(fields[spec.name] as string)).toISOString();
+        }
+        const changes: Record<string, unknown> = {};
+        for (const [column, value] of Object.entries(eoColumnValues(record, db))) if (value !== null) changes[column] = value;
+        const text = JSON.stringify(record);
+        if (text !== row.record) changes.record = text;
+        if (Object.keys(changes).length > 0) await knex(RECORDS_TABLE).where('id', row.id).update(changes);
+      }
+      if (rows.length < FILL_BATCH) break;
+      last = Number(rows[rows.length - 1]!.id);
+    }
+  },
+};
+
+export const catalogueMigrations: Migration[] = [createRecords, createGroups, spatioTemporalIndex, eoQueryables, importStateMigration];

@@ -1,10 +1,10 @@
 /** A CatalogueQuery's parameters as one filter AST (plus the full-text part, which is SQL only). */
 import type { Knex } from 'knex';
 import { BadRequest } from '../../core/errors.js';
-import type { Expression, Filter, PropertyRef, SpatialRelation, TemporalRelation } from '../../core/filter/index.js';
+import { translateFilter, type Expression, type Filter, type PropertyRef, type SpatialRelation, type TemporalRelation } from '../../core/filter/index.js';
 import { parseInstant } from '../../core/ows/time.js';
 import type { Database } from '../../core/storage/db/types.js';
-import { FTS_TABLE, RECORDS_TABLE, TSVECTOR_COLUMN } from './schema.js';
+import { FTS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, TSVECTOR_COLUMN } from './schema.js';
 import type { CatalogueQuery } from './types.js';
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
@@ -82,5 +82,23 @@ export function applyFullText(db: Database, qb: Knex.QueryBuilder, q: string | u
     qb.whereRaw(`?? IN (SELECT rowid FROM ${FTS_TABLE} WHERE ${FTS_TABLE} MATCH ?)`, [`${RECORDS_TABLE}.id`, match]);
   } else {
     qb.whereRaw(`?? @@ plainto_tsquery('simple', ?)`, [`${RECORDS_TABLE}.${TSVECTOR_COLUMN}`, words.join(' ')]);
+  }
+}
+
+/** The one queryable of a keyword filter: the keyword row's text. */
+const KEYWORD_QUERYABLES = { keyword: { column: `${KEYWORDS_TABLE}.keyword`, type: 'string' as const } };
+
+/**
+ * Restricts `qb` to records with, for each filter, a keyword that passes it (EXISTS on the
+ * keyword rows, so a record with several keywords is matched once).
+ */
+export function applyKeywordFilters(db: Database, qb: Knex.QueryBuilder, filters: Filter[] | undefined): void {
+  for (const filter of filters ?? []) {
+    const sql = translateFilter(filter, { db, table: KEYWORDS_TABLE, queryables: KEYWORD_QUERYABLES, locator: 'keyword' });
+    // Case- and accent-sensitive text tests are exact in SQL; anything else has no place here.
+    if (sql.needsExactCheck) throw new BadRequest('A keyword filter must compare keywords as written (case and accents)', { code: 'InvalidParameterValue', locator: 'keyword' });
+    qb.whereExists((sub) => {
+      sql.apply(sub.select(db.knex.raw('1')).from(KEYWORDS_TABLE).whereRaw('?? = ??', [`${KEYWORDS_TABLE}.record_id`, `${RECORDS_TABLE}.id`]));
+    });
   }
 }

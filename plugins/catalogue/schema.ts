@@ -1,5 +1,6 @@
 /** Table names and the queryable → column mapping shared by migrations, writes and searches. */
 import type { QueryableColumn, QueryableType } from '../../core/filter/index.js';
+import { EO_FIELDS } from './eo-fields.js';
 import type { QueryableDescription } from './types.js';
 
 export const RECORDS_TABLE = 'catalogue_records';
@@ -23,6 +24,11 @@ interface QueryableSpec {
 
 const spec = (column: string, type: QueryableType, description: string, facet = false): QueryableSpec => ({ column, type, description, facet });
 
+/** The EO fields (eo-fields.ts) as queryables: integers are numbers to a filter. */
+function eoQueryables(): Record<string, QueryableSpec> {
+  return Object.fromEntries(EO_FIELDS.map((f) => [f.name, spec(f.column, f.type === 'integer' ? 'number' : f.type, f.description, f.facet === true)]));
+}
+
 /** Every searchable property: its column in RECORDS_TABLE, type and meaning. */
 export const QUERYABLES: Record<string, QueryableSpec> = {
   identifier: spec('identifier', 'string', 'Unique identifier of the record'),
@@ -30,21 +36,7 @@ export const QUERYABLES: Record<string, QueryableSpec> = {
   parentIdentifier: spec('parent_identifier', 'string', 'Identifier of the collection a product belongs to', true),
   title: spec('title', 'string', 'Title'),
   abstract: spec('abstract', 'string', 'Abstract'),
-  platform: spec('platform', 'string', 'Platform (satellite) short name', true),
-  instrument: spec('instrument', 'string', 'Instrument short name', true),
-  sensorType: spec('sensor_type', 'string', 'Sensor type (OPTICAL, RADAR, ALTIMETRIC, ATMOSPHERIC, LIMB)', true),
-  productType: spec('product_type', 'string', 'Product type', true),
-  processingLevel: spec('processing_level', 'string', 'Processing level', true),
-  orbitNumber: spec('orbit_number', 'number', 'Acquisition orbit number'),
-  orbitDirection: spec('orbit_direction', 'string', 'Orbit direction (ASCENDING, DESCENDING)', true),
-  cloudCover: spec('cloud_cover', 'number', 'Cloud cover percentage (0-100)'),
-  snowCover: spec('snow_cover', 'number', 'Snow cover percentage (0-100)'),
-  resolution: spec('resolution', 'number', 'Spatial resolution in metres'),
-  polarisationChannels: spec('polarisation_channels', 'string', 'Polarisation channels (HH, HV, VV...)', true),
-  acquisitionType: spec('acquisition_type', 'string', 'Acquisition type (NOMINAL, CALIBRATION, OTHER)', true),
-  status: spec('status', 'string', 'Status (ARCHIVED, ACQUIRED, CANCELLED...)', true),
-  creationDate: spec('creation_date', 'timestamp', 'Creation date of the metadata'),
-  modificationDate: spec('modification_date', 'timestamp', 'Modification date of the metadata'),
+  ...eoQueryables(),
   start: spec('start_time', 'timestamp', 'Start of the temporal extent'),
   end: spec('end_time', 'timestamp', 'End of the temporal extent'),
   created: spec('created', 'timestamp', 'When the record was first stored'),

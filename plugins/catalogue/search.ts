@@ -9,7 +9,7 @@ import { BadRequest } from '../../core/errors.js';
 import { compileFilter, recordFromRow, translateFilter, type Filter, type QueryableColumn, type SqlFilter } from '../../core/filter/index.js';
 import { selectGeometryAsGeoJSON } from '../../core/storage/db/spatial-index.js';
 import type { Database } from '../../core/storage/db/types.js';
-import { applyFullText, queryFilter } from './query.js';
+import { applyFullText, applyKeywordFilters, queryFilter } from './query.js';
 import { EFFECTIVE_VISIBILITY_COLUMN, GROUPS_TABLE, KEYWORDS_FACET, KEYWORDS_TABLE, QUERYABLES, RECORDS_TABLE, queryableColumns, queryableSpec } from './schema.js';
 import type { CatalogueQuery, CatalogueRecord, FacetValue, SearchResult, SortKey, ValueRange } from './types.js';
 import { OPEN_END_TIME } from './write.js';
@@ -66,6 +66,7 @@ function plan(db: Database, query: CatalogueQuery, access: Filter[], groups: str
       const qb = source(db, groups);
       sql.apply(qb);
       applyFullText(db, qb, query.q);
+      applyKeywordFilters(db, qb, query.keywordFilters);
       return qb;
     },
   };

@@ -38,7 +38,7 @@ export interface Asset {
   [field: string]: unknown;
 }
 
-/** The OGC 17-003 EO properties the engine indexes (others may go in `properties`). */
+/** The EO properties the engine indexes, by their OGC 13-026r9 / 17-003 names (others may go in `properties`). */
 export interface EoProperties {
   platform?: string;
   platformSerialIdentifier?: string;
@@ -56,6 +56,59 @@ export interface EoProperties {
   status?: string;
   creationDate?: string;
   modificationDate?: string;
+  // The other OpenSearch EO (OGC 13-026r9) collection and product parameters, by its names
+  // (eo-fields.ts gives each one's column, type and meaning).
+  doi?: string;
+  compositeType?: string;
+  orbitType?: string;
+  spectralRange?: string;
+  /** Nanometres. */
+  minimumWavelength?: number;
+  maximumWavelength?: number;
+  hasSecurityConstraints?: boolean;
+  dissemination?: string;
+  topicCategory?: string;
+  organisationName?: string;
+  organisationRole?: string;
+  publicationDate?: string;
+  lineage?: string;
+  useLimitation?: string;
+  accessConstraint?: string;
+  otherConstraint?: string;
+  classification?: string;
+  language?: string;
+  specification?: string;
+  track?: string;
+  frame?: string;
+  swathIdentifier?: string;
+  lowestLocation?: number;
+  highestLocation?: number;
+  productVersion?: string;
+  productQualityStatus?: string;
+  productQualityDegradationTag?: string;
+  processorName?: string;
+  processingCenter?: string;
+  processingDate?: string;
+  sensorMode?: string;
+  archivingCenter?: string;
+  processingMode?: string;
+  availabilityTime?: string;
+  acquisitionStation?: string;
+  acquisitionSubType?: string;
+  /** Milliseconds from the ascending node. */
+  startTimeFromAscendingNode?: number;
+  completionTimeFromAscendingNode?: number;
+  /** Degrees. */
+  illuminationAzimuthAngle?: number;
+  illuminationZenithAngle?: number;
+  illuminationElevationAngle?: number;
+  polarisationMode?: string;
+  antennaLookDirection?: string;
+  minimumIncidenceAngle?: number;
+  maximumIncidenceAngle?: number;
+  incidenceAngleVariation?: number;
+  /** Hertz. */
+  dopplerFrequency?: number;
 }
 
 /** The original metadata document, kept as received so it can be returned unchanged. */
@@ -131,6 +184,12 @@ export interface CatalogueQuery {
   q?: string;
   /** A filter AST over the queryables (from CQL2, FES, OGC CQL...). */
   filter?: Filter;
+  /**
+   * A filter over one keyword at a time (its only queryable is `keyword`, a string): a record
+   * matches when one of its keywords passes it (OpenSearch eo:keyword). Each filter of the list
+   * must be met, by the same keyword or another.
+   */
+  keywordFilters?: Filter[];
   sortBy?: SortKey[];
   /** Page size (default 10, at most the configured maximum) and offset (default 0). */
   limit?: number;

@@ -7,6 +7,8 @@ import type { Knex } from 'knex';
 import { BadRequest, MeridianError, NotFound } from '../../core/errors.js';
 import { geometryBBox, validateGeometry } from '../../core/storage/db/geometry/index.js';
 import type { Database } from '../../core/storage/db/types.js';
+import { EO_FIELDS, fitsEoField } from './eo-fields.js';
+import { liftEoProperties } from './formats/eo-model.js';
 import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, SPATIAL_INDEX_OPTIONS } from './schema.js';
 import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput, type RecordPatch, type RecordStamp, type WriteBatch, type WriteBatchResult, type WriteConditions } from './types.js';
 import { recordVersion } from './version.js';
@@ -15,8 +17,6 @@ const MAX_KEYWORD_LENGTH = 255;
 /** end_time of a record with an open end: later than any real instant, so time relations hold. */
 export const OPEN_END_TIME = '9999-12-31T23:59:59.999Z';
 const LOOKUP_CHUNK = 500;
-/** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits (30 columns). */
-const INSERT_CHUNK = 100;
 
 /** An ISO 8601 instant normalised to Date.toISOString form, or a BadRequest naming the field. */
 function instant(value: string | undefined, field: string, identifier: string): string | undefined {
@@ -26,15 +26,28 @@ function instant(value: string | undefined, field: string, identifier: string): 
   return new Date(ms).toISOString();
 }
 
-function checkNumber(value: unknown, field: string, identifier: string, min?: number, max?: number): void {
-  if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
-    throw new BadRequest(`Record '${identifier}': ${field} must be a number${min !== undefined ? ` in [${min}, ${max}]` : ''}`, { code: 'InvalidRecord', locator: field });
+/** Checks the EO fields' values (eo-fields.ts) and writes their instants in toISOString form. */
+function checkEoFields(record: CatalogueRecord, identifier: string): void {
+  const r = record as unknown as Record<string, unknown>;
+  for (const spec of EO_FIELDS) {
+    const value = r[spec.name];
+    if (value === undefined || value === null) continue;
+    const fail = (what: string) => {
+      throw new BadRequest(`Record '${identifier}': ${spec.name} must be ${what}`, { code: 'InvalidRecord', locator: spec.name });
+    };
+    if (spec.type === 'timestamp') r[spec.name] = instant(value as string, spec.name, identifier);
+    else if (spec.type === 'string' && typeof value !== 'string') fail('a string');
+    else if (spec.type === 'boolean' && typeof value !== 'boolean') fail('true or false');
+    else if ((spec.type === 'number' || spec.type === 'integer') && !fitsEoField(spec, value)) {
+      fail(`${spec.type === 'integer' ? 'an integer' : 'a number'}${spec.min !== undefined ? ` in [${spec.min}, ${spec.max ?? '∞'}]` : ''}`);
+    }
   }
 }
 
 /** Checks a record and returns it normalised (instants in toISOString form, bbox computed). */
-export function normaliseRecord(input: CatalogueRecordInput, now: string, created: string | undefined): CatalogueRecord {
+export function normaliseRecord(given: CatalogueRecordInput, now: string, created: string | undefined): CatalogueRecord {
+  // EO values under their flat 17-003 names in `properties` are the record's fields (eo-model.ts).
+  const input = liftEoProperties(given);
   const id = input.identifier;
   if (typeof id !== 'string' || id.trim() === '' || id.length > 1024) throw new BadRequest('A record needs an identifier (a non-empty string of at most 1024 characters)', { code: 'InvalidRecord', locator: 'identifier' });
   if (!RECORD_TYPES.includes(input.type)) throw new BadRequest(`Record '${id}': type must be one of ${RECORD_TYPES.join(', ')}`, { code: 'InvalidRecord', locator: 'type' });
@@ -45,10 +58,6 @@ export function normaliseRecord(input: CatalogueRecordInput, now: string, create
   if (v !== undefined && v !== 'public' && v !== 'private' && !(Array.isArray(v) && v.every((g) => typeof g === 'string'))) {
     throw new BadRequest(`Record '${id}': visibility must be 'public', 'private' or a list of groups`, { code: 'InvalidRecord', locator: 'visibility' });
   }
-  checkNumber(input.cloudCover, 'cloudCover', id, 0, 100);
-  checkNumber(input.snowCover, 'snowCover', id, 0, 100);
-  checkNumber(input.resolution, 'resolution', id);
-  checkNumber(input.orbitNumber, 'orbitNumber', id);
   if (input.metadata !== undefined && (typeof input.metadata.format !== 'string' || typeof input.metadata.content !== 'string')) {
     throw new BadRequest(`Record '${id}': metadata needs a format and a content string`, { code: 'InvalidRecord', locator: 'metadata' });
   }
@@ -63,10 +72,7 @@ export function normaliseRecord(input: CatalogueRecordInput, now: string, create
   if (start !== undefined) record.start = start;
   if (end !== undefined) record.end = end;
   if (start !== undefined && end !== undefined && end < start) throw new BadRequest(`Record '${id}': end is before start`, { code: 'InvalidRecord', locator: 'end' });
-  for (const f of ['creationDate', 'modificationDate'] as const) {
-    const t = instant(input[f], f, id);
-    if (t !== undefined) record[f] = t;
-  }
+  checkEoFields(record, id);
   if (input.geometry) {
     try {
       validateGeometry(input.geometry);
@@ -80,30 +86,15 @@ export function normaliseRecord(input: CatalogueRecordInput, now: string, create
   return record;
 }
 
-/** Column values of a record (the geometry goes through the spatial index). */
-function rowOf(record: CatalogueRecord): Record<string, unknown> {
-  return {
+/** Column values of a record (the geometry goes through the spatial index): the one place rows are built. */
+function rowOf(record: CatalogueRecord, db: Database): Record<string, unknown> {
+  const row: Record<string, unknown> = {
     identifier: record.identifier,
     type: record.type,
     parent_identifier: record.parentIdentifier ?? null,
     title: record.title ?? null,
     abstract: record.abstract ?? null,
     keywords_text: record.keywords?.join(' ') ?? null,
-    platform: record.platform ?? null,
-    instrument: record.instrument ?? null,
-    sensor_type: record.sensorType ?? null,
-    product_type: record.productType ?? null,
-    processing_level: record.processingLevel ?? null,
-    orbit_direction: record.orbitDirection ?? null,
-    polarisation_channels: record.polarisationChannels ?? null,
-    acquisition_type: record.acquisitionType ?? null,
-    status: record.status ?? null,
-    orbit_number: record.orbitNumber ?? null,
-    cloud_cover: record.cloudCover ?? null,
-    snow_cover: record.snowCover ?? null,
-    resolution: record.resolution ?? null,
-    creation_date: record.creationDate ?? null,
-    modification_date: record.modificationDate ?? null,
     start_time: record.start ?? null,
     end_time: record.openEnd ? OPEN_END_TIME : (record.end ?? null),
     created: record.created,
@@ -113,7 +104,28 @@ function rowOf(record: CatalogueRecord): Record<string, unknown> {
     visibility: record.visibility === undefined || record.visibility === 'public' ? 'public' : 'private',
     record: JSON.stringify(record),
   };
+  Object.assign(row, eoColumnValues(record, db));
+  return row;
 }
+
+/** The EO fields' columns (eo-fields.ts); SQLite stores booleans as 0/1. */
+export function eoColumnValues(record: CatalogueRecordInput, db: Database): Record<string, unknown> {
+  const r = record as unknown as Record<string, unknown>;
+  const row: Record<string, unknown> = {};
+  for (const spec of EO_FIELDS) {
+    const value = r[spec.name] ?? null;
+    row[spec.column] = spec.type === 'boolean' && value !== null && db.dialect === 'sqlite' ? Number(value) : value;
+  }
+  return row;
+}
+
+/** Columns of a records row: rowOf's 13, the EO fields', the spatial index's in the row (at most 5). */
+const ROW_COLUMNS = 13 + EO_FIELDS.length + 5;
+/**
+ * Rows per multi-row INSERT: at most 100, and under the bound-parameter limit of both databases
+ * (SQLite's 32,766 since 3.32, PostgreSQL's 65,535) however many columns a row has.
+ */
+const INSERT_CHUNK = Math.max(1, Math.min(100, Math.floor(32_766 / ROW_COLUMNS)));
 
 /** Removes the full-text, keyword and group rows of record `id` (the spatial entry goes with set/remove). */
 async function clearSideRows(trx: Knex.Transaction, db: Database, id: number): Promise<void> {
@@ -225,14 +237,14 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
   for (const record of records) {
     const existing = existingRows.get(record.identifier);
     if (!existing) continue;
-    await trx(RECORDS_TABLE).where('id', existing.id).update({ ...rowOf(record), ...index.rowValues(record.geometry ?? null) });
+    await trx(RECORDS_TABLE).where('id', existing.id).update({ ...rowOf(record, db), ...index.rowValues(record.geometry ?? null) });
     await clearSideRows(trx, db, existing.id);
     ids.set(record.identifier, existing.id);
   }
   // New rows in multi-row inserts; ids are read back by identifier, not by position.
   const fresh = records.filter((r) => !existingRows.has(r.identifier));
   for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-    const rows = fresh.slice(i, i + INSERT_CHUNK).map((r) => ({ ...rowOf(r), ...index.rowValues(r.geometry ?? null) }));
+    const rows = fresh.slice(i, i + INSERT_CHUNK).map((r) => ({ ...rowOf(r, db), ...index.rowValues(r.geometry ?? null) }));
     const inserted = (await trx(RECORDS_TABLE).insert(rows).returning(['id', 'identifier'])) as Array<{ id: number; identifier: string }>;
     for (const row of inserted) ids.set(row.identifier, Number(row.id));
   }

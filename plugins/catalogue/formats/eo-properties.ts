@@ -50,6 +50,9 @@ export const NESTED_KEYS: ReadonlySet<string> = new Set<string>([
 /** STAC extension fields -> the flat 17-003 name they are kept under (and back). */
 export const STAC_TO_FLAT: Readonly<Record<string, string>> = {
   'sar:instrument_mode': 'operationalMode',
+  'sci:doi': 'doi',
+  'processing:facility': 'processingCenter',
+  'processing:lineage': 'lineage',
   'sat:relative_orbit': 'relativeOrbitNumber',
   'view:sun_azimuth': 'illuminationAzimuthAngle',
   'view:sun_elevation': 'illuminationElevationAngle',

@@ -48,6 +48,29 @@ function text(record: CatalogueRecord, key: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+const SPECTRAL_RANGES = ['OTHER', 'VISIBLE', 'UV', 'INFRARED', 'NEAR-INFRARED'];
+
+/** The sensor's bands from the record's 17-003 waveLengths (flat property), lengths in nanometres. */
+function wavelengthInformation(record: CatalogueRecord): XmlElement[] {
+  const list = record.properties?.waveLengths;
+  if (!Array.isArray(list)) return [];
+  const nm = (name: string, v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0 && el(`eop:${name}`, { uom: 'nm' }, v);
+  return list.flatMap((w) => {
+    if (typeof w !== 'object' || w === null) return [];
+    const o = w as Record<string, unknown>;
+    const discrete = Array.isArray(o.discreteWavelengths) ? o.discreteWavelengths.filter((v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0) : [];
+    const range = typeof o.spectralRange === 'string' ? enumerated(o.spectralRange, SPECTRAL_RANGES, true) : undefined;
+    const parts = [
+      discrete.length > 0 && el('eop:discreteWavelengths', { uom: 'nm' }, discrete.join(' ')),
+      nm('endWavelength', o.endWavelength),
+      range && el('eop:spectralRange', null, range),
+      nm('startWavelength', o.startWavelength),
+      nm('wavelengthResolution', o.wavelengthResolution),
+    ].filter((e): e is XmlElement => !!e);
+    return parts.length > 0 ? [el('eop:wavelengthInformation', null, el('eop:WavelengthInformation', null, parts))] : [];
+  });
+}
+
 function equipment(record: CatalogueRecord, family: Family): XmlElement {
   const orbitType = text(record, 'orbitType');
   const sensorType = record.sensorType ? enumerated(record.sensorType, SENSOR_TYPES, true) : undefined;
@@ -57,6 +80,7 @@ function equipment(record: CatalogueRecord, family: Family): XmlElement {
     text(record, 'operationalMode') && el('eop:operationalMode', null, text(record, 'operationalMode')!),
     record.resolution !== undefined && el('eop:resolution', { uom: 'm' }, record.resolution),
     text(record, 'swathIdentifier') && el('eop:swathIdentifier', null, text(record, 'swathIdentifier')!),
+    ...wavelengthInformation(record),
   ].filter((e): e is XmlElement => !!e);
   return el(
     'eop:EarthObservationEquipment',
@@ -118,7 +142,8 @@ function result(record: CatalogueRecord, family: Family): XmlElement {
       { 'gml:id': xmlId('result', record.identifier) },
       links.filter((l) => l.rel === 'icon').map((l) =>
         el('eop:browse', null, el('eop:BrowseInformation', null, el('eop:type', null, browseType(l)), el('eop:referenceSystemIdentifier', { codeSpace: 'EPSG' }, 'epsg:4326'), el('eop:fileName', null, reference(l))))),
-      links.filter((l) => l.rel === 'enclosure').map((l) => el('eop:product', null, el('eop:ProductInformation', null, el('eop:fileName', null, reference(l))))),
+      links.filter((l) => l.rel === 'enclosure').map((l, i) =>
+        el('eop:product', null, el('eop:ProductInformation', null, el('eop:fileName', null, reference(l)), i === 0 && record.productVersion && el('eop:version', null, record.productVersion)))),
       family === 'opt' && [percent('cloudCoverPercentage', record.cloudCover), percent('snowCoverPercentage', record.snowCover)],
     ),
   );
@@ -150,6 +175,8 @@ function metaData(record: CatalogueRecord): XmlElement {
       station && el('eop:downlinkedTo', null, el('eop:DownlinkInformation', null, el('eop:acquisitionStation', null, station))),
       archivingCenter && archivingDate && Number.isFinite(Date.parse(archivingDate)) &&
         el('eop:archivedIn', null, el('eop:ArchivingInformation', null, el('eop:archivingCenter', null, archivingCenter), el('eop:archivingDate', null, new Date(Date.parse(archivingDate)).toISOString()))),
+      record.productQualityStatus && ['NOMINAL', 'DEGRADED'].includes(record.productQualityStatus) && el('eop:productQualityStatus', null, record.productQualityStatus),
+      record.productQualityDegradationTag && el('eop:productQualityDegradationTag', null, record.productQualityDegradationTag),
       processing.length > 0 && el('eop:processing', null, el('eop:ProcessingInformation', null, processing)),
       text(record, 'productGroupId') && el('eop:productGroupId', null, text(record, 'productGroupId')!),
     ),
@@ -162,7 +189,8 @@ export function writeEop21(record: CatalogueRecord, _options: EncodeOptions = {}
   const family: Family = sensor === 'OPTICAL' ? 'opt' : sensor === 'RADAR' ? 'sar' : 'eop';
   const namespace = family === 'opt' ? NS.opt21 : family === 'sar' ? NS.sar21 : NS.eop21;
   const location = family === 'opt' ? SCHEMA_LOCATION.opt21 : family === 'sar' ? SCHEMA_LOCATION.sar21 : SCHEMA_LOCATION.eop21;
-  const resultTime = record.creationDate ?? record.end ?? record.start;
+  // om:resultTime is when the result became available (13-026r9 availabilityTime); mandatory, so nil without it.
+  const resultTime = record.availabilityTime;
   return el(
     `${family}:EarthObservation`,
     {

@@ -8,7 +8,7 @@ import { NS, type XmlDomElement } from '../../../core/ows/index.js';
 import type { CatalogueRecordInput, RecordLink } from '../types.js';
 import { ACQUISITION, PROCESSING, SAR_ACQUISITION, unenumerated, type EopField } from './eop-fields.js';
 import { writeEop21 } from './eop21-write.js';
-import { prune } from './iso-common.js';
+import { nanometresPer, prune } from './iso-common.js';
 import type { DecodeOptions, MetadataDocument, MetadataFormat } from './types.js';
 import { attribute, gmlGeometry, gmlTime, hasRoot, invalidRecord, isoInstant, rootElement, XmlReader } from './xml-read.js';
 
@@ -61,6 +61,35 @@ function referenceLinks(r: XmlReader, ctx: XmlDomElement, path: string, rel: str
   });
 }
 
+/**
+ * The sensor's eop:wavelengthInformation as 17-003 WavelengthInformation objects (the same
+ * members), lengths in nanometres; a length in a unit other than a length is left out.
+ */
+function wavelengthsOf(r: XmlReader, sensor: XmlDomElement | undefined): Array<Record<string, unknown>> | undefined {
+  if (!sensor) return undefined;
+  const out = r.all(sensor, 'eop:wavelengthInformation/eop:WavelengthInformation').map((w) => {
+    const o: Record<string, unknown> = {};
+    const length = (name: string) => {
+      const e = r.first(w, `eop:${name}`);
+      const factor = e ? nanometresPer(attribute(e, 'uom') ?? 'nm') : undefined;
+      const n = e && factor !== undefined ? r.number(w, `eop:${name}`, `eop:${name}`) : undefined;
+      return n === undefined ? undefined : n * factor!;
+    };
+    const discrete = r.first(w, 'eop:discreteWavelengths');
+    const factor = discrete ? nanometresPer(attribute(discrete, 'uom') ?? 'nm') : undefined;
+    const list = discrete && factor !== undefined ? (r.value(w, 'eop:discreteWavelengths') ?? '').trim().split(/\s+/).map(Number).filter((n) => Number.isFinite(n) && n > 0) : [];
+    if (list.length > 0) o.discreteWavelengths = list.map((n) => n * factor!);
+    for (const name of ['startWavelength', 'endWavelength', 'wavelengthResolution']) {
+      const v = length(name);
+      if (v !== undefined) o[name] = v;
+    }
+    const range = r.value(w, 'eop:spectralRange');
+    if (range) o.spectralRange = unenumerated(range);
+    return o;
+  }).filter((o) => Object.keys(o).length > 0);
+  return out.length > 0 ? out : undefined;
+}
+
 function readEop(root: XmlDomElement, content: string, options: DecodeOptions): CatalogueRecordInput {
   const r = readerFor(root);
   // EOP 2.0's ssp profile spells it EarthObservationMetadata.
@@ -84,6 +113,7 @@ function readEop(root: XmlDomElement, content: string, options: DecodeOptions): 
   const extra = Object.fromEntries(Object.entries(fields).filter(([k]) => !MODEL_KEYS.has(k)));
 
   const time = r.first(root, 'om:phenomenonTime/*');
+  const resultTime = r.first(root, 'om:resultTime/gml:TimeInstant');
   // Altimetry and limb profiles may give only a nominal track.
   const footprint = r.first(root, `om:featureOfInterest/${any('Footprint')}/eop:multiExtentOf/*`) ?? r.first(root, `om:featureOfInterest/${any('Footprint')}/${any('nominalTrack')}/*`);
   const centre = r.first(root, `om:featureOfInterest/${any('Footprint')}/eop:centerOf/*`);
@@ -118,6 +148,11 @@ function readEop(root: XmlDomElement, content: string, options: DecodeOptions): 
     productType: r.value(meta, 'eop:productType'),
     status: r.value(meta, 'eop:status'),
     creationDate: isoInstant(r.value(meta, 'eop:creationDate'), 'eop:creationDate'),
+    // The time the result became available: om:resultTime (13-026r9's availabilityTime).
+    availabilityTime: resultTime ? isoInstant(r.value(resultTime, 'gml:timePosition'), 'om:resultTime') : undefined,
+    productQualityStatus: r.value(meta, 'eop:productQualityStatus') ?? r.value(meta, 'eop:imageQualityStatus'),
+    productQualityDegradationTag: r.value(meta, 'eop:productQualityDegradationTag') ?? r.value(meta, 'eop:imageQualityDegradationTag'),
+    productVersion: result ? r.value(result, 'eop:product/eop:ProductInformation/eop:version') : undefined,
     modificationDate: isoInstant(r.value(meta, 'eop:modificationDate'), 'eop:modificationDate'),
     links,
     owner: options.owner,
@@ -136,6 +171,7 @@ function readEop(root: XmlDomElement, content: string, options: DecodeOptions): 
       archivingCenter: archived ? r.value(archived, 'eop:archivingCenter') : undefined,
       archivingDate: archived ? isoInstant(r.value(archived, 'eop:archivingDate'), 'eop:archivingDate') : undefined,
       productGroupId: r.value(meta, 'eop:productGroupId'),
+      waveLengths: wavelengthsOf(r, sensor),
     },
   };
   return prune(record);

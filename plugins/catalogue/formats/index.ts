@@ -4,6 +4,7 @@ import { serializeXml } from '../../../core/ows/index.js';
 import type { CatalogueRecord } from '../types.js';
 import { dublinCore3Format, dublinCoreFormat } from './dublin-core.js';
 import { eoGeoJsonFormat } from './eo-geojson.js';
+import { withEoModel } from './eo-model.js';
 import { eop21Format } from './eop21.js';
 import { iso19115_3Format } from './iso19115-3.js';
 import { iso19139Format } from './iso19139.js';
@@ -12,8 +13,11 @@ import type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat, Me
 
 export type { DecodeOptions, EncodeOptions, MetadataDocument, MetadataFormat, MetadataFormats } from './types.js';
 
-/** Every built-in format, in detection order (most specific first). Formats add themselves here. */
-const BUILTIN_FORMATS: MetadataFormat[] = [iso19139Format, iso19115_3Format, dublinCoreFormat, dublinCore3Format, eop21Format, stacFormat, eoGeoJsonFormat];
+/**
+ * Every built-in format, in detection order (most specific first). Formats add themselves here;
+ * each reads into and writes from the model's EO fields through eo-model.ts.
+ */
+const BUILTIN_FORMATS: MetadataFormat[] = [iso19139Format, iso19115_3Format, dublinCoreFormat, dublinCore3Format, eop21Format, stacFormat, eoGeoJsonFormat].map(withEoModel);
 
 function asDocument(doc: MetadataDocument | string): MetadataDocument {
   const d = typeof doc === 'string' ? { text: doc } : doc;

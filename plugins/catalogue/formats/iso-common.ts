@@ -6,6 +6,7 @@ import type { GeoJSONGeometry } from '../../../core/storage/db/types.js';
 import type { Offering, RecordLink, RecordType } from '../types.js';
 import { gmlGeometry, gmlTime, invalidRecord, type XmlReader } from './xml-read.js';
 import type { XmlDomElement } from '../../../core/ows/index.js';
+import { EO_FIELDS, type EoFieldType } from '../eo-fields.js';
 
 /** MD_ScopeCode values (ISO 19115:2003 and 19115-1) and the record type they describe. */
 const SCOPE_TYPES: Record<string, RecordType> = {
@@ -324,46 +325,67 @@ export function keywordOfKind(groups: KeywordGroup[], kind: 'platform' | 'instru
 
 /**
  * EO properties as pycsw (and so the EOEPCA catalogue) writes them in ISO keywords, where ISO
- * has no element for them: "eo:orbitNumber:50", "eo:productType:S2MSI2A".
+ * has no element for them: "eo:orbitNumber:50", "eo:productType:S2MSI2A". Every EO field
+ * (eo-fields.ts) but those ISO 19139 has an element for; cloud cover and processing level are
+ * also read and written as pycsw does, besides their elements.
  */
 const EO_KEYWORD = /^eo:([A-Za-z]+):(.+)$/;
-const EO_KEYWORD_FIELDS: Record<string, 'text' | 'number'> = {
-  productType: 'text',
-  processingLevel: 'text',
-  sensorType: 'text',
-  platformSerialIdentifier: 'text',
-  orbitNumber: 'number',
-  orbitDirection: 'text',
-  cloudCover: 'number',
-  snowCover: 'number',
-  polarisationChannels: 'text',
-  acquisitionType: 'text',
-  status: 'text',
-};
+const ISO_PLACED = new Set([
+  'platform', 'instrument', 'resolution', 'creationDate', 'modificationDate', 'publicationDate', 'doi', 'productVersion',
+  'illuminationElevationAngle', 'illuminationAzimuthAngle', 'minimumWavelength', 'maximumWavelength', 'topicCategory',
+  'organisationName', 'organisationRole', 'lineage', 'useLimitation', 'accessConstraint', 'otherConstraint', 'classification',
+  'hasSecurityConstraints', 'language', 'specification',
+]);
+const EO_KEYWORD_FIELDS: ReadonlyMap<string, EoFieldType> = new Map(EO_FIELDS.filter((f) => !ISO_PLACED.has(f.name)).map((f) => [f.name, f.type]));
+
+/** A keyword's value as its field's type, or undefined when it is not one. */
+function keywordValue(type: EoFieldType, text: string): string | number | boolean | undefined {
+  const t = text.trim();
+  if (type === 'number' || type === 'integer') {
+    const n = t === '' ? NaN : Number(t);
+    return Number.isFinite(n) && (type === 'number' || Number.isInteger(n)) ? n : undefined;
+  }
+  if (type === 'boolean') return /^true$/i.test(t) ? true : /^false$/i.test(t) ? false : undefined;
+  if (type === 'timestamp') return Number.isFinite(Date.parse(t)) ? t : undefined;
+  return t === '' ? undefined : t;
+}
 
 /**
  * Keywords without the "eo:name:value" ones, and the EO fields those give. A value that is not
  * what its field takes (a non-numeric orbit number) stays a plain keyword.
  */
-export function eoKeywords(values: string[]): { keywords: string[]; fields: Record<string, string | number> } {
+export function eoKeywords(values: string[]): { keywords: string[]; fields: Record<string, string | number | boolean> } {
   const keywords: string[] = [];
-  const fields: Record<string, string | number> = {};
+  const fields: Record<string, string | number | boolean> = {};
   for (const value of values) {
     const m = EO_KEYWORD.exec(value);
-    const kind = m ? EO_KEYWORD_FIELDS[m[1]!] : undefined;
-    const parsed = kind === 'number' ? Number(m![2]) : m?.[2]?.trim();
-    if (!m || !kind || (typeof parsed === 'number' && !Number.isFinite(parsed))) keywords.push(value);
-    else if (fields[m[1]!] === undefined) fields[m[1]!] = parsed!;
+    const type = m ? EO_KEYWORD_FIELDS.get(m[1]!) : undefined;
+    const parsed = type ? keywordValue(type, m![2]!) : undefined;
+    if (parsed === undefined) keywords.push(value);
+    else if (fields[m![1]!] === undefined) fields[m![1]!] = parsed;
   }
   return { keywords, fields };
 }
 
 /** The "eo:name:value" keywords of a record's EO fields that ISO has no element for. */
 export function eoKeywordsOf(record: Record<string, unknown>): string[] {
-  return Object.keys(EO_KEYWORD_FIELDS).flatMap((name) => {
+  return [...EO_KEYWORD_FIELDS.keys()].flatMap((name) => {
     const v = record[name];
-    return (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v)) ? [`eo:${name}:${v}`] : [];
+    return (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' ? [`eo:${name}:${v}`] : [];
   });
+}
+
+/** A DOI as written (10.1234/abc, doi:10.1234/abc, https://doi.org/10.1234/abc). */
+export function isDoi(text: string): boolean {
+  return /^(?:doi:|https?:\/\/(?:dx\.)?doi\.org\/)?10\.\d{4,9}\/\S+$/i.test(text.trim());
+}
+
+/** Nanometres per unit of a length unit's name or URI (nm, um/µm, mm, m; UCUM URIs), undefined for another. */
+export function nanometresPer(unit: string | undefined): number | undefined {
+  if (unit === undefined) return undefined;
+  const u = unit.trim().replace(/.*[#:/]/, '').toLowerCase();
+  const factors: Record<string, number> = { nm: 1, nanometre: 1, nanometer: 1, nanometres: 1, nanometers: 1, um: 1000, 'µm': 1000, micrometre: 1000, micrometer: 1000, micron: 1000, mm: 1e6, m: 1e9, metre: 1e9, meter: 1e9 };
+  return factors[u];
 }
 
 /** Resolution in metres from a distance and its unit (metres unless it names km, cm or mm). */

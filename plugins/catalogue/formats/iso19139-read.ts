@@ -20,6 +20,8 @@ import {
   type KeywordGroup,
   type OnlineResource,
   hasContactDetails,
+  isDoi,
+  nanometresPer,
 } from './iso-common.js';
 import type { DecodeOptions } from './types.js';
 import { attribute, invalidRecord, lenientInstant, XmlReader } from './xml-read.js';
@@ -110,6 +112,55 @@ function responsibleParties(ctx: XmlDomElement, path: string, scope: 'metadata' 
   }).filter(hasContactDetails);
 }
 
+/** A citation identifier that is a DOI: its code space says so (doi.org, DOI), or its code is one (10.xxxx/..., doi:, https://doi.org/). */
+function doiOf(citation: XmlDomElement | undefined): string | undefined {
+  if (!citation) return undefined;
+  for (const id of r.all(citation, 'gmd:identifier/*')) {
+    const code = string(id, 'gmd:code');
+    if (code === undefined) continue;
+    if (/doi/i.test(string(id, 'gmd:codeSpace') ?? '') || isDoi(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * Resource constraints: the first use limitation, access constraint code and other constraint
+ * (all of them stay in `rights`), and the security ones: their presence and classification.
+ */
+function constraintsOf(ident: XmlDomElement): Record<string, string | boolean | undefined> {
+  const security = r.first(ident, 'gmd:resourceConstraints/gmd:MD_SecurityConstraints');
+  return {
+    useLimitation: strings(ident, 'gmd:resourceConstraints/*/gmd:useLimitation')[0],
+    accessConstraint: r.codes(ident, 'gmd:resourceConstraints/gmd:MD_LegalConstraints/gmd:accessConstraints/gmd:MD_RestrictionCode')[0],
+    otherConstraint: strings(ident, 'gmd:resourceConstraints/gmd:MD_LegalConstraints/gmd:otherConstraints')[0],
+    hasSecurityConstraints: security ? true : undefined,
+    classification: security ? r.codes(security, 'gmd:classification/gmd:MD_ClassificationCode')[0] : undefined,
+  };
+}
+
+/** Sun angles, and the wavelengths of the bands in nanometres (MD_Band min/maxValue in their units). */
+function imageFieldsOf(image: XmlDomElement): Record<string, number | undefined> {
+  const out: Record<string, number | undefined> = {
+    illuminationElevationAngle: r.number(image, 'gmd:illuminationElevationAngle/gco:Real', 'gmd:illuminationElevationAngle'),
+    illuminationAzimuthAngle: r.number(image, 'gmd:illuminationAzimuthAngle/gco:Real', 'gmd:illuminationAzimuthAngle'),
+  };
+  const lows: number[] = [];
+  const highs: number[] = [];
+  for (const band of r.all(image, 'gmd:dimension/gmd:MD_Band | gmd:dimension/gmi:MI_Band')) {
+    const units = r.first(band, 'gmd:units');
+    const unit = units ? (attribute(units, 'href') ?? r.value(units, '*/gml:identifier | */gml31:name | */gml:name')) : undefined;
+    const factor = nanometresPer(unit);
+    if (factor === undefined) continue;
+    const min = r.number(band, 'gmd:minValue/gco:Real', 'gmd:minValue');
+    const max = r.number(band, 'gmd:maxValue/gco:Real', 'gmd:maxValue');
+    if (min !== undefined) lows.push(min * factor);
+    if (max !== undefined) highs.push(max * factor);
+  }
+  if (lows.length > 0) out.minimumWavelength = Math.min(...lows);
+  if (highs.length > 0) out.maximumWavelength = Math.max(...highs);
+  return out;
+}
+
 const EXTENT_PATHS: ExtentPaths = {
   boundingPolygons: 'gmd:geographicElement/gmd:EX_BoundingPolygon',
   polygons: 'gmd:polygon/*',
@@ -193,6 +244,12 @@ export function readIso19139(root: XmlDomElement, text: string, options: DecodeO
   const eo = eoKeywords(unique(groups.flatMap((g) => g.values)));
   const record: CatalogueRecordInput = {
     ...eo.fields,
+    ...constraintsOf(ident),
+    ...(image ? imageFieldsOf(image) : {}),
+    doi: doiOf(citation),
+    productVersion: citation ? string(citation, 'gmd:edition') : undefined,
+    organisationRole: resourceOrg?.organisationName !== undefined ? resourceOrg.role : undefined,
+    specification: string(root, 'gmd:dataQualityInfo/gmd:DQ_DataQuality/gmd:report/*/gmd:result/gmd:DQ_ConformanceResult/gmd:specification/gmd:CI_Citation/gmd:title'),
     identifier,
     type: recordTypeOfScopes(r.codes(root, 'gmd:hierarchyLevel/gmd:MD_ScopeCode'), isService),
     title: string(citation ?? ident, 'gmd:title'),

@@ -53,12 +53,19 @@ function responsibleParty(c: Contact): XmlElement {
   );
 }
 
+/** The resource's points of contact: the record's, else its organisation in its role (when it has one). */
+function resourceContacts(record: CatalogueRecord): Contact[] {
+  const list = contacts(record, 'resource');
+  if (list.length || !record.organisationName || !record.organisationRole) return list;
+  return [{ organisationName: record.organisationName, role: record.organisationRole }];
+}
+
 /** gmd:contact is mandatory: the record's metadata contacts, its organisation, or a nil contact. */
 function metadataContacts(record: CatalogueRecord): XmlElement[] {
   const list = contacts(record, 'metadata');
   if (list.length) return list.map((c) => el('gmd:contact', null, responsibleParty(c)));
-  const org = stringProp(record, 'organisationName');
-  if (org) return [el('gmd:contact', null, responsibleParty({ organisationName: org, role: 'pointOfContact' }))];
+  const org = record.organisationName ?? stringProp(record, 'organisationName');
+  if (org) return [el('gmd:contact', null, responsibleParty({ organisationName: org, role: record.organisationRole ?? 'pointOfContact' }))];
   return [el('gmd:contact', { 'gco:nilReason': 'missing' })];
 }
 
@@ -100,7 +107,10 @@ function citation(record: CatalogueRecord, set: ElementSet): XmlElement {
       dates.length
         ? dates.map(([type, value]) => el('gmd:date', null, el('gmd:CI_Date', null, dateTime('gmd:date', value), code('gmd:dateType', 'CI_DateTypeCode', type))))
         : el('gmd:date', { 'gco:nilReason': 'unknown' }),
+      set !== 'brief' && record.productVersion && cs('gmd:edition', record.productVersion),
       set !== 'brief' && el('gmd:identifier', null, el('gmd:MD_Identifier', null, cs('gmd:code', record.identifier))),
+      // A DOI is the resource's identifier in the doi.org code space.
+      set !== 'brief' && record.doi && el('gmd:identifier', null, el('gmd:RS_Identifier', null, cs('gmd:code', record.doi), cs('gmd:codeSpace', 'doi.org'))),
     ),
   );
 }
@@ -139,10 +149,30 @@ function allKeywords(record: CatalogueRecord): XmlChild[] {
   ];
 }
 
-function constraints(record: CatalogueRecord): XmlElement | undefined {
-  const rights = stringList(props(record).rights);
-  if (!rights.length) return undefined;
-  return el('gmd:resourceConstraints', null, el('gmd:MD_LegalConstraints', null, rights.map((r) => cs('gmd:useLimitation', r))));
+/**
+ * Resource constraints: legal ones (use limitation, access constraint code, other constraint, and
+ * the rights the record was read with that these do not already say, as further use limitations),
+ * then security ones (classification) when the record has them.
+ */
+function constraints(record: CatalogueRecord): XmlElement[] {
+  const said = [record.useLimitation, record.accessConstraint, record.otherConstraint];
+  const limitations = [...stringList(record.useLimitation), ...stringList(props(record).rights).filter((r) => !said.includes(r))];
+  const out: XmlElement[] = [];
+  if (limitations.length || record.accessConstraint || record.otherConstraint) {
+    out.push(
+      el('gmd:resourceConstraints', null, el('gmd:MD_LegalConstraints', null,
+        limitations.map((r) => cs('gmd:useLimitation', r)),
+        record.accessConstraint && code('gmd:accessConstraints', 'MD_RestrictionCode', record.accessConstraint),
+        record.otherConstraint && cs('gmd:otherConstraints', record.otherConstraint))),
+    );
+  }
+  if (record.classification || record.hasSecurityConstraints === true) {
+    out.push(
+      el('gmd:resourceConstraints', null, el('gmd:MD_SecurityConstraints', null,
+        record.classification ? code('gmd:classification', 'MD_ClassificationCode', record.classification) : el('gmd:classification', { 'gco:nilReason': 'unknown' }))),
+    );
+  }
+  return out;
 }
 
 function language(record: CatalogueRecord): XmlElement {
@@ -158,7 +188,7 @@ function identificationElements(record: CatalogueRecord, set: ElementSet, links:
   return [
     citation(record, set),
     cs('gmd:abstract', record.abstract),
-    rich && contacts(record, 'resource').map((c) => el('gmd:pointOfContact', null, responsibleParty(c))),
+    rich && resourceContacts(record).map((c) => el('gmd:pointOfContact', null, responsibleParty(c))),
     browseGraphics(links),
     rich && allKeywords(record),
     set === 'full' && constraints(record),
@@ -212,8 +242,13 @@ function serviceIdentification(record: CatalogueRecord, set: ElementSet, links: 
   );
 }
 
+const UCUM_NANOMETRE = 'http://www.opengis.net/def/uom/UCUM/0/nm';
+
+/** MD_ImageDescription: the wavelengths as one band, sun angles, cloud cover, processing level. */
 function imageDescription(record: CatalogueRecord): XmlElement | undefined {
-  if (record.cloudCover === undefined && record.processingLevel === undefined) return undefined;
+  const { minimumWavelength: min, maximumWavelength: max, illuminationElevationAngle: elevation, illuminationAzimuthAngle: azimuth } = record;
+  if (record.cloudCover === undefined && record.processingLevel === undefined && min === undefined && max === undefined && elevation === undefined && azimuth === undefined) return undefined;
+  const real = (name: string, v: number) => el(name, null, el('gco:Real', null, v));
   return el(
     'gmd:contentInfo',
     null,
@@ -222,7 +257,11 @@ function imageDescription(record: CatalogueRecord): XmlElement | undefined {
       null,
       el('gmd:attributeDescription', null, el('gco:RecordType', null, 'image')),
       code('gmd:contentType', 'MD_CoverageContentTypeCode', 'image'),
-      record.cloudCover !== undefined && el('gmd:cloudCoverPercentage', null, el('gco:Real', null, record.cloudCover)),
+      (min !== undefined || max !== undefined) &&
+        el('gmd:dimension', null, el('gmd:MD_Band', null, max !== undefined && real('gmd:maxValue', max), min !== undefined && real('gmd:minValue', min), el('gmd:units', { 'xlink:href': UCUM_NANOMETRE }))),
+      elevation !== undefined && real('gmd:illuminationElevationAngle', elevation),
+      azimuth !== undefined && real('gmd:illuminationAzimuthAngle', azimuth),
+      record.cloudCover !== undefined && real('gmd:cloudCoverPercentage', record.cloudCover),
       record.processingLevel !== undefined && el('gmd:processingLevelCode', null, el('gmd:MD_Identifier', null, cs('gmd:code', record.processingLevel))),
     ),
   );
@@ -249,12 +288,20 @@ function distribution(record: CatalogueRecord, links: RecordLink[], options: Enc
   );
 }
 
-function lineage(record: CatalogueRecord): XmlElement | undefined {
+/** Data quality: conformance to the specification the record names, and the lineage statement. */
+function dataQuality(record: CatalogueRecord): XmlElement | undefined {
   const statement = stringProp(record, 'lineage');
-  if (!statement) return undefined;
+  const specification = record.specification;
+  if (!statement && !specification) return undefined;
+  // DQ_ConformanceResult requires an explanation and a verdict the record does not keep: nil.
+  const report = specification && el('gmd:report', null, el('gmd:DQ_DomainConsistency', null, el('gmd:result', null, el('gmd:DQ_ConformanceResult', null,
+    el('gmd:specification', null, el('gmd:CI_Citation', null, cs('gmd:title', specification), el('gmd:date', { 'gco:nilReason': 'unknown' }))),
+    el('gmd:explanation', { 'gco:nilReason': 'missing' }),
+    el('gmd:pass', { 'gco:nilReason': 'unknown' })))));
   return el('gmd:dataQualityInfo', null, el('gmd:DQ_DataQuality', null,
     el('gmd:scope', null, el('gmd:DQ_Scope', null, code('gmd:level', 'MD_ScopeCode', scopeOfRecordType(record.type)))),
-    el('gmd:lineage', null, el('gmd:LI_Lineage', null, cs('gmd:statement', statement)))));
+    report,
+    statement && el('gmd:lineage', null, el('gmd:LI_Lineage', null, cs('gmd:statement', statement)))));
 }
 
 /** The record as gmd:MD_Metadata in the requested element set (full by default). */
@@ -290,6 +337,6 @@ export function writeIso19139(record: CatalogueRecord, options: EncodeOptions = 
     el('gmd:identificationInfo', null, isService ? serviceIdentification(record, set, links) : dataIdentification(record, set, links)),
     set === 'full' && imageDescription(record),
     rich && distribution(record, links, options, isService),
-    rich && lineage(record),
+    rich && dataQuality(record),
   );
 }

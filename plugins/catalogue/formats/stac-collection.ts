@@ -2,13 +2,13 @@
 import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
 import { JsonReader, compact, invalidRecord, isObject, type JsonObject } from './json-document.js';
 import { bboxGeometry } from './output-geometry.js';
-import { collapseSummaries, isFlatMapped, readStacFields, stacExtensions, summariesOf } from './stac-fields.js';
+import { collapseSummaries, isFlatMapped, providersOf, readStacFields, stacExtensions, summariesOf } from './stac-fields.js';
 import { finishStacRecord, STAC_ONLY_KEYS, STAC_VERSION } from './stac-document.js';
 import { stacLinksOf } from './stac-links.js';
 import type { DecodeOptions, EncodeOptions } from './types.js';
 
 /** Top-level members read into the model or rebuilt on output; any other member goes to `properties`. */
-const MODEL_MEMBERS = new Set(['type', 'stac_version', 'stac_extensions', 'id', 'title', 'description', 'keywords', 'extent', 'links', 'assets']);
+const MODEL_MEMBERS = new Set(['type', 'stac_version', 'stac_extensions', 'id', 'title', 'description', 'keywords', 'sci:doi', 'extent', 'links', 'assets']);
 /** Members kept in `properties` that the encoder places itself. */
 const PLACED_MEMBERS = new Set(['license', 'providers', 'summaries', 'extent']);
 
@@ -20,7 +20,7 @@ export function decodeStacCollection(value: unknown, path: string, content: stri
   const summaries = r.object('summaries');
   // Summaries give the model its fields; the collection's own title, description and keywords win.
   if (summaries) readStacFields(new JsonReader(collapseSummaries(summaries.value), summaries.path), record, extras);
-  readStacFields(new JsonReader({ title: r.value.title, description: r.value.description, keywords: r.value.keywords }, r.path), record, extras);
+  readStacFields(new JsonReader({ title: r.value.title, description: r.value.description, keywords: r.value.keywords, 'sci:doi': r.value['sci:doi'], providers: r.value.providers }, r.path), record, extras);
   if (r.value.type === 'Catalog') extras.stac_type = 'Catalog';
   else readExtent(r, record, extras);
   for (const [key, v] of Object.entries(r.value)) if (!MODEL_MEMBERS.has(key)) extras[key] = v;
@@ -60,7 +60,7 @@ export function encodeStacCollection(record: CatalogueRecord, options: EncodeOpt
   const extras = record.properties ?? {};
   const others: JsonObject = {};
   for (const [key, v] of Object.entries(extras)) {
-    if (!STAC_ONLY_KEYS.has(key) && !PLACED_MEMBERS.has(key) && !MODEL_MEMBERS.has(key) && !isFlatMapped(key)) others[key] = v;
+    if (!STAC_ONLY_KEYS.has(key) && !PLACED_MEMBERS.has(key) && !MODEL_MEMBERS.has(key) && !isFlatMapped(key, record)) others[key] = v;
   }
   const links = stacLinksOf(record, options);
   const description = record.abstract ?? record.title ?? record.identifier;
@@ -74,13 +74,14 @@ export function encodeStacCollection(record: CatalogueRecord, options: EncodeOpt
   return compact({
     type: 'Collection',
     stac_version: STAC_VERSION,
-    stac_extensions: stacExtensions(extras.stac_extensions, Object.keys(summaries)),
+    stac_extensions: stacExtensions(extras.stac_extensions, [...Object.keys(summaries), ...(typeof extras.doi === 'string' ? ['sci:doi'] : [])]),
     id: record.identifier,
     title: record.title,
     description,
     keywords: record.keywords && record.keywords.length > 0 ? record.keywords : undefined,
+    'sci:doi': typeof extras.doi === 'string' ? extras.doi : undefined,
     license: typeof extras.license === 'string' ? extras.license : 'proprietary',
-    providers: Array.isArray(extras.providers) ? extras.providers : undefined,
+    providers: Array.isArray(extras.providers) ? extras.providers : providersOf(record),
     extent: {
       // STAC requires an extent: a record without a footprint covers the globe.
       spatial: { bbox: [record.bbox ?? [-180, -90, 180, 90], ...moreBoxes] },

@@ -5,14 +5,17 @@
  */
 import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
 import { FLAT_TO_STAC, STAC_TO_FLAT } from './eo-properties.js';
-import { put, type JsonObject, type JsonReader } from './json-document.js';
+import { isObject, put, type JsonObject, type JsonReader } from './json-document.js';
 
 /** Fields read into the model (not copied into `properties`). */
 export const MAPPED_STAC_FIELDS: ReadonlySet<string> = new Set([
   'title', 'description', 'keywords', 'datetime', 'start_datetime', 'end_datetime', 'created', 'updated',
   'platform', 'constellation', 'instruments', 'gsd', 'eo:cloud_cover', 'eo:snow_cover', 'sat:orbit_state',
-  'sat:absolute_orbit', 'sar:polarizations', 'sar:product_type', 'processing:level', ...Object.keys(STAC_TO_FLAT),
+  'sat:absolute_orbit', 'sar:polarizations', 'sar:product_type', 'sar:observation_direction', 'processing:level', ...Object.keys(STAC_TO_FLAT),
 ]);
+
+/** STAC provider roles (common metadata); an organisation's other roles have no STAC word. */
+const PROVIDER_ROLES = ['licensor', 'producer', 'processor', 'host'];
 
 /** Extension schema of each field prefix, added to `stac_extensions` when an output uses the prefix. */
 const EXTENSION_SCHEMAS: Record<string, string> = {
@@ -21,9 +24,10 @@ const EXTENSION_SCHEMAS: Record<string, string> = {
   sar: 'https://stac-extensions.github.io/sar/v1.0.0/schema.json',
   view: 'https://stac-extensions.github.io/view/v1.0.0/schema.json',
   processing: 'https://stac-extensions.github.io/processing/v1.0.0/schema.json',
+  sci: 'https://stac-extensions.github.io/scientific/v1.0.0/schema.json',
   proj: 'https://stac-extensions.github.io/projection/v1.0.0/schema.json',
 };
-const EXTENSION_FOLDER: Record<string, string> = { proj: 'projection' };
+const EXTENSION_FOLDER: Record<string, string> = { proj: 'projection', sci: 'scientific' };
 
 /** A STAC platform (a serial identifier of one or two characters is a suffix: 'Sentinel-2' + 'A'). */
 function stacPlatform(platform: string, serial: string): string {
@@ -60,12 +64,40 @@ export function readStacFields(r: JsonReader, record: CatalogueRecordInput, extr
   if (polarizations && polarizations.length > 0) record.polarisationChannels = polarizations.join(', ');
   put(record, 'productType', r.string('sar:product_type'));
   put(record, 'processingLevel', r.string('processing:level'));
+  const look = r.string('sar:observation_direction');
+  if (look !== undefined) extras.antennaLookDirection = look.toUpperCase();
   for (const [stac, flat] of Object.entries(STAC_TO_FLAT)) if (r.value[stac] !== undefined) extras[flat] = r.value[stac];
+  readProviders(r, extras);
 }
 
-/** Flat 17-003 names that stacFieldsOf writes under their STAC names. */
-export function isFlatMapped(key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(FLAT_TO_STAC, key);
+/** The first provider as the organisation responsible (its first role, if any); `providers` itself is kept. */
+function readProviders(r: JsonReader, extras: JsonObject): void {
+  const first = r.array('providers')?.[0];
+  if (!isObject(first) || typeof first.name !== 'string' || first.name === '') return;
+  extras.organisationName = first.name;
+  const role = Array.isArray(first.roles) ? first.roles.find((x): x is string => typeof x === 'string') : undefined;
+  if (role !== undefined) extras.organisationRole = role;
+}
+
+/** The record's organisation as STAC providers, when it was not received with some. */
+export function providersOf(record: CatalogueRecord): JsonObject[] | undefined {
+  if (Array.isArray(record.properties?.providers) || !record.organisationName) return undefined;
+  const role = record.organisationRole;
+  return [{ name: record.organisationName, ...(role && PROVIDER_ROLES.includes(role) ? { roles: [role] } : {}) }];
+}
+
+/** Whether a record is a SAR one, whose mode and look direction STAC's sar extension holds. */
+function isSar(record: CatalogueRecord): boolean {
+  return record.sensorType === 'RADAR' || record.polarisationChannels !== undefined;
+}
+
+/** Flat 17-003 names that stacFieldsOf writes under their STAC names (sar: ones for SAR records only). */
+export function isFlatMapped(key: string, record: CatalogueRecord): boolean {
+  // The organisation is the first provider (as received, or providersOf).
+  if (key === 'organisationName' || key === 'organisationRole') return record.organisationName !== undefined;
+  if (key === 'antennaLookDirection') return isSar(record) && typeof record.properties?.antennaLookDirection === 'string';
+  const stac = FLAT_TO_STAC[key];
+  return stac !== undefined && (!stac.startsWith('sar:') || isSar(record));
 }
 
 /** STAC fields of a record, as Item property values. */
@@ -95,7 +127,11 @@ export function stacFieldsOf(record: CatalogueRecord): JsonObject {
   // STAC has a product type field only in the SAR extension.
   if (record.productType !== undefined && (record.sensorType === 'RADAR' || record.polarisationChannels !== undefined)) out['sar:product_type'] = record.productType;
   put('processing:level', record.processingLevel);
-  for (const [flat, stac] of Object.entries(FLAT_TO_STAC)) put(stac, record.properties?.[flat]);
+  for (const [flat, stac] of Object.entries(FLAT_TO_STAC)) if (isFlatMapped(flat, record)) put(stac, record.properties?.[flat]);
+  const look = record.properties?.antennaLookDirection;
+  if (isFlatMapped('antennaLookDirection', record)) out['sar:observation_direction'] = String(look).toLowerCase();
+  const providers = providersOf(record);
+  if (providers) out.providers = providers;
   return out;
 }
 
@@ -128,7 +164,7 @@ export function collapseSummaries(summaries: JsonObject): JsonObject {
 export function summariesOf(record: CatalogueRecord): JsonObject {
   const fields = stacFieldsOf(record);
   const out: JsonObject = {};
-  for (const key of ['constellation', 'platform', 'instruments', 'gsd', 'sat:orbit_state', 'sar:polarizations', 'sar:product_type', 'processing:level']) {
+  for (const key of ['constellation', 'platform', 'instruments', 'gsd', 'sat:orbit_state', 'sar:polarizations', 'sar:product_type', 'sar:instrument_mode', 'sar:observation_direction', 'processing:level']) {
     const v = fields[key];
     if (v !== undefined) out[key] = Array.isArray(v) ? v : [v];
   }

@@ -52,7 +52,7 @@ function readTime(p: JsonReader, record: CatalogueRecordInput, extras: JsonObjec
 export function encodeStacItem(record: CatalogueRecord, options: EncodeOptions): JsonObject {
   const properties: JsonObject = stacFieldsOf(record);
   const extras = record.properties ?? {};
-  for (const [key, v] of Object.entries(extras)) if (!STAC_ONLY_KEYS.has(key) && !(key in properties) && !isFlatMapped(key)) properties[key] = v;
+  for (const [key, v] of Object.entries(extras)) if (!STAC_ONLY_KEYS.has(key) && !(key in properties) && !isFlatMapped(key, record)) properties[key] = v;
   Object.assign(properties, timeOf(record));
   const geometry = withoutCollections(record.geometry);
   return compact({

@@ -114,8 +114,9 @@ describe('Dublin Core formats (CSW 2.0.2 and 3.0 records)', () => {
           keywords: ['imagery', 'baseMaps', 'earthCover'],
           geometry: { type: 'Polygon', coordinates: [[[14.05, 46.46], [17.24, 46.46], [17.24, 48.42], [14.05, 48.42], [14.05, 46.46]]] },
           modificationDate: '2004-10-04T00:00:00.000Z',
+          language: 'en',
           metadata: { format: 'dublin-core', content: official('ogc/csw/2.0.2/examples/Clause_10.2.5.3.2_Example03_Full.xml') },
-          properties: { formats: ['BIL'], creator: ['Vanda Lima'], language: 'en' },
+          properties: { formats: ['BIL'], creator: ['Vanda Lima'] },
         },
       ]);
       for (const name of ['examples/Clause_10.2.5.3.4_Example01_Brief.xml', 'examples/Clause_10.2.5.3.3_Example02_Summary.xml', 'profiles/apiso/1.0.0/examples-Catalogue/CSW_202_DC_Full.xml', 'profiles/apiso/1.0.0/examples-Catalogue/CSW_202_DC_Summary.xml', 'profiles/apiso/1.0.0/examples-Catalogue/CSW_202_DC_Brief.xml']) {

@@ -127,15 +127,16 @@ describe('O&M EOP 2.1 format', () => {
       assert.deepEqual([r.start, r.end], ['2001-08-22T11:02:47.000Z', '2001-08-22T11:02:47.999Z']);
       assert.deepEqual([r.creationDate, r.modificationDate], ['2001-08-25T21:02:47.999Z', '2001-09-15T08:02:47.999Z']);
       const p = r.properties as Record<string, unknown>;
-      assert.deepEqual([p.illuminationAzimuthAngle, p.acrossTrackIncidenceAngle, p.operationalMode, p.archivingCenter, p.statusSubType], [10, -14, 'PX', 'TLS', 'ON-LINE']);
+      // 13-026r9 parameters are record fields (columns); the other EOP elements stay in properties.
+      assert.deepEqual([r.illuminationAzimuthAngle, r.sensorMode, r.archivingCenter, r.acquisitionStation, r.availabilityTime], [10, 'PX', 'TLS', 'TLS', '2001-08-22T11:02:47.999Z']);
+      assert.deepEqual([p.acrossTrackIncidenceAngle, p.statusSubType], [-14, 'ON-LINE']);
       assert.deepEqual(r.links, [{ href: 'http://www.mybrowse.com/et', rel: 'icon', title: 'QUICKLOOK' }]);
     });
 
     it('reads the official SAR example: a pole-crossing swath, polarisation, swath and product file', () => {
       const r = decode(official('ogc/eompom/1.1/XML_Examples/sar_example.xml'));
       assert.deepEqual([r.platform, r.instrument, r.sensorType, r.polarisationChannels, r.orbitNumber, r.productType], ['ENVISAT', 'ASAR', 'RADAR', 'HH', 3877, 'ASA_WS__0P']);
-      assert.equal((r.properties as Record<string, unknown>).polarisationMode, 'S');
-      assert.equal((r.properties as Record<string, unknown>).swathIdentifier, 'WS');
+      assert.deepEqual([r.polarisationMode, r.swathIdentifier], ['S', 'WS']);
       assert.ok(((r.geometry!.coordinates as number[][][][])[0]![0]!).length > 500);
       assert.deepEqual(r.links, [{ href: '$urlRootEN-021126221755-53642-SV.ASA_WS__0P.zip', rel: 'enclosure' }]);
     });
@@ -174,23 +175,25 @@ describe('O&M EOP 2.1 format', () => {
           productType: 'S2MSI1C',
           status: 'ARCHIVED',
           creationDate: '2022-08-12T13:11:47.000Z',
+          availabilityTime: '2022-08-12T13:11:47.000Z',
+          productVersion: '04.00',
+          track: '8',
+          illuminationAzimuthAngle: 152.77,
+          illuminationElevationAngle: 50.41,
+          processingCenter: 'ESRIN',
+          processingDate: '2022-08-12T13:11:47.000Z',
+          processorName: 'Sentinel-2 IPF',
+          orbitType: 'LEO',
+          sensorMode: 'INS-NOBS',
+          archivingCenter: 'ESA-DPC',
           links: [
             { href: 'https://download.example.org/S2B_MSIL1C_20220812T103629_N0400_R008_T31UFQ.zip', rel: 'enclosure', type: 'application/zip', title: 'SAFE archive' },
             { href: 'https://browse.example.org/S2B_T31UFQ_ql.jpg', rel: 'icon', type: 'image/jpeg', title: 'QUICKLOOK' },
           ],
           owner: 'bob',
           properties: {
-            wrsLongitude: '8',
-            illuminationAzimuthAngle: 152.77,
-            illuminationElevationAngle: 50.41,
-            processingCenter: 'ESRIN',
-            processingDate: '2022-08-12T13:11:47.000Z',
-            processorName: 'Sentinel-2 IPF',
             processorVersion: '04.00',
-            orbitType: 'LEO',
-            operationalMode: 'INS-NOBS',
             statusSubType: 'ON-LINE',
-            archivingCenter: 'ESA-DPC',
             archivingDate: '2022-08-12T14:02:10.000Z',
           },
         },

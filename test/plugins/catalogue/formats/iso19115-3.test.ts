@@ -63,6 +63,11 @@ describe('ISO 19115-3 format', () => {
       processingLevel: 'LEVEL1',
       creationDate: '2021-07-04T07:12:01.000Z',
       modificationDate: '2021-07-04T08:10:00.000Z',
+      // 13-026r9 collection parameters are record fields.
+      language: 'eng',
+      topicCategory: 'imageryBaseMapsEarthCover',
+      organisationName: 'European Space Agency',
+      lineage: 'Processed by the Instrument Processing Facility 003.31.',
       links: [
         { href: 'https://download.example.org/s1/S1A_IW_GRDH_1SDV_20210704T054331.zip', rel: 'enclosure', type: 'application/zip', title: 'SAFE archive' },
         { href: 'https://browse.example.org/s1/S1A_IW_GRDH_20210704T054331.png', rel: 'icon', type: 'image/png' },
@@ -71,16 +76,13 @@ describe('ISO 19115-3 format', () => {
       owner: 'carol',
     });
     assert.deepEqual(properties, {
-      language: 'eng',
       topicCategories: ['imageryBaseMapsEarthCover'],
-      organisationName: 'European Space Agency',
       contacts: [
         { scope: 'metadata', role: 'pointOfContact', organisationName: 'Example Radar Data Centre', individualName: 'A. Operator', positionName: 'Archive manager', email: 'radar@example.org' },
         { scope: 'resource', role: 'originator', organisationName: 'European Space Agency' },
       ],
       formats: ['SAFE'],
       rights: ['Copernicus Sentinel data terms and conditions'],
-      lineage: 'Processed by the Instrument Processing Facility 003.31.',
     });
     stored({ ...r, properties });
   });

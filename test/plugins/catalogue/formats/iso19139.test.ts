@@ -165,7 +165,9 @@ describe('ISO 19139 format', () => {
         'http://geoengine.nga.mil/ftpdir/archive/vpf_data/v0eur.tar.gz',
       ]);
       assert.ok(!r.links!.some((l) => l.href === 'http://www.dscr.dla.mil/pc9'), 'a distributor’s contact page is no data link');
-      assert.equal((r.properties as Record<string, unknown>).organisationName, 'US National Geospatial-Intelligence Agency');
+      assert.equal(r.organisationName, 'US National Geospatial-Intelligence Agency');
+      // The first topic category is the queryable one; the list is kept.
+      assert.equal(r.topicCategory, 'boundaries');
       assert.deepEqual((r.properties as Record<string, unknown>).topicCategories, ['boundaries', 'elevation', 'inlandWaters', 'oceans', 'society', 'structure', 'transportation', 'utilitiesCommunication']);
     });
 
@@ -209,12 +211,13 @@ describe('ISO 19139 format', () => {
       ]);
       const p = r.properties as Record<string, unknown>;
       assert.equal(p.alternateTitle, 'S2 L2A');
-      assert.equal(p.language, 'eng');
+      assert.equal(r.language, 'eng');
       assert.deepEqual(p.formats, ['SAFE']);
       assert.deepEqual(p.rights, ['otherRestrictions', 'Free and open access under the Copernicus data policy']);
-      assert.equal(p.lineage, 'Processed from Level-1C with the Sen2Cor atmospheric correction processor.');
+      assert.deepEqual([r.useLimitation, r.accessConstraint, r.otherConstraint], ['Free and open access under the Copernicus data policy', 'otherRestrictions', undefined]);
+      assert.equal(r.lineage, 'Processed from Level-1C with the Sen2Cor atmospheric correction processor.');
       assert.deepEqual(p.crs, ['WGS 84 (EPSG:4326)']);
-      assert.equal(p.organisationName, 'Example Space Agency');
+      assert.deepEqual([r.organisationName, r.organisationRole], ['Example Space Agency', 'originator']);
       assert.deepEqual(p.contacts, [
         { scope: 'metadata', role: 'pointOfContact', organisationName: 'Example Space Agency - Earth Observation Data Centre', email: 'eo-support@example.org' },
         { scope: 'resource', role: 'originator', organisationName: 'Example Space Agency', individualName: 'Data Services Team' },
@@ -278,7 +281,7 @@ describe('ISO 19139 format', () => {
       assert.equal(p.serviceTypeVersion, '1.3.0');
       assert.equal(p.couplingType, 'tight');
       assert.deepEqual(p.operatesOn, ['pacific-sst-daily']);
-      assert.equal(p.publicationDate, '2019-04-01T00:00:00.000Z');
+      assert.equal(r.publicationDate, '2019-04-01T00:00:00.000Z');
     });
 
     it('reads pycsw’s and GeoNetwork’s habits: point boxes, empty template values, PT_FreeText, gco:nilReason', () => {
