@@ -57,6 +57,8 @@ function number(value: number | string | null | undefined): string | undefined {
 function bounds(p: TemplateParameter, ranges: Record<string, ValueRange>): { min?: string; max?: string } {
   if (p.minInclusive !== undefined || p.maxInclusive !== undefined) return { min: number(p.minInclusive), max: number(p.maxInclusive) };
   if (p.name === 'start' || p.name === 'end') return { min: number(ranges.start?.min), max: number(ranges.end?.max) };
+  // A covered range (eo:wavelengths): from the least low bound to the greatest high one.
+  if (p.coverage) return { min: number(ranges[p.coverage.min]?.min), max: number(ranges[p.coverage.max]?.max) };
   const r = p.queryable ? ranges[p.queryable] : undefined;
   return { min: number(r?.min), max: number(r?.max) };
 }

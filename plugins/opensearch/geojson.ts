@@ -1,8 +1,9 @@
 /**
  * GeoJSON responses (OGC 17-047): a FeatureCollection with the OpenSearch response members
  * (totalResults, startIndex, itemsPerPage, queries.request) and its links grouped by relation in
- * `properties.links`; each feature is the record in the catalogue's `ogc17-003` encoding, with
- * this service's links added. Features are written as the encoder gives them, one chunk each.
+ * `properties.links`, with its JSON-LD @context (GeoJSON-LD); each feature is the record in the
+ * catalogue's `ogc17-003` encoding, with this service's links added. Features are written as the
+ * encoder gives them, one chunk each.
  */
 import type { CatalogueRecord } from '../catalogue/types.js';
 import type { MetadataFormat } from '../catalogue/formats/types.js';
@@ -20,6 +21,17 @@ const GROUP: Record<string, string> = {
   alternate: 'alternates',
   profile: 'profiles',
 };
+
+/**
+ * The JSON-LD contexts 17-047 and 17-003 publish for their encodings (the GeoJSON is the
+ * compaction of the JSON-LD through them): the response's, at schemas.opengis.net/os-geojson/1.0/
+ * as deployed 17-047 services (VITO Terrascope) name it, and a lone feature's, 17-003's at
+ * schemas.opengis.net/eo-geojson/1.0/ (ESA's EO GeoJSON examples).
+ */
+export const OS_GEOJSON_CONTEXT = 'http://schemas.opengis.net/os-geojson/1.0/os-geojson.jsonld';
+export const EO_GEOJSON_CONTEXT = 'https://schemas.opengis.net/eo-geojson/1.0/eo-geojson.jsonld';
+/** 17-047's requirements class, which responses name as a profile (with OWS Context's). */
+export const OS_GEOJSON_PROFILE = 'http://www.opengis.net/spec/os-geojson/1.0/req/core';
 
 export interface GeoJsonCollectionInput extends SearchResponseHead {
   /** The features, each already JSON text. */
@@ -41,6 +53,7 @@ export function geojsonChunks(input: GeoJsonCollectionInput): string[] {
   const request: Record<string, string | number> = { count: input.itemsPerPage, startIndex: input.startIndex };
   for (const [name, value] of input.query) request[name] = value;
   const head = {
+    '@context': OS_GEOJSON_CONTEXT,
     type: 'FeatureCollection',
     id: input.id,
     totalResults: input.totalResults,
@@ -53,7 +66,10 @@ export function geojsonChunks(input: GeoJsonCollectionInput): string[] {
       updated: input.updated,
       lang: 'en',
       links: {
-        profiles: [{ href: 'http://www.opengis.net/spec/owc-geojson/1.0/req/core', title: 'This document is compliant with version 1.0 of OGC Context' }],
+        profiles: [
+          { href: 'http://www.opengis.net/spec/owc-geojson/1.0/req/core', title: 'This document is compliant with version 1.0 of OGC Context' },
+          { href: OS_GEOJSON_PROFILE, title: 'This document is an OpenSearch-EO GeoJSON(-LD) response (OGC 17-047)' },
+        ],
         ...groupLinks(input.links),
       },
     },
@@ -69,7 +85,9 @@ export function geojsonChunks(input: GeoJsonCollectionInput): string[] {
  * One record as a 17-003 GeoJSON feature: the engine's `ogc17-003` format with this service's
  * links. 501 while no such format is registered.
  */
-export function recordFeature(format: MetadataFormat | undefined, record: CatalogueRecord, selfUrl: string, links: Link[]): string {
+export function recordFeature(format: MetadataFormat | undefined, record: CatalogueRecord, selfUrl: string, links: Link[], alone = false): string {
   if (!format?.toJson) throw formatUnavailable('ogc17-003', 'httpAccept');
-  return JSON.stringify(format.toJson(record, { selfUrl, links }));
+  const feature = format.toJson(record, { selfUrl, links }) as Record<string, unknown>;
+  // A feature in a response has the response's context; one served alone names 17-003's.
+  return JSON.stringify(alone ? { '@context': EO_GEOJSON_CONTEXT, ...feature } : feature);
 }

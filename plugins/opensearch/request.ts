@@ -9,7 +9,7 @@
 import type { Filter } from '../../core/filter/index.js';
 import { invalidParameterValue, parseInstant, parseTimeValue, type KvpParams } from '../../core/ows/index.js';
 import type { CatalogueQuery, SortKey } from '../catalogue/types.js';
-import { eoValueFilter } from './eo-values.js';
+import { eoCoverageFilter, eoValueFilter } from './eo-values.js';
 import { decimal } from './georss.js';
 import { GEO_RELATIONS, TIME_RELATIONS, type SearchLevel, type TemplateParameter, type TimeRelation } from './params.js';
 import { spatialQuery } from './spatial.js';
@@ -140,12 +140,17 @@ export function readSearch(
   if (end !== undefined) query.end = end;
   if (start !== undefined || end !== undefined) query.timeRelation = timeRelation;
 
+  const keywordFilters: Filter[] = [];
   for (const p of parameters) {
     if (!p.queryable || !p.syntax) continue;
     const value = given(kvp, p.name);
-    if (value !== undefined) filters.push(eoValueFilter(p.queryable, value, p.syntax, p.name));
+    if (value === undefined) continue;
+    if (p.match === 'keyword') keywordFilters.push(eoValueFilter('keyword', value, p.syntax, p.name));
+    else if (p.match === 'coverage' && p.coverage) filters.push(eoCoverageFilter(p.coverage.min, p.coverage.max, value, p.name));
+    else filters.push(eoValueFilter(p.queryable, value, p.syntax, p.name));
   }
   if (filters.length > 0) query.filter = filters.length === 1 ? filters[0] : { op: 'and', args: filters };
+  if (keywordFilters.length > 0) query.keywordFilters = keywordFilters;
 
   const sortKeys = given(kvp, 'sortKeys');
   query.sortBy = sortKeys !== undefined ? parseSortKeys(sortKeys, options.sortable) : [...options.defaultSort];

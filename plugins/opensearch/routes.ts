@@ -77,7 +77,8 @@ async function description(deps: RouteDeps, k: Context, level: SearchLevel, coll
   const parameters = parametersOf(deps, level);
   const queryables = new Map(deps.catalogue.queryables().map((q) => [q.name, q]));
   const facetProps = parameters.flatMap((p) => (p.queryable && queryables.get(p.queryable)?.facet ? [p.queryable] : []));
-  const rangeProps = [...new Set(['start', 'end', ...parameters.flatMap((p) => (p.queryable && ['number', 'timestamp'].includes(queryables.get(p.queryable)?.type ?? '') ? [p.queryable] : []))])];
+  const ranged = (name: string | undefined) => name !== undefined && ['number', 'timestamp'].includes(queryables.get(name)?.type ?? '');
+  const rangeProps = [...new Set(['start', 'end', ...parameters.flatMap((p) => (p.coverage ? [p.coverage.min, p.coverage.max] : ranged(p.queryable) ? [p.queryable!] : []))])];
   const subject = subjectOf(k);
   const [facets, ranges] = await Promise.all([
     deps.catalogue.facets(scope(level, collectionId), subject, facetProps),
@@ -178,7 +179,7 @@ async function entry(deps: RouteDeps, k: Context, collectionId: string, productI
     return;
   }
   k.type = MEDIA.geojson;
-  k.body = recordFeature(deps.catalogue.formats.find('ogc17-003'), record, withEncoding(url, 'geojson'), entryLinks(record, urls, writers, 'geojson'));
+  k.body = recordFeature(deps.catalogue.formats.find('ogc17-003'), record, withEncoding(url, 'geojson'), entryLinks(record, urls, writers, 'geojson'), true);
 }
 
 export function openSearchRoutes(deps: RouteDeps): Router {

@@ -117,8 +117,8 @@ for (const kind of testDatabaseKinds()) {
     it('names match in any case, empty values are absent, and unknown parameters are ignored (CEOS-BP-005F, 009B)', async () => {
       assert.deepEqual(await sorted('CLOUDCOVER=[0,20]&BBox=-1,-1,15,15'), ['P01', 'P02']);
       assert.deepEqual(await sorted('bbox=&start=&geometry=&cloudCover=&relation=&uid='), S2_PUBLIC);
-      assert.deepEqual(await sorted('track=12&foo=bar&eo:platform=NOPE'), S2_PUBLIC);
-      const query = values(parse((await fetchText(`${h.base}/collections/S2-TEST/products?track=12&relation=contains`)).body), '/atom:feed/os:Query/@*');
+      assert.deepEqual(await sorted('wrsPath=12&foo=bar&eo:platform=NOPE'), S2_PUBLIC);
+      const query = values(parse((await fetchText(`${h.base}/collections/S2-TEST/products?wrsPath=12&relation=contains`)).body), '/atom:feed/os:Query/@*');
       assert.deepEqual(query, ['request', '10', '1']);
     });
 
