@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { evaluateFilter } from '../../../core/filter/index.js';
 import { OwsException } from '../../../core/ows/index.js';
-import { eoValueFilter, SYNTAX_PATTERNS, type ValueSyntax } from '../../../plugins/opensearch/eo-values.js';
+import { eoCoverageFilter, eoValueFilter, SYNTAX_PATTERNS, type ValueSyntax } from '../../../plugins/opensearch/eo-values.js';
 
 /** Which of `values` the parameter value selects. */
 function selects(value: string, syntax: ValueSyntax, values: Array<number | string | Date>): Array<number | string | Date> {
@@ -62,5 +62,37 @@ describe('OpenSearch EO value syntax (OGC 13-026r9)', () => {
     for (const ok of ['2020', '2020-05', '2020-05-01T10:00:00Z', '[2020-01-01,2020-02-01T00:00:00+01:00]']) assert.match(ok, time);
     assert.match('12', new RegExp(`^(?:${SYNTAX_PATTERNS.integer})$`));
     assert.doesNotMatch('1.5', new RegExp(`^(?:${SYNTAX_PATTERNS.integer})$`));
+  });
+
+  it('booleans are TRUE or FALSE in any case, alone or in a {list}; anything else is refused', () => {
+    const flags = [true, false];
+    const pick = (value: string) => flags.filter((v) => evaluateFilter(eoValueFilter('x', value, 'boolean', 'x'), { properties: { x: v } }));
+    assert.deepEqual(pick('TRUE'), [true]);
+    assert.deepEqual(pick('false'), [false]);
+    assert.deepEqual(pick('{TRUE,FALSE}'), [true, false]);
+    for (const bad of ['yes', '1', '[TRUE', '']) {
+      assert.throws(() => eoValueFilter('x', bad, 'boolean', 'hasSecurityConstraints'), (e: OwsException) => e instanceof OwsException && e.locator === 'hasSecurityConstraints' && e.status === 400, bad);
+    }
+    const pattern = new RegExp(`^(?:${SYNTAX_PATTERNS.boolean})$`);
+    for (const ok of ['TRUE', 'false', 'True']) assert.match(ok, pattern);
+    assert.doesNotMatch('maybe', pattern);
+  });
+
+  it('a covered range (eo:wavelengths): a value inside the record range, a range overlapping it, bounds honoured', () => {
+    // Sensors by [shortest, longest] wavelength in nanometres.
+    const sensors: Record<string, [number, number]> = { msi: [443, 2190], oli: [433, 12510], tir: [10600, 12510], sar: [55_500_000, 55_500_000] };
+    const covering = (value: string) =>
+      Object.entries(sensors)
+        .filter(([, [lo, hi]]) => evaluateFilter(eoCoverageFilter('lo', 'hi', value, 'wavelengths'), { properties: { lo, hi } }))
+        .map(([name]) => name);
+    assert.deepEqual(covering('865'), ['msi', 'oli']);
+    assert.deepEqual(covering('{500,11000}'), ['msi', 'oli', 'tir']);
+    assert.deepEqual(covering('[3000,5000]'), ['oli']);
+    assert.deepEqual(covering('[2190,3000]'), ['msi', 'oli']);
+    assert.deepEqual(covering(']2190,3000]'), ['oli']);
+    assert.deepEqual(covering('[12000'), ['oli', 'tir', 'sar']);
+    assert.deepEqual(covering('433['), []);
+    assert.deepEqual(covering('433]'), ['oli']);
+    assert.throws(() => eoCoverageFilter('lo', 'hi', '[5,1]', 'wavelengths'), (e: OwsException) => e.locator === 'wavelengths');
   });
 });
