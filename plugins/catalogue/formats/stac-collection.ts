@@ -2,13 +2,15 @@
 import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
 import { JsonReader, compact, invalidRecord, isObject, type JsonObject } from './json-document.js';
 import { bboxGeometry } from './output-geometry.js';
-import { collapseSummaries, isFlatMapped, providersOf, readStacFields, stacExtensions, summariesOf } from './stac-fields.js';
+import { collapseSummaries, FLAT_TO_STAC, isFlatMapped, providersOf, readStacFields, stacExtensions, summariesOf } from './stac-fields.js';
 import { finishStacRecord, STAC_ONLY_KEYS, STAC_VERSION } from './stac-document.js';
 import { stacLinksOf } from './stac-links.js';
 import type { DecodeOptions, EncodeOptions } from './types.js';
 
 /** Top-level members read into the model or rebuilt on output; any other member goes to `properties`. */
-const MODEL_MEMBERS = new Set(['type', 'stac_version', 'stac_extensions', 'id', 'title', 'description', 'keywords', 'sci:doi', 'extent', 'links', 'assets']);
+const MODEL_MEMBERS = new Set(['type', 'stac_version', 'stac_extensions', 'id', 'title', 'description', 'keywords', 'sci:doi', 'processing:lineage', 'extent', 'links', 'assets']);
+/** Flat names a Collection writes as its own members (sci:doi, processing:lineage, providers). */
+const TOP_LEVEL_FLAT = new Set(['doi', 'lineage', 'organisationName', 'organisationRole']);
 /** Members kept in `properties` that the encoder places itself. */
 const PLACED_MEMBERS = new Set(['license', 'providers', 'summaries', 'extent']);
 
@@ -20,7 +22,8 @@ export function decodeStacCollection(value: unknown, path: string, content: stri
   const summaries = r.object('summaries');
   // Summaries give the model its fields; the collection's own title, description and keywords win.
   if (summaries) readStacFields(new JsonReader(collapseSummaries(summaries.value), summaries.path), record, extras);
-  readStacFields(new JsonReader({ title: r.value.title, description: r.value.description, keywords: r.value.keywords, 'sci:doi': r.value['sci:doi'], providers: r.value.providers }, r.path), record, extras);
+  const own = { title: r.value.title, description: r.value.description, keywords: r.value.keywords, 'sci:doi': r.value['sci:doi'], 'processing:lineage': r.value['processing:lineage'], providers: r.value.providers };
+  readStacFields(new JsonReader(own, r.path), record, extras);
   if (r.value.type === 'Catalog') extras.stac_type = 'Catalog';
   else readExtent(r, record, extras);
   for (const [key, v] of Object.entries(r.value)) if (!MODEL_MEMBERS.has(key)) extras[key] = v;
@@ -58,28 +61,33 @@ function readExtent(r: JsonReader, record: CatalogueRecordInput, extras: JsonObj
 /** A collection record as a STAC Collection (or Catalog, when it was received as one). */
 export function encodeStacCollection(record: CatalogueRecord, options: EncodeOptions): JsonObject {
   const extras = record.properties ?? {};
+  const summaries = isObject(extras.summaries) ? extras.summaries : summariesOf(record);
+  // A flat value STAC names is written where the Collection has it: a member of its own, or its
+  // summaries (received ones hold what was read from them); otherwise under its flat name.
+  const placed = (key: string) =>
+    isFlatMapped(key, record) && (TOP_LEVEL_FLAT.has(key) || isObject(extras.summaries) || (FLAT_TO_STAC[key] !== undefined && FLAT_TO_STAC[key]! in summaries));
   const others: JsonObject = {};
   for (const [key, v] of Object.entries(extras)) {
-    if (!STAC_ONLY_KEYS.has(key) && !PLACED_MEMBERS.has(key) && !MODEL_MEMBERS.has(key) && !isFlatMapped(key, record)) others[key] = v;
+    if (!STAC_ONLY_KEYS.has(key) && !PLACED_MEMBERS.has(key) && !MODEL_MEMBERS.has(key) && !placed(key)) others[key] = v;
   }
   const links = stacLinksOf(record, options);
   const description = record.abstract ?? record.title ?? record.identifier;
   if (extras.stac_type === 'Catalog') {
     return compact({ type: 'Catalog', stac_version: STAC_VERSION, stac_extensions: stacExtensions(extras.stac_extensions, []), id: record.identifier, title: record.title, description, ...others, links });
   }
-  const summaries = isObject(extras.summaries) ? extras.summaries : summariesOf(record);
   const more = isObject(extras.extent) ? extras.extent : {};
   const moreBoxes = isObject(more.spatial) && Array.isArray(more.spatial.bbox) ? more.spatial.bbox : [];
   const moreIntervals = isObject(more.temporal) && Array.isArray(more.temporal.interval) ? more.temporal.interval : [];
   return compact({
     type: 'Collection',
     stac_version: STAC_VERSION,
-    stac_extensions: stacExtensions(extras.stac_extensions, [...Object.keys(summaries), ...(typeof extras.doi === 'string' ? ['sci:doi'] : [])]),
+    stac_extensions: stacExtensions(extras.stac_extensions, [...Object.keys(summaries), ...(typeof extras.doi === 'string' ? ['sci:doi'] : []), ...(typeof extras.lineage === 'string' ? ['processing:lineage'] : [])]),
     id: record.identifier,
     title: record.title,
     description,
     keywords: record.keywords && record.keywords.length > 0 ? record.keywords : undefined,
     'sci:doi': typeof extras.doi === 'string' ? extras.doi : undefined,
+    'processing:lineage': typeof extras.lineage === 'string' ? extras.lineage : undefined,
     license: typeof extras.license === 'string' ? extras.license : 'proprietary',
     providers: Array.isArray(extras.providers) ? extras.providers : providersOf(record),
     extent: {

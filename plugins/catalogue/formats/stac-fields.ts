@@ -5,6 +5,7 @@
  */
 import type { CatalogueRecord, CatalogueRecordInput } from '../types.js';
 import { FLAT_TO_STAC, STAC_TO_FLAT } from './eo-properties.js';
+export { FLAT_TO_STAC };
 import { isObject, put, type JsonObject, type JsonReader } from './json-document.js';
 
 /** Fields read into the model (not copied into `properties`). */
@@ -94,7 +95,9 @@ function isSar(record: CatalogueRecord): boolean {
 /** Flat 17-003 names that stacFieldsOf writes under their STAC names (sar: ones for SAR records only). */
 export function isFlatMapped(key: string, record: CatalogueRecord): boolean {
   // The organisation is the first provider (as received, or providersOf).
-  if (key === 'organisationName' || key === 'organisationRole') return record.organisationName !== undefined;
+  if (key === 'organisationName') return record.organisationName !== undefined;
+  // A role STAC has no word for is written under its own name.
+  if (key === 'organisationRole') return Array.isArray(record.properties?.providers) || PROVIDER_ROLES.includes(record.organisationRole ?? '');
   if (key === 'antennaLookDirection') return isSar(record) && typeof record.properties?.antennaLookDirection === 'string';
   const stac = FLAT_TO_STAC[key];
   return stac !== undefined && (!stac.startsWith('sar:') || isSar(record));
