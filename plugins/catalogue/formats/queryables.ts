@@ -29,9 +29,10 @@ export const DUBLIN_CORE_QUERYABLES: Readonly<Record<string, string | null>> = {
 };
 
 /**
- * ISO Application Profile queryables → engine queryable names. The profile's other queryables
- * (Format, CRS, OrganisationName, Language, TopicCategory, ServiceType...) are kept in the
- * record's properties and its original document but not indexed, so they have no entry here.
+ * ISO Application Profile queryables → engine queryable names: OGC 07-045's supported and
+ * additional queryables that the engine indexes (the OpenSearch EO fields of the same meaning,
+ * as pycsw maps them). The others (Format, CRS, ServiceType...) are kept in the record's
+ * properties and its original document but not indexed, so they have no entry here.
  */
 export const APISO_QUERYABLES: Readonly<Record<string, string | null>> = {
   'apiso:Identifier': 'identifier',
@@ -48,6 +49,19 @@ export const APISO_QUERYABLES: Readonly<Record<string, string | null>> = {
   'apiso:TempExtent_begin': 'start',
   'apiso:TempExtent_end': 'end',
   'apiso:DistanceValue': 'resolution',
+  'apiso:PublicationDate': 'publicationDate',
+  'apiso:OrganisationName': 'organisationName',
+  'apiso:HasSecurityConstraints': 'hasSecurityConstraints',
+  'apiso:Language': 'language',
+  'apiso:TopicCategory': 'topicCategory',
+  // 07-045 table 10 (additional queryables).
+  'apiso:AccessConstraints': 'accessConstraint',
+  'apiso:OtherConstraints': 'otherConstraint',
+  'apiso:Classification': 'classification',
+  'apiso:ConditionApplyingToAccessAndUse': 'useLimitation',
+  'apiso:Lineage': 'lineage',
+  'apiso:ResponsiblePartyRole': 'organisationRole',
+  'apiso:SpecificationTitle': 'specification',
   // EO extensions as OpenSearch EO and pycsw name them in the apiso namespace.
   'apiso:Platform': 'platform',
   'apiso:Instrument': 'instrument',
