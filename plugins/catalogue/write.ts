@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { BadRequest, MeridianError, NotFound } from '../../core/errors.js';
 import { geometryBBox, validateGeometry } from '../../core/storage/db/geometry/index.js';
 import type { Database } from '../../core/storage/db/types.js';
-import { EO_FIELDS, fitsEoField } from './eo-fields.js';
+import { EO_FIELDS, fitsEoField, type EoFieldSpec } from './eo-fields.js';
 import { liftEoProperties } from './formats/eo-model.js';
 import { FTS_TABLE, GROUPS_TABLE, KEYWORDS_TABLE, RECORDS_TABLE, SPATIAL_INDEX_OPTIONS } from './schema.js';
 import { RECORD_TYPES, type CatalogueRecord, type CatalogueRecordInput, type RecordPatch, type RecordStamp, type WriteBatch, type WriteBatchResult, type WriteConditions } from './types.js';
@@ -26,20 +26,27 @@ function instant(value: string | undefined, field: string, identifier: string): 
   return new Date(ms).toISOString();
 }
 
+const EO_FIELD_BY_NAME = new Map(EO_FIELDS.map((spec) => [spec.name as string, spec]));
+
+function badEoField(identifier: string, spec: EoFieldSpec, what: string): BadRequest {
+  return new BadRequest(`Record '${identifier}': ${spec.name} must be ${what}`, { code: 'InvalidRecord', locator: spec.name });
+}
+
 /** Checks the EO fields' values (eo-fields.ts) and writes their instants in toISOString form. */
 function checkEoFields(record: CatalogueRecord, identifier: string): void {
   const r = record as unknown as Record<string, unknown>;
-  for (const spec of EO_FIELDS) {
-    const value = r[spec.name];
-    if (value === undefined || value === null) continue;
-    const fail = (what: string) => {
-      throw new BadRequest(`Record '${identifier}': ${spec.name} must be ${what}`, { code: 'InvalidRecord', locator: spec.name });
-    };
-    if (spec.type === 'timestamp') r[spec.name] = instant(value as string, spec.name, identifier);
-    else if (spec.type === 'string' && typeof value !== 'string') fail('a string');
-    else if (spec.type === 'boolean' && typeof value !== 'boolean') fail('true or false');
-    else if ((spec.type === 'number' || spec.type === 'integer') && !fitsEoField(spec, value)) {
-      fail(`${spec.type === 'integer' ? 'an integer' : 'a number'}${spec.min !== undefined ? ` in [${spec.min}, ${spec.max ?? '∞'}]` : ''}`);
+  // Over the record's own keys, not the whole table: most records hold a few EO fields.
+  for (const key in r) {
+    const spec = EO_FIELD_BY_NAME.get(key);
+    const value = r[key];
+    if (spec === undefined || value === undefined || value === null) continue;
+    if (spec.type === 'timestamp') r[key] = instant(value as string, key, identifier);
+    else if (spec.type === 'string') {
+      if (typeof value !== 'string') throw badEoField(identifier, spec, 'a string');
+    } else if (spec.type === 'boolean') {
+      if (typeof value !== 'boolean') throw badEoField(identifier, spec, 'true or false');
+    } else if (!fitsEoField(spec, value)) {
+      throw badEoField(identifier, spec, `${spec.type === 'integer' ? 'an integer' : 'a number'}${spec.min !== undefined ? ` in [${spec.min}, ${spec.max ?? '∞'}]` : ''}`);
     }
   }
 }
@@ -86,8 +93,12 @@ export function normaliseRecord(given: CatalogueRecordInput, now: string, create
   return record;
 }
 
-/** Column values of a record (the geometry goes through the spatial index): the one place rows are built. */
-function rowOf(record: CatalogueRecord, db: Database): Record<string, unknown> {
+/**
+ * Column values of a record (the geometry goes through the spatial index): the one place rows
+ * are built. `every` gives each EO column (null when the record has no value: an update clears
+ * it); otherwise only those with a value (an insert, whose other columns default to null).
+ */
+function rowOf(record: CatalogueRecord, db: Database, every: boolean): Record<string, unknown> {
   const row: Record<string, unknown> = {
     identifier: record.identifier,
     type: record.type,
@@ -104,19 +115,47 @@ function rowOf(record: CatalogueRecord, db: Database): Record<string, unknown> {
     visibility: record.visibility === undefined || record.visibility === 'public' ? 'public' : 'private',
     record: JSON.stringify(record),
   };
-  Object.assign(row, eoColumnValues(record, db));
+  if (every) Object.assign(row, eoColumnValues(record, db));
+  else addEoColumns(row, record, db);
   return row;
 }
 
-/** The EO fields' columns (eo-fields.ts); SQLite stores booleans as 0/1. */
+/** A value as its column stores it: SQLite stores booleans as 0/1. */
+function columnValue(spec: EoFieldSpec, value: unknown, db: Database): unknown {
+  return spec.type === 'boolean' && db.dialect === 'sqlite' ? Number(value) : value;
+}
+
+/** Every EO field's column (eo-fields.ts), null where the record has no value. */
 export function eoColumnValues(record: CatalogueRecordInput, db: Database): Record<string, unknown> {
   const r = record as unknown as Record<string, unknown>;
   const row: Record<string, unknown> = {};
   for (const spec of EO_FIELDS) {
-    const value = r[spec.name] ?? null;
-    row[spec.column] = spec.type === 'boolean' && value !== null && db.dialect === 'sqlite' ? Number(value) : value;
+    const value = r[spec.name];
+    row[spec.column] = value === undefined || value === null ? null : columnValue(spec, value, db);
   }
   return row;
+}
+
+/** The columns of the EO fields the record has a value for, into `row`. */
+function addEoColumns(row: Record<string, unknown>, record: CatalogueRecordInput, db: Database): void {
+  const r = record as unknown as Record<string, unknown>;
+  for (const key in r) {
+    const spec = EO_FIELD_BY_NAME.get(key);
+    const value = r[key];
+    if (spec !== undefined && value !== undefined && value !== null) row[spec.column] = columnValue(spec, value, db);
+  }
+}
+
+/** Rows for one multi-row INSERT: the same columns in each, those any of them has a value for. */
+function insertRows(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const used = new Set<string>();
+  for (const row of rows) for (const key in row) if (row[key] !== null) used.add(key);
+  const columns = [...used];
+  return rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const c of columns) out[c] = row[c] ?? null;
+    return out;
+  });
 }
 
 /** Columns of a records row: rowOf's 13, the EO fields', the spatial index's in the row (at most 5). */
@@ -237,14 +276,14 @@ async function writeRecords(trx: Knex.Transaction, db: Database, inputs: Catalog
   for (const record of records) {
     const existing = existingRows.get(record.identifier);
     if (!existing) continue;
-    await trx(RECORDS_TABLE).where('id', existing.id).update({ ...rowOf(record, db), ...index.rowValues(record.geometry ?? null) });
+    await trx(RECORDS_TABLE).where('id', existing.id).update({ ...rowOf(record, db, true), ...index.rowValues(record.geometry ?? null) });
     await clearSideRows(trx, db, existing.id);
     ids.set(record.identifier, existing.id);
   }
   // New rows in multi-row inserts; ids are read back by identifier, not by position.
   const fresh = records.filter((r) => !existingRows.has(r.identifier));
   for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-    const rows = fresh.slice(i, i + INSERT_CHUNK).map((r) => ({ ...rowOf(r, db), ...index.rowValues(r.geometry ?? null) }));
+    const rows = insertRows(fresh.slice(i, i + INSERT_CHUNK).map((r) => ({ ...rowOf(r, db, false), ...index.rowValues(r.geometry ?? null) })));
     const inserted = (await trx(RECORDS_TABLE).insert(rows).returning(['id', 'identifier'])) as Array<{ id: number; identifier: string }>;
     for (const row of inserted) ids.set(row.identifier, Number(row.id));
   }
