@@ -51,10 +51,23 @@ export interface SqlFilter {
   needsExactCheck: boolean;
   /** The filter with its text literals typed as the queryables they meet (see typing.ts): the one to evaluate rows with. */
   filter: Filter;
+  /**
+   * The same filter in two steps, when it ANDs in exact spatial tests (PostGIS): `prefilter` has
+   * every condition with the spatial ones reduced to their index test (`&&`), `exact` the exact
+   * tests. A caller may apply `exact` outside a subquery that applies `prefilter` (an
+   * optimisation fence): PostGIS prices its exact tests so high that the planner otherwise ANDs
+   * in every index it has, however unselective, to feed them fewer rows. Absent: use `apply`.
+   */
+  split?: { prefilter(qb: Knex.QueryBuilder): Knex.QueryBuilder; exact(qb: Knex.QueryBuilder): Knex.QueryBuilder };
 }
 
-/** `costly`: a per-row test in JavaScript (SQLite's spatial functions), applied after the cheap conditions. */
-type Plan = { kind: 'all'; exact: boolean } | { kind: 'where'; exact: boolean; costly?: boolean; apply: (qb: Knex.QueryBuilder) => void };
+/**
+ * `costly`: a per-row test in JavaScript (SQLite's spatial functions), applied after the cheap
+ * conditions. `deferred`: the plan as an index test and an exact test (PostGIS, outside NOT);
+ * `and`: the parts of an AND.
+ */
+type WherePlan = { kind: 'where'; exact: boolean; costly?: boolean; apply: (qb: Knex.QueryBuilder) => void; deferred?: { index: WherePlan; exact: WherePlan }; and?: Plan[] };
+type Plan = { kind: 'all'; exact: boolean } | WherePlan;
 interface SqlExpr {
   sql: string;
   bindings: unknown[];
@@ -68,7 +81,7 @@ class Untranslatable extends Error {}
 
 const ALL_EXACT: Plan = { kind: 'all', exact: true };
 const ALL_INEXACT: Plan = { kind: 'all', exact: false };
-const raw = (sql: string, bindings: unknown[] = [], exact = true): Plan & { kind: 'where' } => ({ kind: 'where', exact, apply: (qb) => void qb.whereRaw(sql, bindings as Knex.RawBinding[]) });
+const raw = (sql: string, bindings: unknown[] = [], exact = true): WherePlan => ({ kind: 'where', exact, apply: (qb) => void qb.whereRaw(sql, bindings as Knex.RawBinding[]) });
 
 export function translateFilter(filter: Filter, options: SqlFilterOptions): SqlFilter {
   const typed = typeLiterals(filterToCrs84(filter, { locator: options.locator }), (name) => (Object.prototype.hasOwnProperty.call(options.queryables, name) ? options.queryables[name]!.type : undefined), options.locator);
@@ -77,7 +90,21 @@ export function translateFilter(filter: Filter, options: SqlFilterOptions): SqlF
     filter: typed,
     needsExactCheck: !plan.exact,
     apply: (qb) => (plan.kind === 'where' ? qb.where((b) => plan.apply(b)) : qb),
+    split: splitDeferred(plan),
   };
+}
+
+/** The top-level AND's deferred parts as a prefilter and exact tests (see SqlFilter.split). */
+function splitDeferred(plan: Plan): SqlFilter['split'] {
+  if (plan.kind !== 'where') return undefined;
+  // ANDs within the AND are its parts too.
+  const flatten = (p: Plan): Plan[] => (p.kind === 'where' && p.and ? p.and.flatMap(flatten) : [p]);
+  const parts = flatten(plan);
+  const deferred = parts.filter((p): p is WherePlan => p.kind === 'where' && p.deferred !== undefined);
+  if (deferred.length === 0) return undefined;
+  const where = (plans: WherePlan[]) => (qb: Knex.QueryBuilder) => qb.where((b) => plans.forEach((p) => void b.where((c) => p.apply(c))));
+  const prefilter = parts.filter((p): p is WherePlan => p.kind === 'where').map((p) => p.deferred?.index ?? p);
+  return { prefilter: where(prefilter), exact: where(deferred.map((p) => p.deferred!.exact)) };
 }
 
 class SqlTranslator {
@@ -109,7 +136,7 @@ class SqlTranslator {
         // SQLite tests the terms of an AND in the order written: per-row JavaScript goes last.
         const wheres = parts.filter((p) => p.kind === 'where').sort((a, b) => Number(isCostly(a)) - Number(isCostly(b)));
         if (wheres.length === 0) return { kind: 'all', exact };
-        return { kind: 'where', exact, costly: wheres.some(isCostly), apply: (qb) => wheres.forEach((p) => void qb.where((b) => p.apply(b))) };
+        return { kind: 'where', exact, costly: wheres.some(isCostly), and: wheres, apply: (qb) => wheres.forEach((p) => void qb.where((b) => p.apply(b))) };
       }
       case 'or': {
         const parts = f.args.map((a) => this.plan(a));
@@ -291,7 +318,11 @@ class SqlTranslator {
     const rel = ops.swapped && relation === 'within' ? 'contains' : ops.swapped && relation === 'contains' ? 'within' : relation;
     if (this.postgis) {
       const fn = `ST_${rel[0]!.toUpperCase()}${rel.slice(1)}`;
-      return raw(`${fn}(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`, [ops.column, JSON.stringify(ops.geometry)]);
+      const literal = JSON.stringify(ops.geometry);
+      const exact = raw(`${fn}(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`, [ops.column, literal]);
+      // Every relation but disjoint implies the boxes meet: that index test can stand alone.
+      if (rel === 'disjoint' || this.negations > 0) return exact;
+      return this.deferrable(raw(`?? && ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)`, [ops.column, literal]), exact);
     }
     if (this.sqlite) {
       const exact = raw(`${SQLITE_SPATIAL_FUNCTION}(?, ??, ?) = 1`, [rel, ops.column, JSON.stringify(ops.geometry)]);
@@ -301,12 +332,17 @@ class SqlTranslator {
     return this.bboxPrefilter(geometryBBox(ops.geometry));
   }
 
+  /** An exact PostGIS test with the index test it implies, applied together or (SqlFilter.split) apart. */
+  private deferrable(index: WherePlan, exact: WherePlan): WherePlan {
+    return { kind: 'where', exact: true, apply: (qb) => void qb.where((b) => index.apply(b)).where((b) => exact.apply(b)), deferred: { index, exact } };
+  }
+
   /**
    * SQLite: the R*Tree prefilter, then the exact function. Under a NOT the prefilter is left out:
    * it makes a record without geometry false where the predicate must stay unknown (NULL), and
    * NOT would turn that into true.
    */
-  private sqliteExact(bbox: [number, number, number, number], exact: Plan & { kind: 'where' }): Plan {
+  private sqliteExact(bbox: [number, number, number, number], exact: WherePlan): Plan {
     if (this.negations > 0) return { ...exact, costly: true };
     const index = this.o.db.spatialIndex(this.o.table);
     const window = this.timeWindow;
@@ -348,8 +384,11 @@ class SqlTranslator {
     const ops = this.spatialOperands(left, right);
     if (!ops) return ALL_INEXACT;
     if (this.postgis) {
+      const literal = JSON.stringify(ops.geometry);
       const sql = `ST_DWithin(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ?)`;
-      return raw(op === 'dwithin' ? sql : `NOT ${sql}`, [ops.column, JSON.stringify(ops.geometry), degrees]);
+      const exact = raw(op === 'dwithin' ? sql : `NOT ${sql}`, [ops.column, literal, degrees]);
+      if (op === 'beyond' || this.negations > 0) return exact;
+      return this.deferrable(raw(`?? && ST_Expand(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ?)`, [ops.column, literal, degrees]), exact);
     }
     const [minx, miny, maxx, maxy] = geometryBBox(ops.geometry);
     if (this.sqlite) {

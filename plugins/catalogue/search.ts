@@ -64,10 +64,16 @@ function plan(db: Database, query: CatalogueQuery, access: Filter[], groups: str
     queryables,
     base() {
       const qb = source(db, groups);
-      sql.apply(qb);
+      const split = db.postgis ? sql.split : undefined;
+      if (split) split.prefilter(qb);
+      else sql.apply(qb);
       applyFullText(db, qb, query.q);
       applyKeywordFilters(db, qb, query.keywordFilters);
-      return qb;
+      if (!split) return qb;
+      // PostGIS: the exact spatial tests outside an optimisation fence (core/filter SqlFilter.split),
+      // so the planner narrows by its best index instead of ANDing in every unselective one.
+      const fenced = db.knex.from(db.knex.raw('(? OFFSET 0) AS ??', [qb.select(`${RECORDS_TABLE}.*`), RECORDS_TABLE]));
+      return split.exact(fenced);
     },
   };
 }

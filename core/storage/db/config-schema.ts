@@ -17,6 +17,13 @@ const postgresProperties: Record<string, JSONSchema> = {
     pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
     description: "Schema for Meridian's tables, created when missing; 'public' when absent.",
   },
+  settings: {
+    type: 'object',
+    description:
+      'Settings every connection starts with (SET name = value), replacing the default { random_page_cost: 1.1 }; {} keeps the server settings.',
+    propertyNames: { pattern: '^[a-z_][a-z0-9_.]*$' },
+    additionalProperties: { anyOf: [{ type: 'string', pattern: '^[A-Za-z0-9_.:+-]+$' }, { type: 'number' }, { type: 'boolean' }] },
+  },
   pool: {
     type: 'object',
     additionalProperties: false,

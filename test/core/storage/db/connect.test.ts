@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../../../core/config/load.js';
+import { ConfigError } from '../../../../core/config/types.js';
+import { openDatabase } from '../../../../core/storage/db/connect.js';
+
+const url = process.env.MERIDIAN_TEST_PG;
+
+describe('core/storage/db/connect: PostgreSQL session settings', () => {
+  it('refuses settings that could smuggle options into the connection string', async () => {
+    const load = (settings: unknown) => loadConfig({ inline: { builtinPlugins: false, database: { client: 'postgres', url: 'postgres://x@localhost/db', settings } } });
+    await assert.rejects(load({ random_page_cost: '1 -c foo=bar' }), ConfigError);
+    await assert.rejects(load({ 'bad name': 1 }), ConfigError);
+    await load({ random_page_cost: 1.5, jit: false, search_path: 'a' });
+  });
+
+  if (url) {
+    const show = async (settings: Record<string, string | number | boolean> | undefined, name: string) => {
+      const db = await openDatabase({ client: 'postgres', url, pool: { max: 2 }, ...(settings ? { settings } : {}) });
+      try {
+        // Two connections at once: each starts with the settings.
+        const rows = await Promise.all([0, 1].map(() => db.knex.raw(`SELECT current_setting(?) AS v, pg_backend_pid() AS pid, pg_sleep(0.05)`, [name])));
+        assert.notEqual(rows[0].rows[0].pid, rows[1].rows[0].pid);
+        return rows.map((r) => r.rows[0].v as string);
+      } finally {
+        await db.close();
+      }
+    };
+
+    it('starts every connection with random_page_cost 1.1 by default, the given settings instead when config has them', async () => {
+      assert.deepEqual(await show(undefined, 'random_page_cost'), ['1.1', '1.1']);
+      assert.deepEqual(await show({ work_mem: '16MB' }, 'work_mem'), ['16MB', '16MB']);
+      const server = await show({}, 'random_page_cost');
+      assert.equal(server[0], server[1]);
+      assert.notEqual(server[0], undefined);
+    });
+  }
+});
