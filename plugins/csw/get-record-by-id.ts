@@ -9,7 +9,7 @@ import type { CswEnv, CswResponse } from './context.js';
 import { CSW_NS } from './namespaces.js';
 import { checkOutputFormat, encodeRecordTexts, outputSchemas, recordLinks, recordUrl, resolveOutputSchema } from './record-encoding.js';
 import type { GetRecordByIdRequest } from './requests.js';
-import { recordsSlot, streamXml, xmlResponse, XML_CONTENT_TYPE } from './response.js';
+import { recordsSlot, xmlWithRecords, xmlResponse, XML_CONTENT_TYPE } from './response.js';
 import { PROFILES } from './versions.js';
 
 export async function getRecordById(request: GetRecordByIdRequest, env: CswEnv): Promise<CswResponse> {
@@ -34,5 +34,5 @@ export async function getRecordById(request: GetRecordByIdRequest, env: CswEnv):
   const profile = PROFILES[request.version];
   const attrs = { 'xmlns:csw': profile.csw, 'xmlns:xsi': CSW_NS.xsi, 'xsi:schemaLocation': profile.discoverySchema };
   if (records.length === 0) return xmlResponse(el('csw:GetRecordByIdResponse', attrs));
-  return streamXml(el('csw:GetRecordByIdResponse', attrs, recordsSlot()), encodeRecordTexts(records, schema, options));
+  return xmlWithRecords(el('csw:GetRecordByIdResponse', attrs, recordsSlot()), encodeRecordTexts(records, schema, options));
 }

@@ -10,7 +10,7 @@ import type { CswEnv, CswResponse } from './context.js';
 import { CSW_NS } from './namespaces.js';
 import { checkElementNames, checkOutputFormat, encodeRecordTexts, outputSchemas, recordLinks, recordUrl, resolveOutputSchema } from './record-encoding.js';
 import type { GetRecordsRequest, RequestOrigin } from './requests.js';
-import { recordsSlot, streamXml, xmlResponse } from './response.js';
+import { recordsSlot, xmlWithRecords, xmlResponse } from './response.js';
 import { checkTypeNames, constraintQuery, engineSort } from './search-query.js';
 import { PROFILES } from './versions.js';
 
@@ -91,5 +91,5 @@ export async function getRecords(request: GetRecordsRequest, env: CswEnv): Promi
     selfUrl: recordUrl(env.baseUrl, request.version, record.identifier, schema.uri),
     links: recordLinks(env.baseUrl, request.version, record.identifier, schemas, schema),
   }));
-  return streamXml(envelope, texts);
+  return xmlWithRecords(envelope, texts);
 }
