@@ -196,7 +196,14 @@ export async function facetCounts(db: Database, query: CatalogueQuery, access: R
     for (const name of properties) out[name] = sorted(counts.get(name)!);
     return out;
   }
+  const columns = properties.filter((name) => name !== KEYWORDS_FACET);
+  if (columns.length > 1) {
+    // Several columns in one scan of the matched records, not one scan each.
+    const counts = await columnCountsInOneScan(db, p, columns);
+    for (const name of columns) out[name] = sorted(counts.get(name)!);
+  }
   for (const name of properties) {
+    if (name !== KEYWORDS_FACET && columns.length > 1) continue;
     let rows: Array<{ value: string; n: number | string }>;
     if (name === KEYWORDS_FACET) {
       rows = (await db
@@ -212,6 +219,43 @@ export async function facetCounts(db: Database, query: CatalogueQuery, access: R
     out[name] = sorted(new Map(rows.map((r) => [String(r.value), Number(r.n)])));
   }
   return out;
+}
+
+const FACET_SCAN_BATCH = 5000;
+
+/**
+ * Value counts of several columns from one scan: on PostgreSQL one GROUP BY GROUPING SETS; on
+ * SQLite (which has none) the columns read in id order, batch by batch, and counted here.
+ */
+async function columnCountsInOneScan(db: Database, p: Plan, names: string[]): Promise<Map<string, Map<string, number>>> {
+  const columns = names.map((name) => `${RECORDS_TABLE}.${queryableSpec(name)!.column}`);
+  const counts = new Map(names.map((name) => [name, new Map<string, number>()]));
+  if (db.dialect === 'postgres') {
+    const k = db.knex;
+    const qb = p.base().count({ n: '*' });
+    columns.forEach((c, i) => qb.select(k.raw('?? AS ??', [c, `v${i}`]), k.raw('GROUPING(??) AS ??', [c, `g${i}`])));
+    qb.groupByRaw(`GROUPING SETS (${columns.map(() => '(??)').join(', ')})`, columns);
+    for (const row of (await qb) as Array<Record<string, unknown>>) {
+      const i = columns.findIndex((_, j) => Number(row[`g${j}`]) === 0);
+      const value = row[`v${i}`];
+      if (i >= 0 && value !== null && value !== undefined) counts.get(names[i]!)!.set(String(value), Number(row.n));
+    }
+    return counts;
+  }
+  for (let after = 0; ; ) {
+    const rows = (await p.base().select([`${RECORDS_TABLE}.id as facet_id`, ...columns.map((c, i) => `${c} as v${i}`)]).where(`${RECORDS_TABLE}.id`, '>', after).orderBy(`${RECORDS_TABLE}.id`).limit(FACET_SCAN_BATCH)) as Array<Record<string, unknown>>;
+    for (const row of rows) {
+      names.forEach((name, i) => {
+        const value = row[`v${i}`];
+        if (value === null || value === undefined) return;
+        const c = counts.get(name)!;
+        const key = String(value);
+        c.set(key, (c.get(key) ?? 0) + 1);
+      });
+    }
+    if (rows.length < FACET_SCAN_BATCH) return counts;
+    after = Number(rows[rows.length - 1]!.facet_id);
+  }
 }
 
 /** Min and max of number and timestamp queryables over the matched records. */

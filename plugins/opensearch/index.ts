@@ -13,6 +13,7 @@ export interface OpenSearchConfig extends DescriptionSettings {
   /** In sortKeys syntax; parsed at setup. */
   defaultSort: string;
   facetLimit: number;
+  descriptionCacheSeconds: number;
 }
 
 const VERSION = '0.1.0';
@@ -57,6 +58,12 @@ const plugin: Plugin<OpenSearchConfig> = {
       },
       defaultSort: { type: 'string', default: 'start,,0', description: 'Sort when a search gives none, in sortKeys syntax (start,,0: newest first); empty for insertion order.' },
       facetLimit: { type: 'integer', minimum: 0, default: 100, description: 'Most values (with counts) one parameter lists as options.' },
+      descriptionCacheSeconds: {
+        type: 'integer',
+        minimum: 0,
+        default: 60,
+        description: "How long a description document's option counts and ranges are reused for the same subject (counting every enumerable field of a large collection takes seconds); 0 counts on every request.",
+      },
     },
   },
   async setup(ctx) {

@@ -14,11 +14,12 @@
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { ExpiringMap } from '../../core/auth/expiring-map.js';
 import type { Subject } from '../../core/auth/types.js';
 import { MeridianError, NotFound } from '../../core/errors.js';
 import { invalidParameterValue, parseKvp, serializeXml } from '../../core/ows/index.js';
 import type { Metrics } from '../../core/metrics/types.js';
-import type { CatalogueQuery, CatalogueRecord, CatalogueService, SortKey } from '../catalogue/types.js';
+import type { CatalogueQuery, CatalogueRecord, CatalogueService, FacetValue, SortKey, ValueRange } from '../catalogue/types.js';
 import { atomEntryDocument, atomFeedChunks, type EntryInput } from './atom.js';
 import { descriptionDocument, type DescriptionSettings } from './description.js';
 import { entryEncoding, feedEncoding, metadataWriters, type FeedEncoding } from './formats.js';
@@ -36,6 +37,8 @@ export interface OpenSearchSettings extends DescriptionSettings {
   /** Most options (facet values) one parameter lists. */
   facetLimit: number;
   defaultSort: SortKey[];
+  /** How long option counts and ranges of a description are reused (per level, collection, subject). */
+  descriptionCacheSeconds: number;
 }
 
 export interface RouteDeps {
@@ -70,7 +73,12 @@ function scope(level: SearchLevel, collection?: string): CatalogueQuery {
   return level === 'collection' ? { type: 'collection' } : { type: 'product', parentIdentifier: collection };
 }
 
-async function description(deps: RouteDeps, k: Context, level: SearchLevel, collectionId?: string): Promise<void> {
+/** Option counts and ranges of description documents, reused for descriptionCacheSeconds. */
+type DescriptionOptions = Promise<[Record<string, FacetValue[]>, Record<string, ValueRange>]>;
+const OPTIONS_CACHE_ENTRIES = 1000;
+type OptionsCache = ExpiringMap<string, DescriptionOptions>;
+
+async function description(deps: RouteDeps, optionsCache: OptionsCache, k: Context, level: SearchLevel, collectionId?: string): Promise<void> {
   deps.metrics.setOperation(k, level === 'collection' ? 'Description' : 'CollectionDescription');
   const collection = collectionId === undefined ? undefined : await visibleCollection(deps, k, collectionId);
   const parameters = parametersOf(deps, level);
@@ -79,11 +87,20 @@ async function description(deps: RouteDeps, k: Context, level: SearchLevel, coll
   const ranged = (name: string | undefined) => name !== undefined && ['number', 'timestamp'].includes(queryables.get(name)?.type ?? '');
   const rangeProps = [...new Set(['start', 'end', ...parameters.flatMap((p) => (p.coverage ? [p.coverage.min, p.coverage.max] : ranged(p.queryable) ? [p.queryable!] : []))])];
   const subject = subjectOf(k);
-  const [facets, ranges] = await Promise.all([
-    deps.catalogue.facets(scope(level, collectionId), subject, facetProps),
-    deps.catalogue.ranges(scope(level, collectionId), subject, rangeProps.filter((r) => queryables.has(r))),
-  ]);
-  for (const name of Object.keys(facets)) facets[name] = facets[name]!.slice(0, deps.settings.facetLimit);
+  // What the subject may read decides the counts: one cache entry per subject (its id and groups).
+  const key = [level, collectionId ?? '', subject.anonymous ? '' : `${subject.issuer}|${subject.id}`, [...subject.groups].sort().join(',')].join('\u0000');
+  let options = optionsCache.get(key);
+  if (!options) {
+    options = Promise.all([
+      deps.catalogue.facets(scope(level, collectionId), subject, facetProps),
+      deps.catalogue.ranges(scope(level, collectionId), subject, rangeProps.filter((r) => queryables.has(r))),
+    ]);
+    // Requests arriving while it is counted wait for the same answer; a failure is not kept.
+    optionsCache.set(key, options, deps.settings.descriptionCacheSeconds * 1000);
+    options.catch(() => optionsCache.delete(key));
+  }
+  const [counted, ranges] = await options;
+  const facets = Object.fromEntries(Object.entries(counted).map(([name, values]) => [name, values.slice(0, deps.settings.facetLimit)]));
   const doc = descriptionDocument({ level, urls: new ServiceUrls(deps.baseUrl(k)), parameters, facets, ranges, collection, settings: deps.settings });
   k.type = MEDIA.description;
   k.body = serializeXml(doc);
@@ -187,12 +204,13 @@ async function entry(deps: RouteDeps, k: Context, collectionId: string, productI
 }
 
 export function openSearchRoutes(deps: RouteDeps): Router {
+  const optionsCache: OptionsCache = new ExpiringMap(OPTIONS_CACHE_ENTRIES);
   const router = new Router();
-  router.get('/', (k) => description(deps, k, 'collection'));
-  router.get('/description', (k) => description(deps, k, 'collection'));
+  router.get('/', (k) => description(deps, optionsCache, k, 'collection'));
+  router.get('/description', (k) => description(deps, optionsCache, k, 'collection'));
   router.get('/collections', (k) => search(deps, k, 'collection'));
   router.get('/collections/:cid', (k) => entry(deps, k, k.params.cid!));
-  router.get('/collections/:cid/description', (k) => description(deps, k, 'product', k.params.cid!));
+  router.get('/collections/:cid/description', (k) => description(deps, optionsCache, k, 'product', k.params.cid!));
   router.get('/collections/:cid/products', (k) => search(deps, k, 'product', k.params.cid!));
   router.get('/collections/:cid/products/:pid', (k) => entry(deps, k, k.params.cid!, k.params.pid!));
   return router;
