@@ -1,0 +1,354 @@
+/**
+ * Meridian's GeoTIFF / Cloud Optimized GeoTIFF writer. A raster in memory becomes a tiled or
+ * striped GeoTIFF, deflate/LZW/PackBits compressed with an optional predictor, georeferenced,
+ * with GDAL's nodata and metadata tags; with `cog`, overviews are added and the file is laid
+ * out as GDAL's COG driver does: every IFD first (after GDAL's structural-metadata "ghost"
+ * header), then the tiles of the smallest overview, ..., the full resolution's last, each tile
+ * preceded by its size and followed by its last 4 bytes repeated.
+ */
+import { endianness } from 'node:os';
+import { CoverageError } from '../errors.js';
+import type { Grid, Raster, SampleArray } from '../types.js';
+import { blockGrid, extractBlock, type BlockGrid } from './blocks.js';
+import { compressBlock, compressBlockAsync, type CompressionName, type CompressionSettings } from './compression.js';
+import { gdalMetadataXml, gdalNodataText, type BandMetadata } from './gdal-tags.js';
+import { georeferencingEntries } from './georeferencing.js';
+import { headerByteLength, ifdByteLength, writeHeader, writeIfd, type IfdEntry, type TiffFormat } from './ifd.js';
+import { halveLevel, overviewSizes, type Level, type OverviewResampling } from './overviews.js';
+import { floatingPointDifference, horizontalDifference, type PredictorName } from './predictor.js';
+import { SAMPLE_TYPES, type SampleTypeInfo } from './sample-types.js';
+import { Compression, FieldType, Photometric, Predictor, SUBFILE_REDUCED_RESOLUTION, Tag } from './tiff-tags.js';
+
+export interface GeoTiffOptions {
+  /** Default 'deflate'. */
+  compression?: CompressionName;
+  /** zlib level 1-9 for deflate; default 6. */
+  level?: number;
+  /** Default 'none'. 'horizontal' for integer samples, 'floatingpoint' for floats; only with deflate or LZW. */
+  predictor?: PredictorName;
+  /** Default true. A COG is always tiled. */
+  tiled?: boolean;
+  /** Multiples of 16; default 256. */
+  tileWidth?: number;
+  tileHeight?: number;
+  /** For strips: rows per strip; default about 64 KiB of uncompressed samples. */
+  rowsPerStrip?: number;
+  /** Add overviews and lay the file out as a Cloud Optimized GeoTIFF. Default false. */
+  cog?: boolean;
+  /** How overviews are computed: 'average' (default) or 'nearest' (class data). */
+  overviewResampling?: OverviewResampling;
+  /** One name per band, shown as the band description (GDAL_METADATA). */
+  bandNames?: readonly string[];
+  /** One unit per band ('m', 'K'), GDAL's unit type. */
+  bandUnits?: readonly string[];
+  /** Dataset-level metadata items (GDAL_METADATA). */
+  metadata?: Readonly<Record<string, string>>;
+  /** Nodata value (GDAL_NODATA); default the raster's. Masked-out pixels are written with it. */
+  nodata?: number;
+  /** BigTIFF: true, false, or 'auto' (default) when the file would pass 4 GiB. */
+  bigTiff?: boolean | 'auto';
+}
+
+const DEFAULT_TILE = 256;
+const STRIP_TARGET_BYTES = 64 * 1024;
+/** The first lines of GDAL's structural metadata; the size line before them counts these bytes. */
+const GHOST_BODY =
+  'LAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\nBLOCK_LEADER=SIZE_AS_UINT4\nBLOCK_TRAILER=LAST_4_BYTES_REPEATED\nKNOWN_INCOMPATIBLE_EDITION=NO\n ';
+const GHOST = `GDAL_STRUCTURAL_METADATA_SIZE=${String(GHOST_BODY.length).padStart(6, '0')} bytes\n${GHOST_BODY}`;
+const CLASSIC_LIMIT = 2 ** 32 - 1;
+
+interface ResolvedOptions {
+  compression: CompressionSettings;
+  predictor: PredictorName;
+  tiled: boolean;
+  tileWidth: number;
+  tileHeight: number;
+  rowsPerStrip: number;
+  cog: boolean;
+  resampling: OverviewResampling;
+  nodata: number | undefined;
+  bigTiff: boolean | 'auto';
+}
+
+const invalid = (message: string) => new CoverageError('UnsupportedFormat', message);
+
+function resolveOptions(raster: Raster, info: SampleTypeInfo, options: GeoTiffOptions): ResolvedOptions {
+  const compression = options.compression ?? 'deflate';
+  if (!['none', 'deflate', 'lzw', 'packbits'].includes(compression)) throw invalid(`Unknown GeoTIFF compression '${compression}'`);
+  const level = options.level ?? 6;
+  if (!Number.isInteger(level) || level < 1 || level > 9) throw invalid(`Deflate level must be 1 to 9, not ${level}`);
+  const predictor = options.predictor ?? 'none';
+  if (predictor !== 'none') {
+    if (compression !== 'deflate' && compression !== 'lzw') {
+      // libtiff applies predictors only in its LZW/deflate (and ZSTD, LZMA) codecs; others would be misread.
+      throw invalid(`A predictor needs deflate or LZW compression, not '${compression}'`);
+    }
+    if (predictor === 'horizontal' && !info.integer) throw invalid(`The horizontal predictor is for integer samples; use 'floatingpoint' for ${raster.sampleType}`);
+    if (predictor === 'floatingpoint' && info.integer) throw invalid(`The floating point predictor is for float samples; use 'horizontal' for ${raster.sampleType}`);
+    if (predictor !== 'horizontal' && predictor !== 'floatingpoint') throw invalid(`Unknown GeoTIFF predictor '${predictor}'`);
+  }
+  const cog = options.cog ?? false;
+  const tiled = cog || (options.tiled ?? true);
+  const tileWidth = options.tileWidth ?? DEFAULT_TILE;
+  const tileHeight = options.tileHeight ?? DEFAULT_TILE;
+  for (const [name, v] of [['tileWidth', tileWidth], ['tileHeight', tileHeight]] as const) {
+    if (!Number.isInteger(v) || v < 16 || v % 16 !== 0 || v > 65520) throw invalid(`${name} must be a multiple of 16 from 16 to 65520, not ${v}`);
+  }
+  const rowBytes = raster.width * raster.bands.length * (info.bits / 8);
+  const rowsPerStrip = Math.min(raster.height, options.rowsPerStrip ?? Math.max(1, Math.floor(STRIP_TARGET_BYTES / rowBytes)));
+  if (!Number.isInteger(rowsPerStrip) || rowsPerStrip < 1) throw invalid(`rowsPerStrip must be a positive integer, not ${options.rowsPerStrip}`);
+  const nodata = options.nodata ?? raster.nodata;
+  if (nodata !== undefined && info.integer && !(Number.isInteger(nodata) && nodata >= info.min && nodata <= info.max)) {
+    throw invalid(`Nodata ${nodata} is not a ${raster.sampleType} value`);
+  }
+  const resampling = options.overviewResampling ?? 'average';
+  if (resampling !== 'average' && resampling !== 'nearest') throw invalid(`Unknown overview resampling '${resampling}'`);
+  return {
+    compression: { method: compression, level },
+    predictor,
+    tiled,
+    tileWidth,
+    tileHeight,
+    rowsPerStrip,
+    cog,
+    resampling,
+    nodata,
+    bigTiff: options.bigTiff ?? 'auto',
+  };
+}
+
+function checkRaster(raster: Raster, grid: Grid, info: SampleTypeInfo): void {
+  const { width, height, bands } = raster;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new CoverageError('InvalidGrid', `A GeoTIFF needs at least one pixel, not ${width}x${height}`);
+  }
+  if (grid.width !== width || grid.height !== height) {
+    throw new CoverageError('InvalidGrid', `The raster is ${width}x${height} but its grid ${grid.width}x${grid.height}`);
+  }
+  if (bands.length < 1 || bands.length > 65535) throw new CoverageError('InvalidGrid', `A GeoTIFF needs 1 to 65535 bands, not ${bands.length}`);
+  for (const band of bands) {
+    if (!(band instanceof info.array)) throw new CoverageError('InvalidGrid', `A band is not a ${raster.sampleType} array`);
+    if (band.length !== width * height) throw new CoverageError('InvalidGrid', `A band has ${band.length} samples for ${width}x${height} pixels`);
+  }
+  if (raster.mask && raster.mask.length !== width * height) throw new CoverageError('InvalidGrid', `The mask has ${raster.mask.length} pixels for ${width}x${height}`);
+}
+
+/** The full-resolution level: masked-out pixels set to nodata when there is one (copies; the raster is left alone). */
+function fullLevel(raster: Raster, info: SampleTypeInfo, nodata: number | undefined): Level {
+  const { mask } = raster;
+  if (!mask || mask.every((m) => m !== 0)) return { width: raster.width, height: raster.height, bands: raster.bands };
+  if (nodata === undefined) return { width: raster.width, height: raster.height, bands: raster.bands, mask };
+  const bands = raster.bands.map((band) => {
+    const copy = new info.array(band.length);
+    copy.set(band as ArrayLike<number>);
+    for (let i = 0; i < mask.length; i++) if (mask[i] === 0) copy[i] = nodata;
+    return copy;
+  });
+  return { width: raster.width, height: raster.height, bands };
+}
+
+interface PlannedLevel {
+  level: Level;
+  blocks: BlockGrid;
+}
+
+function planLevels(raster: Raster, info: SampleTypeInfo, o: ResolvedOptions): PlannedLevel[] {
+  const full = fullLevel(raster, info, o.nodata);
+  const levels = [full];
+  if (o.cog) {
+    for (let i = 0; i < overviewSizes(raster.width, raster.height, o.tileWidth, o.tileHeight).length; i++) {
+      levels.push(halveLevel(levels[levels.length - 1]!, info, o.resampling, o.nodata));
+    }
+  }
+  return levels.map((level) => ({
+    level,
+    blocks: o.tiled ? blockGrid(level.width, level.height, o.tileWidth, o.tileHeight) : blockGrid(level.width, level.height, level.width, o.rowsPerStrip),
+  }));
+}
+
+/** Each block of a level as bytes ready to compress (predictor applied), row by row, left to right. */
+function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: ResolvedOptions): Generator<{ bytes: Uint8Array; rowBytes: number }> {
+  const { level, blocks } = planned;
+  const spp = level.bands.length;
+  const rowSamples = blocks.blockWidth * spp;
+  const fill = o.nodata !== undefined ? o.nodata : 0;
+  for (let by = 0; by < blocks.down; by++) {
+    for (let bx = 0; bx < blocks.across; bx++) {
+      const samples: SampleArray = extractBlock(level, blocks, bx, by, info, o.tiled, fill);
+      let bytes: Uint8Array;
+      if (o.predictor === 'floatingpoint') {
+        bytes = floatingPointDifference(samples as Float32Array | Float64Array, rowSamples, spp);
+      } else {
+        if (o.predictor === 'horizontal') horizontalDifference(samples, rowSamples, spp);
+        bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+      }
+      yield { bytes, rowBytes: rowSamples * samples.BYTES_PER_ELEMENT };
+    }
+  }
+}
+
+function ifdEntries(raster: Raster, grid: Grid, info: SampleTypeInfo, o: ResolvedOptions, options: GeoTiffOptions, planned: PlannedLevel, overview: boolean, format: TiffFormat): IfdEntry[] {
+  const { level, blocks } = planned;
+  const spp = level.bands.length;
+  const rgb = spp === 3 && raster.sampleType === 'uint8';
+  const size = (v: number) => ({ type: v > 65535 ? FieldType.LONG : FieldType.SHORT, values: [v] });
+  const count = blocks.across * blocks.down;
+  const offsetType = format.bigTiff ? FieldType.LONG8 : FieldType.LONG;
+  const placeholders = new Array<number>(count).fill(0);
+  const entries: IfdEntry[] = [
+    { tag: Tag.ImageWidth, ...size(level.width) },
+    { tag: Tag.ImageLength, ...size(level.height) },
+    { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: new Array<number>(spp).fill(info.bits) },
+    { tag: Tag.Compression, type: FieldType.SHORT, values: [Compression[o.compression.method]] },
+    { tag: Tag.PhotometricInterpretation, type: FieldType.SHORT, values: [rgb ? Photometric.RGB : Photometric.MinIsBlack] },
+    { tag: Tag.SamplesPerPixel, type: FieldType.SHORT, values: [spp] },
+    { tag: Tag.PlanarConfiguration, type: FieldType.SHORT, values: [1] },
+    { tag: Tag.SampleFormat, type: FieldType.SHORT, values: new Array<number>(spp).fill(info.format) },
+  ];
+  if (overview) entries.push({ tag: Tag.NewSubfileType, type: FieldType.LONG, values: [SUBFILE_REDUCED_RESOLUTION] });
+  if (o.predictor !== 'none') entries.push({ tag: Tag.Predictor, type: FieldType.SHORT, values: [Predictor[o.predictor]] });
+  const extra = spp - (rgb ? 3 : 1);
+  // ExtraSamples 0: unspecified data, not alpha.
+  if (extra > 0) entries.push({ tag: Tag.ExtraSamples, type: FieldType.SHORT, values: new Array<number>(extra).fill(0) });
+  if (o.tiled) {
+    entries.push(
+      { tag: Tag.TileWidth, type: FieldType.SHORT, values: [blocks.blockWidth] },
+      { tag: Tag.TileLength, type: FieldType.SHORT, values: [blocks.blockHeight] },
+      { tag: Tag.TileOffsets, type: offsetType, values: placeholders },
+      { tag: Tag.TileByteCounts, type: offsetType, values: placeholders },
+    );
+  } else {
+    entries.push(
+      { tag: Tag.RowsPerStrip, ...size(blocks.blockHeight) },
+      { tag: Tag.StripOffsets, type: offsetType, values: placeholders },
+      { tag: Tag.StripByteCounts, type: offsetType, values: placeholders },
+    );
+  }
+  if (o.nodata !== undefined) entries.push({ tag: Tag.GdalNodata, type: FieldType.ASCII, values: gdalNodataText(o.nodata) });
+  if (!overview) {
+    entries.push(...georeferencingEntries(grid));
+    const bands: BandMetadata[] = raster.bands.map((_, i) => ({ name: options.bandNames?.[i], unit: options.bandUnits?.[i] }));
+    const xml = gdalMetadataXml(bands, options.metadata);
+    if (xml !== undefined) entries.push({ tag: Tag.GdalMetadata, type: FieldType.ASCII, values: xml });
+  }
+  return entries.sort((a, b) => a.tag - b.tag);
+}
+
+/** The encoder's work before compression: options checked, levels built. */
+interface Plan {
+  raster: Raster;
+  grid: Grid;
+  info: SampleTypeInfo;
+  options: GeoTiffOptions;
+  resolved: ResolvedOptions;
+  levels: PlannedLevel[];
+}
+
+function plan(raster: Raster, grid: Grid, options: GeoTiffOptions): Plan {
+  if (endianness() !== 'LE') throw new Error('The GeoTIFF encoder writes typed arrays as little-endian bytes and needs a little-endian machine');
+  const info = SAMPLE_TYPES[raster.sampleType];
+  if (!info) throw new CoverageError('InvalidGrid', `Unknown sample type '${raster.sampleType}'`);
+  checkRaster(raster, grid, info);
+  const resolved = resolveOptions(raster, info, options);
+  // Fail on the CRS before any compression work.
+  georeferencingEntries(grid);
+  return { raster, grid, info, options, resolved, levels: planLevels(raster, info, resolved) };
+}
+
+/**
+ * Places every IFD and block and returns the file as a list of buffers: the header with all
+ * IFDs, then each block (with its COG leader and trailer).
+ */
+function layout(p: Plan, compressed: Buffer[][]): { chunks: Buffer[]; length: number } {
+  const { resolved: o } = p;
+  const dataBytes = compressed.reduce((sum, blocks) => sum + blocks.reduce((s, b) => s + b.length + (o.cog ? 8 : 0), 0), 0);
+  const build = (format: TiffFormat) => {
+    const ifds = p.levels.map((level, i) => ifdEntries(p.raster, p.grid, p.info, o, p.options, level, i > 0, format));
+    let position = headerByteLength(format) + (o.cog ? GHOST.length : 0);
+    position += position & 1;
+    const ifdPositions: number[] = [];
+    for (const entries of ifds) {
+      ifdPositions.push(position);
+      position += ifdByteLength(entries, format);
+    }
+    return { format, ifds, ifdPositions, dataStart: position };
+  };
+  let built = build({ bigTiff: o.bigTiff === true });
+  if (o.bigTiff === 'auto' && built.dataStart + dataBytes > CLASSIC_LIMIT) built = build({ bigTiff: true });
+  if (!built.format.bigTiff && built.dataStart + dataBytes > CLASSIC_LIMIT) {
+    throw invalid('The GeoTIFF would pass 4 GiB: it needs BigTIFF');
+  }
+  const { format, ifds, ifdPositions, dataStart } = built;
+
+  // Blocks: the full resolution last in a COG, smallest overview first.
+  const order = o.cog ? p.levels.map((_, i) => p.levels.length - 1 - i) : [0];
+  const chunks: Buffer[] = [];
+  let position = dataStart;
+  for (const li of order) {
+    const offsets: number[] = [];
+    const counts: number[] = [];
+    for (const block of compressed[li]!) {
+      if (o.cog) {
+        const leader = Buffer.alloc(4);
+        leader.writeUInt32LE(block.length);
+        chunks.push(leader);
+        position += 4;
+      }
+      offsets.push(position);
+      counts.push(block.length);
+      chunks.push(block);
+      position += block.length;
+      if (o.cog) {
+        const trailer = Buffer.alloc(4);
+        block.copy(trailer, 0, Math.max(0, block.length - 4));
+        chunks.push(trailer);
+        position += 4;
+      }
+    }
+    ifds[li] = ifds[li]!.map((entry) => {
+      if (entry.tag === Tag.TileOffsets || entry.tag === Tag.StripOffsets) return { ...entry, values: offsets };
+      if (entry.tag === Tag.TileByteCounts || entry.tag === Tag.StripByteCounts) return { ...entry, values: counts };
+      return entry;
+    });
+  }
+
+  const head = Buffer.alloc(dataStart);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  writeHeader(view, format, ifdPositions[0]!);
+  if (o.cog) head.write(GHOST, headerByteLength(format), 'latin1');
+  ifds.forEach((entries, i) => writeIfd(view, ifdPositions[i]!, entries, format, ifdPositions[i + 1] ?? 0));
+  return { chunks: [head, ...chunks], length: position };
+}
+
+function compressAll(p: Plan): Buffer[][] {
+  return p.levels.map((level) => Array.from(levelBlocks(level, p.info, p.resolved), (b) => compressBlock(b.bytes, b.rowBytes, p.resolved.compression)));
+}
+
+/** Encodes a raster on its grid as a GeoTIFF file (a COG with `cog: true`). */
+export function encodeGeoTiff(raster: Raster, grid: Grid, options: GeoTiffOptions = {}): Buffer {
+  const p = plan(raster, grid, options);
+  const { chunks, length } = layout(p, compressAll(p));
+  return Buffer.concat(chunks, length);
+}
+
+/**
+ * The same file as a sequence of buffers (header and IFDs, then each block), to write to a
+ * stream without joining them into one Buffer (and past Buffer's size limit).
+ */
+export function* encodeGeoTiffChunks(raster: Raster, grid: Grid, options: GeoTiffOptions = {}): Generator<Buffer> {
+  const p = plan(raster, grid, options);
+  yield* layout(p, compressAll(p)).chunks;
+}
+
+/**
+ * The same file, with deflate run on libuv's thread pool so blocks compress in parallel (the
+ * event loop stays free meanwhile). Same bytes as encodeGeoTiff.
+ */
+export async function encodeGeoTiffAsync(raster: Raster, grid: Grid, options: GeoTiffOptions = {}): Promise<Buffer> {
+  const p = plan(raster, grid, options);
+  const compressed = await Promise.all(
+    p.levels.map((level) => Promise.all(Array.from(levelBlocks(level, p.info, p.resolved), (b) => compressBlockAsync(b.bytes, b.rowBytes, p.resolved.compression)))),
+  );
+  const { chunks, length } = layout(p, compressed);
+  return Buffer.concat(chunks, length);
+}
