@@ -1,0 +1,183 @@
+/**
+ * Turns one block's stored bytes into one typed array per band: decompress (Node's zlib for
+ * deflate, geotiff's decoders for LZW/PackBits/JPEG/ZSTD/LERC, sharp for WebP), swap big-endian
+ * bytes, undo the predictor, de-interleave chunky pixels, convert JPEG's YCbCr to RGB.
+ */
+import { endianness } from 'node:os';
+import { inflateRawSync, inflateSync } from 'node:zlib';
+import { getDecoder } from 'geotiff';
+import type { SampleArray, SampleType } from '../types.js';
+import { undoFloatingPointPredictor, undoHorizontalPredictor, swapBytes } from './predictor.js';
+import type { DecodedBlock } from './tile-cache.js';
+import { Compression, Photometric, UnsupportedTiff, type TiffImage } from './tiff-image.js';
+
+if (endianness() !== 'LE') throw new Error('the TIFF reader assumes a little-endian host');
+
+type SampleArrayConstructor = {
+  new (length: number): SampleArray;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): SampleArray;
+};
+
+export const SAMPLE_ARRAYS: Record<SampleType, SampleArrayConstructor> = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
+type Decompress = (bytes: Uint8Array, expectedBytes: number) => Uint8Array | Promise<Uint8Array>;
+type GeotiffDecoderParameters = Parameters<typeof getDecoder>[1];
+
+export interface BlockDecoder {
+  decode(bytes: Uint8Array, rows: number): Promise<DecodedBlock>;
+  /** A block the file does not store (sparse): every sample `fill`. */
+  empty(rows: number, fill: number): DecodedBlock;
+}
+
+export async function makeBlockDecoder(image: TiffImage): Promise<BlockDecoder> {
+  const { decompress, byteStream } = await decompressorFor(image);
+  const Samples = SAMPLE_ARRAYS[image.sampleType];
+  const bands = image.planar ? 1 : image.samplesPerPixel;
+  const bps = image.bytesPerSample;
+  const ycbcr = image.photometric === Photometric.YCbCr && image.compression === Compression.Jpeg && bands === 3;
+
+  const toPlanes = (own: Uint8Array, samples: number): SampleArray[] => {
+    const all = new Samples(own.buffer, own.byteOffset, samples * bands);
+    if (bands === 1) return [all];
+    const planes: SampleArray[] = [];
+    for (let b = 0; b < bands; b++) planes.push(new Samples(samples));
+    if (ycbcr) {
+      yCbCrToRgb(all as Uint8Array, planes as Uint8Array[], samples);
+      return planes;
+    }
+    for (let b = 0; b < bands; b++) {
+      const plane = planes[b]!;
+      for (let i = 0, j = b; i < samples; i++, j += bands) plane[i] = all[j]!;
+    }
+    return planes;
+  };
+
+  return {
+    async decode(bytes, rows) {
+      const samples = image.blockWidth * rows;
+      const expected = samples * bands * bps;
+      const raw = await decompress(bytes, expected);
+      // Own an aligned buffer of exactly the block: never a view on a read buffer or a zlib chunk.
+      let own: Uint8Array;
+      if (raw !== bytes && raw.length === expected && raw.byteOffset % 8 === 0 && raw.buffer.byteLength - expected < 1024) {
+        own = raw;
+      } else {
+        own = new Uint8Array(expected);
+        own.set(raw.length > expected ? raw.subarray(0, expected) : raw);
+      }
+      if (byteStream) {
+        if (!image.littleEndian && bps > 1 && image.predictor !== 3) swapBytes(own, bps);
+        if (image.predictor === 2) undoHorizontalPredictor(own, bps, image.blockRowSamples, rows, bands);
+        else if (image.predictor === 3) undoFloatingPointPredictor(own, bps, image.blockRowSamples, rows, bands);
+      }
+      return { planes: toPlanes(own, samples), rows, bytes: expected };
+    },
+    empty(rows, fill) {
+      const samples = image.blockWidth * rows;
+      const planes: SampleArray[] = [];
+      for (let b = 0; b < bands; b++) {
+        const plane = new Samples(samples);
+        if (fill !== 0) plane.fill(fill);
+        planes.push(plane);
+      }
+      return { planes, rows, bytes: samples * bands * bps };
+    },
+  };
+}
+
+/**
+ * The decompressor of the image's codec. `byteStream` is true when its output is the stored byte
+ * stream (file byte order, predictor applied); false for codecs that give finished samples.
+ */
+async function decompressorFor(image: TiffImage): Promise<{ decompress: Decompress; byteStream: boolean }> {
+  switch (image.compression) {
+    case Compression.None:
+      return { decompress: (bytes) => bytes, byteStream: true };
+    case Compression.Deflate:
+    case Compression.AdobeDeflate:
+      return { decompress: inflate, byteStream: true };
+    case Compression.Webp:
+      return { decompress: await webpDecompressor(image), byteStream: false };
+    case Compression.OldJpeg:
+      throw new UnsupportedTiff('old-style JPEG compression (6) is not supported');
+    case Compression.Lzma:
+      throw new UnsupportedTiff('LZMA compression is not supported');
+    default:
+      break;
+  }
+  const parameters: GeotiffDecoderParameters & { JPEGTables?: Uint8Array; LercParameters?: number[] } = {
+    tileWidth: image.blockWidth,
+    tileHeight: image.blockHeight,
+    // The predictor is undone here (per sample, in the right byte order), not by geotiff.
+    predictor: 1,
+    bitsPerSample: image.bytesPerSample * 8,
+    planarConfiguration: image.planar ? 2 : 1,
+    samplesPerPixel: image.samplesPerPixel,
+    JPEGTables: image.jpegTables,
+    LercParameters: image.lercParameters,
+  };
+  let decoder: Awaited<ReturnType<typeof getDecoder>>;
+  try {
+    decoder = await getDecoder(image.compression, parameters);
+  } catch (err) {
+    throw new UnsupportedTiff(`compression ${image.compression} is not supported: ${(err as Error).message}`);
+  }
+  const byteStream = image.compression !== Compression.Lerc && image.compression !== Compression.Jpeg;
+  return {
+    byteStream,
+    async decompress(bytes) {
+      // geotiff's decoders take a whole ArrayBuffer (they build DataViews from offset 0).
+      const exact = bytes.slice().buffer;
+      const out = await decoder.decodeBlock(exact);
+      return new Uint8Array(out);
+    },
+  };
+}
+
+function inflate(bytes: Uint8Array, expectedBytes: number): Uint8Array {
+  const options = { chunkSize: Math.max(64, expectedBytes) };
+  try {
+    return inflateSync(bytes, options);
+  } catch (err) {
+    // A few writers store raw deflate without the zlib wrapper.
+    if ((err as { code?: string }).code === 'Z_DATA_ERROR') return inflateRawSync(bytes, options);
+    throw err;
+  }
+}
+
+async function webpDecompressor(image: TiffImage): Promise<Decompress> {
+  const bands = image.planar ? 1 : image.samplesPerPixel;
+  if (image.sampleType !== 'uint8' || (bands !== 3 && bands !== 4)) throw new UnsupportedTiff('WebP blocks of other than 3 or 4 bytes a pixel');
+  const sharp = (await import('sharp')).default;
+  return async (bytes) => {
+    let pipeline = sharp(bytes);
+    pipeline = bands === 4 ? pipeline.ensureAlpha() : pipeline.removeAlpha();
+    const data = await pipeline.raw().toBuffer();
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  };
+}
+
+/** JPEG's YCbCr (JFIF, full range) to RGB planes, rounded and clamped as libjpeg does. */
+function yCbCrToRgb(ycc: Uint8Array, planes: Uint8Array[], samples: number): void {
+  const [r, g, b] = planes as [Uint8Array, Uint8Array, Uint8Array];
+  for (let i = 0, j = 0; i < samples; i++, j += 3) {
+    const y = ycc[j]!;
+    const cb = ycc[j + 1]! - 128;
+    const cr = ycc[j + 2]! - 128;
+    const red = y + 1.402 * cr + 0.5;
+    const green = y - 0.344136 * cb - 0.714136 * cr + 0.5;
+    const blue = y + 1.772 * cb + 0.5;
+    r[i] = red < 0 ? 0 : red > 255 ? 255 : red;
+    g[i] = green < 0 ? 0 : green > 255 ? 255 : green;
+    b[i] = blue < 0 ? 0 : blue > 255 ? 255 : blue;
+  }
+}

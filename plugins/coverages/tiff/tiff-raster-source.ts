@@ -1,0 +1,447 @@
+/**
+ * A GeoTIFF / COG as a RasterSource: opened once (IFDs, georeferencing and GDAL metadata parsed,
+ * tile indexes loaded), then windows of any level read from decoded blocks kept in a shared
+ * TileCache. Block reads close together in the file are joined into one range read, and a
+ * block wanted by several reads at once is read and decoded once.
+ */
+import { GeoTIFF, type ImageFileDirectory } from 'geotiff';
+import { CoverageError, isCoverageError } from '../errors.js';
+import type { PixelWindow, RasterSource, SourceLevel } from '../raster-source.js';
+import type { BandDescription, GeoTransform, Raster, SampleArray, SampleType } from '../types.js';
+import { makeBlockDecoder, SAMPLE_ARRAYS, type BlockDecoder } from './block-decoder.js';
+import { finiteNumber, parseGdalMetadata, parseNodata, type GdalMetadata } from './gdal-metadata.js';
+import { crsOf, geoTransformOf, readGeoKeys, scaleTransform } from './georeferencing.js';
+import { HeaderSource } from './header-source.js';
+import type { RangeReader } from './range-reader.js';
+import type { DecodedBlock, TileCache } from './tile-cache.js';
+import {
+  blockLocation, blocksPerPlane, describeImage, Photometric, pickLevels, Tag, tagNumber, tagString,
+  UnsupportedTiff, type BlockLocation, type TiffImage,
+} from './tiff-image.js';
+
+export interface OpenTiffOptions {
+  cache: TileCache;
+  /** The source's id (and its blocks' cache key) when not the reader's: e.g. the engine's own key for the file and version. */
+  id?: string;
+  /** Largest gap between two blocks read as one range; default the reader's hint, else 64 KiB. */
+  coalesceGapBytes?: number;
+  /** Largest single range read when joining blocks. Default 8 MiB. */
+  maxReadBytes?: number;
+}
+
+/** Counters of the work a source did (for metrics and tests). */
+export interface TiffReadStats {
+  /** Range reads of block data (header reads at open excluded). */
+  reads: number;
+  bytesRead: number;
+  blocksDecoded: number;
+}
+
+interface PendingBlock {
+  key: string;
+  location: BlockLocation;
+  resolve(block: DecodedBlock): void;
+  reject(err: unknown): void;
+}
+
+interface BlockRef {
+  plane: number;
+  bx: number;
+  by: number;
+}
+
+const MASK_VALID = 255;
+const GEOTIFF_SOURCE = (source: HeaderSource) => source as unknown as Parameters<typeof GeoTIFF.fromSource>[0];
+
+/**
+ * Opens a GeoTIFF through `reader` (or the promise of one, as fileRangeReader and httpRangeReader
+ * return). The source owns the reader from then on: `close()` closes it, and so does a failure to open.
+ */
+export async function openTiff(readerOrPromise: RangeReader | Promise<RangeReader>, options: OpenTiffOptions): Promise<TiffRasterSource> {
+  const reader = await readerOrPromise;
+  try {
+    return await openOrThrow(reader, options);
+  } catch (err) {
+    await reader.close?.().catch(() => undefined);
+    if (isCoverageError(err)) throw err;
+    const message = err instanceof UnsupportedTiff ? err.message : `not a readable GeoTIFF: ${(err as Error).message}`;
+    throw new CoverageError('SourceUnreadable', `${options.id ?? reader.id}: ${message}`, { cause: err });
+  }
+}
+
+async function openOrThrow(reader: RangeReader, options: OpenTiffOptions): Promise<TiffRasterSource> {
+  const header = new HeaderSource(reader, await reader.size());
+  try {
+    const tiff = await GeoTIFF.fromSource(GEOTIFF_SOURCE(header));
+    // Every tag, tile indexes included, loaded now while the header blocks are at hand (this also
+    // reads arrays in the file's byte order, which geotiff's lazy arrays do not for big-endian files).
+    tiff.parser.eager = true;
+    const ifds: ImageFileDirectory[] = [];
+    const seen = new Set<number>();
+    for (let offset = tiff.firstIFDOffset; offset !== 0 && !seen.has(offset) && ifds.length < 1000;) {
+      seen.add(offset);
+      const ifd = await tiff.parser.parseFileDirectoryAt(offset);
+      ifds.push(ifd);
+      offset = ifd.nextIFDByteOffset;
+    }
+    if (ifds.length === 0) throw new UnsupportedTiff('the file has no image');
+    const images: TiffImage[] = [];
+    ifds.forEach((ifd, index) => {
+      const subfileType = tagNumber(ifd, Tag.NewSubfileType) ?? 0;
+      if ((subfileType & 4) !== 0 || tagNumber(ifd, Tag.Photometric) === Photometric.Mask) return; // masks: 1-bit, not levels
+      try {
+        images.push(describeImage(ifd, index, tiff.littleEndian));
+      } catch (err) {
+        if (index === 0) throw err; // the image itself; other pages may be anything
+      }
+    });
+    const levels = pickLevels(images);
+    const main = ifds[levels[0]!.ifd]!;
+    const geoKeys = readGeoKeys(main);
+    const crs = crsOf(geoKeys);
+    const transform = geoTransformOf(main, geoKeys);
+    const metadata = parseGdalMetadata(tagString(main, Tag.GdalMetadata));
+    const nodata = parseNodata(tagString(main, Tag.GdalNodata));
+    const decoders = await Promise.all(levels.map((level) => makeBlockDecoder(level)));
+    return new TiffRasterSource(reader, options, { crs, transform, levels, decoders, metadata, nodata });
+  } finally {
+    await header.close();
+  }
+}
+
+interface ParsedTiff {
+  crs: string;
+  transform: GeoTransform;
+  levels: TiffImage[];
+  decoders: BlockDecoder[];
+  metadata: GdalMetadata;
+  nodata?: number;
+}
+
+export class TiffRasterSource implements RasterSource {
+  readonly id: string;
+  readonly crs: string;
+  readonly width: number;
+  readonly height: number;
+  readonly transform: GeoTransform;
+  readonly levels: SourceLevel[];
+  readonly bands: BandDescription[];
+  readonly sampleType: SampleType;
+  readonly nodata?: number;
+  /** Dataset-level GDAL metadata items (TIFFTAG_DATETIME, AREA_OR_POINT...). */
+  readonly metadata: ReadonlyMap<string, string>;
+  readonly stats: TiffReadStats = { reads: 0, bytesRead: 0, blocksDecoded: 0 };
+
+  private readonly images: TiffImage[];
+  private readonly decoders: BlockDecoder[];
+  private readonly keyPrefixes: string[];
+  private readonly inflight = new Map<string, Promise<DecodedBlock>>();
+  private readonly cache: TileCache;
+  private readonly gap: number;
+  private readonly maxRead: number;
+  /** What pixels outside the image and sparse blocks hold. */
+  private readonly fill: number;
+  /** The nodata value as the samples hold it (rounded to float32 for float32 data). */
+  private readonly nodataSample?: number;
+
+  constructor(private readonly reader: RangeReader, options: OpenTiffOptions, parsed: ParsedTiff) {
+    const main = parsed.levels[0]!;
+    this.id = options.id ?? reader.id;
+    this.crs = parsed.crs;
+    this.width = main.width;
+    this.height = main.height;
+    this.transform = parsed.transform;
+    this.sampleType = main.sampleType;
+    this.nodata = parsed.nodata;
+    this.metadata = parsed.metadata.dataset;
+    this.images = parsed.levels;
+    this.decoders = parsed.decoders;
+    this.levels = parsed.levels.map((image) => ({
+      width: image.width,
+      height: image.height,
+      transform: image === main ? parsed.transform : scaleTransform(parsed.transform, main.width, main.height, image.width, image.height),
+    }));
+    this.bands = describeBands(main, parsed.metadata, parsed.nodata);
+    this.keyPrefixes = parsed.levels.map((_, level) => `${this.id}\u0000${level}\u0000`);
+    this.cache = options.cache;
+    this.gap = options.coalesceGapBytes ?? reader.coalesceGapBytes ?? 64 * 1024;
+    this.maxRead = options.maxReadBytes ?? 8 * 1024 * 1024;
+    this.fill = parsed.nodata !== undefined && sampleHolds(main.sampleType, parsed.nodata) ? parsed.nodata : 0;
+    if (parsed.nodata !== undefined) this.nodataSample = main.sampleType === 'float32' ? Math.fround(parsed.nodata) : parsed.nodata;
+  }
+
+  async close(): Promise<void> {
+    await this.reader.close?.();
+  }
+
+  async readWindow(level: number, window: PixelWindow, bands: number[]): Promise<Raster> {
+    const image = this.images[level];
+    if (!image) throw new CoverageError('InvalidGrid', `level ${level} does not exist (the source has ${this.images.length})`);
+    const { x, y, width: w, height: h } = window;
+    if (![x, y, w, h].every(Number.isInteger) || w <= 0 || h <= 0) {
+      throw new CoverageError('InvalidGrid', `pixel window ${JSON.stringify(window)} is not a rectangle of whole pixels`);
+    }
+    for (const band of bands) {
+      if (!Number.isInteger(band) || band < 0 || band >= image.samplesPerPixel) {
+        throw new CoverageError('NoSuchBand', `band index ${band} does not exist (the source has ${image.samplesPerPixel} bands)`);
+      }
+    }
+    const Samples = SAMPLE_ARRAYS[this.sampleType];
+    const n = w * h;
+    const out: SampleArray[] = bands.map(() => new Samples(n));
+    // The part of the window inside the level.
+    const x0 = Math.max(x, 0);
+    const y0 = Math.max(y, 0);
+    const x1 = Math.min(x + w, image.width);
+    const y1 = Math.min(y + h, image.height);
+    const inside = x1 > x0 && y1 > y0;
+    const partial = x0 !== x || y0 !== y || x1 !== x + w || y1 !== y + h;
+    if (partial && this.fill !== 0) for (const band of out) band.fill(this.fill);
+
+    if (inside && bands.length > 0) {
+      const bw = image.blockWidth;
+      const bh = image.blockHeight;
+      const refs: BlockRef[] = [];
+      const planes = image.planar ? [...new Set(bands)] : [0];
+      for (const plane of planes) {
+        for (let by = Math.floor(y0 / bh); by <= Math.floor((y1 - 1) / bh); by++) {
+          for (let bx = Math.floor(x0 / bw); bx <= Math.floor((x1 - 1) / bw); bx++) refs.push({ plane, bx, by });
+        }
+      }
+      const blocks = await this.blocks(level, refs);
+      for (let i = 0; i < refs.length; i++) {
+        const ref = refs[i]!;
+        const block = blocks[i]!;
+        const bx0 = ref.bx * bw;
+        const by0 = ref.by * bh;
+        const cx0 = Math.max(x0, bx0);
+        const cx1 = Math.min(x1, bx0 + bw);
+        const cy0 = Math.max(y0, by0);
+        const cy1 = Math.min(y1, by0 + block.rows);
+        if (cx1 <= cx0 || cy1 <= cy0) continue;
+        for (let j = 0; j < bands.length; j++) {
+          if (image.planar) {
+            if (bands[j] !== ref.plane) continue;
+            copyRows(block.planes[0]!, (cy0 - by0) * bw + (cx0 - bx0), bw, out[j]!, (cy0 - y) * w + (cx0 - x), w, cx1 - cx0, cy1 - cy0);
+          } else {
+            copyRows(block.planes[bands[j]!]!, (cy0 - by0) * bw + (cx0 - bx0), bw, out[j]!, (cy0 - y) * w + (cx0 - x), w, cx1 - cx0, cy1 - cy0);
+          }
+        }
+      }
+    }
+
+    let mask: Uint8Array | undefined;
+    if (partial) {
+      mask = new Uint8Array(n);
+      for (let r = y0; r < y1; r++) mask.fill(MASK_VALID, (r - y) * w + (x0 - x), (r - y) * w + (x1 - x));
+    }
+    if (inside && this.nodataSample !== undefined && out.length > 0) {
+      mask = maskNodata(out, mask, this.nodataSample, w, h, x1 - x0, x0 - x, y0 - y, y1 - y0);
+    }
+    const raster: Raster = { width: w, height: h, sampleType: this.sampleType, bands: out };
+    if (mask) raster.mask = mask;
+    if (this.nodata !== undefined) raster.nodata = this.nodata;
+    return raster;
+  }
+
+  /** The decoded blocks, from the cache, from a read already under way, or read now. */
+  private blocks(level: number, refs: BlockRef[]): Promise<DecodedBlock[]> {
+    const image = this.images[level]!;
+    const decoder = this.decoders[level]!;
+    const prefix = this.keyPrefixes[level]!;
+    const perPlane = blocksPerPlane(image);
+    const found: Array<DecodedBlock | Promise<DecodedBlock>> = [];
+    const missing: PendingBlock[] = [];
+    for (const ref of refs) {
+      const key = prefix + (ref.plane * perPlane + ref.by * image.blocksAcross + ref.bx);
+      const known = this.cache.get(key) ?? this.inflight.get(key);
+      if (known) {
+        found.push(known);
+        continue;
+      }
+      const location = blockLocation(image, ref.plane, ref.bx, ref.by);
+      if (location.length === 0) {
+        found.push(decoder.empty(location.rows, this.fill));
+        continue;
+      }
+      let pending!: PendingBlock;
+      const promise = new Promise<DecodedBlock>((resolve, reject) => {
+        pending = { key, location, resolve, reject };
+      });
+      promise.catch(() => undefined); // a failure reaches every reader through Promise.all; none is left unhandled
+      this.inflight.set(key, promise);
+      missing.push(pending);
+      found.push(promise);
+    }
+    if (missing.length > 0) void this.readBlocks(level, missing);
+    return Promise.all(found);
+  }
+
+  /** Reads missing blocks in as few ranges as cheap (gaps below `gap` bytes read through). */
+  private async readBlocks(level: number, missing: PendingBlock[]): Promise<void> {
+    missing.sort((a, b) => a.location.offset - b.location.offset);
+    const groups: PendingBlock[][] = [];
+    let group: PendingBlock[] = [];
+    let start = 0;
+    let end = 0;
+    for (const block of missing) {
+      const blockEnd = block.location.offset + block.location.length;
+      if (group.length > 0 && block.location.offset - end <= this.gap && Math.max(end, blockEnd) - start <= this.maxRead) {
+        group.push(block);
+        end = Math.max(end, blockEnd);
+        continue;
+      }
+      if (group.length > 0) groups.push(group);
+      group = [block];
+      start = block.location.offset;
+      end = blockEnd;
+    }
+    groups.push(group);
+    await Promise.all(groups.map((g) => this.readGroup(level, g)));
+  }
+
+  private async readGroup(level: number, group: PendingBlock[]): Promise<void> {
+    const start = group[0]!.location.offset;
+    const end = Math.max(...group.map((b) => b.location.offset + b.location.length));
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.reader.read(start, end - start);
+      this.stats.reads++;
+      this.stats.bytesRead += bytes.length;
+    } catch (err) {
+      for (const block of group) this.settle(block, undefined, this.failure(level, block, err));
+      return;
+    }
+    const decoder = this.decoders[level]!;
+    for (const block of group) {
+      const { offset, length, rows } = block.location;
+      try {
+        const decoded = await decoder.decode(bytes.subarray(offset - start, offset - start + length), rows);
+        this.stats.blocksDecoded++;
+        this.cache.set(block.key, decoded);
+        this.settle(block, decoded);
+      } catch (err) {
+        this.settle(block, undefined, this.failure(level, block, err));
+      }
+    }
+  }
+
+  private settle(block: PendingBlock, decoded?: DecodedBlock, err?: unknown): void {
+    this.inflight.delete(block.key);
+    if (decoded) block.resolve(decoded);
+    else block.reject(err);
+  }
+
+  private failure(level: number, block: PendingBlock, err: unknown): CoverageError {
+    if (isCoverageError(err)) return err;
+    const where = `level ${level}, bytes ${block.location.offset}+${block.location.length}`;
+    return new CoverageError('SourceUnreadable', `${this.id}: cannot read the block at ${where}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Copies a rectangle row by row: TypedArray.set (memcpy) for rows long enough to be worth it. */
+function copyRows(src: SampleArray, srcStart: number, srcStride: number, dst: SampleArray, dstStart: number, dstStride: number, width: number, rows: number): void {
+  if (width === srcStride && width === dstStride) {
+    (dst as Float64Array).set((src as Float64Array).subarray(srcStart, srcStart + width * rows), dstStart);
+    return;
+  }
+  let s = srcStart;
+  let d = dstStart;
+  if (width >= 16) {
+    for (let r = 0; r < rows; r++, s += srcStride, d += dstStride) (dst as Float64Array).set((src as Float64Array).subarray(s, s + width), d);
+    return;
+  }
+  for (let r = 0; r < rows; r++, s += srcStride, d += dstStride) {
+    for (let c = 0; c < width; c++) dst[d + c] = src[s + c]!;
+  }
+}
+
+/**
+ * Sets the mask to 0 where every band read holds nodata (GDAL's unified nodata: a pixel with one
+ * band at the nodata value and others not, like pure red in RGB with nodata 0, is data). Allocates
+ * the mask only when a nodata pixel turns up.
+ */
+function maskNodata(
+  bands: SampleArray[], mask: Uint8Array | undefined, nodata: number,
+  w: number, h: number, cols: number, col0: number, row0: number, rows: number,
+): Uint8Array | undefined {
+  const isNaNNodata = Number.isNaN(nodata);
+  const first = bands[0]!;
+  const others = bands.slice(1);
+  for (let r = row0; r < row0 + rows; r++) {
+    const start = r * w + col0;
+    const end = start + cols;
+    for (let i = start; i < end; i++) {
+      const v = first[i]!;
+      if (isNaNNodata ? v === v : v !== nodata) continue;
+      let all = true;
+      for (const band of others) {
+        const u = band[i]!;
+        if (isNaNNodata ? u === u : u !== nodata) {
+          all = false;
+          break;
+        }
+      }
+      if (!all) continue;
+      if (!mask) mask = new Uint8Array(w * h).fill(MASK_VALID);
+      mask[i] = 0;
+    }
+  }
+  return mask;
+}
+
+const INTEGER_RANGES: Partial<Record<SampleType, [number, number]>> = {
+  uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767],
+  uint32: [0, 4294967295], int32: [-2147483648, 2147483647],
+};
+
+function sampleHolds(type: SampleType, value: number): boolean {
+  const range = INTEGER_RANGES[type];
+  if (!range) return true;
+  return Number.isInteger(value) && value >= range[0] && value <= range[1];
+}
+
+function describeBands(image: TiffImage, metadata: GdalMetadata, nodata: number | undefined): BandDescription[] {
+  const bands: BandDescription[] = [];
+  for (let b = 0; b < image.samplesPerPixel; b++) {
+    const md = metadata.bands.get(b);
+    const description = md?.roles.get('description') || undefined;
+    const band: BandDescription = { name: description ?? `band${b + 1}`, sampleType: image.sampleType };
+    if (description) band.description = description;
+    if (nodata !== undefined) band.nodata = nodata;
+    const scale = finiteNumber(md?.roles.get('scale'));
+    const offset = finiteNumber(md?.roles.get('offset'));
+    if (scale !== undefined) band.scale = scale;
+    if (offset !== undefined) band.offset = offset;
+    const unit = md?.roles.get('unittype');
+    if (unit) band.unit = unit;
+    band.colorInterpretation = md?.roles.get('colorinterp')?.toLowerCase() ?? colorInterpretation(image, b);
+    const range = INTEGER_RANGES[image.sampleType];
+    const min = finiteNumber(md?.items.get('STATISTICS_MINIMUM'));
+    const max = finiteNumber(md?.items.get('STATISTICS_MAXIMUM'));
+    if (min !== undefined || range) band.min = min ?? range![0];
+    if (max !== undefined || range) band.max = max ?? range![1];
+    bands.push(band);
+  }
+  return bands;
+}
+
+/** What the TIFF's photometric interpretation and extra samples say a band is (as GDAL names it). */
+function colorInterpretation(image: TiffImage, band: number): string {
+  const extra = (first: number): string => {
+    const kind = image.extraSamples[band - first];
+    return kind === 1 || kind === 2 ? 'alpha' : 'undefined';
+  };
+  switch (image.photometric) {
+    case Photometric.Rgb:
+    case Photometric.YCbCr:
+      if (image.samplesPerPixel >= 3) return band < 3 ? (['red', 'green', 'blue'] as const)[band]! : extra(3);
+      return band === 0 ? 'gray' : extra(1);
+    case Photometric.Separated:
+      return image.samplesPerPixel >= 4 && band < 4 ? (['cyan', 'magenta', 'yellow', 'black'] as const)[band]! : 'undefined';
+    case Photometric.Palette:
+      return band === 0 ? 'palette' : 'undefined';
+    default:
+      return band === 0 ? 'gray' : extra(1);
+  }
+}
