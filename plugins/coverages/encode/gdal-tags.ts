@@ -15,10 +15,14 @@ export interface BandMetadata {
 const escapeXml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * GDAL escapes an item's value before putting it in the XML, which escapes it again, and it
+ * unescapes twice on reading: a value escaped once would lose everything after its first '&'.
+ */
 function item(name: string, value: string, band?: number, role?: string): string {
   const where = band === undefined ? '' : ` sample="${band}"`;
   const what = role === undefined ? '' : ` role="${role}"`;
-  return `  <Item name="${escapeXml(name)}"${where}${what}>${escapeXml(value)}</Item>\n`;
+  return `  <Item name="${escapeXml(name)}"${where}${what}>${escapeXml(escapeXml(value))}</Item>\n`;
 }
 
 /** The GDAL_METADATA document, or undefined when there is nothing to say. */

@@ -19,8 +19,6 @@ export interface GeoTiffCrs {
 
 /** The OGC longitude/latitude CRSs are the EPSG datums' geographic CRSs in x/y order, which is all a GeoTIFF says. */
 const OGC_GEOGRAPHIC: Record<string, number> = { CRS84: 4326, CRS84h: 4326, CRS83: 4269, CRS27: 4267 };
-/** ESRI's Web Mercator codes, which clients send for EPSG:3857. */
-const ESRI_EQUIVALENT: Record<string, number> = { '102100': 3857, '102113': 3857 };
 
 /** The EPSG code and model type for a CRS id, or an InvalidCrs error when a GeoTIFF cannot say it by code. */
 export function geoTiffCrs(crsId: string): GeoTiffCrs {
@@ -30,10 +28,7 @@ export function geoTiffCrs(crsId: string): GeoTiffCrs {
   if (crs.authority === 'OGC') {
     const epsg = OGC_GEOGRAPHIC[crs.code];
     if (epsg !== undefined) return { model: 'geographic', epsg };
-  } else if (crs.authority === 'ESRI') {
-    const epsg = ESRI_EQUIVALENT[crs.code];
-    if (epsg !== undefined) return { model: 'projected', epsg };
-  } else {
+  } else if (crs.authority === 'EPSG') {
     const epsg = Number(crs.code);
     // GeoKey values are SHORTs; 32767 means user-defined, which a code cannot be.
     if (Number.isInteger(epsg) && epsg > 0 && epsg < 32767) {
