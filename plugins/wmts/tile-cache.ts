@@ -1,0 +1,139 @@
+/**
+ * Rendered tiles in the blob store, under
+ *   <prefix>/<layer>/<version>/<style>/<set>[/<time>]/<matrix>/<row>/<col>.<ext>
+ * The coverage's version is part of the key, so a tile drawn from older data is never found
+ * again once the data change; `invalidate` also deletes a layer's tiles when the engine says it
+ * changed. Concurrent requests for one missing tile wait for one rendering. The cache never
+ * decides who may read a tile: callers check access to the layer before asking it.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { BlobStore } from '../../core/storage/blobs/types.js';
+
+export interface TileKeyParts {
+  layer: string;
+  version: string;
+  style: string;
+  set: string;
+  time?: string;
+  matrix: string;
+  row: number;
+  col: number;
+  extension: string;
+}
+
+export interface CachedTile {
+  body: Buffer;
+  /** Whether it came from the blob store (rather than being rendered for this request). */
+  cached: boolean;
+}
+
+const SAFE_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/** A key segment for any text: itself when plainly safe, else a prefixed base64url of it (never '.', '..' or too long). */
+export function keySegment(value: string): string {
+  if (SAFE_SEGMENT.test(value) && value.length <= 120) return value;
+  const encoded = Buffer.from(value, 'utf8').toString('base64url');
+  return encoded.length <= 120 ? `~${encoded}` : `~h${createHash('sha256').update(value).digest('base64url')}`;
+}
+
+export class TileCache {
+  /** Renderings under way, by key: a second request for the same tile waits for the first. */
+  private readonly pending = new Map<string, Promise<CachedTile>>();
+  /** Bumped on each change of a layer: a rendering begun before it is not stored after it. */
+  private readonly generations = new Map<string, number>();
+
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly options: { enabled: boolean; prefix: string },
+    private readonly logger: Logger,
+  ) {}
+
+  get enabled(): boolean {
+    return this.options.enabled;
+  }
+
+  layerPrefix(layer: string): string {
+    return `${this.options.prefix}/${keySegment(layer)}/`;
+  }
+
+  key(p: TileKeyParts): string {
+    const time = p.time === undefined ? '' : `${keySegment(p.time)}/`;
+    return `${this.layerPrefix(p.layer)}${keySegment(p.version)}/${keySegment(p.style)}/${keySegment(p.set)}/${time}${keySegment(p.matrix)}/${p.row}/${p.col}.${p.extension}`;
+  }
+
+  /** A strong validator for the tile a key names: the key holds the data version, so equal keys mean equal tiles. */
+  etag(key: string): string {
+    return `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
+  }
+
+  /** Whether the tile is stored (for seeding: skip what is there). */
+  async has(key: string): Promise<boolean> {
+    if (!this.options.enabled) return false;
+    return (await this.blobs.head(key)) !== null;
+  }
+
+  private async read(key: string): Promise<Buffer | undefined> {
+    try {
+      const object = await this.blobs.get(key);
+      const chunks: Buffer[] = [];
+      for await (const chunk of object.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+      return Buffer.concat(chunks);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'BlobNotFound') return undefined;
+      // A store that cannot be read is no reason to fail the tile: render it instead.
+      this.logger.warn({ err, key }, 'wmts: tile cache read failed');
+      return undefined;
+    }
+  }
+
+  /**
+   * The stored tile, or `render()`'s result, stored before it is returned (so the next request
+   * finds it). One rendering per key at a time.
+   */
+  async getOrRender(key: string, layer: string, contentType: string, render: () => Promise<Buffer>): Promise<CachedTile> {
+    const running = this.pending.get(key);
+    if (running) return running;
+    const work = (async (): Promise<CachedTile> => {
+      if (this.options.enabled) {
+        const stored = await this.read(key);
+        if (stored) return { body: stored, cached: true };
+      }
+      const generation = this.generations.get(layer) ?? 0;
+      const body = await render();
+      if (this.options.enabled && (this.generations.get(layer) ?? 0) === generation) {
+        try {
+          await this.blobs.put(key, body, { contentType, size: body.length });
+        } catch (err) {
+          this.logger.warn({ err, key }, 'wmts: tile cache write failed');
+        }
+      }
+      return { body, cached: false };
+    })();
+    this.pending.set(key, work);
+    try {
+      return await work;
+    } finally {
+      this.pending.delete(key);
+    }
+  }
+
+  /** Deletes every stored tile of a layer (all versions); returns how many. */
+  async invalidate(layer: string): Promise<number> {
+    this.generations.set(layer, (this.generations.get(layer) ?? 0) + 1);
+    if (!this.options.enabled) return 0;
+    const prefix = this.layerPrefix(layer);
+    const keys: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.blobs.list(prefix, { cursor });
+      for (const item of page.items) keys.push(item.key);
+      cursor = page.nextCursor;
+    } while (cursor);
+    let deleted = 0;
+    for (const key of keys) {
+      if (await this.blobs.delete(key)) deleted++;
+    }
+    return deleted;
+  }
+}
