@@ -136,8 +136,9 @@ async function decompressorFor(image: TiffImage): Promise<{ decompress: Decompre
     byteStream,
     async decompress(bytes) {
       // geotiff's decoders take a whole ArrayBuffer (they build DataViews from offset 0).
-      const exact = bytes.slice().buffer;
-      const out = await decoder.decodeBlock(exact);
+      const exact = new Uint8Array(bytes.length);
+      exact.set(bytes);
+      const out = await decoder.decodeBlock(exact.buffer);
       return new Uint8Array(out);
     },
   };

@@ -46,7 +46,15 @@ export class HeaderSource implements Pick<GeotiffSource, 'fetch' | 'fileSize' | 
       region = { offset, bytes };
       this.regions.push(region);
     }
-    // A fresh ArrayBuffer of exactly the slice: geotiff builds DataViews on it from 0.
-    return region.bytes.slice(offset - region.offset, end - region.offset).buffer;
+    // A fresh ArrayBuffer of exactly the slice: geotiff builds DataViews on it from 0. (Not
+    // Buffer#slice, which is a view.)
+    return copyOf(region.bytes.subarray(offset - region.offset, end - region.offset));
   }
+}
+
+/** The bytes in an ArrayBuffer of their own. */
+export function copyOf(bytes: Uint8Array): ArrayBuffer {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy.buffer;
 }
