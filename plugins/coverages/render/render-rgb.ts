@@ -1,0 +1,95 @@
+/** Three bands as red, green and blue, each stretched from its min..max to 0..255 with a gamma. */
+import type { Raster, SampleArray } from '../types.js';
+import { linearLookupSize } from './color-map.js';
+import type { OutputWindow } from './window.js';
+
+/** How one channel maps a value to 0..255: a table for 8-bit input or a gamma, else arithmetic. */
+interface ChannelTransfer {
+  byteTable?: Uint8Array;
+  /** Output = table[round((v - min) * k)] when a gamma applies, else (v - min) * k directly (k scales to 0..255). */
+  table?: Uint8Array;
+  min: number;
+  k: number;
+}
+
+export function renderRgb(raster: Raster, ranges: Array<[number, number]>, gamma: number, win: OutputWindow, out: Uint8ClampedArray): void {
+  const [r, g, b] = raster.bands as [SampleArray, SampleArray, SampleArray];
+  const eightBit = raster.sampleType === 'uint8' || raster.sampleType === 'int8';
+  const first = raster.sampleType === 'int8' ? -128 : 0;
+  const [tr, tg, tb] = ranges.map(([min, max]) => channelTransfer(min, max, gamma, eightBit ? first : undefined));
+  const { mask } = raster;
+  // Without a mask, a pixel whose three bands all hold the nodata value is missing (as in an RGB file with nodata 0).
+  const nodata = mask ? undefined : raster.nodata;
+  const { inWidth, margin, width, height } = win;
+  if (eightBit) {
+    const lr = tr.byteTable!;
+    const lg = tg.byteTable!;
+    const lb = tb.byteTable!;
+    for (let y = 0; y < height; y++) {
+      let ii = (y + margin) * inWidth + margin;
+      let o = y * width * 4;
+      for (let x = 0; x < width; x++, ii++, o += 4) {
+        const vr = r[ii];
+        const vg = g[ii];
+        const vb = b[ii];
+        if ((mask !== undefined && mask[ii] === 0) || (vr === nodata && vg === nodata && vb === nodata)) {
+          out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
+          continue;
+        }
+        out[o] = lr[vr - first];
+        out[o + 1] = lg[vg - first];
+        out[o + 2] = lb[vb - first];
+        out[o + 3] = 255;
+      }
+    }
+    return;
+  }
+  for (let y = 0; y < height; y++) {
+    let ii = (y + margin) * inWidth + margin;
+    let o = y * width * 4;
+    for (let x = 0; x < width; x++, ii++, o += 4) {
+      const vr = r[ii];
+      const vg = g[ii];
+      const vb = b[ii];
+      if ((mask !== undefined && mask[ii] === 0) || vr !== vr || vg !== vg || vb !== vb || (vr === nodata && vg === nodata && vb === nodata)) {
+        out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
+        continue;
+      }
+      out[o] = channel(tr, vr);
+      out[o + 1] = channel(tg, vg);
+      out[o + 2] = channel(tb, vb);
+      out[o + 3] = 255;
+    }
+  }
+}
+
+function channel(t: ChannelTransfer, v: number): number {
+  const s = (v - t.min) * t.k;
+  if (t.table === undefined) return s; // the clamped output array clamps and rounds
+  const last = t.table.length - 1;
+  return t.table[!(s > 0) ? 0 : s >= last ? last : (s + 0.5) | 0];
+}
+
+/** first: the smallest 8-bit value (0 or -128) for a 256-entry table; undefined for wider data. */
+function channelTransfer(min: number, max: number, gamma: number, first: number | undefined): ChannelTransfer {
+  const span = max - min;
+  const level = (v: number): number => {
+    let t = span === 0 ? (v > min ? 1 : 0) : (v - min) / span;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return Math.round(255 * (gamma === 1 ? t : Math.pow(t, 1 / gamma)));
+  };
+  if (first !== undefined) {
+    const byteTable = new Uint8Array(256);
+    for (let i = 0; i < 256; i++) byteTable[i] = level(first + i);
+    return { byteTable, min, k: 0 };
+  }
+  if (span === 0) {
+    // A step at min: a two-entry table, entry 1 for anything above.
+    return { table: Uint8Array.of(0, 255), min, k: Infinity };
+  }
+  if (gamma === 1) return { min, k: 255 / span };
+  const steps = linearLookupSize - 1;
+  const table = new Uint8Array(linearLookupSize);
+  for (let i = 0; i < linearLookupSize; i++) table[i] = level(min + (i / steps) * span);
+  return { table, min, k: steps / span };
+}
