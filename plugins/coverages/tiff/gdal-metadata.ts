@@ -39,7 +39,7 @@ export function parseGdalMetadata(xml: string | undefined): GdalMetadata {
     if (typeof item !== 'object') continue;
     const name = item['@name'];
     if (!name || item['@domain']) continue;
-    const value = (item['#text'] ?? '').trim();
+    const value = unescapeXml((item['#text'] ?? '').trim());
     const sample = item['@sample'];
     if (sample === undefined) {
       metadata.dataset.set(name, value);
@@ -54,6 +54,24 @@ export function parseGdalMetadata(xml: string | undefined): GdalMetadata {
     else band.items.set(name, value);
   }
   return metadata;
+}
+
+/**
+ * GDAL escapes item values itself before its XML writer escapes them again ('&' is stored as
+ * '&amp;amp;'), and unescapes twice on reading: the XML parser undid one level, this the other.
+ */
+function unescapeXml(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(amp|lt|gt|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_, entity: string) => {
+    switch (entity) {
+      case 'amp': return '&';
+      case 'lt': return '<';
+      case 'gt': return '>';
+      case 'quot': return '"';
+      case 'apos': return "'";
+      default: return String.fromCodePoint(entity[1] === 'x' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1)));
+    }
+  });
 }
 
 /** GDAL writes nodata with C's %.18g: '-9999', '1e+20', 'nan', '-inf'. */

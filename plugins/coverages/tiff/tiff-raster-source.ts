@@ -51,6 +51,10 @@ interface BlockRef {
 }
 
 const MASK_VALID = 255;
+const TEXT_TAGS: Array<[number, string]> = [
+  [269, 'TIFFTAG_DOCUMENTNAME'], [270, 'TIFFTAG_IMAGEDESCRIPTION'], [305, 'TIFFTAG_SOFTWARE'], [306, 'TIFFTAG_DATETIME'],
+  [315, 'TIFFTAG_ARTIST'], [316, 'TIFFTAG_HOSTCOMPUTER'], [33432, 'TIFFTAG_COPYRIGHT'],
+];
 const GEOTIFF_SOURCE = (source: HeaderSource) => source as unknown as Parameters<typeof GeoTIFF.fromSource>[0];
 
 /**
@@ -101,6 +105,12 @@ async function openOrThrow(reader: RangeReader, options: OpenTiffOptions): Promi
     const crs = crsOf(geoKeys);
     const transform = geoTransformOf(main, geoKeys);
     const metadata = parseGdalMetadata(tagString(main, Tag.GdalMetadata));
+    // As GDAL reports them in the default domain: baseline TIFF text tags, and AREA_OR_POINT.
+    for (const [tag, name] of TEXT_TAGS) {
+      const text = tagString(main, tag);
+      if (text !== undefined && !metadata.dataset.has(name)) metadata.dataset.set(name, text);
+    }
+    metadata.dataset.set('AREA_OR_POINT', geoKeys.get(1025) === 2 ? 'Point' : 'Area');
     const nodata = parseNodata(tagString(main, Tag.GdalNodata));
     const decoders = await Promise.all(levels.map((level) => makeBlockDecoder(level)));
     return new TiffRasterSource(reader, options, { crs, transform, levels, decoders, metadata, nodata });
@@ -128,7 +138,7 @@ export class TiffRasterSource implements RasterSource {
   readonly bands: BandDescription[];
   readonly sampleType: SampleType;
   readonly nodata?: number;
-  /** Dataset-level GDAL metadata items (TIFFTAG_DATETIME, AREA_OR_POINT...). */
+  /** Dataset metadata as GDAL's default domain has it: GDAL_METADATA items, TIFFTAG_DATETIME and other text tags, AREA_OR_POINT. */
   readonly metadata: ReadonlyMap<string, string>;
   readonly stats: TiffReadStats = { reads: 0, bytesRead: 0, blocksDecoded: 0 };
 
