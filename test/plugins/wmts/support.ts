@@ -82,7 +82,7 @@ export async function get(url: string, headers: Record<string, string> = {}): Pr
 }
 
 export function kvp(url: string, params: Record<string, string | number>): string {
-  return `${url}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString()}`;
+  return `${url}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 }
 
 export const NS = {
