@@ -5,6 +5,7 @@
  * order at their edge (core/ows/crs/axis.ts).
  */
 import type { Subject } from '../../core/auth/types.js';
+import type { GeoJSONGeometry } from '../../core/filter/ast.js';
 
 export type SampleType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
 export type SampleArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
@@ -90,7 +91,7 @@ export interface CoverageDescription {
   collection?: string;
   /** For a granule: the catalogue product id, its footprint (CRS:84 GeoJSON) and its parent coverage. */
   product?: string;
-  footprint?: { type: string; coordinates: unknown };
+  footprint?: GeoJSONGeometry;
   parent?: string;
   owner?: string;
   /** Changes whenever the coverage's data or description change (a tile cache keys on it). */

@@ -152,6 +152,15 @@ export class FsBlobStore implements BlobStore {
     await access(this.tmpDir, constants.R_OK | constants.W_OK);
   }
 
+  /**
+   * The file holding an object's bytes, for readers that want random access without a stream per
+   * range (the raster engine's worker threads). Objects are replaced by rename, so an open file
+   * keeps reading one whole version. Throws InvalidBlobKey for a key that could escape the store.
+   */
+  localPath(key: string): string {
+    return this.contentPath(keySegments(key));
+  }
+
   private contentPath(segments: string[]): string {
     return join(this.root, ...segments);
   }

@@ -1,0 +1,399 @@
+/**
+ * The coverages engine (the `coverages` service): resolves coverages, access, styles, time and
+ * granules on the main thread, and hands plans to the worker pool, which reads, warps, renders
+ * and encodes.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { AuthHooks, Subject } from '../../core/auth/types.js';
+import { transformPoints } from '../../core/ows/index.js';
+import type { BlobStore } from '../../core/storage/blobs/types.js';
+import type { CatalogueService } from '../catalogue/types.js';
+import { mayRead } from './access.js';
+import { CatalogueSeries } from './catalogue-series.js';
+import type { CoverageConfig, CoveragesConfig } from './config.js';
+import { CoverageError } from './errors.js';
+import { checkTarget, gridBbox, intersects, pixelSizeMetres, toCrs84 } from './grid.js';
+import { productCoverageId, productIdentifierOf } from './ids.js';
+import { createWorkerPool, type WorkerPool } from './pool/index.js';
+import type { LayerPlan, SourceInfo, StyledLayerPlan } from './pool/tasks.js';
+import { ConfigCoverages, type CoverageEntry, type Granule } from './registry.js';
+import { resolveStyle, type BandStatistics, type ResolvedStyle, type StyleConfig } from './render/index.js';
+import type {
+  CoverageChange,
+  CoverageDescription,
+  CoverageOutputRequest,
+  CoveragesService,
+  EncodedOutput,
+  GranuleQuery,
+  Grid,
+  LegendRequest,
+  MapRequest,
+  PointRequest,
+  PointValues,
+  Raster,
+  ReadRequest,
+} from './types.js';
+
+const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', geotiff: 'image/tiff' } as const;
+
+export interface CoveragesEngineOptions {
+  config: CoveragesConfig;
+  blobs: BlobStore;
+  auth: AuthHooks;
+  logger: Logger;
+  dataDir: string;
+  catalogue?: CatalogueService;
+}
+
+/** A coverage (or one granule of a series, as a coverage of its own) resolved for a request. */
+interface Resolved {
+  entry: CoverageEntry;
+  description: CoverageDescription;
+  /** Set for a granule coverage: only this granule is read. */
+  granule?: Granule;
+}
+
+export interface CoveragesEngine extends CoveragesService {
+  /** Re-scans config sources and catalogue collections now (also runs every refreshSeconds). */
+  refresh(): Promise<void>;
+  /** Serves more config coverages (the sample rasters once written), from a refresh run now. */
+  addCoverages(configs: CoverageConfig[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createCoveragesEngine(options: CoveragesEngineOptions): Promise<CoveragesEngine> {
+  const { config, auth, logger } = options;
+  const pool: WorkerPool = createWorkerPool({ threads: config.workers, tileCacheBytes: config.tileCacheMB * 1024 * 1024, blobs: options.blobs });
+  const configured = new ConfigCoverages(config.coverages, pool, options.blobs, logger);
+  const series =
+    options.catalogue && config.catalogue.enabled
+      ? new CatalogueSeries(options.catalogue, config.catalogue, (ref) => configured.describe(ref), logger, options.dataDir)
+      : undefined;
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const limits = { maxCells: config.maxCells, maxWidth: config.maxWidth, maxHeight: config.maxHeight };
+  const stats = new Map<string, Promise<BandStatistics[]>>();
+
+  let refreshing: Promise<void> | undefined;
+  async function refresh(): Promise<void> {
+    refreshing ??= (async () => {
+      try {
+        const changes = [...(await configured.refresh()), ...((await series?.refresh()) ?? [])];
+        for (const change of changes) {
+          for (const key of stats.keys()) if (key.startsWith(`${change.id}\u0000`)) stats.delete(key);
+          events.emit('change', { coverage: change.id, removed: change.removed } satisfies CoverageChange);
+        }
+      } catch (err) {
+        logger.error({ err }, 'coverages: refresh failed');
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
+  }
+  await refresh();
+  const timer = config.refreshSeconds > 0 ? setInterval(() => void refresh(), config.refreshSeconds * 1000) : undefined;
+  timer?.unref();
+
+  function entryOf(id: string): CoverageEntry | undefined {
+    return configured.get(id) ?? series?.get(id);
+  }
+
+  async function readable(entry: CoverageEntry, subject: Subject): Promise<boolean> {
+    return mayRead(auth, logger, subject, { id: entry.description.id, owner: entry.owner, visibility: entry.visibility });
+  }
+
+  async function granuleDescription(entry: CoverageEntry, granule: Granule, id: string): Promise<CoverageDescription> {
+    const info = granule.info ?? (await configured.describe(granule.ref));
+    const bbox = gridBbox(info);
+    const parent = entry.description;
+    return {
+      ...parent,
+      id,
+      title: granule.product ?? id,
+      kind: 'granule',
+      grid: { crs: info.crs, width: info.width, height: info.height, transform: info.transform },
+      bbox,
+      wgs84Bbox: granule.wgs84Bbox ?? toCrs84(bbox, info.crs) ?? parent.wgs84Bbox,
+      bands: info.bands.map((b, i) => ({ ...b, name: parent.bands[i]?.name ?? b.name })),
+      resolutions: info.levels.map((l) => [Math.abs(l.transform[1]), Math.abs(l.transform[5])] as [number, number]),
+      time: granule.time ? { values: [granule.time], default: granule.time } : undefined,
+      product: granule.product,
+      footprint: granule.footprint,
+      parent: parent.id,
+      version: `${parent.version}:${granule.ref.id}`,
+      updated: granule.updated ?? parent.updated,
+    };
+  }
+
+  /** A coverage or granule id, for a subject; undefined when unknown or not readable. */
+  async function resolve(id: string, subject: Subject): Promise<Resolved | undefined> {
+    const entry = entryOf(id);
+    if (entry) return (await readable(entry, subject)) ? { entry, description: entry.description } : undefined;
+    // A granule of a config series/mosaic: `<coverage>.<index>` is not offered; catalogue granules by product id.
+    if (!series) return undefined;
+    const identifier = productIdentifierOf(id);
+    if (identifier === undefined) return undefined;
+    const found = await series.product(identifier, subject);
+    if (!found || !(await readable(found.entry, subject))) return undefined;
+    const granule: Granule = {
+      ref: found.ref,
+      bbox: found.product.bbox ?? found.entry.description.wgs84Bbox,
+      wgs84Bbox: found.product.bbox,
+      time: found.product.start ? new Date(found.product.start).toISOString() : undefined,
+      product: found.product.identifier,
+      footprint: found.product.geometry ?? undefined,
+      updated: found.product.updated,
+    };
+    return { entry: found.entry, description: await granuleDescription(found.entry, granule, id), granule };
+  }
+
+  async function require(id: string, subject: Subject): Promise<Resolved> {
+    const resolved = await resolve(id, subject);
+    if (!resolved) throw new CoverageError('NoSuchCoverage', `no coverage '${id}'`);
+    return resolved;
+  }
+
+  /** The time interval a read uses: the asked one (which must hold data), or the default instant. */
+  function timeWindow(description: CoverageDescription, time: ReadRequest['time']): { begin: string; end: string } | undefined {
+    const dimension = description.time;
+    if (!dimension) return undefined;
+    if (!time) return { begin: dimension.default, end: dimension.default };
+    const begin = Date.parse(time.begin);
+    const end = Date.parse(time.end);
+    if (Number.isNaN(begin) || Number.isNaN(end) || begin > end) throw new CoverageError('InvalidTime', `invalid time ${time.begin}/${time.end}`);
+    const hit = dimension.values.some((v) => {
+      const t = Date.parse(v);
+      return t >= begin && t <= end;
+    });
+    if (!hit) throw new CoverageError('InvalidTime', `coverage '${description.id}' has no data at ${time.begin === time.end ? time.begin : `${time.begin}/${time.end}`}`);
+    return time;
+  }
+
+  /** The granules a read over `target` draws, in drawing order (bottom first). */
+  async function granulesFor(resolved: Resolved, target: Grid, time: ReadRequest['time'], subject: Subject): Promise<Granule[]> {
+    if (resolved.granule) return [resolved.granule];
+    const { entry, description } = resolved;
+    const window = timeWindow(description, time);
+    const area = toCrs84(gridBbox(target), target.crs);
+    if (entry.collection && series) {
+      const found = await series.granules(entry, { bbox: area, time: window }, subject);
+      return found.reverse();
+    }
+    const inTime = (g: Granule) => !window || (g.time !== undefined && g.time >= new Date(window.begin).toISOString() && g.time <= new Date(window.end).toISOString());
+    const chosen = entry.granules.filter((g) => inTime(g) && (!area || !g.wgs84Bbox || intersects(g.wgs84Bbox, area)));
+    return chosen.slice(-config.catalogue.maxGranulesPerRead);
+  }
+
+  function bandsOf(description: CoverageDescription, bands: number[] | undefined): number[] {
+    const all = description.bands.map((_, i) => i);
+    if (!bands) return all;
+    for (const b of bands) if (!Number.isInteger(b) || b < 0 || b >= description.bands.length) throw new CoverageError('NoSuchBand', `coverage '${description.id}' has no band ${b + 1}`);
+    return bands;
+  }
+
+  function layerPlan(resolved: Resolved, granules: Granule[], bands: number[], resampling: LayerPlan['resampling'] | undefined): LayerPlan {
+    const { description, entry } = resolved;
+    return {
+      sources: granules.map((g) => g.ref),
+      bands,
+      bandDescriptions: bands.map((b) => description.bands[b]!),
+      nodata: description.bands[bands[0] ?? 0]?.nodata ?? entry.nodataOverride,
+      resampling: resampling ?? entry.resampling,
+    };
+  }
+
+  function styleOf(entry: CoverageEntry, name: string | undefined): StyleConfig {
+    const style = entry.styles.find((s) => s.name === (name || entry.defaultStyle));
+    if (!style) throw new CoverageError('NoSuchStyle', `coverage '${entry.description.id}' has no style '${name}'`);
+    return style;
+  }
+
+  /** Statistics for percentile stretches, computed once per coverage and band set from a coarse read. */
+  function statisticsOf(resolved: Resolved, granules: Granule[]): Promise<BandStatistics[]> | undefined {
+    const source = resolved.entry.granules[resolved.entry.granules.length - 1] ?? granules[granules.length - 1];
+    if (!source) return undefined;
+    const bands = resolved.entry.description.bands.map((_, i) => i);
+    const key = `${resolved.entry.description.id}\u0000`;
+    let found = stats.get(key);
+    if (!found) {
+      found = pool.run<BandStatistics[]>({ op: 'stats', source: source.ref, bands, nodata: resolved.entry.nodataOverride });
+      stats.set(key, found);
+      found.catch(() => stats.delete(key));
+    }
+    return found;
+  }
+
+  async function styledPlan(resolved: Resolved, styleName: string | undefined, target: Grid, time: ReadRequest['time'], resampling: LayerPlan['resampling'] | undefined, subject: Subject): Promise<StyledLayerPlan> {
+    const style = resolveStyle(styleOf(resolved.entry, styleName), resolved.description.bands);
+    const granules = await granulesFor(resolved, target, time, subject);
+    const plan = layerPlan(resolved, granules, style.bands, resampling);
+    const statistics = style.needsStatistics && granules.length > 0 ? await statisticsOf(resolved, granules) : undefined;
+    return { ...plan, style, stats: statistics, pixelSize: pixelSizeMetres(target) };
+  }
+
+  function output(body: Uint8Array, format: keyof typeof CONTENT_TYPES, id?: string): EncodedOutput {
+    const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const ext = format === 'geotiff' ? 'tif' : format === 'jpeg' ? 'jpg' : format;
+    return { body: buffer, contentType: CONTENT_TYPES[format], filename: id ? `${id}.${ext}` : undefined };
+  }
+
+  const service: CoveragesEngine = {
+    limits,
+
+    async list(subject) {
+      const entries = [...configured.all(), ...(series?.all() ?? [])];
+      const allowed = await Promise.all(entries.map((e) => readable(e, subject)));
+      return entries.filter((_, i) => allowed[i]).map((e) => e.description);
+    },
+
+    async get(id, subject) {
+      return (await resolve(id, subject))?.description;
+    },
+
+    async granules(id, query: GranuleQuery, subject) {
+      const resolved = await require(id, subject);
+      const { entry } = resolved;
+      if (resolved.granule) return [resolved.description];
+      let granules: Granule[];
+      if (entry.collection && series) granules = await series.granules(entry, query, subject);
+      else {
+        const begin = query.time ? new Date(query.time.begin).toISOString() : undefined;
+        const end = query.time ? new Date(query.time.end).toISOString() : undefined;
+        granules = entry.granules
+          .filter((g) => !query.bbox || !g.wgs84Bbox || intersects(g.wgs84Bbox, query.bbox))
+          .filter((g) => !begin || (g.time !== undefined && g.time >= begin && g.time <= end!))
+          .slice()
+          .reverse()
+          .slice(0, query.limit ?? Infinity);
+        // Config granules are not addressable by id alone; they are described for listings.
+      }
+      return Promise.all(granules.map((g, i) => granuleDescription(entry, g, g.product ? productCoverageId(g.product) : `${entry.description.id}.${i}`)));
+    },
+
+    async read(request, subject): Promise<Raster> {
+      const resolved = await require(request.coverage, subject);
+      const bands = bandsOf(resolved.description, request.bands);
+      checkTarget(request.target, limits, bands.length);
+      const granules = await granulesFor(resolved, request.target, request.time, subject);
+      const layer = layerPlan(resolved, granules, bands, request.resampling);
+      const sampleType = request.sampleType ?? resolved.description.bands[bands[0]!]!.sampleType;
+      return pool.run<Raster>({ op: 'read', layer, target: request.target, sampleType });
+    },
+
+    async coverage(request: CoverageOutputRequest, subject) {
+      const resolved = await require(request.coverage, subject);
+      const bands = bandsOf(resolved.description, request.bands);
+      checkTarget(request.target, limits, bands.length);
+      const granules = await granulesFor(resolved, request.target, request.time, subject);
+      const layer = layerPlan(resolved, granules, bands, request.resampling);
+      const sampleType = request.sampleType ?? resolved.description.bands[bands[0]!]!.sampleType;
+      let style: { style: ResolvedStyle; stats?: BandStatistics[]; pixelSize: [number, number] } | undefined;
+      if (request.format !== 'geotiff') {
+        const styled = await styledPlan(resolved, request.style, request.target, request.time, request.resampling, subject);
+        Object.assign(layer, { sources: styled.sources, bands: styled.bands, bandDescriptions: styled.bandDescriptions });
+        style = { style: styled.style, stats: styled.stats, pixelSize: styled.pixelSize };
+      }
+      const body = await pool.run<Uint8Array>({
+        op: 'coverage',
+        layer,
+        target: request.target,
+        sampleType,
+        format: request.format,
+        geotiff: request.geotiff,
+        bandNames: layer.bandDescriptions.map((b) => b.name),
+        style,
+      });
+      return output(body, request.format, resolved.description.id);
+    },
+
+    async map(request: MapRequest, subject) {
+      if (!(request.format in CONTENT_TYPES) || request.format === ('geotiff' as never)) throw new CoverageError('UnsupportedFormat', `format ${request.format} is not served`);
+      checkTarget(request.target, limits, 4);
+      const resolved = await Promise.all(request.layers.map((l) => require(l.coverage, subject)));
+      const layers = await Promise.all(request.layers.map((l, i) => styledPlan(resolved[i]!, l.style, request.target, l.time, request.resampling, subject)));
+      const body = await pool.run<Uint8Array>({
+        op: 'map',
+        layers,
+        target: request.target,
+        format: request.format,
+        transparent: request.transparent ?? false,
+        bgcolor: request.bgcolor ?? 0xffffff,
+        quality: request.quality,
+      });
+      return output(body, request.format);
+    },
+
+    async pointValues(request: PointRequest, subject): Promise<PointValues> {
+      const resolved = await require(request.coverage, subject);
+      const { description } = resolved;
+      const [lon, lat] = transformPoints([[request.x, request.y]], request.crs, 'OGC:CRS84')[0]!;
+      const probe: Grid = { crs: 'OGC:CRS84', width: 1, height: 1, transform: [lon - 1e-9, 2e-9, 0, lat + 1e-9, 0, -2e-9] };
+      const granules = Number.isFinite(lon) ? await granulesFor(resolved, probe, request.time, subject) : [];
+      // Top granule first: the first that has data under the point answers.
+      for (const granule of granules.reverse()) {
+        const info: SourceInfo = granule.info ?? (await configured.describe(granule.ref));
+        const [x, y] = info.crs === request.crs ? [request.x, request.y] : transformPoints([[request.x, request.y]], request.crs, info.crs)[0]!;
+        const t = info.transform;
+        const det = t[1] * t[5] - t[2] * t[4];
+        const column = Math.floor(((x - t[0]) * t[5] - (y - t[3]) * t[2]) / det);
+        const row = Math.floor(((y - t[3]) * t[1] - (x - t[0]) * t[4]) / det);
+        if (!(column >= 0 && row >= 0 && column < info.width && row < info.height)) continue;
+        const pixel: Grid = { crs: info.crs, width: 1, height: 1, transform: [t[0] + column * t[1] + row * t[2], t[1], t[2], t[3] + column * t[4] + row * t[5], t[4], t[5]] };
+        const bands = description.bands.map((_, i) => i);
+        const layer = layerPlan(resolved, [granule], bands, 'nearest');
+        const raster = await pool.run<Raster>({ op: 'read', layer, target: pixel, sampleType: 'float64' });
+        if (raster.mask && raster.mask[0] === 0) continue;
+        return {
+          coverage: description.id,
+          values: description.bands.map((band, i) => ({ band: band.name, value: Number(raster.bands[i]![0]), unit: band.unit })),
+          pixel: { column, row },
+          time: granule.time,
+          product: granule.product,
+        };
+      }
+      return { coverage: description.id, values: null };
+    },
+
+    async legend(request: LegendRequest, subject) {
+      const resolved = await require(request.coverage, subject);
+      const style = resolveStyle(styleOf(resolved.entry, request.style), resolved.description.bands);
+      let granules = resolved.entry.granules;
+      if (style.needsStatistics && granules.length === 0 && resolved.entry.collection && series) {
+        granules = await series.granules(resolved.entry, { limit: 1 }, subject);
+      }
+      const statistics = style.needsStatistics && granules.length ? await statisticsOf(resolved, granules) : undefined;
+      const body = await pool.run<Uint8Array>({
+        op: 'legend',
+        style,
+        bands: resolved.description.bands,
+        stats: statistics,
+        format: request.format,
+        width: request.width,
+        height: request.height,
+      });
+      return output(body, request.format);
+    },
+
+    onChange(listener) {
+      events.on('change', listener);
+      return () => events.off('change', listener);
+    },
+
+    refresh,
+
+    async addCoverages(configs) {
+      configured.add(configs);
+      await refresh();
+    },
+
+    async close() {
+      if (timer) clearInterval(timer);
+      await refreshing;
+      await pool.close();
+    },
+  };
+  return service;
+}
+

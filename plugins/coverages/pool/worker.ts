@@ -1,0 +1,164 @@
+/**
+ * A worker thread of the coverages pool: opens sources (cached per worker, with a bounded cache
+ * of decoded tiles), warps, renders and encodes. Only plans come in and encoded bytes (or
+ * rasters) go out.
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { LRUCache } from 'lru-cache';
+import { encodeGeoTiff } from '../encode/index.js';
+import type { RasterSource } from '../raster-source.js';
+import { composeOver, computeStatistics, encodeImage, legendImage, renderRgba } from '../render/index.js';
+import { TileCache, fileRangeReader, functionRangeReader, httpRangeReader, openTiff } from '../tiff/index.js';
+import type { Grid, Raster } from '../types.js';
+import { warp } from '../warp/index.js';
+import type { LayerPlan, StyledLayerPlan, RangeAnswer, RangeAsk, SourceInfo, SourceRef, WorkerReply, WorkerTask, WorkerValue } from './tasks.js';
+
+const options = (workerData ?? {}) as { tileCacheBytes?: number };
+const tileCache = new TileCache({ maxBytes: options.tileCacheBytes ?? 128 * 1024 * 1024 });
+const opened = new LRUCache<string, Promise<RasterSource>>({ max: 512 });
+
+// Blob sources read their ranges through any live task port: every port leads to the same
+// main-thread reader, and a source opened under one task is reused by the next.
+const livePorts = new Set<MessagePort>();
+let askCounter = 0;
+const pendingAsks = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>();
+
+function attachPort(port: MessagePort): void {
+  livePorts.add(port);
+  port.on('message', (answer: RangeAnswer) => {
+    const pending = pendingAsks.get(answer.ask);
+    if (!pending) return;
+    pendingAsks.delete(answer.ask);
+    if ('error' in answer) pending.reject(new Error(answer.error));
+    else pending.resolve(answer.bytes);
+  });
+}
+
+function detachPort(port: MessagePort): void {
+  livePorts.delete(port);
+  port.close();
+}
+
+function askRange(key: string, offset: number, length: number): Promise<Uint8Array> {
+  const port = livePorts.values().next().value as MessagePort | undefined;
+  if (!port) return Promise.reject(new Error('no channel to the blob store'));
+  const ask = ++askCounter;
+  return new Promise((resolve, reject) => {
+    pendingAsks.set(ask, { resolve, reject });
+    port.postMessage({ ask, key, offset, length } satisfies RangeAsk);
+  });
+}
+
+function openSource(ref: SourceRef): Promise<RasterSource> {
+  let source = opened.get(ref.id);
+  if (!source) {
+    const reader =
+      ref.kind === 'file'
+        ? fileRangeReader(ref.path)
+        : ref.kind === 'http'
+          ? httpRangeReader(ref.url)
+          : functionRangeReader(ref.id, ref.size, (offset, length) => askRange(ref.key, offset, length));
+    source = openTiff(reader, { cache: tileCache, id: ref.id });
+    opened.set(ref.id, source);
+    // A failed open is not cached: the next request tries again.
+    source.catch(() => opened.delete(ref.id));
+  }
+  return source;
+}
+
+async function readLayer(layer: LayerPlan, target: Grid, sampleType: Raster['sampleType']): Promise<Raster> {
+  const sources = await Promise.all(layer.sources.map(openSource));
+  return warp(sources, target, { bands: layer.bands, resampling: layer.resampling, sampleType, nodata: layer.nodata });
+}
+
+/** The grid grown by `margin` pixels on every side (hillshade needs its neighbours at the edges). */
+function withMargin(grid: Grid, margin: number): Grid {
+  if (margin === 0) return grid;
+  const t = grid.transform;
+  return {
+    ...grid,
+    width: grid.width + 2 * margin,
+    height: grid.height + 2 * margin,
+    transform: [t[0] - margin * (t[1] + t[2]), t[1], t[2], t[3] - margin * (t[4] + t[5]), t[4], t[5]],
+  };
+}
+
+/** Reads a styled layer and renders it to RGBA on the target grid. */
+async function renderLayer(layer: StyledLayerPlan, target: Grid): Promise<Uint8ClampedArray> {
+  const margin = layer.style.type === 'hillshade' ? 1 : 0;
+  const sampleType = layer.bandDescriptions[0]?.sampleType ?? 'float32';
+  const raster = await readLayer(layer, withMargin(target, margin), sampleType);
+  return renderRgba(raster, layer.style, { stats: layer.stats, pixelSize: layer.pixelSize, margin });
+}
+
+function describe(source: RasterSource): SourceInfo {
+  return {
+    crs: source.crs,
+    width: source.width,
+    height: source.height,
+    transform: source.transform,
+    levels: source.levels.map((l) => ({ width: l.width, height: l.height, transform: l.transform })),
+    bands: source.bands,
+    sampleType: source.sampleType,
+    nodata: source.nodata,
+  };
+}
+
+/** Statistics from a small overview-level read (at most 512 pixels on a side) in the native CRS. */
+async function statistics(source: RasterSource, bands: number[], nodata: number | undefined) {
+  const scale = Math.max(1, Math.max(source.width, source.height) / 512);
+  const width = Math.max(1, Math.round(source.width / scale));
+  const height = Math.max(1, Math.round(source.height / scale));
+  const t = source.transform;
+  const target: Grid = { crs: source.crs, width, height, transform: [t[0], (t[1] * source.width) / width, t[2], t[3], t[4], (t[5] * source.height) / height] };
+  const raster = await warp([source], target, { bands, resampling: 'nearest', sampleType: source.sampleType, nodata: nodata ?? source.nodata });
+  return computeStatistics(raster);
+}
+
+async function perform(task: WorkerTask): Promise<WorkerValue> {
+  switch (task.op) {
+    case 'describe':
+      return describe(await openSource(task.source));
+    case 'stats':
+      return statistics(await openSource(task.source), task.bands, task.nodata);
+    case 'read':
+      return readLayer(task.layer, task.target, task.sampleType);
+    case 'coverage': {
+      if (task.format === 'geotiff') {
+        const raster = await readLayer(task.layer, task.target, task.sampleType);
+        return encodeGeoTiff(raster, task.target, { ...task.geotiff, bandNames: task.bandNames, nodata: task.layer.nodata });
+      }
+      const styled = task.style!;
+      const rgba = await renderLayer({ ...task.layer, ...styled }, task.target);
+      return encodeImage(rgba, task.target.width, task.target.height, { format: task.format, transparent: task.format !== 'jpeg' });
+    }
+    case 'map': {
+      const { width, height } = task.target;
+      let canvas: Uint8ClampedArray | undefined;
+      const layers = await Promise.all(task.layers.map((layer) => renderLayer(layer, task.target)));
+      for (const rgba of layers) {
+        if (!canvas) canvas = rgba;
+        else composeOver(canvas, rgba);
+      }
+      canvas ??= new Uint8ClampedArray(width * height * 4);
+      return encodeImage(canvas, width, height, { format: task.format, transparent: task.transparent, bgcolor: task.bgcolor, quality: task.quality });
+    }
+    case 'legend':
+      return legendImage(task.style, task.bands, { format: task.format, width: task.width, height: task.height, stats: task.stats });
+  }
+}
+
+export default async function run(task: WorkerTask): Promise<WorkerReply<WorkerValue>> {
+  const port = 'port' in task ? task.port : undefined;
+  if (port) attachPort(port);
+  try {
+    // Replies are cloned, not moved: encoded images and point reads are small, and a moved
+    // Buffer could be a slice of a pool that other data shares.
+    return { ok: true, value: await perform(task) };
+  } catch (err) {
+    const e = err as { coverageCode?: string; code?: string; message?: string };
+    return { ok: false, code: e.coverageCode ?? (typeof e.code === 'string' ? e.code : undefined), message: e.message ?? String(err) };
+  } finally {
+    if (port) detachPort(port);
+  }
+}
