@@ -124,7 +124,8 @@ export async function describeEOCoverageSet(request: DescribeEOCoverageSetReques
       continue;
     }
     if (meets(d, { ...subset, containment: 'overlaps' }) && !series.some((s) => s.id === d.id)) series.push(d);
-    for (const g of await env.coverages.granules(d.id, query, env.subject)) coverages.set(g.id, g);
+    // The subset is applied again here: containment must hold in both space and time, whatever the engine's prefilter did.
+    for (const g of await env.coverages.granules(d.id, query, env.subject)) if (meets(g, subset)) coverages.set(g.id, g);
   }
   const matched = [...coverages.values()];
   const returned = sections.has('CoverageDescriptions') ? matched.slice(0, count) : [];
