@@ -30,17 +30,21 @@ export function colorMapOf(ramp: ResolvedColorRamp, min: number, max: number): C
   return { mode: ramp.mode, offset: min, scale: span === 0 ? Infinity : 1 / span, at, colors };
 }
 
+/** The class of value v in a discrete map: the last stop at or below it (the first for values below all). */
+export function classOf(map: ColorMap, v: number): number {
+  const x = positionOf(map, v);
+  const at = map.at;
+  let i = at.length - 1;
+  while (i > 0 && at[i] > x) i--;
+  return i;
+}
+
 /** Writes the colour of value v into out[o..o+3]. */
 export function colorAt(map: ColorMap, v: number, out: Uint8Array | Uint8ClampedArray, o: number): void {
   const x = positionOf(map, v);
   const { at, colors } = map;
   const last = at.length - 1;
-  if (map.mode === 'discrete') {
-    let i = last;
-    while (i > 0 && at[i] > x) i--;
-    copyColor(colors, i, out, o);
-    return;
-  }
+  if (map.mode === 'discrete') return copyColor(colors, classOf(map, v), out, o);
   if (!(x > at[0])) return copyColor(colors, 0, out, o);
   if (x >= at[last]) return copyColor(colors, last, out, o);
   let i = 0;

@@ -7,7 +7,7 @@
  * take the centre's value (as gdaldem does). Elevation and pixel sizes must share a unit.
  */
 import type { Raster, SampleArray } from '../types.js';
-import { colorAt, type ColorMap } from './color-map.js';
+import { colorAt, linearLookup, lookupIndex, type ColorMap } from './color-map.js';
 import type { OutputWindow } from './window.js';
 
 export interface HillshadeParameters {
@@ -42,6 +42,9 @@ export function renderHillshade(
   // Colour-shaded relief: flat ground shows the ramp's colour, slopes brighten or darken it.
   const flatShade = 1 + 254 * sinAlt;
   const color = new Uint8Array(4);
+  // Linear ramps through their lookup table (as ramp styles draw them), discrete ones exactly.
+  const lookup = colors && colors.mode === 'linear' ? linearLookup(colors) : undefined;
+  const table = lookup ? new Uint8Array(lookup.table.buffer) : undefined;
   const { mask } = raster;
   const nodata = mask ? undefined : raster.nodata;
   for (let y = 0; y < height; y++) {
@@ -83,12 +86,19 @@ export function renderHillshade(
         out[o] = out[o + 1] = out[o + 2] = shade;
         out[o + 3] = 255;
       } else {
-        colorAt(colors, centre, color, 0);
         const factor = shade / flatShade;
-        out[o] = color[0] * factor;
-        out[o + 1] = color[1] * factor;
-        out[o + 2] = color[2] * factor;
-        out[o + 3] = color[3];
+        let c: Uint8Array = color;
+        let co = 0;
+        if (lookup !== undefined) {
+          c = table!;
+          co = lookupIndex(centre, lookup.v0, lookup.k) * 4;
+        } else {
+          colorAt(colors, centre, color, 0);
+        }
+        out[o] = c[co] * factor;
+        out[o + 1] = c[co + 1] * factor;
+        out[o + 2] = c[co + 2] * factor;
+        out[o + 3] = c[co + 3];
       }
     }
   }

@@ -1,6 +1,6 @@
 /** One band through a colour map: a lookup table per render, no work per pixel beyond it. */
 import type { Raster, SampleArray } from '../types.js';
-import { byteLookup, colorAt, linearLookup, lookupIndex, type ColorMap } from './color-map.js';
+import { byteLookup, classOf, linearLookup, lookupIndex, type ColorMap } from './color-map.js';
 import type { OutputWindow } from './window.js';
 
 export function renderRamp(raster: Raster, values: SampleArray, map: ColorMap, win: OutputWindow, out: Uint8ClampedArray): void {
@@ -34,16 +34,13 @@ export function renderRamp(raster: Raster, values: SampleArray, map: ColorMap, w
     return;
   }
   // Discrete classes of wide-range data: exact thresholds, a few comparisons a pixel.
+  const classColors = new Uint32Array(map.colors.buffer.slice(map.colors.byteOffset, map.colors.byteOffset + map.colors.byteLength));
   for (let y = 0; y < height; y++) {
     let ii = (y + margin) * inWidth + margin;
-    let o = y * width * 4;
-    for (let x = 0; x < width; x++, ii++, o += 4) {
+    let oi = y * width;
+    for (let x = 0; x < width; x++, ii++, oi++) {
       const v = values[ii];
-      if ((mask !== undefined && mask[ii] === 0) || v !== v || v === nodata) {
-        out32[o >> 2] = 0;
-        continue;
-      }
-      colorAt(map, v, out, o);
+      out32[oi] = (mask !== undefined && mask[ii] === 0) || v !== v || v === nodata ? 0 : classColors[classOf(map, v)];
     }
   }
 }

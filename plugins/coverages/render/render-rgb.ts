@@ -5,9 +5,10 @@ import type { OutputWindow } from './window.js';
 
 /** How one channel maps a value to 0..255: a table for 8-bit input or a gamma, else arithmetic. */
 interface ChannelTransfer {
-  byteTable?: Uint8Array;
+  /** 8-bit input: the output of each of the 256 values. */
+  byteTable: Uint8Array | null;
   /** Output = table[round((v - min) * k)] when a gamma applies, else (v - min) * k directly (k scales to 0..255). */
-  table?: Uint8Array;
+  table: Uint8Array | null;
   min: number;
   k: number;
 }
@@ -65,7 +66,7 @@ export function renderRgb(raster: Raster, ranges: Array<[number, number]>, gamma
 
 function channel(t: ChannelTransfer, v: number): number {
   const s = (v - t.min) * t.k;
-  if (t.table === undefined) return s; // the clamped output array clamps and rounds
+  if (t.table === null) return s; // the clamped output array clamps and rounds
   const last = t.table.length - 1;
   return t.table[!(s > 0) ? 0 : s >= last ? last : (s + 0.5) | 0];
 }
@@ -81,15 +82,15 @@ function channelTransfer(min: number, max: number, gamma: number, first: number 
   if (first !== undefined) {
     const byteTable = new Uint8Array(256);
     for (let i = 0; i < 256; i++) byteTable[i] = level(first + i);
-    return { byteTable, min, k: 0 };
+    return { byteTable, table: null, min, k: 0 };
   }
   if (span === 0) {
     // A step at min: a two-entry table, entry 1 for anything above.
-    return { table: Uint8Array.of(0, 255), min, k: Infinity };
+    return { byteTable: null, table: Uint8Array.of(0, 255), min, k: Infinity };
   }
-  if (gamma === 1) return { min, k: 255 / span };
+  if (gamma === 1) return { byteTable: null, table: null, min, k: 255 / span };
   const steps = linearLookupSize - 1;
   const table = new Uint8Array(linearLookupSize);
   for (let i = 0; i < linearLookupSize; i++) table[i] = level(min + (i / steps) * span);
-  return { table, min, k: steps / span };
+  return { byteTable: null, table, min, k: steps / span };
 }
