@@ -46,6 +46,10 @@ export function halveLevel(source: Level, info: SampleTypeInfo, resampling: Over
   const mask = srcMask && !hasNodata ? new Uint8Array(width * height) : undefined;
   const bands = source.bands.map((src) => {
     const out = new info.array(width * height);
+    if (!srcMask && !hasNodata && resampling === 'average') {
+      averageAllValid(src, sw, sh, out, width, height, info.integer);
+      return out;
+    }
     for (let y = 0; y < height; y++) {
       const y0 = 2 * y;
       const rows = y0 + 1 < sh ? 2 : 1;
@@ -77,4 +81,38 @@ export function halveLevel(source: Level, info: SampleTypeInfo, resampling: Over
     return out;
   });
   return { width, height, bands, mask };
+}
+
+/** The common case, every pixel valid: a plain 2x2 mean (rounded for integers), edges handled apart. */
+function averageAllValid(src: SampleArray, sw: number, sh: number, out: SampleArray, width: number, height: number, integer: boolean): void {
+  const fullRows = sh >> 1;
+  const fullCols = sw >> 1;
+  for (let y = 0; y < fullRows; y++) {
+    let a = 2 * y * sw;
+    let b = a + sw;
+    let o = y * width;
+    if (integer) {
+      for (let x = 0; x < fullCols; x++, a += 2, b += 2) out[o++] = Math.round((src[a]! + src[a + 1]! + src[b]! + src[b + 1]!) / 4);
+    } else {
+      for (let x = 0; x < fullCols; x++, a += 2, b += 2) out[o++] = (src[a]! + src[a + 1]! + src[b]! + src[b + 1]!) / 4;
+    }
+  }
+  // The last column and row when the source's size is odd.
+  const edge = (x: number, y: number) => {
+    let sum = 0;
+    let n = 0;
+    for (let dy = 0; dy < 2; dy++) {
+      for (let dx = 0; dx < 2; dx++) {
+        const sx = 2 * x + dx;
+        const sy = 2 * y + dy;
+        if (sx < sw && sy < sh) {
+          sum += src[sy * sw + sx]!;
+          n++;
+        }
+      }
+    }
+    out[y * width + x] = integer ? Math.round(sum / n) : sum / n;
+  };
+  if (fullCols < width) for (let y = 0; y < height; y++) edge(width - 1, y);
+  if (fullRows < height) for (let x = 0; x < width; x++) edge(x, height - 1);
 }

@@ -28,7 +28,7 @@ const GDAL_TYPE: Record<SampleType, string> = {
 const COMPRESSION_NAME = { deflate: 'DEFLATE', lzw: 'LZW', packbits: 'PACKBITS' } as const;
 
 const isFloat = (t: SampleType) => t === 'float32' || t === 'float64';
-const predictorFor = (t: SampleType) => (isFloat(t) ? 'floatingpoint' : 'horizontal') as const;
+const predictorFor = (t: SampleType): 'floatingpoint' | 'horizontal' => (isFloat(t) ? 'floatingpoint' : 'horizontal');
 
 function cases(): Case[] {
   const list: Case[] = [];
