@@ -10,13 +10,3 @@ export function parseHexColor(hex: string): Rgba {
   const n = (i: number): number => parseInt(hex.slice(i, i + 2), 16);
   return [n(1), n(3), n(5), hex.length === 9 ? n(7) : 255];
 }
-
-/** 0xRRGGBB (WMS BGCOLOR) as an opaque colour. */
-export function rgbFromInt(color: number): Rgba {
-  return [(color >> 16) & 255, (color >> 8) & 255, color & 255, 255];
-}
-
-export function toHexColor([r, g, b, a]: Rgba): string {
-  const h = (v: number): string => Math.round(v).toString(16).padStart(2, '0');
-  return `#${h(r)}${h(g)}${h(b)}${a === 255 ? '' : h(a)}`;
-}
