@@ -7,6 +7,7 @@ import { endianness } from 'node:os';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { getDecoder } from 'geotiff';
 import type { SampleArray, SampleType } from '../types.js';
+import { deinterleave, deinterleaveAccumulating } from './deinterleave.js';
 import { undoFloatingPointPredictor, undoHorizontalPredictor, swapBytes } from './predictor.js';
 import type { DecodedBlock } from './tile-cache.js';
 import { Compression, Photometric, UnsupportedTiff, type TiffImage } from './tiff-image.js';
@@ -44,20 +45,22 @@ export async function makeBlockDecoder(image: TiffImage): Promise<BlockDecoder> 
   const bands = image.planar ? 1 : image.samplesPerPixel;
   const bps = image.bytesPerSample;
   const ycbcr = image.photometric === Photometric.YCbCr && image.compression === Compression.Jpeg && bands === 3;
+  const integer = image.sampleType !== 'float32' && image.sampleType !== 'float64';
+  // Chunky integer samples with predictor 2: sums and de-interleaving in one pass.
+  const fusedPredictor = byteStream && image.predictor === 2 && bands > 1 && integer;
+
+  const newPlanes = (samples: number): SampleArray[] => {
+    const planes: SampleArray[] = [];
+    for (let b = 0; b < bands; b++) planes.push(new Samples(samples));
+    return planes;
+  };
 
   const toPlanes = (own: Uint8Array, samples: number): SampleArray[] => {
     const all = new Samples(own.buffer, own.byteOffset, samples * bands);
     if (bands === 1) return [all];
-    const planes: SampleArray[] = [];
-    for (let b = 0; b < bands; b++) planes.push(new Samples(samples));
-    if (ycbcr) {
-      yCbCrToRgb(all as Uint8Array, planes as Uint8Array[], samples);
-      return planes;
-    }
-    for (let b = 0; b < bands; b++) {
-      const plane = planes[b]!;
-      for (let i = 0, j = b; i < samples; i++, j += bands) plane[i] = all[j]!;
-    }
+    const planes = newPlanes(samples);
+    if (ycbcr) yCbCrToRgb(all as Uint8Array, planes as Uint8Array[], samples);
+    else deinterleave(all, planes, samples, bands);
     return planes;
   };
 
@@ -76,6 +79,11 @@ export async function makeBlockDecoder(image: TiffImage): Promise<BlockDecoder> 
       }
       if (byteStream) {
         if (!image.littleEndian && bps > 1 && image.predictor !== 3) swapBytes(own, bps);
+        if (fusedPredictor) {
+          const planes = newPlanes(samples);
+          deinterleaveAccumulating(unsignedView(own, bps), planes, image.blockWidth, rows, bands, (bps * 8) as 8 | 16 | 32);
+          return { planes, rows, bytes: expected };
+        }
         if (image.predictor === 2) undoHorizontalPredictor(own, bps, image.blockRowSamples, rows, bands);
         else if (image.predictor === 3) undoFloatingPointPredictor(own, bps, image.blockRowSamples, rows, bands);
       }
@@ -142,6 +150,12 @@ async function decompressorFor(image: TiffImage): Promise<{ decompress: Decompre
       return new Uint8Array(out);
     },
   };
+}
+
+function unsignedView(bytes: Uint8Array, bytesPerSample: number): Uint8Array | Uint16Array | Uint32Array {
+  if (bytesPerSample === 1) return bytes;
+  if (bytesPerSample === 2) return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
 }
 
 function inflate(bytes: Uint8Array, expectedBytes: number): Uint8Array {

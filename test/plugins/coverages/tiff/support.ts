@@ -34,7 +34,7 @@ export interface TiffSpec {
   pixelIsPoint?: boolean;
   pattern?: 'smooth';
   driver?: 'GTiff' | 'COG';
-  options?: string[];
+  options?: readonly string[];
   overviews?: number[];
   overviewCompress?: string;
   descriptions?: string[];
