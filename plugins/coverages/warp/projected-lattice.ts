@@ -33,6 +33,17 @@ function latticeIndices(size: number, step: number): number[] {
   return out;
 }
 
+/** Interpolated (ix, iy) against exact node k, in source pixels (the larger axis); Infinity when k failed, 0 for no node. */
+function errorAt(xs: Float64Array, ys: Float64Array, scale: Affine, k: number, ix: number, iy: number): number {
+  if (k < 0) return 0;
+  const dx = ix - xs[k]!;
+  const dy = iy - ys[k]!;
+  if (!Number.isFinite(dx) || !Number.isFinite(dy)) return Infinity;
+  const ex = Math.abs(scale.xa * dx + scale.xb * dy);
+  const ey = Math.abs(scale.ya * dx + scale.yb * dy);
+  return ex > ey ? ex : ey;
+}
+
 const LEAF_FIELDS = 8; // ia, ib, ja, jb, k00, k10, k01, k11 (node indexes; -1 for an empty cell)
 
 export class ProjectedLattice {
@@ -101,12 +112,6 @@ export class ProjectedLattice {
       for (let a = 0; a + 1 < cols.length; a++) queue.push(cols[a]!, cols[a + 1]!, rows[b]!, rows[b + 1]!);
     }
     const leaves: number[] = [];
-    const errX = errorScale;
-    const pixelError = (dx: number, dy: number) => {
-      const ex = Math.abs(errX.xa * dx + errX.xb * dy);
-      const ey = Math.abs(errX.ya * dx + errX.yb * dy);
-      return ex > ey ? ex : ey;
-    };
 
     while (queue.length > 0) {
       // First pass: each cell's corners and the check points it needs, transformed in one batch.
@@ -142,38 +147,39 @@ export class ProjectedLattice {
         const x00 = xs[k00]!, x10 = xs[k10]!, x01 = xs[k01]!, x11 = xs[k11]!;
         const y00 = ys[k00]!, y10 = ys[k10]!, y01 = ys[k01]!, y11 = ys[k11]!;
         const cornersValid = Number.isFinite(x00) && Number.isFinite(x10) && Number.isFinite(x01) && Number.isFinite(x11);
-        const checkKeys = [top, bottom, left, right, middle];
-        let accept = false;
+        let cutX = false;
+        let cutY = false;
         if (cornersValid) {
           const tx = (((ia + ib) >> 1) - ia) / (ib - ia);
           const ty = (((ja + jb) >> 1) - ja) / (jb - ja);
-          let err = 0;
-          const measure = (k: number, ix: number, iy: number) => {
-            if (k < 0) return;
-            const e = Number.isFinite(xs[k]!) ? pixelError(ix - xs[k]!, iy - ys[k]!) : Infinity;
-            if (e > err) err = e;
-          };
-          measure(top, x00 + tx * (x10 - x00), y00 + tx * (y10 - y00));
-          measure(bottom, x01 + tx * (x11 - x01), y01 + tx * (y11 - y01));
-          measure(left, x00 + ty * (x01 - x00), y00 + ty * (y01 - y00));
-          measure(right, x10 + ty * (x11 - x10), y10 + ty * (y11 - y10));
+          // Errors along x (top and bottom midpoints), along y (left and right), and at the centre.
+          const errX = Math.max(errorAt(xs, ys, errorScale, top, x00 + tx * (x10 - x00), y00 + tx * (y10 - y00)), errorAt(xs, ys, errorScale, bottom, x01 + tx * (x11 - x01), y01 + tx * (y11 - y01)));
+          const errY = Math.max(errorAt(xs, ys, errorScale, left, x00 + ty * (x01 - x00), y00 + ty * (y01 - y00)), errorAt(xs, ys, errorScale, right, x10 + ty * (x11 - x10), y10 + ty * (y11 - y10)));
+          let errC = 0;
           if (middle >= 0) {
             const lx = x00 + ty * (x01 - x00), rx = x10 + ty * (x11 - x10);
             const ly = y00 + ty * (y01 - y00), ry = y10 + ty * (y11 - y10);
-            measure(middle, lx + tx * (rx - lx), ly + tx * (ry - ly));
+            errC = errorAt(xs, ys, errorScale, middle, lx + tx * (rx - lx), ly + tx * (ry - ly));
           }
-          accept = err <= maxError;
+          // Cut only across the direction that bends (4326 -> 3857 bends along y only).
+          cutX = errX > maxError;
+          cutY = errY > maxError;
+          if (!cutX && !cutY && errC > maxError) cutX = cutY = true;
         } else if (!Number.isFinite(x00) && !Number.isFinite(x10) && !Number.isFinite(x01) && !Number.isFinite(x11)
-          && checkKeys.every((k) => k < 0 || !Number.isFinite(xs[k]!))) {
+          && [top, bottom, left, right, middle].every((k) => k < 0 || !Number.isFinite(xs[k]!))) {
           leaves.push(ia, ib, ja, jb, -1, -1, -1, -1);
           continue;
+        } else {
+          cutX = cutY = true;
         }
-        if (accept) {
+        cutX &&= ib - ia > 1;
+        cutY &&= jb - ja > 1;
+        if (!cutX && !cutY) {
           leaves.push(ia, ib, ja, jb, k00, k10, k01, k11);
           continue;
         }
-        const xCuts = ib - ia > 1 ? [ia, (ia + ib) >> 1, ib] : [ia, ib];
-        const yCuts = jb - ja > 1 ? [ja, (ja + jb) >> 1, jb] : [ja, jb];
+        const xCuts = cutX ? [ia, (ia + ib) >> 1, ib] : [ia, ib];
+        const yCuts = cutY ? [ja, (ja + jb) >> 1, jb] : [ja, jb];
         for (let b = 0; b + 1 < yCuts.length; b++) {
           for (let a = 0; a + 1 < xCuts.length; a++) next.push(xCuts[a]!, xCuts[a + 1]!, yCuts[b]!, yCuts[b + 1]!);
         }
