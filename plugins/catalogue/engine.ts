@@ -1,4 +1,5 @@
 /** The catalogue engine: what `provide.catalogue` returns (CatalogueService in types.ts). */
+import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AuthHooks, Subject } from '../../core/auth/types.js';
 import type { Database } from '../../core/storage/db/types.js';
@@ -6,7 +7,7 @@ import { readFilters } from './access.js';
 import { createMetadataFormats } from './formats/index.js';
 import { describeQueryables, RECORDS_TABLE, SPATIAL_INDEX_OPTIONS } from './schema.js';
 import { facetCounts, searchRecords, valueRanges, type ReadAccess, type SearchLimits } from './search.js';
-import type { CatalogueService, FacetValue, ValueRange } from './types.js';
+import type { CatalogueChange, CatalogueRecord, CatalogueService, FacetValue, ValueRange } from './types.js';
 import { deleteRecords, patchRecord, recordStamps, upsertRecords, writeBatch } from './write.js';
 
 export interface CatalogueEngineOptions extends SearchLimits {
@@ -23,11 +24,43 @@ export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueServi
     return filters && { filters, groups: subject.anonymous ? [] : subject.groups };
   };
   const empty = { records: [], numberMatched: 0, numberReturned: 0 };
+  // Writes made through this engine, announced after they commit (other processes' writes are not seen).
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const announce = (stored: CatalogueRecord[], deleted: string[]): void => {
+    if (stored.length === 0 && deleted.length === 0) return;
+    const change: CatalogueChange = {
+      identifiers: [...stored.map((r) => r.identifier), ...deleted],
+      collections: [...new Set(stored.map((r) => (r.type === 'collection' ? r.identifier : r.parentIdentifier)).filter((c): c is string => !!c))],
+      deleted,
+    };
+    events.emit('change', change);
+  };
   return {
-    upsert: (records, conditions) => upsertRecords(o.db, records, conditions),
-    patch: (identifier, changes, conditions) => patchRecord(o.db, identifier, changes, conditions),
-    delete: (identifiers, conditions) => deleteRecords(o.db, identifiers, conditions),
-    write: (batch, conditions) => writeBatch(o.db, batch, conditions),
+    async upsert(records, conditions) {
+      const stored = await upsertRecords(o.db, records, conditions);
+      announce(stored, []);
+      return stored;
+    },
+    async patch(identifier, changes, conditions) {
+      const stored = await patchRecord(o.db, identifier, changes, conditions);
+      announce([stored], []);
+      return stored;
+    },
+    async delete(identifiers, conditions) {
+      const count = await deleteRecords(o.db, identifiers, conditions);
+      if (count > 0) announce([], identifiers);
+      return count;
+    },
+    async write(batch, conditions) {
+      const result = await writeBatch(o.db, batch, conditions);
+      announce(result.stored, result.deleted > 0 ? (batch.delete ?? []) : []);
+      return result;
+    },
+    onChange(listener) {
+      events.on('change', listener);
+      return () => events.off('change', listener);
+    },
     stamps: (identifiers) => recordStamps(o.db, identifiers),
     async get(identifier, subject) {
       const access = await readAccess(subject);

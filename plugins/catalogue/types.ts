@@ -240,6 +240,16 @@ export interface WriteBatch {
   delete?: string[];
 }
 
+/** What a committed write touched. */
+export interface CatalogueChange {
+  /** Records upserted, patched or deleted. */
+  identifiers: string[];
+  /** Collections written, and the parents of products written (deleted records' parents are unknown). */
+  collections: string[];
+  /** The identifiers of the write that were deletions. */
+  deleted: string[];
+}
+
 export interface WriteBatchResult {
   /** The upserted records as stored. */
   stored: CatalogueRecord[];
@@ -291,6 +301,11 @@ export interface CatalogueService {
   queryables(): QueryableDescription[];
   /** The metadata formats records are read from and written in (formats/types.ts). */
   readonly formats: MetadataFormats;
+  /**
+   * Called after writes through this engine commit (upsert, patch, delete, write); returns an
+   * unsubscribe. Other processes' writes are not announced: readers that must see them poll.
+   */
+  onChange(listener: (change: CatalogueChange) => void): () => void;
   /** Page sizes a search takes: `limit` defaults to defaultLimit and may not exceed maxLimit (protocols advertise their maxima within it). */
   readonly limits: { defaultLimit: number; maxLimit: number };
 }

@@ -76,32 +76,65 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
   const stats = new Map<string, Promise<BandStatistics[]>>();
 
   let refreshing: Promise<void> | undefined;
-  async function refresh(): Promise<void> {
-    refreshing ??= (async () => {
-      try {
-        const changes = [...(await configured.refresh()), ...((await series?.refresh()) ?? [])];
-        for (const change of changes) {
-          for (const key of stats.keys()) if (key.startsWith(`${change.id}\u0000`)) stats.delete(key);
-          events.emit('change', { coverage: change.id, removed: change.removed } satisfies CoverageChange);
-        }
-      } catch (err) {
-        logger.error({ err }, 'coverages: refresh failed');
-      } finally {
-        refreshing = undefined;
+  let again = false;
+  async function scan(): Promise<void> {
+    try {
+      const changes = [...(await configured.refresh()), ...((await series?.refresh()) ?? [])];
+      for (const change of changes) {
+        for (const key of stats.keys()) if (key.startsWith(`${change.id}\u0000`)) stats.delete(key);
+        events.emit('change', { coverage: change.id, removed: change.removed } satisfies CoverageChange);
       }
+    } catch (err) {
+      logger.error({ err }, 'coverages: refresh failed');
+    }
+  }
+  /** One scan at a time; a call during a scan runs one more after it, so no change is missed. */
+  async function refresh(): Promise<void> {
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
+    refreshing = (async () => {
+      do {
+        again = false;
+        await scan();
+      } while (again);
+      refreshing = undefined;
     })();
     return refreshing;
   }
   await refresh();
   const timer = config.refreshSeconds > 0 ? setInterval(() => void refresh(), config.refreshSeconds * 1000) : undefined;
   timer?.unref();
+  // Catalogue writes in this process show at once (debounced: an import writes in many batches).
+  let pendingRefresh: NodeJS.Timeout | undefined;
+  const unsubscribe = series
+    ? options.catalogue!.onChange(() => {
+        if (pendingRefresh) return;
+        pendingRefresh = setTimeout(() => {
+          pendingRefresh = undefined;
+          void refresh();
+        }, 250);
+        pendingRefresh.unref();
+      })
+    : undefined;
 
   function entryOf(id: string): CoverageEntry | undefined {
     return configured.get(id) ?? series?.get(id);
   }
 
+  // A series is readable by whoever may read its collection in the catalogue: the catalogue's own
+  // policy decides (group visibility included). Answers are kept a few seconds per subject.
+  const collectionReads = new Map<string, { ok: boolean; at: number }>();
   async function readable(entry: CoverageEntry, subject: Subject): Promise<boolean> {
-    return mayRead(auth, logger, subject, { id: entry.description.id, owner: entry.owner, visibility: entry.visibility });
+    if (!entry.collection || !options.catalogue) return mayRead(auth, logger, subject, { id: entry.description.id, owner: entry.owner, visibility: entry.visibility });
+    const key = `${subject.issuer}\u0000${subject.id}\u0000${subject.groups.join(',')}\u0000${entry.collection}`;
+    const cached = collectionReads.get(key);
+    if (cached && Date.now() - cached.at < 5_000) return cached.ok;
+    const ok = (await options.catalogue.get(entry.collection, subject)) !== undefined;
+    if (collectionReads.size > 10_000) collectionReads.clear();
+    collectionReads.set(key, { ok, at: Date.now() });
+    return ok;
   }
 
   async function granuleDescription(entry: CoverageEntry, granule: Granule, id: string): Promise<CoverageDescription> {
@@ -390,6 +423,8 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
 
     async close() {
       if (timer) clearInterval(timer);
+      if (pendingRefresh) clearTimeout(pendingRefresh);
+      unsubscribe?.();
       await refreshing;
       await pool.close();
     },

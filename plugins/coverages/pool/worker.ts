@@ -5,6 +5,7 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
+import sharp from 'sharp';
 import { encodeGeoTiff } from '../encode/index.js';
 import type { RasterSource } from '../raster-source.js';
 import { composeOver, computeStatistics, encodeImage, legendImage, renderRgba } from '../render/index.js';
@@ -14,6 +15,8 @@ import { warp } from '../warp/index.js';
 import type { LayerPlan, StyledLayerPlan, RangeAnswer, RangeAsk, SourceInfo, SourceRef, WorkerReply, WorkerTask, WorkerValue } from './tasks.js';
 
 const options = (workerData ?? {}) as { tileCacheBytes?: number };
+// Raw inputs gain nothing from sharp's operation cache; it would only hold memory.
+sharp.cache(false);
 const tileCache = new TileCache({ maxBytes: options.tileCacheBytes ?? 128 * 1024 * 1024 });
 const opened = new LRUCache<string, Promise<RasterSource>>({ max: 512 });
 
