@@ -22,6 +22,13 @@ export interface PixelMapping {
   fillStrip(strip: number, x: Float64Array, y: Float64Array): void;
   /** The extent of every coordinate the mapping gives, or undefined when none is finite. */
   bounds(): PixelBounds | undefined;
+  /** True when every target pixel maps inside [0, width) x [0, height) (a level of that size covers the whole target). */
+  coveredBy(width: number, height: number): boolean;
+}
+
+/** Whether every point of a box lies in [0, width) x [0, height). */
+export function boundsInside(b: PixelBounds | undefined, width: number, height: number): boolean {
+  return b !== undefined && b[0] >= 0 && b[1] >= 0 && b[2] < width && b[3] < height;
 }
 
 const AFFINE_STRIP_ROWS = 64;
@@ -66,5 +73,9 @@ export class AffinePixelMapping implements PixelMapping {
     const xs = [x0, x0 + xa * iMax, x0 + xb * jMax, x0 + xa * iMax + xb * jMax];
     const ys = [y0, y0 + ya * iMax, y0 + yb * jMax, y0 + ya * iMax + yb * jMax];
     return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  }
+
+  coveredBy(width: number, height: number): boolean {
+    return boundsInside(this.bounds(), width, height);
   }
 }

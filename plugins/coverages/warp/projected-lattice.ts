@@ -13,7 +13,7 @@
  */
 import { pixelCentreAffine, type Affine } from './affine.js';
 import { transformInPlace } from './crs.js';
-import type { PixelBounds, PixelMapping } from './pixel-mapping.js';
+import { boundsInside, type PixelBounds, type PixelMapping } from './pixel-mapping.js';
 import type { CrsDefinition } from '../../../core/ows/index.js';
 import type { Grid } from '../types.js';
 
@@ -351,5 +351,19 @@ class LatticePixelMapping implements PixelMapping {
       }
     }
     return Number.isFinite(minx) ? [minx, miny, maxx, maxy] : undefined;
+  }
+
+  coveredBy(width: number, height: number): boolean {
+    // Interpolated pixels lie within their cell's corners, so corners inside mean pixels inside;
+    // an empty cell or a node that did not project means some pixel has no position.
+    const { leaves, px, py } = this;
+    for (let f = 0; f < leaves.length; f += LEAF_FIELDS) {
+      if (leaves[f + 4]! < 0) return false;
+      for (let c = 4; c < 8; c++) {
+        const k = leaves[f + c]!;
+        if (!(px[k]! >= 0 && px[k]! < width && py[k]! >= 0 && py[k]! < height)) return false;
+      }
+    }
+    return boundsInside(this.bounds(), width, height);
   }
 }

@@ -7,7 +7,8 @@
  *
  * Sources are given in drawing order (later on top) but drawn top-first, each filling only
  * pixels still empty, so the result is the same while sources hidden under full coverage are
- * never read. Up to READ_AHEAD reads run at once.
+ * never read. Up to READ_AHEAD reads run at once, except below a source whose footprint covers
+ * the whole target: the next read waits until it is drawn (it may leave no pixel to fill).
  */
 import { composeAffine, geoTransformAffine, invertAffine, isFiniteAffine, pixelCentreAffine, type Affine } from './affine.js';
 import { chooseLevelIn } from './choose-level.js';
@@ -50,6 +51,8 @@ interface PlanBase {
   /** What is read: the pixels needed, within the level. */
   window: PixelWindow;
   bands: number[];
+  /** Every target pixel falls inside the level: sources below may be hidden, so none is read before this one is drawn. */
+  coversTarget: boolean;
 }
 /** Target pixel (i, j) is level pixel (i + dx, j + dy). */
 type CopyPlan = PlanBase & { kind: 'copy'; dx: number; dy: number };
@@ -76,8 +79,11 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
   let covered = 0;
   let next = sources.length - 1;
   const queue: Array<{ plan: Plan; read: Promise<Raster> }> = [];
+  let drawing: Plan | undefined;
+  const blocked = () => drawing?.coversTarget === true || queue.some((q) => q.plan.coversTarget);
   const refill = () => {
-    while (queue.length < READ_AHEAD && next >= 0) {
+    // Reads run ahead, but not past a source that may hide everything below it.
+    while (queue.length < READ_AHEAD && next >= 0 && !blocked()) {
       const plan = planner.plan(sources[next--]!);
       if (!plan) continue;
       const read = readSource(plan);
@@ -88,10 +94,13 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
   refill();
   while (queue.length > 0 && covered < pixels) {
     const { plan, read } = queue.shift()!;
+    drawing = plan;
     refill();
     const raster = await read;
     const out: OutputSamples = { bands, mask, range, exact: holdsExactly(options.sampleType, raster.sampleType) };
     covered += plan.kind === 'copy' ? drawCopy(plan, raster, out, width, covered === 0, fillValue) : drawResampled(plan, raster, out, options.resampling, buffers);
+    drawing = undefined;
+    if (covered < pixels) refill();
   }
   return { width, height, sampleType: options.sampleType, bands, mask, ...(options.nodata === undefined ? {} : { nodata: fillValue }) };
 }
@@ -157,7 +166,8 @@ class Planner {
         const x1 = Math.min(levelGrid.width, dx + width), y1 = Math.min(levelGrid.height, dy + height);
         if (x1 <= x0 || y1 <= y0) return undefined;
         const window = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-        return { kind: 'copy', source, level, window, bands, dx, dy };
+        const coversTarget = window.width === width && window.height === height;
+        return { kind: 'copy', source, level, window, bands, dx, dy, coversTarget };
       }
       mapping = new AffinePixelMapping(width, height, a);
       if (a.xb === 0 && a.ya === 0) affine = a;
@@ -185,7 +195,8 @@ class Planner {
     if (window.width * window.height > this.maxSourcePixels) {
       throw new CoverageError('TooLarge', `Drawing this grid needs ${window.width} x ${window.height} pixels of ${source.id}, more than ${this.maxSourcePixels}`);
     }
-    return { kind: 'resample', source, level, window, bands, mapping, affine };
+    const coversTarget = mapping.coveredBy(levelGrid.width, levelGrid.height);
+    return { kind: 'resample', source, level, window, bands, mapping, affine, coversTarget };
   }
 
   /** False when the target's extent, projected into the source CRS, misses the source's. */
