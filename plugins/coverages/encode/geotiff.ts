@@ -17,7 +17,7 @@ import { headerByteLength, ifdByteLength, writeHeader, writeIfd, type IfdEntry, 
 import { halveLevel, overviewSizes, type Level, type OverviewResampling } from './overviews.js';
 import { floatingPointDifference, horizontalDifference, type PredictorName } from './predictor.js';
 import { SAMPLE_TYPES, type SampleTypeInfo } from './sample-types.js';
-import { Compression, FieldType, Photometric, Predictor, SUBFILE_REDUCED_RESOLUTION, Tag } from './tiff-tags.js';
+import { Compression, FieldType, Photometric, Predictor, SUBFILE_MASK, SUBFILE_REDUCED_RESOLUTION, Tag } from './tiff-tags.js';
 
 export interface GeoTiffOptions {
   /** Default 'deflate'. */
@@ -52,9 +52,13 @@ export interface GeoTiffOptions {
 const DEFAULT_TILE = 256;
 const STRIP_TARGET_BYTES = 64 * 1024;
 /** The first lines of GDAL's structural metadata; the size line before them counts these bytes. */
-const GHOST_BODY =
-  'LAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\nBLOCK_LEADER=SIZE_AS_UINT4\nBLOCK_TRAILER=LAST_4_BYTES_REPEATED\nKNOWN_INCOMPATIBLE_EDITION=NO\n ';
-const GHOST = `GDAL_STRUCTURAL_METADATA_SIZE=${String(GHOST_BODY.length).padStart(6, '0')} bytes\n${GHOST_BODY}`;
+function ghostHeader(maskInterleaved: boolean): string {
+  const body =
+    'LAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\nBLOCK_LEADER=SIZE_AS_UINT4\nBLOCK_TRAILER=LAST_4_BYTES_REPEATED\n' +
+    (maskInterleaved ? 'MASK_INTERLEAVED_WITH_IMAGERY=YES\n' : '') +
+    'KNOWN_INCOMPATIBLE_EDITION=NO\n ';
+  return `GDAL_STRUCTURAL_METADATA_SIZE=${String(body.length).padStart(6, '0')} bytes\n${body}`;
+}
 const CLASSIC_LIMIT = 2 ** 32 - 1;
 
 interface ResolvedOptions {
@@ -187,6 +191,31 @@ function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: ResolvedOp
   }
 }
 
+/**
+ * Each block of a level's mask as GDAL's internal mask stores it: one bit per pixel, set where
+ * the pixel has data, leftmost pixel in the most significant bit, each row starting a new byte.
+ */
+function* maskBlocks(planned: PlannedLevel, o: ResolvedOptions): Generator<{ bytes: Uint8Array; rowBytes: number }> {
+  const { level, blocks } = planned;
+  const mask = level.mask!;
+  const rowBytes = Math.ceil(blocks.blockWidth / 8);
+  for (let by = 0; by < blocks.down; by++) {
+    for (let bx = 0; bx < blocks.across; bx++) {
+      const x0 = bx * blocks.blockWidth;
+      const y0 = by * blocks.blockHeight;
+      const cols = Math.min(blocks.blockWidth, level.width - x0);
+      const rows = Math.min(blocks.blockHeight, level.height - y0);
+      const bytes = new Uint8Array(rowBytes * (o.tiled ? blocks.blockHeight : rows));
+      for (let r = 0; r < rows; r++) {
+        const from = (y0 + r) * level.width + x0;
+        const to = r * rowBytes;
+        for (let c = 0; c < cols; c++) if (mask[from + c] !== 0) bytes[to + (c >> 3)] = bytes[to + (c >> 3)]! | (0x80 >> (c & 7));
+      }
+      yield { bytes, rowBytes };
+    }
+  }
+}
+
 function ifdEntries(raster: Raster, grid: Grid, info: SampleTypeInfo, o: ResolvedOptions, options: GeoTiffOptions, planned: PlannedLevel, overview: boolean, format: TiffFormat): IfdEntry[] {
   const { level, blocks } = planned;
   const spp = level.bands.length;
@@ -234,6 +263,40 @@ function ifdEntries(raster: Raster, grid: Grid, info: SampleTypeInfo, o: Resolve
   return entries.sort((a, b) => a.tag - b.tag);
 }
 
+/** The IFD of a level's internal mask (GDAL's TIFF mask: 1 bit, transparency-mask photometric). */
+function maskIfdEntries(o: ResolvedOptions, planned: PlannedLevel, overview: boolean, format: TiffFormat): IfdEntry[] {
+  const { level, blocks } = planned;
+  const size = (v: number) => ({ type: v > 65535 ? FieldType.LONG : FieldType.SHORT, values: [v] });
+  const offsetType = format.bigTiff ? FieldType.LONG8 : FieldType.LONG;
+  const placeholders = new Array<number>(blocks.across * blocks.down).fill(0);
+  const entries: IfdEntry[] = [
+    { tag: Tag.NewSubfileType, type: FieldType.LONG, values: [SUBFILE_MASK | (overview ? SUBFILE_REDUCED_RESOLUTION : 0)] },
+    { tag: Tag.ImageWidth, ...size(level.width) },
+    { tag: Tag.ImageLength, ...size(level.height) },
+    { tag: Tag.BitsPerSample, type: FieldType.SHORT, values: [1] },
+    { tag: Tag.Compression, type: FieldType.SHORT, values: [Compression[o.compression.method]] },
+    { tag: Tag.PhotometricInterpretation, type: FieldType.SHORT, values: [Photometric.Mask] },
+    { tag: Tag.SamplesPerPixel, type: FieldType.SHORT, values: [1] },
+    { tag: Tag.PlanarConfiguration, type: FieldType.SHORT, values: [1] },
+    { tag: Tag.SampleFormat, type: FieldType.SHORT, values: [1] },
+  ];
+  if (o.tiled) {
+    entries.push(
+      { tag: Tag.TileWidth, type: FieldType.SHORT, values: [blocks.blockWidth] },
+      { tag: Tag.TileLength, type: FieldType.SHORT, values: [blocks.blockHeight] },
+      { tag: Tag.TileOffsets, type: offsetType, values: placeholders },
+      { tag: Tag.TileByteCounts, type: offsetType, values: placeholders },
+    );
+  } else {
+    entries.push(
+      { tag: Tag.RowsPerStrip, ...size(blocks.blockHeight) },
+      { tag: Tag.StripOffsets, type: offsetType, values: placeholders },
+      { tag: Tag.StripByteCounts, type: offsetType, values: placeholders },
+    );
+  }
+  return entries.sort((a, b) => a.tag - b.tag);
+}
+
 /** The encoder's work before compression: options checked, levels built. */
 interface Plan {
   raster: Raster;
@@ -255,16 +318,40 @@ function plan(raster: Raster, grid: Grid, options: GeoTiffOptions): Plan {
   return { raster, grid, info, options, resolved, levels: planLevels(raster, info, resolved) };
 }
 
+/** A level's compressed blocks, and its mask's when it has one. */
+interface CompressedLevel {
+  image: Buffer[];
+  mask?: Buffer[];
+}
+
+function withBlockPositions(entries: IfdEntry[], offsets: number[], counts: number[]): IfdEntry[] {
+  return entries.map((entry) => {
+    if (entry.tag === Tag.TileOffsets || entry.tag === Tag.StripOffsets) return { ...entry, values: offsets };
+    if (entry.tag === Tag.TileByteCounts || entry.tag === Tag.StripByteCounts) return { ...entry, values: counts };
+    return entry;
+  });
+}
+
 /**
  * Places every IFD and block and returns the file as a list of buffers: the header with all
- * IFDs, then each block (with its COG leader and trailer).
+ * IFDs (each level's image, then its mask), then each block (with its COG leader and trailer),
+ * a mask block right after the image block it belongs to.
  */
-function layout(p: Plan, compressed: Buffer[][]): { chunks: Buffer[]; length: number } {
+function layout(p: Plan, compressed: CompressedLevel[]): { chunks: Buffer[]; length: number } {
   const { resolved: o } = p;
-  const dataBytes = compressed.reduce((sum, blocks) => sum + blocks.reduce((s, b) => s + b.length + (o.cog ? 8 : 0), 0), 0);
+  const hasMask = compressed[0]!.mask !== undefined;
+  const ghost = o.cog ? ghostHeader(hasMask) : '';
+  const perBlock = o.cog ? 8 : 0;
+  const sum = (blocks: Buffer[] | undefined) => (blocks ?? []).reduce((s, b) => s + b.length + perBlock, 0);
+  const dataBytes = compressed.reduce((total, level) => total + sum(level.image) + sum(level.mask), 0);
   const build = (format: TiffFormat) => {
-    const ifds = p.levels.map((level, i) => ifdEntries(p.raster, p.grid, p.info, o, p.options, level, i > 0, format));
-    let position = headerByteLength(format) + (o.cog ? GHOST.length : 0);
+    // IFD order: level 0 image, level 0 mask, level 1 image, ...
+    const ifds: IfdEntry[][] = [];
+    p.levels.forEach((level, i) => {
+      ifds.push(ifdEntries(p.raster, p.grid, p.info, o, p.options, level, i > 0, format));
+      if (hasMask) ifds.push(maskIfdEntries(o, level, i > 0, format));
+    });
+    let position = headerByteLength(format) + ghost.length;
     position += position & 1;
     const ifdPositions: number[] = [];
     for (const entries of ifds) {
@@ -280,48 +367,56 @@ function layout(p: Plan, compressed: Buffer[][]): { chunks: Buffer[]; length: nu
   }
   const { format, ifds, ifdPositions, dataStart } = built;
 
-  // Blocks: the full resolution last in a COG, smallest overview first.
-  const order = o.cog ? p.levels.map((_, i) => p.levels.length - 1 - i) : [0];
   const chunks: Buffer[] = [];
   let position = dataStart;
-  for (const li of order) {
-    const offsets: number[] = [];
-    const counts: number[] = [];
-    for (const block of compressed[li]!) {
-      if (o.cog) {
-        const leader = Buffer.alloc(4);
-        leader.writeUInt32LE(block.length);
-        chunks.push(leader);
-        position += 4;
-      }
-      offsets.push(position);
-      counts.push(block.length);
-      chunks.push(block);
-      position += block.length;
-      if (o.cog) {
-        const trailer = Buffer.alloc(4);
-        block.copy(trailer, 0, Math.max(0, block.length - 4));
-        chunks.push(trailer);
-        position += 4;
-      }
+  const place = (block: Buffer): number => {
+    if (o.cog) {
+      const leader = Buffer.alloc(4);
+      leader.writeUInt32LE(block.length);
+      chunks.push(leader);
+      position += 4;
     }
-    ifds[li] = ifds[li]!.map((entry) => {
-      if (entry.tag === Tag.TileOffsets || entry.tag === Tag.StripOffsets) return { ...entry, values: offsets };
-      if (entry.tag === Tag.TileByteCounts || entry.tag === Tag.StripByteCounts) return { ...entry, values: counts };
-      return entry;
+    const at = position;
+    chunks.push(block);
+    position += block.length;
+    if (o.cog) {
+      const trailer = Buffer.alloc(4);
+      block.copy(trailer, 0, Math.max(0, block.length - 4));
+      chunks.push(trailer);
+      position += 4;
+    }
+    return at;
+  };
+  // Blocks: the full resolution last in a COG, smallest overview first.
+  const order = o.cog ? p.levels.map((_, i) => p.levels.length - 1 - i) : [0];
+  const ifdsPerLevel = hasMask ? 2 : 1;
+  for (const li of order) {
+    const { image, mask } = compressed[li]!;
+    const imageOffsets: number[] = [];
+    const maskOffsets: number[] = [];
+    image.forEach((block, b) => {
+      imageOffsets.push(place(block));
+      if (mask) maskOffsets.push(place(mask[b]!));
     });
+    const at = li * ifdsPerLevel;
+    ifds[at] = withBlockPositions(ifds[at]!, imageOffsets, image.map((b) => b.length));
+    if (mask) ifds[at + 1] = withBlockPositions(ifds[at + 1]!, maskOffsets, mask.map((b) => b.length));
   }
 
   const head = Buffer.alloc(dataStart);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   writeHeader(view, format, ifdPositions[0]!);
-  if (o.cog) head.write(GHOST, headerByteLength(format), 'latin1');
+  if (o.cog) head.write(ghost, headerByteLength(format), 'latin1');
   ifds.forEach((entries, i) => writeIfd(view, ifdPositions[i]!, entries, format, ifdPositions[i + 1] ?? 0));
   return { chunks: [head, ...chunks], length: position };
 }
 
-function compressAll(p: Plan): Buffer[][] {
-  return p.levels.map((level) => Array.from(levelBlocks(level, p.info, p.resolved), (b) => compressBlock(b.bytes, b.rowBytes, p.resolved.compression)));
+function compressAll(p: Plan): CompressedLevel[] {
+  const settings = p.resolved.compression;
+  return p.levels.map((level) => ({
+    image: Array.from(levelBlocks(level, p.info, p.resolved), (b) => compressBlock(b.bytes, b.rowBytes, settings)),
+    mask: level.level.mask ? Array.from(maskBlocks(level, p.resolved), (b) => compressBlock(b.bytes, b.rowBytes, settings)) : undefined,
+  }));
 }
 
 /** Encodes a raster on its grid as a GeoTIFF file (a COG with `cog: true`). */
@@ -346,8 +441,12 @@ export function* encodeGeoTiffChunks(raster: Raster, grid: Grid, options: GeoTif
  */
 export async function encodeGeoTiffAsync(raster: Raster, grid: Grid, options: GeoTiffOptions = {}): Promise<Buffer> {
   const p = plan(raster, grid, options);
+  const settings = p.resolved.compression;
   const compressed = await Promise.all(
-    p.levels.map((level) => Promise.all(Array.from(levelBlocks(level, p.info, p.resolved), (b) => compressBlockAsync(b.bytes, b.rowBytes, p.resolved.compression)))),
+    p.levels.map(async (level) => ({
+      image: await Promise.all(Array.from(levelBlocks(level, p.info, p.resolved), (b) => compressBlockAsync(b.bytes, b.rowBytes, settings))),
+      mask: level.level.mask ? await Promise.all(Array.from(maskBlocks(level, p.resolved), (b) => compressBlockAsync(b.bytes, b.rowBytes, settings))) : undefined,
+    })),
   );
   const { chunks, length } = layout(p, compressed);
   return Buffer.concat(chunks, length);

@@ -44,9 +44,12 @@ export const Tag = {
 
 export const Compression = { none: 1, lzw: 5, deflate: 8, packbits: 32773 } as const;
 export const Predictor = { none: 1, horizontal: 2, floatingpoint: 3 } as const;
-export const Photometric = { MinIsBlack: 1, RGB: 2 } as const;
+/** Mask (4): a 1-bit transparency mask, which GDAL reads as the dataset's mask band. */
+export const Photometric = { MinIsBlack: 1, RGB: 2, Mask: 4 } as const;
 /** NewSubfileType bit 0: a reduced-resolution version of another image in the file. */
 export const SUBFILE_REDUCED_RESOLUTION = 1;
+/** NewSubfileType bit 2: a transparency mask for another image in the file. */
+export const SUBFILE_MASK = 4;
 export const SampleFormatCode = { uint: 1, int: 2, float: 3 } as const;
 
 /** GeoTIFF 1.1 keys (OGC 19-008r4, section 7.5) and values. */

@@ -64,13 +64,20 @@ def read(path):
             'colorInterpretation': gdal.GetColorInterpretationName(band.GetColorInterpretation()),
             'block': band.GetBlockSize(),
             'overviews': [],
+            # GDAL's GMF_* flags: 2 (GMF_PER_DATASET) for an internal mask, 1 (GMF_ALL_VALID), 8 (GMF_NODATA).
+            'maskFlags': band.GetMaskFlags(),
+            'maskSha256': digest(band.GetMaskBand().ReadAsArray()) if band.GetMaskFlags() == gdal.GMF_PER_DATASET else None,
         }
         parent = data
         for i in range(band.GetOverviewCount()):
             ovr = band.GetOverview(i)
             child = ovr.ReadAsArray()
             err, empty_ok = mean_error(parent, child, nodata)
-            info['overviews'].append({'size': [ovr.XSize, ovr.YSize], 'block': ovr.GetBlockSize(), 'meanError': err, 'emptyIsNodata': empty_ok})
+            overview = {'size': [ovr.XSize, ovr.YSize], 'block': ovr.GetBlockSize(), 'meanError': err, 'emptyIsNodata': empty_ok}
+            if ovr.GetMaskFlags() == gdal.GMF_PER_DATASET:
+                mask = ovr.GetMaskBand()
+                overview['mask'] = {'size': [mask.XSize, mask.YSize], 'valid': int((mask.ReadAsArray() == 255).sum())}
+            info['overviews'].append(overview)
             parent = child
         out['bands'].append(info)
     return out

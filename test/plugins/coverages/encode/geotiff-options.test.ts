@@ -1,6 +1,6 @@
 /** The encoder's API: its variants give the same bytes, masks and nodata, metadata, refusals. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
@@ -84,10 +84,41 @@ describe('GeoTIFF encoder', () => {
     const [full] = await (await tiff.getImage(0)).readRasters({ interleave: false });
     assert.deepEqual(Array.from(full as Uint8Array), Array.from(raster.bands[0]!));
     // Every 2x2 block has two pixels of 200 and two masked-out zeros: 200, not 100.
-    const [overview] = await (await tiff.getImage(1)).readRasters({ interleave: false });
+    // Image 1 is the full resolution's mask; 2 the first overview.
+    const [overview] = await (await tiff.getImage(2)).readRasters({ interleave: false });
     assert.equal((overview as Uint8Array).length, 32 * 16);
     assert.ok((overview as Uint8Array).every((v) => v === 200));
   });
+
+  for (const [name, options] of [
+    ['a COG', { cog: true, tileWidth: 64, tileHeight: 64 }],
+    ['a striped file', { tiled: false, rowsPerStrip: 9, compression: 'lzw' }],
+    ['an uncompressed tiled BigTIFF', { compression: 'none', bigTiff: true, tileWidth: 32, tileHeight: 32 }],
+  ] as const) {
+    it(`writes the mask of a raster without nodata as GDAL's internal mask: ${name}`, () => {
+      const raster: Raster = { ...patternRaster('float32', 300, 170, 2), mask: new Uint8Array(300 * 170) };
+      // A disc of data, as a reprojected footprint would leave.
+      for (let y = 0; y < 170; y++) for (let x = 0; x < 300; x++) if ((x - 150) ** 2 + (y - 85) ** 2 < 80 ** 2) raster.mask![y * 300 + x] = 255;
+      const path = write(`mask-${name.replace(/\W+/g, '-')}.tif`, encodeGeoTiff(raster, utmGrid(300, 170), options));
+      const read = readWithGdal([path])[path]!;
+      const expected = Uint8Array.from(raster.mask!, (m) => (m ? 255 : 0));
+      for (const [b, band] of read.bands.entries()) {
+        assert.equal(band.maskFlags, 2, 'GMF_PER_DATASET');
+        assert.equal(band.maskSha256, sha256(expected));
+        assert.equal(band.nodata, null);
+        assert.equal(band.sha256, sha256(raster.bands[b]!));
+      }
+      if ('cog' in options) {
+        const overviews = read.bands[0]!.overviews;
+        assert.deepEqual(overviews.map((o) => o.mask?.size), [[150, 85], [75, 43], [38, 22]]);
+        // The disc shrinks with the level: about pi * 40^2 valid pixels at half size.
+        assert.ok(Math.abs(overviews[0]!.mask!.valid - Math.PI * 40 * 40) < 300, String(overviews[0]!.mask!.valid));
+        const validation = validateCog(path);
+        assert.ok(validation.valid, validation.output);
+        assert.match(readFileSync(path).subarray(0, 300).toString('latin1'), /MASK_INTERLEAVED_WITH_IMAGERY=YES\n/);
+      }
+    });
+  }
 
   it('says band names, units and dataset metadata so gdalinfo shows them', () => {
     const raster = patternRaster('float32', 40, 30, 2);

@@ -22,7 +22,11 @@ export interface GdalBand {
   unit: string;
   colorInterpretation: string;
   block: [number, number];
-  overviews: Array<{ size: [number, number]; block: [number, number]; meanError: number; emptyIsNodata: boolean }>;
+  overviews: Array<{ size: [number, number]; block: [number, number]; meanError: number; emptyIsNodata: boolean; mask?: { size: [number, number]; valid: number } }>;
+  /** GDAL's mask flags: 2 for an internal (per-dataset) mask. */
+  maskFlags: number;
+  /** Digest of the mask band (255 valid, 0 not) when it is an internal mask. */
+  maskSha256: string | null;
 }
 
 export interface GdalRead {
