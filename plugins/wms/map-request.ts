@@ -93,7 +93,9 @@ export async function parseMapPart(kvp: KvpParams, version: WmsVersion, env: Wms
   }
   const coverages = await resolveLayers(names, env, 'LAYERS');
   const styles = resolveStyles(kvp, coverages, options.stylesRequired);
-  const crs = resolveRequestCrs(kvp.optional(profile.crsParam), profile.crsParam, env.crs, coverages);
+  // Clients mixing the versions' names (SRS in a 1.3.0 request, CRS in 1.1.1) are understood.
+  const crsValue = kvp.optional(profile.crsParam) ?? kvp.optional(profile.crsParam === 'CRS' ? 'SRS' : 'CRS');
+  const crs = resolveRequestCrs(crsValue, profile.crsParam, env.crs, coverages);
   const bbox = parseBbox(kvp.list('BBOX', { required: true }), { axisOrder: profile.axisOrder, defaultCrs: crs, allowCrs: false, strict: true }).xy;
   const width = mapSize(kvp, 'WIDTH', env.maxWidth);
   const height = mapSize(kvp, 'HEIGHT', env.maxHeight);
