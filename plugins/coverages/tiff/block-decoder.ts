@@ -41,6 +41,7 @@ export interface BlockDecoder {
 
 export async function makeBlockDecoder(image: TiffImage): Promise<BlockDecoder> {
   const { decompress, byteStream } = await decompressorFor(image);
+  if (image.bitsPerSample === 1) return bilevelDecoder(image, decompress);
   const Samples = SAMPLE_ARRAYS[image.sampleType];
   const bands = image.planar ? 1 : image.samplesPerPixel;
   const bps = image.bytesPerSample;
@@ -102,6 +103,30 @@ export async function makeBlockDecoder(image: TiffImage): Promise<BlockDecoder> 
   };
 }
 
+/** 1-bit blocks (GDAL's internal masks), unpacked to one byte a pixel: 255 for bit 1, 0 for bit 0. */
+function bilevelDecoder(image: TiffImage, decompress: Decompress): BlockDecoder {
+  const width = image.blockWidth;
+  const rowBytes = Math.ceil(width / 8);
+  return {
+    async decode(bytes, rows) {
+      const packed = await decompress(bytes, rowBytes * rows);
+      const out = new Uint8Array(width * rows);
+      for (let r = 0; r < rows; r++) {
+        const from = r * rowBytes;
+        const to = r * width;
+        for (let x = 0; x < width; x++) {
+          // FillOrder 1: the first pixel is the most significant bit.
+          if ((packed[from + (x >> 3)]! >> (7 - (x & 7))) & 1) out[to + x] = 255;
+        }
+      }
+      return { planes: [out], rows, bytes: out.length };
+    },
+    empty(rows, fill) {
+      return { planes: [new Uint8Array(width * rows).fill(fill)], rows, bytes: width * rows };
+    },
+  };
+}
+
 /**
  * The decompressor of the image's codec. `byteStream` is true when its output is the stored byte
  * stream (file byte order, predictor applied); false for codecs that give finished samples.
@@ -127,7 +152,7 @@ async function decompressorFor(image: TiffImage): Promise<{ decompress: Decompre
     tileHeight: image.blockHeight,
     // The predictor is undone here (per sample, in the right byte order), not by geotiff.
     predictor: 1,
-    bitsPerSample: image.bytesPerSample * 8,
+    bitsPerSample: image.bitsPerSample,
     planarConfiguration: image.planar ? 2 : 1,
     samplesPerPixel: image.samplesPerPixel,
     JPEGTables: image.jpegTables,

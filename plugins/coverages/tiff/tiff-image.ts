@@ -73,6 +73,8 @@ export interface TiffImage {
   /** PlanarConfiguration 2: each band in blocks of its own. */
   planar: boolean;
   bytesPerSample: number;
+  /** 8 times bytesPerSample, or 1 for a bilevel transparency mask (its bytesPerSample is then 1). */
+  bitsPerSample: number;
   sampleType: SampleType;
   compression: number;
   predictor: number;
@@ -150,7 +152,16 @@ function sampleTypeOf(format: number, bits: number): SampleType {
   return type;
 }
 
-export function describeImage(ifd: ImageFileDirectory, index: number, littleEndian: boolean): TiffImage {
+/** A transparency mask IFD (NewSubfileType bit 4, or Photometric 4). */
+export function isMask(ifd: ImageFileDirectory): boolean {
+  return ((tagNumber(ifd, Tag.NewSubfileType) ?? 0) & TRANSPARENCY_MASK) !== 0 || tagNumber(ifd, Tag.Photometric) === Photometric.Mask;
+}
+
+/**
+ * The layout of image `index`. `asMask` reads it as a transparency mask: one band of 1-bit
+ * (GDAL's internal masks) or 8-bit samples, 0 where there is no data.
+ */
+export function describeImage(ifd: ImageFileDirectory, index: number, littleEndian: boolean, asMask = false): TiffImage {
   const width = tagNumber(ifd, Tag.ImageWidth);
   const height = tagNumber(ifd, Tag.ImageLength);
   if (!width || !height) throw new UnsupportedTiff(`IFD ${index} has no ImageWidth/ImageLength`);
@@ -159,8 +170,10 @@ export function describeImage(ifd: ImageFileDirectory, index: number, littleEndi
   const formats = tagNumbers(ifd, Tag.SampleFormat) ?? [1];
   if (bits.some((b) => b !== bits[0])) throw new UnsupportedTiff(`bands of different bit depths (${bits.join(', ')}) are not supported`);
   if (formats.some((f) => f !== formats[0])) throw new UnsupportedTiff(`bands of different sample formats (${formats.join(', ')}) are not supported`);
-  const sampleType = sampleTypeOf(formats[0]!, bits[0]!);
-  const bytesPerSample = bits[0]! / 8;
+  if (asMask && (samplesPerPixel !== 1 || (bits[0] !== 1 && bits[0] !== 8))) throw new UnsupportedTiff(`mask IFD ${index} is not one band of 1 or 8-bit samples`);
+  const sampleType = asMask ? 'uint8' : sampleTypeOf(formats[0]!, bits[0]!);
+  const bitsPerSample = bits[0]!;
+  const bytesPerSample = asMask ? 1 : bitsPerSample / 8;
   const planar = (tagNumber(ifd, Tag.PlanarConfiguration) ?? 1) === 2 && samplesPerPixel > 1;
   const compression = tagNumber(ifd, Tag.Compression) ?? Compression.None;
   const predictor = tagNumber(ifd, Tag.Predictor) ?? 1;
@@ -190,7 +203,7 @@ export function describeImage(ifd: ImageFileDirectory, index: number, littleEndi
     blockHeight = rowsPerStrip;
     // An uncompressed strip is addressable by row: split big ones so a small window reads little.
     const rowBytes = width * blockBands * bytesPerSample;
-    if (compression === Compression.None && rowsPerStrip * rowBytes > UNCOMPRESSED_BLOCK_BYTES) {
+    if (compression === Compression.None && bitsPerSample >= 8 && rowsPerStrip * rowBytes > UNCOMPRESSED_BLOCK_BYTES) {
       let rows = Math.max(1, Math.floor(UNCOMPRESSED_BLOCK_BYTES / rowBytes));
       while (rowsPerStrip % rows !== 0) rows--;
       blockHeight = rows;
@@ -216,6 +229,7 @@ export function describeImage(ifd: ImageFileDirectory, index: number, littleEndi
     samplesPerPixel,
     planar,
     bytesPerSample,
+    bitsPerSample,
     sampleType,
     compression,
     predictor,

@@ -15,7 +15,7 @@ import { HeaderSource } from './header-source.js';
 import type { RangeReader } from './range-reader.js';
 import type { DecodedBlock, TileCache } from './tile-cache.js';
 import {
-  blockLocation, blocksPerPlane, describeImage, Photometric, pickLevels, Tag, tagNumber, tagString,
+  blockLocation, blocksPerPlane, describeImage, isMask, Photometric, pickLevels, Tag, tagString, tagValue,
   UnsupportedTiff, type BlockLocation, type TiffImage,
 } from './tiff-image.js';
 
@@ -90,16 +90,18 @@ async function openOrThrow(reader: RangeReader, options: OpenTiffOptions): Promi
     }
     if (ifds.length === 0) throw new UnsupportedTiff('the file has no image');
     const images: TiffImage[] = [];
+    const masks: TiffImage[] = [];
     ifds.forEach((ifd, index) => {
-      const subfileType = tagNumber(ifd, Tag.NewSubfileType) ?? 0;
-      if ((subfileType & 4) !== 0 || tagNumber(ifd, Tag.Photometric) === Photometric.Mask) return; // masks: 1-bit, not levels
       try {
-        images.push(describeImage(ifd, index, tiff.littleEndian));
+        if (isMask(ifd)) masks.push(describeImage(ifd, index, tiff.littleEndian, true));
+        else images.push(describeImage(ifd, index, tiff.littleEndian));
       } catch (err) {
-        if (index === 0) throw err; // the image itself; other pages may be anything
+        if (index === 0) throw err; // the image itself; other pages and odd masks are left out
       }
     });
     const levels = pickLevels(images);
+    // GDAL's internal masks (per dataset): one for each level, of the level's size.
+    const levelMasks = levels.map((level) => masks.find((m) => m.width === level.width && m.height === level.height));
     const main = ifds[levels[0]!.ifd]!;
     const geoKeys = readGeoKeys(main);
     const crs = crsOf(geoKeys);
@@ -113,7 +115,12 @@ async function openOrThrow(reader: RangeReader, options: OpenTiffOptions): Promi
     metadata.dataset.set('AREA_OR_POINT', geoKeys.get(1025) === 2 ? 'Point' : 'Area');
     const nodata = parseNodata(tagString(main, Tag.GdalNodata));
     const decoders = await Promise.all(levels.map((level) => makeBlockDecoder(level)));
-    return new TiffRasterSource(reader, options, { crs, transform, levels, decoders, metadata, nodata });
+    const maskDecoders = await Promise.all(levelMasks.map((mask) => (mask ? makeBlockDecoder(mask) : undefined)));
+    const colorMap = tagValue(main, Tag.ColorMap);
+    return new TiffRasterSource(reader, options, {
+      crs, transform, levels, decoders, masks: levelMasks, maskDecoders, metadata, nodata,
+      colorMap: colorMap instanceof Uint16Array ? colorMap : undefined,
+    });
   } finally {
     await header.close();
   }
@@ -124,8 +131,22 @@ interface ParsedTiff {
   transform: GeoTransform;
   levels: TiffImage[];
   decoders: BlockDecoder[];
+  masks: Array<TiffImage | undefined>;
+  maskDecoders: Array<BlockDecoder | undefined>;
   metadata: GdalMetadata;
   nodata?: number;
+  colorMap?: Uint16Array;
+}
+
+/** The blocks of one image (a level, or a level's mask) with what decodes them and their cache keys. */
+interface BlockSet {
+  image: TiffImage;
+  decoder: BlockDecoder;
+  keyPrefix: string;
+  /** For messages: 'level 2', 'mask of level 0'. */
+  name: string;
+  /** What a block the file does not store holds. */
+  fill: number;
 }
 
 export class TiffRasterSource implements RasterSource {
@@ -140,16 +161,19 @@ export class TiffRasterSource implements RasterSource {
   readonly nodata?: number;
   /** Dataset metadata as GDAL's default domain has it: GDAL_METADATA items, TIFFTAG_DATETIME and other text tags, AREA_OR_POINT. */
   readonly metadata: ReadonlyMap<string, string>;
+  /** Whether the file has GDAL's internal (per-dataset) mask: pixels it marks 0 are masked. */
+  readonly hasMask: boolean;
+  /** A palette file's TIFF ColorMap: all reds, then greens, then blues, 16 bits each (2^bits entries each). */
+  readonly colorMap?: Uint16Array;
   readonly stats: TiffReadStats = { reads: 0, bytesRead: 0, blocksDecoded: 0 };
 
-  private readonly images: TiffImage[];
-  private readonly decoders: BlockDecoder[];
-  private readonly keyPrefixes: string[];
+  private readonly sets: BlockSet[];
+  private readonly maskSets: Array<BlockSet | undefined>;
   private readonly inflight = new Map<string, Promise<DecodedBlock>>();
   private readonly cache: TileCache;
   private readonly gap: number;
   private readonly maxRead: number;
-  /** What pixels outside the image and sparse blocks hold. */
+  /** What pixels outside the image, masked ones and sparse blocks hold. */
   private readonly fill: number;
   /** The nodata value as the samples hold it (rounded to float32 for float32 data). */
   private readonly nodataSample?: number;
@@ -164,20 +188,27 @@ export class TiffRasterSource implements RasterSource {
     this.sampleType = main.sampleType;
     this.nodata = parsed.nodata;
     this.metadata = parsed.metadata.dataset;
-    this.images = parsed.levels;
-    this.decoders = parsed.decoders;
+    this.colorMap = parsed.colorMap;
     this.levels = parsed.levels.map((image) => ({
       width: image.width,
       height: image.height,
       transform: image === main ? parsed.transform : scaleTransform(parsed.transform, main.width, main.height, image.width, image.height),
     }));
     this.bands = describeBands(main, parsed.metadata, parsed.nodata);
-    this.keyPrefixes = parsed.levels.map((_, level) => `${this.id}\u0000${level}\u0000`);
     this.cache = options.cache;
     this.gap = options.coalesceGapBytes ?? reader.coalesceGapBytes ?? 64 * 1024;
     this.maxRead = options.maxReadBytes ?? 8 * 1024 * 1024;
     this.fill = parsed.nodata !== undefined && sampleHolds(main.sampleType, parsed.nodata) ? parsed.nodata : 0;
     if (parsed.nodata !== undefined) this.nodataSample = main.sampleType === 'float32' ? Math.fround(parsed.nodata) : parsed.nodata;
+    this.sets = parsed.levels.map((image, level) => ({
+      image, decoder: parsed.decoders[level]!, keyPrefix: `${this.id}\u0000${level}\u0000`, name: `level ${level}`, fill: this.fill,
+    }));
+    this.maskSets = parsed.masks.map((image, level) => {
+      const decoder = parsed.maskDecoders[level];
+      if (!image || !decoder) return undefined;
+      return { image, decoder, keyPrefix: `${this.id}\u0000m${level}\u0000`, name: `the mask of level ${level}`, fill: 0 };
+    });
+    this.hasMask = this.maskSets.some((set) => set !== undefined);
   }
 
   async close(): Promise<void> {
@@ -185,8 +216,9 @@ export class TiffRasterSource implements RasterSource {
   }
 
   async readWindow(level: number, window: PixelWindow, bands: number[]): Promise<Raster> {
-    const image = this.images[level];
-    if (!image) throw new CoverageError('InvalidGrid', `level ${level} does not exist (the source has ${this.images.length})`);
+    const set = this.sets[level];
+    if (!set) throw new CoverageError('InvalidGrid', `level ${level} does not exist (the source has ${this.sets.length})`);
+    const image = set.image;
     const { x, y, width: w, height: h } = window;
     if (![x, y, w, h].every(Number.isInteger) || w <= 0 || h <= 0) {
       throw new CoverageError('InvalidGrid', `pixel window ${JSON.stringify(window)} is not a rectangle of whole pixels`);
@@ -207,35 +239,20 @@ export class TiffRasterSource implements RasterSource {
     const inside = x1 > x0 && y1 > y0;
     const partial = x0 !== x || y0 !== y || x1 !== x + w || y1 !== y + h;
     if (partial && this.fill !== 0) for (const band of out) band.fill(this.fill);
+    const clip: Clip = { x, y, w, x0, y0, x1, y1 };
 
+    const maskSet = this.maskSets[level];
+    let fileMask: Promise<Uint8Array | undefined> | undefined;
+    if (inside && maskSet) fileMask = this.readMask(maskSet, clip, n);
     if (inside && bands.length > 0) {
-      const bw = image.blockWidth;
-      const bh = image.blockHeight;
-      const refs: BlockRef[] = [];
       const planes = image.planar ? [...new Set(bands)] : [0];
-      for (const plane of planes) {
-        for (let by = Math.floor(y0 / bh); by <= Math.floor((y1 - 1) / bh); by++) {
-          for (let bx = Math.floor(x0 / bw); bx <= Math.floor((x1 - 1) / bw); bx++) refs.push({ plane, bx, by });
-        }
-      }
-      const blocks = await this.blocks(level, refs);
+      const refs = blockRefs(image, clip, planes);
+      const blocks = await this.blocks(set, refs);
       for (let i = 0; i < refs.length; i++) {
         const ref = refs[i]!;
-        const block = blocks[i]!;
-        const bx0 = ref.bx * bw;
-        const by0 = ref.by * bh;
-        const cx0 = Math.max(x0, bx0);
-        const cx1 = Math.min(x1, bx0 + bw);
-        const cy0 = Math.max(y0, by0);
-        const cy1 = Math.min(y1, by0 + block.rows);
-        if (cx1 <= cx0 || cy1 <= cy0) continue;
         for (let j = 0; j < bands.length; j++) {
-          if (image.planar) {
-            if (bands[j] !== ref.plane) continue;
-            copyRows(block.planes[0]!, (cy0 - by0) * bw + (cx0 - bx0), bw, out[j]!, (cy0 - y) * w + (cx0 - x), w, cx1 - cx0, cy1 - cy0);
-          } else {
-            copyRows(block.planes[bands[j]!]!, (cy0 - by0) * bw + (cx0 - bx0), bw, out[j]!, (cy0 - y) * w + (cx0 - x), w, cx1 - cx0, cy1 - cy0);
-          }
+          if (image.planar && bands[j] !== ref.plane) continue;
+          copyBlock(image, ref, blocks[i]!, image.planar ? 0 : bands[j]!, out[j]!, clip);
         }
       }
     }
@@ -248,22 +265,54 @@ export class TiffRasterSource implements RasterSource {
     if (inside && this.nodataSample !== undefined && out.length > 0) {
       mask = maskNodata(out, mask, this.nodataSample, w, h, x1 - x0, x0 - x, y0 - y, y1 - y0);
     }
+    const masked = fileMask ? await fileMask : undefined;
+    if (masked) {
+      if (!mask) mask = masked;
+      else for (let i = 0; i < n; i++) if (masked[i] === 0) mask[i] = 0;
+      if (this.fill !== 0) for (const band of out) for (let i = 0; i < n; i++) if (masked[i] === 0) band[i] = this.fill;
+    }
     const raster: Raster = { width: w, height: h, sampleType: this.sampleType, bands: out };
     if (mask) raster.mask = mask;
     if (this.nodata !== undefined) raster.nodata = this.nodata;
     return raster;
   }
 
+  /** The file's mask over the window (255 outside the level: edges are masked apart), undefined when it masks nothing there. */
+  private async readMask(set: BlockSet, clip: Clip, n: number): Promise<Uint8Array | undefined> {
+    const refs = blockRefs(set.image, clip, [0]);
+    const blocks = await this.blocks(set, refs);
+    const bw = set.image.blockWidth;
+    let mask: Uint8Array | undefined;
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i]!;
+      const bits = blocks[i]!.planes[0] as Uint8Array;
+      const bx0 = ref.bx * bw;
+      const by0 = ref.by * set.image.blockHeight;
+      const cx0 = Math.max(clip.x0, bx0);
+      const cx1 = Math.min(clip.x1, bx0 + bw);
+      const cy0 = Math.max(clip.y0, by0);
+      const cy1 = Math.min(clip.y1, by0 + blocks[i]!.rows);
+      for (let r = cy0; r < cy1; r++) {
+        const s = (r - by0) * bw - bx0;
+        const d = (r - clip.y) * clip.w - clip.x;
+        for (let c = cx0; c < cx1; c++) {
+          if (bits[s + c] !== 0) continue;
+          if (!mask) mask = new Uint8Array(n).fill(MASK_VALID);
+          mask[d + c] = 0;
+        }
+      }
+    }
+    return mask;
+  }
+
   /** The decoded blocks, from the cache, from a read already under way, or read now. */
-  private blocks(level: number, refs: BlockRef[]): Promise<DecodedBlock[]> {
-    const image = this.images[level]!;
-    const decoder = this.decoders[level]!;
-    const prefix = this.keyPrefixes[level]!;
+  private blocks(set: BlockSet, refs: BlockRef[]): Promise<DecodedBlock[]> {
+    const { image, decoder, keyPrefix } = set;
     const perPlane = blocksPerPlane(image);
     const found: Array<DecodedBlock | Promise<DecodedBlock>> = [];
     const missing: PendingBlock[] = [];
     for (const ref of refs) {
-      const key = prefix + (ref.plane * perPlane + ref.by * image.blocksAcross + ref.bx);
+      const key = keyPrefix + (ref.plane * perPlane + ref.by * image.blocksAcross + ref.bx);
       const known = this.cache.get(key) ?? this.inflight.get(key);
       if (known) {
         found.push(known);
@@ -271,7 +320,7 @@ export class TiffRasterSource implements RasterSource {
       }
       const location = blockLocation(image, ref.plane, ref.bx, ref.by);
       if (location.length === 0) {
-        found.push(decoder.empty(location.rows, this.fill));
+        found.push(decoder.empty(location.rows, set.fill));
         continue;
       }
       let pending!: PendingBlock;
@@ -283,12 +332,12 @@ export class TiffRasterSource implements RasterSource {
       missing.push(pending);
       found.push(promise);
     }
-    if (missing.length > 0) void this.readBlocks(level, missing);
+    if (missing.length > 0) void this.readBlocks(set, missing);
     return Promise.all(found);
   }
 
   /** Reads missing blocks in as few ranges as cheap (gaps below `gap` bytes read through). */
-  private async readBlocks(level: number, missing: PendingBlock[]): Promise<void> {
+  private async readBlocks(set: BlockSet, missing: PendingBlock[]): Promise<void> {
     missing.sort((a, b) => a.location.offset - b.location.offset);
     const groups: PendingBlock[][] = [];
     let group: PendingBlock[] = [];
@@ -307,10 +356,10 @@ export class TiffRasterSource implements RasterSource {
       end = blockEnd;
     }
     groups.push(group);
-    await Promise.all(groups.map((g) => this.readGroup(level, g)));
+    await Promise.all(groups.map((g) => this.readGroup(set, g)));
   }
 
-  private async readGroup(level: number, group: PendingBlock[]): Promise<void> {
+  private async readGroup(set: BlockSet, group: PendingBlock[]): Promise<void> {
     const start = group[0]!.location.offset;
     const end = Math.max(...group.map((b) => b.location.offset + b.location.length));
     let bytes: Uint8Array;
@@ -319,19 +368,18 @@ export class TiffRasterSource implements RasterSource {
       this.stats.reads++;
       this.stats.bytesRead += bytes.length;
     } catch (err) {
-      for (const block of group) this.settle(block, undefined, this.failure(level, block, err));
+      for (const block of group) this.settle(block, undefined, this.failure(set, block, err));
       return;
     }
-    const decoder = this.decoders[level]!;
     for (const block of group) {
       const { offset, length, rows } = block.location;
       try {
-        const decoded = await decoder.decode(bytes.subarray(offset - start, offset - start + length), rows);
+        const decoded = await set.decoder.decode(bytes.subarray(offset - start, offset - start + length), rows);
         this.stats.blocksDecoded++;
         this.cache.set(block.key, decoded);
         this.settle(block, decoded);
       } catch (err) {
-        this.settle(block, undefined, this.failure(level, block, err));
+        this.settle(block, undefined, this.failure(set, block, err));
       }
     }
   }
@@ -342,11 +390,47 @@ export class TiffRasterSource implements RasterSource {
     else block.reject(err);
   }
 
-  private failure(level: number, block: PendingBlock, err: unknown): CoverageError {
+  private failure(set: BlockSet, block: PendingBlock, err: unknown): CoverageError {
     if (isCoverageError(err)) return err;
-    const where = `level ${level}, bytes ${block.location.offset}+${block.location.length}`;
+    const where = `${set.name}, bytes ${block.location.offset}+${block.location.length}`;
     return new CoverageError('SourceUnreadable', `${this.id}: cannot read the block at ${where}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** A window (top-left x, y, width w) and its part inside the level, [x0, x1) x [y0, y1). */
+interface Clip {
+  x: number;
+  y: number;
+  w: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+function blockRefs(image: TiffImage, clip: Clip, planes: number[]): BlockRef[] {
+  const refs: BlockRef[] = [];
+  const bw = image.blockWidth;
+  const bh = image.blockHeight;
+  for (const plane of planes) {
+    for (let by = Math.floor(clip.y0 / bh); by <= Math.floor((clip.y1 - 1) / bh); by++) {
+      for (let bx = Math.floor(clip.x0 / bw); bx <= Math.floor((clip.x1 - 1) / bw); bx++) refs.push({ plane, bx, by });
+    }
+  }
+  return refs;
+}
+
+/** Copies the part of one block's plane inside the window. */
+function copyBlock(image: TiffImage, ref: BlockRef, block: DecodedBlock, plane: number, dst: SampleArray, clip: Clip): void {
+  const bw = image.blockWidth;
+  const bx0 = ref.bx * bw;
+  const by0 = ref.by * image.blockHeight;
+  const cx0 = Math.max(clip.x0, bx0);
+  const cx1 = Math.min(clip.x1, bx0 + bw);
+  const cy0 = Math.max(clip.y0, by0);
+  const cy1 = Math.min(clip.y1, by0 + block.rows);
+  if (cx1 <= cx0 || cy1 <= cy0) return;
+  copyRows(block.planes[plane]!, (cy0 - by0) * bw + (cx0 - bx0), bw, dst, (cy0 - clip.y) * clip.w + (cx0 - clip.x), clip.w, cx1 - cx0, cy1 - cy0);
 }
 
 /** Copies a rectangle row by row: TypedArray.set (memcpy) for rows long enough to be worth it. */

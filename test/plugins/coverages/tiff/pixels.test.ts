@@ -114,7 +114,7 @@ describe('TIFF reader: pixel values against GDAL', function () {
         const expected = gdalWindows(paths[spec.name]!, windows);
         for (const [i, w] of windows.entries()) {
           const raster = await source.readWindow(w.level, w, w.bands);
-          assert.equal(raster.mask, undefined, 'a window inside a file without nodata has no mask');
+          if (!spec.mask) assert.equal(raster.mask, undefined, 'a window inside a file without nodata has no mask');
           for (const [j, band] of w.bands.entries()) {
             assert.ok(sameSamples(raster.bands[j]!, expected[i]![j]!), `level ${w.level} window ${JSON.stringify(w)} band ${band} differs from GDAL's`);
           }

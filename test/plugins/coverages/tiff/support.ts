@@ -75,8 +75,8 @@ export class TiffFixtures {
   }
 }
 
-/** Windows read by GDAL: per window, per band, the raw little-endian samples. */
-export function gdalWindows(path: string, windows: Array<PixelWindow & { level: number; bands: number[] }>): Buffer[][] {
+/** Windows read by GDAL: per window, per band, the raw little-endian samples (then GDAL's mask when asked). */
+export function gdalWindows(path: string, windows: Array<PixelWindow & { level: number; bands: number[]; mask?: boolean }>): Buffer[][] {
   const out = execFileSync(PYTHON, [join(here, 'fixtures', 'read_windows.py')], {
     input: JSON.stringify({ path, windows }),
     maxBuffer: 512 * 1024 * 1024,

@@ -15,8 +15,23 @@ const specs: TiffSpec[] = [
   { name: 'float32-nan.tif', width: 300, height: 200, bands: 2, type: 'Float32', nodata: 'nan', nodataPattern: true, ...cog },
   { name: 'float32-big-nodata.tif', width: 300, height: 200, bands: 1, type: 'Float32', nodata: -3.4028234663852886e38, nodataPattern: true, ...cog },
   { name: 'uint8-first-band-nodata.tif', width: 300, height: 200, bands: 2, type: 'Byte', nodata: 0, nodataPattern: true, nodataBands: 'first', ...cog },
+  { name: 'masked-jpeg-cog.tif', width: 700, height: 500, bands: 3, type: 'Byte', mask: true, pattern: 'smooth', driver: 'COG', options: ['BLOCKSIZE=128', 'COMPRESS=JPEG'] },
+  { name: 'masked-gtiff.tif', width: 700, height: 500, bands: 1, type: 'Int16', mask: true, driver: 'GTiff', options: ['TILED=YES', 'BLOCKXSIZE=64', 'BLOCKYSIZE=32', 'COMPRESS=LZW'], overviews: [2, 4, 8] },
   { name: 'int16-striped-nodata.tif', width: 300, height: 200, bands: 1, type: 'Int16', nodata: -9999, nodataPattern: true, driver: 'GTiff', options: ['BLOCKYSIZE=11', 'COMPRESS=DEFLATE', 'PREDICTOR=2'] },
 ];
+
+/** A window over the top-left corner of a masked file: outside masked, inside GDAL's mask. */
+async function checkWindowMask(source: TiffRasterSource, path: string): Promise<void> {
+  const raster = await source.readWindow(0, { x: -10, y: -10, width: 60, height: 60 }, [0]);
+  const [expected] = gdalWindows(path, [{ level: 0, x: 0, y: 0, width: 50, height: 50, bands: [0], mask: true }]);
+  for (let r = 0; r < 60; r++) {
+    for (let c = 0; c < 60; c++) {
+      const m = raster.mask![r * 60 + c];
+      const want = r < 10 || c < 10 ? 0 : expected![1]![(r - 10) * 50 + (c - 10)];
+      assert.equal(m, want, `mask at (${c - 10}, ${r - 10})`);
+    }
+  }
+}
 
 function sample(band: SampleArray, i: number): number {
   return band[i]!;
@@ -107,7 +122,7 @@ describe('TIFF reader: windows past the edges and nodata', function () {
     ['inside', { x: 100, y: 50, width: 150, height: 120 }],
   ];
 
-  for (const spec of specs) {
+  for (const spec of specs.filter((s) => !s.mask)) {
     it(`${spec.name}: every window past the edges is masked outside, GDAL's values inside, nodata masked`, async () => {
       const source = await open(spec.name);
       const all = source.bands.map((_, i) => i);
@@ -141,6 +156,31 @@ describe('TIFF reader: windows past the edges and nodata', function () {
     // Band 2 is never 0 where band 1 is (values there are (r*7 + c*3 + 50 + noise) % 256, checked by checkWindow).
     await checkWindow(source, paths['uint8-first-band-nodata.tif']!, 0, window, [0, 1]);
     assert.ok(!both.mask || both.mask.every((v, i) => v === 255 || ((both.bands[0] as Uint8Array)[i] === 0 && (both.bands[1] as Uint8Array)[i] === 0)));
+  });
+
+  it('masks what GDAL\'s internal mask masks, at every level, in COGs and GeoTIFFs with overviews', async () => {
+    for (const name of ['masked-jpeg-cog.tif', 'masked-gtiff.tif']) {
+      const source = await open(name);
+      assert.ok(source.hasMask);
+      const path = paths[name]!;
+      for (const [level, l] of source.levels.entries()) {
+        const windows = [
+          { level, x: 0, y: 0, width: l.width, height: l.height, bands: [0], mask: true },
+          { level, x: Math.floor(l.width / 4), y: Math.floor(l.height / 5), width: Math.floor(l.width / 3), height: Math.floor(l.height / 4), bands: [0], mask: true },
+          { level, x: Math.floor(l.width / 2), y: Math.floor(l.height / 2), width: Math.floor(l.width / 2), height: Math.floor(l.height / 2), bands: [0], mask: true },
+        ];
+        const expected = gdalWindows(path, windows);
+        for (const [i, w] of windows.entries()) {
+          const raster = await source.readWindow(level, w, [0]);
+          const theirs = expected[i]![1]!;
+          const zeros = theirs.reduce((k, v) => k + (v === 0 ? 1 : 0), 0);
+          if (zeros === 0) assert.equal(raster.mask, undefined, `${name} level ${level} window ${i}: nothing masked, no mask`);
+          else assert.ok(Buffer.from(raster.mask!).equals(theirs), `${name} level ${level} window ${i}: the mask is GDAL's`);
+        }
+      }
+      // Edges and the file's mask together.
+      await checkWindowMask(source, path);
+    }
   });
 
   it('reads a window wholly outside the level as nodata without reading the file', async () => {
