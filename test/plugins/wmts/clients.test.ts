@@ -107,6 +107,8 @@ describe('wmts with independent clients (GDAL WMTS driver, OWSLib)', function ()
     assert.equal(o.restonly, false);
     assert.equal(o.tile.signature, '89504e470d0a1a0a');
     assert.deepEqual(o.tile.size, [256, 256]);
-    assert.deepEqual(o.tile.pixel, [...SQUARE, 255]);
+    // RGB, or RGBA with an opaque alpha (an encoder may drop an alpha channel that is all opaque).
+    assert.deepEqual(o.tile.pixel.slice(0, 3), [...SQUARE]);
+    if (o.tile.bands === 4) assert.equal(o.tile.pixel[3], 255);
   });
 });
