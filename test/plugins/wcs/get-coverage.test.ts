@@ -318,7 +318,7 @@ describe('wcs GetCoverage', function () {
   describe('the cell limit', () => {
     let limited: WcsHarness;
     before(async () => {
-      limited = await startWcs({ coverages: { maxCells: 10_000 } }, fixtures);
+      limited = await startWcs({ coverages: { maxCells: 10_000 }, wcs: { maxGmlCells: 100 } }, fixtures);
     });
     after(async () => limited?.close());
 
@@ -337,6 +337,14 @@ describe('wcs GetCoverage', function () {
       assert.equal(ok.status, 200);
       const scaled = await getRaw(limited.url, `${BASE}&coverageId=rgb&scaleFactor=4`);
       assert.equal(scaled.status, 200);
+    });
+
+    it('GML output has a limit of its own (maxGmlCells), text being far larger than the cells', async () => {
+      const gml = (longs: string) => getRaw(limited.url, `${BASE}&coverageId=rgb&subset=Lat(49.9,50)&subset=Long(${longs})&format=application/gml%2Bxml`);
+      assert.equal((await gml('10,10.03')).status, 200);
+      const refused = await gml('10,10.04');
+      assert.equal(refused.status, 400);
+      assert.match(exception(refused.text).text!, /120 cells.*at most 100 cells/);
     });
   });
 });

@@ -69,6 +69,8 @@ export interface WcsHarnessOptions {
   wcs?: Record<string, unknown>;
   /** Extra keys of the coverages engine's config (maxCells...). */
   coverages?: Record<string, unknown>;
+  /** The catalogue plugin's config, to serve catalogue collections as series. */
+  catalogue?: Record<string, unknown>;
 }
 
 /** The coverages every WCS test serves: two files, a monthly series and one private file. */
@@ -89,6 +91,7 @@ export async function startWcs(options: WcsHarnessOptions = {}, fixtures?: Fixtu
       plugins: {
         coverages: { workers: 1, refreshSeconds: 0, sampleRasters: false, catalogue: { enabled: false }, coverages: coverageConfig(f), ...options.coverages },
         wcs: options.wcs ?? {},
+        ...(options.catalogue ? { catalogue: options.catalogue } : {}),
       },
     },
     { builtinDir },
