@@ -33,6 +33,7 @@ const described: TiffSpec[] = [
 const broken: TiffSpec[] = [
   { name: 'user-defined-crs.tif', width: 64, height: 64, bands: 1, type: 'Byte', srs: '+proj=tmerc +lat_0=0 +lon_0=3.3 +k=0.9996 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs', driver: 'GTiff' },
   { name: 'uint64.tif', width: 64, height: 64, bands: 1, type: 'UInt64', driver: 'GTiff' },
+  { name: 'lzma.tif', width: 64, height: 64, bands: 1, type: 'Byte', driver: 'GTiff', options: ['COMPRESS=LZMA'] },
 ];
 
 describe('TIFF reader: metadata against gdalinfo', function () {
@@ -145,6 +146,14 @@ describe('TIFF reader: metadata against gdalinfo', function () {
     await assert.rejects(openTiff(fileRangeReader(paths['uint64.tif']!), { cache }), (err: Error) => {
       assert.ok(isCoverageError(err, 'SourceUnreadable'));
       assert.match(err.message, /64-bit unsigned integer samples are not supported/);
+      return true;
+    });
+  });
+
+  it('refuses a codec it cannot decode (LZMA) when opening, not on the first read', async () => {
+    await assert.rejects(openTiff(fileRangeReader(paths['lzma.tif']!), { cache }), (err: Error) => {
+      assert.ok(isCoverageError(err, 'SourceUnreadable'));
+      assert.match(err.message, /LZMA compression is not supported/);
       return true;
     });
   });
