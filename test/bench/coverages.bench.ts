@@ -7,7 +7,7 @@
 // Targets: WMS and WCS at least 1.2x MapServer's requests/s, cached tiles at least 0.8x nginx's,
 // Meridian's memory flat under load (sampled all along, and over a soak run of mixed requests:
 // 20 s by default, 5 minutes with BENCH_COVERAGES_MODE=soak). See README.md for the settings.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startBaseline, type Baseline } from './coverages/baseline.js';
 import { wcsCase, wmsCase, wmtsCase, type BenchCase } from './coverages/cases.js';
@@ -128,6 +128,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const soakSec = positiveInt('BENCH_COVERAGES_SOAK_SEC', process.env.BENCH_COVERAGES_MODE === 'soak' ? 300 : 20);
   const wcsCompression = process.env.BENCH_COVERAGES_WCS_COMPRESSION === 'none' ? 'none' : 'deflate';
   const data = await benchData(settings.log);
+  const loadBefore = loadavg()[0]!;
   const meridian = await startMeridian(data, { workers: processes });
   let baseline: Baseline | undefined;
   let sampler: MemorySampler | undefined;
@@ -169,6 +170,8 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     const allMemory = sampler.summary('meridian', (p) => p !== 'start-up')!;
     const flat = soakMemory.lateGrowthMB <= Math.max(FLAT_GROWTH_MB, 0.05 * soakMemory.startMB);
     return report(results, checks, { soak, soakSec, soakMemory, allMemory, flat, samples: sampler.samples }, {
+      cores,
+      loadAverage: { before: loadBefore, after: loadavg()[0]! },
       mapserver: baseline.version,
       processes,
       nginxWorkers,
@@ -181,6 +184,19 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     await baseline?.close();
     await meridian.close();
   }
+}
+
+/** What makes the figures less telling: servers not answering alike, a busy machine. */
+function notes(checks: Record<string, Record<string, number>>, setup: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [id, c] of Object.entries(checks)) {
+    if ((c.differingValues ?? 0) > 0) out.push(`WARNING ${id}: the servers' GeoTIFFs differ in ${c.differingValues} values`);
+  }
+  const load = setup.loadAverage as { before: number; after: number };
+  const cores = setup.cores as number;
+  // Before the servers start, the load is other work's: half the cores busy skews every figure.
+  if (load.before > cores / 2) out.push(`WARNING: load average ${load.before.toFixed(1)} on ${cores} cores before the run (other work): the CPU ratio column is the steadier figure`);
+  return out;
 }
 
 interface MemoryReport {
@@ -231,7 +247,8 @@ function report(results: CaseResult[], checks: Record<string, Record<string, num
     `${results.length - missed.length} of ${results.length} cases met their target` +
     (missed.length ? ` (missed: ${missed.map((r) => `${r.id} c=${r.connections} ${r.ratio.toFixed(2)}x`).join(', ')})` : '') +
     `; Meridian RSS over the soak ${f0(m.startMB)} -> ${f0(m.endMB)} MB (max ${f0(m.maxMB)}, ${m.slopeMBPerMin.toFixed(1)} MB/min over its second half: ${memory.flat ? 'flat' : 'NOT flat'}); ` +
-    `over the whole run ${f0(a.startMB)} -> ${f0(a.endMB)} MB, max ${f0(a.maxMB)}; ${String(setup.mapserver).split(' OUTPUT')[0]}`;
+    `over the whole run ${f0(a.startMB)} -> ${f0(a.endMB)} MB, max ${f0(a.maxMB)}; ${String(setup.mapserver).split(' OUTPUT')[0]}` +
+    notes(checks, setup).map((n) => `; ${n}`).join('');
   return {
     name: 'coverages',
     table,

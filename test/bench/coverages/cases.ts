@@ -29,6 +29,12 @@ export interface BenchCase {
 export const WMS_TARGET = 1.2;
 export const WCS_TARGET = 1.2;
 export const WMTS_TARGET = 0.8;
+/**
+ * Mean absolute difference (0-255 per sample) above which two servers' maps of one request are
+ * not the same picture (another place, another style): measured, they differ by 0.5-3 (one
+ * server's nearest pixel is not always the other's).
+ */
+export const MAX_MEAN_PIXEL_DIFFERENCE = 24;
 /** Answers decoded and compared between the servers per image case. */
 const DECODED_SAMPLE = 24;
 /** Requests in flight while checking. */
@@ -68,7 +74,11 @@ export function wmsCase(data: BenchData, s: Servers, layer: BenchRaster['name'],
         checkPngHeader(b, MAP_SIZE, MAP_SIZE);
         bytes.meridian.push(m.body.length);
         bytes.baseline.push(b.body.length);
-        if (i % every === 0) differences.push(meanImageDifference(await checkPng(m, MAP_SIZE, MAP_SIZE), await checkPng(b, MAP_SIZE, MAP_SIZE)));
+        if (i % every === 0) {
+          const difference = meanImageDifference(await checkPng(m, MAP_SIZE, MAP_SIZE), await checkPng(b, MAP_SIZE, MAP_SIZE));
+          if (difference > MAX_MEAN_PIXEL_DIFFERENCE) throw new Error(`${m.url} and ${b.url} drew different maps (mean difference ${difference.toFixed(1)} per sample): the servers are not doing the same work`);
+          differences.push(difference);
+        }
       });
       return {
         checked: count,
