@@ -188,3 +188,52 @@ export async function readWithGdal(file: string, dir: string): Promise<{ width: 
   const values = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   return { width, height, values };
 }
+
+export interface RasterComparison {
+  /** Pixels both have data in. */
+  common: number;
+  /** Mean absolute difference over those pixels. */
+  mad: number;
+  maxDifference: number;
+  /** Share of common pixels with exactly equal values. */
+  equalShare: number;
+  /** Pixels with data in one and not the other. */
+  maskDifferences: number;
+  /** Of those, the ones not within one pixel of an edge of the reference's mask. */
+  maskDifferencesAwayFromEdges: number;
+}
+
+/**
+ * Compares ours to a reference (GDAL) raster of the same size; the reference marks no data with
+ * `nodata`, ours with its mask.
+ */
+export function compareRasters(ours: { values: ArrayLike<number>; mask: Uint8Array }, reference: Float64Array, width: number, height: number, nodata: number): RasterComparison {
+  const refValid = (i: number, j: number) => reference[j * width + i] !== nodata;
+  let common = 0, sum = 0, maxDifference = 0, equal = 0, maskDifferences = 0, away = 0;
+  for (let j = 0; j < height; j++) {
+    for (let i = 0; i < width; i++) {
+      const k = j * width + i;
+      const a = ours.mask[k] !== 0;
+      const b = refValid(i, j);
+      if (a && b) {
+        const d = Math.abs(ours.values[k]! - reference[k]!);
+        common++;
+        sum += d;
+        if (d > maxDifference) maxDifference = d;
+        if (d === 0) equal++;
+      } else if (a !== b) {
+        maskDifferences++;
+        let nearEdge = false;
+        for (let dj = -1; dj <= 1 && !nearEdge; dj++) {
+          for (let di = -1; di <= 1 && !nearEdge; di++) {
+            const ni = i + di, nj = j + dj;
+            if (ni < 0 || nj < 0 || ni >= width || nj >= height) nearEdge = true;
+            else if (refValid(ni, nj) !== b) nearEdge = true;
+          }
+        }
+        if (!nearEdge) away++;
+      }
+    }
+  }
+  return { common, mad: common ? sum / common : NaN, maxDifference, equalShare: common ? equal / common : NaN, maskDifferences, maskDifferencesAwayFromEdges: away };
+}
