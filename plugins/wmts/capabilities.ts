@@ -21,6 +21,7 @@ import {
   type RequestMethod,
   type XmlElement,
 } from '../../core/ows/index.js';
+import type { Subject } from '../../core/auth/types.js';
 import type { CoverageDescription } from '../coverages/types.js';
 import type { WmtsConfig } from './config.js';
 import type { WmtsEnv, WmtsResponse } from './context.js';
@@ -77,9 +78,19 @@ function restTemplate(base: string, layer: CoverageDescription, tail: string): s
   return `${base}/${WMTS_VERSION}/${encodeURIComponent(layer.id)}/{Style}${time}/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}${tail}`;
 }
 
-function legendUrl(config: WmtsConfig, base: string, layer: string, style: string): string | undefined {
-  if (!config.legendUrl) return undefined;
-  const filled = config.legendUrl.replaceAll('{layer}', encodeURIComponent(layer)).replaceAll('{style}', encodeURIComponent(style));
+/** The template of legend URLs: the configured one, else the GetLegendGraphic of a WMS on this platform, else none. */
+function legendTemplate(env: WmtsEnv, serverBase: string): string | undefined {
+  if (env.config.legendUrl !== undefined) return env.config.legendUrl === '' ? undefined : env.config.legendUrl;
+  // The WMS plugin serves the same coverages under the same names, so its legends are these layers'.
+  const wms = env.registry?.services().find((s) => s.type === 'WMS' && s.port === undefined);
+  if (!wms) return undefined;
+  const url = /^[a-z][a-z0-9+.-]*:/i.test(wms.url) ? wms.url : `${serverBase}${wms.url.startsWith('/') ? '' : '/'}${wms.url}`;
+  return `${url}?SERVICE=WMS&REQUEST=GetLegendGraphic&VERSION=1.3.0&FORMAT=${encodeURIComponent(env.config.legendFormat)}&LAYER={layer}&STYLE={style}`;
+}
+
+function legendUrl(template: string | undefined, base: string, layer: string, style: string): string | undefined {
+  if (!template) return undefined;
+  const filled = template.replaceAll('{layer}', encodeURIComponent(layer)).replaceAll('{style}', encodeURIComponent(style));
   return new URL(filled, `${base}/`).href;
 }
 
@@ -101,7 +112,7 @@ function tileMatrixSetLink(tiling: LayerTiling): XmlElement {
   return el('TileMatrixSetLink', null, el('TileMatrixSet', null, tiling.set.id), limits.length > 0 && el('TileMatrixSetLimits', null, limits));
 }
 
-function layerXml(layer: CoverageDescription, tilings: LayerTiling[], env: WmtsEnv, base: string): XmlElement {
+function layerXml(layer: CoverageDescription, tilings: LayerTiling[], env: WmtsEnv, base: string, legends: string | undefined): XmlElement {
   const config = env.config;
   // One ows:BoundingBox per CRS of the linked sets, in that CRS's axis order.
   const boxes = new Map<string, XmlElement>();
@@ -121,7 +132,7 @@ function layerXml(layer: CoverageDescription, tilings: LayerTiling[], env: WmtsE
     el('ows:Identifier', null, layer.id),
     [...boxes.values()],
     styles.map((s) => {
-      const legend = legendUrl(config, base, layer.id, s.identifier);
+      const legend = legendUrl(legends, base, layer.id, s.engineStyle ?? '');
       return el(
         'Style',
         { isDefault: s.isDefault ? 'true' : 'false' },
@@ -183,8 +194,10 @@ export function linkedLayers(coverages: readonly CoverageDescription[], env: Wmt
     .sort((a, b) => (a.layer.id < b.layer.id ? -1 : a.layer.id > b.layer.id ? 1 : 0));
 }
 
-export function capabilitiesXml(coverages: readonly CoverageDescription[], env: WmtsEnv, base: string, sections: ReadonlySet<string>): string {
+/** `base` is this service's URL, `serverBase` the platform's public URL (what registry URLs are relative to). */
+export function capabilitiesXml(coverages: readonly CoverageDescription[], env: WmtsEnv, base: string, serverBase: string, sections: ReadonlySet<string>): string {
   const config = env.config;
+  const legends = legendTemplate(env, serverBase);
   const root = el(
     'Capabilities',
     {
@@ -214,7 +227,7 @@ export function capabilitiesXml(coverages: readonly CoverageDescription[], env: 
       el(
         'Contents',
         null,
-        linkedLayers(coverages, env).map(({ layer, tilings }) => layerXml(layer, tilings, env, base)),
+        linkedLayers(coverages, env).map(({ layer, tilings }) => layerXml(layer, tilings, env, base, legends)),
         env.sets.map(tileMatrixSetXml),
       ),
     sections.has('Themes') && el('Themes'),
@@ -225,7 +238,7 @@ export function capabilitiesXml(coverages: readonly CoverageDescription[], env: 
 
 const XML_TYPES = ['application/xml', 'text/xml'];
 
-export async function getCapabilities(request: GetCapabilitiesRequest, env: WmtsEnv, subject: Parameters<WmtsEnv['coverages']['list']>[0], base: string): Promise<WmtsResponse> {
+export async function getCapabilities(request: GetCapabilitiesRequest, env: WmtsEnv, subject: Subject, base: string, serverBase: string): Promise<WmtsResponse> {
   negotiateAcceptVersions(request.acceptVersions, [WMTS_VERSION], request.versionLocator ?? 'AcceptVersions');
   const sections = parseSections(request.sections, SECTIONS, 'Sections');
   // OWS 1.1 §7.3.5: a format not offered gets the default one, not an exception.
@@ -234,7 +247,7 @@ export async function getCapabilities(request: GetCapabilitiesRequest, env: Wmts
   const coverages = await env.coverages.list(subject);
   return {
     contentType: `${contentType}; charset=UTF-8`,
-    body: capabilitiesXml(coverages, env, base, sections),
+    body: capabilitiesXml(coverages, env, base, serverBase, sections),
     headers: { 'Cache-Control': 'no-cache' },
   };
 }

@@ -72,8 +72,9 @@ export interface WmtsConfig {
     maxAge: number;
   };
   /**
-   * A legend image URL per style, when some service draws legends: `{layer}` and `{style}` are
-   * replaced; a relative URL is resolved against the server's public URL.
+   * A legend image URL per style: `{layer}` and `{style}` are replaced; a relative URL is resolved
+   * against the server's public URL. Unset: the GetLegendGraphic of the platform's WMS when one
+   * runs; '' for no LegendURL.
    */
   legendUrl?: string;
   legendFormat: string;
@@ -166,7 +167,7 @@ export const wmtsConfigSchema: JSONSchema = {
         maxAge: { type: 'integer', minimum: 0, default: 3600, description: 'Cache-Control max-age of tiles (seconds).' },
       },
     },
-    legendUrl: { type: 'string', description: 'Legend image URL template ({layer}, {style}); no LegendURL when unset.' },
+    legendUrl: { type: 'string', description: "Legend image URL template ({layer}, {style}); unset: the platform WMS's GetLegendGraphic when there is one; '' for none." },
     legendFormat: { type: 'string', default: 'image/png' },
   },
 };

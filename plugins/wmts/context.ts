@@ -1,5 +1,6 @@
 /** What every WMTS operation works with: the config, the engine, the sets and the tile cache. */
 import type { Logger } from 'pino';
+import type { CapabilitiesRegistry } from '../../core/registry/types.js';
 import type { CoveragesService } from '../coverages/types.js';
 import type { WmtsConfig } from './config.js';
 import type { LayerTilingCache } from './layer-tiling.js';
@@ -13,6 +14,8 @@ export interface WmtsEnv {
   setsById: ReadonlyMap<string, TileMatrixSet>;
   tilings: LayerTilingCache;
   cache: TileCache;
+  /** To find a WMS whose GetLegendGraphic draws the styles' legends. */
+  registry?: CapabilitiesRegistry;
   logger: Logger;
 }
 

@@ -34,7 +34,7 @@ async function run(request: WmtsRequest, env: WmtsEnv, ctx: Context, base: strin
   const subject = ctx.state.subject;
   switch (request.operation) {
     case 'GetCapabilities':
-      return getCapabilities(request, env, subject, base);
+      return getCapabilities(request, env, subject, base, ctx.state.baseUrl as string);
     case 'GetTile':
       return getTile(request, env, subject, ctx.get('If-None-Match') || undefined);
     case 'GetFeatureInfo':
@@ -57,7 +57,7 @@ const plugin: Plugin<WmtsConfig> = {
     const sets = buildTileMatrixSets(config.tileMatrixSets, (bbox, crs) => transformBbox(bbox, crs, 'OGC:CRS84'));
     const tilings = new LayerTilingCache(sets);
     const cache = new TileCache(pctx.blobs, config.cache, pctx.logger);
-    const env: WmtsEnv = { config, coverages, sets, setsById: new Map(sets.map((s) => [s.id, s])), tilings, cache, logger: pctx.logger };
+    const env: WmtsEnv = { config, coverages, sets, setsById: new Map(sets.map((s) => [s.id, s])), tilings, cache, registry: pctx.registry, logger: pctx.logger };
 
     // Changed data get new keys anyway (the version is in them); deleting the old tiles frees the space.
     const invalidations = new Set<Promise<void>>();

@@ -193,3 +193,31 @@ describe('wmts GetCapabilities', function () {
     assert.match(wmts.capabilitiesUrl ?? '', /\/wmts\/1\.0\.0\/WMTSCapabilities\.xml$/);
   });
 });
+
+describe('wmts GetCapabilities next to a WMS', function () {
+  this.timeout(60_000);
+  let h: WmtsHarness;
+  let tmp: ReturnType<typeof tempDir>;
+  before(async () => {
+    tmp = tempDir('caps-wms');
+    h = await startWmts({ coverages: [{ id: 'rgb', title: 'RGB fixture', path: makeRgbFixture(path.join(tmp.dir, 'rgb.tif')) }], plugins: { wms: {} } });
+  });
+  after(async () => {
+    await h?.close();
+    tmp?.remove();
+  });
+
+  it("each style's LegendURL is the platform WMS's GetLegendGraphic, which draws it", async () => {
+    const xml = (await get(kvp(h.url, { SERVICE: 'WMTS', REQUEST: 'GetCapabilities' }))).text;
+    assertValidXml(xml, CAPABILITIES_XSD);
+    const href = xpath(xml, "//wmts:Layer[ows:Identifier='rgb']/wmts:Style/wmts:LegendURL/@xlink:href")[0];
+    assert.ok(href, xml);
+    const url = new URL(href);
+    assert.equal(`${url.origin}${url.pathname}`, `${h.server.url}/wms`);
+    assert.deepEqual([url.searchParams.get('REQUEST'), url.searchParams.get('LAYER'), url.searchParams.get('STYLE')], ['GetLegendGraphic', 'rgb', 'rgb']);
+    assert.deepEqual(xpath(xml, "//wmts:Layer[ows:Identifier='rgb']/wmts:Style/wmts:LegendURL/@format"), ['image/png']);
+    const legend = await get(href);
+    assert.equal(legend.status, 200, legend.text);
+    assert.equal(legend.contentType, 'image/png');
+  });
+});

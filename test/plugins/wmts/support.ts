@@ -31,6 +31,8 @@ export interface HarnessOptions {
   wmts?: Record<string, unknown>;
   /** Core config keys (auth...). */
   inline?: Record<string, unknown>;
+  /** More plugins by name (wms...). */
+  plugins?: Record<string, unknown>;
 }
 
 export async function startWmts(options: HarnessOptions): Promise<WmtsHarness> {
@@ -41,6 +43,7 @@ export async function startWmts(options: HarnessOptions): Promise<WmtsHarness> {
         // refreshSeconds 0: data changes are picked up when a test calls refresh(), not on a timer.
         coverages: { workers: 1, refreshSeconds: 0, sampleRasters: false, catalogue: { enabled: false }, coverages: options.coverages },
         wmts: options.wmts ?? {},
+        ...options.plugins,
       },
     },
     { builtinDir },
