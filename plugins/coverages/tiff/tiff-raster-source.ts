@@ -2,7 +2,8 @@
  * A GeoTIFF / COG as a RasterSource: opened once (IFDs, georeferencing and GDAL metadata parsed,
  * tile indexes loaded), then windows of any level read from decoded blocks kept in a shared
  * TileCache. Block reads close together in the file are joined into one range read, and a
- * block wanted by several reads at once is read and decoded once.
+ * block wanted by several reads at once (of this source or another of the same id) is read and
+ * decoded once.
  */
 import { GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import { CoverageError, isCoverageError } from '../errors.js';
@@ -169,7 +170,6 @@ export class TiffRasterSource implements RasterSource {
 
   private readonly sets: BlockSet[];
   private readonly maskSets: Array<BlockSet | undefined>;
-  private readonly inflight = new Map<string, Promise<DecodedBlock>>();
   private readonly cache: TileCache;
   private readonly gap: number;
   private readonly maxRead: number;
@@ -313,7 +313,7 @@ export class TiffRasterSource implements RasterSource {
     const missing: PendingBlock[] = [];
     for (const ref of refs) {
       const key = keyPrefix + (ref.plane * perPlane + ref.by * image.blocksAcross + ref.bx);
-      const known = this.cache.get(key) ?? this.inflight.get(key);
+      const known = this.cache.get(key);
       if (known) {
         found.push(known);
         continue;
@@ -328,7 +328,7 @@ export class TiffRasterSource implements RasterSource {
         pending = { key, location, resolve, reject };
       });
       promise.catch(() => undefined); // a failure reaches every reader through Promise.all; none is left unhandled
-      this.inflight.set(key, promise);
+      this.cache.pending(key, promise);
       missing.push(pending);
       found.push(promise);
     }
@@ -376,7 +376,6 @@ export class TiffRasterSource implements RasterSource {
       try {
         const decoded = await set.decoder.decode(bytes.subarray(offset - start, offset - start + length), rows);
         this.stats.blocksDecoded++;
-        this.cache.set(block.key, decoded);
         this.settle(block, decoded);
       } catch (err) {
         this.settle(block, undefined, this.failure(set, block, err));
@@ -385,7 +384,6 @@ export class TiffRasterSource implements RasterSource {
   }
 
   private settle(block: PendingBlock, decoded?: DecodedBlock, err?: unknown): void {
-    this.inflight.delete(block.key);
     if (decoded) block.resolve(decoded);
     else block.reject(err);
   }

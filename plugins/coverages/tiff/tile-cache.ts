@@ -22,6 +22,8 @@ export interface TileCacheOptions {
 export class TileCache {
   readonly maxBytes: number;
   private readonly lru: LRUCache<string, DecodedBlock>;
+  /** Blocks being read and decoded now, so that concurrent reads (from any source) wait for them instead of decoding them again. */
+  private readonly underWay = new Map<string, Promise<DecodedBlock>>();
 
   constructor(options: TileCacheOptions) {
     if (!(options.maxBytes >= 1)) throw new RangeError(`TileCache maxBytes must be at least 1, got ${options.maxBytes}`);
@@ -32,8 +34,21 @@ export class TileCache {
     });
   }
 
-  get(key: string): DecodedBlock | undefined {
-    return this.lru.get(key);
+  /** The block if decoded, or the promise of it while another read decodes it. */
+  get(key: string): DecodedBlock | Promise<DecodedBlock> | undefined {
+    return this.lru.get(key) ?? this.underWay.get(key);
+  }
+
+  /** Marks a block as being decoded; settles it when `promise` does (kept when it succeeds). */
+  pending(key: string, promise: Promise<DecodedBlock>): void {
+    this.underWay.set(key, promise);
+    promise.then(
+      (block) => {
+        this.underWay.delete(key);
+        this.set(key, block);
+      },
+      () => this.underWay.delete(key),
+    );
   }
 
   set(key: string, block: DecodedBlock): void {

@@ -73,6 +73,11 @@ describe('TIFF reader: tile cache and reads', function () {
     await a.readWindow(0, { x: 0, y: 0, width: 256, height: 256 }, [0]);
     await b.readWindow(0, { x: 0, y: 0, width: 256, height: 256 }, [0]);
     assert.equal(b.stats.reads, 0);
+    // At the same time, from two sources: decoded by one of them only.
+    const d = await openTiff(fileRangeReader(paths['cog.tif']!), { cache });
+    const e = await openTiff(fileRangeReader(paths['cog.tif']!), { cache });
+    await Promise.all([d.readWindow(0, { x: 300, y: 300, width: 200, height: 200 }, [1]), e.readWindow(0, { x: 300, y: 300, width: 200, height: 200 }, [0])]);
+    assert.equal(d.stats.blocksDecoded + e.stats.blocksDecoded, 4, 'four tiles (columns and rows 2-3), each decoded once');
     const c = await openTiff(fileRangeReader(paths['cog.tif']!), { cache, id: 'another-version' });
     await c.readWindow(0, { x: 0, y: 0, width: 256, height: 256 }, [0]);
     assert.ok(c.stats.reads > 0, 'another id is another file');
