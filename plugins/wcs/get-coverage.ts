@@ -3,6 +3,7 @@
  * read (plan.ts), checked against the engine's limits before any pixel is read, then encoded by
  * the engine (GeoTIFF, PNG, JPEG) or here (GML tupleList), optionally wrapped in multipart/related.
  */
+import { crsDefinition } from './axes.js';
 import type { WcsEnv, WcsResponse } from './context.js';
 import { requireCoverage } from './describe-coverage.js';
 import { wcsErrorOf } from './exceptions.js';
@@ -11,6 +12,12 @@ import { gmlCoverageDocument, multipartCoverage } from './gml-coverage.js';
 import { planGetCoverage } from './plan.js';
 import type { GetCoverageRequest } from './requests.js';
 
+async function offeredCrsFor(env: WcsEnv): Promise<Set<string>> {
+  const ids = new Set(env.offeredCrs);
+  for (const c of await env.coverages.list(env.subject)) ids.add(crsDefinition(c.grid.crs).id);
+  return ids;
+}
+
 const EXTENSIONS: Record<string, string> = { geotiff: 'tif', png: 'png', jpeg: 'jpg', gml: 'gml' };
 
 export async function getCoverage(request: GetCoverageRequest, env: WcsEnv): Promise<WcsResponse> {
@@ -18,7 +25,9 @@ export async function getCoverage(request: GetCoverageRequest, env: WcsEnv): Pro
   const format = outputFormatOf(request.format);
   const multipart = multipartOf(request.mediaType);
   const limits = env.coverages.limits;
-  const plan = planGetCoverage(request, d, env.offeredCrs, {
+  // crsSupported is service-wide: every coverage's native CRS is offered for every coverage.
+  const offered = request.subsettingCrs || request.outputCrs || request.subsets.some((s) => s.crs) ? await offeredCrsFor(env) : env.offeredCrs;
+  const plan = planGetCoverage(request, d, offered, {
     maxCells: format === 'gml' ? Math.min(limits.maxCells, env.config.maxGmlCells) : limits.maxCells,
     maxWidth: limits.maxWidth,
     maxHeight: limits.maxHeight,

@@ -233,6 +233,30 @@ describe('wcs GetCapabilities, DescribeCoverage and DescribeEOCoverageSet', func
     });
   });
 
+  describe('registry and bindings', () => {
+    it('registers the WCS service and its conformance classes', async () => {
+      const services = (await (await fetch(`${h.server.url}/services`, { headers: { Accept: 'application/json' } })).json()) as unknown;
+      const list = (Array.isArray(services) ? services : (services as { services: unknown[] }).services) as Array<{ type: string; versions: string[]; url: string; capabilitiesUrl?: string }>;
+      const wcs = list.find((s) => s.type === 'WCS');
+      assert.ok(wcs, JSON.stringify(services));
+      assert.deepEqual(wcs.versions, ['2.0.1', '2.0.0']);
+      assert.match(wcs.capabilitiesUrl ?? '', /\/wcs\?service=WCS&request=GetCapabilities$/);
+      const conformance = JSON.stringify(await (await fetch(`${h.server.url}/conformance`, { headers: { Accept: 'application/json' } })).json());
+      assert.ok(conformance.includes('http://www.opengis.net/spec/WCS/2.0/conf/core'));
+      assert.ok(conformance.includes('http://www.opengis.net/spec/WCS_application-profile_earth-observation/1.0/conf/eowcs'));
+    });
+
+    it('takes KVP in a form POST too', async () => {
+      const res = await fetch(h.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'service=WCS&version=2.0.1&request=DescribeCoverage&coverageId=dem',
+      });
+      assert.equal(res.status, 200);
+      assert.deepEqual(xpath(await res.text(), '//wcs:CoverageDescription/wcs:CoverageId'), ['dem']);
+    });
+  });
+
   describe('request checks', () => {
     it('MissingParameterValue, InvalidParameterValue, OperationNotSupported, InvalidEncodingSyntax', async () => {
       const noRequest = await get(h.url, { service: 'WCS' });

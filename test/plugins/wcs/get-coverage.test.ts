@@ -315,10 +315,10 @@ describe('wcs GetCoverage', function () {
     });
   });
 
-  describe('the cell limit', () => {
+  describe('configured limits and CRSs', () => {
     let limited: WcsHarness;
     before(async () => {
-      limited = await startWcs({ coverages: { maxCells: 10_000 }, wcs: { maxGmlCells: 100 } }, fixtures);
+      limited = await startWcs({ coverages: { maxCells: 10_000 }, wcs: { maxGmlCells: 100, crs: ['EPSG:4326'] } }, fixtures);
     });
     after(async () => limited?.close());
 
@@ -337,6 +337,15 @@ describe('wcs GetCoverage', function () {
       assert.equal(ok.status, 200);
       const scaled = await getRaw(limited.url, `${BASE}&coverageId=rgb&scaleFactor=4`);
       assert.equal(scaled.status, 200);
+    });
+
+    it('offers the configured CRSs and every native one, for every coverage', async () => {
+      const caps = await get(limited.url, { service: 'WCS', request: 'GetCapabilities', sections: 'ServiceMetadata' });
+      assert.deepEqual(xpath(caps.text, '//crs:crsSupported').sort(), [URI(32631), URI(4326)]);
+      const utm = await getRaw(limited.url, `${BASE}&coverageId=rgb&subset=Lat(49.9,50)&subset=Long(10,10.1)&outputCrs=${URI(32631)}`);
+      assert.equal(utm.status, 200, utm.text);
+      const mercator = await getRaw(limited.url, `${BASE}&coverageId=rgb&subset=Lat(49.9,50)&subset=Long(10,10.1)&outputCrs=${URI(3857)}`);
+      assert.equal(exception(mercator.text).code, 'OutputCrs-NotSupported');
     });
 
     it('GML output has a limit of its own (maxGmlCells), text being far larger than the cells', async () => {
