@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import sharp from 'sharp';
 import { ANONYMOUS } from '../../../core/auth/index.js';
+import { keySegment } from '../../../plugins/wmts/tile-cache.js';
 import { decodeImage, eventually, get, listKeys, makeRgbFixture, SQUARE, startWmts, tempDir, webMercatorPixel, type WmtsHarness } from './support.js';
 
 describe('wmts tile cache', function () {
@@ -28,7 +29,8 @@ describe('wmts tile cache', function () {
 
   const p = webMercatorPixel(8, 10.5, 45.5);
   const tileUrl = (layer = 'rgb', z = 8, row = p.row, col = p.col) => `${h.url}/1.0.0/${layer}/rgb/WebMercatorQuad/${z}/${row}/${col}.png`;
-  const version = async (id = 'rgb') => (await h.coverages.get(id, ANONYMOUS))!.version;
+  // The version as a key segment (itself when it is a plain name, as the engine's are).
+  const version = async (id = 'rgb') => keySegment((await h.coverages.get(id, ANONYMOUS))!.version);
 
   it('stores a rendered tile under wmts-cache/<layer>/<version>/<style>/<set>/<z>/<row>/<col>.png and serves the stored bytes next time', async () => {
     const first = await get(tileUrl());
