@@ -1,6 +1,6 @@
 /**
  * Turns one block's stored bytes into one typed array per band: decompress (Node's zlib for
- * deflate, geotiff's decoders for LZW/PackBits/JPEG/ZSTD/LERC, sharp for WebP), swap big-endian
+ * deflate, our own LZW and PackBits, geotiff's decoders for JPEG/ZSTD/LERC, sharp for WebP), swap big-endian
  * bytes, undo the predictor, de-interleave chunky pixels, convert JPEG's YCbCr to RGB.
  */
 import { endianness } from 'node:os';
@@ -8,6 +8,8 @@ import { inflateRawSync, inflateSync } from 'node:zlib';
 import { getDecoder } from 'geotiff';
 import type { SampleArray, SampleType } from '../types.js';
 import { deinterleave, deinterleaveAccumulating } from './deinterleave.js';
+import { decodeLzw } from './lzw.js';
+import { decodePackBits } from './packbits.js';
 import { undoFloatingPointPredictor, undoHorizontalPredictor, swapBytes } from './predictor.js';
 import type { DecodedBlock } from './tile-cache.js';
 import { Compression, Photometric, UnsupportedTiff, type TiffImage } from './tiff-image.js';
@@ -138,6 +140,10 @@ async function decompressorFor(image: TiffImage): Promise<{ decompress: Decompre
     case Compression.Deflate:
     case Compression.AdobeDeflate:
       return { decompress: inflate, byteStream: true };
+    case Compression.Lzw:
+      return { decompress: decodeLzw, byteStream: true };
+    case Compression.PackBits:
+      return { decompress: decodePackBits, byteStream: true };
     case Compression.Webp:
       return { decompress: await webpDecompressor(image), byteStream: false };
     case Compression.OldJpeg:
