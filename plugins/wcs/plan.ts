@@ -89,11 +89,16 @@ interface ClassifiedSubsets {
 
 function classify(subsets: readonly DimensionSubset[], hasTime: boolean, describe: string): ClassifiedSubsets {
   const out: ClassifiedSubsets = {};
+  const written = new Map<AxisRole, string>();
   for (const s of subsets) {
     const role: AxisRole | undefined = roleOfAxisName(s.axis);
     if (!role) fail('InvalidAxisLabel', `'${s.axis}' is not an axis of ${describe}`, s.axis);
     if (role === 'time' && !hasTime) fail('InvalidAxisLabel', `${describe} has no time axis ('${s.axis}')`, s.axis);
+    // The same subset twice is harmless (GDAL's WCS driver repeats the extra-axis subsets of its URL).
+    const text = s.kind === 'slice' ? `slice ${s.point}` : `trim ${s.low ?? '*'} ${s.high ?? '*'}`;
+    if (written.get(role) === text) continue;
     if (out[role]) fail('InvalidAxisLabel', `Axis '${s.axis}' is subset more than once`, s.axis);
+    written.set(role, text);
     if (s.crs) {
       if (out.inlineCrs && out.inlineCrs !== s.crs) fail('InvalidSubsetting', 'The subsets name different CRSs', 'subset');
       out.inlineCrs = s.crs;

@@ -74,6 +74,15 @@ describe('wcs with independent clients', function () {
       assert.deepEqual([scaled.width, scaled.height], [50, 25]);
       scaled.transform.forEach((v, i) => assert.ok(Math.abs(v - [10, 0.04, 0, 50, 0, -0.04][i]!) < 1e-9, `${scaled.transform}`));
     });
+
+    it('gdal_translate of a time slice of a series, the time subset given in the WCS: URL', async () => {
+      const out = path.join(h.scratch, 'gdal-series.tif');
+      await runOk('gdal_translate', gdal('-q', ...cache(), '-srcwin', '0', '0', '10', '5', `${wcsName('monthly')}&subset=time(2020-02-01)`, out));
+      const got = await readTiff(out, { values: true });
+      const expected: number[] = [];
+      for (let r = 0; r < 5; r++) for (let c = 0; c < 10; c++) expected.push(2000 + r + c);
+      assert.deepEqual(got.values, [expected]);
+    });
   });
 
   describe('OWSLib WebCoverageService 2.0.1', () => {
