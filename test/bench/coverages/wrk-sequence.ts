@@ -38,7 +38,11 @@ export interface SequenceRun {
   wrong: number;
   /** The server processes' CPU time over the run per request answered, µs. */
   cpuUsPerRequest: number;
+  /** When the run began and ended, µs of the monotonic clock: the clock of a --cpu-prof profile's timestamps, to cut one to a run. */
+  window: [number, number];
 }
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 const pathFiles = new Map<string[], string>();
 let scratch: string | undefined;
@@ -64,12 +68,14 @@ export function wrkAvailable(): Promise<boolean> {
 export async function sequenceRun(target: SequenceTarget, durationSec: number, connections: number): Promise<SequenceRun> {
   const pids = target.pids();
   const cpuBefore = cpuMicros(pids);
+  const began = monotonicUs();
   const { stdout } = await run(
     'wrk',
     ['-t1', `-c${connections}`, `-d${durationSec}s`, '--timeout', '10s', '-s', script, target.origin, '--', pathsFile(target.paths), ...(checkEveryAnswer ? [target.contentType] : [])],
     { env: { ...process.env, BENCH_WRK_REPORT: reportScript }, maxBuffer: 16 << 20 },
   );
   const cpuUs = cpuMicros(pids) - cpuBefore;
+  const ended = monotonicUs();
   const line = (prefix: string) => {
     const l = stdout.split('\n').find((x) => x.startsWith(prefix));
     if (!l) throw new Error(`wrk printed no ${prefix.trim()} line:\n${stdout}`);
@@ -86,5 +92,6 @@ export async function sequenceRun(target: SequenceTarget, durationSec: number, c
     errors: r.connectErrors! + r.readErrors! + r.writeErrors! + r.timeouts!,
     wrong: c.wrong!,
     cpuUsPerRequest: r.requests! > 0 ? cpuUs / r.requests! : 0,
+    window: [began, ended],
   };
 }
