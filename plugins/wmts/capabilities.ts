@@ -33,6 +33,7 @@ import type { TileMatrixSet } from './tile-matrix-sets.js';
 
 export const WMTS_NS = 'http://www.opengis.net/wmts/1.0';
 const CAPABILITIES_SCHEMA = 'http://schemas.opengis.net/wmts/1.0/wmtsGetCapabilities_response.xsd';
+// Themes may be asked for; this service has none, so the section is never written.
 const SECTIONS = [...OWS_SECTIONS, 'Themes'];
 
 /** Numbers as written in capabilities: the shortest text that reads back to the same double. */
@@ -230,7 +231,6 @@ export function capabilitiesXml(coverages: readonly CoverageDescription[], env: 
         linkedLayers(coverages, env).map(({ layer, tilings }) => layerXml(layer, tilings, env, base, legends)),
         env.sets.map(tileMatrixSetXml),
       ),
-    sections.has('Themes') && el('Themes'),
     el('ServiceMetadataURL', { 'xlink:href': `${base}${REST_CAPABILITIES_PATH}` }),
   );
   return serializeXml(root);

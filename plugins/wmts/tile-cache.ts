@@ -94,16 +94,19 @@ export class TileCache {
   async getOrRender(key: string, layer: string, contentType: string, render: () => Promise<Buffer>): Promise<CachedTile> {
     const running = this.pending.get(key);
     if (running) return running;
+    // Taken before anything is awaited: a change at any point after this must keep the result out.
+    const generation = this.generations.get(layer) ?? 0;
     const work = (async (): Promise<CachedTile> => {
       if (this.options.enabled) {
         const stored = await this.read(key);
         if (stored) return { body: stored, cached: true };
       }
-      const generation = this.generations.get(layer) ?? 0;
       const body = await render();
       if (this.options.enabled && (this.generations.get(layer) ?? 0) === generation) {
         try {
           await this.blobs.put(key, body, { contentType, size: body.length });
+          // A change whose clean-up listed the prefix while this write was under way missed it.
+          if ((this.generations.get(layer) ?? 0) !== generation) await this.blobs.delete(key);
         } catch (err) {
           this.logger.warn({ err, key }, 'wmts: tile cache write failed');
         }
@@ -123,17 +126,17 @@ export class TileCache {
     this.generations.set(layer, (this.generations.get(layer) ?? 0) + 1);
     if (!this.options.enabled) return 0;
     const prefix = this.layerPrefix(layer);
-    const keys: string[] = [];
+    // Page by page, so a layer with millions of tiles is never listed into memory at once; the
+    // cursor continues after the last key listed, which deleting it does not move.
+    let deleted = 0;
     let cursor: string | undefined;
     do {
       const page = await this.blobs.list(prefix, { cursor });
-      for (const item of page.items) keys.push(item.key);
+      for (const item of page.items) {
+        if (await this.blobs.delete(item.key)) deleted++;
+      }
       cursor = page.nextCursor;
     } while (cursor);
-    let deleted = 0;
-    for (const key of keys) {
-      if (await this.blobs.delete(key)) deleted++;
-    }
     return deleted;
   }
 }
