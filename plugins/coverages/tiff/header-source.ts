@@ -15,8 +15,6 @@ interface Region {
 
 export class HeaderSource implements Pick<GeotiffSource, 'fetch' | 'fileSize' | 'close'> {
   private readonly regions: Region[] = [];
-  /** Reads the header source made, for tests and logs. */
-  reads = 0;
 
   constructor(private readonly reader: RangeReader, private readonly size: number) {}
 
@@ -41,7 +39,6 @@ export class HeaderSource implements Pick<GeotiffSource, 'fetch' | 'fileSize' | 
     let region = this.regions.find((r) => r.offset <= offset && r.offset + r.bytes.length >= end);
     if (!region) {
       const want = Math.max(end - offset, HEADER_BYTES);
-      this.reads++;
       const bytes = await this.reader.read(offset, want);
       region = { offset, bytes };
       this.regions.push(region);
