@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { CatalogueRecordInput, CatalogueService } from '../../../plugins/catalogue/types.js';
 import { validateXml } from '../../helpers/xsd.js';
-import { exception, get, getRaw, makeFixtures, readTiff, SCHEMAS, startWcs, writeScratch, xpath, type Fixtures, type WcsHarness } from './support.js';
+import { exception, get, getRaw, makeFixtures, readTiff, removeFixtures, SCHEMAS, startWcs, writeScratch, xpath, type Fixtures, type WcsHarness } from './support.js';
 
 const box = (minx: number, miny: number, maxx: number, maxy: number) => ({
   type: 'Polygon' as const,
@@ -38,8 +38,9 @@ const EOSET = { service: 'WCS', version: '2.0.1', request: 'DescribeEOCoverageSe
 describe('wcs EO-WCS over catalogue series', function () {
   this.timeout(180_000);
   let h: WcsHarness;
+  let fixtures: Fixtures | undefined;
   before(async () => {
-    const fixtures = await makeFixtures();
+    fixtures = await makeFixtures();
     h = await startWcs({ coverages: { catalogue: { enabled: true, allowedRoots: [fixtures.dir] } }, catalogue: {} }, fixtures);
     const catalogue = h.server.meridian.plugins.find((p) => p.name === 'catalogue')!.instance.provide!.catalogue as CatalogueService;
     await catalogue.upsert(records(fixtures));
@@ -51,7 +52,10 @@ describe('wcs EO-WCS over catalogue series', function () {
     }
     throw new Error('the catalogue series never appeared in the capabilities');
   });
-  after(async () => h?.close());
+  after(async () => {
+    await h?.close();
+    removeFixtures(fixtures);
+  });
 
   it('the collection is a DatasetSeriesSummary with its WGS84 box and time period', async () => {
     const caps = await get(h.url, { service: 'WCS', request: 'GetCapabilities' });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { validateXml } from '../../helpers/xsd.js';
-import { exception, get, getRaw, makeFixtures, post, readTiff, runOk, SCHEMAS, startWcs, writeScratch, xpath, type Fixtures, type TiffReport, type WcsHarness } from './support.js';
+import { exception, get, getRaw, makeFixtures, post, readTiff, removeFixtures, runOk, SCHEMAS, startWcs, writeScratch, xpath, type Fixtures, type TiffReport, type WcsHarness } from './support.js';
 
 const BASE = 'service=WCS&version=2.0.1&request=GetCoverage';
 const URI = (code: number) => `http://www.opengis.net/def/crs/EPSG/0/${code}`;
@@ -44,7 +44,10 @@ describe('wcs GetCoverage', function () {
     fixtures = await makeFixtures();
     h = await startWcs({}, fixtures);
   });
-  after(async () => h?.close());
+  after(async () => {
+    await h?.close();
+    removeFixtures(fixtures);
+  });
 
   /** Fetches a GetCoverage, expects 200 and returns GDAL's report of the file. */
   async function coverage(query: string, options: { values?: boolean } = { values: true }): Promise<TiffReport> {

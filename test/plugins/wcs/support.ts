@@ -56,6 +56,10 @@ export async function makeFixtures(): Promise<Fixtures> {
   return { dir, rgb: path.join(dir, 'rgb.tif'), dem: path.join(dir, 'dem.tif'), seriesGlob: path.join(dir, 'series', 's_*.tif') };
 }
 
+export function removeFixtures(f: Fixtures | undefined): void {
+  if (f) rmSync(f.dir, { recursive: true, force: true });
+}
+
 export interface WcsHarness {
   server: TestServer;
   /** The WCS endpoint, http://127.0.0.1:PORT/wcs */
