@@ -13,7 +13,7 @@ import { mayRead } from './access.js';
 import { CatalogueSeries } from './catalogue-series.js';
 import type { CoverageConfig, CoveragesConfig } from './config.js';
 import { CoverageError } from './errors.js';
-import { checkTarget, gridBbox, intersects, pixelSizeMetres, toCrs84 } from './grid.js';
+import { checkTarget, gridBbox, intersects, pixelSizeMetres, toCrs84, within } from './grid.js';
 import { productCoverageId, productIdentifierOf } from './ids.js';
 import { createWorkerPool, type WorkerPool } from './pool/index.js';
 import type { LayerPlan, SourceInfo, StyledLayerPlan } from './pool/tasks.js';
@@ -164,10 +164,16 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
   async function resolve(id: string, subject: Subject): Promise<Resolved | undefined> {
     const entry = entryOf(id);
     if (entry) return (await readable(entry, subject)) ? { entry, description: entry.description } : undefined;
-    // A granule of a config series/mosaic: `<coverage>.<index>` is not offered; catalogue granules by product id.
+    // A file of a config mosaic or series: `<coverage>.<file name>`.
+    for (const parent of configured.all()) {
+      const prefix = `${parent.description.id}.`;
+      if (parent.granules.length < 2 || !id.startsWith(prefix)) continue;
+      const granule = parent.granules.find((g) => g.name === id.slice(prefix.length));
+      if (granule && (await readable(parent, subject))) return { entry: parent, description: await granuleDescription(parent, granule, id), granule };
+    }
+    // A catalogue product of a served series, by its identifier.
     if (!series) return undefined;
     const identifier = productIdentifierOf(id);
-    if (identifier === undefined) return undefined;
     const found = await series.product(identifier, subject);
     if (!found || !(await readable(found.entry, subject))) return undefined;
     const granule: Granule = {
@@ -294,15 +300,13 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
       else {
         const begin = query.time ? new Date(query.time.begin).toISOString() : undefined;
         const end = query.time ? new Date(query.time.end).toISOString() : undefined;
-        granules = entry.granules
-          .filter((g) => !query.bbox || !g.wgs84Bbox || intersects(g.wgs84Bbox, query.bbox))
-          .filter((g) => !begin || (g.time !== undefined && g.time >= begin && g.time <= end!))
-          .slice()
-          .reverse()
-          .slice(0, query.limit ?? Infinity);
-        // Config granules are not addressable by id alone; they are described for listings.
+        const contains = query.containment === 'contains';
+        const inArea = (g: Granule) => !query.bbox || !g.wgs84Bbox || (contains ? within(g.wgs84Bbox, query.bbox) : intersects(g.wgs84Bbox, query.bbox));
+        // A file has an instant, so overlapping and being contained are the same in time.
+        const inTime = (g: Granule) => !begin || (g.time !== undefined && g.time >= begin && g.time <= end!);
+        granules = entry.granules.filter((g) => inArea(g) && inTime(g)).reverse().slice(0, query.limit ?? Infinity);
       }
-      return Promise.all(granules.map((g, i) => granuleDescription(entry, g, g.product ? productCoverageId(g.product) : `${entry.description.id}.${i}`)));
+      return Promise.all(granules.map((g) => granuleDescription(entry, g, g.product ? productCoverageId(g.product) : `${entry.description.id}.${g.name}`)));
     },
 
     async read(request, subject): Promise<Raster> {

@@ -33,6 +33,11 @@ export function intersects(a: Bbox, b: Bbox): boolean {
   return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 }
 
+/** True when box a lies inside box b. */
+export function within(a: Bbox, b: Bbox): boolean {
+  return a[0] >= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] <= b[3];
+}
+
 export function union(a: Bbox | undefined, b: Bbox): Bbox {
   return a ? [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])] : [...b];
 }

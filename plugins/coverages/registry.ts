@@ -5,6 +5,7 @@
  * and removed files without a restart.
  */
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { GeoJSONGeometry } from '../../core/filter/ast.js';
@@ -14,6 +15,7 @@ import type { CoverageConfig } from './config.js';
 import { timeFromName } from './file-time.js';
 import { expandGlob, isGlob } from './glob.js';
 import { gridBbox, toCrs84, union } from './grid.js';
+import { productCoverageId } from './ids.js';
 import type { WorkerPool } from './pool/index.js';
 import type { SourceInfo, SourceRef } from './pool/tasks.js';
 import { defaultStyles, type StyleConfig } from './render/index.js';
@@ -28,6 +30,8 @@ export interface Granule {
   bbox: Bbox;
   wgs84Bbox?: Bbox;
   time?: string;
+  /** For config granules: the file's name without extension, as an NCName part (the granule's id is `<coverage>.<name>`). */
+  name?: string;
   /** For catalogue granules. */
   product?: string;
   footprint?: GeoJSONGeometry;
@@ -168,7 +172,7 @@ export class ConfigCoverages {
       }
       const info = await this.describe(ref);
       const bbox = gridBbox(info);
-      granules.push({ ref, info, bbox, wgs84Bbox: toCrs84(bbox, info.crs), time });
+      granules.push({ ref, info, bbox, wgs84Bbox: toCrs84(bbox, info.crs), time, name: productCoverageId(basename(name).replace(/\.tiff?$/i, '')) });
     }
     if (granules.length === 0) {
       this.logger.warn({ coverage: config.id }, 'coverages: no GeoTIFF found; the coverage is not served');

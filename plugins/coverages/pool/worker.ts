@@ -18,7 +18,11 @@ const options = (workerData ?? {}) as { tileCacheBytes?: number };
 // Raw inputs gain nothing from sharp's operation cache; it would only hold memory.
 sharp.cache(false);
 const tileCache = new TileCache({ maxBytes: options.tileCacheBytes ?? 128 * 1024 * 1024 });
-const opened = new LRUCache<string, Promise<RasterSource>>({ max: 512 });
+// Open sources hold a file handle or connection: an evicted one is closed.
+const opened = new LRUCache<string, Promise<RasterSource>>({
+  max: 256,
+  dispose: (source) => void source.then((s) => (s as RasterSource & { close?: () => Promise<void> }).close?.()).catch(() => undefined),
+});
 
 // Blob sources read their ranges through any live task port: every port leads to the same
 // main-thread reader, and a source opened under one task is reused by the next.

@@ -175,6 +175,23 @@ describe('coverages engine', function () {
     assert.deepEqual(granules.map((g) => g.time?.default), ['2020-02-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z']);
   });
 
+  it('names the files of a series as granules by file name, each a coverage of its own', async () => {
+    const granules = await engine.granules('series', {}, anonymous);
+    assert.deepEqual(granules.map((g) => g.id), ['series.series_20200201', 'series.series_20200101']);
+    const january = (await engine.get('series.series_20200101', anonymous))!;
+    assert.equal(january.kind, 'granule');
+    assert.equal(january.parent, 'series');
+    assert.deepEqual(january.grid.transform, [500000, 10, 0, 4500000, 0, -10]);
+    const value = await engine.pointValues({ coverage: 'series.series_20200101', crs: 'EPSG:32631', x: 500005, y: 4499995 }, anonymous);
+    assert.equal(value.values![0]!.value, 0);
+    assert.equal(await engine.get('series.nope', anonymous), undefined);
+    // Containment: only the granule wholly inside the box; overlap: both.
+    const jan = january.wgs84Bbox;
+    const box: [number, number, number, number] = [jan[0] - 0.001, jan[1] - 0.001, jan[2] + 0.001, jan[3] + 0.001];
+    assert.deepEqual((await engine.granules('series', { bbox: box, containment: 'contains' }, anonymous)).map((g) => g.id), ['series.series_20200101']);
+    assert.equal((await engine.granules('series', { bbox: box }, anonymous)).length, 2);
+  });
+
   it('encodes a GeoTIFF that GDAL reads back with the same values', async () => {
     const target: Grid = { crs: 'EPSG:32631', width: 16, height: 16, transform: [500000, 10, 0, 4500000, 0, -10] };
     const out = await engine.coverage({ coverage: 'ramp', target, format: 'geotiff', geotiff: { compression: 'deflate', predictor: 'floatingpoint' } }, anonymous);
