@@ -11,6 +11,7 @@
  * back to that renormalised bilinear, as GDAL does at the source's edges.
  *
  * Inner loops are plain indexed loops over typed arrays: no closures or allocations per pixel.
+ * Each kernel makes two passes over a strip: positions and weights once, then one loop per band.
  */
 import type { SampleArray } from '../types.js';
 import type { SampleRange } from './samples.js';
@@ -173,18 +174,37 @@ function bilinearPartial(win: WindowSamples, out: OutputSamples, u: number, v: n
   }
 }
 
-export function resampleBilinear(win: WindowSamples, out: OutputSamples, sx: Float64Array, sy: Float64Array, count: number, offset: number): number {
+/**
+ * Per-strip scratch of the two-pass kernels: the first pass finds each pixel's source index and
+ * weights once, the second runs one tight loop per band (monomorphic array accesses, no
+ * per-band recomputation of weights).
+ */
+export class KernelScratch {
+  idx = new Int32Array(0);
+  /** Bilinear: x and y fractions per pixel. Cubic: 8 weights per pixel (x then y). */
+  weights = new Float64Array(0);
+
+  ensure(count: number): void {
+    if (this.idx.length >= count) return;
+    this.idx = new Int32Array(count);
+    this.weights = new Float64Array(count * 8);
+  }
+}
+
+export function resampleBilinear(win: WindowSamples, out: OutputSamples, sx: Float64Array, sy: Float64Array, count: number, offset: number, scratch: KernelScratch): number {
+  scratch.ensure(count);
+  const { idx, weights } = scratch;
   const ww = win.width;
   const wh = win.height;
   const mask = win.mask;
   const outMask = out.mask;
-  const bands = out.bands.length;
-  const { integer, min, max } = out.range;
   // Window pixel-centre coordinates: u = sx - x - 0.5.
   const cx = win.x + 0.5;
   const cy = win.y + 0.5;
   let filled = 0;
+  let full = 0;
   for (let p = 0; p < count; p++) {
+    idx[p] = -1;
     const o = offset + p;
     if (outMask[o] !== 0) continue;
     const u = sx[p]! - cx;
@@ -198,42 +218,54 @@ export function resampleBilinear(win: WindowSamples, out: OutputSamples, sx: Flo
     const x0 = Math.floor(u);
     const y0 = Math.floor(v);
     const k00 = y0 * ww + x0;
-    const k01 = k00 + ww;
     if (x0 < 0 || x0 + 1 >= ww || y0 < 0 || y0 + 1 >= wh
-      || (mask !== undefined && (mask[k00] === 0 || mask[k00 + 1] === 0 || mask[k01] === 0 || mask[k01 + 1] === 0))) {
+      || (mask !== undefined && (mask[k00] === 0 || mask[k00 + 1] === 0 || mask[k00 + ww] === 0 || mask[k00 + ww + 1] === 0))) {
       bilinearPartial(win, out, u, v, o);
       continue;
     }
-    const ax = u - x0;
-    const ay = v - y0;
-    const w00 = (1 - ax) * (1 - ay);
-    const w10 = ax * (1 - ay);
-    const w01 = (1 - ax) * ay;
-    const w11 = ax * ay;
-    for (let b = 0; b < bands; b++) {
-      const src = win.bands[b]!;
-      let value = w00 * src[k00]! + w10 * src[k00 + 1]! + w01 * src[k01]! + w11 * src[k01 + 1]!;
+    idx[p] = k00;
+    weights[2 * p] = u - x0;
+    weights[2 * p + 1] = v - y0;
+    full++;
+  }
+  if (full === 0) return filled;
+  const { integer, min, max } = out.range;
+  for (let b = 0; b < out.bands.length; b++) {
+    const src = win.bands[b]!;
+    const dst = out.bands[b]!;
+    for (let p = 0; p < count; p++) {
+      const k = idx[p]!;
+      if (k < 0) continue;
+      const ax = weights[2 * p]!;
+      const ay = weights[2 * p + 1]!;
+      const a = src[k]!;
+      const c = src[k + ww]!;
+      const top = a + ax * (src[k + 1]! - a);
+      const bottom = c + ax * (src[k + ww + 1]! - c);
+      let value = top + ay * (bottom - top);
       if (integer) {
         value = Math.round(value);
         value = value < min ? min : value > max ? max : value;
       }
-      out.bands[b]![o] = value;
+      dst[offset + p] = value;
     }
   }
   return filled;
 }
 
-export function resampleCubic(win: WindowSamples, out: OutputSamples, sx: Float64Array, sy: Float64Array, count: number, offset: number): number {
+export function resampleCubic(win: WindowSamples, out: OutputSamples, sx: Float64Array, sy: Float64Array, count: number, offset: number, scratch: KernelScratch): number {
+  scratch.ensure(count);
+  const { idx, weights } = scratch;
   const ww = win.width;
   const wh = win.height;
   const mask = win.mask;
   const outMask = out.mask;
-  const bands = out.bands.length;
-  const { integer, min, max } = out.range;
   const cx = win.x + 0.5;
   const cy = win.y + 0.5;
   let filled = 0;
+  let full = 0;
   for (let p = 0; p < count; p++) {
+    idx[p] = -1;
     const o = offset + p;
     if (outMask[o] !== 0) continue;
     const u = sx[p]! - cx;
@@ -261,24 +293,35 @@ export function resampleCubic(win: WindowSamples, out: OutputSamples, sx: Float6
         continue;
       }
     }
-    // Keys cubic convolution, a = -0.5 (Catmull-Rom), weights of the pixels at -1, 0, 1, 2.
+    idx[p] = k0;
+    // Keys cubic convolution, a = -0.5 (Catmull-Rom): weights of the pixels at -1, 0, 1, 2.
     const ax = u - x1;
     const ax2 = ax * ax;
     const ax3 = ax2 * ax;
-    const wx0 = 0.5 * (-ax3 + 2 * ax2 - ax);
-    const wx1 = 0.5 * (3 * ax3 - 5 * ax2 + 2);
-    const wx2 = 0.5 * (-3 * ax3 + 4 * ax2 + ax);
-    const wx3 = 0.5 * (ax3 - ax2);
     const ay = v - y1;
     const ay2 = ay * ay;
     const ay3 = ay2 * ay;
-    const wy0 = 0.5 * (-ay3 + 2 * ay2 - ay);
-    const wy1 = 0.5 * (3 * ay3 - 5 * ay2 + 2);
-    const wy2 = 0.5 * (-3 * ay3 + 4 * ay2 + ay);
-    const wy3 = 0.5 * (ay3 - ay2);
-    for (let b = 0; b < bands; b++) {
-      const src = win.bands[b]!;
-      let k = k0;
+    const w = 8 * p;
+    weights[w] = 0.5 * (-ax3 + 2 * ax2 - ax);
+    weights[w + 1] = 0.5 * (3 * ax3 - 5 * ax2 + 2);
+    weights[w + 2] = 0.5 * (-3 * ax3 + 4 * ax2 + ax);
+    weights[w + 3] = 0.5 * (ax3 - ax2);
+    weights[w + 4] = 0.5 * (-ay3 + 2 * ay2 - ay);
+    weights[w + 5] = 0.5 * (3 * ay3 - 5 * ay2 + 2);
+    weights[w + 6] = 0.5 * (-3 * ay3 + 4 * ay2 + ay);
+    weights[w + 7] = 0.5 * (ay3 - ay2);
+    full++;
+  }
+  if (full === 0) return filled;
+  const { integer, min, max } = out.range;
+  for (let b = 0; b < out.bands.length; b++) {
+    const src = win.bands[b]!;
+    const dst = out.bands[b]!;
+    for (let p = 0; p < count; p++) {
+      let k = idx[p]!;
+      if (k < 0) continue;
+      const w = 8 * p;
+      const wx0 = weights[w]!, wx1 = weights[w + 1]!, wx2 = weights[w + 2]!, wx3 = weights[w + 3]!;
       const r0 = wx0 * src[k]! + wx1 * src[k + 1]! + wx2 * src[k + 2]! + wx3 * src[k + 3]!;
       k += ww;
       const r1 = wx0 * src[k]! + wx1 * src[k + 1]! + wx2 * src[k + 2]! + wx3 * src[k + 3]!;
@@ -286,12 +329,12 @@ export function resampleCubic(win: WindowSamples, out: OutputSamples, sx: Float6
       const r2 = wx0 * src[k]! + wx1 * src[k + 1]! + wx2 * src[k + 2]! + wx3 * src[k + 3]!;
       k += ww;
       const r3 = wx0 * src[k]! + wx1 * src[k + 1]! + wx2 * src[k + 2]! + wx3 * src[k + 3]!;
-      let value = wy0 * r0 + wy1 * r1 + wy2 * r2 + wy3 * r3;
+      let value = weights[w + 4]! * r0 + weights[w + 5]! * r1 + weights[w + 6]! * r2 + weights[w + 7]! * r3;
       if (integer) {
         value = Math.round(value);
         value = value < min ? min : value > max ? max : value;
       }
-      out.bands[b]![o] = value;
+      dst[offset + p] = value;
     }
   }
   return filled;

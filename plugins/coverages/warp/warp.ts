@@ -15,7 +15,7 @@ import { chooseLevelIn } from './choose-level.js';
 import { crsDefinition, sameCrs, transformInPlace } from './crs.js';
 import { AffinePixelMapping, type PixelMapping } from './pixel-mapping.js';
 import { ProjectedLattice, type LatticeOptions } from './projected-lattice.js';
-import { resampleBilinear, resampleCubic, resampleNearest, resampleNearestSeparable, type OutputSamples, type WindowSamples } from './resample.js';
+import { KernelScratch, resampleBilinear, resampleCubic, resampleNearest, resampleNearestSeparable, type OutputSamples, type WindowSamples } from './resample.js';
 import { allocateSamples, holdsExactly, sampleRange, toSample } from './samples.js';
 import type { CrsDefinition } from '../../../core/ows/index.js';
 import { CoverageError, isCoverageError } from '../errors.js';
@@ -264,13 +264,13 @@ function projectedExtent(box: Bbox, from: CrsDefinition, to: CrsDefinition): Bbo
 class StripBuffers {
   x = new Float64Array(0);
   y = new Float64Array(0);
-  idx = new Int32Array(0);
+  readonly kernel = new KernelScratch();
 
   ensure(size: number): void {
+    this.kernel.ensure(size);
     if (this.x.length >= size) return;
     this.x = new Float64Array(size);
     this.y = new Float64Array(size);
-    this.idx = new Int32Array(size);
   }
 }
 
@@ -343,7 +343,7 @@ function drawResampled(plan: ResamplePlan, raster: Raster, out: OutputSamples, r
   if (resampling === 'nearest' && plan.affine) {
     const { cols, rows } = separableIndexes(plan.affine, win, width, mapping.height);
     const starts = mapping.stripStarts;
-    for (let s = 0; s + 1 < starts.length; s++) filled += resampleNearestSeparable(win, out, cols, rows, width, starts[s]!, starts[s + 1]!, buffers.idx);
+    for (let s = 0; s + 1 < starts.length; s++) filled += resampleNearestSeparable(win, out, cols, rows, width, starts[s]!, starts[s + 1]!, buffers.kernel.idx);
     return filled;
   }
   const starts = mapping.stripStarts;
@@ -351,9 +351,9 @@ function drawResampled(plan: ResamplePlan, raster: Raster, out: OutputSamples, r
     mapping.fillStrip(s, buffers.x, buffers.y);
     const count = (starts[s + 1]! - starts[s]!) * width;
     const offset = starts[s]! * width;
-    if (resampling === 'nearest') filled += resampleNearest(win, out, buffers.x, buffers.y, count, offset, buffers.idx);
-    else if (resampling === 'bilinear') filled += resampleBilinear(win, out, buffers.x, buffers.y, count, offset);
-    else filled += resampleCubic(win, out, buffers.x, buffers.y, count, offset);
+    if (resampling === 'nearest') filled += resampleNearest(win, out, buffers.x, buffers.y, count, offset, buffers.kernel.idx);
+    else if (resampling === 'bilinear') filled += resampleBilinear(win, out, buffers.x, buffers.y, count, offset, buffers.kernel);
+    else filled += resampleCubic(win, out, buffers.x, buffers.y, count, offset, buffers.kernel);
   }
   return filled;
 }
