@@ -93,4 +93,21 @@ describe('coverages warp: the projected lattice', function () {
     // quadratic, the worst error elsewhere in a cell can pass the threshold by a little.
     assert.ok(r.maxError <= 0.25, `max error ${r.maxError}`);
   });
+
+  it('handles one-pixel, one-row and one-column targets', () => {
+    const utm: GeoTransform = [400000, 30, 0, 5100000, 0, -30];
+    for (const [width, height] of [[1, 1], [1, 40], [40, 1], [17, 2]] as const) {
+      const target: Grid = { crs: 'EPSG:4326', width, height, transform: [2, 0.01, 0, 46, 0, -0.01] };
+      const r = compare(target, 'EPSG:32631', utm);
+      assert.equal(r.domainMismatches, 0, `${width} x ${height}`);
+      assert.ok(r.maxError <= 0.125, `${width} x ${height}: max error ${r.maxError}`);
+    }
+  });
+
+  it('maps a rotated target grid', () => {
+    const target: Grid = { crs: 'EPSG:3857', width: 300, height: 200, transform: [300000, 80, 30, 5700000, 30, -80] };
+    const r = compare(target, 'EPSG:32631', [400000, 30, 0, 5100000, 0, -30]);
+    assert.equal(r.domainMismatches, 0);
+    assert.ok(r.maxError <= 0.125, `max error ${r.maxError}`);
+  });
 });
