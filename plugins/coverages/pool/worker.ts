@@ -111,8 +111,26 @@ function describe(source: RasterSource): SourceInfo {
   };
 }
 
-/** Statistics from a small overview-level read (at most 512 pixels on a side) in the native CRS. */
+/**
+ * Statistics from a small read: the whole image at most 512 pixels on a side through the
+ * overviews; a file whose coarsest level is still large (no overviews) is sampled instead, as
+ * 8x8 windows of 64x64 pixels spread over it, so statistics never read a whole big image.
+ */
 async function statistics(source: RasterSource, bands: number[], nodata: number | undefined) {
+  const coarsest = source.levels[source.levels.length - 1]!;
+  if (coarsest.width * coarsest.height > 4096 * 4096) {
+    const level = source.levels.length - 1;
+    const side = 64;
+    const parts: Raster[] = [];
+    for (let i = 0; i < 8; i++) {
+      for (let j = 0; j < 8; j++) {
+        const x = Math.floor(((i + 0.5) * coarsest.width) / 8 - side / 2);
+        const y = Math.floor(((j + 0.5) * coarsest.height) / 8 - side / 2);
+        parts.push(await source.readWindow(level, { x, y, width: side, height: side }, bands));
+      }
+    }
+    return computeStatistics(stack(parts));
+  }
   const scale = Math.max(1, Math.max(source.width, source.height) / 512);
   const width = Math.max(1, Math.round(source.width / scale));
   const height = Math.max(1, Math.round(source.height / scale));
@@ -120,6 +138,28 @@ async function statistics(source: RasterSource, bands: number[], nodata: number 
   const target: Grid = { crs: source.crs, width, height, transform: [t[0], (t[1] * source.width) / width, t[2], t[3], t[4], (t[5] * source.height) / height] };
   const raster = await warp([source], target, { bands, resampling: 'nearest', sampleType: source.sampleType, nodata: nodata ?? source.nodata });
   return computeStatistics(raster);
+}
+
+/** Rasters of one width laid one under the other (statistics only look at the values). */
+function stack(parts: Raster[]): Raster {
+  const first = parts[0]!;
+  const height = parts.reduce((sum, p) => sum + p.height, 0);
+  const bands = first.bands.map((band, b) => {
+    const out = new (band.constructor as new (n: number) => typeof band)(first.width * height);
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p.bands[b]! as never, offset);
+      offset += p.bands[b]!.length;
+    }
+    return out;
+  });
+  const mask = new Uint8Array(first.width * height).fill(255);
+  let offset = 0;
+  for (const p of parts) {
+    if (p.mask) mask.set(p.mask, offset);
+    offset += p.width * p.height;
+  }
+  return { width: first.width, height, sampleType: first.sampleType, bands, mask, nodata: first.nodata };
 }
 
 async function perform(task: WorkerTask): Promise<WorkerValue> {

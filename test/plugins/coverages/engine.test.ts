@@ -207,6 +207,27 @@ describe('coverages engine', function () {
     await assert.rejects(engine.read({ coverage: 'ramp', target: { ...huge, width: 0 } }, anonymous), (e) => isCoverageError(e, 'InvalidGrid'));
   });
 
+  it('computes percentile statistics of a large file without overviews from samples, not a whole read', async () => {
+    const big = join(dir, 'big.tif');
+    const script = `
+from osgeo import gdal, osr
+import numpy as np
+d = gdal.GetDriverByName('GTiff').Create('${big}', 5000, 5000, 1, gdal.GDT_Byte, ['TILED=YES', 'COMPRESS=DEFLATE'])
+d.SetGeoTransform([500000, 1, 0, 4500000, 0, -1])
+s = osr.SpatialReference(); s.ImportFromEPSG(32631); d.SetProjection(s.ExportToWkt())
+row = (np.arange(5000) * 200 // 5000).astype('uint8')
+d.GetRasterBand(1).WriteArray(np.tile(row, (5000, 1)))
+d = None
+`;
+    execFileSync('/usr/bin/python3', ['-c', script]);
+    await engine.addCoverages([{ id: 'big', path: big, styles: [{ name: 'p', type: 'ramp', band: 1, ramp: 'greys', percentile: [0, 100] }] }]);
+    const target: Grid = { crs: 'EPSG:32631', width: 100, height: 10, transform: [500000, 50, 0, 4500000, 0, -50] };
+    const { at } = await pixels((await engine.map({ layers: [{ coverage: 'big' }], target, format: 'png' }, anonymous)).body);
+    // Values rise 0..199 from west to east; the stretch from sampled statistics spans nearly all of it.
+    assert.ok(at(2, 5)[0]! < 40, `west is dark (${at(2, 5)})`);
+    assert.ok(at(97, 5)[0]! > 215, `east is bright (${at(97, 5)})`);
+  });
+
   it('draws a legend for each style', async () => {
     const legend = await engine.legend({ coverage: 'sample-dem', style: 'viridis', format: 'png' }, anonymous);
     const meta = await sharp(legend.body).metadata();
