@@ -228,6 +228,17 @@ d = None
     assert.ok(at(97, 5)[0]! > 215, `east is bright (${at(97, 5)})`);
   });
 
+  it('keeps the event loop free while a heavy read runs in the pool', async () => {
+    // A big cubic reprojection of the sample DEM: seconds of CPU, all of it in a worker thread.
+    const target: Grid = { crs: 'EPSG:3857', width: 3000, height: 3000, transform: [779236, 37, 0, 5860839, 0, -53] };
+    let heavyDone = false;
+    const heavy = engine.read({ coverage: 'sample-dem', target, resampling: 'cubic' }, anonymous).then(() => (heavyDone = true));
+    const health = await fetch(`${server.url}/health`);
+    assert.equal(health.status, 200);
+    assert.equal(heavyDone, false, 'a light request is answered while the heavy read is still running');
+    await heavy;
+  });
+
   it('draws a legend for each style', async () => {
     const legend = await engine.legend({ coverage: 'sample-dem', style: 'viridis', format: 'png' }, anonymous);
     const meta = await sharp(legend.body).metadata();
