@@ -13,7 +13,7 @@ import { startBaseline, type Baseline } from './coverages/baseline.js';
 import { wcsCase, wmsCase, wmtsCase, type BenchCase } from './coverages/cases.js';
 import { benchData, type BenchData } from './coverages/data.js';
 import { MemorySampler, type MemorySummary } from './coverages/memory.js';
-import { protocolPlugins, startMeridian, type MeridianServer } from './coverages/meridian.js';
+import { protocolPlugins, startMeridian, type MeridianServer, type ProtocolPlugin } from './coverages/meridian.js';
 import { mapserverDemClasses } from './coverages/styles.js';
 import { tileSequence } from './coverages/tiles.js';
 import { CACHE_PREFIX, layerTemplates, seedTiles } from './coverages/wmts-cache.js';
@@ -90,10 +90,21 @@ function mixedPaths(cases: BenchCase[]): string[] {
   return out;
 }
 
-async function buildCases(data: BenchData, meridian: MeridianServer, baseline: Baseline, settings: BenchSettings, wcsCompression: 'none' | 'deflate'): Promise<BenchCase[]> {
-  const present = protocolPlugins();
+/** BENCH_COVERAGES_CASES=wms,wcs-dem: the cases whose id contains one of the words (all by default). */
+function wanted(id: string): boolean {
   const only = (process.env.BENCH_COVERAGES_CASES ?? '').split(',').filter(Boolean);
-  const wanted = (id: string) => only.length === 0 || only.some((w) => id.includes(w));
+  return only.length === 0 || only.some((w) => id.includes(w));
+}
+
+/** The protocol plugins there and needed by the cases asked for (a plugin not under test is not loaded). */
+function pluginsToRun(): ProtocolPlugin[] {
+  const present = protocolPlugins();
+  const ids: Record<ProtocolPlugin, string[]> = { wms: ['wms-rgb', 'wms-dem'], wcs: ['wcs-rgb', 'wcs-dem'], wmts: ['wmts'] };
+  return (Object.keys(ids) as ProtocolPlugin[]).filter((p) => present[p] && ids[p].some(wanted));
+}
+
+async function buildCases(data: BenchData, meridian: MeridianServer, baseline: Baseline, settings: BenchSettings, wcsCompression: 'none' | 'deflate', plugins: ProtocolPlugin[]): Promise<BenchCase[]> {
+  const present = Object.fromEntries(plugins.map((p) => [p, true])) as Partial<Record<ProtocolPlugin, boolean>>;
   const servers = { meridian, baseline };
   const cases: BenchCase[] = [];
   const mapCount = positiveInt('BENCH_COVERAGES_MAPS', 400);
@@ -113,7 +124,8 @@ async function buildCases(data: BenchData, meridian: MeridianServer, baseline: B
     settings.log(`wmts: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     cases.push(wmtsCase(servers, seeded));
   }
-  const missing = (['wms', 'wcs', 'wmts'] as const).filter((p) => !present[p]);
+  const there = protocolPlugins();
+  const missing = (['wms', 'wcs', 'wmts'] as const).filter((p) => !there[p]);
   if (missing.length > 0) settings.log(`not measured (plugin not there yet): ${missing.join(', ')}`);
   if (cases.length === 0) throw new Error('no case to measure: no protocol plugin, or BENCH_COVERAGES_CASES matches none');
   return cases;
@@ -129,7 +141,8 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const wcsCompression = process.env.BENCH_COVERAGES_WCS_COMPRESSION === 'none' ? 'none' : 'deflate';
   const data = await benchData(settings.log);
   const loadBefore = loadavg()[0]!;
-  const meridian = await startMeridian(data, { workers: processes });
+  const plugins = pluginsToRun();
+  const meridian = await startMeridian(data, { workers: processes, plugins });
   let baseline: Baseline | undefined;
   let sampler: MemorySampler | undefined;
   try {
@@ -148,7 +161,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     const b = baseline;
     sampler = new MemorySampler({ meridian: () => [meridian.pid], baseline: () => b.pids() });
     sampler.enter('checks');
-    const cases = await buildCases(data, meridian, baseline, settings, wcsCompression);
+    const cases = await buildCases(data, meridian, baseline, settings, wcsCompression, plugins);
     const checks: Record<string, Record<string, number>> = {};
     for (const c of cases) {
       settings.log(`${c.id}: checking both servers' answers to all ${c.meridian.paths.length} requests`);

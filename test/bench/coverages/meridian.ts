@@ -16,7 +16,7 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = join(repo, 'core', 'cli', 'main.ts');
 
 /** Which of the protocol plugins are there yet (the benchmark runs the cases it can). */
-export function protocolPlugins(): { wms: boolean; wcs: boolean; wmts: boolean } {
+export function protocolPlugins(): Record<ProtocolPlugin, boolean> {
   const has = (name: string) => existsSync(join(repo, 'plugins', name, 'index.ts'));
   return { wms: has('wms'), wcs: has('wcs'), wmts: has('wmts') };
 }
@@ -31,14 +31,17 @@ export interface MeridianServer {
   close(): Promise<void>;
 }
 
+export type ProtocolPlugin = 'wms' | 'wcs' | 'wmts';
+
 export interface MeridianOptions {
   /** Worker threads of the coverages engine. */
   workers: number;
+  /** The protocol plugins to enable (those there and wanted by the cases run). */
+  plugins: ProtocolPlugin[];
 }
 
 export function meridianConfig(data: BenchData, dir: string, port: number, options: MeridianOptions): Record<string, unknown> {
   const styles = meridianStyles(data);
-  const present = protocolPlugins();
   const plugins: Record<string, unknown> = {
     coverages: {
       workers: options.workers,
@@ -51,9 +54,9 @@ export function meridianConfig(data: BenchData, dir: string, port: number, optio
       ],
     },
   };
-  if (present.wms) plugins.wms = {};
-  if (present.wcs) plugins.wcs = {};
-  if (present.wmts) plugins.wmts = { tileMatrixSets: ['WebMercatorQuad'], formats: ['image/png'] };
+  if (options.plugins.includes('wms')) plugins.wms = {};
+  if (options.plugins.includes('wcs')) plugins.wcs = {};
+  if (options.plugins.includes('wmts')) plugins.wmts = { tileMatrixSets: ['WebMercatorQuad'], formats: ['image/png'] };
   return {
     dataDir: dir,
     sampleData: false,
