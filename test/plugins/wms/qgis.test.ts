@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ELEVATION, generateSampleRasters, LANDCOVER } from '../../../plugins/coverages/sample-data.js';
 import { BLUE, decode, GREY, projTransform, PYTHON, RED, run, startWms, WHITE, type WmsHarness } from './support.js';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/qgis_wms.py', import.meta.url));
@@ -67,13 +68,18 @@ interface IdentifySpec {
   format: 'feature' | 'text' | 'html';
 }
 
-/** The band values of the first feature QGIS identified (its fields band1, band2...). */
-function bandsOf(result: IdentifyResult): number[] {
+/** The first feature QGIS identified, as field -> value. */
+function featureOf(result: IdentifyResult): Record<string, string | number | null> {
   assert.ok(result.valid, result.error);
   const features = Object.values(result.results ?? {})[0];
   assert.ok(Array.isArray(features) && features.length > 0, JSON.stringify(result));
   const f = features[0]!;
-  return f.fields.flatMap((name, i) => (/^band\d+$/.test(name) ? [Number(f.attributes[i])] : []));
+  return Object.fromEntries(f.fields.map((name, i) => [name, f.attributes[i] ?? null]));
+}
+
+/** The band values of the first feature QGIS identified (its fields band1, band2...). */
+function bandsOf(result: IdentifyResult): number[] {
+  return Object.entries(featureOf(result)).flatMap(([name, v]) => (/^band\d+$/.test(name) ? [Number(v)] : []));
 }
 
 const layerItems = (nodes: BrowserNode[]): BrowserNode[] => nodes.flatMap((n) => (n.kind === 'layer' ? [n] : layerItems(n.children ?? [])));
@@ -276,4 +282,56 @@ describe("wms with QGIS's own WMS provider (PyQGIS, headless)", function () {
       assert.deepEqual(colours, [[200, 0, 0, 255], [0, 200, 0, 255], [0, 0, 200, 255]]);
     });
   }
+});
+
+describe("wms with QGIS's own WMS provider, on the sample rasters a default start serves", function () {
+  this.timeout(180_000);
+  let h: WmsHarness;
+  let dir: string;
+  before(async () => {
+    // As `meridian serve` starts: sample data on, the coverages engine's generated rasters only.
+    h = await startWms({ inline: { sampleData: true }, coverages: { sampleRasters: true, coverages: [] } });
+    dir = mkdtempSync(path.join(tmpdir(), 'meridian-wms-qgis-samples-'));
+    for (const s of generateSampleRasters()) writeFileSync(path.join(dir, s.name), s.body);
+  });
+  after(async () => {
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the sample layers, draws sample-rgb (natural) with its corner markers in place, and identify() reads the elevation GDAL reads', async () => {
+    const size = LANDCOVER.size * LANDCOVER.pixel;
+    const [west, north] = LANDCOVER.origin;
+    const extent = [west, north - size, west + size, north];
+    const demGrid = [7, 45.5, 8, 46.5];
+    const matterhorn: [number, number] = [7.6586, 45.9763];
+    const planFile = path.join(dir, 'plan.json');
+    const png = path.join(dir, 'sample-rgb.png');
+    writeFileSync(planFile, JSON.stringify({
+      browse: [h.url],
+      layers: [
+        { uri: new URLSearchParams({ crs: 'EPSG:32632', format: 'image/png', layers: 'sample-rgb', styles: 'natural', url: h.url }).toString(), renders: [{ crs: 'EPSG:32632', extent, size: [512, 512], file: png }] },
+        { uri: new URLSearchParams({ crs: 'EPSG:4326', format: 'image/png', layers: 'sample-dem', styles: 'terrain', url: h.url }).toString(), identify: [{ point: matterhorn, extent: demGrid, size: [ELEVATION.size, ELEVATION.size], format: 'feature' }] },
+      ],
+    }));
+    const res = await run(PYTHON, [SCRIPT, planFile], { HOME: mkdtempSync(path.join(dir, 'home-')), QT_QPA_PLATFORM: 'offscreen' });
+    assert.equal(res.code, 0, `QGIS failed:\n${res.stderr}\n${res.stdout}`);
+    const report = JSON.parse(res.stdout) as QgisReport;
+
+    assert.deepEqual(layerItems(report.browser[0]!.tree).map((l) => l.name), ['Sample elevation (generated, EPSG:4326)', 'Sample land cover (generated RGB, UTM 32N)']);
+    const [rgb, dem] = report.layers as [LayerReport, LayerReport];
+    assert.ok(rgb.valid && dem.valid, `${rgb.error} ${dem.error}`);
+    assert.equal(rgb.crs, 'EPSG:32632');
+    rgb.extent.forEach((v, i) => assert.ok(Math.abs(v - extent[i]!) < 1e-6, `extent ${rgb.extent}`));
+    // 40 m map pixels: each corner marker (48 source pixels of 10 m) centres 6 map pixels in from its corner.
+    const image = await decode(readFileSync(rgb.renders[0]!.file));
+    const { nw, ne, sw, se } = LANDCOVER.markers;
+    assert.deepEqual([image.at(6, 6), image.at(505, 6), image.at(6, 505), image.at(505, 505)], [nw, ne, sw, se].map((c) => [...c, 255]));
+
+    const elevation = Number(featureOf(dem.identify[0]!).elevation);
+    const gdal = await run('gdallocationinfo', ['-valonly', '-wgs84', path.join(dir, ELEVATION.name), String(matterhorn[0]), String(matterhorn[1])]);
+    assert.equal(gdal.code, 0, gdal.stderr);
+    assert.ok(Math.abs(elevation - Number(gdal.stdout.trim())) < 1e-3, `QGIS ${elevation} vs GDAL ${gdal.stdout.trim()}`);
+    assert.ok(elevation > ELEVATION.min && elevation < ELEVATION.max, `${elevation} m`);
+  });
 });
