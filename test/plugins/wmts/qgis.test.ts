@@ -9,9 +9,11 @@
  * point and reads its values; a time value chosen in the browser draws that instant.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LANDCOVER } from '../../../plugins/coverages/sample-data.js';
 import { BACKGROUND, crs84Pixel, decodeImage, makeRgbFixture, PYTHON, runTool, SQUARE, startWmts, tempDir, webMercatorPixel, type TilePixel, type WmtsHarness } from './support.js';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/qgis_wmts.py', import.meta.url));
@@ -290,5 +292,68 @@ describe("wmts with QGIS's own WMTS client (PyQGIS, headless)", function () {
     }
     assert.deepEqual(times, ['2020-01-01T00:00:00.000Z', '2020-02-01T00:00:00.000Z', undefined]);
     assert.deepEqual(colours, [[...GREEN], [...DARK_BLUE], [...DARK_BLUE]]);
+  });
+});
+
+describe("wmts with QGIS's own WMTS client, on the sample rasters a default start serves", function () {
+  this.timeout(180_000);
+  let h: WmtsHarness;
+  let tmp: ReturnType<typeof tempDir>;
+  before(async () => {
+    tmp = tempDir('qgis-samples');
+    // As `meridian serve` starts: sample data on, the coverages engine's generated rasters only.
+    h = await startWmts({ coverages: [], inline: { sampleData: true }, plugins: { coverages: { workers: 1, refreshSeconds: 0, sampleRasters: true, catalogue: { enabled: false } } } });
+  });
+  after(async () => {
+    await h?.close();
+    tmp?.remove();
+  });
+
+  it('lists the sample layers, and draws sample-rgb in WebMercatorQuad with its corner markers in place; identify() reads a marker', async () => {
+    const capabilities = `${h.url}?SERVICE=WMTS&REQUEST=GetCapabilities`;
+    // The markers' centres (24 source pixels in from each corner) in lon/lat, by PROJ.
+    const size = LANDCOVER.size * LANDCOVER.pixel;
+    const [west, north] = LANDCOVER.origin;
+    const inset = (LANDCOVER.marker / 2) * LANDCOVER.pixel;
+    const utm = [[west + inset, north - inset], [west + size - inset, north - inset], [west + inset, north - size + inset], [west + size - inset, north - size + inset]];
+    const lonLats = execFileSync('gdaltransform', ['-s_srs', LANDCOVER.crs, '-t_srs', 'EPSG:4326', '-output_xy'], { input: utm.map((p) => p.join(' ')).join('\n') + '\n', encoding: 'utf8' })
+      .trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+    const lons = lonLats.map((p) => p[0]);
+    const lats = lonLats.map((p) => p[1]);
+    const [x0, y0] = mercator([Math.min(...lons) - 0.02, Math.min(...lats) - 0.02]);
+    const [x1, y1] = mercator([Math.max(...lons) + 0.02, Math.max(...lats) + 0.02]);
+    const extent = [x0, y0, x1, y1];
+    const mapSize: [number, number] = [512, Math.round((512 * (y1 - y0)) / (x1 - x0))];
+    const planFile = path.join(tmp.dir, 'plan.json');
+    const png = path.join(tmp.dir, 'sample-rgb.png');
+    const uri = new URLSearchParams({ crs: 'EPSG:3857', format: 'image/png', layers: 'sample-rgb', styles: 'natural', tileMatrixSet: 'WebMercatorQuad', url: capabilities }).toString();
+    writeFileSync(planFile, JSON.stringify({
+      browse: [capabilities],
+      layers: [{ uri, renders: [{ crs: 'EPSG:3857', extent, size: mapSize, file: png }], identify: [{ point: mercator(lonLats[0]!), extent, size: mapSize, format: 'feature' }] }],
+    }));
+    const res = await runTool(PYTHON, [SCRIPT, planFile], { HOME: mkdtempSync(path.join(tmp.dir, 'home-')), QT_QPA_PLATFORM: 'offscreen' });
+    assert.equal(res.code, 0, `QGIS failed:\n${res.stderr}\n${res.stdout}`);
+    const report = JSON.parse(res.stdout) as QgisReport;
+
+    const connection = report.browser[0]!.tree[0];
+    assert.deepEqual(childNames(connection), ['Sample elevation (generated, EPSG:4326)', 'Sample land cover (generated RGB, UTM 32N)']);
+    const natural = child(child(connection, 'Sample land cover (generated RGB, UTM 32N)'), 'WebMercatorQuad');
+    assert.equal(new URLSearchParams(child(natural, 'image/png')?.uri ?? '').get('styles'), 'natural');
+
+    const layer = report.layers[0]!;
+    assert.ok(layer.valid, layer.error);
+    const render = layer.renders[0]!;
+    assert.deepEqual(render.errors, []);
+    const image = await decodeImage(readFileSync(render.file));
+    const [vx0, vy0, vx1, vy1] = render.visibleExtent;
+    const { nw, ne, sw, se } = LANDCOVER.markers;
+    const drawn = lonLats.map((p) => {
+      const [x, y] = mercator(p);
+      return image.at(Math.floor(((x - vx0) / (vx1 - vx0)) * image.width), Math.floor(((vy1 - y) / (vy1 - vy0)) * image.height)).slice(0, 3);
+    });
+    assert.deepEqual(drawn, [nw, ne, sw, se].map((c) => [...c]));
+    const features = Object.values(layer.identify[0]!.results ?? {})[0];
+    assert.ok(Array.isArray(features) && features.length === 1, JSON.stringify(layer.identify[0]));
+    assert.deepEqual(features[0]!.values, { red: nw[0], green: nw[1], blue: nw[2] });
   });
 });
