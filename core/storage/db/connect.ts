@@ -65,6 +65,9 @@ async function openPostgres(config: Extract<DatabaseConfig, { client: 'postgres'
 
 function wrap(knex: Knex, dialect: DatabaseDialect, postgis: boolean): Database {
   const indexes = new Map<string, SpatialIndex>();
+  // What each table's index was first opened with: an index kind without a time dimension
+  // (bbox columns on PostgreSQL without PostGIS) is still opened again with the same options.
+  const requested = new Map<string, string>();
   const db: Database = {
     knex,
     dialect,
@@ -75,8 +78,9 @@ function wrap(knex: Knex, dialect: DatabaseDialect, postgis: boolean): Database 
       if (!index) {
         index = createSpatialIndex(db, table, options);
         indexes.set(table, index);
-      } else if (JSON.stringify(index.time ?? null) !== JSON.stringify(options.time ?? index.time ?? null)) {
-        throw new Error(`spatial index of '${table}' was opened with other options (time: ${JSON.stringify(index.time ?? null)})`);
+        requested.set(table, JSON.stringify(options.time ?? null));
+      } else if (options.time !== undefined && requested.get(table) !== JSON.stringify(options.time)) {
+        throw new Error(`spatial index of '${table}' was opened with other options (time: ${requested.get(table)})`);
       }
       return index;
     },
