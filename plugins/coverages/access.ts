@@ -15,6 +15,10 @@ export interface CoverageAccess {
 
 export const COVERAGE_RESOURCE = { type: 'coverage', service: 'coverages' } as const;
 
+// The decision cache hands back the same Decision for the same subject and resource, so its
+// answer for this resource is remembered with it: no obligation is parsed on the hot path.
+const answers = new WeakMap<object, boolean>();
+
 export async function mayRead(auth: AuthHooks, logger: Logger, subject: Subject, coverage: CoverageAccess): Promise<boolean> {
   const decision = await auth.authorize(
     subject,
@@ -22,7 +26,15 @@ export async function mayRead(auth: AuthHooks, logger: Logger, subject: Subject,
     'read',
   );
   if (decision.decision !== 'Permit') return false;
-  for (const obligation of decision.obligations) {
+  const known = answers.get(decision);
+  if (known !== undefined) return known;
+  const answer = permits(decision.obligations, coverage, logger);
+  answers.set(decision, answer);
+  return answer;
+}
+
+function permits(obligations: Array<{ id: string; attributes: Record<string, unknown> }>, coverage: CoverageAccess, logger: Logger): boolean {
+  for (const obligation of obligations) {
     const { lang, filter } = obligation.attributes;
     if (obligation.id !== 'filter' || filter === undefined) {
       logger.warn({ obligation: obligation.id }, 'coverages: unknown obligation, read denied');
