@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Subject } from '../../core/auth/types.js';
 import type { CoveragesService } from '../coverages/types.js';
 import type { WcsConfig } from './config.js';
-import type { WcsVersion } from './requests.js';
+import type { WcsVersion } from './versions.js';
 
 export interface WcsEnv {
   config: WcsConfig;

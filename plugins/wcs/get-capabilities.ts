@@ -15,6 +15,7 @@ import {
   serviceProviderXml,
   wgs84BoundingBoxXml,
   type OperationInfo,
+  type ServiceProviderInfo,
   type XmlElement,
 } from '../../core/ows/index.js';
 import type { CoverageDescription } from '../coverages/types.js';
@@ -27,27 +28,30 @@ import { timePeriodOf, timePeriodXml } from './eo-metadata.js';
 import { FORMATS_SUPPORTED } from './formats.js';
 import { num } from './gml.js';
 import { wcsNamespaceAttrs, WCS_NS, WCS_SCHEMA_LOCATION } from './namespaces.js';
-import { OPERATION_NAMES, WCS_VERSIONS, type GetCapabilitiesRequest } from './requests.js';
+import { OPERATION_NAMES, type GetCapabilitiesRequest } from './requests.js';
+import { ADVERTISED_VERSIONS } from './versions.js';
 
 /** OWS sections plus WCS's ServiceMetadata and EO-WCS's two parts of Contents (10-140r1 Req. 8). */
 export const CAPABILITIES_SECTIONS = ['ServiceIdentification', 'ServiceProvider', 'OperationsMetadata', 'ServiceMetadata', 'Contents', 'CoverageSummary', 'DatasetSeriesSummary'] as const;
 
-function serviceProvider(env: WcsEnv): XmlElement {
+/** ServiceProvider from config (WCS 2.0 writes it on OWS 2.0, WCS 1.1 on OWS 1.1). */
+export function serviceProviderInfo(env: WcsEnv): ServiceProviderInfo {
   const p = env.config.provider;
   const address = p.email || p.city || p.country ? { city: p.city, country: p.country, electronicMailAddress: p.email ? [p.email] : undefined } : undefined;
-  return serviceProviderXml(
-    {
-      providerName: p.name,
-      providerSite: p.site,
-      serviceContact: {
-        individualName: p.individualName,
-        positionName: p.positionName,
-        contactInfo: address || p.phone ? { phone: p.phone ? { voice: [p.phone] } : undefined, address } : undefined,
-        role: 'pointOfContact',
-      },
+  return {
+    providerName: p.name,
+    providerSite: p.site,
+    serviceContact: {
+      individualName: p.individualName,
+      positionName: p.positionName,
+      contactInfo: address || p.phone ? { phone: p.phone ? { voice: [p.phone] } : undefined, address } : undefined,
+      role: 'pointOfContact',
     },
-    '2.0.0',
-  );
+  };
+}
+
+function serviceProvider(env: WcsEnv): XmlElement {
+  return serviceProviderXml(serviceProviderInfo(env), '2.0.0');
 }
 
 function operations(env: WcsEnv): OperationInfo[] {
@@ -127,7 +131,7 @@ export async function getCapabilities(request: GetCapabilitiesRequest, env: WcsE
           keywords: env.config.keywords,
           serviceType: 'OGC WCS',
           serviceTypeCodeSpace: 'OGC',
-          serviceTypeVersions: [...WCS_VERSIONS].reverse(),
+          serviceTypeVersions: ADVERTISED_VERSIONS,
           profiles: WCS_PROFILES,
           fees: env.config.fees,
           accessConstraints: env.config.accessConstraints,

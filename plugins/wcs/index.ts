@@ -1,7 +1,9 @@
 /**
- * The WCS plugin: OGC Web Coverage Service 2.0.1 with the Earth Observation Application Profile
- * over the coverages engine (see README.md). One endpoint takes both bindings (KVP on GET and
- * form POST, XML on POST); each request runs the steps below in order.
+ * The WCS plugin: OGC Web Coverage Service 2.0.1 with the Earth Observation Application Profile,
+ * and WCS 1.1.1 and 1.0.0 for the clients that speak only those (QGIS's WCS provider), over the
+ * coverages engine (see README.md). One endpoint takes both bindings (KVP on GET and form POST,
+ * XML on POST, which is WCS 2.0's); each request runs the steps below in order, the version
+ * deciding which family (wcs1/v100, wcs1/v111, or the 2.0 files here) answers.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -9,12 +11,10 @@ import {
   invalidParameterValue,
   lookupCrs,
   missingParameterValue,
-  negotiateAcceptVersions,
   OwsException,
   owsErrorEncoder,
-  requireSupportedVersion,
 } from '../../core/ows/index.js';
-import type { Plugin, PluginContext } from '../../core/plugin.js';
+import type { ErrorEncoder, Plugin, PluginContext } from '../../core/plugin.js';
 import type { CoveragesService } from '../coverages/types.js';
 import { wcsConfigSchema, type WcsConfig } from './config.js';
 import { WCS_PROFILES } from './conformance.js';
@@ -24,7 +24,10 @@ import { describeEOCoverageSet } from './describe-eo-coverage-set.js';
 import { getCapabilities } from './get-capabilities.js';
 import { getCoverage } from './get-coverage.js';
 import { readRequest } from './read-request.js';
-import { OPERATION_NAMES, WCS_VERSIONS, type OperationName, type RequestHead, type WcsVersion } from './requests.js';
+import { OPERATION_NAMES, type OperationName, type RequestHead } from './requests.js';
+import { runWcs10, wcs10ErrorEncoder } from './wcs1/v100/index.js';
+import { runWcs11, wcs11ErrorEncoder } from './wcs1/v111/index.js';
+import { ADVERTISED_VERSIONS, familyOf, negotiateCapabilitiesVersion, requireOperationVersion, WCS_VERSIONS, type WcsVersion } from './versions.js';
 
 /** REQUEST (KVP) or the root element (XML) names a WCS operation. */
 function identifyOperation(head: RequestHead): OperationName {
@@ -48,25 +51,31 @@ function requireService(head: RequestHead): void {
   if (service.toUpperCase() !== 'WCS') throw invalidParameterValue('service', `service must be WCS; got '${service}'`);
 }
 
-/**
- * GetCapabilities negotiates AcceptVersions (or a KVP VERSION, which GDAL and OWSLib send) by
- * OWS Common 2.0 §7.3.2; every other operation must name a supported version (the XML
- * binding's required attribute; 2.0.1 when a client leaves it out).
- */
-function versionOf(head: RequestHead, operation: OperationName): WcsVersion {
-  if (operation === 'GetCapabilities') {
-    const accept = head.acceptVersions ?? (head.version?.trim() ? [head.version] : undefined);
-    return negotiateAcceptVersions(accept, WCS_VERSIONS, head.acceptVersions ? 'acceptVersions' : 'version') as WcsVersion;
+/** The XML binding is WCS 2.0's (the 1.x XML encodings are not served); KVP reaches every version. */
+function candidateVersions(head: RequestHead): readonly WcsVersion[] {
+  return head.binding === 'xml' ? WCS_VERSIONS.filter((v) => familyOf(v) === '2.0') : WCS_VERSIONS;
+}
+
+/** GetCapabilities negotiates (versions.ts); every other operation names a served version. */
+function versionOf(head: RequestHead, operation: OperationName | 'other'): WcsVersion {
+  if (operation === 'GetCapabilities') return negotiateCapabilitiesVersion(head, candidateVersions(head));
+  return requireOperationVersion(head, head.binding, candidateVersions(head));
+}
+
+/** The version a request will be answered in, as far as it can be told before checking it: errors go out in that version's format. */
+function versionHint(head: RequestHead): WcsVersion | undefined {
+  try {
+    return versionOf(head, head.operation?.trim().toLowerCase() === 'getcapabilities' ? 'GetCapabilities' : 'other');
+  } catch {
+    return undefined;
   }
-  const written = head.version?.trim();
-  if (written === undefined || written === '') {
-    if (head.binding === 'kvp') throw missingParameterValue('version');
-    return '2.0.1';
-  }
-  return requireSupportedVersion(written, WCS_VERSIONS, 'version') as WcsVersion;
 }
 
 async function run(head: RequestHead, operation: OperationName, env: WcsEnv): Promise<WcsResponse> {
+  const family = familyOf(env.version);
+  // KVP only reaches 1.x (candidateVersions).
+  if (family === '1.0') return runWcs10(operation, head.kvp!, env);
+  if (family === '1.1') return runWcs11(operation, head.kvp!, env);
   const request = head.parse(operation);
   switch (request.operation) {
     case 'GetCapabilities':
@@ -78,6 +87,14 @@ async function run(head: RequestHead, operation: OperationName, env: WcsEnv): Pr
     case 'DescribeEOCoverageSet':
       return describeEOCoverageSet(request, env);
   }
+}
+
+const ows20ErrorEncoder = owsErrorEncoder({ version: '2.0.0' });
+
+/** Errors in the format of the version the request is answered in (WCS 2.0 when that is not known). */
+function errorEncoderOf(version: WcsVersion | undefined): ErrorEncoder {
+  const family = version === undefined ? '2.0' : familyOf(version);
+  return family === '1.0' ? wcs10ErrorEncoder : family === '1.1' ? wcs11ErrorEncoder : ows20ErrorEncoder;
 }
 
 function send(ctx: Context, response: WcsResponse): void {
@@ -101,7 +118,7 @@ function offeredCrsOf(config: WcsConfig): Set<string> {
 const plugin: Plugin<WcsConfig> = {
   name: 'wcs',
   version: '0.1.0',
-  description: 'OGC Web Coverage Service 2.0.1 with the Earth Observation Application Profile (EO-WCS 1.0) over the coverages engine',
+  description: 'OGC Web Coverage Service 2.0.1 with the Earth Observation Application Profile (EO-WCS 1.0), and WCS 1.1.1 and 1.0.0, over the coverages engine',
   defaultPath: '/wcs',
   requires: ['coverages'],
   configSchema: wcsConfigSchema,
@@ -112,9 +129,11 @@ const plugin: Plugin<WcsConfig> = {
     const router = new Router();
     const handle = async (ctx: Context) => {
       const head = await readRequest(ctx);
+      ctx.state.wcsVersion = versionHint(head);
       const operation = identifyOperation(head);
       requireService(head);
       const version = versionOf(head, operation);
+      ctx.state.wcsVersion = version;
       const env: WcsEnv = { config, coverages, logger: pctx.logger, ctx, subject: ctx.state.subject, baseUrl: pctx.baseUrl(ctx), version, offeredCrs };
       send(ctx, await run(head, operation, env));
     };
@@ -123,11 +142,11 @@ const plugin: Plugin<WcsConfig> = {
     const mount = pctx.mountPath || '/';
     return {
       routes: router,
-      errorEncoder: owsErrorEncoder({ version: '2.0.0' }),
+      errorEncoder: (err, ctx) => errorEncoderOf(ctx.state.wcsVersion as WcsVersion | undefined)(err, ctx),
       services: [
         {
           type: 'WCS',
-          versions: [...WCS_VERSIONS].reverse(),
+          versions: [...ADVERTISED_VERSIONS],
           title: config.title,
           description: config.abstract,
           url: mount,

@@ -95,6 +95,7 @@ export function kvpHead(kvp: KvpParams): RequestHead {
     service: kvp.optional('SERVICE'),
     version: kvp.optional('VERSION'),
     acceptVersions: commaList(kvp, 'ACCEPTVERSIONS')?.filter((v) => v !== ''),
+    kvp,
     parse(operation): WcsRequest {
       switch (operation) {
         case 'GetCapabilities':

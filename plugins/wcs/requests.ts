@@ -1,10 +1,8 @@
-/** The WCS requests, as both bindings (KVP and XML) read them into the same shapes. */
+/** The WCS 2.0 requests, as both bindings (KVP and XML) read them into the same shapes. */
+import type { KvpParams } from '../../core/ows/index.js';
 
 export const OPERATION_NAMES = ['GetCapabilities', 'DescribeCoverage', 'GetCoverage', 'DescribeEOCoverageSet'] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
-
-export const WCS_VERSIONS = ['2.0.0', '2.0.1'] as const;
-export type WcsVersion = (typeof WCS_VERSIONS)[number];
 
 export interface GetCapabilitiesRequest {
   operation: 'GetCapabilities';
@@ -78,5 +76,7 @@ export interface RequestHead {
   acceptVersions: string[] | undefined;
   /** XML: whether the root element is in the WCS 2.0 or EO-WCS namespace. */
   knownNamespace?: boolean;
+  /** KVP: the parameters, which the WCS 1.0 and 1.1 requests are read from (wcs1/). */
+  kvp?: KvpParams;
   parse(operation: OperationName): WcsRequest;
 }
