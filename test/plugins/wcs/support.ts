@@ -75,6 +75,8 @@ export interface WcsHarnessOptions {
   coverages?: Record<string, unknown>;
   /** The catalogue plugin's config, to serve catalogue collections as series. */
   catalogue?: Record<string, unknown>;
+  /** Top-level config keys (sampleData: true loads the engine's sample rasters). */
+  inline?: Record<string, unknown>;
 }
 
 /** The coverages every WCS test serves: two files, a monthly series and one private file. */
@@ -92,6 +94,7 @@ export async function startWcs(options: WcsHarnessOptions = {}, fixtures?: Fixtu
   const server = await startTestServer(
     {
       sampleData: false,
+      ...options.inline,
       plugins: {
         coverages: { workers: 1, refreshSeconds: 0, sampleRasters: false, catalogue: { enabled: false }, coverages: coverageConfig(f), ...options.coverages },
         wcs: options.wcs ?? {},
@@ -152,6 +155,12 @@ export const NS = {
   xlink: 'http://www.w3.org/1999/xlink',
   crs: 'http://www.opengis.net/wcs/crs/1.0',
   int: 'http://www.opengis.net/wcs/interpolation/1.0',
+  // WCS 1.0.0 and 1.1.1 documents.
+  w10: 'http://www.opengis.net/wcs',
+  w11: 'http://www.opengis.net/wcs/1.1.1',
+  ows11: 'http://www.opengis.net/ows/1.1',
+  gml31: 'http://www.opengis.net/gml',
+  ogc: 'http://www.opengis.net/ogc',
 } as const;
 
 export const SCHEMAS = {
@@ -159,6 +168,11 @@ export const SCHEMAS = {
   wcseo: 'ogc/wcs/wcseo/1.0/wcsEOAll.xsd',
   gmlcov: 'ogc/gmlcov/1.0/gmlcovAll.xsd',
   owsException: 'ogc/ows/2.0/owsExceptionReport.xsd',
+  wcs10Capabilities: 'ogc/wcs/1.0.0/wcsCapabilities.xsd',
+  wcs10Describe: 'ogc/wcs/1.0.0/describeCoverage.xsd',
+  wcs10Exception: 'ogc/wcs/1.0.0/OGC-exception.xsd',
+  wcs11: 'ogc/wcs/1.1.1/wcsAll.xsd',
+  ows11Exception: 'ogc/ows/1.1.0/owsExceptionReport.xsd',
 } as const;
 
 /** Text of the elements, or values of the attributes, an XPath selects (prefixes of NS bound). */
@@ -169,11 +183,40 @@ export function xpath(xml: string, expression: string): string[] {
   });
 }
 
-/** The exception code and locator of an OWS ExceptionReport. */
+/** The exception code and locator of an OWS ExceptionReport, or of a WCS 1.0 ServiceExceptionReport. */
 export function exception(xml: string): { code?: string; locator?: string; text?: string } {
   const doc = parseXmlDocument(xml);
-  const ex = selectNodes(doc, "//*[local-name()='Exception']", {})[0] as unknown as { attr(n: string): { value(): string } | null; text(): string } | undefined;
-  return { code: ex?.attr('exceptionCode')?.value(), locator: ex?.attr('locator')?.value(), text: ex?.text().trim() };
+  const ex = selectNodes(doc, "//*[local-name()='Exception' or local-name()='ServiceException']", {})[0] as unknown as { attr(n: string): { value(): string } | null; text(): string } | undefined;
+  return { code: ex?.attr('exceptionCode')?.value() ?? ex?.attr('code')?.value(), locator: ex?.attr('locator')?.value(), text: ex?.text().trim() };
+}
+
+export interface MimePart {
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** The parts of a multipart response (boundary from its Content-Type), headers by lower-case name. */
+export function multipartParts(contentType: string, body: Buffer): MimePart[] {
+  const m = /boundary="?([^";]+)"?/i.exec(contentType);
+  if (!m) throw new Error(`no boundary in ${contentType}`);
+  const delimiter = Buffer.from(`--${m[1]}`);
+  const parts: MimePart[] = [];
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    const chunk = body.subarray(start + 2, next === -1 ? body.length : next - 2);
+    const split = chunk.indexOf('\r\n\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of chunk.subarray(0, split).toString('latin1').split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    parts.push({ headers, body: chunk.subarray(split + 4) });
+    at = next;
+  }
+  return parts;
 }
 
 /** What read_tiff.py reports of a raster file: size, geotransform, CRS, bands and their values. */
