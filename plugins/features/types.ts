@@ -110,7 +110,8 @@ export interface FeatureResult {
 }
 
 export type TransactionOperation =
-  | { op: 'insert'; collection: string; features: FeatureInput[] }
+  /** `crs`: the CRS of the geometries (x/y order); default the storage CRS. */
+  | { op: 'insert'; collection: string; features: FeatureInput[]; crs?: string }
   /** Sets the given properties (and the geometry when given) on every feature the filter matches. */
   | { op: 'update'; collection: string; filter: FeatureQuery; properties?: Record<string, unknown>; geometry?: GeoJSONGeometry | null; crs?: string }
   | { op: 'replace'; collection: string; id: string; feature: FeatureInput; crs?: string }

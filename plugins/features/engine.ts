@@ -1,0 +1,196 @@
+/** The features engine: what `provide.features` returns (FeaturesService in types.ts). */
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { AuthHooks, Subject } from '../../core/auth/types.js';
+import type { Database } from '../../core/storage/db/types.js';
+import { CollectionAccess, newCollectionResource, noSuchCollection, type FeaturesAction } from './access.js';
+import { FeaturesError } from './errors.js';
+import { planRead, recordOfRow, type ReadLimits, type ReadPlan } from './query.js';
+import { describe, freshRow, layoutOfRow, type RegistryRow } from './registry.js';
+import { createCollectionTable, layoutOf, normalizeDefinition, REGISTRY_TABLE, tableName } from './schema.js';
+import { streamRows } from './stream.js';
+import { runTransaction, type WriteTarget } from './write.js';
+import type { CollectionDescription, Feature, FeatureQuery, FeaturesChange, FeaturesService, TransactionOperation } from './types.js';
+
+export interface FeaturesEngineOptions extends ReadLimits {
+  db: Database;
+  auth: AuthHooks;
+  logger: Logger;
+}
+
+const OPS = new Set(['insert', 'update', 'replace', 'delete']);
+const ACTION: Record<TransactionOperation['op'], Exclude<FeaturesAction, 'read'>> = { insert: 'create', update: 'update', replace: 'update', delete: 'delete' };
+
+export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService {
+  const { db } = o;
+  const access = new CollectionAccess(o.auth, o.logger);
+  const limits: ReadLimits = { defaultLimit: o.defaultLimit, maxLimit: o.maxLimit };
+  // Writes made through this engine, announced after they commit (other processes' writes are not seen).
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const announce = (change: FeaturesChange) => {
+    try {
+      events.emit('change', change);
+    } catch (err) {
+      o.logger.warn({ err }, 'features: change listener failed');
+    }
+  };
+
+  const registryRow = async (id: string): Promise<RegistryRow | undefined> => {
+    if (typeof id !== 'string') return undefined;
+    return (await db.knex(REGISTRY_TABLE).where({ collection_id: id }).first()) as RegistryRow | undefined;
+  };
+
+  /** The collection and the subject's read filters; NoSuchCollection when it may not read it. */
+  const readable = async (id: string, subject: Subject) => {
+    const row = await registryRow(id);
+    if (!row) throw noSuchCollection(String(id));
+    const layout = layoutOfRow(row);
+    const filters = await access.readFilters(layout, subject);
+    if (filters === null) throw noSuchCollection(id);
+    return { row, layout, filters };
+  };
+
+  const countMatched = async (plan: ReadPlan): Promise<number> => {
+    if (!plan.exactCheck) {
+      const [row] = (await plan.base(db.knex).count({ n: '*' })) as Array<{ n: number | string }>;
+      return Number(row?.n ?? 0);
+    }
+    let n = 0;
+    for await (const row of streamRows(db, (k, w) => plan.rows(k, w), { limit: Number.POSITIVE_INFINITY, offset: 0 })) {
+      if (plan.exactCheck(recordOfRow(plan.layout, row))) n++;
+    }
+    return n;
+  };
+
+  async function* featuresOf(plan: ReadPlan): AsyncGenerator<Feature> {
+    if (plan.limit === 0) return;
+    const check = plan.exactCheck;
+    // With an in-memory check, paging is done here on the rows that pass it.
+    const window = check ? { limit: Number.POSITIVE_INFINITY, offset: 0 } : { limit: plan.limit, offset: plan.offset };
+    let skipped = 0;
+    let produced = 0;
+    for await (const row of streamRows(db, (k, w) => plan.rows(k, w), window)) {
+      if (check) {
+        if (!check(recordOfRow(plan.layout, row))) continue;
+        if (skipped < plan.offset) {
+          skipped++;
+          continue;
+        }
+      }
+      yield plan.feature(row);
+      if (++produced >= plan.limit) return;
+    }
+  }
+
+  return {
+    async collections(subject) {
+      const rows = (await db.knex(REGISTRY_TABLE).select('*').orderBy('collection_id')) as RegistryRow[];
+      const out: CollectionDescription[] = [];
+      for (const row of rows) {
+        if (await access.mayRead(layoutOfRow(row), subject)) out.push(describe(await freshRow(db, row)));
+      }
+      return out;
+    },
+
+    async collection(id, subject) {
+      const row = await registryRow(id);
+      if (!row || !(await access.mayRead(layoutOfRow(row), subject))) return undefined;
+      return describe(await freshRow(db, row));
+    },
+
+    async createCollection(definition, subject) {
+      const def = normalizeDefinition(definition, subject.anonymous ? undefined : subject.id);
+      await access.requirePermit(subject, newCollectionResource(def.id, def.owner, def.visibility), 'create', `Not allowed to create feature collection '${def.id}'`);
+      const now = new Date().toISOString();
+      try {
+        await db.knex.transaction(async (trx) => {
+          if (await trx(REGISTRY_TABLE).where({ collection_id: def.id }).first()) throw exists(def.id);
+          const [inserted] = (await trx(REGISTRY_TABLE)
+            .insert({ collection_id: def.id, table_name: '', definition: JSON.stringify(def), owner: def.owner ?? null, visibility: def.visibility, created: now, updated: now })
+            .returning('id')) as Array<{ id: number | string } | number>;
+          const key = Number(typeof inserted === 'object' ? inserted!.id : inserted);
+          const layout = layoutOf(key, tableName(key), def);
+          await trx(REGISTRY_TABLE).where({ id: key }).update({ table_name: layout.table });
+          await createCollectionTable(trx, db, layout);
+        });
+      } catch (err) {
+        if (err instanceof FeaturesError) throw err;
+        // A concurrent create of the same id: the unique registry column refused the second.
+        if (await registryRow(def.id)) throw exists(def.id);
+        throw err;
+      }
+      announce({ collection: def.id, created: true });
+      return describe((await registryRow(def.id))!);
+    },
+
+    async deleteCollection(id, subject) {
+      const row = await registryRow(id);
+      if (!row) throw noSuchCollection(String(id));
+      const layout = layoutOfRow(row);
+      if (!(await access.mayRead(layout, subject))) throw noSuchCollection(id);
+      await access.requirePermit(subject, newCollectionResource(id, layout.definition.owner, layout.definition.visibility), 'delete', `Not allowed to delete feature collection '${id}'`);
+      await db.knex.transaction(async (trx) => {
+        await trx(REGISTRY_TABLE).where({ id: row.id }).delete();
+        await trx.schema.dropTableIfExists(layout.table);
+        // SQLite's R*Tree is a table of its own.
+        if (db.dialect === 'sqlite') await trx.schema.dropTableIfExists(`${layout.table}_rtree`);
+      });
+      announce({ collection: id, removed: true });
+    },
+
+    async query(collection, query, subject, options = {}) {
+      const { layout, filters } = await readable(collection, subject);
+      const plan = planRead(db, layout, query ?? {}, filters, limits);
+      const result: { numberMatched?: number; features: AsyncIterable<Feature> } = { features: featuresOf(plan) };
+      if (options.count) result.numberMatched = await countMatched(plan);
+      return result;
+    },
+
+    async count(collection, query, subject) {
+      const { layout, filters } = await readable(collection, subject);
+      return countMatched(planRead(db, layout, { ...(query ?? {}), limit: undefined, offset: undefined }, filters, limits, { paging: false }));
+    },
+
+    async transaction(operations, subject) {
+      if (!Array.isArray(operations)) throw new FeaturesError('InvalidValue', 'operations must be an array', { locator: 'operations' });
+      const targets = new Map<string, WriteTarget>();
+      for (const [i, op] of operations.entries()) {
+        if (!op || typeof op !== 'object' || !OPS.has(op.op)) throw new FeaturesError('InvalidValue', `Operation ${i + 1} is not insert, update, replace or delete`, { locator: 'operations' });
+        let target = targets.get(op.collection);
+        if (!target) {
+          const row = await registryRow(op.collection);
+          if (!row) throw noSuchCollection(String(op.collection));
+          target = { row, layout: layoutOfRow(row), filters: {} };
+          targets.set(op.collection, target);
+        }
+        const action = ACTION[op.op];
+        if (!target.filters[action]) target.filters[action] = await access.writeFilters(target.layout, subject, action);
+        if (action === 'create' && target.filters.create!.length > 0) {
+          // Inserts cannot be narrowed by a filter: a conditional permit to create is no permit.
+          throw new FeaturesError('InvalidQuery', `Inserting into '${op.collection}' is permitted only under conditions the engine cannot check`, { locator: op.collection });
+        }
+      }
+      if (targets.size === 0) return { inserted: [], updated: 0, replaced: 0, deleted: 0 };
+      const { result, touched } = await runTransaction(db, operations, targets, subject, limits);
+      for (const id of touched) announce({ collection: id });
+      return result;
+    },
+
+    async queryables(collection, subject) {
+      const { layout } = await readable(collection, subject);
+      return layout.definition.properties.filter((p) => p.type !== 'json');
+    },
+
+    onChange(listener) {
+      events.on('change', listener);
+      return () => void events.off('change', listener);
+    },
+
+    limits,
+  };
+}
+
+function exists(id: string): FeaturesError {
+  return new FeaturesError('CollectionExists', `Feature collection '${id}' already exists`, { locator: 'id' });
+}
