@@ -80,7 +80,11 @@ export function planRead(db: Database, layout: CollectionLayout, query: FeatureQ
     const qb = base(k);
     const columns: Array<string | Knex.Raw> = [`${table}.id as ${ROW_ID}`, `${table}.fid as ${ROW_FID}`];
     const props = exactCheck ? layout.definition.properties : selected;
-    for (const p of props) columns.push(`${table}.${propertyColumn(p.name)} as ${propertyColumn(p.name)}`);
+    for (const p of props) {
+      const c = propertyColumn(p.name);
+      // jsonb as its text, so both databases hand JSON text to propertyValue.
+      columns.push(p.type === 'json' && db.dialect === 'postgres' ? k.raw('??::text AS ??', [`${table}.${c}`, c]) : `${table}.${c} as ${c}`);
+    }
     if (exactCheck) columns.push(`${table}.owner as ${ROW_OWNER}`, indexGeometry(k));
     if (!query.skipGeometry) {
       if (fromNative) columns.push(`${table}.${NATIVE_GEOMETRY_COLUMN} as ${ROW_GEOMETRY}`);

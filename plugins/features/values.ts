@@ -79,7 +79,7 @@ export function propertyValue(p: PropertyDefinition, raw: unknown): unknown {
     case 'datetime':
       return instant(raw);
     case 'json':
-      // SQLite keeps the text; PostgreSQL's jsonb comes back parsed.
+      // Selected as text on both databases (jsonb cast to text).
       return typeof raw === 'string' ? JSON.parse(raw) : raw;
   }
 }
