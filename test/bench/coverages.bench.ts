@@ -138,11 +138,14 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const processes = positiveInt('BENCH_COVERAGES_PROCESSES', cores);
   const nginxWorkers = positiveInt('BENCH_COVERAGES_NGINX_WORKERS', cores);
   const soakSec = positiveInt('BENCH_COVERAGES_SOAK_SEC', process.env.BENCH_COVERAGES_MODE === 'soak' ? 300 : 20);
+  // The same decoded-block budget on both sides: GDAL's default (5 % of RAM per process) would
+  // give mapserv gigabytes against Meridian's 128 MiB per worker.
+  const cacheMB = positiveInt('BENCH_COVERAGES_CACHE_MB', 256);
   const wcsCompression = process.env.BENCH_COVERAGES_WCS_COMPRESSION === 'none' ? 'none' : 'deflate';
   const data = await benchData(settings.log);
   const loadBefore = loadavg()[0]!;
   const plugins = pluginsToRun();
-  const meridian = await startMeridian(data, { workers: processes, plugins });
+  const meridian = await startMeridian(data, { workers: processes, plugins, tileCacheMB: cacheMB });
   let baseline: Baseline | undefined;
   let sampler: MemorySampler | undefined;
   try {
@@ -154,10 +157,11 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
       // classifying 65536 buckets through 8 class expressions made every DEM map 30 ms slower.
       demStyle: { processing: [`SCALE=${data.demRange[0]},${data.demRange[1]}`, 'SCALE_BUCKETS=1024'], classes: mapserverDemClasses(data) },
       mapservProcesses: processes,
+      gdalCacheMB: cacheMB,
       nginxWorkers,
       tileRoot: join(meridian.blobRoot, CACHE_PREFIX),
     });
-    settings.log(`${baseline.version.split(' OUTPUT')[0]} (${processes} FastCGI processes), nginx with ${nginxWorkers} workers; Meridian with ${processes} coverages workers`);
+    settings.log(`${baseline.version.split(' OUTPUT')[0]} (${processes} FastCGI processes, GDAL cache ${cacheMB} MiB each), nginx with ${nginxWorkers} workers; Meridian with ${processes} coverages workers (tile cache ${cacheMB} MiB each)`);
     const b = baseline;
     sampler = new MemorySampler({ meridian: () => [meridian.pid], baseline: () => b.pids() });
     sampler.enter('checks');
@@ -187,6 +191,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
       loadAverage: { before: loadBefore, after: loadavg()[0]! },
       mapserver: baseline.version,
       processes,
+      cacheMB,
       nginxWorkers,
       wcsCompression,
       checkEveryAnswer,

@@ -17,6 +17,8 @@ export const MAPSERV = '/usr/lib/cgi-bin/mapserv';
 
 export interface BaselineOptions extends MapfileOptions {
   mapservProcesses: number;
+  /** GDAL's block cache of each mapserv process, MiB (GDAL_CACHEMAX; its default is 5 % of RAM). */
+  gdalCacheMB: number;
   nginxWorkers: number;
   /** Folder nginx serves at /tiles/ (filled later, before the WMTS cases). */
   tileRoot: string;
@@ -82,7 +84,7 @@ export async function startBaseline(data: BenchData, options: BaselineOptions): 
   // spawn-fcgi forks the mapserv processes, all accepting on one socket, writes their pids and
   // exits: they are not our children, so they are killed by pid on close and at exit.
   await run('spawn-fcgi', ['-s', socket, '-M', '0666', '-F', String(options.mapservProcesses), '-P', pidFile, '--', MAPSERV], {
-    env: { ...process.env, MAPSERVER_CONFIG_FILE: configPath },
+    env: { ...process.env, MAPSERVER_CONFIG_FILE: configPath, GDAL_CACHEMAX: String(options.gdalCacheMB) },
   });
   const mapservPids = readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number);
   const killMapserv = (signal: NodeJS.Signals = 'SIGKILL') => {

@@ -38,6 +38,8 @@ export interface MeridianOptions {
   workers: number;
   /** The protocol plugins to enable (those there and wanted by the cases run). */
   plugins: ProtocolPlugin[];
+  /** Decoded-tile cache of each worker, MiB (the baseline's GDAL block cache gets as much per process). */
+  tileCacheMB: number;
 }
 
 export function meridianConfig(data: BenchData, dir: string, port: number, options: MeridianOptions): Record<string, unknown> {
@@ -45,6 +47,7 @@ export function meridianConfig(data: BenchData, dir: string, port: number, optio
   const plugins: Record<string, unknown> = {
     coverages: {
       workers: options.workers,
+      tileCacheMB: options.tileCacheMB,
       refreshSeconds: 0,
       sampleRasters: false,
       catalogue: { enabled: false },
