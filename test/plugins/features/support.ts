@@ -1,6 +1,6 @@
 /** The features engine on a fresh test database with the embedded default policy. */
 import { pino } from 'pino';
-import { authenticatedSubject, createAuthHooks, LOCAL_USER_ISSUER, type MeridianAuthHooks } from '../../../core/auth/index.js';
+import { authenticatedSubject, createAuthHooks, LOCAL_USER_ISSUER, type AuthConfig, type MeridianAuthHooks } from '../../../core/auth/index.js';
 import type { Subject } from '../../../core/auth/types.js';
 import { openDatabase, type DatabaseConfig } from '../../../core/storage/db/connect.js';
 import type { Database } from '../../../core/storage/db/types.js';
@@ -21,6 +21,8 @@ export interface EngineOptions {
   maxLimit?: number;
   /** Opens this database instead of the kind's (a SQLite file, for the streaming path on a file). */
   config?: DatabaseConfig;
+  /** The `auth` config section (the embedded default policy when absent). */
+  auth?: AuthConfig;
 }
 
 export async function openEngine(kind: TestDatabaseKind, options: EngineOptions = {}): Promise<EngineHarness> {
@@ -29,7 +31,7 @@ export async function openEngine(kind: TestDatabaseKind, options: EngineOptions 
   if (options.config) db = await openDatabase(options.config);
   await db.migrate('features', registryMigrations);
   const logger = pino({ level: 'silent' });
-  const auth: MeridianAuthHooks = await createAuthHooks(undefined, { db, logger });
+  const auth: MeridianAuthHooks = await createAuthHooks(options.auth, { db, logger });
   const features = createFeaturesEngine({ db, auth, logger, defaultLimit: options.defaultLimit ?? 10, maxLimit: options.maxLimit ?? 10000 });
   return {
     db,
