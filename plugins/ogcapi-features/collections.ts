@@ -6,6 +6,7 @@ import { CRS84_URI, crsUriOf, offeredCrs } from './crs.js';
 import { definitionTable, escapeHtml, linkList, page, valueHtml } from './html.js';
 import { MEDIA, REL, selfAndAlternate, type Link } from './links.js';
 import { encodingOf } from './negotiate.js';
+import { onlyFormatParameter } from './query-params.js';
 
 const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
 
@@ -49,6 +50,7 @@ export function collectionDocument(ctx: Context, deps: ApiDeps, c: CollectionDes
 export async function collectionsPage(ctx: Context, deps: ApiDeps): Promise<void> {
   const base = deps.baseUrl(ctx);
   const encoding = encodingOf(ctx);
+  onlyFormatParameter(ctx, 'the collections');
   const collections = await deps.features.collections(subjectOf(ctx));
   const links = selfAndAlternate(base, '/collections', ctx, encoding, MEDIA.json, 'The feature collections');
   const docs = collections.map((c) => collectionDocument(ctx, deps, c));
@@ -73,6 +75,7 @@ export async function collectionPage(ctx: Context, deps: ApiDeps, id: string): P
   const base = deps.baseUrl(ctx);
   const encoding = encodingOf(ctx);
   const c = await collectionOr404(ctx, deps, id);
+  onlyFormatParameter(ctx, `collection '${c.id}'`);
   const doc = collectionDocument(ctx, deps, c, encoding);
   if (encoding === 'json') {
     ctx.type = MEDIA.json;

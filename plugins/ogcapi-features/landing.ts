@@ -4,10 +4,12 @@ import type { ApiDeps } from './context.js';
 import { definitionTable, escapeHtml, linkList, page } from './html.js';
 import { MEDIA, REL, platformRoot, selfAndAlternate, type Link } from './links.js';
 import { encodingOf } from './negotiate.js';
+import { onlyFormatParameter } from './query-params.js';
 
 export function landingPage(ctx: Context, deps: ApiDeps): void {
   const base = deps.baseUrl(ctx);
   const encoding = encodingOf(ctx);
+  onlyFormatParameter(ctx, 'the landing page');
   const root = platformRoot(ctx, base);
   const links: Link[] = [
     ...selfAndAlternate(base, '', ctx, encoding, MEDIA.json, 'The landing page'),
@@ -30,6 +32,7 @@ export function landingPage(ctx: Context, deps: ApiDeps): void {
 export function conformancePage(ctx: Context, deps: ApiDeps, classes: string[]): void {
   const base = deps.baseUrl(ctx);
   const encoding = encodingOf(ctx);
+  onlyFormatParameter(ctx, 'the conformance declaration');
   const links = selfAndAlternate(base, '/conformance', ctx, encoding, MEDIA.json, 'The conformance declaration');
   if (encoding === 'json') {
     ctx.type = MEDIA.json;

@@ -34,3 +34,10 @@ export function integerParam(text: string | undefined, name: string, fallback: n
   }
   return n;
 }
+
+const ONLY_F = new Set(['f']);
+
+/** Resources whose only parameter is `f`: anything else is a 400 naming it. */
+export function onlyFormatParameter(ctx: Context, what: string): void {
+  singleParams(ctx, ONLY_F, what);
+}

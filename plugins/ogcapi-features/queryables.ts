@@ -8,6 +8,7 @@ import { collectionOr404, collectionPath, subjectOf, type ApiDeps } from './cont
 import { escapeHtml, linkList, page } from './html.js';
 import { MEDIA, selfAndAlternate } from './links.js';
 import { encodingOf } from './negotiate.js';
+import { onlyFormatParameter } from './query-params.js';
 
 /** The name filters use for a feature's geometry. */
 export const GEOMETRY_QUERYABLE = 'geometry';
@@ -48,6 +49,7 @@ export async function queryablesPage(ctx: Context, deps: ApiDeps, collectionId: 
   const base = deps.baseUrl(ctx);
   const encoding = encodingOf(ctx, MEDIA.schema);
   const c = await collectionOr404(ctx, deps, collectionId);
+  onlyFormatParameter(ctx, `the queryables of '${c.id}'`);
   const queryables = await deps.features.queryables(c.id, subjectOf(ctx));
   const path = `${collectionPath(c.id)}/queryables`;
   const schema = queryablesSchema(`${base}${path}`, c.title, c.geometryType, queryables);

@@ -4,7 +4,8 @@
  * null, cleared; `geometry` replaced) and DELETE of /collections/{id}/items/{featureId}, each one
  * engine transaction. Bodies are in the CRS the Content-Crs header names (CRS84 by default), in its
  * axis order. Every write is enforced first on the collection, as
- * `{ type: 'collection', service: 'features', id, owner }` with action create, update or delete.
+ * `{ type: 'feature-collection', service: 'features', id, owner }` (the resource the engine
+ * authorizes its writes on too) with action create, update or delete.
  */
 import type { Context } from 'koa';
 import { BadRequest, MeridianError, NotFound } from '../../core/errors.js';
@@ -19,7 +20,7 @@ export type WriteAction = 'create' | 'update' | 'delete';
 
 /** Enforces `action` on the collection (401 for anonymous subjects the policy refuses, 403 for others). */
 export async function enforceWrite(ctx: Context, deps: ApiDeps, collection: CollectionDescription, action: WriteAction): Promise<void> {
-  await deps.auth.enforce(ctx, { type: 'collection', service: 'features', id: collection.id, ...(collection.owner ? { owner: collection.owner } : {}), attributes: { visibility: collection.visibility } }, action);
+  await deps.auth.enforce(ctx, { type: 'feature-collection', service: 'features', id: collection.id, ...(collection.owner ? { owner: collection.owner } : {}), attributes: { visibility: collection.visibility } }, action);
 }
 
 function invalidBody(message: string, locator = 'body'): BadRequest {
@@ -86,7 +87,7 @@ export async function createFeatures(ctx: Context, deps: ApiDeps, collectionId: 
     if (body.features.length === 0) throw invalidBody('The FeatureCollection has no feature', 'body.features');
     inputs = body.features.map((f, i) => featureInput(f, crs, `features[${i}]`));
   } else throw invalidBody('The body must be a GeoJSON Feature or FeatureCollection');
-  const result = await deps.features.transaction([{ op: 'insert', collection: collection.id, features: inputs, ...(crs.id !== CRS84.id || true ? { crs: crs.id } : {}) } as never], subjectOf(ctx));
+  const result = await deps.features.transaction([{ op: 'insert', collection: collection.id, features: inputs, crs: crs.id }], subjectOf(ctx));
   const base = deps.baseUrl(ctx);
   ctx.status = 201;
   if (body.type === 'Feature') {
