@@ -167,9 +167,10 @@ function fieldValue(f: DbfField, raw: Buffer, decode: (bytes: Buffer) => string)
     case 'D': {
       const s = raw.toString('latin1').trim();
       if (s === '' || /^0+$/.test(s)) return null;
-      const m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+      // Some writers (GDAL among them) leave a year before 1000 unpadded: ' 1210630' is 0121-06-30.
+      const m = /^(\d{1,4})(\d{2})(\d{2})$/.exec(s);
       if (!m) throw new DbfError(`field ${f.name}: ${JSON.stringify(s)} is not a date (YYYYMMDD)`);
-      return `${m[1]}-${m[2]}-${m[3]}`;
+      return `${m[1]!.padStart(4, '0')}-${m[2]}-${m[3]}`;
     }
     case '@': {
       // Julian day number and milliseconds of the day, both big-endian.

@@ -117,11 +117,11 @@ function addZ(b: Buffer, rangeAt: number, points: number[][]): void {
   for (let i = 0; i < points.length; i++) points[i]!.push(b.readDoubleLE(zAt + i * 8));
 }
 
-/** Twice the signed area (shoelace): negative for clockwise rings in a y-up frame. */
+/** Twice the signed area (shoelace): positive for counter-clockwise rings, negative for clockwise ones, in a y-up frame. */
 function signedArea2(ring: number[][]): number {
   let s = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) s += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
-  return -s;
+  return s;
 }
 
 function contains(ring: number[][], x: number, y: number): boolean {
