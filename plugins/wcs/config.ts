@@ -10,7 +10,8 @@ export interface WcsConfig {
   accessConstraints: string[];
   /**
    * CRSs offered as SUBSETTINGCRS and OUTPUTCRS (crs:crsSupported), besides every coverage's
-   * native CRS. Any identifier the core CRS registry reads ('EPSG:3857', 'OGC:CRS84', URIs).
+   * native CRS; in WCS 1.0/1.1 the request and response CRSs of every coverage besides its
+   * native one. Any identifier the core CRS registry reads ('EPSG:3857', 'OGC:CRS84', URIs).
    */
   crs: string[];
   /** DescribeEOCoverageSet: coverage descriptions returned when the request gives no count (CountDefault). */
@@ -28,10 +29,11 @@ export const wcsConfigSchema: JSONSchema = {
     title: { type: 'string', default: 'Meridian coverages (WCS)', description: 'ServiceIdentification Title.' },
     abstract: {
       type: 'string',
-      default: 'Rasters of the platform as OGC WCS 2.0.1 coverages with the Earth Observation Application Profile: subsetting, scaling, reprojection, band subsetting and GeoTIFF, PNG, JPEG or GML output.',
+      default:
+        'Rasters of the platform as OGC WCS 2.0.1 coverages with the Earth Observation Application Profile: subsetting, scaling, reprojection, band subsetting and GeoTIFF, PNG, JPEG or GML output. WCS 1.1.1 and 1.0.0 for the clients that speak only those, such as QGIS\'s WCS provider.',
       description: 'ServiceIdentification Abstract.',
     },
-    keywords: { type: 'array', items: { type: 'string' }, default: ['WCS', 'WCS 2.0', 'EO-WCS', 'coverage', 'raster', 'Earth Observation'] },
+    keywords: { type: 'array', items: { type: 'string' }, default: ['WCS', 'WCS 2.0', 'WCS 1.1', 'WCS 1.0', 'EO-WCS', 'coverage', 'raster', 'Earth Observation'] },
     provider: {
       type: 'object',
       additionalProperties: false,
