@@ -134,7 +134,7 @@ describe('wcs 1.0.0 and 1.1.1 documents', function () {
     });
 
     it('answers VERSION=1.1.1 (OWSLib, GDAL) and AcceptVersions=1.1.2 in 1.1.1, and Sections', async () => {
-      for (const params of [{ version: '1.1.1' }, { acceptVersions: '1.1.2' }, { version: '1.1.0' }]) {
+      for (const params of [{ version: '1.1.1' }, { acceptVersions: '1.1.2' }, { version: '1.1.0' }] as Array<Record<string, string>>) {
         const res = await get(h.url, { service: 'WCS', request: 'GetCapabilities', ...params });
         assert.deepEqual(xpath(res.text, '/w11:Capabilities/@version'), ['1.1.1'], JSON.stringify(params));
       }
