@@ -20,9 +20,32 @@ export async function readFeature(ctx: Context, deps: ApiDeps, collection: Colle
   throw new NotFound(`No feature '${id}' in collection '${collection.id}'`, { code: 'NotFound', locator: 'featureId' });
 }
 
-/** A strong entity tag of a feature's stored content (the same in every encoding and CRS). */
-export function featureEtag(feature: Feature): string {
-  return `"${createHash('sha256').update(JSON.stringify([feature.id, feature.geometry, feature.properties])).digest('base64url').slice(0, 27)}"`;
+/** A strong entity tag of one representation (its bytes), so a cached copy can be revalidated. */
+function entityTag(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/**
+ * Whether If-None-Match names the tag (weak comparison, RFC 9110 13.1.2). Evaluated here rather
+ * than with Koa's `fresh`, which ignores conditions sent with Cache-Control: no-cache (as fetch
+ * clients send them); an origin server answers the condition all the same.
+ */
+function matchesIfNoneMatch(header: string, tag: string): boolean {
+  if (header.trim() === '*') return true;
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => opaque(t) === opaque(tag));
+}
+
+/** Sends the body with its ETag, or 304 when the request's If-None-Match names it. */
+function sendTagged(ctx: Context, type: string, body: string): void {
+  const tag = entityTag(body);
+  ctx.set('ETag', tag);
+  ctx.type = type;
+  if (matchesIfNoneMatch(ctx.get('If-None-Match'), tag)) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.body = body;
 }
 
 export async function itemPage(ctx: Context, deps: ApiDeps, collectionId: string, featureId: string): Promise<void> {
@@ -39,26 +62,28 @@ export async function itemPage(ctx: Context, deps: ApiDeps, collectionId: string
   ];
   ctx.set('Content-Crs', `<${crs.uri}>`);
   if (encoding === 'json') {
-    ctx.type = MEDIA.geojson;
-    ctx.body = featureToGeoJson(feature, crs.swap, links);
+    sendTagged(ctx, MEDIA.geojson, JSON.stringify(featureToGeoJson(feature, crs.swap, links)));
     return;
   }
   const rows = collection.properties.map((p): [string, string] => [p.name, valueHtml(feature.properties[p.name])]);
   const geometry = feature.geometry ? featureToGeoJson(feature, crs.swap).geometry : null;
-  ctx.type = 'text/html; charset=utf-8';
-  ctx.body = page(
-    `Feature ${feature.id}`,
-    [
-      { title: deps.config.title, href: `${base}?f=html` },
-      { title: 'Collections', href: `${base}/collections?f=html` },
-      { title: collection.title, href: `${base}${collectionPath(collection.id)}?f=html` },
-      { title: 'Items', href: `${base}${collectionPath(collection.id)}/items?f=html` },
-      { title: feature.id, href: '' },
-    ],
-    links,
-    definitionTable(rows, 'Properties') +
-      `<h2>Geometry</h2><p>${escapeHtml(geometry?.type ?? 'none')} in <code>${escapeHtml(crs.uri)}</code></p>` +
-      (geometry ? `<pre>${escapeHtml(JSON.stringify(geometry))}</pre>` : '') +
-      linkList(links.filter((l) => l.rel !== 'self')),
+  sendTagged(
+    ctx,
+    'text/html; charset=utf-8',
+    page(
+      `Feature ${feature.id}`,
+      [
+        { title: deps.config.title, href: `${base}?f=html` },
+        { title: 'Collections', href: `${base}/collections?f=html` },
+        { title: collection.title, href: `${base}${collectionPath(collection.id)}?f=html` },
+        { title: 'Items', href: `${base}${collectionPath(collection.id)}/items?f=html` },
+        { title: feature.id, href: '' },
+      ],
+      links,
+      definitionTable(rows, 'Properties') +
+        `<h2>Geometry</h2><p>${escapeHtml(geometry?.type ?? 'none')} in <code>${escapeHtml(crs.uri)}</code></p>` +
+        (geometry ? `<pre>${escapeHtml(JSON.stringify(geometry))}</pre>` : '') +
+        linkList(links.filter((l) => l.rel !== 'self')),
+    ),
   );
 }

@@ -14,6 +14,8 @@ import { readText } from '../../core/server/body.js';
 import type { CollectionDescription, FeatureInput } from '../features/types.js';
 import { collectionOr404, crsOfCollection, itemPath, subjectOf, type ApiDeps } from './context.js';
 import { CRS84, parseCrsParameter, swapAxes, type RequestCrs } from './crs.js';
+import { featureToGeoJson } from './geojson.js';
+import { readFeature } from './item.js';
 import { MEDIA } from './links.js';
 
 export type WriteAction = 'create' | 'update' | 'delete';
@@ -90,12 +92,15 @@ export async function createFeatures(ctx: Context, deps: ApiDeps, collectionId: 
   const result = await deps.features.transaction([{ op: 'insert', collection: collection.id, features: inputs, crs: crs.id }], subjectOf(ctx));
   const base = deps.baseUrl(ctx);
   ctx.status = 201;
+  ctx.set('Location', `${base}${itemPath(collection.id, result.inserted[0]!)}`);
   if (body.type === 'Feature') {
-    ctx.set('Location', `${base}${itemPath(collection.id, result.inserted[0]!)}`);
-    ctx.body = null;
+    // The stored feature as a GET would return it, in the body's CRS.
+    const stored = await readFeature(ctx, deps, collection, result.inserted[0]!, crs);
+    ctx.set('Content-Crs', `<${crs.uri}>`);
+    ctx.type = MEDIA.geojson;
+    ctx.body = featureToGeoJson(stored, crs.swap);
     return;
   }
-  ctx.set('Location', `${base}${itemPath(collection.id, result.inserted[0]!)}`);
   ctx.type = MEDIA.json;
   ctx.body = { numberCreated: result.inserted.length, items: result.inserted.map((id) => ({ id, href: `${base}${itemPath(collection.id, id)}` })) };
 }

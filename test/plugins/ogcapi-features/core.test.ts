@@ -235,6 +235,17 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(rel(res.json, 'alternate')!.type, 'text/html');
     });
 
+    it('tags a feature with an ETag and answers 304 to a request naming it', async () => {
+      const first = await h.get('/collections/places/items/t2');
+      const tag = first.headers.get('etag');
+      assert.match(tag ?? '', /^"[^"]+"$/);
+      const again = await h.get('/collections/places/items/t2', { 'If-None-Match': tag! });
+      assert.equal(again.status, 304);
+      assert.equal(again.text, '');
+      assert.notEqual((await h.get('/collections/places/items/t2?f=html')).headers.get('etag'), tag);
+      assert.equal((await h.get('/collections/places/items/t2', { 'If-None-Match': '"other"' })).status, 200);
+    });
+
     it('refuses bad parameters with 400 problems naming them', async () => {
       assertProblem(await h.get('/collections/places/items?foo=1'), 400, 'foo');
       const hinted = await h.get('/collections/places/items?Limit=1');

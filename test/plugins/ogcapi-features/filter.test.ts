@@ -14,7 +14,7 @@ const towns: Town[] = TOWNS.map((t, i) => ({ ...t, i, observed: townFeatures()[i
 const idsOf = (pick: (t: Town) => boolean) => towns.filter(pick).map((t) => `t${t.i}`);
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
-/** A box over central Switzerland : longitude 7 to 9, latitude 46.5 to 47.6 (Bern, Zürich, Basel). */
+/** A box over central Switzerland: longitude 7 to 9, latitude 46.5 to 47.6 (Bern, Zürich, Basel). */
 const BOX = [7, 46.5, 9, 47.6] as const;
 const inBox = (t: Town) => t.lon >= BOX[0] && t.lon <= BOX[2] && t.lat >= BOX[1] && t.lat <= BOX[3];
 const boxPolygon = `POLYGON((${BOX[0]} ${BOX[1]}, ${BOX[2]} ${BOX[1]}, ${BOX[2]} ${BOX[3]}, ${BOX[0]} ${BOX[3]}, ${BOX[0]} ${BOX[1]}))`;
