@@ -1,0 +1,83 @@
+/**
+ * Property values as the application schema types them (describe-feature-type.ts): text for XML,
+ * and back from text for Transaction inputs. Dates and times are ISO 8601 (xs:date, xs:dateTime),
+ * numbers in xs:double's lexical form, JSON properties as their JSON text.
+ */
+import type { PropertyType } from '../../features/types.js';
+
+/** The XML Schema type of each property type. */
+export const XSD_TYPES: Record<PropertyType, string> = {
+  string: 'xsd:string',
+  integer: 'xsd:long',
+  number: 'xsd:double',
+  boolean: 'xsd:boolean',
+  date: 'xsd:date',
+  datetime: 'xsd:dateTime',
+  json: 'xsd:string',
+};
+
+function numberText(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? 'INF' : '-INF';
+  return String(n);
+}
+
+/** A stored value as the text of its element; undefined for null (the element is left out). */
+export function valueText(value: unknown, type: PropertyType): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  switch (type) {
+    case 'integer':
+    case 'number':
+      return typeof value === 'number' ? numberText(value) : String(value);
+    case 'boolean':
+      return value === true || value === 1 || value === 'true' || value === '1' ? 'true' : 'false';
+    case 'date':
+      if (value instanceof Date) return value.toISOString().slice(0, 10);
+      return String(value).slice(0, 10);
+    case 'datetime':
+      return value instanceof Date ? value.toISOString() : String(value);
+    case 'json':
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    default:
+      return typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+}
+
+/** A stored value for GeoJSON: dates as ISO text, the rest as they are. */
+export function jsonValue(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** The text of an element, typed for the property; undefined when it is not a value of that type. */
+export function parseValue(text: string, type: PropertyType): unknown {
+  const t = text.trim();
+  switch (type) {
+    case 'integer': {
+      const n = Number(t);
+      return /^[+-]?\d+$/.test(t) && Number.isSafeInteger(n) ? n : undefined;
+    }
+    case 'number': {
+      if (t === 'INF') return Infinity;
+      if (t === '-INF') return -Infinity;
+      if (t === 'NaN') return NaN;
+      const n = Number(t);
+      return t !== '' && Number.isFinite(n) ? n : undefined;
+    }
+    case 'boolean':
+      if (t === 'true' || t === '1') return true;
+      if (t === 'false' || t === '0') return false;
+      return undefined;
+    case 'date':
+      return /^\d{4}-\d{2}-\d{2}/.test(t) ? t.slice(0, 10) : undefined;
+    case 'datetime':
+      return /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t) ? t : undefined;
+    case 'json':
+      try {
+        return JSON.parse(t);
+      } catch {
+        return t;
+      }
+    default:
+      return text;
+  }
+}
