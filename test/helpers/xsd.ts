@@ -24,6 +24,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Where the shared schemas live; MERIDIAN_SCHEMAS overrides it. */
 export const SCHEMAS_SOURCE = process.env.MERIDIAN_SCHEMAS ?? path.resolve(here, '../../../shared/schemas');
 
+/**
+ * Official schemas the shared tree lacks (WCS 1.0.0 and 1.1.1), kept in the repository with their
+ * provenance and laid over the shared tree at the same paths.
+ */
+export const SCHEMAS_OVERLAY = path.resolve(here, '../fixtures/schemas');
+
 let preparedRoot: string | undefined;
 const schemaCache = new Map<string, Libxml.Document>();
 
@@ -36,6 +42,7 @@ export function schemasRoot(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'meridian-xsd-'));
   process.once('exit', () => rmSync(root, { recursive: true, force: true }));
   cpSync(SCHEMAS_SOURCE, root, { recursive: true });
+  if (existsSync(SCHEMAS_OVERLAY)) cpSync(SCHEMAS_OVERLAY, root, { recursive: true });
   const map = JSON.parse(readFileSync(path.join(root, 'map.json'), 'utf8')) as Record<string, string>;
   // Longest prefix first, so 'https://schemas.opengis.net/' never loses to a shorter key.
   const prefixes = Object.keys(map).sort((a, b) => b.length - a.length);
