@@ -28,6 +28,7 @@ export interface FeatureImportOptions {
   /** Title and description of a created collection (default the source's). */
   title?: string;
   description?: string;
+  keywords?: string[];
   /** The schema of a created collection, instead of the inferred one. */
   schema?: GivenSchema;
   /** A date/datetime property for OGC API datetime queries and the WMS time dimension. */
@@ -36,6 +37,8 @@ export interface FeatureImportOptions {
   crs?: string;
   /** Keep the source's feature ids (GeoJSON id, GeoPackage fid) or let the engine assign them. Default 'source'. */
   ids?: 'source' | 'assign';
+  /** Also write the source's feature id into this property (of the collection's schema). */
+  sourceIdProperty?: string;
   /** Append to an existing collection (default) or refuse to. */
   existing?: 'append' | 'fail';
   visibility?: 'public' | 'private';
@@ -166,6 +169,7 @@ async function importLayer(features: FeaturesService, layer: SourceLayer, subjec
       id: collectionId,
       title: options.title ?? given?.title ?? layer.title ?? layer.name,
       description: options.description ?? given?.description ?? layer.description,
+      ...(options.keywords ? { keywords: options.keywords } : {}),
       geometryType: schema.geometryType,
       crs: sourceCrs,
       properties: given ? given.properties : schema.mapped.map((m) => m.property),
@@ -206,6 +210,7 @@ async function importLayer(features: FeaturesService, layer: SourceLayer, subjec
       if (value.value === null && property.nullable === false) return void reject(row, 'InvalidValue', `property '${property.name}' is required`, property.name);
       properties[property.name] = value.value;
     }
+    if (options.sourceIdProperty !== undefined) properties[options.sourceIdProperty] = row.id ?? null;
     for (const key of Object.keys(row.properties)) {
       if (!known.has(key) && !lateProperties.has(key)) {
         lateProperties.add(key);

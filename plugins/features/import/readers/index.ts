@@ -8,13 +8,14 @@ import { openGeoJson } from './geojson.js';
 import { openGeoPackage } from './geopackage.js';
 import { openShapefile } from './shapefile.js';
 import { openTopoJson } from './topojson.js';
+import { isZipMagic, openZippedShapefiles } from './zip.js';
 
 export const FORMATS: readonly VectorFormat[] = ['geojson', 'geopackage', 'shapefile', 'csv', 'topojson'];
 
 const EXTENSIONS: Record<string, VectorFormat> = {
   '.geojson': 'geojson', '.json': 'geojson', '.geojsonl': 'geojson', '.geojsons': 'geojson', '.geojsonseq': 'geojson', '.ndjson': 'geojson', '.jsonl': 'geojson',
   '.gpkg': 'geopackage', '.sqlite': 'geopackage',
-  '.shp': 'shapefile', '.dbf': 'shapefile', '.shx': 'shapefile',
+  '.shp': 'shapefile', '.dbf': 'shapefile', '.shx': 'shapefile', '.zip': 'shapefile',
   '.csv': 'csv', '.tsv': 'csv', '.txt': 'csv',
   '.topojson': 'topojson',
 };
@@ -48,7 +49,7 @@ export async function detectFormat(path: string): Promise<VectorFormat> {
     const { bytesRead } = await handle.read(head, 0, 16, 0);
     const b = head.subarray(0, bytesRead);
     if (b.toString('latin1', 0, 15) === 'SQLite format 3') return 'geopackage';
-    if (b.length >= 4 && b.readInt32BE(0) === 9994) return 'shapefile';
+    if (b.length >= 4 && (b.readInt32BE(0) === 9994 || isZipMagic(b))) return 'shapefile';
     const text = b.toString('utf8').replace(/^\uFEFF/, '').trimStart();
     if (text.startsWith('{') || text.startsWith('\u001e')) return 'geojson';
     return 'csv';
@@ -71,8 +72,19 @@ export async function openVectorFile(path: string, options: OpenOptions = {}): P
     case 'geopackage':
       return openGeoPackage(path, { name });
     case 'shapefile':
-      return openShapefile(path, { encoding: options.encoding });
+      return (await startsWithZip(path)) ? openZippedShapefiles(path, { encoding: options.encoding }) : openShapefile(path, { encoding: options.encoding });
     default:
       throw new UnsupportedFormatError(`Unknown format '${String(format)}' (known: ${FORMATS.join(', ')})`);
+  }
+}
+
+async function startsWithZip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return isZipMagic(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
   }
 }
