@@ -33,6 +33,7 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 /** Record separator of GeoJSON text sequences (RFC 8142). */
 const RS = 0x1e;
+const BOM = [0xef, 0xbb, 0xbf];
 
 const enum State {
   Top,
@@ -57,7 +58,8 @@ export async function* splitGeoJson(chunks: AsyncIterable<Buffer | Uint8Array>, 
   let key = '';
   let sawFeatures = false;
   let position = 0; // bytes before the current chunk
-  let first = true;
+  /** Bytes of a UTF-8 byte order mark matched so far (it may come split over chunks). */
+  let bom = 0;
 
   // The value being captured: its pieces, the depth it started at, whether it is a key string.
   let capturing = false;
@@ -75,9 +77,13 @@ export async function* splitGeoJson(chunks: AsyncIterable<Buffer | Uint8Array>, 
 
   for await (const input of chunks) {
     let chunk = input instanceof Buffer ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    if (first) {
-      first = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3); // BOM
+    while (bom < 3 && position === 0 && chunk.length > 0) {
+      if (chunk[0] !== BOM[bom]) {
+        bom = 3;
+        break;
+      }
+      bom++;
+      chunk = chunk.subarray(1);
     }
     const n = chunk.length;
     let start = 0; // where the capture starts in this chunk
