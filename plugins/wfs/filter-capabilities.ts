@@ -23,7 +23,7 @@ const COMPARISONS_20 = [
   'PropertyIsNull',
   'PropertyIsBetween',
 ];
-const TEMPORAL_OPERATORS = ['After', 'Before', 'Begins', 'BegunBy', 'TContains', 'During', 'TEquals', 'TOverlaps', 'Meets', 'OverlappedBy', 'MetBy', 'Ends', 'EndedBy', 'AnyInteracts'];
+const TEMPORAL_OPERATORS = ['After', 'Before', 'Begins', 'BegunBy', 'TContains', 'During', 'TEquals', 'TOverlaps', 'Meets', 'OverlappedBy', 'MetBy', 'Ends', 'EndedBy'];
 
 /** FES 2.0 conformance classes (09-026r2 Table 1) and whether they hold here. */
 export const FES20_CONFORMANCE: ReadonlyArray<readonly [string, boolean]> = [
