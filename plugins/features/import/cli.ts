@@ -8,7 +8,8 @@ import type { PluginCommandInvocation } from '../../../core/plugin.js';
 import { isFeaturesError } from '../errors.js';
 import type { FeaturesService } from '../types.js';
 import { ImportError, importVectorSource, type ImportReport, type RowRejection } from './importer.js';
-import { FORMATS, openVectorFile } from './readers/index.js';
+import { FORMATS } from './formats.js';
+import { openVectorFile } from './readers/index.js';
 import type { GivenSchema } from './schema.js';
 import type { VectorFormat, VectorSource } from './types.js';
 

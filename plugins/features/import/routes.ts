@@ -20,7 +20,7 @@ import type { PluginContext } from '../../../core/plugin.js';
 import type { BlobStore } from '../../../core/storage/blobs/types.js';
 import type { FeaturesService } from '../types.js';
 import { IMPORT_JOB_TYPE, registerImportJob, reportKey, uploadKey, type ImportJobPayload, type ImportJobResult, type ImportRequestOptions } from './job.js';
-import { FORMATS, MEDIA_TYPES } from './readers/index.js';
+import { FORMATS, MEDIA_TYPES } from './formats.js';
 import type { VectorFormat } from './types.js';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 1024 ** 3;
@@ -38,6 +38,8 @@ export interface ImportRouteDeps {
 
 /** Starting an import anywhere: admins (the default policy); the owner of a collection is checked on it. */
 const IMPORTS = { type: 'feature-import', service: 'features' } as const;
+/** An import's status and report: its starter's (and admins'), never public. */
+const PRIVATE = { attributes: { visibility: 'private' } } as const;
 const STRING_PARAMS = ['format', 'collection', 'layer', 'crs', 'wktColumn', 'lonColumn', 'latColumn', 'delimiter', 'encoding', 'title', 'temporalProperty', 'name'] as const;
 const PARAMS = new Set<string>([...STRING_PARAMS, 'assignIds']);
 
@@ -45,7 +47,7 @@ const PARAMS = new Set<string>([...STRING_PARAMS, 'assignIds']);
  * The import routes on their own router, and the job that runs them: what the features plugin's
  * setup mounts (`routes: createImportRouter(ctx, features)`).
  */
-export function createImportRouter(ctx: PluginContext, features: FeaturesService, options: { maxUploadBytes?: number } = {}): Router {
+export function createImportRouter<C>(ctx: PluginContext<C>, features: FeaturesService, options: { maxUploadBytes?: number } = {}): Router {
   registerImportJob({ features, blobs: ctx.blobs, jobs: ctx.jobs, logger: ctx.logger });
   const router = new Router();
   registerImportRoutes(router, { features, jobs: ctx.jobs, blobs: ctx.blobs, auth: ctx.auth, baseUrl: (c) => ctx.baseUrl(c), maxUploadBytes: options.maxUploadBytes });
@@ -178,10 +180,10 @@ async function ownJob(ctx: Context, deps: ImportRouteDeps): Promise<JobRecord> {
   const job = await deps.jobs.get(id);
   const subject = ctx.state.subject as Subject;
   if (!job || job.type !== IMPORT_JOB_TYPE) {
-    await deps.auth.enforce(ctx, { ...IMPORTS, id, owner: subject.anonymous ? undefined : subject.id }, 'read');
+    await deps.auth.enforce(ctx, { ...IMPORTS, ...PRIVATE, id, owner: subject.anonymous ? undefined : subject.id }, 'read');
     throw new NotFound(`No import ${id}`, { locator: 'id' });
   }
-  await deps.auth.enforce(ctx, { ...IMPORTS, id, ...(job.owner !== undefined ? { owner: job.owner } : {}) }, 'read');
+  await deps.auth.enforce(ctx, { ...IMPORTS, ...PRIVATE, id, ...(job.owner !== undefined ? { owner: job.owner } : {}) }, 'read');
   return job;
 }
 

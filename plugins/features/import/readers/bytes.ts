@@ -8,7 +8,7 @@ export interface CountedStream {
 }
 
 /** Counts the bytes that pass, so a reader can tell how far into the file it is. */
-export function counted(source: AsyncIterable<Buffer | Uint8Array | string>): CountedStream {
+export function counted(source: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>): CountedStream {
   let bytes = 0;
   return {
     get bytes() {

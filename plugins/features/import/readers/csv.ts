@@ -32,7 +32,7 @@ export class CsvLayoutError extends Error {
 
 type GeometryFrom = { kind: 'wkt'; index: number } | { kind: 'lonlat'; lon: number; lat: number };
 
-export async function openCsv(input: AsyncIterable<Buffer | Uint8Array | string>, options: CsvOptions): Promise<VectorSource> {
+export async function openCsv(input: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, options: CsvOptions): Promise<VectorSource> {
   const stream = counted(input);
   const decoder = new TextDecoder(options.encoding ?? 'utf-8');
   const text = (async function* () {

@@ -19,7 +19,7 @@ export interface GeoJsonOptions {
   size?: number;
 }
 
-export async function openGeoJson(input: AsyncIterable<Buffer | Uint8Array | string>, options: GeoJsonOptions): Promise<VectorSource> {
+export async function openGeoJson(input: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, options: GeoJsonOptions): Promise<VectorSource> {
   const stream = counted(input);
   const events = splitGeoJson(stream.chunks);
   const layer: SourceLayer = {

@@ -1,7 +1,10 @@
 /** Opens a vector file with the reader its format needs: named, from the extension, or from its first bytes. */
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { EXTENSIONS, FORMATS } from '../formats.js';
 import type { VectorFormat, VectorSource } from '../types.js';
+
+export { FORMATS, MEDIA_TYPES } from '../formats.js';
 import { fileChunks } from './bytes.js';
 import { openCsv, type CsvOptions } from './csv.js';
 import { openGeoJson } from './geojson.js';
@@ -9,25 +12,6 @@ import { openGeoPackage } from './geopackage.js';
 import { openShapefile } from './shapefile.js';
 import { openTopoJson } from './topojson.js';
 import { isZipMagic, openZippedShapefiles } from './zip.js';
-
-export const FORMATS: readonly VectorFormat[] = ['geojson', 'geopackage', 'shapefile', 'csv', 'topojson'];
-
-const EXTENSIONS: Record<string, VectorFormat> = {
-  '.geojson': 'geojson', '.json': 'geojson', '.geojsonl': 'geojson', '.geojsons': 'geojson', '.geojsonseq': 'geojson', '.ndjson': 'geojson', '.jsonl': 'geojson',
-  '.gpkg': 'geopackage', '.sqlite': 'geopackage',
-  '.shp': 'shapefile', '.dbf': 'shapefile', '.shx': 'shapefile', '.zip': 'shapefile',
-  '.csv': 'csv', '.tsv': 'csv', '.txt': 'csv',
-  '.topojson': 'topojson',
-};
-
-/** Media types the import API takes for each format. */
-export const MEDIA_TYPES: Record<string, VectorFormat> = {
-  'application/geo+json': 'geojson', 'application/json': 'geojson', 'application/geo+json-seq': 'geojson', 'application/x-ndjson': 'geojson',
-  'application/geopackage+sqlite3': 'geopackage', 'application/x-sqlite3': 'geopackage', 'application/vnd.sqlite3': 'geopackage',
-  'text/csv': 'csv', 'text/tab-separated-values': 'csv',
-  'application/topo+json': 'topojson',
-  'application/zip': 'shapefile', 'application/x-zip-compressed': 'shapefile', 'application/x-shapefile': 'shapefile',
-};
 
 export class UnsupportedFormatError extends Error {
   override name = 'UnsupportedFormatError';

@@ -21,7 +21,8 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(countries.count, loads[0]!.imported);
       assert.equal(countries.count, 177, 'the 1:110m admin-0 countries of world-atlas');
       assert.equal(countries.geometryType, 'MultiPolygon');
-      assert.deepEqual(countries.bbox!.map(Math.round), [-180, -90, 180, 84]);
+      // Antarctica's coast reaches 85.6°S at 1:110m.
+      assert.deepEqual(countries.bbox!.map(Math.round), [-180, -86, 180, 84]);
       const switzerland = await collect((await h.features.query('countries', { filter: parseCql2Text("name = 'Switzerland'") }, ANONYMOUS)).features);
       assert.equal(switzerland.length, 1);
       assert.equal(switzerland[0]!.properties.iso_n3, '756');
