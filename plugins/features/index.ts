@@ -1,7 +1,10 @@
 /** The features engine plugin: provides the `features` service (see README.md). */
 import type { Plugin } from '../../core/plugin.js';
 import { createFeaturesEngine } from './engine.js';
+import { importCommand } from './import/command.js';
+import { createImportRouter } from './import/routes.js';
 import { registryMigrations } from './registry.js';
+import { loadSampleCollections } from './sample-data.js';
 
 export interface FeaturesConfig {
   defaultLimit: number;
@@ -22,9 +25,10 @@ const plugin: Plugin<FeaturesConfig> = {
     },
   },
   migrations: registryMigrations,
+  commands: [importCommand],
   async setup(ctx) {
     const features = createFeaturesEngine({ db: ctx.db, auth: ctx.auth, logger: ctx.logger, defaultLimit: ctx.config.defaultLimit, maxLimit: ctx.config.maxLimit });
-    return { provide: { features } };
+    return { provide: { features }, routes: createImportRouter(ctx, features), loadSampleData: async () => void (await loadSampleCollections(features)) };
   },
 };
 export default plugin;
