@@ -17,7 +17,11 @@ export interface StoredQueryConfig {
   /** Feature types (collection ids) the query returns. */
   typeNames: string[];
   parameters: StoredQueryParameterConfig[];
-  /** A fes:Filter document; `${name}` is replaced by the parameter's value, XML-escaped. */
+  /**
+   * A fes:Filter document; `${name}` (the standard's CreateStoredQuery syntax) is replaced by the
+   * parameter's value, XML-escaped. In the config file write `$${name}`: `${...}` there reads an
+   * environment variable.
+   */
   filter: string;
 }
 
@@ -117,7 +121,7 @@ export const wfsConfigSchema: JSONSchema = {
               },
             },
           },
-          filter: { type: 'string', minLength: 1 },
+          filter: { type: 'string', minLength: 1, description: 'A fes:Filter with ${name} parameters (write $${name} in the config file).' },
         },
       },
     },
