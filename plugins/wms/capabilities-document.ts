@@ -7,7 +7,7 @@
  */
 import { el, NS, serializeXml, type XmlChild, type XmlElement } from '../../core/ows/index.js';
 import { fromXyOrder } from '../../core/ows/index.js';
-import { coordinate, type CapabilitiesModel, type CrsExtent, type LayerModel } from './capabilities-model.js';
+import { coordinate, type CapabilitiesModel, type CrsExtent, type LayerModel, type StyleModel, type VectorLayerModel } from './capabilities-model.js';
 import type { WmsContact } from './config.js';
 import type { WmsEnv } from './env.js';
 import { IMAGE_FORMATS, INFO_FORMATS } from './formats.js';
@@ -135,14 +135,29 @@ function timeDimension(version: WmsVersion, layer: LayerModel): XmlChild[] {
   return [el('Dimension', { name: 'time', units: 'ISO8601', default: dflt, multipleValues: '1', nearestValue: '0', current: '0' }, extent)];
 }
 
-function style(version: WmsVersion, env: WmsEnv, s: LayerModel['styles'][number]): XmlElement {
+/**
+ * A vector layer's Dimension: its continuous extent `start/end/resolution`, every feature by
+ * default (the whole extent), or no default when TIME is required.
+ */
+function vectorTimeDimension(version: WmsVersion, layer: VectorLayerModel): XmlChild[] {
+  const time = layer.time;
+  if (!time) return [];
+  const dflt = layer.timeRequired ? undefined : `${time.start}/${time.end}`;
+  if (version === '1.1.1') {
+    return [el('Dimension', { name: 'time', units: 'ISO8601' }), el('Extent', { name: 'time', default: dflt, nearestValue: '0' }, time.extent)];
+  }
+  return [el('Dimension', { name: 'time', units: 'ISO8601', default: dflt, multipleValues: '1', nearestValue: '0', current: '0' }, time.extent)];
+}
+
+function style(version: WmsVersion, env: WmsEnv, s: StyleModel): XmlElement {
+  const size = s.legendSize ?? { width: env.config.legendWidth, height: env.config.legendHeight };
   return el(
     'Style',
     null,
     el('Name', null, s.name),
     el('Title', null, s.title),
     s.abstract && el('Abstract', null, s.abstract),
-    el('LegendURL', { width: env.config.legendWidth, height: env.config.legendHeight }, el('Format', null, 'image/png'), onlineResource(s.legendUrl)),
+    el('LegendURL', { width: size.width, height: size.height }, el('Format', null, 'image/png'), onlineResource(s.legendUrl)),
   );
 }
 
@@ -164,6 +179,24 @@ function coverageLayer(version: WmsVersion, env: WmsEnv, layer: LayerModel): Xml
   );
 }
 
+function vectorLayer(version: WmsVersion, env: WmsEnv, layer: VectorLayerModel): XmlElement {
+  const c = layer.collection;
+  const crsElement = version === '1.3.0' ? 'CRS' : 'SRS';
+  return el(
+    'Layer',
+    { queryable: layer.queryable ? '1' : '0', opaque: '0' },
+    el('Name', null, c.id),
+    el('Title', null, c.title),
+    c.description && el('Abstract', null, c.description),
+    keywordList(c.keywords),
+    layer.extraCrs.map((crs) => el(crsElement, null, crs.name)),
+    layer.geographic && geographicBox(version, layer.geographic),
+    layer.extents.map((e) => boundingBox(version, e)),
+    vectorTimeDimension(version, layer),
+    layer.styles.map((s) => style(version, env, s)),
+  );
+}
+
 function rootLayer(version: WmsVersion, env: WmsEnv, model: CapabilitiesModel): XmlElement {
   const crsElement = version === '1.3.0' ? 'CRS' : 'SRS';
   return el(
@@ -175,6 +208,7 @@ function rootLayer(version: WmsVersion, env: WmsEnv, model: CapabilitiesModel): 
     geographicBox(version, model.root.geographic),
     model.root.extents.map((e) => boundingBox(version, e)),
     model.layers.map((l) => coverageLayer(version, env, l)),
+    model.vectorLayers.map((l) => vectorLayer(version, env, l)),
   );
 }
 

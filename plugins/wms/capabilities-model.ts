@@ -1,11 +1,17 @@
 /**
  * What both capabilities versions say about the layers, computed once per request: the layers
  * the subject may read, each with its CRSs, its extent in every one of them (x/y order), its
- * geographic box, styles with legend links and time dimension; and the root layer over them.
+ * geographic box, styles with legend links and time dimension; the vector layers (feature
+ * collections, when the features engine is enabled) likewise; and the root layer over them. A
+ * collection named like a coverage is not listed: the name is the coverage's.
  */
 import type { Bbox, CoverageDescription } from '../coverages/types.js';
-import { extentIn, extraLayerCrs, unionBbox, type OfferedCrs } from './crs.js';
+import type { CollectionDescription } from '../features/types.js';
+import { collectionExtentIn, extentIn, extraCollectionCrs, extraLayerCrs, unionBbox, type OfferedCrs } from './crs.js';
 import type { WmsEnv } from './env.js';
+import { legendSize } from './vector/legend.js';
+import { stylesOf } from './vector/styles.js';
+import { timeExtent } from './vector/time.js';
 import type { WmsVersion } from './versions.js';
 
 export interface CrsExtent {
@@ -21,6 +27,8 @@ export interface StyleModel {
   title: string;
   abstract?: string;
   legendUrl: string;
+  /** The legend's size when it is not config legendWidth x legendHeight (vector legends). */
+  legendSize?: { width: number; height: number };
 }
 
 export interface LayerModel {
@@ -36,8 +44,23 @@ export interface LayerModel {
   styles: StyleModel[];
 }
 
+export interface VectorLayerModel {
+  collection: CollectionDescription;
+  queryable: boolean;
+  timeRequired: boolean;
+  extraCrs: OfferedCrs[];
+  extents: CrsExtent[];
+  /** Undefined for an empty collection. */
+  geographic?: Bbox;
+  /** Default style first. */
+  styles: StyleModel[];
+  /** The continuous time extent of the temporal property, when there is one and data. */
+  time?: { extent: string; start: string; end: string };
+}
+
 export interface CapabilitiesModel {
   layers: LayerModel[];
+  vectorLayers: VectorLayerModel[];
   root: { title: string; abstract?: string; geographic: Bbox; extents: CrsExtent[] };
 }
 
@@ -63,7 +86,8 @@ function clampGeographic(b: Bbox): Bbox {
   return [lon(b[0]), lat(b[1]), lon(b[2]), lat(b[3])];
 }
 
-export function legendUrl(env: WmsEnv, version: WmsVersion, layer: string, style: string): string {
+/** A style's legend link; `size` for a legend at that size (raster legends), none for its natural size. */
+export function legendUrl(env: WmsEnv, version: WmsVersion, layer: string, style: string, size: boolean = true): string {
   const q = new URLSearchParams({
     SERVICE: 'WMS',
     VERSION: version,
@@ -71,8 +95,7 @@ export function legendUrl(env: WmsEnv, version: WmsVersion, layer: string, style
     FORMAT: 'image/png',
     LAYER: layer,
     STYLE: style,
-    WIDTH: String(env.config.legendWidth),
-    HEIGHT: String(env.config.legendHeight),
+    ...(size ? { WIDTH: String(env.config.legendWidth), HEIGHT: String(env.config.legendHeight) } : {}),
   });
   return `${env.baseUrl}?${q.toString()}`;
 }
@@ -100,20 +123,62 @@ function layerModel(env: WmsEnv, version: WmsVersion, coverage: CoverageDescript
   };
 }
 
-export async function capabilitiesModel(env: WmsEnv, version: WmsVersion): Promise<CapabilitiesModel> {
-  const coverages = (await env.coverages.list(env.subject)).filter((c) => c.kind !== 'granule');
-  const layers = coverages.map((c) => layerModel(env, version, c));
-  const rootExtents: CrsExtent[] = [];
-  for (const crs of env.crs.root) {
-    const bbox = unionBbox(layers.flatMap((l) => l.extents.filter((e) => e.crs.ref.crs.id === crs.ref.crs.id).map((e) => e.bbox)));
-    if (bbox) rootExtents.push({ crs, bbox });
+function cachedCollectionExtent(collection: CollectionDescription, crs: OfferedCrs): Bbox | undefined {
+  const key = `features\u0000${collection.id}\u0000${collection.version}\u0000${crs.ref.crs.id}`;
+  const hit = extentCache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const box = collectionExtentIn(collection, crs.ref);
+  if (extentCache.size >= EXTENT_CACHE_SIZE) extentCache.clear();
+  extentCache.set(key, box ?? null);
+  return box;
+}
+
+function vectorLayerModel(env: WmsEnv, version: WmsVersion, collection: CollectionDescription): VectorLayerModel {
+  const layerConfig = env.config.layers[collection.id] ?? {};
+  const extraCrs = extraCollectionCrs(env.crs, collection);
+  const extents: CrsExtent[] = [];
+  for (const crs of [...env.crs.root, ...extraCrs]) {
+    const bbox = cachedCollectionExtent(collection, crs);
+    if (bbox) extents.push({ crs, bbox });
   }
   return {
+    collection,
+    queryable: layerConfig.queryable ?? true,
+    timeRequired: layerConfig.timeRequired ?? env.config.timeRequired,
+    extraCrs,
+    extents,
+    geographic: collection.bbox ? clampGeographic(collection.bbox) : undefined,
+    styles: stylesOf(env.vectorStyles, collection).map((s) => ({
+      name: s.name,
+      title: s.title,
+      abstract: s.abstract,
+      legendUrl: legendUrl(env, version, collection.id, s.name, false),
+      legendSize: legendSize(s),
+    })),
+    time: timeExtent(collection),
+  };
+}
+
+export async function capabilitiesModel(env: WmsEnv, version: WmsVersion): Promise<CapabilitiesModel> {
+  const [allCoverages, collections] = await Promise.all([env.coverages.list(env.subject), env.features ? env.features.collections(env.subject) : []]);
+  const coverages = allCoverages.filter((c) => c.kind !== 'granule');
+  const layers = coverages.map((c) => layerModel(env, version, c));
+  const taken = new Set(coverages.map((c) => c.id));
+  const vectorLayers = collections.filter((c) => !taken.has(c.id)).map((c) => vectorLayerModel(env, version, c));
+  const allExtents = [...layers.map((l) => l.extents), ...vectorLayers.map((l) => l.extents)];
+  const rootExtents: CrsExtent[] = [];
+  for (const crs of env.crs.root) {
+    const bbox = unionBbox(allExtents.flatMap((extents) => extents.filter((e) => e.crs.ref.crs.id === crs.ref.crs.id).map((e) => e.bbox)));
+    if (bbox) rootExtents.push({ crs, bbox });
+  }
+  const geographic = [...layers.map((l) => l.geographic), ...vectorLayers.flatMap((l) => (l.geographic ? [l.geographic] : []))];
+  return {
     layers,
+    vectorLayers,
     root: {
       title: env.config.rootLayer.title ?? env.config.title,
       abstract: env.config.rootLayer.abstract,
-      geographic: unionBbox(layers.map((l) => l.geographic)) ?? WORLD,
+      geographic: unionBbox(geographic) ?? WORLD,
       extents: rootExtents,
     },
   };

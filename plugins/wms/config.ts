@@ -1,5 +1,6 @@
 /** The WMS plugin's config (`plugins.wms`): its JSON Schema with defaults, and the type setup() gets. */
 import type { JSONSchema } from '../../core/plugin.js';
+import { vectorStylesSchema, type VectorStyleConfig } from './vector/style-config.js';
 
 export interface WmsContact {
   person?: string;
@@ -16,7 +17,7 @@ export interface WmsContact {
   email?: string;
 }
 
-/** What this service says about one coverage beyond what the engine describes. */
+/** What this service says about one layer (a coverage or a feature collection) beyond what its engine describes. */
 export interface WmsLayerConfig {
   /** GetFeatureInfo answers for it (queryable="1"); default true. */
   queryable?: boolean;
@@ -49,8 +50,14 @@ export interface WmsConfig {
   acceptUnlistedCrs: boolean;
   /** Default for layers whose config says nothing: TIME is required (no default instant). */
   timeRequired: boolean;
-  /** Per coverage id. */
+  /** Per coverage or feature collection id. */
   layers: Record<string, WmsLayerConfig>;
+  /** Per feature collection id: its styles, the first the default (vector/style-config.ts). */
+  vectorStyles: Record<string, VectorStyleConfig[]>;
+  /** Most features one vector layer of one map draws (the rest are left out, and logged). */
+  vectorMaxFeatures: number;
+  /** GetFeatureInfo on vector layers: how many pixels from a feature as drawn still hit it. */
+  featureInfoTolerance: number;
   /** Size of the legends the capabilities point at (LegendURL width/height). */
   legendWidth: number;
   legendHeight: number;
@@ -121,7 +128,7 @@ export const wmsConfigSchema: JSONSchema = {
     layers: {
       type: 'object',
       default: {},
-      description: 'Per coverage id: queryable, timeRequired.',
+      description: 'Per coverage or feature collection id: queryable, timeRequired.',
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
@@ -131,6 +138,9 @@ export const wmsConfigSchema: JSONSchema = {
         },
       },
     },
+    vectorStyles: vectorStylesSchema,
+    vectorMaxFeatures: { type: 'integer', minimum: 1, default: 50000, description: 'Most features one vector layer of one map draws.' },
+    featureInfoTolerance: { type: 'integer', minimum: 0, maximum: 50, default: 3, description: 'GetFeatureInfo on vector layers: pixels around a feature as drawn that still hit it.' },
     legendWidth: { type: 'integer', minimum: 1, maximum: 2048, default: 120, description: 'Width of the legends the capabilities point at.' },
     legendHeight: { type: 'integer', minimum: 1, maximum: 2048, default: 40, description: 'Height of the legends the capabilities point at.' },
     exceptionStatus: {

@@ -11,6 +11,7 @@ import {
   type CrsReference,
 } from '../../core/ows/index.js';
 import type { Bbox, CoverageDescription } from '../coverages/types.js';
+import type { CollectionDescription } from '../features/types.js';
 
 export interface OfferedCrs {
   /** As capabilities write it: 'EPSG:4326', 'CRS:84'. */
@@ -48,17 +49,36 @@ export function wmsCrsName(def: CrsDefinition): string {
   return m ? `CRS:${m[1]}` : def.id;
 }
 
-/** The coverage's native CRS as offered, when the registry knows it. */
-export function nativeCrs(coverage: CoverageDescription): OfferedCrs | undefined {
-  const ref = lookupCrs(coverage.grid.crs);
+/** A CRS id as offered, when the registry knows it and maps can be drawn in it. */
+function offered(id: string): OfferedCrs | undefined {
+  const ref = lookupCrs(id);
   if (!ref || !drawable(ref.crs)) return undefined;
   return { name: wmsCrsName(ref.crs), ref: lookupCrs(wmsCrsName(ref.crs)) ?? ref };
 }
 
+/** The coverage's native CRS as offered, when the registry knows it. */
+export function nativeCrs(coverage: CoverageDescription): OfferedCrs | undefined {
+  return offered(coverage.grid.crs);
+}
+
+function addedTo(policy: CrsPolicy, native: OfferedCrs | undefined): OfferedCrs[] {
+  return native && !policy.root.some((r) => r.ref.crs.id === native.ref.crs.id) ? [native] : [];
+}
+
 /** The CRSs a layer adds to the root's: its native one, when the root lacks it. */
 export function extraLayerCrs(policy: CrsPolicy, coverage: CoverageDescription): OfferedCrs[] {
-  const native = nativeCrs(coverage);
-  return native && !policy.root.some((r) => r.ref.crs.id === native.ref.crs.id) ? [native] : [];
+  return addedTo(policy, nativeCrs(coverage));
+}
+
+/** The CRSs a vector layer adds to the root's: its collection's storage CRS, when the root lacks it. */
+export function extraCollectionCrs(policy: CrsPolicy, collection: Pick<CollectionDescription, 'crs'>): OfferedCrs[] {
+  return addedTo(policy, offered(collection.crs));
+}
+
+/** What a requested layer offers beyond the root's CRSs. */
+export interface LayerCrsOffer {
+  id: string;
+  extraCrs: readonly OfferedCrs[];
 }
 
 /**
@@ -66,14 +86,14 @@ export function extraLayerCrs(policy: CrsPolicy, coverage: CoverageDescription):
  * asked for (the root's, or a layer's native one) unless unlisted ones are accepted.
  * InvalidCRS otherwise (the 1.1.1 report calls it InvalidSRS).
  */
-export function resolveRequestCrs(value: string | undefined, locator: 'CRS' | 'SRS', policy: CrsPolicy, layers: readonly CoverageDescription[]): CrsReference {
+export function resolveRequestCrs(value: string | undefined, locator: 'CRS' | 'SRS', policy: CrsPolicy, layers: readonly LayerCrsOffer[]): CrsReference {
   if (value === undefined || value.trim() === '') throw missingParameterValue(locator);
   const fail = (why: string) => new OwsException('InvalidCRS', `${locator} '${value}' ${why}`, { locator });
   const ref = lookupCrs(value.trim());
   if (!ref) throw fail('is not a CRS this server knows');
   if (!drawable(ref.crs)) throw fail(`(${ref.crs.name}) is not a 2D CRS maps can be drawn in`);
   if (!policy.acceptUnlisted && !policy.root.some((r) => r.ref.crs.id === ref.crs.id)) {
-    const missing = layers.find((layer) => !extraLayerCrs(policy, layer).some((r) => r.ref.crs.id === ref.crs.id));
+    const missing = layers.find((layer) => !layer.extraCrs.some((r) => r.ref.crs.id === ref.crs.id));
     if (missing || layers.length === 0) throw fail(`is not offered${missing ? ` for layer '${missing.id}'` : ''}`);
   }
   return ref;
@@ -88,6 +108,22 @@ export function extentIn(coverage: CoverageDescription, target: CrsReference): B
     const from: Bbox = native ? coverage.bbox : coverage.wgs84Bbox;
     const box = transformBbox(from, native ? native.crs : 'OGC:CRS84', target.crs);
     return box.every(Number.isFinite) && box[0] < box[2] && box[1] < box[3] ? box : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A collection's extent in a CRS (x/y order), or undefined when it is empty or lies outside the
+ * CRS's domain. A single point's extent is a box of no size.
+ */
+export function collectionExtentIn(collection: Pick<CollectionDescription, 'bbox' | 'nativeBbox' | 'crs'>, target: CrsReference): Bbox | undefined {
+  if (!collection.bbox) return undefined;
+  try {
+    const native = lookupCrs(collection.crs);
+    if (native && native.crs.id === target.crs.id && collection.nativeBbox) return [...collection.nativeBbox];
+    const box = transformBbox(collection.bbox, 'OGC:CRS84', target.crs);
+    return box.every(Number.isFinite) && box[0] <= box[2] && box[1] <= box[3] ? box : undefined;
   } catch {
     return undefined;
   }

@@ -8,6 +8,7 @@ import { MeridianError, toMeridianError } from '../../core/errors.js';
 import { describeError, OwsException, wmsExceptionReportXml } from '../../core/ows/index.js';
 import type { ErrorEncoder } from '../../core/plugin.js';
 import type { CoverageErrorCode } from '../coverages/errors.js';
+import type { FeaturesErrorCode } from '../features/errors.js';
 import { VERSION_STATE, type WmsVersion } from './versions.js';
 
 /** The version whose report a request's errors go out in. */
@@ -42,6 +43,9 @@ const COVERAGE_CODES: ReadonlySet<string> = new Set<CoverageErrorCode>([
   'NoSuchCoverage', 'NoSuchStyle', 'NoSuchBand', 'InvalidTime', 'MissingTime', 'TooLarge', 'InvalidCrs', 'InvalidGrid', 'UnsupportedFormat', 'SourceUnreadable',
 ]);
 
+/** The features engine's errors a map or feature info request can meet (a collection removed meanwhile, a box outside a CRS). */
+const FEATURES_CODES: ReadonlySet<string> = new Set<FeaturesErrorCode>(['NoSuchCollection', 'InvalidCrs', 'InvalidQuery', 'TooLarge']);
+
 /** Where the engine's error is, in the request's parameters. */
 export interface ErrorLocators {
   layer: string;
@@ -56,6 +60,9 @@ export interface ErrorLocators {
  * the request's size, not the body, is what is refused.
  */
 export function translateEngineError(thrown: unknown, at: ErrorLocators): unknown {
+  if (thrown instanceof MeridianError && !(thrown instanceof OwsException) && FEATURES_CODES.has(thrown.code) && thrown.name === 'FeaturesError') {
+    return translateFeaturesError(thrown, at);
+  }
   if (!(thrown instanceof MeridianError) || thrown instanceof OwsException || !COVERAGE_CODES.has(thrown.code)) return thrown;
   const code = thrown.code as CoverageErrorCode;
   const message = thrown.message;
@@ -81,6 +88,21 @@ export function translateEngineError(thrown: unknown, at: ErrorLocators): unknow
       return new OwsException('InvalidParameterValue', message, { ...cause });
     case 'SourceUnreadable':
       return thrown;
+  }
+}
+
+function translateFeaturesError(thrown: MeridianError, at: ErrorLocators): unknown {
+  const cause = { cause: thrown };
+  switch (thrown.code as FeaturesErrorCode) {
+    case 'NoSuchCollection':
+      return new OwsException('LayerNotDefined', thrown.message, { locator: at.layer, ...cause });
+    case 'InvalidCrs':
+      return new OwsException('InvalidCRS', thrown.message, { locator: at.crs, ...cause });
+    case 'TooLarge':
+      return new OwsException('InvalidParameterValue', thrown.message, { locator: 'BBOX', status: 400, ...cause });
+    default:
+      // A box the engine cannot use (outside the CRS's domain); other query errors are this plugin's own.
+      return thrown.locator === 'bbox' ? new OwsException('InvalidParameterValue', thrown.message, { locator: 'BBOX', ...cause }) : thrown;
   }
 }
 

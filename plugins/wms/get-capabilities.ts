@@ -13,7 +13,7 @@ import { PROFILES } from './versions.js';
 export async function getCapabilities(request: WmsRequest, env: WmsEnv): Promise<WmsResponse> {
   const { kvp, version } = request;
   const model = await capabilitiesModel(env, version);
-  const updateSequence = env.updateSequence(model.layers.map((l) => l.coverage));
+  const updateSequence = env.updateSequence([...model.layers.map((l) => l.coverage), ...model.vectorLayers.map((l) => l.collection)]);
   checkUpdateSequence(kvp.optional('UPDATESEQUENCE'), updateSequence, { style: 'wms', locator: 'UPDATESEQUENCE' });
   const asked = kvp.optional('FORMAT')?.split(';')[0]!.trim().toLowerCase();
   // 1.1.1 clients may ask for text/xml (browsers show it); anything else gets the version's type.

@@ -2,11 +2,14 @@
  * GetMap (WMS 1.3.0 §7.3; 1.1.1 §7.2): the map part (map-request.ts), FORMAT, TRANSPARENT,
  * BGCOLOR and EXCEPTIONS, drawn by the coverages engine with the layers in LAYERS order (the
  * first at the bottom) and each TIME list item of a layer drawn in time order, later on top.
+ * A map of raster layers only is one call to the engine, as it always was. A map with vector
+ * layers is composed (compose-map.ts): each run of consecutive raster layers drawn by the engine
+ * as a transparent PNG, each vector layer drawn by vector/render.ts, stacked in LAYERS order.
  * With EXCEPTIONS=INIMAGE or BLANK, an error is answered as an image (exception-image.ts) when
  * the image's own parameters (FORMAT, WIDTH, HEIGHT) were valid; otherwise as XML.
  */
 import { describeError, invalidParameterValue, type KvpParams } from '../../core/ows/index.js';
-import type { MapLayer } from '../coverages/types.js';
+import { composeMap, mapLayersOf } from './compose-map.js';
 import type { WmsEnv, WmsRequest, WmsResponse } from './env.js';
 import { exceptionImage, type ImageFrame } from './exception-image.js';
 import { asMeridianError, translateEngineError } from './exceptions.js';
@@ -48,9 +51,11 @@ export async function getMap(request: WmsRequest, env: WmsEnv): Promise<WmsRespo
     const part = await parseMapPart(kvp, version, env, { stylesRequired: true });
     const transparent = kvp.optionalBoolean('TRANSPARENT', false) ?? false;
     const bgcolor = parseBgcolor(kvp);
-    const layers: MapLayer[] = part.layers.flatMap((layer) =>
-      (layer.times ?? [undefined]).map((time) => ({ coverage: layer.coverage.id, style: layer.style, ...(time ? { time } : {}) })),
-    );
+    if (part.layers.some((l) => l.kind === 'vector')) {
+      const out = await composeMap(part, { format, transparent, bgcolor, quality: env.config.quality }, env);
+      return { contentType: out.contentType, body: out.body };
+    }
+    const layers = mapLayersOf(part.layers.filter((l) => l.kind === 'raster'));
     const out = await env.coverages.map({ layers, target: part.grid, format, transparent, bgcolor, quality: env.config.quality }, env.subject);
     return { contentType: out.contentType, body: out.body };
   } catch (thrown) {
