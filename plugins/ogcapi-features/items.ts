@@ -29,6 +29,10 @@ export async function itemsPage(ctx: Context, deps: ApiDeps, collectionId: strin
   });
   const result = await deps.features.query(collection.id, items.query, subject, { count: true });
   const features = await primed(result.features);
+  if (ctx.method === 'HEAD') {
+    // Koa sends no body for HEAD and never reads it: the engine's read is closed here instead.
+    await features[Symbol.asyncIterator]().return?.();
+  }
   const timeStamp = new Date().toISOString();
   const links = (numberReturned: number) => pageLinks(ctx, deps, collection, items, encoding, numberReturned, result.numberMatched);
   ctx.set('Content-Crs', `<${items.crs.uri}>`);

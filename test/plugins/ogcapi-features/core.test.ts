@@ -6,6 +6,7 @@
  * OpenAPI fragment and the registry entry, and problem+json errors with their statuses.
  */
 import assert from 'node:assert/strict';
+import { get as httpGet } from 'node:http';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { assertValid } from './schemas.js';
 import { addCollection, GRID, gridFeatures, PARCELS, parcelFeatures, PLACES, startFeaturesApi, TOWNS, townFeatures, walkPages, type ApiResponse, type FeaturesApiHarness } from './support.js';
@@ -278,6 +279,29 @@ for (const kind of testDatabaseKinds()) {
       assert.match(await type('/collections/places/items?f=geojson'), /^application\/geo\+json/);
       assert.match(await type('/collections/places/items', 'application/geo+json;q=0.5, text/html;q=0.9'), /^text\/html/);
       assert.match(await type('/collections/places/items', 'text/html;q=0.5, application/geo+json'), /^application\/geo\+json/);
+    });
+
+    it('answers HEAD and survives clients that go away mid-page, the next requests served as before', async () => {
+      const head = await h.request('HEAD', '/collections/grid/items?limit=50');
+      assert.equal(head.status, 200);
+      assert.match(head.headers.get('content-type')!, /^application\/geo\+json/);
+      assert.equal(head.text, '');
+      // Clients that read the first bytes of a page and close the connection.
+      for (let i = 0; i < 3; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const req = httpGet(`${h.base}/collections/grid/items?limit=50`, (res) => {
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          });
+          req.on('error', (err) => (req.destroyed ? resolve() : reject(err)));
+        });
+      }
+      const { ids: all } = await walkPages(h, `${h.base}/collections/grid/items?limit=50`);
+      assert.equal(all.length, GRID_SIZE);
+      assert.equal((await h.request('POST', '/collections/grid/items', { as: 'admin', body: { type: 'Feature', id: 'after-abort', geometry: null, properties: { value: -1 } } })).status, 201);
+      assert.equal((await h.request('DELETE', '/collections/grid/items/after-abort', { as: 'admin' })).status, 204);
     });
 
     it('answers 405 for a method a resource does not have', async () => {

@@ -4,6 +4,7 @@
  * chunk by chunk, and counted without being kept).
  */
 import assert from 'node:assert/strict';
+import { get as httpGet } from 'node:http';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { addCollection, admin, GRID, startFeaturesApi, type FeaturesApiHarness } from './support.js';
 
@@ -48,5 +49,23 @@ describe('ogcapi-features streams a large page', function () {
     assert.ok(bytes > 100 * N, `${bytes} bytes`);
     // The document is over 20 MB; buffering it (as a string and its parsed rows) would grow the heap well beyond this.
     assert.ok(peak - before < 48 * 1024 * 1024, `heap grew by ${Math.round((peak - before) / 1048576)} MiB for ${Math.round(bytes / 1048576)} MiB sent`);
+  });
+
+  it('closes the engine\'s read when the client goes away mid-page: writes and reads go on', async () => {
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = httpGet(`${h.base}/collections/grid/items?limit=${N}`, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', (err) => (req.destroyed ? resolve() : reject(err)));
+      });
+    }
+    const created = await h.request('POST', '/collections/grid/items', { as: 'admin', body: { type: 'Feature', id: 'after', geometry: null, properties: { value: -1 } } });
+    assert.equal(created.status, 201, created.text);
+    const page = await h.get('/collections/grid/items?limit=2&filter=value%20%3C%200');
+    assert.deepEqual(page.json.features.map((f: { id: string }) => f.id), ['after']);
   });
 });

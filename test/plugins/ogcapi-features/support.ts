@@ -71,7 +71,7 @@ export async function startFeaturesApi(kind: TestDatabaseKind, options: { api?: 
     const res = await fetch(path.startsWith('http') ? path : `${base}${path}`, { method, headers, body });
     const text = await res.text();
     let json: unknown;
-    if (/json/.test(res.headers.get('content-type') ?? '')) json = JSON.parse(text);
+    if (text && /json/.test(res.headers.get('content-type') ?? '')) json = JSON.parse(text);
     return { status: res.status, headers: res.headers, text, json };
   };
   return {
