@@ -2,12 +2,13 @@
 import type { GeoJSONGeometry } from './ast.js';
 import type { FilterRecord } from './evaluate.js';
 import type { QueryableColumn } from './sql.js';
+import { storedGeometry } from '../storage/db/geometry/index.js';
 
 /**
  * Builds the record of a row: each queryable's value under its name, from the row key that is
  * the column's last segment (`products.cloud_cover` → `cloud_cover`). SQLite booleans (0/1)
  * become booleans, timestamps ISO text, the geometry GeoJSON (select it with
- * selectGeometryAsGeoJSON). `idKey` names the row's identifier ('id' by default).
+ * selectGeometryAsGeoJSON; WKB bytes are read too). `idKey` names the row's identifier ('id' by default).
  */
 export function recordFromRow(row: Record<string, unknown>, queryables: Record<string, QueryableColumn>, idKey = 'id'): FilterRecord {
   const record: FilterRecord = { properties: {} };
@@ -17,7 +18,7 @@ export function recordFromRow(row: Record<string, unknown>, queryables: Record<s
     const key = q.type === 'geometry' ? 'geometry' : q.column.slice(q.column.lastIndexOf('.') + 1);
     const value = row[key];
     if (q.type === 'geometry') {
-      record.geometry = typeof value === 'string' ? (JSON.parse(value) as GeoJSONGeometry) : ((value as GeoJSONGeometry | null | undefined) ?? null);
+      record.geometry = typeof value === 'string' || value instanceof Uint8Array ? storedGeometry(value) : ((value as GeoJSONGeometry | null | undefined) ?? null);
       continue;
     }
     if (value === null || value === undefined) record.properties[name] = null;

@@ -42,6 +42,12 @@ export interface SqlFilterOptions {
   id?: QueryableColumn;
   /** Request parameter for errors; 'filter' by default. */
   locator?: string;
+  /**
+   * SQLite: the user functions deciding spatial relations and distances, with the signatures of
+   * sqlite-functions.ts (`meridian_spatial`, `meridian_distance` by default). A plugin may use its
+   * own, registered on every connection with Database.addSqliteFunctions.
+   */
+  sqliteFunctions?: { spatial: string; distance: string };
 }
 
 export interface SqlFilter {
@@ -325,11 +331,18 @@ class SqlTranslator {
       return this.deferrable(raw(`?? && ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)`, [ops.column, literal]), exact);
     }
     if (this.sqlite) {
-      const exact = raw(`${SQLITE_SPATIAL_FUNCTION}(?, ??, ?) = 1`, [rel, ops.column, JSON.stringify(ops.geometry)]);
+      const exact = raw(`${this.sqliteFunction('spatial')}(?, ??, ?) = 1`, [rel, ops.column, JSON.stringify(ops.geometry)]);
       return rel === 'disjoint' ? exact : this.sqliteExact(geometryBBox(ops.geometry), exact);
     }
     if (rel === 'disjoint') return ALL_INEXACT;
     return this.bboxPrefilter(geometryBBox(ops.geometry));
+  }
+
+  /** The name of SQLite's spatial or distance function: the caller's, or the core's. */
+  private sqliteFunction(which: 'spatial' | 'distance'): string {
+    const name = this.o.sqliteFunctions?.[which] ?? (which === 'spatial' ? SQLITE_SPATIAL_FUNCTION : SQLITE_DISTANCE_FUNCTION);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`SQLite function name '${name}' is not a plain identifier`);
+    return name;
   }
 
   /** An exact PostGIS test with the index test it implies, applied together or (SqlFilter.split) apart. */
@@ -392,7 +405,7 @@ class SqlTranslator {
     }
     const [minx, miny, maxx, maxy] = geometryBBox(ops.geometry);
     if (this.sqlite) {
-      const exact = raw(`${SQLITE_DISTANCE_FUNCTION}(??, ?) ${op === 'dwithin' ? '<=' : '>'} ?`, [ops.column, JSON.stringify(ops.geometry), degrees]);
+      const exact = raw(`${this.sqliteFunction('distance')}(??, ?) ${op === 'dwithin' ? '<=' : '>'} ?`, [ops.column, JSON.stringify(ops.geometry), degrees]);
       return op === 'beyond' ? exact : this.sqliteExact([minx - degrees, miny - degrees, maxx + degrees, maxy + degrees], exact);
     }
     if (op === 'beyond') return ALL_INEXACT;

@@ -5,17 +5,20 @@
  *
  *   meridian_spatial(relation, geometry, literal)  1, 0, or NULL when either geometry is NULL
  *   meridian_distance(geometry, literal)           planar distance in degrees, or NULL
+ *   meridian_geojson(geometry)                     the geometry as GeoJSON text, or NULL
  *
- * `geometry` and `literal` are GeoJSON text; the literal is the same for every row of a query, so
- * its prepared form is cached.
+ * `geometry` is the index column: GeoJSON text, or WKB bytes for a table whose spatial index
+ * stores WKB; `literal` is GeoJSON text, the same for every row of a query, so its prepared form
+ * is cached.
  */
 import { LRUCache } from 'lru-cache';
 import type { GeoJSONGeometry, SpatialRelation } from './ast.js';
 import { geometryDistance, prepare, spatialRelationHolds } from './spatial.js';
-import type { PreparedGeometry } from '../storage/db/geometry/index.js';
+import { storedGeometry, type PreparedGeometry } from '../storage/db/geometry/index.js';
 
 export const SQLITE_SPATIAL_FUNCTION = 'meridian_spatial';
 export const SQLITE_DISTANCE_FUNCTION = 'meridian_distance';
+export const SQLITE_GEOJSON_FUNCTION = 'meridian_geojson';
 
 const RELATIONS = new Set<SpatialRelation>(['intersects', 'disjoint', 'within', 'contains', 'equals', 'touches', 'crosses', 'overlaps']);
 
@@ -34,13 +37,20 @@ export function registerSqliteSpatialFunctions(conn: SqliteConnection): void {
     }
     return p;
   };
-  const row = (value: unknown): PreparedGeometry | null => (typeof value === 'string' ? prepare(JSON.parse(value) as GeoJSONGeometry) : null);
+  const row = (value: unknown): PreparedGeometry | null => {
+    const g = typeof value === 'string' || value instanceof Uint8Array ? storedGeometry(value) : null;
+    return g === null ? null : prepare(g);
+  };
 
   conn.function(SQLITE_SPATIAL_FUNCTION, { deterministic: true }, (relation, geometry, lit) => {
     if (typeof relation !== 'string' || !RELATIONS.has(relation as SpatialRelation)) throw new Error(`${SQLITE_SPATIAL_FUNCTION}: unknown relation '${String(relation)}'`);
     const a = row(geometry);
     if (a === null || typeof lit !== 'string') return null;
     return spatialRelationHolds(relation as SpatialRelation, a, literal(lit)) ? 1 : 0;
+  });
+  conn.function(SQLITE_GEOJSON_FUNCTION, { deterministic: true }, (geometry) => {
+    if (typeof geometry === 'string') return geometry;
+    return geometry instanceof Uint8Array ? JSON.stringify(storedGeometry(geometry)) : null;
   });
   conn.function(SQLITE_DISTANCE_FUNCTION, { deterministic: true }, (geometry, lit) => {
     const a = row(geometry);

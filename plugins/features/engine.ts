@@ -8,6 +8,7 @@ import { FeaturesError } from './errors.js';
 import { planRead, recordOfRow, type ReadLimits, type ReadPlan } from './query.js';
 import { describe, freshRow, layoutOfRow, type RegistryRow } from './registry.js';
 import { createCollectionTable, layoutOf, normalizeDefinition, REGISTRY_TABLE, tableName } from './schema.js';
+import { registerFeaturesSpatialFunctions } from './spatial-functions.js';
 import { streamRows } from './stream.js';
 import { runTransaction, type WriteTarget } from './write.js';
 import type { CollectionDescription, Feature, FeatureQuery, FeaturesChange, FeaturesService, TransactionOperation } from './types.js';
@@ -23,6 +24,9 @@ const ACTION: Record<TransactionOperation['op'], Exclude<FeaturesAction, 'read'>
 
 export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService {
   const { db } = o;
+  // SQLite: the exact spatial tests (JSTS) on the main connection before any query needs them.
+  const functions = db.addSqliteFunctions ? db.addSqliteFunctions(registerFeaturesSpatialFunctions) : Promise.resolve();
+  const ready = async () => functions;
   const access = new CollectionAccess(o.auth, o.logger);
   const limits: ReadLimits = { defaultLimit: o.defaultLimit, maxLimit: o.maxLimit };
   // Writes made through this engine, announced after they commit (other processes' writes are not seen).
@@ -85,6 +89,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
 
   return {
     async collections(subject) {
+      await ready();
       const rows = (await db.knex(REGISTRY_TABLE).select('*').orderBy('collection_id')) as RegistryRow[];
       const out: CollectionDescription[] = [];
       for (const row of rows) {
@@ -94,12 +99,14 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
     },
 
     async collection(id, subject) {
+      await ready();
       const row = await registryRow(id);
       if (!row || !(await access.mayRead(layoutOfRow(row), subject))) return undefined;
       return describe(await freshRow(db, row));
     },
 
     async createCollection(definition, subject) {
+      await ready();
       const def = normalizeDefinition(definition, subject.anonymous ? undefined : subject.id);
       await access.requirePermit(subject, newCollectionResource(def.id, def.owner, def.visibility), 'create', `Not allowed to create feature collection '${def.id}'`);
       const now = new Date().toISOString();
@@ -125,6 +132,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
     },
 
     async deleteCollection(id, subject) {
+      await ready();
       const row = await registryRow(id);
       if (!row) throw noSuchCollection(String(id));
       const layout = layoutOfRow(row);
@@ -140,6 +148,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
     },
 
     async query(collection, query, subject, options = {}) {
+      await ready();
       const { layout, filters } = await readable(collection, subject);
       const plan = planRead(db, layout, query ?? {}, filters, limits);
       const result: { numberMatched?: number; features: AsyncIterable<Feature> } = { features: featuresOf(plan) };
@@ -148,11 +157,13 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
     },
 
     async count(collection, query, subject) {
+      await ready();
       const { layout, filters } = await readable(collection, subject);
       return countMatched(planRead(db, layout, { ...(query ?? {}), limit: undefined, offset: undefined }, filters, limits, { paging: false }));
     },
 
     async transaction(operations, subject) {
+      await ready();
       if (!Array.isArray(operations)) throw new FeaturesError('InvalidValue', 'operations must be an array', { locator: 'operations' });
       const targets = new Map<string, WriteTarget>();
       for (const [i, op] of operations.entries()) {
@@ -178,6 +189,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
     },
 
     async queryables(collection, subject) {
+      await ready();
       const { layout } = await readable(collection, subject);
       return layout.definition.properties.filter((p) => p.type !== 'json');
     },

@@ -12,9 +12,10 @@ import { parseInstant, transformBbox } from '../../core/ows/index.js';
 import type { Database, GeoJSONGeometry } from '../../core/storage/db/types.js';
 import { FeaturesError } from './errors.js';
 import { transformGeometry } from './geometry.js';
-import { canonicalCrs, CRS84_ID, GEOMETRY_NAME, ID_NAME, INDEX_GEOMETRY_COLUMN, isLonLat, NATIVE_GEOMETRY_COLUMN, OWNER_QUERYABLE, propertyColumn, queryablesOf, type CollectionLayout } from './schema.js';
+import { canonicalCrs, CRS84_ID, GEOMETRY_NAME, ID_NAME, INDEX_GEOMETRY_COLUMN, INDEX_OPTIONS, isLonLat, NATIVE_GEOMETRY_COLUMN, OWNER_QUERYABLE, propertyColumn, queryablesOf, type CollectionLayout } from './schema.js';
 import { propertyValue } from './values.js';
-import { decodeWkb } from './wkb.js';
+import { storedGeometry } from '../../core/storage/db/geometry/index.js';
+import { FEATURES_SQLITE_FUNCTIONS } from './spatial-functions.js';
 import type { Bbox, Feature, FeatureQuery, PropertyDefinition } from './types.js';
 
 export interface ReadLimits {
@@ -47,11 +48,14 @@ export interface ReadPlan {
 export function planRead(db: Database, layout: CollectionLayout, query: FeatureQuery, access: Filter[], limits: ReadLimits, options: { paging?: boolean } = {}): ReadPlan {
   const { limit, offset } = options.paging === false ? { limit: Number.POSITIVE_INFINITY, offset: 0 } : pageOf(query, limits);
   const table = layout.table;
+  // Fixes the index's options before translateFilter asks for it.
+  db.spatialIndex(table, INDEX_OPTIONS);
   const queryables = queryablesOf(layout);
   const filter = combinedFilter(layout, query, access);
   let sql: SqlFilter;
   try {
-    sql = translateFilter(filter, { db, table, queryables, id: { column: `${table}.fid`, type: 'string' }, locator: 'filter' });
+    // SQLite: the exact spatial tests by JSTS (spatial-functions.ts).
+    sql = translateFilter(filter, { db, table, queryables, id: { column: `${table}.fid`, type: 'string' }, locator: 'filter', sqliteFunctions: FEATURES_SQLITE_FUNCTIONS });
   } catch (err) {
     throw asQueryError(err);
   }
@@ -129,12 +133,9 @@ export function rowId(row: Record<string, unknown>): number {
   return Number(row[ROW_ID]);
 }
 
-/** A stored geometry: WKB bytes (PostGIS ST_AsBinary, the storage-CRS column) or GeoJSON text. */
+/** A stored geometry: WKB bytes (PostGIS ST_AsBinary, SQLite's index column, the storage-CRS column) or GeoJSON text. */
 export function decodeGeometry(value: unknown): GeoJSONGeometry | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return JSON.parse(value) as GeoJSONGeometry;
-  if (value instanceof Uint8Array) return decodeWkb(value);
-  throw new Error(`unexpected geometry value of type ${typeof value}`);
+  return storedGeometry(value);
 }
 
 function pageOf(query: FeatureQuery, limits: ReadLimits): { limit: number; offset: number } {

@@ -13,6 +13,8 @@ import type { CollectionDefinition, GeometryType, PropertyDefinition, PropertyTy
 export const REGISTRY_TABLE = 'features_collections';
 /** The index column (core helper): CRS:84 on every database. */
 export const INDEX_GEOMETRY_COLUMN = 'geometry';
+/** The core spatial index of every collection table: WKB on SQLite (PostGIS keeps its own type). */
+export const INDEX_OPTIONS = { encoding: 'wkb' } as const;
 /** The geometry in the collection's own CRS as WKB, for collections not stored in CRS:84. */
 export const NATIVE_GEOMETRY_COLUMN = 'geometry_native';
 /** The geometry's box in the storage CRS, for the collection's extent. */
@@ -163,7 +165,7 @@ export async function createCollectionTable(trx: Knex.Transaction, db: Database,
     }
   });
   if (definition.temporalProperty) await trx.schema.alterTable(table, (t) => void t.index([propertyColumn(definition.temporalProperty!)], `${table}_time`));
-  await db.spatialIndex(table).create(trx);
+  await db.spatialIndex(table, INDEX_OPTIONS).create(trx);
 }
 
 /** Filter queryables of a collection: its properties (json ones are not comparable), `id` and `geometry`. */

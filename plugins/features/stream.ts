@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
 import type { Database } from '../../core/storage/db/types.js';
 import { registerSqliteSpatialFunctions } from '../../core/filter/sqlite-functions.js';
+import { registerFeaturesSpatialFunctions } from './spatial-functions.js';
 
 type Row = Record<string, unknown>;
 /** The query of one read, with its SQL LIMIT/OFFSET (limit Infinity: none). */
@@ -87,6 +88,7 @@ async function* sqliteFileRows(db: Database, filename: string, query: WindowedQu
   try {
     conn.pragma('busy_timeout = 5000');
     registerSqliteSpatialFunctions(conn);
+    registerFeaturesSpatialFunctions(conn);
     const iterator = conn.prepare(sql).iterate(...bindings.map(sqliteBinding));
     try {
       // Batches between yields to the event loop would change nothing: each row is read when asked.

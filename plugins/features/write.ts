@@ -12,9 +12,9 @@ import { FeaturesError } from './errors.js';
 import { bboxOf, checkedGeometry, transformGeometry, unionBbox } from './geometry.js';
 import { planRead, recordOfRow, rowId, type ReadLimits } from './query.js';
 import { extentColumns, layoutOfRow, type RegistryRow } from './registry.js';
-import { canonicalCrs, CRS84_ID, EXTENT_COLUMNS, NATIVE_GEOMETRY_COLUMN, propertyColumn, REGISTRY_TABLE, type CollectionLayout } from './schema.js';
+import { canonicalCrs, CRS84_ID, EXTENT_COLUMNS, INDEX_OPTIONS, NATIVE_GEOMETRY_COLUMN, propertyColumn, REGISTRY_TABLE, type CollectionLayout } from './schema.js';
 import { columnValue } from './values.js';
-import { encodeWkb } from './wkb.js';
+import { encodeWkb } from '../../core/storage/db/geometry/index.js';
 import type { Bbox, FeatureInput, FeatureQuery, TransactionOperation, TransactionResult } from './types.js';
 
 /** Bound values per statement, under SQLite's limit (32766) and PostgreSQL's (65535). */
@@ -138,7 +138,7 @@ function prepareGeometry(layout: CollectionLayout, value: unknown, crs: string |
 }
 
 function geometryColumns(db: Database, layout: CollectionLayout, g: PreparedGeometry): Record<string, unknown> {
-  const out: Record<string, unknown> = db.spatialIndex(layout.table).rowValues(g.lonLat);
+  const out: Record<string, unknown> = db.spatialIndex(layout.table, INDEX_OPTIONS).rowValues(g.lonLat);
   if (layout.native) out[NATIVE_GEOMETRY_COLUMN] = g.native ? encodeWkb(g.native) : null;
   const box = g.native ? bboxOf(g.native) : [null, null, null, null];
   EXTENT_COLUMNS.forEach((c, i) => (out[c] = box[i]));
@@ -234,7 +234,7 @@ async function insertFeatures(
   }
   const columns = Object.keys(rows[0] ?? {}).length || 1;
   const chunk = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_BINDINGS / columns)));
-  const index = db.spatialIndex(table);
+  const index = db.spatialIndex(table, INDEX_OPTIONS);
   for (let j = 0; j < rows.length; j += chunk) {
     const part = rows.slice(j, j + chunk);
     const stored = (await trx(table).insert(part).returning(['id', 'fid'])) as Array<{ id: number | string; fid: string }>;
@@ -275,7 +275,7 @@ async function updateFeatures(
   const g = setsGeometry ? prepareGeometry(layout, op.geometry, op.crs, 'geometry') : undefined;
   if (g) Object.assign(values, geometryColumns(db, layout, g));
   const ids = await selectIds(db, trx, layout, op.filter, target.filters.update ?? [], limits);
-  const index = db.spatialIndex(layout.table);
+  const index = db.spatialIndex(layout.table, INDEX_OPTIONS);
   for (let j = 0; j < ids.length; j += ID_CHUNK) {
     const part = ids.slice(j, j + ID_CHUNK);
     await trx(layout.table).whereIn('id', part).update(values);
@@ -306,7 +306,7 @@ async function replaceFeature(
   const [id] = await selectIds(db, trx, layout, { ids: [op.id] }, target.filters.update ?? [], limits);
   if (id === undefined) throw new FeaturesError('NoSuchFeature', `No feature '${op.id}' in '${layout.definition.id}'${at}`, { locator: op.id });
   await trx(layout.table).where({ id }).update(values);
-  await db.spatialIndex(layout.table).written([{ id, geometry: g.lonLat }], trx);
+  await db.spatialIndex(layout.table, INDEX_OPTIONS).written([{ id, geometry: g.lonLat }], trx);
   change.stale = true;
   return 1;
 }

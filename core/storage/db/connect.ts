@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import type { Database, DatabaseDialect, Migration, SpatialIndex, SpatialIndexOptions } from './types.js';
+import type { Database, DatabaseDialect, Migration, SpatialIndex, SpatialIndexOptions, SqliteFunctionHost } from './types.js';
 import { migrate } from './migrate.js';
 import { createSpatialIndex } from './spatial-index.js';
 import { registerSqliteSpatialFunctions } from '../../filter/sqlite-functions.js';
@@ -26,6 +26,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 
 async function openSqlite(filename: string): Promise<Database> {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  // User functions plugins add (Database.addSqliteFunctions), for connections made later.
+  const registrars: Array<(conn: SqliteFunctionHost) => void> = [];
   const knex = knexFactory({
     client: 'better-sqlite3',
     connection: { filename },
@@ -41,11 +43,24 @@ async function openSqlite(filename: string): Promise<Database> {
         conn.pragma('busy_timeout = 5000');
         // Exact spatial predicates in SQL (core/filter/sqlite-functions.ts).
         registerSqliteSpatialFunctions(conn);
+        for (const register of registrars) register(conn);
         done(null, conn);
       },
     },
   });
-  return wrap(knex, 'sqlite', false);
+  const db = wrap(knex, 'sqlite', false);
+  db.addSqliteFunctions = async (register) => {
+    registrars.push(register);
+    // The pool's one connection already exists: register on it too (waits while it is in use).
+    const client = knex.client as { acquireConnection(): Promise<SqliteFunctionHost>; releaseConnection(c: SqliteFunctionHost): Promise<void> };
+    const conn = await client.acquireConnection();
+    try {
+      register(conn);
+    } finally {
+      await client.releaseConnection(conn);
+    }
+  };
+  return db;
 }
 
 async function openPostgres(config: Extract<DatabaseConfig, { client: 'postgres' }>): Promise<Database> {
@@ -68,6 +83,7 @@ function wrap(knex: Knex, dialect: DatabaseDialect, postgis: boolean): Database 
   // What each table's index was first opened with: an index kind without a time dimension
   // (bbox columns on PostgreSQL without PostGIS) is still opened again with the same options.
   const requested = new Map<string, string>();
+  const requestedEncoding = new Map<string, string>();
   const db: Database = {
     knex,
     dialect,
@@ -79,8 +95,11 @@ function wrap(knex: Knex, dialect: DatabaseDialect, postgis: boolean): Database 
         index = createSpatialIndex(db, table, options);
         indexes.set(table, index);
         requested.set(table, JSON.stringify(options.time ?? null));
+        requestedEncoding.set(table, options.encoding ?? 'geojson');
       } else if (options.time !== undefined && requested.get(table) !== JSON.stringify(options.time)) {
         throw new Error(`spatial index of '${table}' was opened with other options (time: ${requested.get(table)})`);
+      } else if (options.encoding !== undefined && requestedEncoding.get(table) !== options.encoding) {
+        throw new Error(`spatial index of '${table}' was opened with other options (encoding: ${requestedEncoding.get(table)})`);
       }
       return index;
     },

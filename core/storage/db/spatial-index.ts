@@ -4,6 +4,7 @@ import { assertTableName, GEOMETRY_COLUMN } from './spatial/common.js';
 import { PgBBoxIndex } from './spatial/pg-bbox.js';
 import { PostgisIndex } from './spatial/postgis.js';
 import { SqliteRTreeIndex } from './spatial/sqlite-rtree.js';
+import { SQLITE_GEOJSON_FUNCTION } from '../../filter/sqlite-functions.js';
 
 export { GEOMETRY_COLUMN } from './spatial/common.js';
 
@@ -21,10 +22,12 @@ export function createSpatialIndex(db: Database, table: string, options: Spatial
 
 /**
  * A select expression giving the `geometry` column of `table` as GeoJSON text on every kind of
- * index (PostGIS stores geometry, the others GeoJSON text), named `alias`.
+ * index (PostGIS stores geometry, SQLite GeoJSON text or WKB, PostgreSQL without PostGIS
+ * GeoJSON text), named `alias`.
  */
 export function selectGeometryAsGeoJSON(db: Database, table: string, alias: string = GEOMETRY_COLUMN): Knex.Raw {
   assertTableName(table);
   if (db.postgis) return db.knex.raw('ST_AsGeoJSON(??) as ??', [`${table}.${GEOMETRY_COLUMN}`, alias]);
+  if (db.spatialIndex(table).storage === 'wkb') return db.knex.raw(`${SQLITE_GEOJSON_FUNCTION}(??) as ??`, [`${table}.${GEOMETRY_COLUMN}`, alias]);
   return db.knex.raw('?? as ??', [`${table}.${GEOMETRY_COLUMN}`, alias]);
 }

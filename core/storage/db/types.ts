@@ -26,12 +26,23 @@ export interface SpatialIndexOptions {
    * place and time then narrows by both at once.
    */
   time?: { start: string; end: string };
+  /**
+   * How column `geometry` keeps geometries where the database has no geometry type: GeoJSON text
+   * (the default) or WKB bytes ('wkb': smaller, and read without parsing text). SQLite honours
+   * it; PostGIS keeps its own type and PostgreSQL without PostGIS GeoJSON text.
+   */
+  encoding?: 'geojson' | 'wkb';
 }
+
+/** What column `geometry` of an indexed table holds. */
+export type GeometryStorage = 'postgis' | 'geojson' | 'wkb';
 
 export interface SpatialIndex {
   readonly table: string;
   /** The time columns indexed with the bbox, when the index has them. */
   readonly time?: { start: string; end: string };
+  /** What column `geometry` holds: PostGIS geometry, GeoJSON text or WKB bytes. */
+  readonly storage: GeometryStorage;
   /** Creates the index structures; call from a migration. */
   create(knex?: Knex): Promise<void>;
   /** Sets (or clears, with null) the geometry of row `id`. Runs inside `trx` when given. */
@@ -67,6 +78,11 @@ export interface GeoJSONGeometry {
   geometries?: GeoJSONGeometry[];
 }
 
+/** The part of a better-sqlite3 connection that user functions are registered on. */
+export interface SqliteFunctionHost {
+  function(name: string, options: { deterministic?: boolean; varargs?: boolean }, fn: (...args: unknown[]) => unknown): unknown;
+}
+
 export interface Database {
   readonly knex: Knex;
   readonly dialect: DatabaseDialect;
@@ -79,6 +95,12 @@ export interface Database {
    * fixed by the first call for a table; a later call with other options throws.
    */
   spatialIndex(table: string, options?: SpatialIndexOptions): SpatialIndex;
+  /**
+   * SQLite: adds user functions (SQL functions written in JS) to every connection, open and
+   * future, e.g. a plugin's own exact spatial tests (core/filter translateFilter's
+   * sqliteFunctions). Resolves once the open connections have them. Absent on PostgreSQL.
+   */
+  addSqliteFunctions?(register: (conn: SqliteFunctionHost) => void): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

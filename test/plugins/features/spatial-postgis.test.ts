@@ -1,5 +1,5 @@
 /**
- * SQLite's exact spatial tests (after its R*Tree prefilter) give PostGIS's answers: the same
+ * SQLite's exact spatial tests (JSTS, after its R*Tree prefilter) give PostGIS's answers: the same
  * random shapes in both, the same random query shapes under every relation. Runs where
  * PostgreSQL is given (MERIDIAN_TEST_PG, as CI does).
  */
@@ -15,7 +15,7 @@ const kinds = testDatabaseKinds();
 const sqlite = kinds.find((k) => k.name === 'sqlite')!;
 const postgres = kinds.find((k) => k.name === 'postgres');
 
-/** Shapes on a coarse grid (0.5 steps), so many touch, share edges or coincide. */
+/** Shapes on a coarse grid (0.5 steps), so many touch, share edges or coincide; of every geometry type. */
 function shapes(random: () => number, n: number): GeoJSONGeometry[] {
   const c = () => Math.round(random() * 20) / 2;
   const out: GeoJSONGeometry[] = [];
@@ -23,7 +23,7 @@ function shapes(random: () => number, n: number): GeoJSONGeometry[] {
     const [x, y] = [c(), c()];
     const w = 0.5 + Math.round(random() * 6) / 2;
     const hgt = 0.5 + Math.round(random() * 6) / 2;
-    switch (i % 5) {
+    switch (i % 7) {
       case 0:
         out.push({ type: 'Point', coordinates: [x, y] });
         break;
@@ -35,6 +35,12 @@ function shapes(random: () => number, n: number): GeoJSONGeometry[] {
         break;
       case 3:
         out.push({ type: 'Polygon', coordinates: [[[x, y], [x + w, y], [x, y + hgt], [x, y]]] });
+        break;
+      case 4:
+        out.push({ type: 'MultiPolygon', coordinates: [[[[x, y], [x + w, y], [x + w, y + hgt], [x, y]]], [[[x + w + 1, y], [x + w + 2, y], [x + w + 2, y + 1], [x + w + 1, y + 1], [x + w + 1, y]]]] });
+        break;
+      case 5:
+        out.push({ type: 'GeometryCollection', geometries: [{ type: 'Point', coordinates: [x, y] }, { type: 'LineString', coordinates: [[x + 1, y], [x + 1 + w, y + hgt]] }] });
         break;
       default:
         // A square with a hole.
@@ -76,6 +82,17 @@ if (postgres) {
         }
         // The shapes meet often enough that each relation is tested on real matches.
         if (relation !== 'equals') assert.ok(nonEmpty >= 3, `${relation}: only ${nonEmpty} queries matched anything`);
+      });
+    }
+
+    for (const op of ['dwithin', 'beyond'] as const) {
+      it(`${op}: the same features on both`, async () => {
+        for (const [i, geometry] of queries.entries()) {
+          const filter: Filter = { op, left: { kind: 'property', name: 'geometry', path: ['geometry'] }, right: { kind: 'geometry', geometry, crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84' }, distance: (i % 4) * 0.5, units: 'deg' };
+          const run = async (h: EngineHarness) => (await collect((await h.features.query('shapes', { filter, limit: 1000, skipGeometry: true }, ANONYMOUS)).features)).map((f) => f.id);
+          const [onSqlite, onPostgis] = await Promise.all([run(a), run(b)]);
+          assert.deepEqual(onSqlite, onPostgis, `${op} ${filter.distance} ${JSON.stringify(geometry)}`);
+        }
       });
     }
   });

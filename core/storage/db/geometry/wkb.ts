@@ -1,10 +1,11 @@
 /**
- * Well-Known Binary (OGC Simple Features / ISO 19125) for GeoJSON geometries, 2D: how geometries
- * are stored outside PostGIS's own type (the storage-CRS column, and the index column on SQLite).
+ * Well-Known Binary (OGC Simple Features / ISO 19125) for GeoJSON geometries, 2D: how the SQLite
+ * spatial index stores geometries for a table that asks for it (SpatialIndexOptions.encoding),
+ * and what plugins may keep in binary columns of their own.
  * Writes little-endian; reads either byte order and EWKB's SRID/Z/M flags (extra ordinates are
  * dropped), so PostGIS's ST_AsBinary/ST_AsEWKB output reads too.
  */
-import type { GeoJSONGeometry } from '../../core/filter/index.js';
+import type { GeoJSONGeometry } from '../types.js';
 
 const TYPE_CODES = { Point: 1, LineString: 2, Polygon: 3, MultiPoint: 4, MultiLineString: 5, MultiPolygon: 6, GeometryCollection: 7 } as const;
 const TYPE_NAMES = ['', 'Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon', 'GeometryCollection'] as const;
@@ -186,4 +187,12 @@ class WkbReader {
     for (let i = 0; i < n; i++) out.push(this.positions());
     return out;
   }
+}
+
+/** A value of a `geometry` column without PostGIS: GeoJSON text, WKB bytes, or NULL. */
+export function storedGeometry(value: unknown): GeoJSONGeometry | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return JSON.parse(value) as GeoJSONGeometry;
+  if (value instanceof Uint8Array) return decodeWkb(value);
+  throw new Error(`A stored geometry is text or bytes, not ${typeof value}`);
 }

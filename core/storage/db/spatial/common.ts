@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { NotFound } from '../../../errors.js';
 import type { BBox, GeoJSONGeometry } from '../types.js';
-import { intersects, prepareGeometry, validateGeometry } from '../geometry/index.js';
+import { intersects, prepareGeometry, storedGeometry, validateGeometry } from '../geometry/index.js';
 
-/** The column the helper adds to an indexed table: GeoJSON text, or PostGIS geometry(Geometry, 4326). */
+/** The column the helper adds to an indexed table: GeoJSON text, WKB bytes, or PostGIS geometry(Geometry, 4326). */
 export const GEOMETRY_COLUMN = 'geometry';
 
 // The index objects derive names from the table (`<table>_rtree`, `<table>_geometry_gist`):
@@ -31,7 +31,7 @@ export function rowNotFound(table: string, id: number): NotFound {
 /**
  * The exact test in JS for databases without one: reads the candidates of the bbox prefilter in
  * id order, batch by batch (never the whole result at once), and keeps those whose stored
- * GeoJSON intersects `geometry`, up to `limit`.
+ * geometry (GeoJSON text or WKB) intersects `geometry`, up to `limit`.
  */
 export async function exactScan(
   knex: Knex,
@@ -47,10 +47,11 @@ export async function exactScan(
     const qb = knex(table).select(`${table}.id as id`, `${table}.${GEOMETRY_COLUMN} as geometry`);
     prefilter(qb, query.bbox);
     if (after !== undefined) qb.where(`${table}.id`, '>', after);
-    const rows = (await qb.orderBy(`${table}.id`).limit(SCAN_BATCH)) as Array<{ id: number | string; geometry: string | null }>;
+    const rows = (await qb.orderBy(`${table}.id`).limit(SCAN_BATCH)) as Array<{ id: number | string; geometry: string | Uint8Array | null }>;
     for (const row of rows) {
-      if (row.geometry === null) continue;
-      if (intersects(query, JSON.parse(row.geometry) as GeoJSONGeometry)) {
+      const stored = storedGeometry(row.geometry);
+      if (stored === null) continue;
+      if (intersects(query, stored)) {
         ids.push(Number(row.id));
         if (ids.length >= limit) return ids;
       }

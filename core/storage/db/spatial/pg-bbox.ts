@@ -15,6 +15,7 @@ const BBOX_COLUMNS = ['bbox_minx', 'bbox_miny', 'bbox_maxx', 'bbox_maxy'] as con
  */
 export class PgBBoxIndex implements SpatialIndex {
   readonly table: string;
+  readonly storage = 'geojson' as const;
 
   constructor(
     private readonly db: Database,

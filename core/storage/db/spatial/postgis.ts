@@ -20,6 +20,7 @@ const FROM_GEOJSON = 'ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(?)), 4326)';
 export class PostgisIndex implements SpatialIndex {
   readonly table: string;
   readonly time?: { start: string; end: string };
+  readonly storage = 'postgis' as const;
 
   constructor(
     private readonly db: Database,

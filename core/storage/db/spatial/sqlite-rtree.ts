@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { BBox, Database, GeoJSONGeometry, SpatialIndex, SpatialIndexOptions, TimeWindow } from '../types.js';
-import { geometryBBox, queryBoxes } from '../geometry/index.js';
+import type { BBox, Database, GeoJSONGeometry, GeometryStorage, SpatialIndex, SpatialIndexOptions, TimeWindow } from '../types.js';
+import { encodeWkb, geometryBBox, queryBoxes, storedGeometry } from '../geometry/index.js';
 import { assertTableName, checkedGeometry, exactScan, GEOMETRY_COLUMN, resultLimit, rowNotFound, whereAnyBox } from './common.js';
 
 /** R*Tree rows per multi-row INSERT (5 bound values each, under SQLite's limit). */
@@ -14,7 +14,8 @@ const OPEN_TIME = 3e38;
 const epochSeconds = (column: string) => `(julianday(${column}) - 2440587.5) * 86400.0`;
 
 /**
- * SQLite: the geometry as GeoJSON text in column `geometry` of the table, and its bbox in an
+ * SQLite: the geometry as GeoJSON text (or WKB bytes, for a table that asks: `encoding: 'wkb'`)
+ * in column `geometry` of the table, and its bbox in an
  * R*Tree virtual table `<table>_rtree(id, minx, maxx, miny, maxy)`, with `mint, maxt` (the row's
  * time extent in epoch seconds, read from its time columns) when the index has a time dimension.
  * A trigger drops the R*Tree entry of a deleted row. The R*Tree keeps 32-bit floats rounded
@@ -24,6 +25,7 @@ const epochSeconds = (column: string) => `(julianday(${column}) - 2440587.5) * 8
 export class SqliteRTreeIndex implements SpatialIndex {
   readonly table: string;
   readonly time?: { start: string; end: string };
+  readonly storage: Exclude<GeometryStorage, 'postgis'>;
   private readonly rtree: string;
 
   constructor(
@@ -34,6 +36,7 @@ export class SqliteRTreeIndex implements SpatialIndex {
     assertTableName(table);
     this.table = table;
     this.rtree = `${table}_rtree`;
+    this.storage = options.encoding === 'wkb' ? 'wkb' : 'geojson';
     if (options.time) {
       for (const c of [options.time.start, options.time.end]) assertTableName(c);
       this.time = { ...options.time };
@@ -44,7 +47,8 @@ export class SqliteRTreeIndex implements SpatialIndex {
   async create(knex: Knex = this.db.knex): Promise<void> {
     if (!(await knex.schema.hasColumn(this.table, GEOMETRY_COLUMN))) {
       await knex.schema.alterTable(this.table, (t) => {
-        t.text(GEOMETRY_COLUMN).nullable();
+        if (this.storage === 'wkb') t.binary(GEOMETRY_COLUMN).nullable();
+        else t.text(GEOMETRY_COLUMN).nullable();
       });
     }
     const columns = ((await knex.raw('SELECT name FROM pragma_table_info(?)', [this.rtree])) as Array<{ name: string }>).map((c) => c.name);
@@ -59,9 +63,9 @@ export class SqliteRTreeIndex implements SpatialIndex {
     ]);
     if (rebuild) {
       for (let after = 0; ; ) {
-        const rows = (await knex(this.table).whereNotNull(GEOMETRY_COLUMN).where('id', '>', after).orderBy('id').limit(REBUILD_BATCH).select('id', GEOMETRY_COLUMN)) as Array<{ id: number; geometry: string }>;
+        const rows = (await knex(this.table).whereNotNull(GEOMETRY_COLUMN).where('id', '>', after).orderBy('id').limit(REBUILD_BATCH).select('id', GEOMETRY_COLUMN)) as Array<{ id: number; geometry: string | Uint8Array }>;
         if (rows.length === 0) break;
-        await this.writeEntries(knex, rows.map((r) => ({ id: Number(r.id), geometry: JSON.parse(r.geometry) as GeoJSONGeometry })));
+        await this.writeEntries(knex, rows.map((r) => ({ id: Number(r.id), geometry: storedGeometry(r.geometry)! })));
         after = Number(rows[rows.length - 1]!.id);
       }
     }
@@ -85,7 +89,9 @@ export class SqliteRTreeIndex implements SpatialIndex {
   }
 
   rowValues(geometry: GeoJSONGeometry | null): Record<string, unknown> {
-    return { [GEOMETRY_COLUMN]: geometry === null ? null : JSON.stringify(checkedGeometry(geometry)) };
+    if (geometry === null) return { [GEOMETRY_COLUMN]: null };
+    const valid = checkedGeometry(geometry);
+    return { [GEOMETRY_COLUMN]: this.storage === 'wkb' ? encodeWkb(valid) : JSON.stringify(valid) };
   }
 
   async written(rows: Array<{ id: number; geometry: GeoJSONGeometry | null }>, trx?: Knex.Transaction): Promise<void> {

@@ -53,6 +53,7 @@ function indexKinds(): IndexKind[] {
   for (const dbKind of testDatabaseKinds()) {
     if (dbKind.name === 'sqlite') {
       kinds.push({ name: 'sqlite R*Tree', open: () => dbKind.open(), index: (db) => db.spatialIndex(TABLE) });
+      kinds.push({ name: 'sqlite R*Tree, geometries as WKB', open: () => dbKind.open(), index: (db) => db.spatialIndex(TABLE, { encoding: 'wkb' }) });
     } else {
       kinds.push({ name: 'PostGIS GiST', open: () => dbKind.open(), index: (db) => db.spatialIndex(TABLE) });
       kinds.push({ name: 'PostgreSQL bbox columns (no PostGIS)', open: () => dbKind.open(), index: (db) => new PgBBoxIndex(db, TABLE) });
