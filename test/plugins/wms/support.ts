@@ -1,7 +1,8 @@
 /**
  * The WMS tests' harness: fixture rasters made with GDAL (fixtures/make_rasters.py) once per
- * process in a temporary folder, a real server with the coverages engine and the WMS plugin, and
- * helpers to read what comes back (XPath, exception reports, decoded pixels).
+ * process in a temporary folder, a real server with the coverages engine and the WMS plugin (and
+ * the features engine when asked, for vector layers), and helpers to read what comes back
+ * (XPath, exception reports, decoded pixels).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { createUser } from '../../../core/auth/index.js';
+import { authenticatedSubject, createUser, LOCAL_USER_ISSUER } from '../../../core/auth/index.js';
+import type { Subject } from '../../../core/auth/types.js';
+import type { FeaturesService } from '../../../plugins/features/types.js';
 import type * as Libxml from 'libxmljs2';
 import { selectNodes } from '../../../core/ows/index.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -79,13 +82,22 @@ export interface WmsHarness {
   close(): Promise<void>;
 }
 
-export async function startWms(options: { wms?: Record<string, unknown>; coverages?: Record<string, unknown>; inline?: Record<string, unknown> } = {}): Promise<WmsHarness> {
+export interface WmsOptions {
+  wms?: Record<string, unknown>;
+  coverages?: Record<string, unknown>;
+  /** Also starts the features engine (its config), so feature collections are vector layers. */
+  features?: Record<string, unknown>;
+  inline?: Record<string, unknown>;
+}
+
+export async function startWms(options: WmsOptions = {}): Promise<WmsHarness> {
   const server = await startTestServer(
     {
       ...options.inline,
       plugins: {
         coverages: { workers: 1, sampleRasters: false, refreshSeconds: 0, coverages: await fixtureCoverages(), ...options.coverages },
         wms: options.wms ?? {},
+        ...(options.features ? { features: options.features } : {}),
       },
     },
     { builtinDir },
@@ -187,6 +199,14 @@ export async function projTransform(from: string, to: string, points: Array<[num
   if (code !== 0) throw new Error(`gdaltransform failed: ${err}`);
   return out.trim().split('\n').map((line) => line.trim().split(/\s+/).slice(0, 2).map(Number) as [number, number]);
 }
+
+/** The features engine of a harness started with `features`. */
+export function featuresOf(h: WmsHarness): FeaturesService {
+  return h.server.meridian.service<FeaturesService>('features');
+}
+
+/** A subject of the built-in policy's admin group (creates collections, writes features). */
+export const ADMIN: Subject = authenticatedSubject({ id: 'root', issuer: LOCAL_USER_ISSUER, method: 'basic', groups: ['admin'] });
 
 /** A local user (HTTP Basic). */
 export async function basicAuthFor(h: WmsHarness, user: string, groups: string[] = []): Promise<Record<string, string>> {
