@@ -57,6 +57,9 @@ export function planRead(db: Database, layout: CollectionLayout, query: FeatureQ
     // SQLite: the exact spatial tests by JSTS (spatial-functions.ts).
     sql = translateFilter(filter, { db, table, queryables, id: { column: `${table}.fid`, type: 'string' }, locator: 'filter', sqliteFunctions: FEATURES_SQLITE_FUNCTIONS });
   } catch (err) {
+    if (err instanceof UnknownQueryableError && layout.properties.get(err.queryable)?.type === 'json') {
+      throw new FeaturesError('InvalidQuery', `Property '${err.queryable}' (json) cannot be filtered on`, { locator: err.queryable, cause: err });
+    }
     throw asQueryError(err);
   }
   const selected = selectedProperties(layout, query);

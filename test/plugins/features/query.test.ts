@@ -219,6 +219,7 @@ for (const kind of testDatabaseKinds()) {
       await fails({ sortBy: [{ property: 'height' }] }, 'UnknownProperty', 'height');
       await fails({ properties: ['name', 'colour'] }, 'UnknownProperty', 'colour');
       await fails({ sortBy: [{ property: 'tags' }] }, 'InvalidQuery', 'sortBy');
+      await fails({ filter: parseCql2Text("tags = 'x'") }, 'InvalidQuery', 'tags');
       await fails({ limit: -1 }, 'InvalidQuery', 'limit');
       await fails({ crs: 'EPSG:999999' }, 'InvalidCrs', 'crs');
       await fails({ bbox: [1, 2, 3, Number.NaN] as [number, number, number, number] }, 'InvalidQuery', 'bbox');
