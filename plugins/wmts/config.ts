@@ -70,6 +70,8 @@ export interface WmtsConfig {
     prefix: string;
     /** Cache-Control max-age of tiles, seconds. */
     maxAge: number;
+    /** Megabytes of encoded tiles also kept in memory, in front of the blob store (0: none). */
+    memoryMB: number;
   };
   /**
    * A legend image URL per style: `{layer}` and `{style}` are replaced; a relative URL is resolved
@@ -165,6 +167,7 @@ export const wmtsConfigSchema: JSONSchema = {
         enabled: { type: 'boolean', default: true },
         prefix: { type: 'string', pattern: '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', default: 'wmts-cache' },
         maxAge: { type: 'integer', minimum: 0, default: 3600, description: 'Cache-Control max-age of tiles (seconds).' },
+        memoryMB: { type: 'number', minimum: 0, default: 64, description: 'Megabytes of encoded tiles also kept in memory in front of the blob store (0: none).' },
       },
     },
     legendUrl: { type: 'string', description: "Legend image URL template ({layer}, {style}); unset: the platform WMS's GetLegendGraphic when there is one; '' for none." },

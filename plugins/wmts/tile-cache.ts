@@ -5,8 +5,14 @@
  * again once the data change; `invalidate` also deletes a layer's tiles when the engine says it
  * changed. Concurrent requests for one missing tile wait for one rendering. The cache never
  * decides who may read a tile: callers check access to the layer before asking it.
+ *
+ * In front of the blob store, a memory LRU of encoded tiles (capped in bytes, same keys): a blob
+ * read costs open, stat, sidecar read, chunked stream and close (~550 µs CPU per tile measured),
+ * a memory hit nearly nothing. It is filled on render and on blob hits and emptied for a layer
+ * on invalidate; since keys hold the data version, a stale entry is never looked up anyway.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
 
@@ -42,12 +48,28 @@ export class TileCache {
   private readonly pending = new Map<string, Promise<CachedTile>>();
   /** Bumped on each change of a layer: a rendering begun before it is not stored after it. */
   private readonly generations = new Map<string, number>();
+  /** Encoded tiles by key, at most options.memoryMB; undefined when 0 or the cache is off. */
+  private readonly memory: LRUCache<string, Buffer> | undefined;
+  /** ETags by key for the tiles in memory (hashing the key is per-request work otherwise). */
+  private readonly etags = new Map<string, string>();
 
   constructor(
     private readonly blobs: BlobStore,
-    private readonly options: { enabled: boolean; prefix: string },
+    private readonly options: { enabled: boolean; prefix: string; memoryMB?: number },
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const maxSize = Math.floor((options.memoryMB ?? 64) * 1024 * 1024);
+    this.memory =
+      options.enabled && maxSize > 0
+        ? new LRUCache<string, Buffer>({
+            maxSize,
+            // A tile bigger than the whole budget is simply not kept.
+            maxEntrySize: maxSize,
+            sizeCalculation: (body, key) => body.length + key.length * 2 + 64,
+            dispose: (_body, key) => this.etags.delete(key),
+          })
+        : undefined;
+  }
 
   get enabled(): boolean {
     return this.options.enabled;
@@ -64,7 +86,16 @@ export class TileCache {
 
   /** A strong validator for the tile a key names: the key holds the data version, so equal keys mean equal tiles. */
   etag(key: string): string {
-    return `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
+    const known = this.etags.get(key);
+    if (known !== undefined) return known;
+    const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
+    if (this.memory?.has(key)) this.etags.set(key, etag);
+    return etag;
+  }
+
+  /** Keeps a tile in memory unless the layer changed since `generation` was taken. */
+  private remember(key: string, layer: string, generation: number, body: Buffer): void {
+    if (this.memory && (this.generations.get(layer) ?? 0) === generation) this.memory.set(key, body);
   }
 
   /** Whether the tile is stored (for seeding: skip what is there). */
@@ -92,6 +123,8 @@ export class TileCache {
    * finds it). One rendering per key at a time.
    */
   async getOrRender(key: string, layer: string, contentType: string, render: () => Promise<Buffer>): Promise<CachedTile> {
+    const inMemory = this.memory?.get(key);
+    if (inMemory) return { body: inMemory, cached: true };
     const running = this.pending.get(key);
     if (running) return running;
     // Taken before anything is awaited: a change at any point after this must keep the result out.
@@ -99,9 +132,13 @@ export class TileCache {
     const work = (async (): Promise<CachedTile> => {
       if (this.options.enabled) {
         const stored = await this.read(key);
-        if (stored) return { body: stored, cached: true };
+        if (stored) {
+          this.remember(key, layer, generation, stored);
+          return { body: stored, cached: true };
+        }
       }
       const body = await render();
+      this.remember(key, layer, generation, body);
       if (this.options.enabled && (this.generations.get(layer) ?? 0) === generation) {
         try {
           await this.blobs.put(key, body, { contentType, size: body.length });
@@ -126,6 +163,9 @@ export class TileCache {
     this.generations.set(layer, (this.generations.get(layer) ?? 0) + 1);
     if (!this.options.enabled) return 0;
     const prefix = this.layerPrefix(layer);
+    if (this.memory) {
+      for (const key of [...this.memory.keys()]) if (key.startsWith(prefix)) this.memory.delete(key);
+    }
     // Page by page, so a layer with millions of tiles is never listed into memory at once; the
     // cursor continues after the last key listed, which deleting it does not move.
     let deleted = 0;

@@ -9,14 +9,14 @@ const load = (wmts: Record<string, unknown>) => loadConfig({ inline: { builtinPl
 describe('wmts config', function () {
   this.timeout(60_000);
 
-  it('fills defaults: both built-in sets, PNG and JPEG, four info formats, the cache on with max-age 3600, mounted at /wmts', async () => {
+  it('fills defaults: both built-in sets, PNG and JPEG, four info formats, the cache on with max-age 3600 and 64 MB in memory, mounted at /wmts', async () => {
     const loaded = await load({});
     const wmts = loaded.plugins.find((p) => p.plugin.name === 'wmts')!;
     const config = wmts.config as Record<string, unknown>;
     assert.deepEqual(config.tileMatrixSets, ['WebMercatorQuad', 'WorldCRS84Quad']);
     assert.deepEqual(config.formats, ['image/png', 'image/jpeg']);
     assert.deepEqual(config.infoFormats, ['application/json', 'text/plain', 'text/html', 'text/xml']);
-    assert.deepEqual(config.cache, { enabled: true, prefix: 'wmts-cache', maxAge: 3600 });
+    assert.deepEqual(config.cache, { enabled: true, prefix: 'wmts-cache', maxAge: 3600, memoryMB: 64 });
     assert.equal(wmts.mountPath, '/wmts');
   });
 

@@ -2,7 +2,8 @@
  * The tile cache in the blob store: a tile is stored once rendered and served from the store
  * afterwards, under a key holding the coverage's version; ETag and 304; concurrent requests for
  * one missing tile render it once; when the source file is rewritten and the engine reports the
- * change, the layer's stored tiles are deleted and the new data are drawn.
+ * change, the layer's stored tiles are deleted and the new data are drawn. The memory tier is
+ * off here (memoryMB 0) so every response shows what the blob store holds; tile-cache-memory tests it.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -20,7 +21,7 @@ describe('wmts tile cache', function () {
     tmp = tempDir('cache');
     source = makeRgbFixture(path.join(tmp.dir, 'rgb.tif'));
     const other = makeRgbFixture(path.join(tmp.dir, 'other.tif'));
-    h = await startWmts({ coverages: [{ id: 'rgb', title: 'RGB fixture', path: source }, { id: 'other', title: 'Other', path: other }], wmts: { cache: { maxAge: 600 } } });
+    h = await startWmts({ coverages: [{ id: 'rgb', title: 'RGB fixture', path: source }, { id: 'other', title: 'Other', path: other }], wmts: { cache: { maxAge: 600, memoryMB: 0 } } });
   });
   after(async () => {
     await h?.close();
