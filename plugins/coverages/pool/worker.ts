@@ -7,6 +7,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import sharp from 'sharp';
 import { encodeGeoTiff } from '../encode/index.js';
+import { coverageOutputOptions } from '../encode/output-defaults.js';
 import type { RasterSource } from '../raster-source.js';
 import { composeOver, computeStatistics, encodeImage, legendImage, renderRgba } from '../render/index.js';
 import { TileCache, fileRangeReader, functionRangeReader, httpRangeReader, openTiff } from '../tiff/index.js';
@@ -173,7 +174,7 @@ async function perform(task: WorkerTask): Promise<WorkerValue> {
     case 'coverage': {
       if (task.format === 'geotiff') {
         const raster = await readLayer(task.layer, task.target, task.sampleType);
-        return encodeGeoTiff(raster, task.target, { ...task.geotiff, bandNames: task.bandNames, nodata: task.layer.nodata });
+        return encodeGeoTiff(raster, task.target, { ...coverageOutputOptions(task.geotiff, raster.sampleType), bandNames: task.bandNames, nodata: task.layer.nodata });
       }
       const styled = task.style!;
       const rgba = await renderLayer({ ...task.layer, ...styled }, task.target);

@@ -201,6 +201,23 @@ describe('coverages engine', function () {
     assert.equal(Number(value), 705);
   });
 
+  it('writes float output with deflate and the floating-point predictor when the request names neither, and keeps a predictor asked for', async () => {
+    const target: Grid = { crs: 'EPSG:32631', width: 16, height: 16, transform: [500000, 10, 0, 4500000, 0, -10] };
+    const structure = async (geotiff: Parameters<typeof engine.coverage>[0]['geotiff']) => {
+      const out = await engine.coverage({ coverage: 'ramp', target, format: 'geotiff', geotiff }, anonymous);
+      const file = join(dir, 'defaults.tif');
+      writeFileSync(file, out.body);
+      const info = JSON.parse(execFileSync('gdalinfo', ['-json', file]).toString()) as { metadata: { IMAGE_STRUCTURE: Record<string, string> } };
+      assert.equal(Number(execFileSync('gdallocationinfo', ['-valonly', file, '5', '7']).toString().trim()), 705);
+      return info.metadata.IMAGE_STRUCTURE;
+    };
+    const unsaid = await structure(undefined);
+    assert.equal(unsaid.COMPRESSION, 'DEFLATE');
+    assert.equal(unsaid.PREDICTOR, '3');
+    assert.equal((await structure({ predictor: 'none' })).PREDICTOR, undefined);
+    assert.equal((await structure({ compression: 'packbits' })).PREDICTOR, undefined);
+  });
+
   it('refuses a read above the cell limit, and a grid without pixels', async () => {
     const huge: Grid = { crs: 'EPSG:32631', width: 20000, height: 20000, transform: [500000, 1, 0, 4500000, 0, -1] };
     await assert.rejects(engine.read({ coverage: 'ramp', target: huge }, anonymous), (e) => isCoverageError(e, 'TooLarge'));
