@@ -81,20 +81,21 @@ const negotiateVersion: Step = (s) => {
   setVersion(s, negotiateAcceptVersions(normalised, WFS_VERSIONS, locator) as WfsVersion);
 };
 
-/** Every other operation: the version (KVP VERSION, XML version attribute) is required and must be supported. */
+/**
+ * Every other operation: the version (KVP VERSION, XML version attribute) must be supported, and
+ * is the version answered. An XML request without one takes its namespace's. The namespace does
+ * not override the attribute: GDAL's WFS driver, having negotiated 2.0.0, posts Transactions in
+ * the 1.1.0 namespace (with GML 3.1.1) and version="2.0.0", and reads a 2.0 response (elements
+ * are read by local name, so either namespace parses).
+ */
 const requireVersion: Step = (s) => {
   const written = s.head.version;
   if (written === undefined || written.trim() === '') {
-    if (s.head.binding === 'kvp') throw missingParameterValue('version');
-    if (!s.head.versionOfNamespace) throw missingParameterValue('version');
+    if (s.head.binding === 'kvp' || !s.head.versionOfNamespace) throw missingParameterValue('version');
     setVersion(s, s.head.versionOfNamespace);
     return;
   }
-  const version = requireSupportedVersion(normaliseVersion(written), WFS_VERSIONS, 'version') as WfsVersion;
-  if (s.head.binding === 'xml' && s.head.versionOfNamespace !== version) {
-    throw new OwsException('OperationParsingFailed', `version ${written} does not match the request's namespace`, { locator: 'version', status: 400 });
-  }
-  setVersion(s, version);
+  setVersion(s, requireSupportedVersion(normaliseVersion(written), WFS_VERSIONS, 'version') as WfsVersion);
 };
 
 const requireOffered: Step = (s) => {

@@ -75,14 +75,15 @@ function queriesOf(kvp: KvpParams, version: WfsVersion, scope: NamespaceScope): 
     for (const name of kvp.names()) if (!STANDARD_GETFEATURE.has(name.toLowerCase())) parameters[name] = kvp.optional(name) ?? '';
     return [{ kind: 'stored', id: storedId.trim(), parameters, caseInsensitive: true, srsName }];
   }
-  exclusive(kvp, ['FILTER', 'BBOX', 'RESOURCEID']);
+  exclusive(kvp, ['FILTER', 'QUERY', 'BBOX', 'RESOURCEID']);
   exclusive(kvp, ['FILTER', 'BBOX', 'FEATUREID']);
   const typeParam = first(kvp, 'TYPENAMES', 'TYPENAME') ?? 'TYPENAMES';
   const groups = kvp.groupedList(typeParam).map((g) => names(g, scope)).filter((g) => g.length > 0);
   const idParam = first(kvp, 'RESOURCEID', 'FEATUREID') ?? 'RESOURCEID';
   const resourceIds = kvp.list(idParam).map((id) => id.trim()).filter((id) => id !== '');
   if (groups.length === 0 && resourceIds.length === 0) throw missingParameterValue(version === '2.0.0' ? 'TYPENAMES' : 'TYPENAME');
-  const filterText = kvp.optional('FILTER');
+  // OWSLib's WFS 2.0 GET sends its filter as QUERY: taken as FILTER when FILTER is absent.
+  const filterText = kvp.optional('FILTER') ?? (kvp.optional('QUERY')?.trim().startsWith('<') ? kvp.optional('QUERY') : undefined);
   const filters: FilterInput[] = filterText && filterText.trim() !== '' ? splitFilters(filterText).map((f) => filterFromText(f, version, scope, 'FILTER')) : [];
   const bbox = kvp.list('BBOX');
   const properties = kvp.has('PROPERTYNAME') ? kvp.groupedList('PROPERTYNAME').map((g) => names(g, scope)) : [];

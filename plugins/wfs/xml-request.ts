@@ -55,8 +55,16 @@ function sortOf(node: XmlTreeNode | undefined): SortSpec[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
+/** An attribute by name ignoring case: OWSLib writes `typenames` on wfs:Query. */
+function attrIgnoringCase(node: XmlTreeNode, ...names: string[]): string | undefined {
+  for (const name of names) if (node.attrs[name] !== undefined) return node.attrs[name];
+  const wanted = names.map((n) => n.toLowerCase());
+  const key = Object.keys(node.attrs).find((k) => wanted.includes(k.toLowerCase()));
+  return key === undefined ? undefined : node.attrs[key];
+}
+
 function adHocQuery(q: XmlTreeNode): AdHocQuery {
-  const typeNames = qnames(q.attrs.typeNames ?? q.attrs.typeName, q);
+  const typeNames = qnames(attrIgnoringCase(q, 'typeNames', 'typeName'), q);
   if (typeNames.length === 0) throw missingParameterValue('typeNames', 'Query needs a typeNames attribute');
   const properties = children(q, 'PropertyName').map((p) => writtenName(p.text, p.scope));
   return {
