@@ -42,8 +42,6 @@ export interface WfsConfig {
   otherCrs: string[];
   /** Whether Transaction is offered (writes are authorized per collection either way). */
   transactions: boolean;
-  /** Compute numberMatched for GetFeature (one COUNT per query); off, it is 'unknown'. */
-  countMatched: boolean;
   storedQueries: StoredQueryConfig[];
 }
 
@@ -92,7 +90,6 @@ export const wfsConfigSchema: JSONSchema = {
       description: 'CRSs offered for every feature type besides its storage CRS.',
     },
     transactions: { type: 'boolean', default: true, description: 'Offer the Transaction operation.' },
-    countMatched: { type: 'boolean', default: true, description: "Count the matches of GetFeature (numberMatched); off, numberMatched is 'unknown'." },
     storedQueries: {
       type: 'array',
       default: [],

@@ -50,14 +50,3 @@ export function outputCrs(requested: string | undefined, collection: Pick<Collec
   const ref = requireCrs(name, { locator, transformable: true });
   return { srsName: name, crsId: ref.crs.id, swap: needsAxisSwap(ref, AXIS_CONTEXT), ref };
 }
-
-/** The same positions with the first two axes exchanged, when `swap`. */
-export function swapGeometryAxes<G extends { type: string; coordinates?: unknown; geometries?: G[] }>(g: G, swap: boolean): G {
-  if (!swap) return g;
-  const move = (c: unknown): unknown => {
-    if (Array.isArray(c) && typeof c[0] === 'number') return [c[1], c[0], ...c.slice(2)];
-    return (c as unknown[]).map(move);
-  };
-  if (g.type === 'GeometryCollection') return { ...g, geometries: (g.geometries ?? []).map((m) => swapGeometryAxes(m, swap)) };
-  return { ...g, coordinates: move(g.coordinates) };
-}

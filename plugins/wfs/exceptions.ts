@@ -3,7 +3,6 @@
  * Annex D (NotFound is 2.0.2's, for GetFeatureById), and the features engine's errors mapped onto
  * them, with the locator the standard asks for.
  */
-import { MeridianError } from '../../core/errors.js';
 import { OwsException } from '../../core/ows/index.js';
 import { isFeaturesError } from '../features/errors.js';
 
@@ -79,8 +78,4 @@ export async function withEngineErrors<T>(context: EngineErrorContext, fn: () =>
   } catch (err) {
     throw engineErrorToOws(err, context);
   }
-}
-
-export function isMeridianError(err: unknown): err is MeridianError {
-  return err instanceof MeridianError;
 }

@@ -32,7 +32,13 @@ export interface WfsHarnessOptions {
 export async function startWfs(kind: TestDatabaseKind, options: WfsHarnessOptions = {}): Promise<WfsHarness> {
   const test = await kind.open();
   await test.db.close();
-  const server = await startTestServer({ ...options.inline, database: test.config, plugins: { features: options.features ?? {}, wfs: options.wfs ?? {} } }, { builtinDir });
+  let server: TestServer;
+  try {
+    server = await startTestServer({ ...options.inline, database: test.config, plugins: { features: options.features ?? {}, wfs: options.wfs ?? {} } }, { builtinDir });
+  } catch (err) {
+    await test.dispose();
+    throw err;
+  }
   const running = server.meridian.plugins.find((p) => p.name === 'features');
   if (!running?.instance.provide) throw new Error('features plugin not running');
   return {
