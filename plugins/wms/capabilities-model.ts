@@ -7,7 +7,7 @@
  */
 import type { Bbox, CoverageDescription } from '../coverages/types.js';
 import type { CollectionDescription } from '../features/types.js';
-import { collectionExtentIn, extentIn, extraCollectionCrs, extraLayerCrs, unionBbox, type OfferedCrs } from './crs.js';
+import { collectionExtentIn, collectionGeographicBbox, extentIn, extraCollectionCrs, extraLayerCrs, unionBbox, type OfferedCrs } from './crs.js';
 import type { WmsEnv } from './env.js';
 import { legendSize } from './vector/legend.js';
 import { stylesOf } from './vector/styles.js';
@@ -147,7 +147,7 @@ function vectorLayerModel(env: WmsEnv, version: WmsVersion, collection: Collecti
     timeRequired: layerConfig.timeRequired ?? env.config.timeRequired,
     extraCrs,
     extents,
-    geographic: collection.bbox ? clampGeographic(collection.bbox) : undefined,
+    geographic: collection.bbox ? clampGeographic(collectionGeographicBbox(collection)!) : undefined,
     styles: stylesOf(env.vectorStyles, collection).map((s) => ({
       name: s.name,
       title: s.title,

@@ -113,17 +113,36 @@ export function extentIn(coverage: CoverageDescription, target: CrsReference): B
   }
 }
 
+/** Half the side given to a box of no width or height: about 10 m. */
+const DEGENERATE_PAD_DEGREES = 1e-4;
+
+/**
+ * A collection's CRS:84 extent with some size on each axis: one point, or points along a parallel
+ * or meridian, have a box of no width or height, which clients (QGIS) take as no extent at all.
+ */
+export function collectionGeographicBbox(collection: Pick<CollectionDescription, 'bbox'>): Bbox | undefined {
+  const b = collection.bbox;
+  if (!b) return undefined;
+  const [minx, miny, maxx, maxy] = b;
+  const padX = maxx > minx ? 0 : DEGENERATE_PAD_DEGREES;
+  const padY = maxy > miny ? 0 : DEGENERATE_PAD_DEGREES;
+  return [minx - padX, miny - padY, maxx + padX, maxy + padY];
+}
+
 /**
  * A collection's extent in a CRS (x/y order), or undefined when it is empty or lies outside the
- * CRS's domain. A single point's extent is a box of no size.
+ * CRS's domain; the storage CRS's box as stored, unless it has no size (then as in
+ * collectionGeographicBbox).
  */
 export function collectionExtentIn(collection: Pick<CollectionDescription, 'bbox' | 'nativeBbox' | 'crs'>, target: CrsReference): Bbox | undefined {
-  if (!collection.bbox) return undefined;
+  const geographic = collectionGeographicBbox(collection);
+  if (!geographic) return undefined;
   try {
     const native = lookupCrs(collection.crs);
-    if (native && native.crs.id === target.crs.id && collection.nativeBbox) return [...collection.nativeBbox];
-    const box = transformBbox(collection.bbox, 'OGC:CRS84', target.crs);
-    return box.every(Number.isFinite) && box[0] <= box[2] && box[1] <= box[3] ? box : undefined;
+    const n = collection.nativeBbox;
+    if (native && native.crs.id === target.crs.id && n && n[0] < n[2] && n[1] < n[3]) return [...n];
+    const box = transformBbox(geographic, 'OGC:CRS84', target.crs);
+    return box.every(Number.isFinite) && box[0] < box[2] && box[1] < box[3] ? box : undefined;
   } catch {
     return undefined;
   }

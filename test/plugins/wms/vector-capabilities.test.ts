@@ -56,6 +56,9 @@ describe('wms vector layers: capabilities and legends', function () {
     // The UTM-stored collection adds EPSG:32631, its box there exactly as stored.
     assert.deepEqual(xpath(caps130, `${ROOT}/wms:Layer[wms:Name='parcels']/wms:CRS`), ['EPSG:32631']);
     assert.deepEqual(box('parcels', 'EPSG:32631'), [400000, 5100000, 500000, 5200000]);
+    // Points along one parallel (lat 52) still get a box with some height: clients take none as no extent.
+    const [s52, n52] = ['southBoundLatitude', 'northBoundLatitude'].map((e) => Number(xpath(caps130, `${ROOT}/wms:Layer[wms:Name='places']/wms:EX_GeographicBoundingBox/wms:${e}`)[0]));
+    assert.ok(s52! < 52 && n52! > 52 && n52! - s52! < 0.001, `${s52} ${n52}`);
     // The root covers the vector layers too.
     const root = ['westBoundLongitude', 'eastBoundLongitude', 'southBoundLatitude', 'northBoundLatitude'].map((e) => Number(xpath(caps130, `${ROOT}/wms:EX_GeographicBoundingBox/wms:${e}`)[0]));
     assert.deepEqual(root, [0, 20, 40, 60]);

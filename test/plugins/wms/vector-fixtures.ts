@@ -10,8 +10,8 @@
  *   roads   LineString along lat 57 from lon 1 to 19 (a vertex every degree), #ff00ff 4 px wide.
  *   places  Point: a 'city' at (5, 52) drawn as a red 16 px square, a 'town' at (15, 52) drawn by
  *           the else rule as an orange 16 px circle.
- *   events  Point with a temporal property `when`: Jan, Feb and Mar 2021 at (3, 58), (9, 58),
- *           (15, 58), green 10 px circles.
+ *   events  Point with a temporal property `when`: Jan, Feb and Mar 2021 at (3, 58), (9, 59),
+ *           (15, 58.5), green 10 px circles.
  *   parcels Polygon stored in UTM 31N (EPSG:32631): a 100 km square from (400000, 5100000).
  *   secret_zones  a private Polygon collection owned by alice (lon 8..11, lat 48..51).
  */
@@ -119,8 +119,8 @@ export async function createVectorFixtures(features: FeaturesService): Promise<v
         collection: 'events',
         features: [
           { geometry: { type: 'Point', coordinates: [3, 58] }, properties: { label: 'January', when: '2021-01-15T12:00:00Z' } },
-          { geometry: { type: 'Point', coordinates: [9, 58] }, properties: { label: 'February', when: '2021-02-15T12:00:00Z' } },
-          { geometry: { type: 'Point', coordinates: [15, 58] }, properties: { label: 'March', when: '2021-03-15T12:00:00Z' } },
+          { geometry: { type: 'Point', coordinates: [9, 59] }, properties: { label: 'February', when: '2021-02-15T12:00:00Z' } },
+          { geometry: { type: 'Point', coordinates: [15, 58.5] }, properties: { label: 'March', when: '2021-03-15T12:00:00Z' } },
         ],
       },
       {
