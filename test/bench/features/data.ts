@@ -53,7 +53,7 @@ async function writeLines(path: string, header: string, count: number, line: (i:
   const out = createWriteStream(path);
   out.write(`${header}\n`);
   for (let i = 0; i < count; i++) {
-    if (!out.write(`${line(i)}\n`)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(`${line(i)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }

@@ -27,12 +27,12 @@ export async function exportRun(url: string, pids: () => number[]): Promise<Expo
     const curl = spawn('curl', ['-sS', '--no-buffer', '-o', '-', '-w', '%{stderr}%{http_code}', url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let features = 0;
     let bytes = 0;
-    let tail = Buffer.alloc(0);
+    let tail: Buffer = Buffer.alloc(0);
     let stderr = '';
     curl.stdout.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       // Counted across chunk boundaries: the last bytes of one chunk are searched with the next.
-      const text = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+      const text: Buffer = tail.length ? Buffer.concat([tail, chunk]) : chunk;
       for (let at = text.indexOf(MARKER); at !== -1; at = text.indexOf(MARKER, at + MARKER.length)) features++;
       tail = text.subarray(Math.max(0, text.length - MARKER.length + 1));
     });
