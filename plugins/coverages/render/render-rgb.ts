@@ -22,6 +22,10 @@ export function renderRgb(raster: Raster, ranges: Array<[number, number]>, gamma
   // Without a mask, a pixel whose three bands all hold the nodata value is missing (as in an RGB file with nodata 0).
   const nodata = mask ? undefined : raster.nodata;
   const { inWidth, margin, width, height } = win;
+  if (raster.sampleType === 'uint8' && isIdentity(tr) && isIdentity(tg) && isIdentity(tb)) {
+    renderIdentityBytes(r, g, b, mask, nodata, win, out);
+    return;
+  }
   if (eightBit) {
     const lr = tr.byteTable!;
     const lg = tg.byteTable!;
@@ -59,6 +63,55 @@ export function renderRgb(raster: Raster, ranges: Array<[number, number]>, gamma
       out[o] = channel(tr, vr);
       out[o + 1] = channel(tg, vg);
       out[o + 2] = channel(tb, vb);
+      out[o + 3] = 255;
+    }
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** Whether a byte table maps every value to itself (uint8 stretched 0..255 with gamma 1). */
+function isIdentity(t: ChannelTransfer): boolean {
+  const table = t.byteTable;
+  if (table === null) return false;
+  for (let i = 0; i < 256; i++) if (table[i] !== i) return false;
+  return true;
+}
+
+/** uint8 bands shown as they are: the samples are the output levels, so no lookup. */
+function renderIdentityBytes(r: SampleArray, g: SampleArray, b: SampleArray, mask: Uint8Array | undefined, nodata: number | undefined, win: OutputWindow, out: Uint8ClampedArray): void {
+  const { inWidth, margin, width, height } = win;
+  // Nodata outside 0..255 can never match a byte.
+  const nd = nodata !== undefined && Number.isInteger(nodata) && nodata >= 0 && nodata <= 255 ? nodata : -1;
+  if (LITTLE_ENDIAN && out.byteOffset % 4 === 0) {
+    // One 32-bit store per pixel (R, G, B, A in memory order): about half the time of four byte stores.
+    const out32 = new Uint32Array(out.buffer, out.byteOffset, width * height);
+    for (let y = 0; y < height; y++) {
+      let ii = (y + margin) * inWidth + margin;
+      let o = y * width;
+      for (let x = 0; x < width; x++, ii++, o++) {
+        const vr = r[ii]!;
+        const vg = g[ii]!;
+        const vb = b[ii]!;
+        out32[o] = (mask !== undefined && mask[ii] === 0) || (vr === nd && vg === nd && vb === nd) ? 0 : (vr | (vg << 8) | (vb << 16) | 0xff000000) >>> 0;
+      }
+    }
+    return;
+  }
+  for (let y = 0; y < height; y++) {
+    let ii = (y + margin) * inWidth + margin;
+    let o = y * width * 4;
+    for (let x = 0; x < width; x++, ii++, o += 4) {
+      const vr = r[ii]!;
+      const vg = g[ii]!;
+      const vb = b[ii]!;
+      if ((mask !== undefined && mask[ii] === 0) || (vr === nd && vg === nd && vb === nd)) {
+        out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
+        continue;
+      }
+      out[o] = vr;
+      out[o + 1] = vg;
+      out[o + 2] = vb;
       out[o + 3] = 255;
     }
   }
