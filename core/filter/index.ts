@@ -17,3 +17,4 @@ export { distanceInDegrees, spatialRelationHolds } from './spatial.js';
 export { crosses, equalsTopologically, overlaps, touches, within } from './relate.js';
 export { typeLiterals } from './typing.js';
 export { filterToCrs84, type ToCrs84Options } from './crs.js';
+export { FES20_CONFORMANCE, filterCapabilities11, filterCapabilities20 } from './filter-capabilities.js';

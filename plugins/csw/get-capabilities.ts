@@ -14,7 +14,7 @@ import {
   type XmlElement,
 } from '../../core/ows/index.js';
 import type { CswEnv, CswResponse } from './context.js';
-import { filterCapabilities11, filterCapabilities20 } from './filter-capabilities.js';
+import { filterCapabilities11, filterCapabilities20 } from '../../core/filter/index.js';
 import { CSW_NS } from './namespaces.js';
 import { OPENSEARCH_DESCRIPTION_TYPE, openSearchDescriptionUrl } from './opensearch.js';
 import { GET_CAPABILITIES_SECTIONS, operationsMetadata, serviceConstraints } from './operations.js';

@@ -19,7 +19,7 @@ import type { CollectionDescription } from '../features/types.js';
 import type { WfsEnv, WfsResponse } from './context.js';
 import { XML_CONTENT_TYPE } from './context.js';
 import { defaultCrsName, otherCrsNames } from './crs.js';
-import { filterCapabilities11, filterCapabilities20 } from './filter-capabilities.js';
+import { filterCapabilities11, filterCapabilities20 } from '../../core/filter/index.js';
 import { operationsMetadata, serviceConstraints } from './operations.js';
 import { featureFormats } from './output-formats.js';
 import type { GetCapabilitiesRequest } from './requests.js';
@@ -114,7 +114,7 @@ export async function getCapabilities(request: GetCapabilitiesRequest, version: 
     // An empty FeatureTypeList is not valid (FeatureType is required): none visible, none written.
     sections.has('FeatureTypeList') && collections.length > 0 && el('wfs:FeatureTypeList', null, collections.map((c) => featureType(c, env, version))),
     // 1.1.0's schema requires Filter_Capabilities; 2.0 writes it when asked.
-    (!is2 || sections.has('Filter_Capabilities')) && (is2 ? filterCapabilities20() : filterCapabilities11()),
+    (!is2 || sections.has('Filter_Capabilities')) && (is2 ? filterCapabilities20('ows') : filterCapabilities11()),
   );
   return { contentType: XML_CONTENT_TYPE, body: serializeXml(root) };
 }

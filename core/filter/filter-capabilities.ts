@@ -1,10 +1,11 @@
 /**
- * Filter_Capabilities as core/filter actually reads them (fes.ts, gml.ts, functions.ts): FES 1.1
- * for CSW 2.0.2, FES 2.0 for CSW 3.0. Nothing is advertised that the parser refuses or the
- * engine cannot evaluate: no arithmetic in FES, no PropertyIsNil semantics, no version navigation.
+ * Filter_Capabilities as core/filter actually reads them (fes.ts, gml.ts, functions.ts) and its
+ * SQL translation evaluates them: Filter Encoding 1.1 (CSW 2.0.2, WFS 1.1.0) and FES 2.0 (CSW
+ * 3.0, WFS 2.0). Shared by every service that takes FES filters, so none advertises what the
+ * parser refuses: no arithmetic in FES, no PropertyIsNil semantics, no version navigation.
  */
-import { functionNames, lookupFunction } from '../../core/filter/index.js';
-import { el, type XmlElement } from '../../core/ows/index.js';
+import { el, type XmlElement } from '../ows/xml/writer.js';
+import { functionNames, lookupFunction } from './functions.js';
 
 const SPATIAL_OPERATORS = ['BBOX', 'Equals', 'Disjoint', 'Intersects', 'Touches', 'Crosses', 'Within', 'Contains', 'Overlaps', 'Beyond', 'DWithin'];
 const GEOMETRY_OPERANDS_11 = ['gml:Envelope', 'gml:Point', 'gml:LineString', 'gml:Polygon'];
@@ -24,7 +25,7 @@ const COMPARISONS_20 = [
 const TEMPORAL_OPERATORS = ['After', 'Before', 'Begins', 'BegunBy', 'TContains', 'During', 'TEquals', 'TOverlaps', 'Meets', 'OverlappedBy', 'MetBy', 'Ends', 'EndedBy'];
 
 /** FES 2.0 conformance classes (OGC 09-026r2 Table 1) and whether this implementation meets them. */
-const FES20_CONFORMANCE: ReadonlyArray<readonly [string, boolean]> = [
+export const FES20_CONFORMANCE: ReadonlyArray<readonly [string, boolean]> = [
   ['ImplementsQuery', true],
   ['ImplementsAdHocQuery', true],
   ['ImplementsFunctions', true],
@@ -69,15 +70,19 @@ export function filterCapabilities11(): XmlElement {
   );
 }
 
-/** fes:Filter_Capabilities (Filter Encoding 2.0); its Conformance constraints are OWS 1.1 domains (prefix ows11, declared here). */
-export function filterCapabilities20(): XmlElement {
+/**
+ * fes:Filter_Capabilities (Filter Encoding 2.0). Its Conformance constraints are OWS 1.1 domains,
+ * written with `owsPrefix` (declared here for the OWS 1.1 namespace): 'ows' in a WFS 2.0 document,
+ * whose ows prefix is OWS 1.1 already; 'ows11' in a CSW 3.0 one, whose ows prefix is OWS 2.0.
+ */
+export function filterCapabilities20(owsPrefix = 'ows11'): XmlElement {
   return el(
     'fes:Filter_Capabilities',
-    { 'xmlns:ows11': 'http://www.opengis.net/ows/1.1', 'xmlns:xs': 'http://www.w3.org/2001/XMLSchema' },
+    { [`xmlns:${owsPrefix}`]: 'http://www.opengis.net/ows/1.1', 'xmlns:xs': 'http://www.w3.org/2001/XMLSchema' },
     el(
       'fes:Conformance',
       null,
-      FES20_CONFORMANCE.map(([name, implemented]) => el('fes:Constraint', { name }, el('ows11:NoValues'), el('ows11:DefaultValue', null, implemented ? 'TRUE' : 'FALSE'))),
+      FES20_CONFORMANCE.map(([name, implemented]) => el('fes:Constraint', { name }, el(`${owsPrefix}:NoValues`), el(`${owsPrefix}:DefaultValue`, null, implemented ? 'TRUE' : 'FALSE'))),
     ),
     el('fes:Id_Capabilities', null, el('fes:ResourceIdentifier', { name: 'fes:ResourceId' })),
     el('fes:Scalar_Capabilities', null, el('fes:LogicalOperators'), el('fes:ComparisonOperators', null, COMPARISONS_20.map((name) => el('fes:ComparisonOperator', { name })))),
