@@ -1,4 +1,5 @@
 /** The CSW plugin's config (`plugins.csw`): its JSON Schema with defaults, and the type setup() gets. */
+import { providerConfigSchema, type ProviderConfig } from '../../core/ows/index.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
 export interface HarvestConfig {
@@ -18,16 +19,7 @@ export interface CswConfig {
   title: string;
   abstract: string;
   keywords: string[];
-  provider: {
-    name: string;
-    site?: string;
-    individualName?: string;
-    positionName?: string;
-    email?: string;
-    phone?: string;
-    city?: string;
-    country?: string;
-  };
+  provider: ProviderConfig;
   fees: string;
   accessConstraints: string[];
   /** Records returned when a GetRecords gives no maxRecords (the MaxRecordDefault constraint). */
@@ -55,23 +47,7 @@ export const cswConfigSchema: JSONSchema = {
       description: 'ServiceIdentification Abstract.',
     },
     keywords: { type: 'array', items: { type: 'string' }, default: ['catalogue', 'CSW', 'Earth Observation', 'metadata'], description: 'ServiceIdentification Keywords.' },
-    provider: {
-      type: 'object',
-      additionalProperties: false,
-      default: { name: 'Meridian' },
-      required: ['name'],
-      description: 'ServiceProvider: who runs the service.',
-      properties: {
-        name: { type: 'string' },
-        site: { type: 'string', description: 'ProviderSite URL.' },
-        individualName: { type: 'string' },
-        positionName: { type: 'string' },
-        email: { type: 'string' },
-        phone: { type: 'string' },
-        city: { type: 'string' },
-        country: { type: 'string' },
-      },
-    },
+    provider: providerConfigSchema,
     fees: { type: 'string', default: 'NONE', description: 'ServiceIdentification Fees.' },
     accessConstraints: { type: 'array', items: { type: 'string' }, default: ['NONE'], description: 'ServiceIdentification AccessConstraints.' },
     maxRecordDefault: { type: 'integer', minimum: 0, default: 10, description: 'Records a GetRecords returns when it gives no maxRecords (MaxRecordDefault).' },

@@ -10,6 +10,7 @@ import {
   operationsMetadataXml,
   parseSections,
   serviceIdentificationXml,
+  serviceProviderFromConfig,
   serviceProviderXml,
   type XmlElement,
 } from '../../core/ows/index.js';
@@ -40,20 +41,7 @@ function chosenFormat(request: GetCapabilitiesRequest, env: CswEnv, version: Csw
 
 function serviceProvider(env: CswEnv, version: CswVersion): XmlElement {
   const p = env.config.provider;
-  const address = p.email || p.city || p.country ? { city: p.city, country: p.country, electronicMailAddress: p.email ? [p.email] : undefined } : undefined;
-  return serviceProviderXml(
-    {
-      providerName: p.name,
-      providerSite: p.site,
-      serviceContact: {
-        individualName: p.individualName,
-        positionName: p.positionName,
-        contactInfo: address || p.phone ? { phone: p.phone ? { voice: [p.phone] } : undefined, address } : undefined,
-        role: version === '2.0.2' ? undefined : 'pointOfContact',
-      },
-    },
-    PROFILES[version].ows,
-  );
+  return serviceProviderXml(serviceProviderFromConfig(p, version === '2.0.2' ? undefined : 'pointOfContact'), PROFILES[version].ows);
 }
 
 export function getCapabilities(request: GetCapabilitiesRequest, version: CswVersion, env: CswEnv): CswResponse {

@@ -1,11 +1,12 @@
 /** The WCS plugin's config (`plugins.wcs`): its JSON Schema with defaults, and the type setup() gets. */
+import { providerConfigSchema, type ProviderConfig } from '../../core/ows/index.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
 export interface WcsConfig {
   title: string;
   abstract: string;
   keywords: string[];
-  provider: { name: string; site?: string; individualName?: string; positionName?: string; email?: string; phone?: string; city?: string; country?: string };
+  provider: ProviderConfig;
   fees: string;
   accessConstraints: string[];
   /**
@@ -34,22 +35,7 @@ export const wcsConfigSchema: JSONSchema = {
       description: 'ServiceIdentification Abstract.',
     },
     keywords: { type: 'array', items: { type: 'string' }, default: ['WCS', 'WCS 2.0', 'WCS 1.1', 'WCS 1.0', 'EO-WCS', 'coverage', 'raster', 'Earth Observation'] },
-    provider: {
-      type: 'object',
-      additionalProperties: false,
-      default: { name: 'Meridian' },
-      required: ['name'],
-      properties: {
-        name: { type: 'string' },
-        site: { type: 'string' },
-        individualName: { type: 'string' },
-        positionName: { type: 'string' },
-        email: { type: 'string' },
-        phone: { type: 'string' },
-        city: { type: 'string' },
-        country: { type: 'string' },
-      },
-    },
+    provider: providerConfigSchema,
     fees: { type: 'string', default: 'NONE' },
     accessConstraints: { type: 'array', items: { type: 'string' }, default: ['NONE'] },
     crs: {

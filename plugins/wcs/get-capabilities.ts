@@ -12,6 +12,7 @@ import {
   parseSections,
   serializeXml,
   serviceIdentificationXml,
+  serviceProviderFromConfig,
   serviceProviderXml,
   wgs84BoundingBoxXml,
   type OperationInfo,
@@ -36,18 +37,7 @@ export const CAPABILITIES_SECTIONS = ['ServiceIdentification', 'ServiceProvider'
 
 /** ServiceProvider from config (WCS 2.0 writes it on OWS 2.0, WCS 1.1 on OWS 1.1). */
 export function serviceProviderInfo(env: WcsEnv): ServiceProviderInfo {
-  const p = env.config.provider;
-  const address = p.email || p.city || p.country ? { city: p.city, country: p.country, electronicMailAddress: p.email ? [p.email] : undefined } : undefined;
-  return {
-    providerName: p.name,
-    providerSite: p.site,
-    serviceContact: {
-      individualName: p.individualName,
-      positionName: p.positionName,
-      contactInfo: address || p.phone ? { phone: p.phone ? { voice: [p.phone] } : undefined, address } : undefined,
-      role: 'pointOfContact',
-    },
-  };
+  return serviceProviderFromConfig(env.config.provider, 'pointOfContact');
 }
 
 function serviceProvider(env: WcsEnv): XmlElement {

@@ -1,4 +1,5 @@
 /** The WFS plugin's config (`plugins.wfs`): its JSON Schema with defaults, and the type setup() gets. */
+import { providerConfigSchema, type ProviderConfig } from '../../core/ows/index.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
 export interface StoredQueryParameterConfig {
@@ -29,7 +30,7 @@ export interface WfsConfig {
   title: string;
   abstract: string;
   keywords: string[];
-  provider: { name: string; site?: string; individualName?: string; positionName?: string; email?: string; phone?: string; city?: string; country?: string };
+  provider: ProviderConfig;
   fees: string;
   accessConstraints: string[];
   /** The application schema namespace of every feature type, and the prefix written for it. */
@@ -52,22 +53,7 @@ export const wfsConfigSchema: JSONSchema = {
     title: { type: 'string', default: 'Meridian features (WFS)', description: 'ServiceIdentification Title.' },
     abstract: { type: 'string', default: 'Vector feature collections of the platform, through OGC WFS 2.0 and 1.1.0.', description: 'ServiceIdentification Abstract.' },
     keywords: { type: 'array', items: { type: 'string' }, default: ['features', 'WFS', 'vector'], description: 'ServiceIdentification Keywords.' },
-    provider: {
-      type: 'object',
-      additionalProperties: false,
-      default: { name: 'Meridian' },
-      required: ['name'],
-      properties: {
-        name: { type: 'string' },
-        site: { type: 'string' },
-        individualName: { type: 'string' },
-        positionName: { type: 'string' },
-        email: { type: 'string' },
-        phone: { type: 'string' },
-        city: { type: 'string' },
-        country: { type: 'string' },
-      },
-    },
+    provider: providerConfigSchema,
     fees: { type: 'string', default: 'NONE' },
     accessConstraints: { type: 'array', items: { type: 'string' }, default: ['NONE'] },
     namespace: {

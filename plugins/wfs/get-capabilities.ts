@@ -11,6 +11,7 @@ import {
   parseSections,
   serializeXml,
   serviceIdentificationXml,
+  serviceProviderFromConfig,
   serviceProviderXml,
   wgs84BoundingBoxXml,
   type XmlElement,
@@ -29,20 +30,7 @@ const SECTIONS = ['ServiceIdentification', 'ServiceProvider', 'OperationsMetadat
 
 function serviceProvider(env: WfsEnv, version: WfsVersion): XmlElement {
   const p = env.config.provider;
-  const address = p.email || p.city || p.country ? { city: p.city, country: p.country, electronicMailAddress: p.email ? [p.email] : undefined } : undefined;
-  return serviceProviderXml(
-    {
-      providerName: p.name,
-      providerSite: p.site,
-      serviceContact: {
-        individualName: p.individualName,
-        positionName: p.positionName,
-        contactInfo: address || p.phone ? { phone: p.phone ? { voice: [p.phone] } : undefined, address } : undefined,
-        role: version === '2.0.0' ? 'pointOfContact' : undefined,
-      },
-    },
-    PROFILES[version].ows,
-  );
+  return serviceProviderXml(serviceProviderFromConfig(p, version === '2.0.0' ? 'pointOfContact' : undefined), PROFILES[version].ows);
 }
 
 function featureType(c: CollectionDescription, env: WfsEnv, version: WfsVersion): XmlElement {

@@ -15,6 +15,7 @@ import {
   parseSections,
   serializeXml,
   serviceIdentificationXml,
+  serviceProviderFromConfig,
   serviceProviderXml,
   wgs84BoundingBoxXml,
   type OperationInfo,
@@ -43,19 +44,7 @@ function num(n: number): string {
 
 function serviceProvider(config: WmtsConfig): XmlElement {
   const p = config.provider;
-  const address = p.email || p.city || p.country ? { city: p.city, country: p.country, electronicMailAddress: p.email ? [p.email] : undefined } : undefined;
-  return serviceProviderXml(
-    {
-      providerName: p.name,
-      providerSite: p.site,
-      serviceContact: {
-        individualName: p.individualName,
-        positionName: p.positionName,
-        contactInfo: address || p.phone ? { phone: p.phone ? { voice: [p.phone] } : undefined, address } : undefined,
-      },
-    },
-    '1.1.0',
-  );
+  return serviceProviderXml(serviceProviderFromConfig(p), '1.1.0');
 }
 
 function encoding(href: string, value: 'KVP' | 'RESTful'): RequestMethod {

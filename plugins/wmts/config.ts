@@ -1,4 +1,5 @@
 /** The WMTS plugin's config (`plugins.wmts`): its JSON Schema with defaults, and the type setup() gets. */
+import { providerConfigSchema, type ProviderConfig } from '../../core/ows/index.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
 export const BUILTIN_TILE_MATRIX_SET_IDS = ['WebMercatorQuad', 'WorldCRS84Quad'] as const;
@@ -44,16 +45,7 @@ export interface WmtsConfig {
   title: string;
   abstract: string;
   keywords: string[];
-  provider: {
-    name: string;
-    site?: string;
-    individualName?: string;
-    positionName?: string;
-    email?: string;
-    phone?: string;
-    city?: string;
-    country?: string;
-  };
+  provider: ProviderConfig;
   fees: string;
   accessConstraints: string[];
   /** Tile formats offered for every layer. */
@@ -81,24 +73,6 @@ export interface WmtsConfig {
   legendUrl?: string;
   legendFormat: string;
 }
-
-const providerSchema: JSONSchema = {
-  type: 'object',
-  additionalProperties: false,
-  default: { name: 'Meridian' },
-  required: ['name'],
-  description: 'ServiceProvider: who runs the service.',
-  properties: {
-    name: { type: 'string' },
-    site: { type: 'string', description: 'ProviderSite URL.' },
-    individualName: { type: 'string' },
-    positionName: { type: 'string' },
-    email: { type: 'string' },
-    phone: { type: 'string' },
-    city: { type: 'string' },
-    country: { type: 'string' },
-  },
-};
 
 const pair = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 };
 const positives = { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1 };
@@ -151,7 +125,7 @@ export const wmtsConfigSchema: JSONSchema = {
       description: 'ServiceIdentification Abstract.',
     },
     keywords: { type: 'array', items: { type: 'string' }, default: ['WMTS', 'tiles', 'Earth Observation'] },
-    provider: providerSchema,
+    provider: providerConfigSchema,
     fees: { type: 'string', default: 'NONE' },
     accessConstraints: { type: 'array', items: { type: 'string' }, default: ['NONE'] },
     formats: { type: 'array', items: { type: 'string', enum: [...TILE_FORMATS] }, minItems: 1, uniqueItems: true, default: ['image/png', 'image/jpeg'] },

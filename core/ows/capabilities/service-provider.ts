@@ -73,3 +73,49 @@ export function serviceProviderXml(info: ServiceProviderInfo, version: OwsCommon
     ),
   );
 }
+
+/** How services are configured with their ServiceProvider (`plugins.<name>.provider`). */
+export interface ProviderConfig {
+  name: string;
+  site?: string;
+  individualName?: string;
+  positionName?: string;
+  email?: string;
+  phone?: string;
+  city?: string;
+  country?: string;
+}
+
+/** The JSON Schema of ProviderConfig, for a plugin's configSchema. */
+export const providerConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  default: { name: 'Meridian' },
+  required: ['name'],
+  description: 'ServiceProvider: who runs the service.',
+  properties: {
+    name: { type: 'string' },
+    site: { type: 'string', description: 'ProviderSite URL.' },
+    individualName: { type: 'string' },
+    positionName: { type: 'string' },
+    email: { type: 'string' },
+    phone: { type: 'string' },
+    city: { type: 'string' },
+    country: { type: 'string' },
+  },
+} as const;
+
+/** ServiceProviderInfo from config; `role` (CI_RoleCode) where the OWS version has one. */
+export function serviceProviderFromConfig(p: ProviderConfig, role?: string): ServiceProviderInfo {
+  const address = p.email || p.city || p.country ? { city: p.city, country: p.country, electronicMailAddress: p.email ? [p.email] : undefined } : undefined;
+  return {
+    providerName: p.name,
+    providerSite: p.site,
+    serviceContact: {
+      individualName: p.individualName,
+      positionName: p.positionName,
+      contactInfo: address || p.phone ? { phone: p.phone ? { voice: [p.phone] } : undefined, address } : undefined,
+      role,
+    },
+  };
+}
