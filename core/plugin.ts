@@ -9,6 +9,7 @@ import type { CapabilitiesRegistry, OpenAPIFragment, ServiceEntry } from './regi
 import type { MeridianError } from './errors.js';
 import type { Metrics } from './metrics/types.js';
 import type { Progress } from './cli/progress.js';
+import type { SecretBox } from './security/secret-box.js';
 
 export type JSONSchema = Record<string, unknown>;
 
@@ -92,6 +93,8 @@ export interface CommandPlatform {
   blobs: BlobStore;
   jobs: JobQueue;
   auth: AuthHooks;
+  /** Encrypts secrets at rest (AES-256-GCM; key from `secrets.key` or `<dataDir>/secret.key`). */
+  secrets: SecretBox;
   /** A service some enabled plugin provides; throws naming it when none does. */
   service<T = unknown>(name: string): T;
 }
@@ -132,6 +135,8 @@ export interface PluginContext<C = Record<string, unknown>> {
   blobs: BlobStore;
   jobs: JobQueue;
   auth: AuthHooks;
+  /** Encrypts secrets at rest (AES-256-GCM; key from `secrets.key` or `<dataDir>/secret.key`). */
+  secrets: SecretBox;
   logger: Logger;
   metrics: Metrics;
   registry: CapabilitiesRegistry;

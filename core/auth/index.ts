@@ -9,7 +9,7 @@ import { createAllowAllDecisionPoint } from './decision-points/allow-all.js';
 import { createRulesDecisionPoint, type RuleConfig } from './decision-points/rules.js';
 import { createXacmlRemoteDecisionPoint } from './decision-points/xacml-remote.js';
 import { migrateAuth } from './migrations.js';
-import type { AuthHooks, Authenticator, Decision, DecisionPoint, DecisionPointFactory, Resource, Subject } from './types.js';
+import type { AuthHooks, Authenticator, Decision, DecisionPoint, DecisionPointFactory, Resource, ResourceLifecycleListener, Subject } from './types.js';
 
 export * from './types.js';
 export { ANONYMOUS, API_KEY_ISSUER, LOCAL_USER_ISSUER, authenticatedSubject, claimAt, groupsFromClaims, inAnyGroup, inGroup, isAnonymous } from './subjects.js';
@@ -63,6 +63,7 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
   if (db && authNeedsDatabase(resolved)) await migrateAuth(db);
   const chain = AuthenticatorChain.fromConfig(resolved.authenticators, { realm: resolved.realm, db, logger });
   const cache = new DecisionCache(resolved.decisionCache, options.now);
+  const lifecycle: ResourceLifecycleListener[] = [];
 
   const factories = new Map<string, DecisionPointFactory>([
     ['allow-all', () => createAllowAllDecisionPoint(logger)],
@@ -138,6 +139,18 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
     },
     addAuthenticator(authenticator: Authenticator) {
       chain.add(authenticator);
+    },
+    async resourceCreated(subject, resource) {
+      for (const listener of lifecycle) await listener.created(subject, resource);
+      // Decisions cached before the creation may say NotApplicable for what is now owned.
+      cache.clear();
+    },
+    async resourceDeleted(resource) {
+      for (const listener of lifecycle) await listener.deleted(resource);
+      cache.clear();
+    },
+    onResourceLifecycle(listener) {
+      lifecycle.push(listener);
     },
     registerDecisionPoint(type: string, factory: DecisionPointFactory) {
       if (factories.has(type)) throw new Error(`a decision point of type '${type}' is already registered`);

@@ -84,4 +84,19 @@ export interface AuthHooks {
   addAuthenticator(authenticator: Authenticator): void;
   /** Lets a plugin supply a decision point type that config can name (the built-in XACML PDP). */
   registerDecisionPoint(type: string, factory: DecisionPointFactory): void;
+  /**
+   * A plugin tells the platform that `subject` created `resource` (created a bucket, deployed a
+   * process, uploaded a product), so that policies can make them its owner. Resolves once every
+   * listener has recorded it; a listener's failure rejects, so the plugin can undo the creation.
+   */
+  resourceCreated(subject: Subject, resource: Resource): Promise<void>;
+  /** The resource is gone: ownership records and shares of it are dropped. */
+  resourceDeleted(resource: Resource): Promise<void>;
+  /** Registers who keeps ownership (the built-in PDP's ownership store). */
+  onResourceLifecycle(listener: ResourceLifecycleListener): void;
+}
+
+export interface ResourceLifecycleListener {
+  created(subject: Subject, resource: Resource): Promise<void>;
+  deleted(resource: Resource): Promise<void>;
 }

@@ -114,6 +114,7 @@ export async function runPluginCommand(command: PluginCommand, args: Array<strin
         blobs: m.stores.blobs,
         jobs: m.stores.jobs,
         auth: m.stores.auth,
+        secrets: m.stores.secrets,
         service: <T>(name: string) => m.service<T>(name),
       };
       return platform;

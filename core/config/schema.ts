@@ -1,5 +1,6 @@
 import type { JSONSchema } from '../plugin.js';
 import { sectionSchemas } from './sections.js';
+import { secretsConfigSchema } from '../security/secret-box.js';
 
 /** Keys every `plugins.<name>` entry accepts, whatever the plugin. */
 export const pluginCoreKeysSchema: Record<string, JSONSchema> = {
@@ -97,6 +98,7 @@ export function coreConfigSchema(): JSONSchema {
       blobs: sectionSchemas.blobs,
       jobs: sectionSchemas.jobs,
       auth: sectionSchemas.auth,
+      secrets: secretsConfigSchema,
       plugins: {
         type: 'object',
         default: {},

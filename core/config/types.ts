@@ -2,6 +2,7 @@ import type { AuthConfig } from '../auth/config.js';
 import type { JobsConfig } from '../jobs/config.js';
 import type { BlobStoreConfig } from '../storage/blobs/index.js';
 import type { DatabaseConfig } from '../storage/db/connect.js';
+import type { SecretsConfig } from '../security/secret-box.js';
 
 export interface ServerConfig {
   port: number;
@@ -49,6 +50,7 @@ export interface MeridianConfig {
   blobs: BlobStoreConfig;
   jobs: Partial<JobsConfig>;
   auth: AuthConfig;
+  secrets?: SecretsConfig;
   /** Whether every built-in plugin is enabled unless its entry says `enabled: false`. */
   builtinPlugins: boolean;
   plugins: Record<string, PluginEntry>;

@@ -90,6 +90,7 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
         blobs: stores.blobs,
         jobs: stores.jobs,
         auth: stores.auth,
+        secrets: stores.secrets,
         logger: logger.child({ plugin: plugin.name }),
         metrics,
         registry,

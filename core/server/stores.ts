@@ -8,6 +8,7 @@ import type { BlobStore } from '../storage/blobs/types.js';
 import { openDatabase } from '../storage/db/connect.js';
 import type { Database } from '../storage/db/types.js';
 import { coreMigrations } from './core-migrations.js';
+import { openSecretBox, type SecretBox } from '../security/secret-box.js';
 import type { LoadedPlugin } from '../config/load.js';
 
 export interface Stores {
@@ -15,6 +16,8 @@ export interface Stores {
   blobs: BlobStore;
   jobs: JobQueue;
   auth: MeridianAuthHooks;
+  /** Encrypts secrets at rest (`secrets.key`, or the data directory's key file). */
+  secrets: SecretBox;
   close(): Promise<void>;
 }
 
@@ -37,8 +40,10 @@ export async function openStores(config: MeridianConfig, plugins: LoadedPlugin[]
     const jobRole = role === 'worker' ? 'worker' : role === 'serve' && runInServer ? 'all' : 'producer';
     const jobs = await createJobQueue(config.jobs, { db, logger: logger.child({ component: 'jobs' }), role: jobRole });
     const auth = await createAuthHooks(config.auth, { db, logger: logger.child({ component: 'auth' }) });
+    const secrets = await openSecretBox(config.secrets, config.dataDir);
     return {
       db,
+      secrets,
       blobs,
       jobs,
       auth,

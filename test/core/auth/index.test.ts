@@ -266,6 +266,46 @@ describe('core/auth: createAuthHooks decision points and cache', () => {
     }
   });
 
+  it('tells lifecycle listeners of created and deleted resources, in order, and forgets cached decisions', async () => {
+    let owner: string | undefined;
+    const hooks = await createAuthHooks(
+      { authenticators: [{ type: 'anonymous' }], decisionPoint: { type: 'owned' }, decisionCache: { ttlMs: 60_000 } },
+      { logger: captureLogs().logger },
+    );
+    hooks.registerDecisionPoint('owned', () => ({
+      name: 'owned',
+      async decide(request) {
+        return { decision: request.subject.id === owner ? 'Permit' : 'NotApplicable', obligations: [] };
+      },
+    }));
+    const events: string[] = [];
+    hooks.onResourceLifecycle({
+      async created(subject, resource) {
+        events.push(`created ${resource.type}/${resource.id} by ${subject.id}`);
+        owner = subject.id;
+      },
+      async deleted(resource) {
+        events.push(`deleted ${resource.type}/${resource.id}`);
+        owner = undefined;
+      },
+    });
+    const alice = { ...ANONYMOUS, id: 'alice', anonymous: false, method: 'basic' };
+    const bucket = { type: 'bucket', service: 's3', id: 'b1' };
+    assert.equal((await hooks.authorize(alice, bucket, 'write')).decision, 'NotApplicable');
+    await hooks.resourceCreated(alice, bucket);
+    assert.equal((await hooks.authorize(alice, bucket, 'write')).decision, 'Permit', 'the cached NotApplicable is gone');
+    await hooks.resourceDeleted(bucket);
+    assert.equal((await hooks.authorize(alice, bucket, 'write')).decision, 'NotApplicable');
+    assert.deepEqual(events, ['created bucket/b1 by alice', 'deleted bucket/b1']);
+    hooks.onResourceLifecycle({
+      created: async () => {
+        throw new Error('store down');
+      },
+      deleted: async () => undefined,
+    });
+    await assert.rejects(hooks.resourceCreated(alice, bucket), /store down/, 'the creating plugin learns that ownership was not recorded');
+  });
+
   it('reports configuration errors at creation', async () => {
     const { logger } = captureLogs();
     await assert.rejects(createAuthHooks({ authenticators: [{ type: 'anonymous' }], decisionPoint: { type: 'rules', rules: [{ effect: 'permit', actions: [] }] } }, { logger }), /actions/);
