@@ -26,6 +26,7 @@ export { BasicAuthenticator } from './basic-authenticator.js';
 export { DecisionCache, decisionCacheKey, type DecisionCacheConfig } from './decision-cache.js';
 export { createRulesDecisionPoint, type RuleConfig, type SubjectSelector, type ResourceSelector, type AttributeCondition } from './decision-points/rules.js';
 export { defaultRules, VISIBILITY_FILTER_OBLIGATION } from './decision-points/default-rules.js';
+export { filterObligations, obligationsPermit } from './obligations.js';
 export { createXacmlRemoteDecisionPoint, type XacmlRemoteConfig } from './decision-points/xacml-remote.js';
 export { XACML_ATTRIBUTE, XACML_CATEGORY, toXacmlRequest, fromXacmlResponse } from './decision-points/xacml-json.js';
 export { createAllowAllDecisionPoint } from './decision-points/allow-all.js';

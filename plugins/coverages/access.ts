@@ -4,8 +4,8 @@
  * owner and visibility; any other obligation, or a filter that fails, denies.
  */
 import type { Logger } from 'pino';
-import type { AuthHooks, Subject } from '../../core/auth/types.js';
-import { evaluateFilter, parseCql2Json, parseCql2Text } from '../../core/filter/index.js';
+import type { AuthHooks, Decision, Subject } from '../../core/auth/types.js';
+import { obligationsPermit } from '../../core/auth/obligations.js';
 
 export interface CoverageAccess {
   id: string;
@@ -33,20 +33,6 @@ export async function mayRead(auth: AuthHooks, logger: Logger, subject: Subject,
   return answer;
 }
 
-function permits(obligations: Array<{ id: string; attributes: Record<string, unknown> }>, coverage: CoverageAccess, logger: Logger): boolean {
-  for (const obligation of obligations) {
-    const { lang, filter } = obligation.attributes;
-    if (obligation.id !== 'filter' || filter === undefined) {
-      logger.warn({ obligation: obligation.id }, 'coverages: unknown obligation, read denied');
-      return false;
-    }
-    try {
-      const parsed = lang === 'cql2-text' && typeof filter === 'string' ? parseCql2Text(filter, { locator: 'policy' }) : parseCql2Json(filter, { locator: 'policy' });
-      if (!evaluateFilter(parsed, { id: coverage.id, properties: { owner: coverage.owner ?? null, visibility: coverage.visibility } })) return false;
-    } catch (err) {
-      logger.warn({ err }, 'coverages: unusable filter obligation, read denied');
-      return false;
-    }
-  }
-  return true;
+function permits(obligations: Decision['obligations'], coverage: CoverageAccess, logger: Logger): boolean {
+  return obligationsPermit(obligations, { id: coverage.id, properties: { owner: coverage.owner ?? null, visibility: coverage.visibility } }, logger, 'coverages');
 }

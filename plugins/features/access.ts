@@ -7,7 +7,8 @@
 import type { Logger } from 'pino';
 import { Forbidden, Unauthenticated } from '../../core/errors.js';
 import type { AuthHooks, Decision, Resource, Subject } from '../../core/auth/types.js';
-import { mapPredicates, parseCql2Json, parseCql2Text, type Expression, type Filter } from '../../core/filter/index.js';
+import { filterObligations } from '../../core/auth/obligations.js';
+import { mapPredicates, type Expression, type Filter } from '../../core/filter/index.js';
 import { FeaturesError } from './errors.js';
 import { OWNER_QUERYABLE, type CollectionLayout } from './schema.js';
 
@@ -63,26 +64,14 @@ export class CollectionAccess {
   }
 
   private obligationFilters(decision: Decision, layout: CollectionLayout): Filter[] | null {
-    const filters: Filter[] = [];
-    for (const obligation of decision.obligations) {
-      const { lang, filter } = obligation.attributes;
-      if (obligation.id !== 'filter' || filter === undefined) {
-        // Obligations are binding: one the engine cannot fulfil denies.
-        this.logger.warn({ obligation: obligation.id }, 'features: unknown obligation, access denied');
-        return null;
-      }
-      try {
-        let parsed: Filter;
-        if (lang === undefined || lang === 'cql2-json') parsed = parseCql2Json(filter, { locator: 'policy' });
-        else if (lang === 'cql2-text' && typeof filter === 'string') parsed = parseCql2Text(filter, { locator: 'policy' });
-        else throw new Error(`filter language '${String(lang)}' not supported`);
-        filters.push(bindResourceFields(parsed, layout));
-      } catch (err) {
-        this.logger.warn({ err }, 'features: unusable filter obligation, access denied');
-        return null;
-      }
+    const filters = filterObligations(decision.obligations, this.logger, 'features');
+    if (filters === null) return null;
+    try {
+      return filters.map((f) => bindResourceFields(f, layout));
+    } catch (err) {
+      this.logger.warn({ err }, 'features: unusable filter obligation, access denied');
+      return null;
     }
-    return filters;
   }
 }
 
