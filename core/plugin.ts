@@ -113,6 +113,13 @@ export interface PluginInstance {
   /** Renders errors thrown under this plugin's routes; default is application/problem+json. */
   errorEncoder?: ErrorEncoder;
   /**
+   * 'self': the core does not run the authenticator chain before this plugin's routes
+   * (`ctx.state.subject` stays unset; `auth.enforce` authenticates when called). For protocols
+   * that define their own credentials on their routes, as OAuth's client_secret_basic on the
+   * token endpoint of the OIDC provider. Default 'core'.
+   */
+  authentication?: 'core' | 'self';
+  /**
    * Loads the plugin's sample data. Called once per data store when `sampleData` is on (the
    * embedded default), so a plugin enabled later still brings its samples.
    */

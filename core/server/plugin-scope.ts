@@ -24,6 +24,7 @@ export function pluginScope(
   options: { auth: AuthHooks; logger: Logger; bodyLimit: number },
 ): MountedPlugin {
   const encoder = instance.errorEncoder ?? problemJson;
+  const selfAuthenticating = instance.authentication === 'self';
   if (instance.routes && mountPath) instance.routes.prefix(mountPath);
   const routes = instance.routes?.routes() as unknown as Middleware | undefined;
   const allowed = instance.routes?.allowedMethods({ throw: true }) as unknown as Middleware | undefined;
@@ -36,7 +37,8 @@ export function pluginScope(
     ctx.state.mountPath = mountPath;
     ctx.state.bodyLimit = options.bodyLimit;
     try {
-      ctx.state.subject = await options.auth.authenticate(ctx);
+      if (selfAuthenticating) delete ctx.state.subject;
+      else ctx.state.subject = await options.auth.authenticate(ctx);
       await (routes ? routes(ctx, () => allowed!(ctx, next)) : next());
       if (ctx.response.status === 404 && ctx.response.body == null) throw new NotFound(`No resource at ${ctx.path}`);
     } catch (thrown) {

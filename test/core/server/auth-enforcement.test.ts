@@ -58,3 +58,25 @@ describe('authentication and authorization through a plugin', () => {
     assert.match(await res.text(), /^<EchoError code="PayloadTooLarge" status="413">/);
   });
 });
+
+describe('a plugin that authenticates on its own routes', () => {
+  let server: TestServer;
+  let adminKey: string;
+  before(async () => {
+    server = await startTestServer({ plugins: { echo: { authentication: 'self' } } });
+    adminKey = (await createApiKey(server.meridian.stores.db, { user: 'alice', groups: ['admin'] })).key;
+  });
+  after(() => server.close());
+
+  it('gets credentials the core chain would refuse (client_secret_basic) untouched, with no subject set', async () => {
+    const res = await fetch(`${server.url}/echo/subject`, { headers: { Authorization: `Basic ${Buffer.from('client-1:s3cret').toString('base64')}` } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { subject: null, authorization: `Basic ${Buffer.from('client-1:s3cret').toString('base64')}` });
+  });
+
+  it('still has enforce authenticate the request when a route calls it', async () => {
+    assert.equal((await fetch(`${server.url}/echo/private`)).status, 401);
+    assert.equal((await fetch(`${server.url}/echo/private`, { headers: { 'X-API-Key': adminKey } })).status, 200);
+    assert.equal((await fetch(`${server.url}/echo/private`, { headers: { 'X-API-Key': 'mk_nope_nope' } })).status, 401);
+  });
+});
