@@ -1,0 +1,53 @@
+/**
+ * The ownership attribute finder: `urn:meridian:resource:owner` for a request that names a
+ * resource (id, type, service) but not its owner, from the ownership store. Owners are kept in
+ * an LRU cache that every ownership change (here or, through the revision poll, elsewhere)
+ * clears.
+ */
+import type { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
+import { XACML_ATTRIBUTE, XACML_CATEGORY, XACML_DATATYPE } from '../../../core/auth/decision-points/xacml-json.js';
+import { getOwner, resourceKeyText, type ResourceKey } from '../ownership/store.js';
+import type { AttributeFinder, AttributeValue } from '../xacml/index.js';
+import { firstValue } from './request-values.js';
+
+export class OwnerCache {
+  // '' stands for "no owner recorded", so misses are remembered too.
+  private readonly cache: LRUCache<string, string> | null;
+
+  constructor(
+    private readonly knex: Knex,
+    size: number,
+  ) {
+    this.cache = size > 0 ? new LRUCache<string, string>({ max: size }) : null;
+  }
+
+  async owner(domain: string, key: ResourceKey): Promise<string | undefined> {
+    const k = `${domain}\u0000${resourceKeyText(key)}`;
+    const hit = this.cache?.get(k);
+    if (hit !== undefined) return hit || undefined;
+    const owner = await getOwner(this.knex, domain, key);
+    this.cache?.set(k, owner ?? '');
+    return owner;
+  }
+
+  clear(): void {
+    this.cache?.clear();
+  }
+}
+
+export function resourceOwnerFinder(domain: string, owners: OwnerCache): AttributeFinder {
+  return {
+    category: XACML_CATEGORY.resource,
+    attributeId: XACML_ATTRIBUTE.resourceOwner,
+    async find(_category, _attributeId, dataType, _issuer, request): Promise<AttributeValue[] | undefined> {
+      if (dataType !== XACML_DATATYPE.string) return undefined;
+      const id = firstValue(request, XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceId);
+      const type = firstValue(request, XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceType);
+      if (id === undefined || type === undefined) return undefined;
+      const service = firstValue(request, XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceService) ?? '';
+      const owner = await owners.owner(domain, { service, type, id });
+      return owner === undefined ? undefined : [{ dataType: XACML_DATATYPE.string, value: owner }];
+    },
+  };
+}
