@@ -4,6 +4,8 @@ import type { Database, Migration } from '../storage/db/types.js';
 export const AUTH_MIGRATIONS_OWNER = 'core-auth';
 export const API_KEYS_TABLE = 'meridian_api_keys';
 export const USERS_TABLE = 'meridian_users';
+/** Accounts' identities at external OpenID Connect issuers (login through an upstream IdP). */
+export const USER_IDENTITIES_TABLE = 'meridian_user_identities';
 
 /**
  * Schema history of the auth stores. Timestamps are ISO 8601 strings (UTC), as in the core's
@@ -35,6 +37,23 @@ export const authMigrations: Migration[] = [
         t.text('groups').notNullable();
         t.string('password_hash', 300).notNullable();
         t.string('created_at', 40).notNullable();
+      });
+    },
+  },
+  {
+    name: '003-user-attributes-and-identities',
+    async up(knex) {
+      // Attributes (JSON object text) feed claims and policy decisions: email, name, organisation.
+      await knex.schema.alterTable(USERS_TABLE, (t) => {
+        t.text('attributes').nullable();
+      });
+      // One row per (issuer, subject) an account logs in with; an account may have several.
+      await knex.schema.createTable(USER_IDENTITIES_TABLE, (t) => {
+        t.string('issuer', 500).notNullable();
+        t.string('subject', 255).notNullable();
+        t.string('user_name', 200).notNullable().index().references('name').inTable(USERS_TABLE).onDelete('CASCADE');
+        t.string('created_at', 40).notNullable();
+        t.primary(['issuer', 'subject']);
       });
     },
   },

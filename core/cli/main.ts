@@ -5,6 +5,7 @@ import { configCommand } from './commands/config-check.js';
 import { migrateCommand } from './commands/migrate.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { serveCommand } from './commands/serve.js';
+import { userCommand } from './commands/user.js';
 import { workerCommand } from './commands/worker.js';
 import { pluginCommandsWanted } from './plugin-command-line.js';
 
@@ -19,6 +20,7 @@ configCommand(program);
 pluginsCommand(program);
 migrateCommand(program);
 apikeyCommand(program);
+userCommand(program);
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);

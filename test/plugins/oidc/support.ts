@@ -1,0 +1,94 @@
+/** A real server with the OIDC provider (and the catalogue, whose API accepts its tokens), and a cookie-keeping HTTP client. */
+import { createUser } from '../../../core/auth/users.js';
+import type { TestDatabaseKind } from '../../helpers/databases.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { builtinDir } from '../catalogue/support.js';
+
+export interface OidcHarness {
+  server: TestServer;
+  /** http://127.0.0.1:PORT/oidc */
+  issuer: string;
+  close(): Promise<void>;
+}
+
+export interface OidcHarnessOptions {
+  oidc?: Record<string, unknown>;
+  /** More plugins by name (config); the catalogue is on unless set to false. */
+  plugins?: Record<string, unknown>;
+  inline?: Record<string, unknown>;
+}
+
+/** Accounts every harness has: alice (group team), bob (no group). */
+export const ALICE = { name: 'alice', password: 'alice-password-1', groups: ['team'] };
+export const BOB = { name: 'bob', password: 'bob-password-1', groups: [] as string[] };
+
+export async function startOidc(kind: TestDatabaseKind, options: OidcHarnessOptions = {}): Promise<OidcHarness> {
+  const test = await kind.open();
+  await test.db.close();
+  const plugins: Record<string, unknown> = { catalogue: { sampleProducts: 0 }, oidc: options.oidc ?? {}, ...options.plugins };
+  for (const [k, v] of Object.entries(plugins)) if (v === false) delete plugins[k];
+  const server = await startTestServer({ sampleData: false, ...options.inline, database: test.config, plugins }, { builtinDir });
+  const db = server.meridian.stores.db;
+  await createUser(db, { name: ALICE.name, password: ALICE.password, groups: ALICE.groups, attributes: { email: 'alice@example.org', name: 'Alice Liddell' } });
+  await createUser(db, { name: BOB.name, password: BOB.password, groups: BOB.groups });
+  return {
+    server,
+    issuer: `${server.url}/oidc`,
+    async close() {
+      await server.close();
+      await test.dispose();
+    },
+  };
+}
+
+/** fetch with a cookie jar (one browser), never following redirects by itself. */
+export class Browser {
+  private readonly cookies = new Map<string, { value: string; path: string }>();
+
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const target = new URL(url);
+    const headers = new Headers(init.headers);
+    const jar = [...this.cookies.entries()].filter(([, c]) => target.pathname.startsWith(c.path)).map(([k, c]) => `${k}=${c.value}`);
+    if (jar.length) headers.set('Cookie', jar.join('; '));
+    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      const path = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
+      const expired = attrs.some((a) => /^expires=/i.test(a.trim()) && new Date(a.trim().slice(8)).getTime() < Date.now()) || attrs.some((a) => /^max-age=0/i.test(a.trim()));
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, { value, path });
+    }
+    return res;
+  }
+
+  /** Follows redirects while they stay on `origin`; returns the first response elsewhere or not a redirect. */
+  async follow(url: string, init: RequestInit = {}, stopAt?: (url: URL) => boolean): Promise<{ res: Response; url: string }> {
+    let current = url;
+    let res = await this.fetch(current, init);
+    for (let i = 0; i < 20 && res.status >= 300 && res.status < 400; i++) {
+      const next = new URL(res.headers.get('location')!, current);
+      if (stopAt?.(next)) return { res, url: next.href };
+      await res.arrayBuffer();
+      current = next.href;
+      res = await this.fetch(current);
+    }
+    return { res, url: current };
+  }
+}
+
+/** The value of a hidden input in a page. */
+export function hiddenValue(html: string, name: string): string | undefined {
+  return new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(html)?.[1];
+}
+
+/** The action of the form whose action ends with `suffix`. */
+export function formAction(html: string, suffix: string): string | undefined {
+  return [...html.matchAll(/<form method="post" action="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')).find((a) => a.endsWith(suffix));
+}
+
+export function form(values: Record<string, string>): RequestInit {
+  return { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(values).toString() };
+}
