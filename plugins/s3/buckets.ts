@@ -1,0 +1,68 @@
+/** Buckets: names, owners and creation dates in the database (see migrations.ts for why). */
+import type { Database } from '../../core/storage/db/types.js';
+import { BUCKETS_TABLE } from './migrations.js';
+
+export interface Bucket {
+  name: string;
+  owner: string;
+  createdAt: Date;
+  region: string;
+  /** 'private' unless created with a public ACL; the policy decides what it means. */
+  visibility: 'private' | 'public';
+}
+
+interface Row {
+  name: string;
+  owner: string;
+  created_at: string;
+  region: string;
+  visibility: string;
+}
+
+const toBucket = (row: Row): Bucket => ({
+  name: row.name,
+  owner: row.owner,
+  createdAt: new Date(row.created_at),
+  region: row.region,
+  visibility: row.visibility === 'public' ? 'public' : 'private',
+});
+
+/**
+ * S3's bucket naming rules (general purpose buckets): 3-63 characters of lower-case letters,
+ * digits, '.' and '-', starting and ending with a letter or digit, no '..', not an IPv4 address,
+ * no reserved prefix or suffix.
+ */
+export function isValidBucketName(name: string): boolean {
+  if (name.length < 3 || name.length > 63) return false;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return false;
+  if (name.includes('..') || name.includes('.-') || name.includes('-.')) return false;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return false;
+  if (name.startsWith('xn--') || name.startsWith('sthree-') || name.endsWith('-s3alias') || name.endsWith('--ol-s3')) return false;
+  return true;
+}
+
+export class Buckets {
+  constructor(private readonly db: Database) {}
+
+  async get(name: string): Promise<Bucket | null> {
+    const row = await this.db.knex<Row>(BUCKETS_TABLE).where('name', name).first();
+    return row ? toBucket(row) : null;
+  }
+
+  async list(): Promise<Bucket[]> {
+    return (await this.db.knex<Row>(BUCKETS_TABLE).orderBy('name')).map(toBucket);
+  }
+
+  /** Inserts the bucket; false when a bucket of that name exists (whoever created it first wins). */
+  async create(bucket: Bucket): Promise<boolean> {
+    const row: Row = { name: bucket.name, owner: bucket.owner, created_at: bucket.createdAt.toISOString(), region: bucket.region, visibility: bucket.visibility };
+    const inserted = await this.db.knex(BUCKETS_TABLE).insert(row).onConflict('name').ignore();
+    void inserted;
+    const now = await this.get(bucket.name);
+    return now !== null && now.owner === bucket.owner && now.createdAt.getTime() === bucket.createdAt.getTime();
+  }
+
+  async delete(name: string): Promise<boolean> {
+    return (await this.db.knex(BUCKETS_TABLE).where('name', name).delete()) > 0;
+  }
+}

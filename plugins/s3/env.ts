@@ -1,0 +1,98 @@
+/** What every S3 operation works with, and the mapping of buckets and keys onto blob keys. */
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import type { AuthHooks, Subject } from '../../core/auth/types.js';
+import type { BlobStore } from '../../core/storage/blobs/types.js';
+import type { Database } from '../../core/storage/db/types.js';
+import { Access, bucketResource } from './access.js';
+import { isValidBucketName, type Bucket, Buckets } from './buckets.js';
+import type { S3Config } from './config.js';
+import { s3 } from './errors.js';
+
+export interface S3Request {
+  ctx: Context;
+  /** Bucket named by the host (virtual-hosted style) or the first path segment. */
+  bucket?: string;
+  /** Object key: the rest of the path, decoded; undefined when the path stops at the bucket. */
+  key?: string;
+  /** Decoded query parameters (first value of each). */
+  query: Record<string, string>;
+  subject: Subject;
+}
+
+export class S3Env {
+  readonly buckets: Buckets;
+  readonly access: Access;
+  private readonly workspacesMade = new Set<string>();
+
+  constructor(
+    readonly config: S3Config,
+    readonly blobs: BlobStore,
+    readonly db: Database,
+    readonly auth: AuthHooks,
+    readonly logger: Logger,
+  ) {
+    this.buckets = new Buckets(db);
+    this.access = new Access(auth, logger);
+  }
+
+  /** Blob key prefix of a bucket's objects: `<blobPrefix><bucket>/`. */
+  bucketPrefix(bucket: string): string {
+    return `${this.config.blobPrefix}${bucket}/`;
+  }
+
+  /**
+   * The blob key of an object. S3 keys are blob keys under the bucket's prefix; the blob store's
+   * own key rules (no '..' or '.' segment, no leading '/', no NUL or control character, no empty
+   * segment) then refuse anything that could leave the bucket, with InvalidArgument.
+   */
+  objectBlobKey(bucket: string, key: string): string {
+    return `${this.bucketPrefix(bucket)}${key}`;
+  }
+
+  uploadsPrefix(): string {
+    return `${this.config.blobPrefix}.uploads/`;
+  }
+
+  partBlobKey(uploadId: string, partNumber: number): string {
+    return `${this.uploadsPrefix()}${uploadId}/${String(partNumber).padStart(5, '0')}`;
+  }
+
+  async requireBucket(name: string | undefined): Promise<Bucket> {
+    if (name === undefined || !isValidBucketName(name)) {
+      // An invalid name cannot exist; S3 says NoSuchBucket for reads of one too.
+      throw s3.noSuchBucket(name ?? '');
+    }
+    const bucket = await this.buckets.get(name);
+    if (!bucket) throw s3.noSuchBucket(name);
+    return bucket;
+  }
+
+  /** The workspace bucket name of a subject: `<prefix><id>`, lower-cased, other characters as '-'. */
+  workspaceName(subject: Subject): string | undefined {
+    const { enabled, bucketPrefix } = this.config.workspaces;
+    if (!enabled || subject.anonymous) return undefined;
+    const name = `${bucketPrefix}${subject.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.replace(/-+$/, '').slice(0, 63).replace(/-+$/, '');
+    return isValidBucketName(name) ? name : undefined;
+  }
+
+  /** Creates the subject's workspace bucket the first time it makes a request. */
+  async ensureWorkspace(subject: Subject): Promise<void> {
+    const name = this.workspaceName(subject);
+    if (!name || this.workspacesMade.has(name)) return;
+    const existing = await this.buckets.get(name);
+    if (!existing) {
+      const bucket: Bucket = { name, owner: subject.id, createdAt: new Date(), region: this.config.region, visibility: 'private' };
+      if (await this.buckets.create(bucket)) {
+        try {
+          await this.auth.resourceCreated(subject, bucketResource(bucket));
+        } catch (err) {
+          await this.buckets.delete(name);
+          throw err;
+        }
+        this.logger.info({ bucket: name, owner: subject.id }, 'workspace bucket created');
+      }
+    }
+    this.workspacesMade.add(name);
+  }
+}
