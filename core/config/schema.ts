@@ -30,6 +30,12 @@ const serverSchema: JSONSchema = {
   description: 'HTTP listener and request handling.',
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'Port of the main listener (0 picks a free port).' },
+    processes: {
+      type: 'integer',
+      minimum: 0,
+      default: 1,
+      description: 'HTTP server processes sharing the listeners (node:cluster); 0 is one per CPU. Above 1, a primary process runs migrations, sample data and jobs, and restarts a process that dies.',
+    },
     host: { type: 'string', default: '0.0.0.0', description: 'Address the main listener binds.' },
     publicUrl: {
       type: 'string',

@@ -6,6 +6,8 @@ import type { SecretsConfig } from '../security/secret-box.js';
 
 export interface ServerConfig {
   port: number;
+  /** HTTP server processes sharing the listeners; 0: one per CPU. */
+  processes: number;
   host: string;
   /** Absolute public URL used in every URL the server writes; derived per request when absent. */
   publicUrl?: string;

@@ -21,8 +21,12 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** Who runs jobs in this process: `serve` (all, unless workers are separate), `worker`, or a CLI command (none). */
-export type ProcessRole = 'serve' | 'worker' | 'cli';
+/**
+ * What this process is: `serve` (HTTP, sample data, and jobs unless workers are separate),
+ * `http` (one of several HTTP processes of a cluster: requests only, jobs enqueued for the
+ * primary), `worker` (jobs only), or a CLI command (neither).
+ */
+export type ProcessRole = 'serve' | 'http' | 'worker' | 'cli';
 
 /**
  * Opens the database (applying every pending migration of the core and the enabled plugins

@@ -71,7 +71,7 @@ const plugin: Plugin<PepConfig> = {
     });
     return {
       routes,
-      services: [...services.values()].map((s) => ({ type: 'pep', title: `Protected service ${s.config.name}`, url: `${pctx.mountPath}/${s.config.name}/` })),
+      services: [...services.values()].map((s) => ({ type: 'pep', versions: [], title: `Protected service ${s.config.name}`, url: `${pctx.mountPath}/${s.config.name}/` })),
     };
   },
 };
