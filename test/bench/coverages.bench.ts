@@ -136,6 +136,8 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const cores = availableParallelism();
   const connectionsList = intList('BENCH_COVERAGES_CONNECTIONS', [4, 16]);
   const processes = positiveInt('BENCH_COVERAGES_PROCESSES', cores);
+  // Meridian's HTTP processes (server.processes), each with its share of the coverages workers.
+  const serverProcesses = positiveInt('BENCH_COVERAGES_SERVER_PROCESSES', cores);
   const nginxWorkers = positiveInt('BENCH_COVERAGES_NGINX_WORKERS', cores);
   const soakSec = positiveInt('BENCH_COVERAGES_SOAK_SEC', process.env.BENCH_COVERAGES_MODE === 'soak' ? 300 : 20);
   // The same decoded-block budget on both sides: GDAL's default (5 % of RAM per process) would
@@ -145,7 +147,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const data = await benchData(settings.log);
   const loadBefore = loadavg()[0]!;
   const plugins = pluginsToRun();
-  const meridian = await startMeridian(data, { workers: processes, plugins, tileCacheMB: cacheMB });
+  const meridian = await startMeridian(data, { workers: processes, plugins, tileCacheMB: cacheMB, serverProcesses });
   let baseline: Baseline | undefined;
   let sampler: MemorySampler | undefined;
   try {
@@ -161,9 +163,9 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
       nginxWorkers,
       tileRoot: join(meridian.blobRoot, CACHE_PREFIX),
     });
-    settings.log(`${baseline.version.split(' OUTPUT')[0]} (${processes} FastCGI processes, GDAL cache ${cacheMB} MiB each), nginx with ${nginxWorkers} workers; Meridian with ${processes} coverages workers (tile cache ${cacheMB} MiB each)`);
+    settings.log(`${baseline.version.split(' OUTPUT')[0]} (${processes} FastCGI processes, GDAL cache ${cacheMB} MiB each), nginx with ${nginxWorkers} workers; Meridian with ${serverProcesses} server processes and ${processes} coverages workers in all (tile cache ${cacheMB} MiB each)`);
     const b = baseline;
-    sampler = new MemorySampler({ meridian: () => [meridian.pid], baseline: () => b.pids() });
+    sampler = new MemorySampler({ meridian: () => meridian.pids(), baseline: () => b.pids() });
     sampler.enter('checks');
     const cases = await buildCases(data, meridian, baseline, settings, wcsCompression, plugins);
     const checks: Record<string, Record<string, number>> = {};
@@ -180,7 +182,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     sampler.enter('soak');
     const soakConnections = Math.max(...connectionsList);
     settings.log(`soak: Meridian alone, mixed requests of every case, c=${soakConnections}, ${soakSec} s`);
-    const soak = await sequenceRun({ server: 'meridian', origin: meridian.origin, paths: mixedPaths(cases), contentType: '', pids: () => [meridian.pid] }, soakSec, soakConnections);
+    const soak = await sequenceRun({ server: 'meridian', origin: meridian.origin, paths: mixedPaths(cases), contentType: '', pids: () => meridian.pids() }, soakSec, soakConnections);
     if (soak.errors > 0 || soak.wrong > 0) throw new Error(`the soak run failed ${soak.errors + soak.wrong} of ${soak.total} requests`);
     sampler.stop();
     const soakMemory = sampler.summary('meridian', (p) => p === 'soak')!;

@@ -45,7 +45,7 @@ interface Servers {
   baseline: Baseline;
 }
 
-const meridianPids = (m: MeridianServer) => () => [m.pid];
+const meridianPids = (m: MeridianServer) => () => m.pids();
 
 async function bothAnswers(s: Servers, meridianPath: string, baselinePath: string): Promise<[Fetched, Fetched]> {
   return Promise.all([fetchBody(s.meridian.origin + meridianPath), fetchBody(s.baseline.origin + baselinePath)]);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { freePort } from './baseline.js';
 import type { BenchData } from './data.js';
+import { childPids } from './proc-stats.js';
 import { meridianStyles } from './styles.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -23,7 +24,10 @@ export function protocolPlugins(): Record<ProtocolPlugin, boolean> {
 
 export interface MeridianServer {
   origin: string;
+  /** The `meridian serve` process (the cluster primary when there are several server processes). */
   pid: number;
+  /** It and its server processes: whose CPU and memory count. */
+  pids(): number[];
   /** The fs blob store's root (the WMTS tile cache is under it). */
   blobRoot: string;
   dir: string;
@@ -40,13 +44,16 @@ export interface MeridianOptions {
   plugins: ProtocolPlugin[];
   /** Decoded-tile cache of each worker, MiB (the baseline's GDAL block cache gets as much per process). */
   tileCacheMB: number;
+  /** HTTP server processes (`server.processes`); the coverages workers are shared out among them. */
+  serverProcesses: number;
 }
 
 export function meridianConfig(data: BenchData, dir: string, port: number, options: MeridianOptions): Record<string, unknown> {
   const styles = meridianStyles(data);
   const plugins: Record<string, unknown> = {
     coverages: {
-      workers: options.workers,
+      // The same number of worker threads in all, however many server processes hold them.
+      workers: Math.max(1, Math.round(options.workers / options.serverProcesses)),
       tileCacheMB: options.tileCacheMB,
       refreshSeconds: 0,
       sampleRasters: false,
@@ -64,7 +71,7 @@ export function meridianConfig(data: BenchData, dir: string, port: number, optio
     dataDir: dir,
     sampleData: false,
     builtinPlugins: false,
-    server: { host: '127.0.0.1', port },
+    server: { host: '127.0.0.1', port, processes: options.serverProcesses },
     // nginx's access log is off too.
     log: { level: 'info', access: false },
     database: { client: 'sqlite', filename: join(dir, 'meridian.db') },
@@ -109,6 +116,7 @@ export async function startMeridian(data: BenchData, options: MeridianOptions): 
   return {
     origin,
     pid: child.pid!,
+    pids: () => [child.pid!, ...childPids(child.pid!)],
     blobRoot: join(dir, 'blobs'),
     dir,
     log,
