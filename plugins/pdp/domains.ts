@@ -79,6 +79,7 @@ async function readState(knex: Knex, domain: string): Promise<DomainState> {
       version: String(settings.revisions.policies),
       active: active.map((a) => ({ policyId: a.policyId, version: a.version, kind: kinds.get(`${a.policyId}\u0000${a.version}`) ?? 'Policy' })),
       combiningAlgorithm: settings.combiningAlgorithm ?? FIRST_APPLICABLE,
+      includeDefaults: settings.includeDefaults,
       sharePolicyIds: sharePolicies.map((s) => s.id),
     },
     stored: policies.map((p) => ({ key: `${p.policyId}\u0000${p.version}`, xml: p.xml })),

@@ -100,6 +100,8 @@ export interface TopSetParts {
   /** The domain's active policies in order; empty: the default policy set decides. */
   active: Array<{ kind: 'Policy' | 'PolicySet'; policyId: string; version: string }>;
   combiningAlgorithm: string;
+  /** Whether the default policy set decides what the active policies leave NotApplicable. */
+  includeDefaults: boolean;
   /** Ids of the share policies (one per shared resource). */
   sharePolicyIds: string[];
 }
@@ -124,13 +126,15 @@ export function sharesSetXml(parts: TopSetParts): string {
 }
 
 /**
- * The domain's root, first applicable: the PDP's own administrators; the domain's active policies
- * (or the default policy set); the owners policy; the resources' shares. A domain policy that
- * denies is therefore not overridden by ownership or a share; one that is NotApplicable lets them
- * decide.
+ * The domain's root, first applicable: the PDP's own administrators; the domain's active
+ * policies; the default policy set (unless the domain turned it off); the owners policy; the
+ * resources' shares. A domain policy that denies is therefore not overridden by the defaults,
+ * ownership or a share; one that is NotApplicable lets them decide.
  */
 export function topSetXml(parts: TopSetParts): string {
-  const domainPolicies = parts.active.length ? reference('PolicySet', `${domainTopId(parts.domain)}:active`, parts.version) : reference('PolicySet', BUILTIN_IDS.defaultSet);
+  const domainPolicies =
+    (parts.active.length ? reference('PolicySet', `${domainTopId(parts.domain)}:active`, parts.version) : '') +
+    (parts.includeDefaults ? reference('PolicySet', BUILTIN_IDS.defaultSet) : '');
   const shares = parts.sharePolicyIds.length ? reference('PolicySet', `${domainTopId(parts.domain)}:shares`, parts.version) : '';
   return (
     `<PolicySet xmlns="${NS}" PolicySetId="${escapeXml(domainTopId(parts.domain))}" Version="${parts.version}" PolicyCombiningAlgId="${FIRST_APPLICABLE}"><Target/>` +

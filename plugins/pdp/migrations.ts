@@ -31,6 +31,8 @@ const createTables: Migration = {
       t.string('domain', 64).primary();
       // How the active policies combine (a policy-combining algorithm id).
       t.string('combining_algorithm', 255);
+      // Whether the default policy set follows the active policies (decides what they leave).
+      t.boolean('include_defaults').notNullable().defaultTo(true);
       // Bumped by every change of policies, activation or shares: other processes recompile.
       t.integer('policies_revision').notNullable().defaultTo(0);
       // Bumped by every ownership change: other processes forget cached owners.

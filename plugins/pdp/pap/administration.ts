@@ -24,6 +24,8 @@ export interface PolicySummary {
 
 export interface DomainRoot {
   combiningAlgorithm: string;
+  /** Whether the default policy set follows the active policies. */
+  includeDefaults: boolean;
   policies: Array<{ policyId: string; version: string }>;
 }
 
@@ -141,11 +143,11 @@ export class PolicyAdministration {
 
   async root(domain: string): Promise<DomainRoot> {
     const [settings, active] = await Promise.all([store.domainSettings(this.db.knex, domain), store.activePolicies(this.db.knex, domain)]);
-    return { combiningAlgorithm: settings.combiningAlgorithm ?? combiningAlgorithmId('first-applicable'), policies: active.map((a) => ({ policyId: a.policyId, version: a.version })) };
+    return { combiningAlgorithm: settings.combiningAlgorithm ?? combiningAlgorithmId('first-applicable'), includeDefaults: settings.includeDefaults, policies: active.map((a) => ({ policyId: a.policyId, version: a.version })) };
   }
 
-  /** Replaces the active list and (optionally) how it combines. */
-  async setRoot(domain: string, root: { policies: Array<{ policyId: string; version: string }>; combiningAlgorithm?: string }): Promise<DomainRoot> {
+  /** Replaces the active list and (optionally) how it combines and whether the defaults follow. */
+  async setRoot(domain: string, root: { policies: Array<{ policyId: string; version: string }>; combiningAlgorithm?: string; includeDefaults?: boolean }): Promise<DomainRoot> {
     const seen = new Set<string>();
     for (const p of root.policies) {
       if (seen.has(p.policyId)) throw new InvalidPolicy(`policy '${p.policyId}' is listed twice; a domain has one active version of each policy`);
@@ -155,7 +157,7 @@ export class PolicyAdministration {
     const algorithm = root.combiningAlgorithm !== undefined ? combiningAlgorithmId(root.combiningAlgorithm) : undefined;
     await this.change(domain, async (trx) => {
       await store.replaceActive(trx, domain, root.policies);
-      if (algorithm !== undefined) await store.setCombiningAlgorithm(trx, domain, algorithm);
+      await store.setDomainSettings(trx, domain, { ...(algorithm !== undefined ? { combiningAlgorithm: algorithm } : {}), ...(root.includeDefaults !== undefined ? { includeDefaults: root.includeDefaults } : {}) });
     });
     return this.root(domain);
   }

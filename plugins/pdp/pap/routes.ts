@@ -113,10 +113,10 @@ export function papRoutes(router: Router, deps: PapRouteDeps): void {
   router.get('/domains/:domain/root', async (ctx) => {
     const domain = await administeredDomain(ctx, auth);
     const root = await pap.root(domain);
-    ctx.body = { domain, ...root, default: root.policies.length === 0 };
+    ctx.body = { domain, ...root };
   });
 
-  // { policies: [{ policyId, version }], combiningAlgorithm? }: the active versions, in order.
+  // { policies: [{ policyId, version }], combiningAlgorithm?, includeDefaults? }: the active versions, in order.
   router.put('/domains/:domain/root', async (ctx) => {
     const domain = await administeredDomain(ctx, auth);
     const body = await readJsonObject(ctx, deps.maxPolicyBytes);
@@ -128,7 +128,12 @@ export function papRoutes(router: Router, deps: PapRouteDeps): void {
       return { policyId: entry.policyId, version: entry.version };
     });
     if (body.combiningAlgorithm !== undefined && typeof body.combiningAlgorithm !== 'string') throw new BadRequest('combiningAlgorithm must be a string');
-    const root = await pap.setRoot(domain, { policies, ...(typeof body.combiningAlgorithm === 'string' ? { combiningAlgorithm: body.combiningAlgorithm } : {}) });
-    ctx.body = { domain, ...root, default: root.policies.length === 0 };
+    if (body.includeDefaults !== undefined && typeof body.includeDefaults !== 'boolean') throw new BadRequest('includeDefaults must be true or false');
+    const root = await pap.setRoot(domain, {
+      policies,
+      ...(typeof body.combiningAlgorithm === 'string' ? { combiningAlgorithm: body.combiningAlgorithm } : {}),
+      ...(typeof body.includeDefaults === 'boolean' ? { includeDefaults: body.includeDefaults } : {}),
+    });
+    ctx.body = { domain, ...root };
   });
 }

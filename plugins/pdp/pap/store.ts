@@ -117,16 +117,30 @@ export async function replaceActive(knex: Knex, domain: string, active: Array<{ 
   if (active.length) await knex(ACTIVE_TABLE).insert(active.map((a, position) => ({ domain, policy_id: a.policyId, version: a.version, position })));
 }
 
-export async function domainSettings(knex: Knex, domain: string): Promise<{ combiningAlgorithm?: string; revisions: DomainRevisions }> {
-  const row = (await knex(DOMAINS_TABLE).where({ domain }).first()) as { combining_algorithm: string | null; policies_revision: number; ownership_revision: number } | undefined;
+export interface DomainSettings {
+  combiningAlgorithm?: string;
+  includeDefaults: boolean;
+  revisions: DomainRevisions;
+}
+
+export async function domainSettings(knex: Knex, domain: string): Promise<DomainSettings> {
+  const row = (await knex(DOMAINS_TABLE).where({ domain }).first()) as
+    | { combining_algorithm: string | null; include_defaults: boolean | number | null; policies_revision: number; ownership_revision: number }
+    | undefined;
   return {
     ...(row?.combining_algorithm ? { combiningAlgorithm: row.combining_algorithm } : {}),
+    includeDefaults: row?.include_defaults === undefined || row.include_defaults === null ? true : Boolean(row.include_defaults),
     revisions: { policies: Number(row?.policies_revision ?? 0), ownership: Number(row?.ownership_revision ?? 0) },
   };
 }
 
-export async function setCombiningAlgorithm(knex: Knex, domain: string, algorithm: string | null): Promise<void> {
-  await knex(DOMAINS_TABLE).insert({ domain, combining_algorithm: algorithm, policies_revision: 1, ownership_revision: 0 }).onConflict('domain').merge({ combining_algorithm: algorithm });
+/** Sets how the active policies combine and whether the default set follows them (undefined: unchanged). */
+export async function setDomainSettings(knex: Knex, domain: string, settings: { combiningAlgorithm?: string; includeDefaults?: boolean }): Promise<void> {
+  const changes: Record<string, unknown> = {};
+  if (settings.combiningAlgorithm !== undefined) changes.combining_algorithm = settings.combiningAlgorithm;
+  if (settings.includeDefaults !== undefined) changes.include_defaults = settings.includeDefaults;
+  if (Object.keys(changes).length === 0) return;
+  await knex(DOMAINS_TABLE).insert({ domain, policies_revision: 0, ownership_revision: 0, ...changes }).onConflict('domain').merge(changes);
 }
 
 /** Counts a change of the domain's policies (or ownership), so that every process sees it. */
