@@ -1,5 +1,19 @@
-import type { CompiledPolicyDocument } from './policy-document.js';
-import type { AttributeFinder, XacmlRequest, XacmlResponse } from './types.js';
+/**
+ * The policy decision point: links policy references, splits Multiple Decision requests into
+ * individual ones, evaluates each (synchronously; it awaits only when an attribute finder must
+ * be asked for a missing attribute) and builds the Results.
+ */
+import { EvalContext } from './context.js';
+import { PolicySyntaxError } from './errors.js';
+import {
+  DENY, EXT_DP, INDETERMINATE, NA_OUTCOME, NeedsAttribute, PERMIT, indeterminate, processingError, type Outcome,
+} from './indeterminate.js';
+import { PolicyNode, PolicyReference, type CompiledPolicyDocument, type ReferenceResolver } from './policy-document.js';
+import {
+  STATUS_OK, STATUS_PROCESSING_ERROR, STATUS_SYNTAX_ERROR, type AttributeFinder, type AttributeValue, type Decision, type RequestCategory,
+  type XacmlRequest, type XacmlResponse, type XacmlResult,
+} from './types.js';
+import { compareVersions, notEarlierThan, notLaterThan, versionMatches } from './versions.js';
 
 export interface PolicyDecisionPointOptions {
   /** Root policies; with several, the single one whose Target applies is evaluated. */
@@ -15,7 +29,174 @@ export interface PolicyDecisionPoint {
   evaluate(request: XacmlRequest): Promise<XacmlResponse>;
 }
 
-export function createPolicyDecisionPoint(options: PolicyDecisionPointOptions): PolicyDecisionPoint {
-  void options;
-  throw new Error('createPolicyDecisionPoint: not yet implemented');
+const DECISIONS: Decision[] = ['Permit', 'Deny', 'NotApplicable', 'Indeterminate'];
+/** Finder rounds per individual decision before giving up (a policy cannot need more). */
+const MAX_FINDER_ROUNDS = 256;
+
+function findReferenced(ref: PolicyReference, documents: readonly CompiledPolicyDocument[]): CompiledPolicyDocument | undefined {
+  let best: CompiledPolicyDocument | undefined;
+  for (const doc of documents) {
+    if (doc.kind !== ref.kind || doc.id !== ref.id) continue;
+    if (ref.version !== undefined && !versionMatches(doc.version, ref.version)) continue;
+    if (ref.earliestVersion !== undefined && !notEarlierThan(doc.version, ref.earliestVersion)) continue;
+    if (ref.latestVersion !== undefined && !notLaterThan(doc.version, ref.latestVersion)) continue;
+    if (!best || compareVersions(doc.version, best.version) > 0) best = doc;
+  }
+  return best;
 }
+
+/** Resolves every reference reachable from the roots; a reference that closes a cycle evaluates to Indeterminate. */
+function linkReferences(roots: readonly CompiledPolicyDocument[], documents: readonly CompiledPolicyDocument[]): Map<PolicyReference, PolicyNode | Outcome> {
+  const links = new Map<PolicyReference, PolicyNode | Outcome>();
+  const docOf = new Map<PolicyNode, CompiledPolicyDocument>(documents.map((d) => [d.root, d]));
+  const onStack = new Set<CompiledPolicyDocument>();
+  const done = new Set<CompiledPolicyDocument>();
+  const visit = (doc: CompiledPolicyDocument) => {
+    if (done.has(doc)) return;
+    onStack.add(doc);
+    for (const ref of doc.references) {
+      const target = findReferenced(ref, documents);
+      if (!target) {
+        links.set(ref, indeterminate(EXT_DP, processingError(`no ${ref.kind} '${ref.id}' matches the reference${ref.version ? ` (version ${ref.version})` : ''}`).status));
+      } else if (onStack.has(target)) {
+        links.set(ref, indeterminate(EXT_DP, processingError(`circular reference to ${ref.kind} '${ref.id}'`).status));
+      } else {
+        links.set(ref, target.root);
+        visit(docOf.get(target.root)!);
+      }
+    }
+    onStack.delete(doc);
+    done.add(doc);
+  };
+  for (const root of roots) visit(root);
+  return links;
+}
+
+function includedAttributes(categories: readonly RequestCategory[]): RequestCategory[] {
+  const out: RequestCategory[] = [];
+  for (const c of categories) {
+    const attributes = c.attributes.filter((a) => a.includeInResult);
+    if (attributes.length) out.push({ category: c.category, attributes });
+  }
+  return out;
+}
+
+/** The individual requests of a request (Multiple Decision Profile): MultiRequests, or repeated categories. */
+function individualRequests(request: XacmlRequest, max: number): RequestCategory[][] | string {
+  if (request.multiRequests?.length) {
+    const byId = new Map<string, RequestCategory>();
+    for (const c of request.categories) if (c.id) byId.set(c.id, c);
+    if (request.multiRequests.length > max) return `the request asks for ${request.multiRequests.length} decisions, more than the limit of ${max}`;
+    const out: RequestCategory[][] = [];
+    for (const refs of request.multiRequests) {
+      const cats: RequestCategory[] = [];
+      for (const id of refs) {
+        const c = byId.get(id);
+        if (!c) return `RequestReference to unknown Attributes xml:id '${id}'`;
+        cats.push(c);
+      }
+      out.push(cats);
+    }
+    return out;
+  }
+  const groups = new Map<string, RequestCategory[]>();
+  for (const c of request.categories) {
+    const g = groups.get(c.category);
+    if (g) g.push(c); else groups.set(c.category, [c]);
+  }
+  if (groups.size === request.categories.length) return [request.categories];
+  let total = 1;
+  for (const g of groups.values()) total *= g.length;
+  if (total > max) return `the request asks for ${total} decisions, more than the limit of ${max}`;
+  let combos: RequestCategory[][] = [[]];
+  for (const g of groups.values()) combos = combos.flatMap((prefix) => g.map((c) => [...prefix, c]));
+  return combos;
+}
+
+export function createPolicyDecisionPoint(options: PolicyDecisionPointOptions): PolicyDecisionPoint {
+  const roots = options.roots;
+  if (!roots.length) throw new PolicySyntaxError('a PDP needs at least one root policy');
+  const documents = [...roots, ...(options.referenced ?? [])];
+  const links = linkReferences(roots, documents);
+  const resolver: ReferenceResolver = {
+    resolve: (ref) => links.get(ref) ?? indeterminate(EXT_DP, processingError(`unresolved reference to ${ref.kind} '${ref.id}'`).status),
+  };
+  const finders = options.attributeFinders ?? [];
+  const max = options.maxMultipleDecisions ?? 100;
+
+  const evaluateRoots = (ctx: EvalContext): Outcome => {
+    if (roots.length === 1) return roots[0]!.root.evaluate(ctx);
+    let selected: PolicyNode | undefined;
+    for (const doc of roots) {
+      const r = doc.root.applicable(ctx);
+      if (r === false) continue;
+      if (r !== true) return indeterminate(EXT_DP, r.status);
+      if (selected) return indeterminate(EXT_DP, processingError('more than one root policy is applicable').status);
+      selected = doc.root;
+    }
+    return selected ? selected.evaluate(ctx) : NA_OUTCOME;
+  };
+
+  const ask = async (need: NeedsAttribute, request: XacmlRequest, found: Map<string, AttributeValue[]>) => {
+    for (const f of finders) {
+      if ((f.category !== undefined && f.category !== need.category) || (f.attributeId !== undefined && f.attributeId !== need.attributeId)) continue;
+      const values = await f.find(need.category, need.attributeId, need.dataType, need.issuer, request);
+      if (values?.length) { found.set(need.key, values.filter((v) => v.dataType === need.dataType)); return; }
+    }
+    found.set(need.key, []);
+  };
+
+  const evaluateIndividual = async (request: XacmlRequest, categories: RequestCategory[]): Promise<XacmlResult> => {
+    const found = new Map<string, AttributeValue[]>();
+    const ctx = new EvalContext(request, categories, finders, found);
+    ctx.resolver = resolver;
+    if (request.returnPolicyIdList) ctx.policyIds = { policies: [], policySets: [] };
+    let outcome: Outcome;
+    for (let round = 0; ; round++) {
+      try {
+        outcome = evaluateRoots(ctx);
+        break;
+      } catch (e) {
+        if (!(e instanceof NeedsAttribute) || round >= MAX_FINDER_ROUNDS) throw e;
+        try {
+          await ask(e, request, found);
+        } catch (err) {
+          outcome = indeterminate(EXT_DP, processingError(`attribute finder failed for ${e.attributeId}: ${(err as Error).message}`).status);
+          break;
+        }
+        ctx.reset();
+      }
+    }
+    const decision = DECISIONS[outcome.decision]!;
+    const applicable = outcome.decision === PERMIT || outcome.decision === DENY;
+    const result: XacmlResult = {
+      decision,
+      status: outcome.decision === INDETERMINATE ? outcome.status : { code: STATUS_OK },
+      obligations: applicable && outcome.obligations ? [...outcome.obligations] : [],
+      advice: applicable && outcome.advice ? [...outcome.advice] : [],
+      attributes: includedAttributes(categories),
+    };
+    if (ctx.policyIds) result.policyIdentifiers = ctx.policyIds;
+    return result;
+  };
+
+  return {
+    async evaluate(request) {
+      const individual = individualRequests(request, max);
+      if (typeof individual === 'string') {
+        const code = individual.startsWith('RequestReference') ? STATUS_SYNTAX_ERROR : STATUS_PROCESSING_ERROR;
+        return { results: [{ decision: 'Indeterminate', status: { code, message: individual }, obligations: [], advice: [], attributes: [] }] };
+      }
+      const results: XacmlResult[] = [];
+      for (const categories of individual) results.push(await evaluateIndividual(request, categories));
+      if (request.combinedDecision && results.length > 1) {
+        const first = results[0]!;
+        const uniform = results.every((r) => r.decision === first.decision && !r.obligations.length && !r.advice.length && r.decision !== 'Indeterminate');
+        return { results: [uniform ? { ...first, attributes: [] } : { decision: 'Indeterminate', status: { code: STATUS_PROCESSING_ERROR, message: 'the individual decisions differ or carry obligations' }, obligations: [], advice: [], attributes: [] }] };
+      }
+      return { results };
+    },
+  };
+}
+
+
