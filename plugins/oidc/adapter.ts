@@ -95,9 +95,12 @@ export async function deleteExpired(db: Database, now = Date.now()): Promise<num
   return db.knex<PayloadRow>(PAYLOADS_TABLE).whereNotNull('expires_at').andWhere('expires_at', '<=', now).delete();
 }
 
-/** The stored access token (opaque format) with this value, when it exists and has not expired. */
+/**
+ * The stored access token (opaque format) with this value, when it exists and has not expired:
+ * issued to a user (AccessToken) or to a client for itself (ClientCredentials).
+ */
 export async function findAccessToken(db: Database, token: string): Promise<AdapterPayload | undefined> {
-  const row = await db.knex<PayloadRow>(PAYLOADS_TABLE).where({ model: 'AccessToken', id: token }).first();
+  const row = await db.knex<PayloadRow>(PAYLOADS_TABLE).whereIn('model', ['AccessToken', 'ClientCredentials']).andWhere('id', token).first();
   if (!row) return undefined;
   if (row.expires_at !== null && Number(row.expires_at) <= Date.now()) return undefined;
   return JSON.parse(row.payload) as AdapterPayload;

@@ -56,6 +56,8 @@ export interface OidcConfig {
   skipConsentForTrustedClients: boolean;
   /** How often expired rows of the provider's store are deleted, seconds (0: never). */
   cleanupIntervalSec: number;
+  /** Clock skew allowed on access tokens' exp/nbf by Meridian's services, seconds. */
+  clockToleranceSec: number;
 }
 
 const ttlSchema = {
@@ -141,6 +143,7 @@ export const oidcConfigSchema: JSONSchema = {
     },
     skipConsentForTrustedClients: { type: 'boolean', default: false },
     cleanupIntervalSec: { type: 'integer', minimum: 0, default: 600 },
+    clockToleranceSec: { type: 'integer', minimum: 0, maximum: 300, default: 5 },
   },
 };
 
@@ -171,5 +174,6 @@ export function resolveConfig(config: Partial<OidcConfig>): OidcConfig {
     loginRateLimit: { perAccount: 5, perIp: 20, windowSec: 300, ...config.loginRateLimit },
     skipConsentForTrustedClients: config.skipConsentForTrustedClients ?? false,
     cleanupIntervalSec: config.cleanupIntervalSec ?? 600,
+    clockToleranceSec: config.clockToleranceSec ?? 5,
   };
 }

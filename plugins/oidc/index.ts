@@ -86,6 +86,7 @@ const plugin: Plugin<Partial<OidcConfig>> = {
       mountPath,
       resources: config.resources.map((r) => r.indicator),
       knownIssuers: () => providers.keys(),
+      clockToleranceSec: config.clockToleranceSec,
     });
     const publish = async () => authenticator.setKeys({ keys: (await keys.active()).map((k) => k.publicJwk) });
     await publish();
