@@ -98,7 +98,9 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const pgUrl = process.env.BENCH_FEATURES_PG || process.env.MERIDIAN_TEST_PG || undefined;
   const loadBefore = loadavg()[0]!;
   const data = await featuresData(settings.log);
-  const meridianOptions: MeridianOptions = { pgUrl };
+  // Meridian's HTTP processes (server.processes), as many as MapServer's FastCGI processes by default.
+  const serverProcesses = positiveInt('BENCH_FEATURES_SERVER_PROCESSES', processes);
+  const meridianOptions: MeridianOptions = { pgUrl, serverProcesses };
   if (process.env.BENCH_FEATURES_REIMPORT === '1') dropImport(data, meridianOptions);
   let meridian: MeridianFeatures | undefined;
   let baseline: FeaturesBaseline | undefined;
@@ -109,8 +111,8 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     baseline = await startFeaturesBaseline(data, { countMatched, mapservProcesses: processes, nginxWorkers: cores });
     const m = meridian;
     const b = baseline;
-    settings.log(`${b.version.split(' OUTPUT')[0]} (${processes} FastCGI processes) behind nginx; Meridian on ${m.database}, one process`);
-    sampler = new MemorySampler({ meridian: () => [m.pid], mapserver: () => b.pids() });
+    settings.log(`${b.version.split(' OUTPUT')[0]} (${processes} FastCGI processes) behind nginx; Meridian on ${m.database}, ${serverProcesses} server processes`);
+    sampler = new MemorySampler({ meridian: () => m.pids(), mapserver: () => b.pids() });
     const endpoints: [ServerEndpoint, ServerEndpoint] = [
       { name: 'meridian', url: `${m.origin}/wfs` },
       { name: 'mapserver', url: `${b.origin}${b.path}` },
@@ -132,7 +134,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     for (const c of cases) {
       sampler.enter(c.id);
       const targets: Array<[string, SequenceTarget]> = [
-        ['meridian', { server: 'meridian', origin: m.origin, paths: c.queries.map((q) => `/wfs?${q.query}`), contentType: OUTPUT_FORMATS[c.format].contentType, pids: () => [m.pid] }],
+        ['meridian', { server: 'meridian', origin: m.origin, paths: c.queries.map((q) => `/wfs?${q.query}`), contentType: OUTPUT_FORMATS[c.format].contentType, pids: () => m.pids() }],
         ['mapserver', { server: 'mapserver', origin: b.origin, paths: c.queries.map((q) => `${b.path}?${q.query}`), contentType: OUTPUT_FORMATS[c.format].contentType, pids: () => b.pids() }],
       ];
       for (const [i, connections] of connectionsList.entries()) results.push(await measure(c, targets, connections, i === 0, settings));
@@ -141,7 +143,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     if (wanted('export')) {
       const big = data.layers.big;
       for (const [name, url, pids] of [
-        ['meridian', `${m.origin}/wfs?${exportQuery(big)}`, () => [m.pid]],
+        ['meridian', `${m.origin}/wfs?${exportQuery(big)}`, () => m.pids()],
         ['mapserver', `${b.origin}${b.path}?${exportQuery(big)}`, () => b.pids()],
       ] as Array<[string, string, () => number[]]>) {
         sampler.enter(`export-${name}`);

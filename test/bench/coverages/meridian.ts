@@ -1,20 +1,17 @@
-// Meridian as the benchmark serves it: `meridian serve` (core/cli/main.ts under tsx, as the other
-// benches run the sources) in a child process, with a config of its own in a temp dir enabling
-// the coverages engine on the benchmark's two COGs and the WMS, WCS and WMTS plugins over it.
-// BENCH_SERVER_NODE_ARGS passes node flags to it (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Meridian as the benchmark serves it: `meridian serve` (../meridian-serve.ts) with a config of
+// its own in a temp dir enabling the coverages engine on the benchmark's two COGs and the WMS,
+// WCS and WMTS plugins over it.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { freePort } from './baseline.js';
 import type { BenchData } from './data.js';
-import { childPids } from './proc-stats.js';
+import { startMeridianServe } from '../meridian-serve.js';
 import { meridianStyles } from './styles.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = join(repo, 'core', 'cli', 'main.ts');
 
 /** Which of the protocol plugins are there yet (the benchmark runs the cases it can). */
 export function protocolPlugins(): Record<ProtocolPlugin, boolean> {
@@ -86,51 +83,16 @@ export async function startMeridian(data: BenchData, options: MeridianOptions): 
   const port = await freePort();
   const configPath = join(dir, 'meridian.yaml');
   writeFileSync(configPath, stringify(meridianConfig(data, dir, port, options)));
-  const logPath = join(dir, 'server.log');
-  const logFile = createWriteStream(logPath);
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', cli, 'serve', '--config', configPath], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.pipe(logFile, { end: false });
-  child.stderr!.pipe(logFile, { end: false });
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  const log = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
-  const origin = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`meridian serve exited (${child.exitCode}) at start:\n${log().slice(-4000)}`);
-    const up = await fetch(`${origin}/health`).then(
-      (r) => (void r.arrayBuffer(), r.ok),
-      () => false,
-    );
-    if (up) break;
-    if (Date.now() > until) {
-      kill();
-      throw new Error(`meridian serve did not answer /health within 60 s:\n${log().slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const served = await startMeridianServe(configPath, port, join(dir, 'server.log'));
   return {
-    origin,
-    pid: child.pid!,
-    pids: () => [child.pid!, ...childPids(child.pid!)],
+    origin: served.origin,
+    pid: served.pid,
+    pids: served.pids,
     blobRoot: join(dir, 'blobs'),
     dir,
-    log,
+    log: served.log,
     async close() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        // SIGTERM: a graceful stop, so a --cpu-prof profile is written.
-        child.kill('SIGTERM');
-        const timer = setTimeout(kill, 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      process.off('exit', kill);
-      logFile.end();
+      await served.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -4,18 +4,19 @@
 // own). The benchmark's GeoPackage is imported before through `meridian features import` with the
 // same config, one layer per collection. BENCH_SERVER_NODE_ARGS passes node flags to the server
 // (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { freePort } from '../coverages/baseline.js';
+import { MERIDIAN_CLI, startMeridianServe } from '../meridian-serve.js';
 import type { FeaturesData } from './data.js';
 
 const runFile = promisify(execFile);
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = join(repo, 'core', 'cli', 'main.ts');
+
 
 export function wfsPluginPresent(): boolean {
   return existsSync(join(repo, 'plugins', 'wfs', 'index.ts'));
@@ -24,11 +25,14 @@ export function wfsPluginPresent(): boolean {
 export interface MeridianOptions {
   /** PostgreSQL URL (PostGIS), or undefined for SQLite. */
   pgUrl?: string;
+  /** HTTP server processes (`server.processes`). */
+  serverProcesses: number;
 }
 
 export interface MeridianFeatures {
   origin: string;
   pid: number;
+  pids(): number[];
   database: string;
   dir: string;
   log(): string;
@@ -49,7 +53,7 @@ function config(data: FeaturesData, dir: string, port: number, options: Meridian
     dataDir: dir,
     sampleData: false,
     builtinPlugins: false,
-    server: { host: '127.0.0.1', port },
+    server: { host: '127.0.0.1', port, processes: options.serverProcesses },
     // nginx's access log is off too.
     log: { level: 'info', access: false },
     database: options.pgUrl ? { client: 'postgres', url: options.pgUrl, schema: pgSchema(data) } : { client: 'sqlite', filename: join(dir, 'meridian.db') },
@@ -78,7 +82,7 @@ async function importLayers(data: FeaturesData, dir: string, configPath: string,
   for (const layer of Object.values(data.layers)) {
     log(`Meridian: meridian features import ${layer.name} (${layer.features} features)`);
     const started = performance.now();
-    await runFile(process.execPath, ['--import', 'tsx', cli, 'features', 'import', data.gpkg, '--layer', layer.name, '--collection', layer.name, '--config', configPath, '--json'], {
+    await runFile(process.execPath, ['--import', 'tsx', MERIDIAN_CLI, 'features', 'import', data.gpkg, '--layer', layer.name, '--collection', layer.name, '--config', configPath, '--json'], {
       cwd: repo,
       maxBuffer: 64 << 20,
     }).catch((err: Error & { stdout?: string; stderr?: string }) => {
@@ -98,48 +102,15 @@ export async function startMeridian(data: FeaturesData, options: MeridianOptions
   const configPath = join(dir, 'meridian.yaml');
   writeFileSync(configPath, stringify(config(data, dir, port, options)));
   const importSec = await importLayers(data, dir, configPath, log);
-  const logPath = join(dir, 'server.log');
-  const logFile = createWriteStream(logPath);
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', cli, 'serve', '--config', configPath], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(logFile, { end: false });
-  child.stderr!.pipe(logFile, { end: false });
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  const readLog = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
-  const origin = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`meridian serve exited (${child.exitCode}) at start:\n${readLog().slice(-4000)}`);
-    const up = await fetch(`${origin}/health`).then(
-      (r) => (void r.arrayBuffer(), r.ok),
-      () => false,
-    );
-    if (up) break;
-    if (Date.now() > until) {
-      kill();
-      throw new Error(`meridian serve did not answer /health within 60 s:\n${readLog().slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const served = await startMeridianServe(configPath, port, join(dir, 'server.log'));
   const server: MeridianFeatures = {
-    origin,
-    pid: child.pid!,
+    origin: served.origin,
+    pid: served.pid,
+    pids: served.pids,
     database: options.pgUrl ? `PostGIS (schema ${pgSchema(data)})` : 'SQLite',
     dir,
-    log: readLog,
-    async close() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        // SIGTERM: a graceful stop, so a --cpu-prof profile is written.
-        child.kill('SIGTERM');
-        const timer = setTimeout(kill, 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      process.off('exit', kill);
-      logFile.end();
-    },
+    log: served.log,
+    close: served.close,
   };
   return { server, importSec };
 }
