@@ -68,8 +68,8 @@ export function storedChecksum(info: BlobInfo): { algorithm: string; value: stri
   return raw && colon > 0 ? { algorithm: raw.slice(0, colon), value: raw.slice(colon + 1) } : undefined;
 }
 
-/** Response headers describing the object (HEAD and GET). */
-export function describeHeaders(ctx: Context, info: BlobInfo): void {
+/** Response headers describing the object (HEAD and GET); the checksum only for the whole object, as S3. */
+export function describeHeaders(ctx: Context, info: BlobInfo, wholeObject = true): void {
   ctx.set('ETag', quoted(s3ETag(info)));
   ctx.set('Last-Modified', info.lastModified.toUTCString());
   ctx.set('Accept-Ranges', 'bytes');
@@ -83,7 +83,7 @@ export function describeHeaders(ctx: Context, info: BlobInfo): void {
     }
   }
   const checksum = storedChecksum(info);
-  if (checksum && ctx.get('x-amz-checksum-mode').toUpperCase() === 'ENABLED') ctx.set(`x-amz-checksum-${checksum.algorithm}`, checksum.value);
+  if (checksum && wholeObject && ctx.get('x-amz-checksum-mode').toUpperCase() === 'ENABLED') ctx.set(`x-amz-checksum-${checksum.algorithm}`, checksum.value);
 }
 
 const OVERRIDES: Record<string, string> = {

@@ -81,7 +81,7 @@ export async function getObject(env: S3Env, r: S3Request, head: boolean): Promis
     object?.body.destroy();
     throw err;
   }
-  describeHeaders(ctx, info);
+  describeHeaders(ctx, info, !object?.range);
   const tags = await new Tags(env).count(bucket.name, key, info);
   if (tags > 0) ctx.set('x-amz-tagging-count', String(tags));
   applyResponseOverrides(ctx, r.query);
@@ -98,9 +98,7 @@ export async function getObject(env: S3Env, r: S3Request, head: boolean): Promis
     ctx.length = end - start + 1;
   } else {
     ctx.length = info.size;
-    // A range over the whole object is still a 206 (S3 answers what was asked).
   }
-  if (range && !object!.range) ctx.status = 200;
 }
 
 function notModified(ctx: Context, info: BlobInfo): void {

@@ -89,6 +89,8 @@ export function openPayload(ctx: Context): Payload {
       },
     });
     ctx.req.on('error', (err) => decoder.destroy(err));
+    // Errors may come before the consumer (the blob store) attaches; it finds them in `errored`.
+    decoder.on('error', noop);
     body = ctx.req.pipe(decoder);
   } else if (payloadHash !== 'UNSIGNED-PAYLOAD') {
     if (!/^[0-9a-f]{64}$/.test(payloadHash)) throw s3.invalidArgument('x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-... or a SHA-256 in lower-case hex');
@@ -100,6 +102,7 @@ export function openPayload(ctx: Context): Payload {
   if (expect.md5 || expect.sha256Hex || expect.checksum) {
     const verifier = new DigestVerifier(expect);
     body.on('error', (err) => verifier.destroy(err));
+    verifier.on('error', noop);
     body = body.pipe(verifier);
   }
   const payload: Payload = { body };
@@ -107,6 +110,8 @@ export function openPayload(ctx: Context): Payload {
   if (fromHeader) payload.checksum = fromHeader;
   return payload;
 }
+
+const noop = () => undefined;
 
 /** Passes bytes through, and fails at the end when a digest differs from what the client said. */
 class DigestVerifier extends Transform {
