@@ -82,6 +82,9 @@ for (const kind of testDatabaseKinds()) {
     it('a share takes effect through WFS: bob reads alice\'s private collection once shared, not after revoking', async () => {
       const features = h.server.meridian.service<FeaturesService>('features');
       await features.createCollection({ id: 'alice_points', geometryType: 'Point', properties: [{ name: 'n', type: 'string' }], visibility: 'private', owner: 'alice' }, subjects.alice);
+      // What the features engine tells the platform when it creates a collection (the ownership
+      // store knows owners only from the lifecycle hook; the share API asks it who may share).
+      await h.server.meridian.stores.auth.resourceCreated(subjects.alice, { service: 'features', type: 'feature-collection', id: 'alice_points' });
       await features.transaction([{ op: 'insert', collection: 'alice_points', features: [{ properties: { n: 'one' }, geometry: { type: 'Point', coordinates: [1, 2] } }] }], subjects.alice);
       const getFeature = (who: 'alice' | 'bob') =>
         fetch(`${h.server.url}/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=alice_points&OUTPUTFORMAT=application/json`, { headers: { 'X-API-Key': h.keys[who] } });

@@ -130,7 +130,7 @@ export function groupPolicy(options: { id: string; version: string; group: strin
   const R = 'urn:oasis:names:tc:xacml:3.0:attribute-category:resource';
   const action = options.action ?? 'read';
   return `<?xml version="1.0"?>
-<Policy xmlns="${XACML_NS}" PolicyId="${options.id}" Version="${options.version}" RuleCombiningAlgId="urn:oasis:names:tc:xacml:3.0:rule-combining-algorithm:first-applicable">
+<Policy xmlns="${XACML_NS}" PolicyId="${options.id}" Version="${options.version}" RuleCombiningAlgId="urn:oasis:names:tc:xacml:1.0:rule-combining-algorithm:first-applicable">
   <Target><AnyOf><AllOf>${options.service ? m(R, 'urn:meridian:resource:service', options.service) : ''}${m(R, 'urn:meridian:resource:type', options.type)}${m(R, 'urn:oasis:names:tc:xacml:1.0:resource:resource-id', options.resourceId)}${m('urn:oasis:names:tc:xacml:3.0:attribute-category:action', 'urn:oasis:names:tc:xacml:1.0:action:action-id', action)}</AllOf></AnyOf></Target>
   <Rule RuleId="group-may" Effect="Permit"><Target><AnyOf><AllOf>${m('urn:oasis:names:tc:xacml:1.0:subject-category:access-subject', 'urn:oasis:names:tc:xacml:2.0:subject:role', options.group)}</AllOf></AnyOf></Target></Rule>
   <Rule RuleId="others-may-not" Effect="Deny"/>
