@@ -167,11 +167,10 @@ export class EvalContext {
     let nodes: unknown;
     try {
       nodes = root.find(s.path, s.namespaces);
-    } catch {
-      // An unusable path selects nothing (the OASIS tests expect missing-attribute, IIIF002).
-      return [];
+    } catch (err) {
+      throw processingError(`AttributeSelector path '${s.path}' failed: ${(err as Error).message}`);
     }
-    if (!Array.isArray(nodes)) return [];
+    if (!Array.isArray(nodes)) throw processingError(`AttributeSelector path '${s.path}' does not select nodes`);
     const bag: unknown[] = [];
     for (const node of nodes as XmlNode[]) {
       const text = node.type() === 'attribute' ? (node as unknown as { value(): string }).value() : (node as unknown as { text(): string }).text();

@@ -9,7 +9,7 @@ import { attributeKey, type Designator, type EvalContext, type Selector } from '
 import { PolicySyntaxError } from './errors.js';
 import { functionSpec, type FunctionSpec, type ParamType } from './functions.js';
 import { Indeterminate, processingError } from './indeterminate.js';
-import { attr, describe, elementChildren, namespacesInScope } from './xml-dom.js';
+import { attr, describe, elementChildren, namespacesInScope, parseSafeXml } from './xml-dom.js';
 
 export type Evaluator = (ctx: EvalContext) => unknown;
 
@@ -96,7 +96,21 @@ function compileSelector(el: XmlElement): Expr {
     namespaces: namespacesInScope(el),
     key: `\u0002${category}\u0001${path}\u0001${type.id}\u0001${attr(el, 'ContextSelectorId') ?? ''}`,
   };
+  checkXPath(path, s.namespaces, el);
   return { type: type.id, bag: true, ev: (ctx) => ctx.selectorBag(s) };
+}
+
+let probe: XmlElement | undefined;
+/** Rejects an XPath that does not compile (or uses an undeclared prefix) at load time. */
+function checkXPath(path: string, namespaces: Record<string, string>, el: XmlElement): void {
+  probe ??= parseSafeXml('<probe/>').root()!;
+  let nodes: unknown;
+  try {
+    nodes = probe.find(path, namespaces);
+  } catch (err) {
+    throw new PolicySyntaxError(`invalid XPath '${path}' at ${describe(el)}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(nodes)) throw new PolicySyntaxError(`XPath '${path}' does not select nodes at ${describe(el)}`);
 }
 
 export function compileExpression(el: XmlElement, scope: ExpressionScope): Expr {

@@ -238,11 +238,15 @@ def([F3], 'xpath-node-equal', [p(T.xpathExpression), p(T.xpathExpression)], BOOL
   const y = new Set(ctx.xpathNodes(a[1] as XPathExpressionValue).map(nodePath));
   return x.some((path) => y.has(path));
 });
-/** True when a node of the first set is, or is inside (attributes included), a node of the second. */
+/**
+ * True when a node of the second set is, or is inside (attributes included), a node of the
+ * first: the reading of the OASIS tests (IIIG004: "something in the 2nd list must be a thing in
+ * the first list or a child of a thing in the first list").
+ */
 def([F3], 'xpath-node-match', [p(T.xpathExpression), p(T.xpathExpression)], BOOL, (a, ctx) => {
   const x = ctx.xpathNodes(a[0] as XPathExpressionValue).map(nodePath);
   const y = ctx.xpathNodes(a[1] as XPathExpressionValue).map(nodePath);
-  return x.some((px) => y.some((py) => px === py || px.startsWith(`${py}/`)));
+  return y.some((py) => x.some((px) => py === px || py.startsWith(`${px}/`)));
 });
 
 // --- higher-order (compiled specially) ------------------------------------------------------

@@ -126,15 +126,17 @@ export function createPolicyDecisionPoint(options: PolicyDecisionPointOptions): 
 
   const evaluateRoots = (ctx: EvalContext): Outcome => {
     if (roots.length === 1) return roots[0]!.root.evaluate(ctx);
+    // A root whose Target is Indeterminate is not applicable; it matters only when none is (IID029).
     let selected: PolicyNode | undefined;
+    let error: Outcome | undefined;
     for (const doc of roots) {
       const r = doc.root.applicable(ctx);
       if (r === false) continue;
-      if (r !== true) return indeterminate(EXT_DP, r.status);
+      if (r !== true) { error ??= indeterminate(EXT_DP, r.status); continue; }
       if (selected) return indeterminate(EXT_DP, processingError('more than one root policy is applicable').status);
       selected = doc.root;
     }
-    return selected ? selected.evaluate(ctx) : NA_OUTCOME;
+    return selected ? selected.evaluate(ctx) : error ?? NA_OUTCOME;
   };
 
   const ask = async (need: NeedsAttribute, request: XacmlRequest, found: Map<string, AttributeValue[]>) => {
