@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { testDatabaseKinds } from '../../helpers/databases.js';
-import { ALICE, Browser, form, formAction, hiddenValue, startOidc, type OidcHarness } from './support.js';
+import { ALICE, Browser, collection, form, formAction, hiddenValue, loginThroughPages, REDIRECT, startOidc, type OidcHarness } from './support.js';
 
-const REDIRECT = 'http://app.example/callback';
 const OPAQUE = 'urn:meridian:test-opaque';
 const insecure = { execute: [oidc.allowInsecureRequests] };
-
-/** Logs `user` in through the pages (and consents when asked); returns the redirect to the client with the code. */
-export async function loginThroughPages(browser: Browser, authUrl: URL, user: { name: string; password: string }, redirectUri = REDIRECT): Promise<URL> {
-  const atRedirect = (u: URL) => u.href.startsWith(redirectUri);
-  let { res, url } = await browser.follow(authUrl.href, {}, atRedirect);
-  for (let step = 0; step < 4; step++) {
-    if (atRedirect(new URL(url))) return new URL(url);
-    const html = await res.text();
-    assert.equal(res.status, 200, html);
-    const csrf = hiddenValue(html, 'csrf')!;
-    const login = formAction(html, '/login');
-    const confirm = formAction(html, '/confirm');
-    const action = login ?? confirm;
-    assert.ok(action, `no login or consent form in ${html}`);
-    const values: Record<string, string> = login ? { csrf, username: user.name, password: user.password } : { csrf, decision: 'allow' };
-    ({ res, url } = await browser.follow(new URL(action, url).href, form(values), atRedirect));
-    if (atRedirect(new URL(url))) return new URL(url);
-  }
-  throw new Error(`the login did not come back to ${redirectUri}`);
-}
 
 for (const kind of testDatabaseKinds()) {
   describe(`oidc: OAuth 2.0 and OpenID Connect flows with openid-client (${kind.name})`, function () {
@@ -201,13 +180,4 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(new URL(url).searchParams.get('error'), 'access_denied');
     });
   });
-}
-
-export function collection(identifier: string): Record<string, unknown> {
-  return {
-    type: 'Feature',
-    id: identifier,
-    geometry: { type: 'Polygon', coordinates: [[[-10, 35], [30, 35], [30, 70], [-10, 70], [-10, 35]]] },
-    properties: { kind: 'http://purl.org/dc/dcmitype/Collection', identifier, title: `Collection ${identifier}` },
-  };
 }

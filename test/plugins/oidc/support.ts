@@ -1,4 +1,5 @@
 /** A real server with the OIDC provider (and the catalogue, whose API accepts its tokens), and a cookie-keeping HTTP client. */
+import assert from 'node:assert/strict';
 import { createUser } from '../../../core/auth/users.js';
 import type { TestDatabaseKind } from '../../helpers/databases.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -91,4 +92,36 @@ export function formAction(html: string, suffix: string): string | undefined {
 
 export function form(values: Record<string, string>): RequestInit {
   return { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(values).toString() };
+}
+
+/** The redirect URI of the test clients (never fetched: the flow stops when it is reached). */
+export const REDIRECT = 'http://app.example/callback';
+
+/** Logs `user` in through the pages (and consents when asked); returns the redirect to the client with the code. */
+export async function loginThroughPages(browser: Browser, authUrl: URL, user: { name: string; password: string }, redirectUri = REDIRECT): Promise<URL> {
+  const atRedirect = (u: URL) => u.href.startsWith(redirectUri);
+  let { res, url } = await browser.follow(authUrl.href, {}, atRedirect);
+  for (let step = 0; step < 4; step++) {
+    if (atRedirect(new URL(url))) return new URL(url);
+    const html = await res.text();
+    assert.equal(res.status, 200, html);
+    const csrf = hiddenValue(html, 'csrf')!;
+    const login = formAction(html, '/login');
+    const confirm = formAction(html, '/confirm');
+    const action = login ?? confirm;
+    assert.ok(action, `no login or consent form in ${html}`);
+    const values: Record<string, string> = login ? { csrf, username: user.name, password: user.password } : { csrf, decision: 'allow' };
+    ({ res, url } = await browser.follow(new URL(action, url).href, form(values), atRedirect));
+    if (atRedirect(new URL(url))) return new URL(url);
+  }
+  throw new Error(`the login did not come back to ${redirectUri}`);
+}
+
+export function collection(identifier: string): Record<string, unknown> {
+  return {
+    type: 'Feature',
+    id: identifier,
+    geometry: { type: 'Polygon', coordinates: [[[-10, 35], [30, 35], [30, 70], [-10, 70], [-10, 35]]] },
+    properties: { kind: 'http://purl.org/dc/dcmitype/Collection', identifier, title: `Collection ${identifier}` },
+  };
 }
