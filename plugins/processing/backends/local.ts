@@ -1,0 +1,78 @@
+/**
+ * The `local` backend: `cwltool --no-container` (or with the configured container runtime) in the
+ * job's working area. The package and the job order are written there as JSON; cwltool's stderr
+ * is the job's log, its stdout the output object.
+ */
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCommand } from './run-command.js';
+import type { CwlOutputs, CwlRun, ExecutionBackend } from './types.js';
+
+export interface LocalBackendConfig {
+  cwltool: string;
+  /** 'none' runs tools on the host (--no-container); 'docker'/'podman' use that runtime. */
+  containerRuntime: 'none' | 'docker' | 'podman';
+  /** Extra cwltool arguments, after the engine's own. */
+  extraArgs: string[];
+}
+
+/** A cwltool run that did not end with an output object. */
+export class ToolFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ToolFailed';
+  }
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export class LocalBackend implements ExecutionBackend {
+  readonly name = 'local';
+
+  constructor(private readonly config: LocalBackendConfig) {}
+
+  async runCwl(run: CwlRun): Promise<CwlOutputs> {
+    const packagePath = join(run.workDir, 'package.cwl');
+    const orderPath = join(run.workDir, 'job.json');
+    const outDir = join(run.workDir, 'out');
+    const tmpDir = join(run.workDir, 'tmp');
+    await mkdir(outDir, { recursive: true });
+    await mkdir(tmpDir, { recursive: true });
+    await writeFile(packagePath, JSON.stringify(run.document));
+    await writeFile(orderPath, JSON.stringify(run.inputs));
+    const args = [
+      ...(this.config.containerRuntime === 'none' ? ['--no-container'] : this.config.containerRuntime === 'podman' ? ['--podman'] : []),
+      '--outdir', outDir,
+      '--tmpdir-prefix', `${tmpDir}/`,
+      '--tmp-outdir-prefix', `${tmpDir}/`,
+      '--disable-color',
+      ...this.config.extraArgs,
+      run.entry ? `${packagePath}#${run.entry}` : packagePath,
+      orderPath,
+    ];
+    const result = await runCommand(this.config.cwltool, args, {
+      cwd: run.workDir,
+      signal: run.signal,
+      captureStdout: true,
+      onLine: (line) => run.log(line.replace(ANSI, '')),
+    });
+    if (result.code !== 0) {
+      const reason = result.tail.map((l) => l.replace(ANSI, '')).filter((l) => l.trim()).slice(-5).join(' | ');
+      throw new ToolFailed(`the tool failed (cwltool exit ${result.code ?? result.signal}): ${reason}`);
+    }
+    try {
+      return JSON.parse(result.stdout) as CwlOutputs;
+    } catch {
+      throw new ToolFailed('cwltool ended without an output object');
+    }
+  }
+}
+
+/** Declared for configuration; running on Kubernetes is not implemented yet (see README). */
+export class KubernetesBackend implements ExecutionBackend {
+  readonly name = 'kubernetes';
+
+  async runCwl(): Promise<CwlOutputs> {
+    throw new ToolFailed('the kubernetes execution backend is not implemented yet; configure backend: local');
+  }
+}

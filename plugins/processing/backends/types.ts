@@ -1,0 +1,27 @@
+/**
+ * Where CWL packages run. `local` runs cwltool on this host (backends/local.ts); `kubernetes`
+ * (one Kubernetes Job per step with a CWL runner image, volumes for stage-in/out,
+ * ResourceRequirement as requests/limits) is declared by this interface and not implemented yet.
+ */
+
+export interface CwlRun {
+  jobId: string;
+  /** The job's working area: inputs staged under `in/`, outputs expected under `out/`. */
+  workDir: string;
+  /** The whole CWL document (JSON). */
+  document: Record<string, unknown>;
+  /** The id of the process to run in a $graph document ('main'), or undefined for a single process. */
+  entry?: string;
+  /** The CWL input object: literals, and {class: File|Directory, path} of staged inputs. */
+  inputs: Record<string, unknown>;
+  signal: AbortSignal;
+  log(line: string): void;
+}
+
+/** cwltool's output object: each output's value, Files and Directories as {class, path, ...} under the work area. */
+export type CwlOutputs = Record<string, unknown>;
+
+export interface ExecutionBackend {
+  readonly name: 'local' | 'kubernetes';
+  runCwl(run: CwlRun): Promise<CwlOutputs>;
+}

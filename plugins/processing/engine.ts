@@ -1,0 +1,342 @@
+/**
+ * The processing engine: the process registry (built-ins and deployed packages), execution on
+ * the core job queue, and reads of jobs and their results, each authorized for the subject.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { Logger } from 'pino';
+import type { AuthHooks, Resource, Subject } from '../../core/auth/types.js';
+import { BadRequest, Forbidden, MeridianError, NotFound } from '../../core/errors.js';
+import type { JobQueue, JobRecord, JobState } from '../../core/jobs/types.js';
+import type { RemoteFetchLimits } from '../../core/net/remote-fetch.js';
+import type { BlobStore } from '../../core/storage/blobs/types.js';
+import type { Database } from '../../core/storage/db/types.js';
+import type { BuiltinProcess } from './builtins/types.js';
+import { readDeployBody } from './deploy-body.js';
+import { EXECUTE_JOB_TYPE, type ExecutePayload } from './job-runner.js';
+import { PROCESS_JOBS_TABLE } from './migrations.js';
+import { ProcessStore } from './process-store.js';
+import { isDirectoryInput, isFileInput } from './stage-in.js';
+import { jobPrefix } from './stage-out.js';
+import type { DeployBody, ExecuteRequest, JobListFilter, JobResult, JobStatus, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
+
+export const SERVICE = 'processing';
+
+const STATUS_OF: Record<JobState, JobStatus> = { queued: 'accepted', running: 'running', succeeded: 'successful', failed: 'failed', dismissed: 'dismissed' };
+const STATE_OF: Record<JobStatus, JobState> = { accepted: 'queued', running: 'running', successful: 'succeeded', failed: 'failed', dismissed: 'dismissed' };
+
+/** OGC API Processes exception codes, which the ADES maps to the standard's type URIs. */
+export class NoSuchProcess extends NotFound {
+  constructor(id: string) {
+    super(`No process '${id}'`, { code: 'NoSuchProcess', locator: 'processId' });
+  }
+}
+export class NoSuchJob extends NotFound {
+  constructor(id: string) {
+    super(`No job '${id}'`, { code: 'NoSuchJob', locator: 'jobId' });
+  }
+}
+export class DuplicateProcess extends MeridianError {
+  constructor(id: string) {
+    super(409, `A process '${id}' exists already; replace it with PUT /processes/${id}`, { code: 'DuplicateProcess', locator: 'id' });
+  }
+}
+export class ImmutableProcess extends MeridianError {
+  constructor(id: string) {
+    super(403, `Process '${id}' is built in; it cannot be replaced or undeployed`, { code: 'ImmutableProcess', locator: 'processId' });
+  }
+}
+
+export interface EngineDeps {
+  db: Database;
+  jobs: JobQueue;
+  auth: AuthHooks;
+  blobs: BlobStore;
+  logger: Logger;
+  builtins: ReadonlyMap<string, BuiltinProcess>;
+  defaultVisibility: ProcessVisibility;
+  fetchLimits: RemoteFetchLimits;
+  /** Attempts per job (a try interrupted by a restart counts as one). */
+  attempts: number;
+}
+
+interface JobRow {
+  job_id: string;
+  process_id: string;
+  owner: string | null;
+  created: string;
+  subscriber: string | null;
+}
+
+export function processResource(p: { id: string; owner?: string; visibility: ProcessVisibility; kind: string }): Resource {
+  return { type: 'process', service: SERVICE, id: p.id, owner: p.owner, attributes: { visibility: p.visibility, kind: p.kind } };
+}
+
+export function jobResource(id: string, owner: string | undefined, processId: string): Resource {
+  return { type: 'job', service: SERVICE, id, owner, attributes: { visibility: 'private', process: processId } };
+}
+
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
+
+export class ProcessingEngine implements ProcessingService {
+  private readonly store: ProcessStore;
+  private readonly validators = new WeakMap<object, ValidateFunction>();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.store = new ProcessStore(deps.db);
+  }
+
+  private builtinRecord(b: BuiltinProcess): ProcessRecord {
+    return { id: b.description.id, kind: 'builtin', description: b.description, visibility: 'public', created: '1970-01-01T00:00:00.000Z', updated: '1970-01-01T00:00:00.000Z' };
+  }
+
+  private async permitted(subject: Subject, resource: Resource, action: string): Promise<boolean> {
+    return (await this.deps.auth.authorize(subject, resource, action)).decision === 'Permit';
+  }
+
+  private async require(subject: Subject, resource: Resource, action: string, message: string): Promise<void> {
+    if (!(await this.permitted(subject, resource, action))) throw new Forbidden(message);
+  }
+
+  async listProcesses(subject: Subject): Promise<ProcessRecord[]> {
+    const all = [...[...this.deps.builtins.values()].map((b) => this.builtinRecord(b)), ...(await this.store.all())];
+    const out: ProcessRecord[] = [];
+    for (const p of all) if (await this.permitted(subject, processResource(p), 'read')) out.push(p);
+    return out;
+  }
+
+  /** The record without any authorization: for checks that decide themselves. */
+  private async find(id: string): Promise<ProcessRecord | undefined> {
+    const builtin = this.deps.builtins.get(id);
+    return builtin ? this.builtinRecord(builtin) : this.store.get(id);
+  }
+
+  async getProcess(id: string, subject: Subject): Promise<ProcessRecord> {
+    const p = await this.find(id);
+    // A process the subject may not read is reported as absent: its existence is not disclosed.
+    if (!p || !(await this.permitted(subject, processResource(p), 'read'))) throw new NoSuchProcess(id);
+    return p;
+  }
+
+  async deploy(body: DeployBody, subject: Subject, options: { replace?: string } = {}): Promise<ProcessRecord> {
+    const read = await readDeployBody(body, this.deps.fetchLimits);
+    const id = read.description.id;
+    if (options.replace !== undefined) return this.replace(options.replace, read, subject);
+    const visibility = read.visibility ?? this.deps.defaultVisibility;
+    const resource = processResource({ id, owner: subject.anonymous ? undefined : subject.id, visibility, kind: 'cwl' });
+    await this.require(subject, resource, 'create', `Not allowed to deploy process '${id}'`);
+    if (this.deps.builtins.has(id)) throw new DuplicateProcess(id);
+    const inserted = await this.store.insert({ id, owner: resource.owner, visibility, description: read.description, cwl: read.pkg.document });
+    if (!inserted) throw new DuplicateProcess(id);
+    try {
+      await this.deps.auth.resourceCreated(subject, resource);
+    } catch (err) {
+      await this.store.remove(id);
+      throw err;
+    }
+    this.deps.logger.info({ process: id, owner: resource.owner }, 'process deployed');
+    return inserted;
+  }
+
+  private async replace(id: string, read: Awaited<ReturnType<typeof readDeployBody>>, subject: Subject): Promise<ProcessRecord> {
+    if (this.deps.builtins.has(id)) throw new ImmutableProcess(id);
+    const existing = await this.store.get(id);
+    if (!existing || !(await this.permitted(subject, processResource(existing), 'read'))) throw new NoSuchProcess(id);
+    await this.require(subject, processResource(existing), 'update', `Not allowed to replace process '${id}'`);
+    if (read.description.id !== id) {
+      throw new BadRequest(`The package describes process '${read.description.id}', not '${id}'; a replacement keeps the id`, { code: 'InvalidPackage', locator: 'id' });
+    }
+    const replaced = await this.store.replace(id, { visibility: read.visibility ?? existing.visibility, description: read.description, cwl: read.pkg.document });
+    if (!replaced) throw new NoSuchProcess(id);
+    return replaced;
+  }
+
+  async undeploy(id: string, subject: Subject): Promise<void> {
+    if (this.deps.builtins.has(id)) throw new ImmutableProcess(id);
+    const existing = await this.store.get(id);
+    if (!existing || !(await this.permitted(subject, processResource(existing), 'read'))) throw new NoSuchProcess(id);
+    await this.require(subject, processResource(existing), 'delete', `Not allowed to undeploy process '${id}'`);
+    if (!(await this.store.remove(id))) throw new NoSuchProcess(id);
+    await this.deps.auth.resourceDeleted(processResource(existing));
+    this.deps.logger.info({ process: id }, 'process undeployed');
+  }
+
+  async execute(processId: string, request: ExecuteRequest, subject: Subject, options: { statusUrl?: (jobId: string) => string; jobId?: string } = {}): Promise<ProcessJob> {
+    const p = await this.getProcess(processId, subject);
+    await this.require(subject, processResource(p), 'execute', `Not allowed to execute process '${processId}'`);
+    const inputs = this.checkInputs(p, request.inputs ?? {});
+    if (request.outputs) {
+      for (const id of Object.keys(request.outputs)) {
+        if (!(id in p.description.outputs)) throw new BadRequest(`Process '${processId}' has no output '${id}'`, { code: 'InvalidParameterValue', locator: `outputs.${id}` });
+      }
+    }
+    const jobId = options.jobId ?? crypto.randomUUID();
+    const payload: ExecutePayload = {
+      processId,
+      kind: p.kind,
+      description: p.description,
+      cwl: p.cwl,
+      entry: p.cwl && Array.isArray(p.cwl.$graph) ? this.entryOf(p) : undefined,
+      inputs,
+      subject,
+      statusUrl: options.statusUrl?.(jobId),
+      subscriber: request.subscriber,
+    };
+    const owner = subject.anonymous ? undefined : subject.id;
+    const created = new Date().toISOString();
+    await this.deps.db.knex(PROCESS_JOBS_TABLE).insert({ job_id: jobId, process_id: processId, owner: owner ?? null, created, subscriber: request.subscriber ? JSON.stringify(request.subscriber) : null });
+    try {
+      await this.deps.jobs.enqueue(EXECUTE_JOB_TYPE, payload, { id: jobId, owner, attempts: this.deps.attempts });
+    } catch (err) {
+      await this.deps.db.knex(PROCESS_JOBS_TABLE).where({ job_id: jobId }).delete();
+      throw err;
+    }
+    return this.getJob(jobId, subject);
+  }
+
+  /** The entry of a $graph document: the process whose description this is (its CWL id). */
+  private entryOf(p: ProcessRecord): string | undefined {
+    const graph = (p.cwl!.$graph as Array<Record<string, unknown>>).map((e) => String(e.id ?? '').replace(/^.*#/, ''));
+    if (graph.includes('main')) return 'main';
+    const workflows = (p.cwl!.$graph as Array<Record<string, unknown>>).filter((e) => e.class === 'Workflow');
+    return workflows.length === 1 ? String(workflows[0]!.id).replace(/^.*#/, '') : graph[0];
+  }
+
+  /** Occurrences and literal types of the inputs against the description; unknown inputs are refused. */
+  private checkInputs(p: ProcessRecord, given: Record<string, unknown>): Record<string, unknown> {
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new BadRequest('inputs must be an object', { code: 'InvalidParameterValue', locator: 'inputs' });
+    for (const id of Object.keys(given)) {
+      if (!(id in p.description.inputs)) throw new BadRequest(`Process '${p.id}' has no input '${id}'`, { code: 'InvalidParameterValue', locator: `inputs.${id}` });
+    }
+    for (const [id, d] of Object.entries(p.description.inputs)) {
+      const value = given[id];
+      if (value === undefined || value === null) {
+        if (d.minOccurs > 0) throw new BadRequest(`Input '${id}' is required`, { code: 'MissingParameterValue', locator: `inputs.${id}` });
+        continue;
+      }
+      const values = Array.isArray(value) && d.maxOccurs !== 1 ? value : [value];
+      if (values.length < d.minOccurs) throw new BadRequest(`Input '${id}' needs at least ${d.minOccurs} values`, { code: 'InvalidParameterValue', locator: `inputs.${id}` });
+      if (d.maxOccurs !== 'unbounded' && values.length > d.maxOccurs) throw new BadRequest(`Input '${id}' takes at most ${d.maxOccurs} value(s)`, { code: 'InvalidParameterValue', locator: `inputs.${id}` });
+      if (isFileInput(d) || isDirectoryInput(d)) continue;
+      let validate = this.validators.get(d.schema);
+      if (!validate) {
+        validate = ajv.compile(d.schema);
+        this.validators.set(d.schema, validate);
+      }
+      for (const v of values) {
+        const literal = typeof v === 'object' && v !== null && !Array.isArray(v) && 'value' in v ? (v as { value: unknown }).value : v;
+        if (!validate(literal)) {
+          const e = validate.errors?.[0];
+          throw new BadRequest(`Input '${id}': ${e ? `${e.instancePath || 'the value'} ${e.message}` : 'invalid value'}`, { code: 'InvalidParameterValue', locator: `inputs.${id}` });
+        }
+      }
+    }
+    return given;
+  }
+
+  private toJob(record: JobRecord, row: JobRow): ProcessJob {
+    const job: ProcessJob = {
+      id: record.id,
+      processId: row.process_id,
+      status: STATUS_OF[record.state],
+      owner: row.owner ?? undefined,
+      message: record.message,
+      progress: record.state === 'succeeded' ? 100 : record.progress,
+      created: record.createdAt,
+      started: record.startedAt,
+      finished: record.finishedAt,
+      updated: record.updatedAt,
+      error: record.error,
+    };
+    if (record.state === 'succeeded' && record.result) job.result = record.result as JobResult;
+    if (row.subscriber) job.subscriber = JSON.parse(row.subscriber) as ProcessJob['subscriber'];
+    return job;
+  }
+
+  private async row(id: string): Promise<JobRow | undefined> {
+    return (await this.deps.db.knex(PROCESS_JOBS_TABLE).where({ job_id: id }).first()) as JobRow | undefined;
+  }
+
+  /** The job when the subject may read it (NoSuchJob otherwise, so others' jobs are not disclosed). */
+  private async readable(id: string, subject: Subject): Promise<{ record: JobRecord; row: JobRow }> {
+    const row = await this.row(id);
+    if (!row || !(await this.permitted(subject, jobResource(id, row.owner ?? undefined, row.process_id), 'read'))) throw new NoSuchJob(id);
+    const record = await this.deps.jobs.get(id);
+    if (!record) throw new NoSuchJob(id);
+    return { record, row };
+  }
+
+  async getJob(id: string, subject: Subject): Promise<ProcessJob> {
+    const { record, row } = await this.readable(id, subject);
+    return this.toJob(record, row);
+  }
+
+  async listJobs(filter: JobListFilter, subject: Subject): Promise<{ jobs: ProcessJob[]; more: boolean }> {
+    const limit = filter.limit ?? 10;
+    const offset = filter.offset ?? 0;
+    const states = filter.statuses?.map((s) => STATE_OF[s]);
+    const jobs: ProcessJob[] = [];
+    let skipped = 0;
+    const batch = 200;
+    for (let from = 0; ; from += batch) {
+      let q = this.deps.db.knex(PROCESS_JOBS_TABLE).orderBy([{ column: 'created', order: 'desc' }, { column: 'job_id', order: 'asc' }]).limit(batch).offset(from);
+      if (filter.processIds?.length) q = q.whereIn('process_id', filter.processIds);
+      const rows = (await q) as JobRow[];
+      for (const row of rows) {
+        if (!(await this.permitted(subject, jobResource(row.job_id, row.owner ?? undefined, row.process_id), 'read'))) continue;
+        const record = await this.deps.jobs.get(row.job_id);
+        if (!record || (states && !states.includes(record.state))) continue;
+        if (skipped < offset) {
+          skipped++;
+          continue;
+        }
+        if (jobs.length === limit) return { jobs, more: true };
+        jobs.push(this.toJob(record, row));
+      }
+      if (rows.length < batch) return { jobs, more: false };
+    }
+  }
+
+  async jobLogs(id: string, subject: Subject): Promise<string[]> {
+    await this.readable(id, subject);
+    return this.deps.jobs.logs(id);
+  }
+
+  async dismiss(id: string, subject: Subject): Promise<ProcessJob> {
+    const { row } = await this.readable(id, subject);
+    await this.require(subject, jobResource(id, row.owner ?? undefined, row.process_id), 'dismiss', `Not allowed to dismiss job '${id}'`);
+    await this.deps.jobs.cancel(id);
+    return this.getJob(id, subject);
+  }
+
+  async waitForJob(id: string, subject: Subject, timeoutMs: number): Promise<ProcessJob> {
+    const deadline = Date.now() + timeoutMs;
+    let pause = 20;
+    for (;;) {
+      const job = await this.getJob(id, subject);
+      if (job.status !== 'accepted' && job.status !== 'running') return job;
+      if (Date.now() >= deadline) return job;
+      await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(1, deadline - Date.now()))));
+      pause = Math.min(250, pause * 2);
+    }
+  }
+
+  async readOutput(jobId: string, blobKey: string, subject: Subject) {
+    const { row } = await this.readable(jobId, subject);
+    const owner = row.owner ?? 'anonymous';
+    // Only keys below the job's own prefix: a job id is not a key to someone else's workspace.
+    if (!blobKey.startsWith(jobPrefix(owner, jobId))) throw new NotFound(`Job '${jobId}' has no file '${blobKey}'`, { code: 'NoSuchOutput' });
+    try {
+      const blob = await this.deps.blobs.get(blobKey);
+      return { body: blob.body, size: blob.size, contentType: blob.contentType };
+    } catch (err) {
+      if (err instanceof MeridianError && err.status === 404) throw new NotFound(`Job '${jobId}' has no file '${blobKey}'`, { code: 'NoSuchOutput' });
+      throw err;
+    }
+  }
+
+  /** The owner's workspace prefix of a job (where its files are). */
+  async jobFilesPrefix(jobId: string, subject: Subject): Promise<string> {
+    const { row } = await this.readable(jobId, subject);
+    return jobPrefix(row.owner ?? 'anonymous', jobId);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The job handler of `processing.execute`: stage-in, run (a built-in, or the package through the
+ * execution backend), stage-out, callbacks. Runs wherever the job queue runs jobs (this server,
+ * or `meridian worker` processes); everything it needs is in the payload and the stores.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Subject } from '../../core/auth/types.js';
+import type { JobContext } from '../../core/jobs/types.js';
+import { fetchRemote, type RemoteFetchLimits } from '../../core/net/remote-fetch.js';
+import type { ExecutionBackend } from './backends/types.js';
+import type { BuiltinProcess } from './builtins/types.js';
+import { stageInputs, type StageInDeps } from './stage-in.js';
+import { stageOutputs, type StageOutDeps } from './stage-out.js';
+import type { ExecuteRequest, JobResult, ProcessDescription } from './types.js';
+
+export const EXECUTE_JOB_TYPE = 'processing.execute';
+
+/** What an execute request leaves on the queue: the process as it was then, so a later replace or undeploy does not change a job already accepted. */
+export interface ExecutePayload {
+  processId: string;
+  kind: 'builtin' | 'cwl';
+  description: ProcessDescription;
+  cwl?: Record<string, unknown>;
+  /** The id of the entry process of a $graph package. */
+  entry?: string;
+  inputs: Record<string, unknown>;
+  subject: Subject;
+  statusUrl?: string;
+  subscriber?: ExecuteRequest['subscriber'];
+}
+
+export interface JobRunnerDeps {
+  logger: Logger;
+  workRoot: string;
+  keepWorkDirs: boolean;
+  backend: ExecutionBackend;
+  builtins: ReadonlyMap<string, BuiltinProcess>;
+  stageIn: StageInDeps;
+  stageOut: StageOutDeps;
+  callbackLimits: RemoteFetchLimits;
+  /** Sends a subscriber callback body; the engine builds the OGC documents. */
+  callbackBody(kind: 'inProgress' | 'success' | 'failed', job: JobContext, result?: JobResult, error?: string): Promise<unknown>;
+}
+
+export function createJobHandler(deps: JobRunnerDeps) {
+  return async function runProcessJob(job: JobContext): Promise<JobResult> {
+    const payload = job.payload as ExecutePayload;
+    const workDir = join(deps.workRoot, 'jobs', job.id.replace(/[^A-Za-z0-9._-]/g, '_'));
+    const log = (line: string) => void job.log(line).catch(() => {});
+    try {
+      await rm(workDir, { recursive: true, force: true });
+      await mkdir(join(workDir, 'in'), { recursive: true });
+      await mkdir(join(workDir, 'out'), { recursive: true });
+      await job.progress(1, 'staging in the inputs');
+      await notify(deps, payload, 'inProgress', job);
+      const staged = await stageInputs(payload.description, payload.inputs, payload.subject, workDir, deps.stageIn, job.signal);
+      await job.progress(10, `running ${payload.processId}`);
+      let produced: Record<string, unknown>;
+      if (payload.kind === 'builtin') {
+        const builtin = deps.builtins.get(payload.processId);
+        if (!builtin) throw new Error(`built-in process '${payload.processId}' is not available in this version`);
+        produced = await builtin.run({ workDir, outDir: join(workDir, 'out'), inputs: staged, signal: job.signal, log, progress: (p, m) => job.progress(p, m) });
+      } else {
+        produced = await deps.backend.runCwl({ jobId: job.id, workDir, document: payload.cwl!, entry: payload.entry, inputs: staged, signal: job.signal, log });
+      }
+      await job.progress(80, 'staging out the results');
+      const owner = payload.subject.anonymous ? 'anonymous' : payload.subject.id;
+      const result = await stageOutputs(payload.description, produced, { jobId: job.id, processId: payload.processId, owner, statusUrl: payload.statusUrl }, deps.stageOut, job.signal);
+      await job.progress(100, 'finished');
+      await notify(deps, payload, 'success', job, result);
+      return result;
+    } catch (err) {
+      if (!job.signal.aborted) {
+        const message = err instanceof Error ? err.message : String(err);
+        log(`failed: ${message}`);
+        await notify(deps, payload, 'failed', job, undefined, message);
+      }
+      throw err;
+    } finally {
+      if (!deps.keepWorkDirs) await rm(workDir, { recursive: true, force: true }).catch(() => {});
+    }
+  };
+}
+
+async function notify(deps: JobRunnerDeps, payload: ExecutePayload, kind: 'inProgress' | 'success' | 'failed', job: JobContext, result?: JobResult, error?: string): Promise<void> {
+  const url = kind === 'inProgress' ? payload.subscriber?.inProgressUri : kind === 'success' ? payload.subscriber?.successUri : payload.subscriber?.failedUri;
+  if (!url) return;
+  try {
+    const body = await deps.callbackBody(kind, job, result, error);
+    const response = await fetchRemote(url, deps.callbackLimits, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    await job.log(`callback ${kind} to ${url}: ${response.status}`);
+  } catch (err) {
+    // A subscriber that cannot be reached does not change the job's outcome.
+    await job.log(`callback ${kind} to ${url} failed: ${err instanceof Error ? err.message : String(err)}`).catch(() => {});
+  }
+}

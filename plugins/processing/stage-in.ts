@@ -1,0 +1,189 @@
+/**
+ * Stage-in: the inputs of an execute request turned into what the tool reads. Literal values
+ * pass through; file inputs given by reference are fetched into `<work>/in/<input>/`, as the
+ * caller: http(s) URLs through fetchRemote (its limits; internal hosts refused unless allowed),
+ * blob keys of the platform's store (`blob:KEY`, or a bare key) when the caller may read them,
+ * catalogue products (`catalogue:ID`, or the id as the value) through the caller's read filter,
+ * then the product's data asset. Directory inputs get a folder with the file(s) and a STAC item.
+ */
+import { createWriteStream } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { AuthHooks, Subject } from '../../core/auth/types.js';
+import { Forbidden, MeridianError } from '../../core/errors.js';
+import { fetchRemote, RemoteFetchError, type RemoteFetchLimits } from '../../core/net/remote-fetch.js';
+import type { BlobStore } from '../../core/storage/blobs/types.js';
+import type { Asset, CatalogueRecord, CatalogueService } from '../catalogue/types.js';
+import { STAC_MEDIA_TYPE } from './cwl/describe.js';
+import type { InputDescription, ProcessDescription } from './types.js';
+
+export interface StageInDeps {
+  blobs: BlobStore;
+  auth: AuthHooks;
+  catalogue?: CatalogueService;
+  fetchLimits: RemoteFetchLimits;
+  /** Folders whose files a catalogue asset may name by absolute path (the blob store root, the data dir). */
+  fileRoots: string[];
+}
+
+/** An input that cannot be staged: the request's fault (400) or the remote's (502/504). */
+export class StageInFailed extends MeridianError {
+  constructor(input: string, message: string, status = 400) {
+    super(status, `input '${input}': ${message}`, { code: status === 403 ? 'Forbidden' : 'InvalidParameterValue', locator: input, expose: true });
+  }
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function isFileInput(d: InputDescription): boolean {
+  return d.schema.contentEncoding === 'binary' || d.schema.format === 'binary';
+}
+
+export function isDirectoryInput(d: InputDescription): boolean {
+  return d.schema.format === 'uri' && d.schema.contentMediaType === STAC_MEDIA_TYPE;
+}
+
+/** The workspace owner of a blob key ('workspaces/<user>/...'), if any. */
+export function workspaceOwner(key: string): string | undefined {
+  const m = /^workspaces\/([^/]+)\//.exec(key);
+  return m ? m[1] : undefined;
+}
+
+/** The resource a blob key is read as: its workspace owner owns it, others need the policy's permit. */
+export function blobResource(key: string) {
+  return { type: 'blob', service: 'processing', id: key, owner: workspaceOwner(key), attributes: { visibility: 'private' } };
+}
+
+export async function stageInputs(description: ProcessDescription, inputs: Record<string, unknown>, subject: Subject, workDir: string, deps: StageInDeps, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const staged: Record<string, unknown> = {};
+  for (const [id, d] of Object.entries(description.inputs)) {
+    const given = inputs[id];
+    if (given === undefined) {
+      if (d.schema.default !== undefined) staged[id] = d.schema.default;
+      continue;
+    }
+    const list = d.maxOccurs === 'unbounded' || (typeof d.maxOccurs === 'number' && d.maxOccurs > 1);
+    const values = list ? (Array.isArray(given) ? given : [given]) : [given];
+    const out: unknown[] = [];
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (isFileInput(d) || isDirectoryInput(d)) {
+        const dir = join(workDir, 'in', id, String(i));
+        await mkdir(dir, { recursive: true });
+        const file = await stageReference(id, v, dir, subject, deps, signal, d.schema.contentMediaType as string | undefined);
+        if (isDirectoryInput(d)) out.push({ class: 'Directory', path: dir });
+        else out.push({ class: 'File', path: file });
+      } else out.push(literal(v));
+    }
+    staged[id] = list ? out : out[0];
+  }
+  return staged;
+}
+
+/** A qualified value's value ({value: 3} is 3); a bbox or other object stays as it is. */
+function literal(v: unknown): unknown {
+  if (isObject(v) && 'value' in v && Object.keys(v).every((k) => ['value', 'mediaType', 'encoding', 'schema'].includes(k))) return v.value;
+  return v;
+}
+
+/** Writes one referenced file into `dir`; returns its path. */
+async function stageReference(input: string, value: unknown, dir: string, subject: Subject, deps: StageInDeps, signal: AbortSignal, mediaType: string | undefined): Promise<string> {
+  if (isObject(value) && typeof value.href === 'string') return stageHref(input, value.href, dir, subject, deps, signal, mediaType);
+  if (isObject(value) && value.value !== undefined) {
+    const text = typeof value.value === 'string' ? value.value : JSON.stringify(value.value);
+    const bytes = value.encoding === 'base64' ? Buffer.from(text, 'base64') : Buffer.from(text);
+    const path = join(dir, 'value');
+    await writeFile(path, bytes);
+    return path;
+  }
+  if (typeof value === 'string') {
+    if (/^https?:\/\//i.test(value)) return stageHref(input, value, dir, subject, deps, signal, mediaType);
+    return stageHref(input, `catalogue:${value}`, dir, subject, deps, signal, mediaType);
+  }
+  throw new StageInFailed(input, 'give a reference ({"href": ...}), a catalogue product id, or an inline {"value": ...}');
+}
+
+async function stageHref(input: string, href: string, dir: string, subject: Subject, deps: StageInDeps, signal: AbortSignal, mediaType: string | undefined): Promise<string> {
+  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, deps, signal);
+  if (href.startsWith('catalogue:')) return stageProduct(input, href.slice('catalogue:'.length), dir, subject, deps, signal, mediaType);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('blob:')) throw new StageInFailed(input, `'${href}': references are http(s) URLs, blob:KEY, catalogue:ID or blob keys`);
+  return stageBlob(input, href.startsWith('blob:') ? href.slice(5).replace(/^\/+/, '') : href, dir, subject, deps);
+}
+
+async function stageUrl(input: string, url: string, dir: string, deps: StageInDeps, signal: AbortSignal): Promise<string> {
+  let body: Buffer;
+  try {
+    const response = await fetchRemote(url, deps.fetchLimits, { signal });
+    if (response.status !== 200) throw new StageInFailed(input, `${url} answered ${response.status}`, 502);
+    body = response.body;
+  } catch (err) {
+    if (err instanceof RemoteFetchError) throw new StageInFailed(input, err.message, err.status);
+    throw err;
+  }
+  const path = join(dir, fileName(new URL(url).pathname));
+  await writeFile(path, body);
+  return path;
+}
+
+async function stageBlob(input: string, key: string, dir: string, subject: Subject, deps: StageInDeps): Promise<string> {
+  const decision = await deps.auth.authorize(subject, blobResource(key), 'read');
+  if (decision.decision !== 'Permit') throw new StageInFailed(input, `not allowed to read blob '${key}'`, 403);
+  let blob;
+  try {
+    blob = await deps.blobs.get(key);
+  } catch (err) {
+    if (err instanceof MeridianError && (err.status === 404 || err.status === 400)) throw new StageInFailed(input, `no blob '${key}'`);
+    throw err;
+  }
+  const path = join(dir, fileName(key));
+  await pipeline(blob.body, createWriteStream(path));
+  return path;
+}
+
+const TIFF = /image\/tiff|geotiff/i;
+
+/** The asset of a product that is its data: the one of the wanted media type, else role 'data', else the only one. */
+export function dataAsset(product: CatalogueRecord, mediaType: string | undefined): Asset | undefined {
+  const assets = Object.values(product.assets ?? {});
+  const wantsTiff = mediaType !== undefined && TIFF.test(mediaType);
+  return (
+    (wantsTiff ? assets.find((a) => a.type && TIFF.test(a.type)) : mediaType ? assets.find((a) => a.type === mediaType) : undefined) ??
+    assets.find((a) => a.roles?.includes('data')) ??
+    (assets.length === 1 ? assets[0] : undefined)
+  );
+}
+
+async function stageProduct(input: string, id: string, dir: string, subject: Subject, deps: StageInDeps, signal: AbortSignal, mediaType: string | undefined): Promise<string> {
+  if (!deps.catalogue) throw new StageInFailed(input, `'${id}' would be a catalogue product, but the catalogue is not enabled`);
+  const product = await deps.catalogue.get(id, subject);
+  if (!product) throw new StageInFailed(input, `no catalogue product '${id}' (or not one you may read)`);
+  const asset = dataAsset(product, mediaType);
+  if (!asset) throw new StageInFailed(input, `catalogue product '${id}' has no data asset${mediaType ? ` of type ${mediaType}` : ''}`);
+  // The item itself, for packages that read the STAC metadata next to the data.
+  await writeFile(join(dir, 'item.json'), JSON.stringify({ type: 'Feature', stac_version: '1.0.0', id: product.identifier, geometry: product.geometry ?? null, properties: { datetime: product.start ?? null, title: product.title }, assets: product.assets ?? {}, links: [] }));
+  const href = asset.href;
+  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, deps, signal);
+  if (href.startsWith('blob:')) return stageBlob(input, href.slice(5).replace(/^\/+/, ''), dir, subject, deps);
+  let path = href;
+  if (href.startsWith('file:')) path = new URL(href).pathname;
+  if (!isAbsolute(path)) throw new StageInFailed(input, `catalogue product '${id}': its asset '${href}' is neither a URL nor a file path`);
+  path = resolve(path);
+  // Reading the product was authorized; the file must still be one the platform serves.
+  if (!deps.fileRoots.some((root) => { const rel = relative(root, path); return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel); })) {
+    throw new Forbidden(`input '${input}': the asset of catalogue product '${id}' is outside the folders the platform serves`);
+  }
+  const target = join(dir, fileName(path));
+  try {
+    await copyFile(path, target);
+  } catch {
+    throw new StageInFailed(input, `the asset of catalogue product '${id}' cannot be read`, 502);
+  }
+  return target;
+}
+
+function fileName(path: string): string {
+  const name = basename(decodeURIComponent(path)).replace(/[^A-Za-z0-9._-]/g, '_');
+  return name && name !== '.' && name !== '..' && name !== 'item.json' ? name : 'input';
+}

@@ -1,0 +1,217 @@
+/**
+ * Stage-out: what a tool produced, moved to the blob store under the owner's workspace
+ * (`workspaces/<owner>/jobs/<jobId>/<output>/<file>`), described by a STAC catalog there
+ * (`.../catalog.json`, one item per file), and registered in the catalogue as products of the
+ * results collection when the catalogue is enabled (private to the owner).
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import type { Logger } from 'pino';
+import type { BlobStore } from '../../core/storage/blobs/types.js';
+import type { GeoJSONGeometry } from '../../core/storage/db/types.js';
+import type { CatalogueRecordInput, CatalogueService } from '../catalogue/types.js';
+import { runCommand } from './backends/run-command.js';
+import { DEFAULT_FILE_MEDIA_TYPE, mediaTypeOfFormat } from './cwl/describe.js';
+import type { JobResult, ProcessDescription, StoredOutput } from './types.js';
+
+export interface StageOutDeps {
+  blobs: BlobStore;
+  catalogue?: CatalogueService;
+  resultsCollection: string;
+  logger: Logger;
+}
+
+export interface StageOutJob {
+  jobId: string;
+  processId: string;
+  /** Whose workspace receives the results ('anonymous' for anonymous callers). */
+  owner: string;
+  /** The job's status URL, linked from the STAC items and catalogue products. */
+  statusUrl?: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function jobPrefix(owner: string, jobId: string): string {
+  return `workspaces/${safeSegment(owner)}/jobs/${safeSegment(jobId)}/`;
+}
+
+function safeSegment(s: string): string {
+  const clean = s.replace(/[^A-Za-z0-9._@-]/g, '_');
+  return clean === '.' || clean === '..' || clean === '' ? '_' : clean;
+}
+
+interface StagedFileInfo {
+  key: string;
+  output: string;
+  mediaType: string;
+  size: number;
+  geometry?: GeoJSONGeometry;
+  bbox?: [number, number, number, number];
+}
+
+export async function stageOutputs(description: ProcessDescription, produced: Record<string, unknown>, job: StageOutJob, deps: StageOutDeps, signal: AbortSignal): Promise<JobResult> {
+  const prefix = jobPrefix(job.owner, job.jobId);
+  const files: StagedFileInfo[] = [];
+  const outputs: Record<string, StoredOutput> = {};
+  for (const [id, d] of Object.entries(description.outputs)) {
+    if (!(id in produced)) continue;
+    const declared = typeof d.schema.contentMediaType === 'string' ? d.schema.contentMediaType : undefined;
+    outputs[id] = await stageValue(produced[id], id, `${prefix}${safeSegment(id)}/`, declared, files, deps, signal);
+  }
+  const stacCatalog = `${prefix}catalog.json`;
+  await writeStac(stacCatalog, prefix, files, job, deps.blobs);
+  const result: JobResult = { outputs, stacCatalog };
+  if (deps.catalogue && files.length > 0) result.catalogue = await registerResults(files, job, deps);
+  return result;
+}
+
+async function stageValue(value: unknown, output: string, prefix: string, declared: string | undefined, files: StagedFileInfo[], deps: StageOutDeps, signal: AbortSignal): Promise<StoredOutput> {
+  if (Array.isArray(value)) {
+    const items: StoredOutput[] = [];
+    for (let i = 0; i < value.length; i++) items.push(await stageValue(value[i], output, `${prefix}${i}/`, declared, files, deps, signal));
+    return { items };
+  }
+  if (isObject(value) && value.class === 'File') {
+    const path = filePath(value);
+    const mediaType = mediaTypeOfFormat(value.format as string | undefined) ?? declared ?? DEFAULT_FILE_MEDIA_TYPE;
+    return { ...(await putFile(path, `${prefix}${safeSegment(basename(path))}`, output, mediaType, files, deps, signal)) };
+  }
+  if (isObject(value) && value.class === 'Directory') {
+    const root = filePath(value);
+    const items: StoredOutput[] = [];
+    for (const path of await walk(root)) {
+      const key = `${prefix}${relative(root, path).split('/').map(safeSegment).join('/')}`;
+      items.push(await putFile(path, key, output, guessMediaType(path), files, deps, signal));
+    }
+    return { items };
+  }
+  return { value };
+}
+
+function filePath(value: Json): string {
+  if (typeof value.path === 'string') return value.path;
+  if (typeof value.location === 'string' && value.location.startsWith('file://')) return decodeURIComponent(new URL(value.location).pathname);
+  throw new Error('an output file has neither path nor a file:// location');
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out.sort();
+}
+
+function guessMediaType(path: string): string {
+  if (/\.tiff?$/i.test(path)) return 'image/tiff; application=geotiff';
+  if (/\.json$/i.test(path)) return 'application/json';
+  if (/\.geojson$/i.test(path)) return 'application/geo+json';
+  if (/\.(txt|log)$/i.test(path)) return 'text/plain';
+  if (/\.png$/i.test(path)) return 'image/png';
+  return DEFAULT_FILE_MEDIA_TYPE;
+}
+
+async function putFile(path: string, key: string, output: string, mediaType: string, files: StagedFileInfo[], deps: StageOutDeps, signal: AbortSignal): Promise<StoredOutput> {
+  const { size } = await stat(path);
+  await deps.blobs.put(key, createReadStream(path), { contentType: mediaType, size });
+  const info: StagedFileInfo = { key, output, mediaType, size };
+  if (/image\/tiff/i.test(mediaType)) Object.assign(info, await footprint(path, signal));
+  files.push(info);
+  return { blobKey: key, mediaType, size };
+}
+
+/** The raster's footprint in CRS:84 from gdalinfo, when it has a georeference. */
+async function footprint(path: string, signal: AbortSignal): Promise<{ geometry?: GeoJSONGeometry; bbox?: [number, number, number, number] }> {
+  try {
+    const r = await runCommand('gdalinfo', ['-json', path], { cwd: '/', signal, captureStdout: true, onLine: () => {} });
+    if (r.code !== 0) return {};
+    const info = JSON.parse(r.stdout) as { wgs84Extent?: { type: string; coordinates: number[][][] } };
+    if (!info.wgs84Extent || info.wgs84Extent.type !== 'Polygon') return {};
+    const ring = info.wgs84Extent.coordinates[0]!;
+    const xs = ring.map((p) => p[0]!);
+    const ys = ring.map((p) => p[1]!);
+    return { geometry: info.wgs84Extent as GeoJSONGeometry, bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] };
+  } catch {
+    return {};
+  }
+}
+
+function itemId(job: StageOutJob, file: StagedFileInfo, files: StagedFileInfo[]): string {
+  const sameOutput = files.filter((f) => f.output === file.output);
+  return sameOutput.length === 1 ? `${job.jobId}-${file.output}` : `${job.jobId}-${file.output}-${sameOutput.indexOf(file)}`;
+}
+
+/** A STAC 1.0 catalog at `catalogKey` with one item per file; hrefs relative, so the folder can be copied whole. */
+async function writeStac(catalogKey: string, prefix: string, files: StagedFileInfo[], job: StageOutJob, blobs: BlobStore): Promise<void> {
+  const now = new Date().toISOString();
+  const links: Json[] = [{ rel: 'root', href: './catalog.json', type: 'application/json' }, { rel: 'self', href: './catalog.json', type: 'application/json' }];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const id = itemId(job, file, files);
+    const itemKey = `${prefix}items/${safeSegment(id)}.json`;
+    const item = {
+      type: 'Feature',
+      stac_version: '1.0.0',
+      id,
+      geometry: file.geometry ?? null,
+      ...(file.bbox ? { bbox: file.bbox } : {}),
+      properties: { datetime: now, 'processing:job': job.jobId, 'processing:process': job.processId, 'processing:output': file.output },
+      assets: { [file.output]: { href: `../${file.key.slice(prefix.length)}`, type: file.mediaType, roles: ['data'], 'file:size': file.size } },
+      links: [
+        { rel: 'root', href: '../catalog.json', type: 'application/json' },
+        { rel: 'parent', href: '../catalog.json', type: 'application/json' },
+        ...(job.statusUrl ? [{ rel: 'via', href: job.statusUrl, type: 'application/json', title: 'The job that produced it' }] : []),
+      ],
+    };
+    await blobs.put(itemKey, JSON.stringify(item, null, 2), { contentType: 'application/geo+json' });
+    links.push({ rel: 'item', href: `./items/${safeSegment(id)}.json`, type: 'application/geo+json' });
+  }
+  const catalog = { type: 'Catalog', stac_version: '1.0.0', id: `job-${job.jobId}`, description: `Results of job ${job.jobId} (process ${job.processId})`, links };
+  await blobs.put(catalogKey, JSON.stringify(catalog, null, 2), { contentType: 'application/json' });
+}
+
+/** The href the catalogue gives a staged-out file: its path on an fs store (so coverages can read it), else blob:KEY. */
+function assetHref(blobs: BlobStore, key: string): string {
+  const local = (blobs as BlobStore & { localPath?(key: string): string }).localPath;
+  return typeof local === 'function' ? local.call(blobs, key) : `blob:${key}`;
+}
+
+async function registerResults(files: StagedFileInfo[], job: StageOutJob, deps: StageOutDeps): Promise<{ collection: string; products: string[] }> {
+  const catalogue = deps.catalogue!;
+  const collection = deps.resultsCollection;
+  const existing = await catalogue.stamps([collection]);
+  const now = new Date().toISOString();
+  const records: CatalogueRecordInput[] = [];
+  if (!existing.has(collection)) {
+    records.push({ identifier: collection, type: 'collection', title: 'Processing results', abstract: 'Products made by processing jobs on this platform; each is visible to whoever ran the job.', start: now, openEnd: true, visibility: 'public', keywords: ['processing', 'results'] });
+  }
+  const products: string[] = [];
+  files.forEach((file, i) => {
+    const identifier = itemId(job, file, files);
+    products.push(identifier);
+    records.push({
+      identifier,
+      type: 'product',
+      parentIdentifier: collection,
+      title: `${job.processId} ${file.output} (job ${job.jobId})`,
+      geometry: file.geometry ?? null,
+      start: now,
+      end: now,
+      owner: job.owner,
+      visibility: 'private',
+      processorName: job.processId,
+      processingDate: now,
+      keywords: ['processing-result', job.processId],
+      assets: { data: { href: assetHref(deps.blobs, file.key), type: file.mediaType, roles: ['data'], 'file:size': file.size } },
+      links: job.statusUrl ? [{ rel: 'via', href: job.statusUrl, type: 'application/json', title: 'The job that produced it' }] : [],
+      properties: { 'processing:job': job.jobId, 'processing:blobKey': file.key },
+    });
+  });
+  await catalogue.upsert(records);
+  return { collection, products };
+}
