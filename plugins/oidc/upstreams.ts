@@ -10,6 +10,7 @@ interface UpstreamMetadata {
   authorization_endpoint: string;
   token_endpoint: string;
   jwks_uri: string;
+  userinfo_endpoint?: string;
   token_endpoint_auth_methods_supported?: string[];
 }
 
@@ -88,7 +89,7 @@ export class Upstream {
     const res = await fetch(metadata.token_endpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).catch((err: Error) => {
       throw new UpstreamError(`cannot reach the token endpoint of ${this.config.issuer}: ${err.message}`);
     });
-    const tokens = (await res.json().catch(() => ({}))) as { id_token?: string; error?: string; error_description?: string };
+    const tokens = (await res.json().catch(() => ({}))) as { id_token?: string; access_token?: string; error?: string; error_description?: string };
     if (!res.ok || typeof tokens.id_token !== 'string') {
       throw new UpstreamError(`the token endpoint of ${this.config.issuer} refused the code: ${tokens.error ?? res.status} ${tokens.error_description ?? ''}`.trim());
     }
@@ -104,7 +105,24 @@ export class Upstream {
       throw new UpstreamError(`the ID token of ${this.config.issuer} does not verify: ${(err as Error).message}`);
     }
     if (payload.nonce !== remembered.nonce) throw new UpstreamError(`the ID token of ${this.config.issuer} carries another nonce`);
-    return payload as JWTPayload & { sub: string };
+    return { ...(await this.userinfo(metadata, tokens.access_token, payload.sub!)), ...payload } as JWTPayload & { sub: string };
+  }
+
+  /**
+   * Claims from the userinfo endpoint (many issuers put email and profile claims there rather
+   * than in the ID token); only when its `sub` is the ID token's (OpenID Connect Core 5.3.2).
+   * Missing or failing: no extra claims, the ID token's suffice to log in.
+   */
+  private async userinfo(metadata: UpstreamMetadata, accessToken: string | undefined, sub: string): Promise<Record<string, unknown>> {
+    if (!accessToken || !metadata.userinfo_endpoint) return {};
+    try {
+      const res = await fetch(metadata.userinfo_endpoint, { headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+      if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return {};
+      const claims = (await res.json()) as Record<string, unknown>;
+      return claims.sub === sub ? claims : {};
+    } catch {
+      return {};
+    }
   }
 }
 

@@ -44,12 +44,13 @@ export async function startOidc(kind: TestDatabaseKind, options: OidcHarnessOpti
 
 /** fetch with a cookie jar (one browser), never following redirects by itself. */
 export class Browser {
-  private readonly cookies = new Map<string, { value: string; path: string }>();
+  /** By host (no port, as browsers do), path and name. */
+  private readonly cookies = new Map<string, { host: string; name: string; value: string; path: string }>();
 
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
     const target = new URL(url);
     const headers = new Headers(init.headers);
-    const jar = [...this.cookies.entries()].filter(([, c]) => target.pathname.startsWith(c.path)).map(([k, c]) => `${k}=${c.value}`);
+    const jar = [...this.cookies.values()].filter((c) => c.host === target.hostname && target.pathname.startsWith(c.path)).map((c) => `${c.name}=${c.value}`);
     if (jar.length) headers.set('Cookie', jar.join('; '));
     const res = await fetch(url, { ...init, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
@@ -59,8 +60,9 @@ export class Browser {
       const value = pair!.slice(eq + 1).trim();
       const path = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
       const expired = attrs.some((a) => /^expires=/i.test(a.trim()) && new Date(a.trim().slice(8)).getTime() < Date.now()) || attrs.some((a) => /^max-age=0/i.test(a.trim()));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, { value, path });
+      const key = `${target.hostname}|${path}|${name}`;
+      if (expired || value === '') this.cookies.delete(key);
+      else this.cookies.set(key, { host: target.hostname, name, value, path });
     }
     return res;
   }
