@@ -21,7 +21,7 @@ export async function runVectorsCommand(invocation: PluginCommandInvocation): Pr
   }
   for (const c of report.cases) {
     if (c.ok) continue;
-    for (const m of c.mismatches.length ? c.mismatches : ['failed']) invocation.stdout.write(`${c.category ? `${c.category}/` : ""}${c.id}: ${m}\n`);
+    for (const m of c.mismatches.length ? c.mismatches : ['failed']) invocation.stdout.write(`${c.category ? `${c.category}/` : ''}${c.id}: ${m}\n`);
   }
   invocation.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
   return report.failed > 0 ? 1 : 0;
