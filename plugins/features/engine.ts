@@ -11,7 +11,7 @@ import { createCollectionTable, layoutOf, normalizeDefinition, REGISTRY_TABLE, t
 import { registerFeaturesSpatialFunctions } from './spatial-functions.js';
 import { streamRows } from './stream.js';
 import { runTransaction, type WriteTarget } from './write.js';
-import type { CollectionDescription, Feature, FeatureQuery, FeaturesChange, FeaturesService, TransactionOperation } from './types.js';
+import type { CollectionDescription, Feature, FeatureQuery, FeaturesChange, FeaturesService, TransactionOperation, WriteGuard } from './types.js';
 
 export interface FeaturesEngineOptions extends ReadLimits {
   db: Database;
@@ -30,6 +30,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
   const access = new CollectionAccess(o.auth, o.logger);
   const limits: ReadLimits = { defaultLimit: o.defaultLimit, maxLimit: o.maxLimit };
   // Writes made through this engine, announced after they commit (other processes' writes are not seen).
+  const guards = new Set<WriteGuard>();
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const announce = (change: FeaturesChange) => {
@@ -149,7 +150,9 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
 
     async query(collection, query, subject, options = {}) {
       await ready();
-      const { layout, filters } = await readable(collection, subject);
+      const { layout, filters: readFilters } = await readable(collection, subject);
+      // Features to lock: those the subject may update as well as read.
+      const filters = options.access === 'update' ? [...readFilters, ...(await access.writeFilters(layout, subject, 'update'))] : readFilters;
       const plan = planRead(db, layout, query ?? {}, filters, limits);
       const result: { numberMatched?: number; features: AsyncIterable<Feature> } = { features: featuresOf(plan) };
       if (options.count) result.numberMatched = await countMatched(plan);
@@ -162,7 +165,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
       return countMatched(planRead(db, layout, { ...(query ?? {}), limit: undefined, offset: undefined }, filters, limits, { paging: false }));
     },
 
-    async transaction(operations, subject) {
+    async transaction(operations, subject, options = {}) {
       await ready();
       if (!Array.isArray(operations)) throw new FeaturesError('InvalidValue', 'operations must be an array', { locator: 'operations' });
       const targets = new Map<string, WriteTarget>();
@@ -183,7 +186,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
         }
       }
       if (targets.size === 0) return { inserted: [], updated: 0, replaced: 0, deleted: 0 };
-      const { result, touched } = await runTransaction(db, operations, targets, subject, limits);
+      const { result, touched } = await runTransaction(db, operations, targets, subject, limits, { guards: [...guards], options });
       for (const id of touched) announce({ collection: id });
       return result;
     },
@@ -192,6 +195,11 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
       await ready();
       const { layout } = await readable(collection, subject);
       return layout.definition.properties.filter((p) => p.type !== 'json');
+    },
+
+    addWriteGuard(guard) {
+      guards.add(guard);
+      return () => void guards.delete(guard);
     },
 
     onChange(listener) {

@@ -15,7 +15,9 @@ export type FeaturesErrorCode =
   | 'InvalidGeometry'
   | 'InvalidQuery'
   | 'InvalidCrs'
-  | 'TooLarge';
+  | 'TooLarge'
+  /** A feature the write touches is locked by a lock the write does not hold (WFS locking). */
+  | 'FeatureLocked';
 
 const STATUS: Record<FeaturesErrorCode, number> = {
   NoSuchCollection: 404,
@@ -28,6 +30,7 @@ const STATUS: Record<FeaturesErrorCode, number> = {
   InvalidQuery: 400,
   InvalidCrs: 400,
   TooLarge: 413,
+  FeatureLocked: 409,
 };
 
 export class FeaturesError extends MeridianError {

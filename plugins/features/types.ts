@@ -5,6 +5,7 @@
  * their edge (core/ows/crs/axis.ts).
  */
 import type { Subject } from '../../core/auth/types.js';
+import type { Knex } from 'knex';
 import type { Filter, GeoJSONGeometry } from '../../core/filter/index.js';
 
 export type PropertyType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'json';
@@ -102,6 +103,17 @@ export interface FeatureQuery {
   crs?: string;
 }
 
+export interface QueryOptions {
+  /** Also count the matches (numberMatched). */
+  count?: boolean;
+  /**
+   * 'update': only features the subject may also update (the update permission is required,
+   * Unauthenticated/Forbidden otherwise, and its filter obligations apply), for locking them.
+   * Default 'read'.
+   */
+  access?: 'read' | 'update';
+}
+
 export interface FeatureResult {
   /** How many features match the query ignoring limit/offset (computed only when asked). */
   numberMatched?: number;
@@ -125,6 +137,23 @@ export interface TransactionResult {
   deleted: number;
 }
 
+/**
+ * What a transaction passes to the write guards: the lock a protocol's client holds (WFS lockId)
+ * and what to do with it after the write. The engine does not read it.
+ */
+export interface TransactionOptions {
+  lock?: { id: string; release: 'all' | 'some' };
+}
+
+/** Existing features a transaction changed (updated, replaced, deleted), by collection id. */
+export type TouchedFeatures = Map<string, string[]>;
+
+/**
+ * Called inside a write's database transaction, after its operations ran and before it commits
+ * (WFS feature locks): throwing rolls the whole write back. `trx` is the write's own transaction.
+ */
+export type WriteGuard = (trx: Knex.Transaction, touched: TouchedFeatures, subject: Subject, options: TransactionOptions) => Promise<void>;
+
 export interface FeaturesChange {
   collection: string;
   /** The collection itself was created or removed. */
@@ -145,11 +174,16 @@ export interface FeaturesService {
    * not read, 'UnknownProperty' (with the name as locator) for a filter, sort or selection on a
    * property the collection lacks, 'InvalidQuery' for the rest.
    */
-  query(collection: string, query: FeatureQuery, subject: Subject, options?: { count?: boolean }): Promise<FeatureResult>;
+  query(collection: string, query: FeatureQuery, subject: Subject, options?: QueryOptions): Promise<FeatureResult>;
   /** Number of features matching, without reading them (WFS resultType=hits). */
   count(collection: string, query: FeatureQuery, subject: Subject): Promise<number>;
-  /** All operations in one database transaction: all applied or none (a failure throws and writes nothing). */
-  transaction(operations: TransactionOperation[], subject: Subject): Promise<TransactionResult>;
+  /**
+   * All operations in one database transaction: all applied or none (a failure throws and writes
+   * nothing). Every write guard runs inside it; `options` is handed to them.
+   */
+  transaction(operations: TransactionOperation[], subject: Subject, options?: TransactionOptions): Promise<TransactionResult>;
+  /** Adds a guard every later transaction runs before it commits; returns its removal. */
+  addWriteGuard(guard: WriteGuard): () => void;
   /** Queryable properties of a collection (OGC API queryables, WFS filter capabilities). */
   queryables(collection: string, subject: Subject): Promise<PropertyDefinition[]>;
   /** Called after writes commit in this process; returns an unsubscribe. */

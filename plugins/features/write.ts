@@ -15,7 +15,7 @@ import { extentColumns, layoutOfRow, type RegistryRow } from './registry.js';
 import { canonicalCrs, CRS84_ID, EXTENT_COLUMNS, INDEX_OPTIONS, NATIVE_GEOMETRY_COLUMN, propertyColumn, REGISTRY_TABLE, type CollectionLayout } from './schema.js';
 import { columnValue } from './values.js';
 import { encodeWkb } from '../../core/storage/db/geometry/index.js';
-import type { Bbox, FeatureInput, FeatureQuery, TransactionOperation, TransactionResult } from './types.js';
+import type { Bbox, FeatureInput, FeatureQuery, TouchedFeatures, TransactionOperation, TransactionOptions, TransactionResult, WriteGuard } from './types.js';
 
 /** Bound values per statement, under SQLite's limit (32766) and PostgreSQL's (65535). */
 const MAX_BINDINGS = 30000;
@@ -49,11 +49,20 @@ export async function runTransaction(
   targets: Map<string, WriteTarget>,
   subject: Subject,
   limits: ReadLimits,
+  guarded: { guards: WriteGuard[]; options: TransactionOptions } = { guards: [], options: {} },
 ): Promise<{ result: TransactionResult; touched: string[] }> {
   const result: TransactionResult = { inserted: [], updated: 0, replaced: 0, deleted: 0 };
   const now = new Date().toISOString();
   const touched = await db.knex.transaction(async (trx) => {
     const changes = new Map<string, CollectionChanges>();
+    // The existing features changed, for the write guards (collected only when there are guards).
+    const features: TouchedFeatures = new Map();
+    const note = (collection: string, rows: SelectedRow[]) => {
+      if (guarded.guards.length === 0 || rows.length === 0) return;
+      const list = features.get(collection) ?? [];
+      for (const r of rows) list.push(r.fid);
+      features.set(collection, list);
+    };
     // Lock the registry rows (PostgreSQL) and check the collections did not change meanwhile.
     for (const [id, target] of targets) {
       const q = trx(REGISTRY_TABLE).where({ collection_id: id });
@@ -74,13 +83,15 @@ export async function runTransaction(
           break;
         }
         case 'update':
-          result.updated += await updateFeatures(db, trx, target, op, now, change, limits);
+          result.updated += await updateFeatures(db, trx, target, op, now, change, limits, (rows) => note(op.collection, rows));
           break;
         case 'replace':
-          result.replaced += await replaceFeature(db, trx, target, op, now, change, limits, at);
+          result.replaced += await replaceFeature(db, trx, target, op, now, change, limits, at, (rows) => note(op.collection, rows));
           break;
         case 'delete': {
-          const ids = await selectIds(db, trx, target.layout, op.filter, target.filters.delete ?? [], limits);
+          const selected = await selectIds(db, trx, target.layout, op.filter, target.filters.delete ?? [], limits);
+          note(op.collection, selected);
+          const ids = selected.map((r) => r.id);
           for (let j = 0; j < ids.length; j += ID_CHUNK) await trx(target.layout.table).whereIn('id', ids.slice(j, j + ID_CHUNK)).delete();
           result.deleted += ids.length;
           change.deleted += ids.length;
@@ -89,6 +100,7 @@ export async function runTransaction(
         }
       }
     }
+    for (const guard of guarded.guards) await guard(trx, features, subject, guarded.options);
     const touched: string[] = [];
     for (const [id, target] of targets) {
       const c = changes.get(id)!;
@@ -248,16 +260,25 @@ async function insertFeatures(
   return rows.map((r) => r.fid as string);
 }
 
-/** Row ids a write's query selects (all of them: no paging), with the action's access filters. */
-async function selectIds(db: Database, trx: Knex.Transaction, layout: CollectionLayout, query: FeatureQuery, access: Filter[], limits: ReadLimits): Promise<number[]> {
+/** A row a write selected: its row id and its feature id. */
+interface SelectedRow {
+  id: number;
+  fid: string;
+}
+
+/** Rows a write's query selects (all of them: no paging), with the action's access filters. */
+async function selectIds(db: Database, trx: Knex.Transaction, layout: CollectionLayout, query: FeatureQuery, access: Filter[], limits: ReadLimits): Promise<SelectedRow[]> {
   if (!query || typeof query !== 'object') throw new FeaturesError('InvalidQuery', 'A write needs a query (filter) saying which features', { locator: 'filter' });
   const plan = planRead(db, layout, { ...query, limit: undefined, offset: undefined, sortBy: undefined, skipGeometry: true }, access, limits, { paging: false });
   if (!plan.exactCheck) {
-    const rows = (await plan.base(trx).select(`${layout.table}.id as id`).orderBy(`${layout.table}.id`)) as Array<{ id: number | string }>;
-    return rows.map((r) => Number(r.id));
+    const rows = (await plan.base(trx).select(`${layout.table}.id as id`, `${layout.table}.fid as fid`).orderBy(`${layout.table}.id`)) as Array<{ id: number | string; fid: string }>;
+    return rows.map((r) => ({ id: Number(r.id), fid: String(r.fid) }));
   }
   const rows = (await plan.rows(trx)) as Array<Record<string, unknown>>;
-  return rows.filter((r) => plan.exactCheck!(recordOfRow(layout, r))).map(rowId);
+  return rows.flatMap((r) => {
+    const record = recordOfRow(layout, r);
+    return plan.exactCheck!(record) ? [{ id: rowId(r), fid: record.id }] : [];
+  });
 }
 
 async function updateFeatures(
@@ -268,13 +289,16 @@ async function updateFeatures(
   now: string,
   change: CollectionChanges,
   limits: ReadLimits,
+  note: (rows: SelectedRow[]) => void,
 ): Promise<number> {
   const layout = target.layout;
   const values: Record<string, unknown> = { updated: now, ...propertyColumns(db, layout, op.properties, false, '') };
   const setsGeometry = op.geometry !== undefined;
   const g = setsGeometry ? prepareGeometry(layout, op.geometry, op.crs, 'geometry') : undefined;
   if (g) Object.assign(values, geometryColumns(db, layout, g));
-  const ids = await selectIds(db, trx, layout, op.filter, target.filters.update ?? [], limits);
+  const selected = await selectIds(db, trx, layout, op.filter, target.filters.update ?? [], limits);
+  note(selected);
+  const ids = selected.map((r) => r.id);
   const index = db.spatialIndex(layout.table, INDEX_OPTIONS);
   for (let j = 0; j < ids.length; j += ID_CHUNK) {
     const part = ids.slice(j, j + ID_CHUNK);
@@ -294,6 +318,7 @@ async function replaceFeature(
   change: CollectionChanges,
   limits: ReadLimits,
   at: string,
+  note: (rows: SelectedRow[]) => void,
 ): Promise<number> {
   const layout = target.layout;
   if (typeof op.id !== 'string') throw new FeaturesError('InvalidValue', `replace: id must be a string${at}`, { locator: 'id' });
@@ -303,7 +328,9 @@ async function replaceFeature(
   const values: Record<string, unknown> = { updated: now, ...propertyColumns(db, layout, f.properties, true, at) };
   const g = prepareGeometry(layout, f.geometry, op.crs, 'geometry');
   Object.assign(values, geometryColumns(db, layout, g));
-  const [id] = await selectIds(db, trx, layout, { ids: [op.id] }, target.filters.update ?? [], limits);
+  const selected = await selectIds(db, trx, layout, { ids: [op.id] }, target.filters.update ?? [], limits);
+  note(selected);
+  const id = selected[0]?.id;
   if (id === undefined) throw new FeaturesError('NoSuchFeature', `No feature '${op.id}' in '${layout.definition.id}'${at}`, { locator: op.id });
   await trx(layout.table).where({ id }).update(values);
   await db.spatialIndex(layout.table, INDEX_OPTIONS).written([{ id, geometry: g.lonLat }], trx);

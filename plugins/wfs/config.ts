@@ -43,6 +43,12 @@ export interface WfsConfig {
   otherCrs: string[];
   /** Whether Transaction is offered (writes are authorized per collection either way). */
   transactions: boolean;
+  /** Whether LockFeature and GetFeatureWithLock are offered (with Transaction only). */
+  locking: boolean;
+  /** Longest lock a client may ask for, in seconds (a longer expiry is cut to it). */
+  maxLockExpiry: number;
+  /** Most features one LockFeature or GetFeatureWithLock locks. */
+  maxLockedFeatures: number;
   storedQueries: StoredQueryConfig[];
 }
 
@@ -76,6 +82,9 @@ export const wfsConfigSchema: JSONSchema = {
       description: 'CRSs offered for every feature type besides its storage CRS.',
     },
     transactions: { type: 'boolean', default: true, description: 'Offer the Transaction operation.' },
+    locking: { type: 'boolean', default: true, description: 'Offer LockFeature and GetFeatureWithLock (Locking WFS; needs transactions).' },
+    maxLockExpiry: { type: 'integer', minimum: 1, default: 86400, description: 'Longest lock expiry a client may ask for, in seconds; longer ones are cut to it.' },
+    maxLockedFeatures: { type: 'integer', minimum: 1, default: 10000, description: 'Most features one LockFeature or GetFeatureWithLock locks.' },
     storedQueries: {
       type: 'array',
       default: [],

@@ -6,6 +6,7 @@ import type { AuthHooks, Subject } from '../../core/auth/types.js';
 import type { FeaturesService } from '../features/types.js';
 import type { WfsConfig } from './config.js';
 import type { FeatureTypes } from './feature-types.js';
+import type { LockStore } from './locks/store.js';
 import type { StoredQueries } from './stored-queries.js';
 
 export interface WfsEnv {
@@ -14,6 +15,8 @@ export interface WfsEnv {
   /** The feature types the subject may read, looked up once per request. */
   types: FeatureTypes;
   storedQueries: StoredQueries;
+  /** Feature locks (LockFeature, GetFeatureWithLock, Transaction lockId). */
+  locks: LockStore;
   auth: AuthHooks;
   logger: Logger;
   /** The Koa context of the request (authorization answers 401/403 through it). */

@@ -62,6 +62,9 @@ export function engineErrorToOws(err: unknown, context: EngineErrorContext): unk
     case 'InvalidGeometry':
     case 'DuplicateId':
       return context.write ? wfsException('InvalidValue', message, err.locator ?? context.queryLocator) : new OwsException('InvalidParameterValue', message, { locator: context.queryLocator });
+    case 'FeatureLocked':
+      // WFS names no code for it: the Transaction could not be processed, and nothing was written.
+      return new OwsException('OperationProcessingFailed', `${message}; nothing was written`, { status: 409, locator: err.locator ?? context.queryLocator, expose: true });
     case 'TooLarge':
       return new OwsException('OperationProcessingFailed', message, { status: 413, locator: context.queryLocator, expose: true });
     case 'CollectionExists':

@@ -21,7 +21,7 @@ import type { WfsEnv, WfsResponse } from './context.js';
 import { XML_CONTENT_TYPE } from './context.js';
 import { defaultCrsName, otherCrsNames } from './crs.js';
 import { filterCapabilities11, filterCapabilities20 } from '../../core/filter/index.js';
-import { operationsMetadata, serviceConstraints } from './operations.js';
+import { lockingOffered, operationsMetadata, serviceConstraints } from './operations.js';
 import { featureFormats } from './output-formats.js';
 import type { GetCapabilitiesRequest } from './requests.js';
 import { NS, PROFILES, WFS_VERSIONS, type WfsVersion } from './versions.js';
@@ -46,7 +46,7 @@ function featureType(c: CollectionDescription, env: WfsEnv, version: WfsVersion)
     c.keywords.length > 0 && el('ows:Keywords', null, c.keywords.map((k) => el('ows:Keyword', null, k))),
     el(crsElement, null, defaultCrsName(c)),
     otherCrsNames(c, env.config.otherCrs).map((name) => el(otherElement, null, name)),
-    !is2 && env.config.transactions && el('wfs:Operations', null, ['Query', 'Insert', 'Update', 'Delete'].map((o) => el('wfs:Operation', null, o))),
+    !is2 && env.config.transactions && el('wfs:Operations', null, ['Query', 'Insert', 'Update', 'Delete', ...(lockingOffered(env.config) ? ['Lock'] : [])].map((o) => el('wfs:Operation', null, o))),
     el('wfs:OutputFormats', null, featureFormats(version).map((f) => el('wfs:Format', null, f))),
     c.bbox && wgs84BoundingBoxXml(c.bbox),
   );

@@ -45,11 +45,17 @@ function attr(name: string, value: string | number | undefined): string {
   return value === undefined ? '' : ` ${name}="${escapeXmlAttr(String(value))}"`;
 }
 
-async function* gmlCollection(env: WfsEnv, version: WfsVersion, plans: PlannedQuery[], page: ResultPage, links: PageLinks): AsyncGenerator<string> {
+/** What GetFeatureWithLock adds to a collection: its lock, and the matches of the queries before locking narrowed them. */
+export interface CollectionExtras {
+  lockId?: string;
+  numberMatched?: number;
+}
+
+async function* gmlCollection(env: WfsEnv, version: WfsVersion, plans: PlannedQuery[], page: ResultPage, links: PageLinks, extras: CollectionExtras): AsyncGenerator<string> {
   const prefix = env.types.namespace.prefix;
-  const head = '<?xml version="1.0" encoding="UTF-8"?>\n<wfs:FeatureCollection' + rootNamespaces(env, version, plans);
+  const head = '<?xml version="1.0" encoding="UTF-8"?>\n<wfs:FeatureCollection' + rootNamespaces(env, version, plans) + attr('lockId', extras.lockId);
   if (version === '2.0.0') {
-    yield `${head}${attr('timeStamp', timeStamp())}${attr('numberMatched', page.numberMatched)}${attr('numberReturned', page.numberReturned)}${attr('next', links.next)}${attr('previous', links.previous)}>`;
+    yield `${head}${attr('timeStamp', timeStamp())}${attr('numberMatched', extras.numberMatched ?? page.numberMatched)}${attr('numberReturned', page.numberReturned)}${attr('next', links.next)}${attr('previous', links.previous)}>`;
   } else {
     yield `${head}${attr('numberOfFeatures', page.numberReturned)}${attr('timeStamp', timeStamp())}>`;
   }
@@ -62,13 +68,14 @@ async function* gmlCollection(env: WfsEnv, version: WfsVersion, plans: PlannedQu
   yield '</wfs:FeatureCollection>';
 }
 
-async function* jsonCollection(plans: PlannedQuery[], page: ResultPage, links: PageLinks, format: ChosenFormat): AsyncGenerator<string> {
+async function* jsonCollection(plans: PlannedQuery[], page: ResultPage, links: PageLinks, format: ChosenFormat, extras: CollectionExtras): AsyncGenerator<string> {
   const linkList = [
     ...(links.next ? [{ href: links.next, rel: 'next', type: format.contentType, title: 'next page' }] : []),
     ...(links.previous ? [{ href: links.previous, rel: 'prev', type: format.contentType, title: 'previous page' }] : []),
   ];
   const crs = plans[0] ? crsMember(plans[0]) : undefined;
-  const head: Record<string, unknown> = { type: 'FeatureCollection', timeStamp: timeStamp(), numberMatched: page.numberMatched, numberReturned: page.numberReturned };
+  const head: Record<string, unknown> = { type: 'FeatureCollection', timeStamp: timeStamp(), numberMatched: extras.numberMatched ?? page.numberMatched, numberReturned: page.numberReturned };
+  if (extras.lockId !== undefined) head.lockId = extras.lockId;
   if (linkList.length > 0) head.links = linkList;
   if (crs) head.crs = crs;
   yield `${JSON.stringify(head).slice(0, -1)},"features":[`;
@@ -121,6 +128,11 @@ export async function getFeature(request: GetFeatureRequest, env: WfsEnv): Promi
   const count = Math.min(request.count ?? env.config.defaultCount, env.config.maxCount);
   const page = await openPage(plans, request.startIndex, count, env);
   const links = version === '2.0.0' ? pageLinks(request, { startIndex: request.startIndex, count, numberMatched: page.numberMatched, numberReturned: page.numberReturned }, env.baseUrl, env.types.namespace) : {};
-  const chunks = format.encoding === 'json' ? jsonCollection(plans, page, links, format) : gmlCollection(env, version, plans, page, links);
+  return collectionResponse(env, version, plans, page, links, format, {});
+}
+
+/** A page of features as the response's stream, in the chosen format. */
+export function collectionResponse(env: WfsEnv, version: WfsVersion, plans: PlannedQuery[], page: ResultPage, links: PageLinks, format: ChosenFormat, extras: CollectionExtras): WfsResponse {
+  const chunks = format.encoding === 'json' ? jsonCollection(plans, page, links, format, extras) : gmlCollection(env, version, plans, page, links, extras);
   return { contentType: format.contentType, body: Readable.from(chunks, { objectMode: false }) };
 }

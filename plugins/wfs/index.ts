@@ -15,6 +15,10 @@ import { VERSION_STATE, wfsErrorEncoder } from './error-encoder.js';
 import { FeatureTypes } from './feature-types.js';
 import { getCapabilities } from './get-capabilities.js';
 import { getFeature } from './get-feature.js';
+import { getFeatureWithLock } from './get-feature-with-lock.js';
+import { lockFeature } from './lock-feature.js';
+import { lockMigrations } from './locks/migrations.js';
+import { LockStore } from './locks/store.js';
 import { getPropertyValue } from './get-property-value.js';
 import { conformanceClasses, offeredOperations } from './operations.js';
 import { readRequest } from './read-request.js';
@@ -134,6 +138,12 @@ const runOperation: Step = async (s) => {
     case 'Transaction':
       s.response = await transaction(r, env);
       return;
+    case 'GetFeatureWithLock':
+      s.response = await getFeatureWithLock(r, env);
+      return;
+    case 'LockFeature':
+      s.response = await lockFeature(r, env);
+      return;
   }
 };
 
@@ -173,14 +183,18 @@ function send(ctx: Context, response: WfsResponse): void {
 const plugin: Plugin<WfsConfig> = {
   name: 'wfs',
   version: '0.1.0',
-  description: 'OGC Web Feature Service 2.0 and 1.1.0 (GetFeature, GetPropertyValue, stored queries, Transaction) over the features engine',
+  description: 'OGC Web Feature Service 2.0 and 1.1.0 (GetFeature, GetPropertyValue, stored queries, Transaction, LockFeature, GetFeatureWithLock) over the features engine',
   defaultPath: '/wfs',
   requires: ['features'],
   configSchema: wfsConfigSchema,
+  migrations: lockMigrations,
   async setup(pctx: PluginContext<WfsConfig>) {
     const features = pctx.service<FeaturesService>('features');
     const config = pctx.config;
     const storedQueries = new StoredQueries(config.storedQueries);
+    const locks = new LockStore(pctx.db);
+    // Every write of the engine, through any protocol, respects the locks.
+    const removeGuard = features.addWriteGuard(locks.guard);
     const router = new Router();
     const handle = async (ctx: Context) => {
       const subject = ctx.state.subject;
@@ -189,6 +203,7 @@ const plugin: Plugin<WfsConfig> = {
         features,
         types: new FeatureTypes(features, subject, config.namespace),
         storedQueries,
+        locks,
         auth: pctx.auth,
         logger: pctx.logger,
         ctx,
@@ -219,6 +234,9 @@ const plugin: Plugin<WfsConfig> = {
         },
       ],
       conformsTo: conformance,
+      async close() {
+        removeGuard();
+      },
     };
   },
 };

@@ -9,7 +9,7 @@ import { invalidParameterValue, missingParameterValue, type KvpParams } from '..
 import { filterFromText } from './filter-text.js';
 import { parseNamespacesParameter, writtenName, type NamespaceScope } from './names.js';
 import type { RequestHead } from './request-head.js';
-import type { AdHocQuery, FilterInput, GetFeatureRequest, QueryExpression, SortSpec, WfsRequest, WrittenName } from './requests.js';
+import type { AdHocQuery, FilterInput, GetFeatureRequest, LockAction, LockFeatureRequest, QueryExpression, SortSpec, WfsRequest, WrittenName } from './requests.js';
 import type { WfsVersion } from './versions.js';
 
 /** GetFeature parameters that are not stored query parameters. */
@@ -131,6 +131,26 @@ function getFeature(kvp: KvpParams, version: WfsVersion): GetFeatureRequest {
   };
 }
 
+const lockActionOf = (kvp: KvpParams): LockAction => (kvp.has('LOCKACTION') ? kvp.oneOf('LOCKACTION', ['ALL', 'SOME'] as const, { caseInsensitive: true }) : 'ALL');
+
+/**
+ * LockFeature (2.0 Table 25, 1.1.0 Table 14): the query parameters of GetFeature, or (2.0) LOCKID
+ * alone to restart an existing lock's expiry; EXPIRY and LOCKACTION.
+ */
+function lockFeature(kvp: KvpParams, version: WfsVersion): LockFeatureRequest {
+  const lockId = kvp.optional('LOCKID')?.trim() || undefined;
+  const hasQuery = ['TYPENAMES', 'TYPENAME', 'RESOURCEID', 'FEATUREID', 'STOREDQUERY_ID'].some((n) => kvp.has(n) && (kvp.optional(n) ?? '').trim() !== '');
+  if (lockId !== undefined && hasQuery) throw invalidParameterValue('LOCKID', 'LOCKID renews an existing lock and takes no query; give one or the other');
+  return {
+    operation: 'LockFeature',
+    version,
+    queries: lockId !== undefined ? [] : queriesOf(kvp, version, scopeOf(kvp)),
+    lockId,
+    expiry: kvp.optionalInt('EXPIRY', { min: 1 }),
+    lockAction: lockActionOf(kvp),
+  };
+}
+
 /** The head of a KVP request: what the pipeline checks before the operation's own parameters are read. */
 export function kvpHead(kvp: KvpParams): RequestHead {
   return {
@@ -159,6 +179,10 @@ export function kvpHead(kvp: KvpParams): RequestHead {
           const request = getFeature(kvp, version!);
           return { ...request, operation: 'GetPropertyValue', valueReference: kvp.required('VALUEREFERENCE') };
         }
+        case 'GetFeatureWithLock':
+          return { ...getFeature(kvp, version!), operation: 'GetFeatureWithLock', expiry: kvp.optionalInt('EXPIRY', { min: 1 }), lockAction: lockActionOf(kvp) };
+        case 'LockFeature':
+          return lockFeature(kvp, version!);
         case 'ListStoredQueries':
           return { operation, version: version! };
         case 'DescribeStoredQueries':

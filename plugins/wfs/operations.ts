@@ -10,7 +10,13 @@ export function offeredOperations(version: WfsVersion, config: WfsConfig): strin
     ? ['GetCapabilities', 'DescribeFeatureType', 'GetFeature', 'GetPropertyValue', 'ListStoredQueries', 'DescribeStoredQueries']
     : ['GetCapabilities', 'DescribeFeatureType', 'GetFeature'];
   if (config.transactions) ops.push('Transaction');
+  if (lockingOffered(config)) ops.push('GetFeatureWithLock', 'LockFeature');
   return ops;
+}
+
+/** Locking WFS: locks mean something only where features can be changed. */
+export function lockingOffered(config: WfsConfig): boolean {
+  return config.transactions && config.locking;
 }
 
 export function operationsMetadata(version: WfsVersion, config: WfsConfig, baseUrl: string): OperationInfo[] {
@@ -33,6 +39,12 @@ export function operationsMetadata(version: WfsVersion, config: WfsConfig, baseU
       { name: 'resultType', values: ['results', 'hits'] },
       { name: 'outputFormat', values: [GML32_FORMAT] },
     ],
+    GetFeatureWithLock: [
+      { name: 'resultType', values: ['results'] },
+      { name: 'outputFormat', values: formats },
+      ...(version === '2.0.0' ? [{ name: 'lockAction', values: ['ALL', 'SOME'] }] : []),
+    ],
+    LockFeature: [{ name: 'lockAction', values: ['ALL', 'SOME'] }],
     Transaction: [
       { name: 'inputFormat', values: [schemaFormat] },
       ...(version === '1.1.0' ? [{ name: 'idgen', values: ['GenerateNew', 'UseExisting'] }] : []),
@@ -54,7 +66,7 @@ export function serviceConstraints(config: WfsConfig): DomainInfo[] {
   return [
     flag('ImplementsBasicWFS', true),
     flag('ImplementsTransactionalWFS', config.transactions),
-    flag('ImplementsLockingWFS', false),
+    flag('ImplementsLockingWFS', lockingOffered(config)),
     flag('KVPEncoding', true),
     flag('XMLEncoding', true),
     flag('SOAPEncoding', false),
@@ -81,5 +93,6 @@ export const WFS20_CONFORMANCE_BASE = 'http://www.opengis.net/spec/wfs/2.0/conf/
 export function conformanceClasses(config: WfsConfig): string[] {
   const classes = ['simple-wfs', 'basic-wfs', 'http-get', 'http-post', 'response-paging'];
   if (config.transactions) classes.push('transactional-wfs');
+  if (lockingOffered(config)) classes.push('locking-wfs');
   return classes.map((c) => `${WFS20_CONFORMANCE_BASE}${c}`);
 }

@@ -120,6 +120,27 @@ export interface DescribeStoredQueriesRequest {
   ids: string[];
 }
 
+export type LockAction = 'ALL' | 'SOME';
+
+export interface LockFeatureRequest {
+  operation: 'LockFeature';
+  version: WfsVersion;
+  handle?: string;
+  /** What to lock; empty when `lockId` renews a lock (2.0). */
+  queries: QueryExpression[];
+  lockId?: string;
+  /** As written: seconds in 2.0, minutes in 1.1.0 (absent: the version's default). */
+  expiry?: number;
+  lockAction: LockAction;
+}
+
+export interface GetFeatureWithLockRequest extends Omit<GetFeatureRequest, 'operation'> {
+  operation: 'GetFeatureWithLock';
+  handle?: string;
+  expiry?: number;
+  lockAction: LockAction;
+}
+
 export interface PropertyUpdate {
   name: WrittenName;
   /** The wfs:Value element (absent: set to null). */
@@ -138,6 +159,7 @@ export interface TransactionRequest {
   handle?: string;
   srsName?: string;
   lockId?: string;
+  releaseAction: LockAction;
   actions: TransactionAction[];
 }
 
@@ -146,6 +168,8 @@ export type WfsRequest =
   | DescribeFeatureTypeRequest
   | GetFeatureRequest
   | GetPropertyValueRequest
+  | GetFeatureWithLockRequest
+  | LockFeatureRequest
   | ListStoredQueriesRequest
   | DescribeStoredQueriesRequest
   | TransactionRequest;

@@ -153,7 +153,8 @@ async function planAction(action: TransactionAction, index: number, request: Tra
 }
 
 export async function transaction(request: TransactionRequest, env: WfsEnv): Promise<WfsResponse> {
-  if (request.lockId !== undefined && request.lockId.trim() !== '') throw wfsException('InvalidLockId', `No lock '${request.lockId}': this service does not lock features`, 'lockId');
+  // A lockId that is not (or no longer) a lock is refused before anything is read.
+  if (request.lockId !== undefined) await env.locks.check(request.lockId, env.subject);
   const plan: Plan = { operations: [], inserts: [], replaced: [], access: new Map() };
   for (const [i, action] of request.actions.entries()) {
     if (request.version === '1.1.0' && action.kind === 'replace') throw invalidParameterValue(locatorOf(action, i), 'Replace is a WFS 2.0 action');
@@ -166,12 +167,16 @@ export async function transaction(request: TransactionRequest, env: WfsEnv): Pro
     }
   }
   let result = { inserted: [] as string[], updated: 0, replaced: 0, deleted: 0 };
+  // The lock is checked again, and released (ALL) or narrowed (SOME), inside the write's own database transaction.
+  const lock = request.lockId !== undefined ? { id: request.lockId, release: request.releaseAction === 'ALL' ? ('all' as const) : ('some' as const) } : undefined;
   if (plan.operations.length > 0) {
     try {
-      result = await env.features.transaction(plan.operations, env.subject);
+      result = await env.features.transaction(plan.operations, env.subject, lock ? { lock } : {});
     } catch (err) {
       throw engineErrorToOws(err, { typeLocator: 'typeName', queryLocator: request.handle ?? 'Transaction', write: true });
     }
+  } else if (lock) {
+    await env.locks.releaseUntouched(lock.id, env.subject, lock.release);
   }
   // Inserted ids come back in operation order; each insert group takes its count.
   const insertedFeatures: Array<{ handle?: string; rid: string }> = [];

@@ -10,6 +10,8 @@ import type {
   AdHocQuery,
   FilterInput,
   GetFeatureRequest,
+  LockAction,
+  LockFeatureRequest,
   PropertyUpdate,
   QueryExpression,
   SortSpec,
@@ -90,14 +92,38 @@ function storedQuery(q: XmlTreeNode): StoredQueryCall {
   return { kind: 'stored', handle: q.attrs.handle, id, parameters, caseInsensitive: false };
 }
 
-function queryExpressions(root: XmlTreeNode): QueryExpression[] {
+function queryExpressions(root: XmlTreeNode, optional = false): QueryExpression[] {
   const queries = root.children.flatMap((c): QueryExpression[] => {
     if (c.name === 'Query') return [adHocQuery(c)];
     if (c.name === 'StoredQuery') return [storedQuery(c)];
     return [];
   });
-  if (queries.length === 0) throw missingParameterValue('Query', `${root.name} needs a Query or StoredQuery`);
+  if (queries.length === 0 && !optional) throw missingParameterValue('Query', `${root.name} needs a Query or StoredQuery`);
   return queries;
+}
+
+function allSome(node: XmlTreeNode, name: string): LockAction {
+  const value = (node.attrs[name] ?? 'ALL').trim();
+  if (value !== 'ALL' && value !== 'SOME') throw invalidParameterValue(name, `${name} must be ALL or SOME; got '${value}'`);
+  return value;
+}
+
+/** 1.1.0 wfs:Lock: one feature type and an optional ogc:Filter. */
+function lockElement(node: XmlTreeNode): AdHocQuery {
+  return { kind: 'adhoc', handle: node.attrs.handle, typeNames: [typeNameAttr(node)], filter: filterOf(child(node, 'Filter'), node.attrs.handle ?? 'Filter') };
+}
+
+/**
+ * LockFeature: 2.0 query expressions, or a lockId alone to restart that lock's expiry (both at
+ * once is refused, as 09-025r2 CR 336 says); 1.1.0 wfs:Lock elements.
+ */
+function lockFeature(root: XmlTreeNode, version: WfsVersion): LockFeatureRequest {
+  const lockId = root.attrs.lockId?.trim() || undefined;
+  const locks = children(root, 'Lock').map(lockElement);
+  const queries = [...locks, ...queryExpressions(root, true)];
+  if (lockId !== undefined && queries.length > 0) throw invalidParameterValue('lockId', 'lockId renews an existing lock and takes no query; give one or the other');
+  if (lockId === undefined && queries.length === 0) throw missingParameterValue(version === '2.0.0' ? 'Query' : 'Lock', `LockFeature needs ${version === '2.0.0' ? 'a Query, a StoredQuery or a lockId' : 'a Lock element'}`);
+  return { operation: 'LockFeature', version, handle: root.attrs.handle, queries, lockId, expiry: integerAttr(root, 'expiry', 1), lockAction: allSome(root, 'lockAction') };
 }
 
 function getFeature(root: XmlTreeNode, version: WfsVersion): GetFeatureRequest {
@@ -200,13 +226,18 @@ export function xmlHead(root: XmlTreeNode): RequestHead {
           if (request.queries.length !== 1) throw invalidParameterValue('Query', 'GetPropertyValue takes one query');
           return { ...request, operation: 'GetPropertyValue', valueReference };
         }
+        case 'GetFeatureWithLock':
+          return { ...getFeature(root, version!), operation: 'GetFeatureWithLock', handle: root.attrs.handle, expiry: integerAttr(root, 'expiry', 1), lockAction: allSome(root, 'lockAction') };
+        case 'LockFeature':
+          return lockFeature(root, version!);
         case 'ListStoredQueries':
           return { operation, version: version! };
         case 'DescribeStoredQueries':
           return { operation, version: version!, ids: children(root, 'StoredQueryId').map((s) => s.text).filter((s) => s !== '') };
         case 'Transaction': {
           const actions = root.children.map(transactionAction).filter((a): a is TransactionAction => a !== undefined);
-          return { operation, version: version!, handle: root.attrs.handle, srsName: root.attrs.srsName, lockId: root.attrs.lockId ?? child(root, 'LockId')?.text, actions };
+          const lockId = (root.attrs.lockId ?? child(root, 'LockId')?.text)?.trim() || undefined;
+          return { operation, version: version!, handle: root.attrs.handle, srsName: root.attrs.srsName, lockId, releaseAction: allSome(root, 'releaseAction'), actions };
         }
         default:
           throw invalidParameterValue('request', `${operation} is not offered`);

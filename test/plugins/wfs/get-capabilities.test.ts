@@ -38,17 +38,17 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(xpath(res.body, "//wfs:FeatureType[wfs:Name='meridian:regions']/wfs:DefaultCRS"), ['urn:ogc:def:crs:EPSG::2056']);
     });
 
-    it('states the constraints it meets: basic, transactional, paging with its CountDefault; no locking or joins', async () => {
+    it('states the constraints it meets: basic, transactional, locking, paging with its CountDefault; no joins', async () => {
       const res = await get(h.url, { service: 'WFS', request: 'GetCapabilities' });
       const constraint = (name: string) => xpath(res.body, `/wfs:WFS_Capabilities/ows:OperationsMetadata/ows:Constraint[@name='${name}']/ows:DefaultValue`)[0];
       assert.equal(constraint('ImplementsBasicWFS'), 'TRUE');
       assert.equal(constraint('ImplementsTransactionalWFS'), 'TRUE');
       assert.equal(constraint('ImplementsResultPaging'), 'TRUE');
-      assert.equal(constraint('ImplementsLockingWFS'), 'FALSE');
+      assert.equal(constraint('ImplementsLockingWFS'), 'TRUE');
       assert.equal(constraint('ImplementsStandardJoins'), 'FALSE');
       assert.equal(constraint('CountDefault'), '10000');
       const operations = xpath(res.body, '//ows:Operation/@name');
-      for (const op of ['GetCapabilities', 'DescribeFeatureType', 'GetFeature', 'GetPropertyValue', 'ListStoredQueries', 'DescribeStoredQueries', 'Transaction']) assert.ok(operations.includes(op), op);
+      for (const op of ['GetCapabilities', 'DescribeFeatureType', 'GetFeature', 'GetPropertyValue', 'ListStoredQueries', 'DescribeStoredQueries', 'Transaction', 'LockFeature', 'GetFeatureWithLock']) assert.ok(operations.includes(op), op);
       assert.deepEqual(xpath(res.body, "//fes:Conformance/fes:Constraint[@name='ImplementsSorting']/ows:DefaultValue"), ['TRUE']);
       assert.deepEqual(xpath(res.body, "//fes:Conformance/fes:Constraint[@name='ImplementsVersionNav']/ows:DefaultValue"), ['FALSE']);
       assert.ok(xpath(res.body, '//fes:SpatialOperator/@name').includes('DWithin'));

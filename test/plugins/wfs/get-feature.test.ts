@@ -236,7 +236,8 @@ for (const kind of testDatabaseKinds()) {
         [{ service: 'WFS', version: '3.0.0', request: 'GetFeature', typenames: 'meridian:places' }, 'InvalidParameterValue', 'version', 400],
         [{ service: 'WFS', request: 'GetFeature', typenames: 'meridian:places' }, 'MissingParameterValue', 'version', 400],
         [{ service: 'WMS', version: '2.0.0', request: 'GetFeature' }, 'InvalidParameterValue', 'service', 400],
-        [{ service: 'WFS', version: '2.0.0', request: 'LockFeature' }, 'OperationNotSupported', 'LockFeature', 501],
+        [{ service: 'WFS', version: '2.0.0', request: 'LockFeature' }, 'MissingParameterValue', 'TYPENAMES', 400],
+        [{ service: 'WFS', version: '2.0.0', request: 'CreateStoredQuery' }, 'OperationNotSupported', 'CreateStoredQuery', 501],
         [{ service: 'WFS', version: '2.0.0', request: 'Frobnicate' }, 'OperationNotSupported', 'Frobnicate', 501],
       ];
       for (const [params, code, locator, status] of cases) {

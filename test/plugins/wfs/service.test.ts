@@ -61,7 +61,8 @@ for (const kind of testDatabaseKinds()) {
       const test = testDatabaseKinds()[0]!;
       await assert.rejects(() => startWfs(test, { wfs: { maxCount: 0 } }), /plugins\.wfs\.maxCount/);
       await assert.rejects(() => startWfs(test, { wfs: { namespace: { prefix: '1bad', uri: 'x' } } }), /plugins\.wfs\.namespace\.prefix/);
-      await assert.rejects(() => startWfs(test, { wfs: { locking: true } }), /plugins\.wfs/);
+      await assert.rejects(() => startWfs(test, { wfs: { joins: true } }), /plugins\.wfs/);
+      await assert.rejects(() => startWfs(test, { wfs: { maxLockExpiry: 0 } }), /plugins\.wfs\.maxLockExpiry/);
     });
   });
 }

@@ -27,6 +27,8 @@ export interface WfsHarnessOptions {
   wfs?: Record<string, unknown>;
   features?: Record<string, unknown>;
   inline?: Record<string, unknown>;
+  /** Other plugins to run beside features and wfs (e.g. 'ogcapi-features'). */
+  plugins?: Record<string, unknown>;
 }
 
 export async function startWfs(kind: TestDatabaseKind, options: WfsHarnessOptions = {}): Promise<WfsHarness> {
@@ -34,7 +36,7 @@ export async function startWfs(kind: TestDatabaseKind, options: WfsHarnessOption
   await test.db.close();
   let server: TestServer;
   try {
-    server = await startTestServer({ ...options.inline, database: test.config, plugins: { features: options.features ?? {}, wfs: options.wfs ?? {} } }, { builtinDir });
+    server = await startTestServer({ ...options.inline, database: test.config, plugins: { ...options.plugins, features: options.features ?? {}, wfs: options.wfs ?? {} } }, { builtinDir });
   } catch (err) {
     await test.dispose();
     throw err;
