@@ -2,6 +2,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import type { SecretBox } from '../../core/security/secret-box.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { KEYS_TABLE } from './migrations.js';
+import { openOrExplain } from './provider-secrets.js';
 
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 
@@ -83,7 +84,7 @@ export class KeyStore {
   /** Private JWKs of the active keys, newest first (oidc-provider signs with the first that fits). */
   async privateJwks(): Promise<JWK[]> {
     const rows = (await this.db.knex<KeyRow>(KEYS_TABLE).whereNull('retired_at').orderBy('created_at', 'desc').orderBy('kid')) as KeyRow[];
-    return rows.map((r) => JSON.parse(this.secrets.open(r.private_sealed, purposeOf(r.kid)).toString('utf8')) as JWK);
+    return rows.map((r) => JSON.parse(openOrExplain(this.secrets, r.private_sealed, purposeOf(r.kid)).toString('utf8')) as JWK);
   }
 
   /** Stops using and publishing a key; false when no active key has that id. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SecretBox } from '../../core/security/secret-box.js';
+import { SecretBoxError, type SecretBox } from '../../core/security/secret-box.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { SECRETS_TABLE } from './migrations.js';
 
@@ -16,7 +16,7 @@ interface SecretRow {
 export async function providerSecret(db: Database, secrets: SecretBox, name: string): Promise<Buffer> {
   const purpose = `oidc-provider-secret:${name}`;
   const existing = await db.knex<SecretRow>(SECRETS_TABLE).where('name', name).first();
-  if (existing) return secrets.open(existing.sealed, purpose);
+  if (existing) return openOrExplain(secrets, existing.sealed, purpose);
   // Another process may create it at the same moment: the first insert wins, everyone reads it back.
   await db
     .knex<SecretRow>(SECRETS_TABLE)
@@ -24,5 +24,19 @@ export async function providerSecret(db: Database, secrets: SecretBox, name: str
     .onConflict('name')
     .ignore();
   const row = (await db.knex<SecretRow>(SECRETS_TABLE).where('name', name).first())!;
-  return secrets.open(row.sealed, purpose);
+  return openOrExplain(secrets, row.sealed, purpose);
+}
+
+/** Opens a value sealed by the OIDC plugin; a wrong key is named as the configuration problem it is. */
+export function openOrExplain(secrets: SecretBox, sealed: string, purpose: string): Buffer {
+  try {
+    return secrets.open(sealed, purpose);
+  } catch (err) {
+    if (err instanceof SecretBoxError) {
+      throw new Error(
+        `the OIDC provider's stored secrets (signing keys, cookie keys) were sealed with another secret key: give this process the same secrets.key (or <dataDir>/secret.key) as the one that created them (${err.message})`,
+      );
+    }
+    throw err;
+  }
 }
