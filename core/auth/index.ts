@@ -28,7 +28,7 @@ export { createRulesDecisionPoint, type RuleConfig, type SubjectSelector, type R
 export { defaultRules, VISIBILITY_FILTER_OBLIGATION } from './decision-points/default-rules.js';
 export { filterObligations, obligationsPermit } from './obligations.js';
 export { createXacmlRemoteDecisionPoint, type XacmlRemoteConfig } from './decision-points/xacml-remote.js';
-export { XACML_ATTRIBUTE, XACML_CATEGORY, toXacmlRequest, fromXacmlResponse } from './decision-points/xacml-json.js';
+export { XACML_ATTRIBUTE, XACML_CATEGORY, toXacmlRequest, fromXacmlResponse, bindObligation, bindDecision } from './decision-points/xacml-json.js';
 export { createAllowAllDecisionPoint } from './decision-points/allow-all.js';
 
 export interface AuthHooksOptions {
@@ -152,6 +152,9 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
     },
     onResourceLifecycle(listener) {
       lifecycle.push(listener);
+    },
+    invalidateDecisions() {
+      cache.clear();
     },
     registerDecisionPoint(type: string, factory: DecisionPointFactory) {
       if (factories.has(type)) throw new Error(`a decision point of type '${type}' is already registered`);

@@ -94,6 +94,8 @@ export interface AuthHooks {
   resourceDeleted(resource: Resource): Promise<void>;
   /** Registers who keeps ownership (the built-in PDP's ownership store). */
   onResourceLifecycle(listener: ResourceLifecycleListener): void;
+  /** Forgets cached decisions: a policy, an owner or a share changed. */
+  invalidateDecisions(): void;
 }
 
 export interface ResourceLifecycleListener {

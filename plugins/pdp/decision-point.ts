@@ -4,9 +4,8 @@
  * xacml-remote decision point sends), answers come back through fromXacmlResponse, so the
  * built-in PDP and a remote one see the same attributes and give the same Decisions.
  */
-import { bindSubject } from '../../core/auth/decision-points/rules.js';
-import { fromXacmlResponse, toXacmlRequest, type XacmlRequest as JsonProfileRequest } from '../../core/auth/decision-points/xacml-json.js';
-import type { AuthorizationRequest, Decision, DecisionPoint, Obligation, Subject } from '../../core/auth/types.js';
+import { bindDecision, fromXacmlResponse, toXacmlRequest, type XacmlRequest as JsonProfileRequest } from '../../core/auth/decision-points/xacml-json.js';
+import type { AuthorizationRequest, Decision, DecisionPoint, Subject } from '../../core/auth/types.js';
 import type { Domains } from './domains.js';
 import { responseToJson, type AttributeValue, type XacmlRequest, type XacmlResponse } from './xacml/index.js';
 
@@ -26,35 +25,8 @@ export function engineRequest(json: JsonProfileRequest): XacmlRequest {
   };
 }
 
-/**
- * Obligation values as the engines use them: a `filter` in CQL2-JSON written as JSON text in the
- * policy becomes the JSON value, and '$subject.id' / '$subject.issuer' / '$subject.groups' in it
- * (or as whole values) are bound to the requesting subject, as the rules decision point does.
- */
-export function bindObligation(obligation: Obligation, subject: Subject): Obligation {
-  const attributes: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(obligation.attributes)) {
-    let v = value;
-    const lang = obligation.attributes.lang;
-    if (name === 'filter' && typeof v === 'string' && (lang === undefined || lang === 'cql2-json') && v.trimStart().startsWith('{')) {
-      try {
-        v = JSON.parse(v) as unknown;
-      } catch {
-        // Left as text: the engine's filter parser refuses it, and refusing denies.
-      }
-    }
-    attributes[name] = bindSubject(v, subject);
-  }
-  return { id: obligation.id, attributes };
-}
-
 export function toDecision(response: XacmlResponse, subject: Subject): Decision {
-  const decision = fromXacmlResponse(responseToJson(response));
-  return {
-    ...decision,
-    obligations: decision.obligations.map((o) => bindObligation(o, subject)),
-    ...(decision.advice ? { advice: decision.advice.map((a) => bindObligation(a, subject)) } : {}),
-  };
+  return bindDecision(fromXacmlResponse(responseToJson(response)), subject);
 }
 
 export function createXacmlDecisionPoint(domains: Domains, domain: string): DecisionPoint {

@@ -20,12 +20,6 @@ import { pdpRoutes } from './routes.js';
 import type { PdpService } from './service.js';
 import { toXacmlRequest } from '../../core/auth/decision-points/xacml-json.js';
 
-/** The core's decision cache, when the auth hooks are the core's own (they are, in a server). */
-function decisionCacheOf(auth: unknown): { clear(): void } | undefined {
-  const cache = (auth as { decisionCache?: { clear?: unknown } }).decisionCache;
-  return cache && typeof cache.clear === 'function' ? (cache as { clear(): void }) : undefined;
-}
-
 const plugin: Plugin<PdpConfig> = {
   name: 'pdp',
   version: '0.1.0',
@@ -39,7 +33,6 @@ const plugin: Plugin<PdpConfig> = {
     const config = ctx.config;
     const finders = new AttributeFinderRegistry();
     const owners = new OwnerCache(ctx.db.knex, config.ownerCacheSize);
-    const cache = decisionCacheOf(ctx.auth);
     const domains = new Domains({
       db: ctx.db,
       logger: ctx.logger,
@@ -49,7 +42,7 @@ const plugin: Plugin<PdpConfig> = {
       maxMultipleDecisions: config.maxMultipleDecisions,
       pollIntervalMs: config.pollIntervalMs,
       // Cached decisions may rest on the old policies or owners.
-      onChange: () => cache?.clear(),
+      onChange: () => ctx.auth.invalidateDecisions(),
     });
     const pap = new PolicyAdministration(ctx.db, domains);
     const ownership = new Ownership(ctx.db, domains, pap, config.defaultDomain, ctx.logger);

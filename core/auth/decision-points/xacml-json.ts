@@ -1,4 +1,5 @@
-import type { AuthorizationRequest, Decision, DecisionValue, Obligation } from '../types.js';
+import type { AuthorizationRequest, Decision, DecisionValue, Obligation, Subject } from '../types.js';
+import { bindSubject } from './rules.js';
 
 /**
  * Mapping between Meridian's authorization requests and the JSON Profile of XACML 3.0
@@ -178,5 +179,38 @@ export function fromXacmlResponse(body: unknown): Decision {
     obligations: parseDirectives(result.Obligations),
     ...(advice.length ? { advice } : {}),
     reason: `PDP decided ${decision}${statusText}`,
+  };
+}
+
+/**
+ * An obligation from a XACML PDP as the engines read it: a cql2-json `filter` sent as JSON text
+ * (AttributeAssignment values are text) becomes the JSON value, and '$subject.id',
+ * '$subject.issuer', '$subject.groups' in it (or as whole values) are bound to the requesting
+ * subject, as the rules decision point does, so no subject id is ever spliced into filter text.
+ */
+export function bindObligation(obligation: Obligation, subject: Subject): Obligation {
+  const attributes: Record<string, unknown> = {};
+  const lang = obligation.attributes.lang;
+  for (const [name, value] of Object.entries(obligation.attributes)) {
+    let v = value;
+    if (name === 'filter' && typeof v === 'string' && (lang === undefined || lang === 'cql2-json') && v.trimStart().startsWith('{')) {
+      try {
+        v = JSON.parse(v) as unknown;
+      } catch {
+        // Left as text: the engine's filter parser refuses it, and refusing denies.
+      }
+    }
+    attributes[name] = bindSubject(v, subject);
+  }
+  return { id: obligation.id, attributes };
+}
+
+/** A XACML decision with its obligations and advice bound to the subject (bindObligation). */
+export function bindDecision(decision: Decision, subject: Subject): Decision {
+  if (decision.obligations.length === 0 && !decision.advice?.length) return decision;
+  return {
+    ...decision,
+    obligations: decision.obligations.map((o) => bindObligation(o, subject)),
+    ...(decision.advice ? { advice: decision.advice.map((a) => bindObligation(a, subject)) } : {}),
   };
 }

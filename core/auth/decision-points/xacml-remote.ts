@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuthorizationRequest, Decision, DecisionPoint } from '../types.js';
-import { fromXacmlResponse, toXacmlRequest } from './xacml-json.js';
+import { bindDecision, fromXacmlResponse, toXacmlRequest } from './xacml-json.js';
 
 export interface XacmlRemoteConfig {
   /** The PDP's decision endpoint (XACML REST profile: its `pdp` resource). */
@@ -58,7 +58,7 @@ export function createXacmlRemoteDecisionPoint(config: XacmlRemoteConfig, logger
       } catch (err) {
         return failed(`PDP answer unreadable: ${(err as Error).message}`, err);
       }
-      const decision = fromXacmlResponse(body);
+      const decision = bindDecision(fromXacmlResponse(body), request.subject);
       if (decision.decision === 'Indeterminate') logger.warn({ pdp: url.href, reason: decision.reason }, 'remote PDP returned Indeterminate');
       return decision;
     },

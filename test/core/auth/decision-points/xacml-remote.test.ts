@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createXacmlRemoteDecisionPoint } from '../../../../core/auth/decision-points/xacml-remote.js';
-import { XACML_ATTRIBUTE, XACML_CATEGORY, XACML_DATATYPE, fromXacmlResponse, toXacmlRequest, type XacmlRequest } from '../../../../core/auth/decision-points/xacml-json.js';
+import { XACML_ATTRIBUTE, XACML_CATEGORY, XACML_DATATYPE, bindDecision, bindObligation, fromXacmlResponse, toXacmlRequest, type XacmlRequest } from '../../../../core/auth/decision-points/xacml-json.js';
 import { ANONYMOUS, authenticatedSubject } from '../../../../core/auth/subjects.js';
 import type { DecisionPoint, Resource, Subject } from '../../../../core/auth/types.js';
 import { WARN, captureLogs } from '../support/logs.js';
@@ -122,6 +122,18 @@ describe('core/auth/decision-points/xacml-json: JSON Profile mapping', () => {
     });
     assert.equal(syntax.decision, 'Indeterminate');
     assert.match(syntax.reason!, /syntax-error: bad attribute/);
+  });
+
+  it('binds $subject placeholders in obligations, reading a cql2-json filter sent as JSON text, without splicing text', () => {
+    const mallory = authenticatedSubject({ id: "x' OR '1'='1", issuer: 'https://idp.example', method: 'jwt', groups: ['g'] });
+    const filter = JSON.stringify({ op: '=', args: [{ property: 'owner' }, '$subject.id'] });
+    const bound = bindObligation({ id: 'filter', attributes: { lang: 'cql2-json', filter, who: '$subject.groups' } }, mallory);
+    assert.deepEqual(bound.attributes.filter, { op: '=', args: [{ property: 'owner' }, "x' OR '1'='1"] }, 'a value, never filter text');
+    assert.deepEqual(bound.attributes.who, ['g']);
+    const text = bindObligation({ id: 'filter', attributes: { lang: 'cql2-text', filter: "owner = '$subject.id'" } }, mallory);
+    assert.equal(text.attributes.filter, "owner = '$subject.id'", 'cql2-text is left alone: the engine refuses what it cannot bind');
+    const decision = { decision: 'Permit' as const, obligations: [] };
+    assert.equal(bindDecision(decision, mallory), decision, 'nothing to bind: the same object');
   });
 
   it('treats anything malformed as Indeterminate', () => {
