@@ -11,6 +11,7 @@ import type { JobContext } from '../../core/jobs/types.js';
 import { fetchRemote, type RemoteFetchLimits } from '../../core/net/remote-fetch.js';
 import type { ExecutionBackend } from './backends/types.js';
 import type { BuiltinProcess } from './builtins/types.js';
+import { readCwlPackage } from './cwl/parse.js';
 import { stageInputs, type StageInDeps } from './stage-in.js';
 import { stageOutputs, type StageOutDeps } from './stage-out.js';
 import type { ExecuteRequest, JobResult, ProcessDescription } from './types.js';
@@ -63,6 +64,7 @@ export function createJobHandler(deps: JobRunnerDeps) {
         if (!builtin) throw new Error(`built-in process '${payload.processId}' is not available in this version`);
         produced = await builtin.run({ workDir, outDir: join(workDir, 'out'), inputs: staged, signal: job.signal, log, progress: (p, m) => job.progress(p, m) });
       } else {
+        addDeclaredFormats(payload.cwl!, staged);
         produced = await deps.backend.runCwl({ jobId: job.id, workDir, document: payload.cwl!, entry: payload.entry, inputs: staged, signal: job.signal, log });
       }
       await job.progress(80, 'staging out the results');
@@ -82,6 +84,20 @@ export function createJobHandler(deps: JobRunnerDeps) {
       if (!deps.keepWorkDirs) await rm(workDir, { recursive: true, force: true }).catch(() => {});
     }
   };
+}
+
+/**
+ * cwltool checks a File input against the format its parameter declares, and a staged file has
+ * none of its own: it is given the declared one (the first, when several are allowed).
+ */
+function addDeclaredFormats(cwl: Record<string, unknown>, staged: Record<string, unknown>): void {
+  const main = readCwlPackage(cwl).main;
+  for (const p of main.inputs) {
+    const format = Array.isArray(p.format) ? p.format[0] : p.format;
+    if (!format || staged[p.id] === undefined) continue;
+    const files = Array.isArray(staged[p.id]) ? (staged[p.id] as unknown[]) : [staged[p.id]];
+    for (const f of files) if (typeof f === 'object' && f !== null && (f as { class?: string }).class === 'File') (f as { format?: string }).format = format;
+  }
 }
 
 async function notify(deps: JobRunnerDeps, payload: ExecutePayload, kind: 'inProgress' | 'success' | 'failed', job: JobContext, result?: JobResult, error?: string): Promise<void> {

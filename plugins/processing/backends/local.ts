@@ -57,7 +57,10 @@ export class LocalBackend implements ExecutionBackend {
       onLine: (line) => run.log(line.replace(ANSI, '')),
     });
     if (result.code !== 0) {
-      const reason = result.tail.map((l) => l.replace(ANSI, '')).filter((l) => l.trim()).slice(-5).join(' | ');
+      const lines = result.tail.map((l) => l.replace(ANSI, '')).filter((l) => l.trim());
+      // cwltool's own error and the lines that explain it, else the tool's last words.
+      const at = lines.findIndex((l) => /\b(ERROR|error)\b/.test(l));
+      const reason = (at >= 0 ? lines.slice(at, at + 4) : lines.slice(-5)).map((l) => l.trim()).join(' | ');
       throw new ToolFailed(`the tool failed (cwltool exit ${result.code ?? result.signal}): ${reason}`);
     }
     try {

@@ -28,7 +28,7 @@ export interface RunOptions {
   killGraceMs?: number;
 }
 
-const TAIL_LINES = 20;
+const TAIL_LINES = 60;
 
 export function runCommand(command: string, args: string[], options: RunOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
