@@ -9,7 +9,7 @@ import { createAllowAllDecisionPoint } from './decision-points/allow-all.js';
 import { createRulesDecisionPoint, type RuleConfig } from './decision-points/rules.js';
 import { createXacmlRemoteDecisionPoint } from './decision-points/xacml-remote.js';
 import { migrateAuth } from './migrations.js';
-import type { AuthHooks, Authenticator, Decision, DecisionPoint, DecisionPointFactory, Resource, ResourceLifecycleListener, Subject } from './types.js';
+import type { AuthHooks, Authenticator, Decision, DecisionPoint, DecisionPointFactory, OwnerLookup, Resource, ResourceLifecycleListener, Subject } from './types.js';
 
 export * from './types.js';
 export { ANONYMOUS, API_KEY_ISSUER, LOCAL_USER_ISSUER, authenticatedSubject, claimAt, groupsFromClaims, inAnyGroup, inGroup, isAnonymous } from './subjects.js';
@@ -65,6 +65,8 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
   const chain = AuthenticatorChain.fromConfig(resolved.authenticators, { realm: resolved.realm, db, logger });
   const cache = new DecisionCache(resolved.decisionCache, options.now);
   const lifecycle: ResourceLifecycleListener[] = [];
+  const ownerLookups = new Map<string, OwnerLookup>();
+  const lookupKey = (service: string | undefined, type: string) => `${service ?? ''}\u0000${type}`;
 
   const factories = new Map<string, DecisionPointFactory>([
     ['allow-all', () => createAllowAllDecisionPoint(logger)],
@@ -155,6 +157,14 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
     },
     invalidateDecisions() {
       cache.clear();
+    },
+    registerOwnerLookup(service, type, lookup) {
+      // The latest wins: an engine set up again (a reload, a test) replaces its own lookup.
+      ownerLookups.set(lookupKey(service, type), lookup);
+    },
+    async ownerOf(resource) {
+      const lookup = ownerLookups.get(lookupKey(resource.service, resource.type));
+      return lookup ? lookup(resource.id) : undefined;
     },
     registerDecisionPoint(type: string, factory: DecisionPointFactory) {
       if (factories.has(type)) throw new Error(`a decision point of type '${type}' is already registered`);

@@ -96,7 +96,17 @@ export interface AuthHooks {
   onResourceLifecycle(listener: ResourceLifecycleListener): void;
   /** Forgets cached decisions: a policy, an owner or a share changed. */
   invalidateDecisions(): void;
+  /**
+   * Lets the engine that keeps a kind of resource say who owns one (the catalogue: a record's
+   * owner column), for what knows only its key: the PDP's sharing API and owner attribute.
+   * One per service and type; a later registration replaces an earlier one.
+   */
+  registerOwnerLookup(service: string, type: string, lookup: OwnerLookup): void;
+  /** The owner the resource's engine knows of; undefined when none registered or none recorded. */
+  ownerOf(resource: { service?: string; type: string; id: string }): Promise<string | undefined>;
 }
+
+export type OwnerLookup = (id: string) => Promise<string | undefined>;
 
 export interface ResourceLifecycleListener {
   created(subject: Subject, resource: Resource): Promise<void>;

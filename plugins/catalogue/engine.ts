@@ -24,6 +24,8 @@ export function createCatalogueEngine(o: CatalogueEngineOptions): CatalogueServi
     return filters && { filters, groups: subject.anonymous ? [] : subject.groups };
   };
   const empty = { records: [], numberMatched: 0, numberReturned: 0 };
+  // Who owns a record, for what knows only its identifier (the PDP's sharing API).
+  o.auth.registerOwnerLookup('catalogue', 'record', async (id) => (await recordStamps(o.db, [id])).get(id)?.owner);
   // Writes made through this engine, announced after they commit (other processes' writes are not seen).
   const events = new EventEmitter();
   events.setMaxListeners(0);

@@ -88,6 +88,9 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
     }
   }
 
+  // Who owns a collection, for what knows only its id (the PDP's sharing API).
+  o.auth.registerOwnerLookup('features', 'feature-collection', async (id) => (await registryRow(id))?.owner ?? undefined);
+
   return {
     async collections(subject) {
       await ready();

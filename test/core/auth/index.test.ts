@@ -306,6 +306,17 @@ describe('core/auth: createAuthHooks decision points and cache', () => {
     await assert.rejects(hooks.resourceCreated(alice, bucket), /store down/, 'the creating plugin learns that ownership was not recorded');
   });
 
+  it("answers who owns a resource from the lookup its engine registered, and nothing for kinds without one", async () => {
+    const hooks = await createAuthHooks({ authenticators: [{ type: 'anonymous' }], decisionPoint: { type: 'allow-all' } }, { logger: captureLogs().logger });
+    const owners = new Map([['r1', 'alice']]);
+    hooks.registerOwnerLookup('catalogue', 'record', async (id) => owners.get(id));
+    assert.equal(await hooks.ownerOf({ service: 'catalogue', type: 'record', id: 'r1' }), 'alice');
+    assert.equal(await hooks.ownerOf({ service: 'catalogue', type: 'record', id: 'r2' }), undefined);
+    assert.equal(await hooks.ownerOf({ service: 's3', type: 'record', id: 'r1' }), undefined, 'another service');
+    hooks.registerOwnerLookup('catalogue', 'record', async () => 'bob');
+    assert.equal(await hooks.ownerOf({ service: 'catalogue', type: 'record', id: 'r1' }), 'bob', 'a later lookup replaces the earlier');
+  });
+
   it('reports configuration errors at creation', async () => {
     const { logger } = captureLogs();
     await assert.rejects(createAuthHooks({ authenticators: [{ type: 'anonymous' }], decisionPoint: { type: 'rules', rules: [{ effect: 'permit', actions: [] }] } }, { logger }), /actions/);
