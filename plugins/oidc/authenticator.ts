@@ -7,7 +7,7 @@ import { getUser } from '../../core/auth/users.js';
 import { Unauthenticated } from '../../core/errors.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { findAccessToken } from './adapter.js';
-import { meridianResourceOf, SIGNING_ALGS } from './provider.js';
+import { meridianResourceOf, SIGNING_ALGS } from './resources.js';
 
 export interface OidcAuthenticatorOptions {
   db: Database;

@@ -18,12 +18,10 @@ import { ClientSecretVerifier, ClientStore } from './clients.js';
 import { oidcCommands } from './commands.js';
 import { oidcConfigSchema, resolveConfig, type OidcConfig } from './config.js';
 import { CsrfTokens } from './csrf.js';
-import { addInteractionRoutes } from './interactions.js';
 import { KeyStore } from './keys.js';
 import { LoginLimiter } from './login-limiter.js';
 import { oidcMigrations } from './migrations.js';
 import { errorPage } from './pages.js';
-import { buildProvider } from './provider.js';
 import { providerSecret } from './provider-secrets.js';
 import { Upstream } from './upstreams.js';
 
@@ -65,6 +63,8 @@ const plugin: Plugin<Partial<OidcConfig>> = {
   migrations: oidcMigrations,
   commands: oidcCommands,
   async setup(ctx: PluginContext<Partial<OidcConfig>>) {
+    // oidc-provider is loaded only by a platform that runs this plugin, not by every `meridian` command.
+    const [{ buildProvider }, { addInteractionRoutes }] = await Promise.all([import('./provider.js'), import('./interactions.js')]);
     const config = resolveConfig(ctx.config);
     const { db, secrets, logger, mountPath } = ctx;
     const keys = new KeyStore(db, secrets);

@@ -6,10 +6,9 @@ import { CLAIMS_BY_SCOPE, findAccountIn } from './accounts.js';
 import { configClientMetadata, type ClientSecretVerifier } from './clients.js';
 import type { OidcConfig } from './config.js';
 import { errorPage, loggedOutPage, logoutPage } from './pages.js';
+import { meridianResourceOf, SIGNING_ALGS } from './resources.js';
 import type { Adapter } from 'oidc-provider';
 
-/** Signature algorithms of the provider: asymmetric only (HS* would need client secrets in clear, and are a confusion risk). */
-export const SIGNING_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
 export interface ProviderDeps {
   config: OidcConfig;
@@ -27,10 +26,6 @@ export function scopesOf(config: OidcConfig): string[] {
   return [...new Set(['openid', 'offline_access', ...Object.keys(CLAIMS_BY_SCOPE), ...config.scopes])];
 }
 
-/** Meridian's own resource indicator for an issuer: the public base URL the issuer is under. */
-export function meridianResourceOf(issuer: string, mountPath: string): string {
-  return issuer.endsWith(mountPath) ? issuer.slice(0, issuer.length - mountPath.length) || issuer : issuer;
-}
 
 /**
  * One oidc-provider instance for one issuer URL (the public base URL + mount path). The
