@@ -7,6 +7,7 @@
  * description, identifier) are ignored.
  */
 import { readGmlGeometry, type GeoJSONGeometry } from '../../core/filter/index.js';
+import type { AxisOrderContext } from '../../core/ows/crs/axis.js';
 import type { XmlTreeNode } from '../../core/ows/index.js';
 import type { CollectionDescription, FeatureInput, PropertyDefinition } from '../features/types.js';
 import { AXIS_CONTEXT } from './crs.js';
@@ -23,10 +24,13 @@ export function isGeometryElement(node: XmlTreeNode): boolean {
   return GEOMETRY_ELEMENTS.has(node.name) && (node.namespace === '' || GML_NAMESPACES.has(node.namespace));
 }
 
-/** A GML geometry element as GeoJSON in CRS:84; a bad one is an InvalidValue at `locator`. */
-export function readGeometry(node: XmlTreeNode, defaultCrs: string, locator: string): GeoJSONGeometry {
+/**
+ * A GML geometry element as GeoJSON in CRS:84; a bad one is an InvalidValue at `locator`.
+ * `axisOrder` 'xy' for WFS 1.0.0 Transactions (GML 2 is x/y whatever its srsName says).
+ */
+export function readGeometry(node: XmlTreeNode, defaultCrs: string, locator: string, axisOrder: AxisOrderContext = AXIS_CONTEXT): GeoJSONGeometry {
   try {
-    return readGmlGeometry(node, { defaultCrs, axisOrder: AXIS_CONTEXT, locator });
+    return readGmlGeometry(node, { defaultCrs, axisOrder, locator });
   } catch (err) {
     throw wfsException('InvalidValue', (err as Error).message, locator);
   }
@@ -54,7 +58,14 @@ export interface ReadFeature {
   writtenId?: string;
 }
 
-export async function readFeature(node: XmlTreeNode, types: FeatureTypes, defaultSrs: string | undefined, locator: string, defaultCrsOf: (c: CollectionDescription) => string): Promise<ReadFeature> {
+export async function readFeature(
+  node: XmlTreeNode,
+  types: FeatureTypes,
+  defaultSrs: string | undefined,
+  locator: string,
+  defaultCrsOf: (c: CollectionDescription) => string,
+  axisOrder: AxisOrderContext = AXIS_CONTEXT,
+): Promise<ReadFeature> {
   const collection = await types.resolve({ written: node.prefix ? `${node.prefix}:${node.name}` : node.name, prefix: node.prefix, local: node.name, namespace: node.namespace || undefined }, locator);
   const crs = defaultSrs ?? defaultCrsOf(collection);
   const properties: Record<string, unknown> = {};
@@ -65,7 +76,7 @@ export async function readFeature(node: XmlTreeNode, types: FeatureTypes, defaul
     const definition = byName.get(child.name);
     if (child.name === GEOMETRY_PROPERTY || (!definition && child.children.some(isGeometryElement))) {
       const g = child.children.find(isGeometryElement);
-      geometry = g ? readGeometry(g, crs, child.name) : null;
+      geometry = g ? readGeometry(g, crs, child.name, axisOrder) : null;
       continue;
     }
     if (!definition) throw wfsException('InvalidValue', `Feature type '${collection.id}' has no property '${child.name}'`, child.name);

@@ -99,6 +99,12 @@ const requireVersion: Step = (s) => {
     setVersion(s, s.head.versionOfNamespace);
     return;
   }
+  // QGIS's WFS provider posts its Transactions as WFS 1.0.0 (in the namespace 1.1.0 shares) even on a
+  // 2.0 connection: read as 1.1.0 (the same elements; GML 2 geometries parse), answered in 1.0.0's form.
+  if (s.operation === 'Transaction' && s.head.versionOfNamespace === '1.1.0' && written.trim() === '1.0.0') {
+    setVersion(s, '1.1.0');
+    return;
+  }
   setVersion(s, requireSupportedVersion(normaliseVersion(written), WFS_VERSIONS, 'version') as WfsVersion);
 };
 

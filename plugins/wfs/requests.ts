@@ -161,6 +161,8 @@ export interface TransactionRequest {
   lockId?: string;
   releaseAction: LockAction;
   actions: TransactionAction[];
+  /** Written as WFS 1.0.0 (QGIS): answered with a 1.0.0 WFS_TransactionResponse. */
+  answerAs100?: boolean;
 }
 
 export type WfsRequest =

@@ -10,7 +10,7 @@ import { el, invalidParameterValue, optionNotSupported, serializeXml } from '../
 import type { CollectionDescription, TransactionOperation } from '../features/types.js';
 import type { WfsEnv, WfsResponse } from './context.js';
 import { XML_CONTENT_TYPE } from './context.js';
-import { defaultCrsName } from './crs.js';
+import { AXIS_CONTEXT, defaultCrsName } from './crs.js';
 import { engineErrorToOws, wfsException, withEngineErrors } from './exceptions.js';
 import { gmlId } from './feature-types.js';
 import { isGeometryElement, readFeature, readGeometry, readValue } from './gml-input.js';
@@ -81,13 +81,15 @@ async function selectedIds(collection: CollectionDescription, input: FilterInput
 async function planAction(action: TransactionAction, index: number, request: TransactionRequest, env: WfsEnv, plan: Plan): Promise<void> {
   const locator = locatorOf(action, index);
   const srsName = ('srsName' in action ? action.srsName : undefined) ?? request.srsName;
+  // WFS 1.0.0 (QGIS) writes GML 2, whose coordinates are x/y whatever the srsName.
+  const axisOrder = request.answerAs100 ? ('xy' as const) : AXIS_CONTEXT;
   switch (action.kind) {
     case 'insert': {
       checkInputFormat(action.inputFormat, request);
       const idgen = action.idgen ?? 'GenerateNew';
       if (idgen !== 'GenerateNew' && idgen !== 'UseExisting') throw optionNotSupported('idgen', `idgen '${idgen}' is not supported (GenerateNew, UseExisting)`);
       for (const node of action.features) {
-        const read = await readFeature(node, env.types, srsName, locator, defaultCrsName);
+        const read = await readFeature(node, env.types, srsName, locator, defaultCrsName, axisOrder);
         if (idgen === 'UseExisting') {
           if (!read.writtenId) throw wfsException('InvalidValue', 'idgen=UseExisting needs a gml:id on every feature', locator);
           read.feature.id = read.writtenId;
@@ -116,7 +118,7 @@ async function planAction(action: TransactionAction, index: number, request: Tra
         if (name === GEOMETRY_PROPERTY) {
           const g = p.value?.children.find(isGeometryElement);
           if (p.value && !g && p.value.children.length > 0) throw wfsException('InvalidValue', 'The geometry value must be a GML geometry', name);
-          geometry = g ? readGeometry(g, srsName ?? defaultCrsName(collection), name) : null;
+          geometry = g ? readGeometry(g, srsName ?? defaultCrsName(collection), name, axisOrder) : null;
           continue;
         }
         const definition = collection.properties.find((d) => d.name === name);
@@ -135,7 +137,7 @@ async function planAction(action: TransactionAction, index: number, request: Tra
     }
     case 'replace': {
       checkInputFormat(action.inputFormat, request);
-      const read = await readFeature(action.feature, env.types, srsName, locator, defaultCrsName);
+      const read = await readFeature(action.feature, env.types, srsName, locator, defaultCrsName, axisOrder);
       touch(plan, read.collection, 'update');
       for (const id of await selectedIds(read.collection, action.filter, srsName, env, locator)) {
         plan.operations.push({ op: 'replace', collection: read.collection.id, id, feature: { ...read.feature }, crs: CRS84 });
@@ -185,7 +187,18 @@ export async function transaction(request: TransactionRequest, env: WfsEnv): Pro
     for (const id of result.inserted.slice(at, at + group.count)) insertedFeatures.push({ handle: group.handle, rid: gmlId(group.collection, id) });
     at += group.count;
   }
-  return { contentType: XML_CONTENT_TYPE, body: serializeXml(request.version === '2.0.0' ? response20(result, insertedFeatures, plan) : response11(result, insertedFeatures)) };
+  const response = request.version === '2.0.0' ? response20(result, insertedFeatures, plan) : request.answerAs100 ? response100(request, insertedFeatures) : response11(result, insertedFeatures);
+  return { contentType: XML_CONTENT_TYPE, body: serializeXml(response) };
+}
+
+/** WFS 1.0.0's WFS_TransactionResponse (what QGIS reads after its 1.0.0 Transactions): inserted ids, then SUCCESS. Failures are exception reports. */
+function response100(request: TransactionRequest, inserted: Array<{ handle?: string; rid: string }>) {
+  return el(
+    'wfs:WFS_TransactionResponse',
+    { 'xmlns:wfs': PROFILES['1.1.0'].wfsNs, 'xmlns:ogc': NS.ogc, version: '1.0.0' },
+    inserted.length > 0 && el('wfs:InsertResult', null, inserted.map((f) => el('ogc:FeatureId', { fid: f.rid }))),
+    el('wfs:TransactionResult', { handle: request.handle }, el('wfs:Status', null, el('wfs:SUCCESS'))),
+  );
 }
 
 function response20(result: { updated: number; replaced: number; deleted: number }, inserted: Array<{ handle?: string; rid: string }>, plan: Plan) {
