@@ -149,7 +149,12 @@ const plugin: Plugin<Partial<OidcConfig>> = {
       (k.req as { originalUrl?: string }).originalUrl = `${prefix}${raw}`;
       k.req.url = raw.slice(mountPath.length) || '/';
       k.respond = false;
-      await callback(k.req, k.res);
+      try {
+        await callback(k.req, k.res);
+      } finally {
+        // The access log and metrics read the request's path afterwards: the one the client sent.
+        k.req.url = raw;
+      }
     });
 
     const timers = [

@@ -51,6 +51,8 @@ export function buildProvider(issuer: string, mountPath: string, deps: ProviderD
       long: { signed: true, httpOnly: true, sameSite: 'lax', path: issuerPath || '/' },
       short: { signed: true, httpOnly: true, sameSite: 'lax', path: issuerPath || '/' },
     },
+    // Browser clients (SPAs) may call the token, userinfo and revocation endpoints from the origins of their redirect URIs.
+    clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
     // Only comparisons of the secret: what lets secrets be stored hashed (clients.ts).
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     clientDefaults: {
