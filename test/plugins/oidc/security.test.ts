@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { createApiKey } from '../../../core/auth/api-keys.js';
+import { hashPassword } from '../../../core/auth/users.js';
 import { ClientStore } from '../../../plugins/oidc/clients.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { ALICE, BOB, Browser, collection, form, formAction, hiddenValue, loginThroughPages, REDIRECT, startOidc, type OidcHarness } from './support.js';
@@ -24,6 +25,7 @@ for (const kind of testDatabaseKinds()) {
       h = await startOidc(kind, {
         oidc: {
           clients: [
+            { client_id: 'hashed', client_secret_hash: await hashPassword('hashed-secret-99'), grant_types: ['client_credentials'], redirect_uris: [], response_types: [] },
             { client_id: 'web', client_secret: 'web-secret-0123456789', redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'] },
             { client_id: 'machine', client_secret: 'machine-secret-0123456789', grant_types: ['client_credentials'], redirect_uris: [], response_types: [] },
           ],
@@ -190,6 +192,11 @@ for (const kind of testDatabaseKinds()) {
       // The hash itself is not a secret that works.
       const hash = await oidc.discovery(new URL(h.issuer), 'batch', JSON.parse(row.metadata).client_secret, undefined, insecure);
       await assert.rejects(oidc.clientCredentialsGrant(hash), (err: oidc.ResponseBodyError) => err.error === 'invalid_client');
+      // A config client given by its hash alone.
+      const fromConfig = await oidc.discovery(new URL(h.issuer), 'hashed', 'hashed-secret-99', undefined, insecure);
+      assert.ok((await oidc.clientCredentialsGrant(fromConfig)).access_token);
+      const wrongConfig = await oidc.discovery(new URL(h.issuer), 'hashed', 'hashed-secret-98', undefined, insecure);
+      await assert.rejects(oidc.clientCredentialsGrant(wrongConfig), (err: oidc.ResponseBodyError) => err.error === 'invalid_client');
       assert.equal(await store.remove('batch'), true);
       await assert.rejects(oidc.clientCredentialsGrant(basic), (err: oidc.ResponseBodyError) => err.error === 'invalid_client');
     });
