@@ -8,7 +8,9 @@ import { PolicySyntaxError } from './errors.js';
 import {
   DENY, EXT_DP, INDETERMINATE, NA_OUTCOME, NeedsAttribute, PERMIT, indeterminate, processingError, type Outcome,
 } from './indeterminate.js';
-import { PolicyNode, PolicyReference, type CompiledPolicyDocument, type ReferenceResolver } from './policy-document.js';
+import { ChildIndex } from './child-index.js';
+import type { Combinable } from './combining.js';
+import { PolicyNode, PolicyReference, childHints, type CompiledPolicyDocument, type ReferenceResolver } from './policy-document.js';
 import {
   STATUS_OK, STATUS_PROCESSING_ERROR, STATUS_SYNTAX_ERROR, type AttributeFinder, type AttributeValue, type Decision, type RequestCategory,
   type XacmlRequest, type XacmlResponse, type XacmlResult,
@@ -72,6 +74,21 @@ function linkReferences(roots: readonly CompiledPolicyDocument[], documents: rea
   return links;
 }
 
+/**
+ * Child indexes of the PolicySets that hold references, now that the references are linked:
+ * a reference is indexed by the Target of the policy it resolves to.
+ */
+function linkedIndexes(documents: readonly CompiledPolicyDocument[], resolver: ReferenceResolver): Map<PolicyNode, ChildIndex | undefined> {
+  const indexes = new Map<PolicyNode, ChildIndex | undefined>();
+  const visit = (child: Combinable) => {
+    if (!(child instanceof PolicyNode) || child.kind !== 'PolicySet' || indexes.has(child)) return;
+    indexes.set(child, child.hasReferences ? ChildIndex.build(child.children, child.children.map((c) => childHints(c, resolver))) : undefined);
+    for (const c of child.children) visit(c);
+  };
+  for (const doc of documents) visit(doc.root);
+  return indexes;
+}
+
 function includedAttributes(categories: readonly RequestCategory[]): RequestCategory[] {
   const out: RequestCategory[] = [];
   for (const c of categories) {
@@ -118,9 +135,12 @@ export function createPolicyDecisionPoint(options: PolicyDecisionPointOptions): 
   if (!roots.length) throw new PolicySyntaxError('a PDP needs at least one root policy');
   const documents = [...roots, ...(options.referenced ?? [])];
   const links = linkReferences(roots, documents);
+  let indexes = new Map<PolicyNode, ChildIndex | undefined>();
   const resolver: ReferenceResolver = {
     resolve: (ref) => links.get(ref) ?? indeterminate(EXT_DP, processingError(`unresolved reference to ${ref.kind} '${ref.id}'`).status),
+    indexOf: (node) => indexes.get(node),
   };
+  indexes = linkedIndexes(documents, resolver);
   const finders = options.attributeFinders ?? [];
   const max = options.maxMultipleDecisions ?? 100;
 

@@ -32,6 +32,19 @@ export interface CompiledPolicyDocument {
 /** Resolves a reference for the PDP evaluating it (set by pdp.ts). */
 export interface ReferenceResolver {
   resolve(ref: PolicyReference): PolicyNode | Outcome;
+  /** The child index of a PolicySet with references, built once the references are linked. */
+  indexOf(node: PolicyNode): ChildIndex | undefined;
+}
+
+const NO_HINTS: readonly TargetHint[] = Object.freeze([]);
+
+/** The ways a child's Target can be indexed; a reference's are known only once linked. */
+export function childHints(child: Combinable, resolver?: ReferenceResolver): readonly TargetHint[] {
+  if (child instanceof PolicyReference) {
+    const t = resolver?.resolve(child);
+    return t instanceof PolicyNode ? t.target.hints : NO_HINTS;
+  }
+  return (child as RuleNode | PolicyNode).hints;
 }
 
 interface EffectExpression {
@@ -103,7 +116,7 @@ class RuleNode implements Combinable {
     this.plain = effectOutcome(effect);
   }
 
-  get hint(): TargetHint | undefined { return this.target.hint; }
+  get hints(): readonly TargetHint[] { return this.target.hints; }
 
   applicable(ctx: EvalContext): TargetResult {
     return this.target.evaluate ? this.target.evaluate(ctx) : true;
@@ -138,21 +151,23 @@ class RuleNode implements Combinable {
 /** A Policy (children are rules) or a PolicySet (children are policies, sets and references). */
 export class PolicyNode implements Combinable {
   private readonly index: ChildIndex | undefined;
+  /** Whether a child is a reference: the index is then the linking PDP's (resolver.indexOf). */
+  readonly hasReferences: boolean;
   constructor(
     readonly kind: 'Policy' | 'PolicySet',
     readonly id: string,
     readonly version: string,
     readonly target: CompiledTarget,
     private readonly algorithm: CombiningAlgorithm,
-    private readonly children: readonly Combinable[],
-    hints: readonly (TargetHint | undefined)[],
+    readonly children: readonly Combinable[],
     private readonly obligations: EffectExpression[],
     private readonly advice: EffectExpression[],
   ) {
-    this.index = ChildIndex.build(children, hints);
+    this.hasReferences = children.some((c) => c instanceof PolicyReference);
+    this.index = this.hasReferences ? undefined : ChildIndex.build(children, children.map((c) => childHints(c)));
   }
 
-  get hint(): TargetHint | undefined { return this.target.hint; }
+  get hints(): readonly TargetHint[] { return this.target.hints; }
 
   applicable(ctx: EvalContext): TargetResult {
     return this.target.evaluate ? this.target.evaluate(ctx) : true;
@@ -165,7 +180,8 @@ export class PolicyNode implements Combinable {
       if (t === false) return NA_OUTCOME;
       if (t !== true) targetError = t;
     }
-    const children = this.index ? this.index.candidates(ctx) : this.children;
+    const index = this.hasReferences ? ctx.resolver.indexOf(this) : this.index;
+    const children = index ? index.candidates(ctx) : this.children;
     let o = this.algorithm(children, ctx);
     if (targetError) {
       // XACML 3.0 7.13/7.14: an Indeterminate target keeps what the children might have decided.
@@ -266,7 +282,7 @@ function compilePolicy(el: XmlElement, state: CompileState): PolicyNode {
   const scope = new ExpressionScope(definitions);
   for (const vid of definitions.keys()) scope.variable(vid, definitions.get(vid)!);
   const rules = (parts.get('Rule') ?? []).map((r) => compileRule(r, scope));
-  return new PolicyNode('Policy', id, attr(el, 'Version') ?? '1.0', compileTarget(parts.get('Target')?.[0], scope), algorithm, rules, rules.map((r) => r.hint),
+  return new PolicyNode('Policy', id, attr(el, 'Version') ?? '1.0', compileTarget(parts.get('Target')?.[0], scope), algorithm, rules,
     compileEffects(parts.get('ObligationExpressions')?.[0], 'Obligation', scope),
     compileEffects(parts.get('AdviceExpressions')?.[0], 'Advice', scope));
 }
@@ -290,7 +306,6 @@ function compilePolicySet(el: XmlElement, state: CompileState): PolicyNode {
   const algorithm = algId ? POLICY_COMBINING.get(algId) : undefined;
   if (!algorithm) throw new PolicySyntaxError(`unknown PolicyCombiningAlgId '${algId ?? ''}' at ${describe(el)}`);
   const children: Combinable[] = [];
-  const hints: (TargetHint | undefined)[] = [];
   let target: XmlElement | undefined;
   let obligations: XmlElement | undefined;
   let advice: XmlElement | undefined;
@@ -301,15 +316,15 @@ function compilePolicySet(el: XmlElement, state: CompileState): PolicyNode {
       case 'Target': target = child; break;
       case 'ObligationExpressions': obligations = child; break;
       case 'AdviceExpressions': advice = child; break;
-      case 'Policy': { const p = compilePolicy(child, state); children.push(p); hints.push(p.hint); break; }
-      case 'PolicySet': { const p = compilePolicySet(child, state); children.push(p); hints.push(p.hint); break; }
-      case 'PolicyIdReference': children.push(compileReference(child, 'Policy', state)); hints.push(undefined); break;
-      case 'PolicySetIdReference': children.push(compileReference(child, 'PolicySet', state)); hints.push(undefined); break;
+      case 'Policy': children.push(compilePolicy(child, state)); break;
+      case 'PolicySet': children.push(compilePolicySet(child, state)); break;
+      case 'PolicyIdReference': children.push(compileReference(child, 'Policy', state)); break;
+      case 'PolicySetIdReference': children.push(compileReference(child, 'PolicySet', state)); break;
       default: throw new PolicySyntaxError(`unexpected element ${child.name()} at ${describe(child)}`);
     }
   }
   const scope = new ExpressionScope(new Map());
-  return new PolicyNode('PolicySet', id, attr(el, 'Version') ?? '1.0', compileTarget(target, scope), algorithm, children, hints,
+  return new PolicyNode('PolicySet', id, attr(el, 'Version') ?? '1.0', compileTarget(target, scope), algorithm, children,
     compileEffects(obligations, 'Obligation', scope), compileEffects(advice, 'Advice', scope));
 }
 

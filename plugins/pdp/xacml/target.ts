@@ -28,8 +28,11 @@ export interface TargetHint {
 export interface CompiledTarget {
   /** Undefined for an empty Target, which matches everything. */
   evaluate?: TargetEvaluator;
-  hint?: TargetHint;
+  /** Every way to index this target (one per AnyOf and designator); the index picks one. */
+  hints: readonly TargetHint[];
 }
+
+const NO_HINTS: readonly TargetHint[] = Object.freeze([]);
 
 interface CompiledMatch {
   ev: (ctx: EvalContext) => TargetResult;
@@ -106,23 +109,32 @@ function anyOf(alls: TargetEvaluator[]): TargetEvaluator {
   };
 }
 
-/** The index hint of one AnyOf, when each AllOf has an equality Match on the same designator. */
-function hintOf(allOfs: CompiledMatch[][]): TargetHint | undefined {
-  let designator: Designator | undefined;
-  const values = new Set<unknown>();
-  for (const matches of allOfs) {
-    const m = matches.find((x) => x.equality && x.designator && !x.designator.mustBePresent && (!designator || x.designator.key === designator.key));
-    if (!m) return undefined;
-    designator ??= m.designator;
-    values.add(m.literal);
+/**
+ * The index hints of one AnyOf: one per designator that every AllOf tests with an equality
+ * Match against a literal (MustBePresent false, so an absent value is a plain no-match).
+ */
+function hintsOf(allOfs: CompiledMatch[][], out: TargetHint[]): void {
+  const first = allOfs[0]!;
+  const seen = new Set<string>();
+  for (const m of first) {
+    if (!m.equality || !m.designator || m.designator.mustBePresent || seen.has(m.designator.key)) continue;
+    const key = m.designator.key;
+    seen.add(key);
+    const values = new Set<unknown>();
+    let everyAllOf = true;
+    for (const matches of allOfs) {
+      const x = matches.find((y) => y.equality && y.designator !== undefined && y.designator.key === key);
+      if (!x) { everyAllOf = false; break; }
+      values.add(x.literal);
+    }
+    if (everyAllOf) out.push({ designator: m.designator, values });
   }
-  return designator ? { designator, values } : undefined;
 }
 
 export function compileTarget(el: XmlElement | undefined, scope: ExpressionScope): CompiledTarget {
-  if (!el) return {};
+  if (!el) return { hints: NO_HINTS };
   const anyOfs: TargetEvaluator[] = [];
-  let hint: TargetHint | undefined;
+  const hints: TargetHint[] = [];
   for (const anyEl of elementChildren(el)) {
     if (anyEl.name() !== 'AnyOf') throw new PolicySyntaxError(`unexpected ${anyEl.name()} in Target at ${describe(anyEl)}`);
     const allOfs: CompiledMatch[][] = [];
@@ -136,10 +148,10 @@ export function compileTarget(el: XmlElement | undefined, scope: ExpressionScope
       allOfs.push(matches);
     }
     if (!allOfs.length) throw new PolicySyntaxError(`empty AnyOf at ${describe(anyEl)}`);
-    hint ??= hintOf(allOfs);
+    hintsOf(allOfs, hints);
     anyOfs.push(anyOf(allOfs.map(allOf)));
   }
-  if (!anyOfs.length) return {};
+  if (!anyOfs.length) return { hints: NO_HINTS };
   const evaluate: TargetEvaluator = anyOfs.length === 1 ? anyOfs[0]! : (ctx) => {
     let error: Indeterminate | undefined;
     for (const ev of anyOfs) {
@@ -149,5 +161,5 @@ export function compileTarget(el: XmlElement | undefined, scope: ExpressionScope
     }
     return error ?? true;
   };
-  return { evaluate, hint };
+  return { evaluate, hints };
 }
