@@ -211,19 +211,9 @@ function readParameters(
       const sources = (Array.isArray(body.outputSource) ? body.outputSource : [body.outputSource]).filter((s): s is string => typeof s === 'string');
       param.outputSource = sources;
     }
-    if (kind === 'output' && cls === 'CommandLineTool' && needsBinding(type) && !isObject(body.outputBinding)) {
-      issues.push({ path: `${at}.outputBinding`, message: `missing: output '${id}' of type File or Directory needs an outputBinding with a glob` });
-    }
     params.push(param);
   }
   return params;
-}
-
-function needsBinding(type: CwlType): boolean {
-  if (typeof type === 'string') return type === 'File' || type === 'Directory';
-  if (Array.isArray(type)) return type.some(needsBinding);
-  if (type.type === 'array') return needsBinding(type.items);
-  return false;
 }
 
 /** 'iana:image/tiff' with $namespaces {iana: 'https://www.iana.org/assignments/media-types/'} -> the full IRI. */
