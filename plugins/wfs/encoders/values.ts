@@ -67,10 +67,21 @@ export function parseValue(text: string, type: PropertyType): unknown {
       if (t === 'true' || t === '1') return true;
       if (t === 'false' || t === '0') return false;
       return undefined;
-    case 'date':
-      return /^\d{4}-\d{2}-\d{2}/.test(t) ? t.slice(0, 10) : undefined;
-    case 'datetime':
-      return /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t) ? t : undefined;
+    case 'date': {
+      // ISO 8601, or GDAL's OGR form (1218/01/01), which its WFS-T Updates write.
+      const m = /^(\d{4})[-/](\d{2})[-/](\d{2})/.exec(t);
+      return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+    }
+    case 'datetime': {
+      if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t)) return t;
+      // GDAL's OGR form: 2021/01/02 08:00:00+00.
+      const m = /^(\d{4})\/(\d{2})\/(\d{2})(?: (\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}(?::?\d{2})?)?)?$/.exec(t);
+      if (!m) return undefined;
+      const date = `${m[1]}-${m[2]}-${m[3]}`;
+      if (!m[4]) return date;
+      const zone = m[5] === undefined ? '' : m[5] === 'Z' ? 'Z' : m[5].length === 3 ? `${m[5]}:00` : m[5].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+      return `${date}T${m[4]}${zone}`;
+    }
     case 'json':
       try {
         return JSON.parse(t);

@@ -6,12 +6,15 @@
  * another client holds the lock.
  */
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { validateXml } from '../../helpers/xsd.js';
-import { addUser, admin, basicAuth, createFilled, exception, get, PLACES, placeInputs, post, SCHEMAS, startWfs, validateWithApplicationSchema, xpath, type Credentials, type WfsHarness } from './support.js';
+import { addUser, admin, basicAuth, createFilled, exception, get, PLACES, placeInputs, post, run, SCHEMAS, startWfs, validateWithApplicationSchema, xpath, type Credentials, type WfsHarness } from './support.js';
 
 const HEAD20 = 'xmlns:wfs="http://www.opengis.net/wfs/2.0" xmlns:fes="http://www.opengis.net/fes/2.0" xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:m="urn:meridian:features" service="WFS" version="2.0.0"';
 const HEAD11 = 'xmlns:wfs="http://www.opengis.net/wfs" xmlns:ogc="http://www.opengis.net/ogc" xmlns:gml="http://www.opengis.net/gml" xmlns:m="urn:meridian:features" service="WFS" version="1.1.0"';
+
+const GDAL_SET_FIELD = fileURLToPath(new URL('./fixtures/gdal_set_field.py', import.meta.url));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -324,6 +327,27 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await xml(setPopulation(c, `${c}.1`, 135000, `lockId="${lockId}"`))).status, 200);
       assert.equal((await api('PATCH', `${c}.1`, { properties: { population: 3 } })).status, 204);
       assert.equal(await population(c, `${c}.1`), 3);
+    });
+
+    it("GDAL's WFS driver (WFS-T, no lockId) cannot change a locked feature, can change the others (its OGR date forms read)", async () => {
+      const c = await fresh();
+      const lockId = lockIdOf((await kvp({ request: 'LockFeature', resourceid: `${c}.2` })).body);
+      const gdal = async (name: string, value: number) => {
+        const res = await run('/usr/bin/python3', [GDAL_SET_FIELD, h.url, `meridian:${c}`, `${carol.user}:${carol.password}`, name, 'population', String(value)]);
+        assert.equal(res.code, 0, res.stderr);
+        const out = JSON.parse(res.stdout) as { ok: boolean; error: string | null };
+        return { ok: out.ok, error: out.error };
+      };
+      const refused = await gdal('Zurich', 1);
+      assert.equal(refused.ok, false);
+      // GDAL shows the status of the refusal (409), not the exception text.
+      assert.match(refused.error!, /409/);
+      assert.equal(await population(c, `${c}.2`), 421000);
+      assert.deepEqual(await gdal('Geneva', 2), { ok: true, error: null });
+      assert.equal(await population(c, `${c}.3`), 2);
+      await xml(setPopulation(c, `${c}.2`, 421000, `lockId="${lockId}"`));
+      assert.deepEqual(await gdal('Zurich', 3), { ok: true, error: null });
+      assert.equal(await population(c, `${c}.2`), 3);
     });
 
     it('advertises locking: ImplementsLockingWFS, both operations with their parameters in 2.0 and 1.1.0, the Lock operation of 1.1.0 types, the conformance class', async () => {

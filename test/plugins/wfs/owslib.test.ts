@@ -1,4 +1,4 @@
-/** OWSLib's WebFeatureService (version 2.0.0) against the real server: capabilities, GetFeature with a bbox (with and without its CRS) and with a FES 2.0 filter by GET and POST, GeoJSON. */
+/** OWSLib's WebFeatureService (version 2.0.0) against the real server: capabilities (the locking operations' parameters too; OWSLib has no LockFeature call), GetFeature with a bbox (with and without its CRS) and with a FES 2.0 filter by GET and POST, GeoJSON. */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { testDatabaseKinds } from '../../helpers/databases.js';
@@ -14,6 +14,7 @@ interface OwslibReport {
   crs: string[];
   wgs84: number[];
   operations: string[];
+  lock_parameters: Record<string, Record<string, string[]>>;
   bbox: string[];
   bbox_default_crs: string[];
   filter: string[];
@@ -41,7 +42,10 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(r.types, ['meridian:places', 'meridian:regions']);
       assert.equal(r.crs[0], 'urn:ogc:def:crs:EPSG::4326');
       assert.deepEqual(r.wgs84, [6.1432, 46.2044, 8.5417, 47.5596]);
-      for (const op of ['GetFeature', 'DescribeFeatureType', 'Transaction']) assert.ok(r.operations.includes(op), op);
+      for (const op of ['GetFeature', 'DescribeFeatureType', 'Transaction', 'LockFeature', 'GetFeatureWithLock']) assert.ok(r.operations.includes(op), op);
+      assert.deepEqual(r.lock_parameters.LockFeature, { lockAction: ['ALL', 'SOME'] });
+      assert.deepEqual(r.lock_parameters.GetFeatureWithLock!.lockAction, ['ALL', 'SOME']);
+      assert.deepEqual(r.lock_parameters.GetFeatureWithLock!.resultType, ['results']);
       assert.deepEqual(r.bbox, ['Geneva', 'Lausanne', 'Sion']);
       assert.deepEqual(r.bbox_default_crs, ['Geneva', 'Lausanne', 'Sion']);
       assert.deepEqual(r.filter, ['Basel', 'Geneva']);
