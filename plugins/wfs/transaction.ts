@@ -5,6 +5,9 @@
  * handed to the engine as one transaction: all of it applies or none (a failure is an exception
  * report and changes nothing). Filters see the data as it was before the Transaction; a Replace's
  * filter is resolved to the ids it selects first. Geometries are read into CRS:84 and written so.
+ * A lockId is checked first and handed to the engine, whose write guard (locks/store.ts) checks
+ * the locks and releases (releaseAction ALL) or narrows (SOME) the lock inside the same database
+ * transaction; features locked by another lock make the whole Transaction fail.
  */
 import { el, invalidParameterValue, optionNotSupported, serializeXml } from '../../core/ows/index.js';
 import type { CollectionDescription, TransactionOperation } from '../features/types.js';
