@@ -307,6 +307,20 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await h.request('GET', `/jobs/${id}`, { as: 'alice' })).json.status, 'dismissed');
     });
 
+    it('undeploys a process with a job running: the job ends as submitted, no new job starts', async () => {
+      const pkg = { processDescription: { id: 'nap' }, executionUnit: { unit: fixture('sleeper.cwl') } };
+      assert.equal((await h.request('POST', '/processes', { as: 'alice', body: pkg, type: 'application/ogcapppkg+json' })).status, 201);
+      const res = await h.request('POST', '/processes/nap/execution', { as: 'alice', headers: { Prefer: 'respond-async' }, body: { inputs: { seconds: '1.5' } } });
+      assert.equal(res.status, 201);
+      assert.equal((await h.request('DELETE', '/processes/nap', { as: 'alice' })).status, 204);
+      assertProblem(await h.request('POST', '/processes/nap/execution', { as: 'alice', body: { inputs: { seconds: '1' } } }), 404, `${EXC1}/no-such-process`);
+      const done = await h.waitJob(res.json.jobID, 'alice');
+      assert.equal(done.status, 'successful', JSON.stringify(done));
+      const results = await h.request('GET', `/jobs/${res.json.jobID}/results`, { as: 'alice' });
+      const note = await h.request('GET', results.json.note.href, { as: 'alice' });
+      assert.equal(note.text, 'sleeping\n');
+    });
+
     it('replaces and undeploys a process; only its owner may', async () => {
       const replaced = fixture('translate.cwl').replace('label: Downsample a raster', 'label: Resize a raster');
       assertProblem(await h.request('PUT', '/processes/translate', { as: 'bob', body: replaced, type: 'application/cwl+yaml' }), 404);
