@@ -8,7 +8,7 @@ import { lookupCrs, parseInstant, transformBbox } from '../../core/ows/index.js'
 import type { CoveragesService, CoverageDescription, Grid, Resampling } from '../coverages/types.js';
 import type { AxisSpec, BinaryOp, CondenseOp, Expr, Iterator } from './ast.js';
 import { arithmetic, cellTypeOfSample, coerce, converted, division, isBoolean, isCellType, isFloat, isInteger, literalType, mathResult, negated, unify, type CellType } from './cell-types.js';
-import { axisSize, cellCount, coverageDomain, findAxis, sameShape, spatialLabels, spatialRanges, windowGrid, describeDomain, type AxisSelection, type Domain } from './domain.js';
+import { axisSize, cellCount, coverageDomain, findAxis, sameShape, spatialLabels, spatialRanges, windowGrid, describeDomain, restrictDomain, type AxisSelection, type Domain } from './domain.js';
 import { WcpsError, wcpsFail, type Position } from './errors.js';
 import { binaryKernel, UNARY, unaryKernel } from './kernels.js';
 import {
@@ -442,7 +442,7 @@ export class Compiler {
     return { kind: 'trim', lo, hi };
   }
 
-  private async subset(c: CovNode, specs: AxisSpec[], env: Env): Promise<CovNode> {
+  private async subset(c: CovNode, specs: AxisSpec[], env: Env): Promise<Node> {
     const d = c.domain;
     const sel: AxisSelection[] = d.axes.map(() => undefined);
     const foreign: Array<{ spec: AxisSpec; index: number; b: Awaited<ReturnType<Compiler['bounds']>> }> = [];
@@ -472,7 +472,7 @@ export class Compiler {
       sel[index] = geoSelection(d, axis.role as 'x' | 'y', axis.lo, axis.hi, b, spec);
     }
     if (foreign.length > 0) this.foreignSelection(d, foreign, sel);
-    return c.restrict(sel);
+    return asScalarWhenSingleCell(c.restrict(sel));
   }
 
   /** Coordinates in another CRS than the coverage's: the box they make (the coverage's extent on axes not given) in its CRS. */
@@ -569,7 +569,8 @@ export class Compiler {
       if (spec.crs !== undefined && !GRID_CRS.test(spec.crs)) wcpsFail('InvalidSubsetting', `extend takes grid coordinates (CRS:1) on ${spec.axis}`, spec.pos);
       sel[i] = { lo: b.lo, hi: b.hi };
     }
-    return c.restrict(sel);
+    // Not pushed to the reads: cells outside the operand are null even where the coverage has data.
+    return new GatherNode(c, restrictDomain(d, sel), sel);
   }
 
   private async crsTransform(e: Extract<Expr, { k: 'crsTransform' }>, env: Env): Promise<CovNode> {
@@ -739,6 +740,21 @@ export class Compiler {
       return { bands: [acc], mask: seen };
     });
   }
+}
+
+/** A subset that slices every axis of a single-band coverage is its cell's value (WCPS treats a 0-D coverage as a scalar). */
+function asScalarWhenSingleCell(c: CovNode): Node {
+  if (c.domain.axes.length > 0 || c.bands.length !== 1) return c;
+  return {
+    kind: 'scalar',
+    type: c.bands[0]!.type,
+    pos: c.pos,
+    cost: c.cost,
+    async value(ctx) {
+      const b = await c.block(ctx, 0, 1);
+      return b.mask && b.mask[0] === 0 ? NaN : b.bands[0]![0]!;
+    },
+  };
 }
 
 /** The box of a domain's cells in its grid's CRS (x/y order). */

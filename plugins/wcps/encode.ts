@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import type { EncodedOutput, Raster, SampleArray } from '../coverages/types.js';
 import { encodeGeoTiffAsync } from '../coverages/encode/index.js';
 import { coverageOutputOptions } from '../coverages/encode/output-defaults.js';
-import { allocate, isFloat, sampleTypeOf, type CellType } from './cell-types.js';
+import { allocate, isFloat, sampleTypeOf, unify, type CellType } from './cell-types.js';
 import { axisSize, cellCount, innerCount, spatialRanges, windowGrid } from './domain.js';
 import { wcpsFail, type Position } from './errors.js';
 import { forEachBlock, type CovNode, type EvalContext, type ScalarType, type ScalarValue } from './nodes.js';
@@ -153,7 +153,7 @@ async function fill(ctx: EvalContext, node: CovNode, type: CellType): Promise<Fi
 /** The type all bands are written in (one sample type per file): the widest of them. */
 function commonType(node: CovNode): CellType {
   const types = node.bands.map((b) => b.type);
-  return types.reduce((a, b) => (a === b ? a : isFloat(a) || isFloat(b) ? 'double' : 'double'));
+  return types.reduce((a, b) => unify(a, b));
 }
 
 function representable(value: number | undefined, type: CellType): number | undefined {
@@ -179,7 +179,7 @@ export async function encodeCoverage(ctx: EvalContext, node: CovNode, format: Fo
     const grid = windowGrid(d.grid, r.x[0], r.y[0], width, height);
     const stored: CellType = type === 'boolean' ? 'unsigned char' : type;
     let nodata = options.nodata ?? representable(node.bands[0]!.nodata, stored);
-    if (nodata === undefined && filled.mask && isFloat(stored)) nodata = NaN;
+    if (nodata === undefined && filled.mask && filled.mask.includes(0) && isFloat(stored)) nodata = NaN;
     const raster: Raster = { width, height, sampleType: sampleTypeOf(stored), bands: filled.bands, mask: filled.mask, nodata };
     const geotiff = coverageOutputOptions({ compression: options.compression, predictor: options.predictor, tiled: options.tiled, cog: options.cog }, raster.sampleType);
     const body = await encodeGeoTiffAsync(raster, grid, { ...geotiff, bandNames: node.bands.map((b) => b.name), nodata });
@@ -198,7 +198,9 @@ export async function encodeCoverage(ctx: EvalContext, node: CovNode, format: Fo
       const band = filled.bands[b]!;
       for (let i = 0; i < width * height; i++) pixels[i * channels + b] = filled.mask && filled.mask[i] === 0 ? 0 : band[i]!;
     }
-    const image = sharp(pixels, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } });
+    let image = sharp(pixels, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } });
+    // Grey stays grey (sharp would write three channels).
+    if (channels <= 2) image = image.toColourspace('b-w');
     const body = format === 'png' ? await image.png({ compressionLevel: 6 }).toBuffer() : await image.jpeg({ quality: options.quality ?? 90 }).toBuffer();
     return { body, contentType: CONTENT_TYPES[format], filename: `${name}.${format === 'png' ? 'png' : 'jpg'}` };
   }

@@ -54,7 +54,7 @@ export function clientSignal(ctx: Context): AbortSignal {
   const onClose = () => {
     if (!ctx.res.writableFinished) controller.abort(new Error('the client closed the connection'));
   };
-  ctx.req.once('close', onClose);
-  ctx.res.once('finish', () => ctx.req.off('close', onClose));
+  // The response's close (not the request's, which fires once the body is read) means the connection went.
+  ctx.res.once('close', onClose);
   return controller.signal;
 }

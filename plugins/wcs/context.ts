@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { Subject } from '../../core/auth/types.js';
 import type { CoveragesService } from '../coverages/types.js';
+import type { WcpsService } from '../wcps/types.js';
 import type { WcsConfig } from './config.js';
 import type { WcsVersion } from './versions.js';
 
@@ -17,6 +18,8 @@ export interface WcsEnv {
   version: WcsVersion;
   /** Short ids ('EPSG:3857') of the CRSs offered besides each coverage's native one. */
   offeredCrs: ReadonlySet<string>;
+  /** The WCPS plugin's service when it is enabled: ProcessCoverages is then offered. */
+  wcps?: WcpsService;
 }
 
 export interface WcsResponse {

@@ -29,6 +29,7 @@ import { timePeriodOf, timePeriodXml } from './eo-metadata.js';
 import { FORMATS_SUPPORTED } from './formats.js';
 import { num } from './gml.js';
 import { wcsNamespaceAttrs, WCS_NS, WCS_SCHEMA_LOCATION } from './namespaces.js';
+import { PROCESS_COVERAGES, PROCESSING_PROFILES } from './process-coverages.js';
 import { OPERATION_NAMES, type GetCapabilitiesRequest } from './requests.js';
 import { ADVERTISED_VERSIONS } from './versions.js';
 
@@ -45,7 +46,8 @@ function serviceProvider(env: WcsEnv): XmlElement {
 }
 
 function operations(env: WcsEnv): OperationInfo[] {
-  return OPERATION_NAMES.map((name) => ({
+  const names: string[] = env.wcps ? [...OPERATION_NAMES, PROCESS_COVERAGES] : [...OPERATION_NAMES];
+  return names.map((name) => ({
     name,
     get: `${env.baseUrl}?`,
     post: [{ href: env.baseUrl, constraints: [{ name: 'PostEncoding', values: ['XML'] }] }],
@@ -122,7 +124,7 @@ export async function getCapabilities(request: GetCapabilitiesRequest, env: WcsE
           serviceType: 'OGC WCS',
           serviceTypeCodeSpace: 'OGC',
           serviceTypeVersions: ADVERTISED_VERSIONS,
-          profiles: WCS_PROFILES,
+          profiles: env.wcps ? [...WCS_PROFILES, ...PROCESSING_PROFILES] : WCS_PROFILES,
           fees: env.config.fees,
           accessConstraints: env.config.accessConstraints,
         },

@@ -23,6 +23,8 @@ import { describeCoverage } from './describe-coverage.js';
 import { describeEOCoverageSet } from './describe-eo-coverage-set.js';
 import { getCapabilities } from './get-capabilities.js';
 import { getCoverage } from './get-coverage.js';
+import { clientSignal, isProcessCoverages, processCoverages, PROCESSING_PROFILES } from './process-coverages.js';
+import type { WcpsService } from '../wcps/types.js';
 import { readRequest } from './read-request.js';
 import { OPERATION_NAMES, type OperationName, type RequestHead } from './requests.js';
 import { runWcs10, wcs10ErrorEncoder } from './wcs1/v100/index.js';
@@ -121,20 +123,31 @@ const plugin: Plugin<WcsConfig> = {
   description: 'OGC Web Coverage Service 2.0.1 with the Earth Observation Application Profile (EO-WCS 1.0), and WCS 1.1.1 and 1.0.0, over the coverages engine',
   defaultPath: '/wcs',
   requires: ['coverages'],
+  optionalRequires: ['wcps'],
   configSchema: wcsConfigSchema,
   async setup(pctx: PluginContext<WcsConfig>) {
     const coverages = pctx.service<CoveragesService>('coverages');
     const config = pctx.config;
     const offeredCrs = offeredCrsOf(config);
+    const wcps = pctx.hasService('wcps') ? pctx.service<WcpsService>('wcps') : undefined;
+    const profiles = wcps ? [...WCS_PROFILES, ...PROCESSING_PROFILES] : [...WCS_PROFILES];
     const router = new Router();
     const handle = async (ctx: Context) => {
       const head = await readRequest(ctx);
       ctx.state.wcsVersion = versionHint(head);
+      if (wcps && isProcessCoverages(head)) {
+        requireService(head);
+        const version = requireOperationVersion(head, head.binding, WCS_VERSIONS.filter((v) => familyOf(v) === '2.0'));
+        ctx.state.wcsVersion = version;
+        const env: WcsEnv = { config, coverages, logger: pctx.logger, ctx, subject: ctx.state.subject, baseUrl: pctx.baseUrl(ctx), version, offeredCrs, wcps };
+        send(ctx, await processCoverages(head, env, wcps, clientSignal(ctx)));
+        return;
+      }
       const operation = identifyOperation(head);
       requireService(head);
       const version = versionOf(head, operation);
       ctx.state.wcsVersion = version;
-      const env: WcsEnv = { config, coverages, logger: pctx.logger, ctx, subject: ctx.state.subject, baseUrl: pctx.baseUrl(ctx), version, offeredCrs };
+      const env: WcsEnv = { config, coverages, logger: pctx.logger, ctx, subject: ctx.state.subject, baseUrl: pctx.baseUrl(ctx), version, offeredCrs, wcps };
       send(ctx, await run(head, operation, env));
     };
     router.get('/', handle);
@@ -151,10 +164,10 @@ const plugin: Plugin<WcsConfig> = {
           description: config.abstract,
           url: mount,
           capabilitiesUrl: `${mount}?service=WCS&request=GetCapabilities`,
-          conformsTo: [...WCS_PROFILES],
+          conformsTo: profiles,
         },
       ],
-      conformsTo: [...WCS_PROFILES],
+      conformsTo: profiles,
     };
   },
 };

@@ -1,5 +1,5 @@
 /** The WCS 2.0 requests, as both bindings (KVP and XML) read them into the same shapes. */
-import type { KvpParams } from '../../core/ows/index.js';
+import type { KvpParams, XmlTreeNode } from '../../core/ows/index.js';
 
 export const OPERATION_NAMES = ['GetCapabilities', 'DescribeCoverage', 'GetCoverage', 'DescribeEOCoverageSet'] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
@@ -78,5 +78,7 @@ export interface RequestHead {
   knownNamespace?: boolean;
   /** KVP: the parameters, which the WCS 1.0 and 1.1 requests are read from (wcs1/). */
   kvp?: KvpParams;
+  /** XML: the request document (ProcessCoverages reads its query from it). */
+  root?: XmlTreeNode;
   parse(operation: OperationName): WcsRequest;
 }

@@ -143,6 +143,7 @@ export function xmlHead(root: XmlTreeNode): RequestHead {
     version: root.attrs.version,
     acceptVersions: versions,
     knownNamespace: root.namespace === WCS_NS.wcs || root.namespace === WCS_NS.wcseo,
+    root,
     parse(operation): WcsRequest {
       switch (operation) {
         case 'GetCapabilities': {

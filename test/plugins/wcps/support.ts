@@ -146,7 +146,7 @@ bands = [ds.GetRasterBand(i + 1) for i in range(ds.RasterCount)]
 def clean(a):
     return [None if np.isnan(v) else float(v) for v in a.ravel().tolist()] if a.dtype.kind == 'f' else a.ravel().tolist()
 print(json.dumps({'width': ds.RasterXSize, 'height': ds.RasterYSize, 'bands': ds.RasterCount, 'transform': list(ds.GetGeoTransform()), 'epsg': epsg,
-  'dataType': gdal.GetDataTypeName(bands[0].DataType), 'nodata': [b.GetNoDataValue() for b in bands], 'descriptions': [b.GetDescription() for b in bands],
+  'dataType': gdal.GetDataTypeName(bands[0].DataType), 'nodata': [None if b.GetNoDataValue() is None or np.isnan(b.GetNoDataValue()) else b.GetNoDataValue() for b in bands], 'descriptions': [b.GetDescription() for b in bands],
   'values': [clean(b.ReadAsArray()) for b in bands]}))`,
     [file],
   );
