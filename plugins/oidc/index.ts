@@ -123,6 +123,8 @@ const plugin: Plugin<Partial<OidcConfig>> = {
       if (!entry) {
         const provider = buildProvider(issuer, mountPath, { config, db, adapter: Adapter, jwks, cookieKey, verifier, isTrustedClient });
         provider.on('server_error', (_c: unknown, err: Error) => logger.error({ err }, 'oidc-provider server error'));
+        // Errors reaching oidc-provider's own Koa app: logged like the core's, never printed raw.
+        (provider as unknown as NodeJS.EventEmitter).on('error', (err: Error) => logger.error({ err }, 'oidc-provider request error'));
         entry = { provider, callback: provider.callback() };
         if (providers.size >= MAX_PROVIDERS) providers.delete(providers.keys().next().value!);
         providers.set(issuer, entry);
