@@ -10,12 +10,13 @@ import type { JobQueue, JobRecord, JobState } from '../../core/jobs/types.js';
 import type { RemoteFetchLimits } from '../../core/net/remote-fetch.js';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
 import type { Database } from '../../core/storage/db/types.js';
+import type { CatalogueService } from '../catalogue/types.js';
 import type { BuiltinProcess } from './builtins/types.js';
 import { readDeployBody } from './deploy-body.js';
 import { EXECUTE_JOB_TYPE, type ExecutePayload } from './job-runner.js';
 import { PROCESS_JOBS_TABLE } from './migrations.js';
 import { ProcessStore } from './process-store.js';
-import { isDirectoryInput, isFileInput } from './stage-in.js';
+import { isDirectoryInput, isFileInput, precheckInputs } from './stage-in.js';
 import { jobPrefix } from './stage-out.js';
 import type { DeployBody, ExecuteRequest, JobListFilter, JobResult, JobStatus, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
 
@@ -57,6 +58,7 @@ export interface EngineDeps {
   fetchLimits: RemoteFetchLimits;
   /** Attempts per job (a try interrupted by a restart counts as one). */
   attempts: number;
+  catalogue?: CatalogueService;
 }
 
 interface JobRow {
@@ -164,6 +166,7 @@ export class ProcessingEngine implements ProcessingService {
     const p = await this.getProcess(processId, subject);
     await this.require(subject, processResource(p), 'execute', `Not allowed to execute process '${processId}'`);
     const inputs = this.checkInputs(p, request.inputs ?? {});
+    await precheckInputs(p.description, inputs, subject, this.deps);
     if (request.outputs) {
       for (const id of Object.keys(request.outputs)) {
         if (!(id in p.description.outputs)) throw new BadRequest(`Process '${processId}' has no output '${id}'`, { code: 'InvalidParameterValue', locator: `outputs.${id}` });

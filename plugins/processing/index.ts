@@ -84,6 +84,7 @@ const plugin: Plugin<ProcessingConfig> = {
       defaultVisibility: config.defaultVisibility,
       fetchLimits: fetchLimits(config.packageFetch),
       attempts: config.attempts,
+      catalogue,
     });
     const backend: ExecutionBackend =
       config.backend === 'kubernetes' ? new KubernetesBackend() : new LocalBackend({ cwltool: config.cwltool, containerRuntime: config.containerRuntime, extraArgs: config.cwltoolArgs });

@@ -82,6 +82,48 @@ export async function stageInputs(description: ProcessDescription, inputs: Recor
   return staged;
 }
 
+/**
+ * Checks at execute time what can be checked at once, so a bad reference is the request's
+ * error (400/403) rather than a failed job: URLs are http(s), blob keys exist and the caller may
+ * read them, catalogue products exist and the caller may read them. Fetching happens in the job.
+ */
+export async function precheckInputs(description: ProcessDescription, inputs: Record<string, unknown>, subject: Subject, deps: Pick<StageInDeps, 'blobs' | 'auth' | 'catalogue'>): Promise<void> {
+  for (const [id, d] of Object.entries(description.inputs)) {
+    if (!(isFileInput(d) || isDirectoryInput(d)) || inputs[id] === undefined) continue;
+    const values = Array.isArray(inputs[id]) ? (inputs[id] as unknown[]) : [inputs[id]];
+    for (const v of values) {
+      let href: string | undefined;
+      if (isObject(v) && typeof v.href === 'string') href = v.href;
+      else if (typeof v === 'string') href = /^https?:\/\//i.test(v) ? v : `catalogue:${v}`;
+      else if (isObject(v) && v.value !== undefined) continue;
+      else throw new StageInFailed(id, 'give a reference ({"href": ...}), a catalogue product id, or an inline {"value": ...}');
+      if (/^https?:\/\//i.test(href)) {
+        try {
+          new URL(href);
+        } catch {
+          throw new StageInFailed(id, `'${href}' is not a URL`);
+        }
+      } else if (href.startsWith('catalogue:')) {
+        const pid = href.slice('catalogue:'.length);
+        if (!deps.catalogue) throw new StageInFailed(id, `'${pid}' would be a catalogue product, but the catalogue is not enabled`);
+        if (!(await deps.catalogue.get(pid, subject))) throw new StageInFailed(id, `no catalogue product '${pid}' (or not one you may read)`);
+      } else if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('blob:')) {
+        throw new StageInFailed(id, `'${href}': references are http(s) URLs, blob:KEY, catalogue:ID or blob keys`);
+      } else {
+        const key = href.startsWith('blob:') ? href.slice(5).replace(/^\/+/, '') : href;
+        if ((await deps.auth.authorize(subject, blobResource(key), 'read')).decision !== 'Permit') throw new StageInFailed(id, `not allowed to read blob '${key}'`, 403);
+        let exists = false;
+        try {
+          exists = (await deps.blobs.head(key)) !== null;
+        } catch (err) {
+          if (!(err instanceof MeridianError && err.status < 500)) throw err;
+        }
+        if (!exists) throw new StageInFailed(id, `no blob '${key}'`);
+      }
+    }
+  }
+}
+
 /** A qualified value's value ({value: 3} is 3); a bbox or other object stays as it is. */
 function literal(v: unknown): unknown {
   if (isObject(v) && 'value' in v && Object.keys(v).every((k) => ['value', 'mediaType', 'encoding', 'schema'].includes(k))) return v.value;

@@ -211,7 +211,8 @@ for (const kind of testDatabaseKinds()) {
       assertProblem(await h.request('GET', '/jobs?status=finished', { as: 'alice' }), 400);
       // Bob may not stage in a product he cannot read, nor alice's blob.
       const denied = await h.request('POST', '/processes/ndvi/execution', { as: 'alice', body: { inputs: { image: 'bob-secret' } } });
-      assert.equal(denied.status, 500, denied.text);
+      assertProblem(denied, 400);
+      assert.equal(denied.json.locator, 'image');
       assert.match(denied.json.detail, /no catalogue product 'bob-secret'/);
     });
 
@@ -229,8 +230,10 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(Math.abs(band.mean - 40 / 60) < 1e-3, String(band.mean));
       // Someone else's workspace is refused.
       const other = await h.request('POST', '/processes/ndvi/execution', { as: 'bob', body: { inputs: { image: { href: 'blob:workspaces/alice/scene.tif' } } } });
-      assert.equal(other.status, 500);
+      assertProblem(other, 403);
       assert.match(other.json.detail, /not allowed to read blob/);
+      assertProblem(await h.request('POST', '/processes/ndvi/execution', { as: 'bob', body: { inputs: { image: { href: 'blob:workspaces/bob/none.tif' } } } }), 400);
+      assertProblem(await h.request('POST', '/processes/ndvi/execution', { as: 'bob', body: { inputs: { image: { href: 'ftp://x/y.tif' } } } }), 400);
       assertProblem(await h.request('POST', '/processes/ndvi/execution', { as: 'bob', body: { inputs: { red: 'one' } } }), 400);
       assertProblem(await h.request('POST', '/processes/ndvi/execution', { as: 'bob', body: { inputs: { image: 'x', colour: 1 } } }), 400);
       assertProblem(await h.request('POST', '/processes/ndvi/execution', { as: 'bob', body: '{' }), 400);
@@ -282,6 +285,14 @@ for (const kind of testDatabaseKinds()) {
       assert.match(logs.text, /the input is unusable: no band 7/);
       const results = await h.request('GET', `/jobs/${res.json.jobID}/results`, { as: 'alice' });
       assertProblem(results, 500);
+    });
+
+    it('fails a job whose input URL cannot be fetched, saying which input', async () => {
+      const res = await h.request('POST', '/processes/ndvi/execution', { as: 'alice', headers: { Prefer: 'respond-async' }, body: { inputs: { image: { href: `${filesUrl}/missing.tif` } } } });
+      assert.equal(res.status, 201);
+      const done = await h.waitJob(res.json.jobID, 'alice');
+      assert.equal(done.status, 'failed');
+      assert.match(done.message, /input 'image': .*missing\.tif answered 404/);
     });
 
     it('dismisses a running job: the tool stops, the job is dismissed', async () => {
