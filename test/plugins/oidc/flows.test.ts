@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { testDatabaseKinds } from '../../helpers/databases.js';
-import { ALICE, Browser, collection, form, formAction, hiddenValue, loginThroughPages, REDIRECT, startOidc, type OidcHarness } from './support.js';
+import { ALICE, BOB, Browser, collection, form, formAction, hiddenValue, loginThroughPages, REDIRECT, startOidc, type OidcHarness } from './support.js';
 
 const OPAQUE = 'urn:meridian:test-opaque';
 const insecure = { execute: [oidc.allowInsecureRequests] };
@@ -24,6 +24,7 @@ for (const kind of testDatabaseKinds()) {
           ],
           resources: [{ indicator: OPAQUE, accessTokenFormat: 'opaque' }],
         },
+        plugins: { csw: {} },
       });
       const issuer = new URL(h.issuer);
       web = await oidc.discovery(issuer, 'web', 'web-secret-0123456789', undefined, insecure);
@@ -162,6 +163,29 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(bye.searchParams.get('state'), 'bye-state');
       const next = await browser.follow((await s256()).href, {}, (u) => u.href.startsWith(REDIRECT));
       assert.match(await next.res.text(), /name="password"/);
+    });
+
+    it("the same token works through another protocol: a private record created with alice's token is found by CSW with her token only", async () => {
+      const tokenOf = async (user: { name: string; password: string }) => {
+        const verifier = oidc.randomPKCECodeVerifier();
+        const url = oidc.buildAuthorizationUrl(web, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+        return (await oidc.authorizationCodeGrant(web, await loginThroughPages(new Browser(), url, user), { pkceCodeVerifier: verifier })).access_token;
+      };
+      const alice = await tokenOf(ALICE);
+      const bob = await tokenOf(BOB);
+      const created = await fetch(`${h.server.url}/catalogue/collections?visibility=private`, { method: 'POST', headers: { Authorization: `Bearer ${alice}`, 'Content-Type': 'application/geo+json' }, body: JSON.stringify(collection('ALICE-PRIVATE')) });
+      assert.equal(created.status, 201, await created.text());
+      const csw = async (token?: string) => {
+        const res = await fetch(`${h.server.url}/csw?service=CSW&version=2.0.2&request=GetRecordById&id=ALICE-PRIVATE`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+        assert.equal(res.status, 200);
+        return (await res.text()).includes('ALICE-PRIVATE');
+      };
+      assert.equal(await csw(alice), true);
+      assert.equal(await csw(bob), false);
+      assert.equal(await csw(), false);
+      const bad = await fetch(`${h.server.url}/csw?service=CSW&version=2.0.2&request=GetRecordById&id=ALICE-PRIVATE`, { headers: { Authorization: `Bearer ${alice.slice(0, -4)}AAAA` } });
+      assert.equal(bad.status, 401);
+      assert.match(await bad.text(), /ExceptionReport/);
     });
 
     it('the consent page: deny sends access_denied back to the client', async () => {
