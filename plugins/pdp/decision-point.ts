@@ -1,40 +1,31 @@
 /**
  * The `xacml` decision point: every plugin's authorize() evaluated by this plugin's PDP in
- * process. Requests go through the core's own XACML mapping (toXacmlRequest, the one the
- * xacml-remote decision point sends), answers come back through fromXacmlResponse, so the
- * built-in PDP and a remote one see the same attributes and give the same Decisions.
+ * process. Requests are mapped straight to the engine's request context with the attributes
+ * the core's XACML mapping gives (the one the xacml-remote decision point sends), and Results
+ * straight to Decisions (request-mapping.ts), so the built-in PDP and a remote one see the same
+ * attributes and give the same Decisions, without JSON in between.
  */
-import { bindDecision, fromXacmlResponse, toXacmlRequest, type XacmlRequest as JsonProfileRequest } from '../../core/auth/decision-points/xacml-json.js';
-import type { AuthorizationRequest, Decision, DecisionPoint, Subject } from '../../core/auth/types.js';
+import type { AuthorizationRequest, Decision, DecisionPoint } from '../../core/auth/types.js';
 import type { Domains } from './domains.js';
-import { responseToJson, type AttributeValue, type XacmlRequest, type XacmlResponse } from './xacml/index.js';
+import { decisionOf, engineRequestOf } from './request-mapping.js';
+import type { XacmlResult } from './xacml/index.js';
 
-/** The JSON Profile request the core builds, as the engine's request context (no parsing of text). */
-export function engineRequest(json: JsonProfileRequest): XacmlRequest {
-  return {
-    returnPolicyIdList: json.Request.ReturnPolicyIdList,
-    combinedDecision: json.Request.CombinedDecision,
-    categories: json.Request.Category.map((c) => ({
-      category: c.CategoryId,
-      attributes: c.Attribute.map((a) => ({
-        attributeId: a.AttributeId,
-        includeInResult: a.IncludeInResult,
-        values: (Array.isArray(a.Value) ? a.Value : [a.Value]).map((value): AttributeValue => ({ dataType: a.DataType, value: value as string | number | boolean })),
-      })),
-    })),
-  };
-}
-
-export function toDecision(response: XacmlResponse, subject: Subject): Decision {
-  return bindDecision(fromXacmlResponse(responseToJson(response)), subject);
+/** A core request decided by a domain's policies; synchronous work unless a finder must be awaited. */
+export function decideIn(domains: Domains, domain: string, request: AuthorizationRequest): Promise<Decision> {
+  const loaded = domains.loaded(domain);
+  if (!loaded) return domains.get(domain).then(() => decideIn(domains, domain, request));
+  try {
+    const result = loaded.pdp.evaluateOne(engineRequestOf(request));
+    if (result instanceof Promise) return result.then((r: XacmlResult) => decisionOf(r, request.subject));
+    return Promise.resolve(decisionOf(result, request.subject));
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 export function createXacmlDecisionPoint(domains: Domains, domain: string): DecisionPoint {
   return {
     name: 'xacml',
-    async decide(request: AuthorizationRequest): Promise<Decision> {
-      const response = await domains.evaluate(domain, engineRequest(toXacmlRequest(request)));
-      return toDecision(response, request.subject);
-    },
+    decide: (request: AuthorizationRequest): Promise<Decision> => decideIn(domains, domain, request),
   };
 }

@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import type { Plugin } from '../../core/plugin.js';
 import { pdpCommands } from './commands.js';
 import { decisionPointOptions, pdpConfigSchema, type PdpConfig } from './config.js';
-import { createXacmlDecisionPoint, engineRequest, toDecision } from './decision-point.js';
+import { createXacmlDecisionPoint, decideIn } from './decision-point.js';
 import { Domains } from './domains.js';
 import { pdpErrorEncoder } from './error-encoder.js';
 import { pdpMigrations } from './migrations.js';
@@ -18,7 +18,6 @@ import { OwnerCache } from './pips/resource-owner.js';
 import { subjectGroupsFinder } from './pips/subject-groups.js';
 import { pdpRoutes } from './routes.js';
 import type { PdpService } from './service.js';
-import { toXacmlRequest } from '../../core/auth/decision-points/xacml-json.js';
 
 const plugin: Plugin<PdpConfig> = {
   name: 'pdp',
@@ -64,9 +63,7 @@ const plugin: Plugin<PdpConfig> = {
       defaultDomain: config.defaultDomain,
       registerAttributeFinder: (finder) => finders.add(finder),
       evaluate: (request, domain = config.defaultDomain) => domains.evaluate(domain, request),
-      async decide(request, domain = config.defaultDomain) {
-        return toDecision(await domains.evaluate(domain, engineRequest(toXacmlRequest(request))), request.subject);
-      },
+      decide: (request, domain = config.defaultDomain) => decideIn(domains, domain, request),
       policies: pap,
       ownership,
     };

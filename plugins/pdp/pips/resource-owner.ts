@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { LRUCache } from 'lru-cache';
 import { XACML_ATTRIBUTE, XACML_CATEGORY, XACML_DATATYPE } from '../../../core/auth/decision-points/xacml-json.js';
 import { getOwner, resourceKeyText, type ResourceKey } from '../ownership/store.js';
-import type { AttributeFinder, AttributeValue } from '../xacml/index.js';
+import type { AttributeFinder, AttributeValue, XacmlRequest } from '../xacml/index.js';
 import { firstValue } from './request-values.js';
 
 export class OwnerCache {
@@ -20,6 +20,11 @@ export class OwnerCache {
     size: number,
   ) {
     this.cache = size > 0 ? new LRUCache<string, string>({ max: size }) : null;
+  }
+
+  /** The owner when cached ('' for none recorded), undefined when the store must be asked. */
+  cached(domain: string, key: ResourceKey): string | undefined {
+    return this.cache?.get(`${domain}\u0000${resourceKeyText(key)}`);
   }
 
   async owner(domain: string, key: ResourceKey): Promise<string | undefined> {
@@ -36,18 +41,32 @@ export class OwnerCache {
   }
 }
 
+/** The resource named by a request (id and type; service '' when absent), or undefined. */
+function resourceOf(request: XacmlRequest): ResourceKey | undefined {
+  const id = firstValue(request, XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceId);
+  const type = firstValue(request, XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceType);
+  if (id === undefined || type === undefined) return undefined;
+  return { service: firstValue(request, XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceService) ?? '', type, id };
+}
+
+const asValues = (owner: string | undefined): AttributeValue[] => (owner ? [{ dataType: XACML_DATATYPE.string, value: owner }] : []);
+
 export function resourceOwnerFinder(domain: string, owners: OwnerCache): AttributeFinder {
   return {
     category: XACML_CATEGORY.resource,
     attributeId: XACML_ATTRIBUTE.resourceOwner,
+    findNow(_category, _attributeId, dataType, _issuer, request) {
+      if (dataType !== XACML_DATATYPE.string) return [];
+      const key = resourceOf(request);
+      if (!key) return [];
+      const hit = owners.cached(domain, key);
+      return hit === undefined ? undefined : asValues(hit);
+    },
     async find(_category, _attributeId, dataType, _issuer, request): Promise<AttributeValue[] | undefined> {
       if (dataType !== XACML_DATATYPE.string) return undefined;
-      const id = firstValue(request, XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceId);
-      const type = firstValue(request, XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceType);
-      if (id === undefined || type === undefined) return undefined;
-      const service = firstValue(request, XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceService) ?? '';
-      const owner = await owners.owner(domain, { service, type, id });
-      return owner === undefined ? undefined : [{ dataType: XACML_DATATYPE.string, value: owner }];
+      const key = resourceOf(request);
+      if (!key) return undefined;
+      return asValues(await owners.owner(domain, key));
     },
   };
 }

@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { XACML_ATTRIBUTE, XACML_CATEGORY, XACML_DATATYPE } from '../../../core/auth/decision-points/xacml-json.js';
 import { getUser } from '../../../core/auth/users.js';
 import type { Database } from '../../../core/storage/db/types.js';
-import type { AttributeFinder, AttributeValue } from '../xacml/index.js';
+import type { AttributeFinder, AttributeValue, XacmlRequest } from '../xacml/index.js';
 import { firstValue } from './request-values.js';
 
 export function subjectGroupsFinder(db: Database, issuers: string[], cacheMs: number): AttributeFinder {
@@ -26,17 +26,30 @@ export function subjectGroupsFinder(db: Database, issuers: string[], cacheMs: nu
     cache?.set(id, groups);
     return groups;
   };
+  /** The subject id whose groups the users table decides, or undefined when it does not. */
+  const localSubject = (request: XacmlRequest): string | undefined => {
+    if (firstValue(request, XACML_CATEGORY.accessSubject, XACML_ATTRIBUTE.subjectAnonymous) === 'true') return undefined;
+    const issuer = firstValue(request, XACML_CATEGORY.accessSubject, XACML_ATTRIBUTE.subjectIssuer);
+    const id = firstValue(request, XACML_CATEGORY.accessSubject, XACML_ATTRIBUTE.subjectId);
+    if (id === undefined || issuer === undefined || !trusted.has(issuer)) return undefined;
+    return id;
+  };
+  const asValues = (groups: string[]): AttributeValue[] => groups.map((g) => ({ dataType: XACML_DATATYPE.string, value: g }));
   return {
     category: XACML_CATEGORY.accessSubject,
     attributeId: XACML_ATTRIBUTE.role,
+    findNow(_category, _attributeId, dataType, _issuer, request) {
+      if (dataType !== XACML_DATATYPE.string) return [];
+      const id = localSubject(request);
+      if (id === undefined) return [];
+      const hit = cache?.get(id);
+      return hit ? asValues(hit) : undefined;
+    },
     async find(_category, _attributeId, dataType, _issuer, request): Promise<AttributeValue[] | undefined> {
       if (dataType !== XACML_DATATYPE.string) return undefined;
-      if (firstValue(request, XACML_CATEGORY.accessSubject, XACML_ATTRIBUTE.subjectAnonymous) === 'true') return undefined;
-      const issuer = firstValue(request, XACML_CATEGORY.accessSubject, XACML_ATTRIBUTE.subjectIssuer);
-      const id = firstValue(request, XACML_CATEGORY.accessSubject, XACML_ATTRIBUTE.subjectId);
-      if (id === undefined || issuer === undefined || !trusted.has(issuer)) return undefined;
-      const groups = await groupsOf(id);
-      return groups.map((g) => ({ dataType: XACML_DATATYPE.string, value: g }));
+      const id = localSubject(request);
+      if (id === undefined) return undefined;
+      return asValues(await groupsOf(id));
     },
   };
 }

@@ -47,8 +47,7 @@ export function attributeKey(category: string, attributeId: string): string {
 }
 
 export class EvalContext {
-  private readonly attributes = new Map<string, RequestAttribute[]>();
-  private readonly contents = new Map<string, XmlElement>();
+  private contents: Map<string, XmlElement> | undefined;
   private readonly bags = new Map<string, unknown[]>();
   private now: Date | undefined;
   /** Links Policy(Set)IdReferences for the PDP evaluating (set by the PDP). */
@@ -56,27 +55,26 @@ export class EvalContext {
   /** Set when the request asked for ReturnPolicyIdList. */
   policyIds: { policies: PolicyIdentifier[]; policySets: PolicyIdentifier[] } | null = null;
 
+  /** Values finders supplied, kept across re-evaluations of the same request. */
+  readonly found = new Map<string, AttributeValue[]>();
+
   constructor(
     readonly request: XacmlRequest,
-    categories: readonly RequestCategory[],
+    // Looked through when a designator's bag is first built: a request has a handful of
+    // attributes, and a policy set designates only some of them, so no index is built.
+    private readonly categories: readonly RequestCategory[],
     private readonly finders: readonly AttributeFinder[],
-    /** Values finders supplied, kept across re-evaluations of the same request. */
-    readonly found: Map<string, AttributeValue[]>,
   ) {
     for (const category of categories) {
-      if (category.content) this.contents.set(category.category, category.content);
-      for (const attribute of category.attributes) {
-        const key = attributeKey(category.category, attribute.attributeId);
-        const list = this.attributes.get(key);
-        if (list) list.push(attribute);
-        else this.attributes.set(key, [attribute]);
-      }
+      if (category.content) (this.contents ??= new Map()).set(category.category, category.content);
     }
   }
 
-  /** Starts a fresh evaluation pass (after a finder supplied a value). */
+  /**
+   * Starts a fresh evaluation pass after a finder supplied a value. Bags already built stay:
+   * they do not depend on the value supplied (the bag that needed it was never stored).
+   */
   reset(): void {
-    this.bags.clear();
     if (this.policyIds) this.policyIds = { policies: [], policySets: [] };
   }
 
@@ -94,9 +92,14 @@ export class EvalContext {
 
   private buildBag(d: Designator): unknown[] {
     const bag: unknown[] = [];
-    const list = this.attributes.get(d.attributeKey);
-    if (list) {
-      for (const attribute of list) {
+    const categories = this.categories;
+    for (let c = 0; c < categories.length; c++) {
+      const category = categories[c]!;
+      if (category.category !== d.category) continue;
+      const attributes = category.attributes;
+      for (let a = 0; a < attributes.length; a++) {
+        const attribute = attributes[a]!;
+        if (attribute.attributeId !== d.attributeId) continue;
         if (d.issuer !== undefined && attribute.issuer !== d.issuer) continue;
         for (const v of attribute.values) {
           if (v.dataType !== d.dataType && canonicalTypeId(v.dataType) !== d.dataType) continue;
@@ -116,8 +119,15 @@ export class EvalContext {
         for (const v of supplied) bag.push(parseValue(d.type, v));
         return bag;
       }
-      if (this.finders.some((f) => (f.category === undefined || f.category === d.category) && (f.attributeId === undefined || f.attributeId === d.attributeId))) {
-        throw new NeedsAttribute(d.key, d.category, d.attributeId, d.dataType, d.issuer);
+      // Finders that know the value without waiting (a cache hit) answer here; the first that
+      // would have to wait sends the evaluation back to the PDP, which awaits it and evaluates again.
+      for (const f of this.finders) {
+        if ((f.category !== undefined && f.category !== d.category) || (f.attributeId !== undefined && f.attributeId !== d.attributeId)) continue;
+        const now = f.findNow?.(d.category, d.attributeId, d.dataType, d.issuer, this.request);
+        if (now === undefined) throw new NeedsAttribute(d.key, d.category, d.attributeId, d.dataType, d.issuer);
+        if (now.length === 0) continue;
+        for (const v of now) if (v.dataType === d.dataType) bag.push(parseValue(d.type, v));
+        return bag;
       }
     }
     return bag;
@@ -125,7 +135,7 @@ export class EvalContext {
 
   /** The nodes an XPath expression selects in its category's Content (empty without Content). */
   xpathNodes(x: XPathExpressionValue, context?: XmlElement): XmlNode[] {
-    const root = context ?? this.contents.get(x.category);
+    const root = context ?? this.contents?.get(x.category);
     if (!root) return [];
     let nodes: unknown;
     try {
@@ -150,7 +160,7 @@ export class EvalContext {
   }
 
   private buildSelectorBag(s: Selector): unknown[] {
-    let root = this.contents.get(s.category);
+    let root = this.contents?.get(s.category);
     if (!root) return [];
     if (s.contextSelectorId) {
       const type = dataType(T.xpathExpression)!;

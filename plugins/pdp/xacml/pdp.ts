@@ -29,6 +29,12 @@ export interface PolicyDecisionPointOptions {
 
 export interface PolicyDecisionPoint {
   evaluate(request: XacmlRequest): Promise<XacmlResponse>;
+  /**
+   * The Result of a request that is one individual decision (no repeated categories, no
+   * MultiRequests; others go through evaluate() and give its first Result): synchronous unless
+   * an attribute finder has to be awaited. For in-process callers that build requests themselves.
+   */
+  evaluateOne(request: XacmlRequest): XacmlResult | Promise<XacmlResult>;
 }
 
 const DECISIONS: Decision[] = ['Permit', 'Deny', 'NotApplicable', 'Indeterminate'];
@@ -92,10 +98,19 @@ function linkedIndexes(documents: readonly CompiledPolicyDocument[], resolver: R
 function includedAttributes(categories: readonly RequestCategory[]): RequestCategory[] {
   const out: RequestCategory[] = [];
   for (const c of categories) {
-    const attributes = c.attributes.filter((a) => a.includeInResult);
-    if (attributes.length) out.push({ category: c.category, attributes });
+    let attributes: RequestCategory['attributes'] | undefined;
+    for (const a of c.attributes) if (a.includeInResult) (attributes ??= []).push(a);
+    if (attributes) out.push({ category: c.category, attributes });
   }
   return out;
+}
+
+/** Whether the categories form one individual request (no category repeated). */
+function isSingle(request: XacmlRequest): boolean {
+  if (request.multiRequests?.length) return false;
+  const cats = request.categories;
+  for (let i = 1; i < cats.length; i++) for (let j = 0; j < i; j++) if (cats[i]!.category === cats[j]!.category) return false;
+  return true;
 }
 
 /** The individual requests of a request (Multiple Decision Profile): MultiRequests, or repeated categories. */
@@ -168,31 +183,10 @@ export function createPolicyDecisionPoint(options: PolicyDecisionPointOptions): 
     found.set(need.key, []);
   };
 
-  const evaluateIndividual = async (request: XacmlRequest, categories: RequestCategory[]): Promise<XacmlResult> => {
-    const found = new Map<string, AttributeValue[]>();
-    const ctx = new EvalContext(request, categories, finders, found);
-    ctx.resolver = resolver;
-    if (request.returnPolicyIdList) ctx.policyIds = { policies: [], policySets: [] };
-    let outcome: Outcome;
-    for (let round = 0; ; round++) {
-      try {
-        outcome = evaluateRoots(ctx);
-        break;
-      } catch (e) {
-        if (!(e instanceof NeedsAttribute) || round >= MAX_FINDER_ROUNDS) throw e;
-        try {
-          await ask(e, request, found);
-        } catch (err) {
-          outcome = indeterminate(EXT_DP, processingError(`attribute finder failed for ${e.attributeId}: ${(err as Error).message}`).status);
-          break;
-        }
-        ctx.reset();
-      }
-    }
-    const decision = DECISIONS[outcome.decision]!;
+  const resultOf = (outcome: Outcome, ctx: EvalContext, categories: RequestCategory[]): XacmlResult => {
     const applicable = outcome.decision === PERMIT || outcome.decision === DENY;
     const result: XacmlResult = {
-      decision,
+      decision: DECISIONS[outcome.decision]!,
       status: outcome.decision === INDETERMINATE ? outcome.status : { code: STATUS_OK },
       obligations: applicable && outcome.obligations ? [...outcome.obligations] : [],
       advice: applicable && outcome.advice ? [...outcome.advice] : [],
@@ -202,7 +196,49 @@ export function createPolicyDecisionPoint(options: PolicyDecisionPointOptions): 
     return result;
   };
 
-  return {
+  /** Asks the finder the evaluation needs, evaluates again, until it needs nothing more. */
+  const withFinders = async (ctx: EvalContext, request: XacmlRequest, categories: RequestCategory[], first: NeedsAttribute): Promise<XacmlResult> => {
+    let need = first;
+    let outcome: Outcome;
+    for (let round = 1; ; round++) {
+      try {
+        await ask(need, request, ctx.found);
+      } catch (err) {
+        outcome = indeterminate(EXT_DP, processingError(`attribute finder failed for ${need.attributeId}: ${(err as Error).message}`).status);
+        break;
+      }
+      ctx.reset();
+      try {
+        outcome = evaluateRoots(ctx);
+        break;
+      } catch (e) {
+        if (!(e instanceof NeedsAttribute) || round >= MAX_FINDER_ROUNDS) throw e;
+        need = e;
+      }
+    }
+    return resultOf(outcome, ctx, categories);
+  };
+
+  /** Synchronous unless a finder must be awaited. */
+  const evaluateIndividual = (request: XacmlRequest, categories: RequestCategory[]): XacmlResult | Promise<XacmlResult> => {
+    const ctx = new EvalContext(request, categories, finders);
+    ctx.resolver = resolver;
+    if (request.returnPolicyIdList) ctx.policyIds = { policies: [], policySets: [] };
+    let outcome: Outcome;
+    try {
+      outcome = evaluateRoots(ctx);
+    } catch (e) {
+      if (e instanceof NeedsAttribute) return withFinders(ctx, request, categories, e);
+      throw e;
+    }
+    return resultOf(outcome, ctx, categories);
+  };
+
+  const pdp: PolicyDecisionPoint = {
+    evaluateOne(request) {
+      if (!isSingle(request)) return pdp.evaluate(request).then((r) => r.results[0]!);
+      return evaluateIndividual(request, request.categories);
+    },
     async evaluate(request) {
       const individual = individualRequests(request, max);
       if (typeof individual === 'string') {
@@ -219,6 +255,5 @@ export function createPolicyDecisionPoint(options: PolicyDecisionPointOptions): 
       return { results };
     },
   };
+  return pdp;
 }
-
-

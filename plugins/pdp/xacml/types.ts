@@ -112,4 +112,9 @@ export interface AttributeFinder {
   category?: string;
   attributeId?: string;
   find(category: string, attributeId: string, dataType: string, issuer: string | undefined, request: XacmlRequest): Promise<AttributeValue[] | undefined>;
+  /**
+   * Optional: the values when they are known without waiting (e.g. cached): an array (empty:
+   * known to be none here), or undefined when only find() can tell. Saves an evaluation pass.
+   */
+  findNow?(category: string, attributeId: string, dataType: string, issuer: string | undefined, request: XacmlRequest): AttributeValue[] | undefined;
 }

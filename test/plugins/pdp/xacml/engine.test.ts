@@ -237,6 +237,35 @@ describe('pdp engine: attribute finders and indexing', () => {
     }
     assert.deepEqual(results, expected);
   });
+  it('indexes policies reached through references, by the designator that tells them apart, for every combining algorithm', async () => {
+    // Policy i: Target [x-i = yes (from a finder)] [type = doc AND id = res(i%10)]; Permit when i is odd.
+    // Evaluated children ask the finder for x-i, so the finder's log shows which were evaluated.
+    const inner = (i: number) => policy(`p${i}`, 'deny-overrides', `${target([match('yes', SUBJECT, `x-${i}`)], [match('doc', RESOURCE, 'type') + match(`res${i % 10}`, RESOURCE, 'resource-id')])}<Rule RuleId="r" Effect="${i % 2 ? 'Permit' : 'Deny'}"/>`);
+    const refs = Array.from({ length: 40 }, (_, i) => `<PolicyIdReference>p${i}</PolicyIdReference>`).join('');
+    for (const [alg, expect] of [
+      ['urn:oasis:names:tc:xacml:1.0:policy-combining-algorithm:first-applicable', (ids: number[]) => (ids.length ? (ids[0]! % 2 ? 'Permit' : 'Deny') : 'NotApplicable')],
+      [`${PCA}deny-overrides`, (ids: number[]) => (ids.some((i) => i % 2 === 0) ? 'Deny' : ids.length ? 'Permit' : 'NotApplicable')],
+      [`${PCA}permit-overrides`, (ids: number[]) => (ids.some((i) => i % 2 === 1) ? 'Permit' : ids.length ? 'Deny' : 'NotApplicable')],
+      ['urn:oasis:names:tc:xacml:1.0:policy-combining-algorithm:only-one-applicable', (ids: number[]) => (ids.length > 1 ? 'Indeterminate' : ids.length ? (ids[0]! % 2 ? 'Permit' : 'Deny') : 'NotApplicable')],
+    ] as const) {
+      const asked: string[] = [];
+      const finder: AttributeFinder = { category: SUBJECT, async find(_c, attributeId, dataType) { asked.push(attributeId); return [{ dataType, value: Number(attributeId.slice(2)) % 4 === 3 ? 'no' : 'yes' }]; } };
+      const pdp = createPolicyDecisionPoint({
+        roots: [compilePolicyDocument(policySet('s', alg, refs))],
+        referenced: Array.from({ length: 40 }, (_, i) => compilePolicyDocument(inner(i))),
+        attributeFinders: [finder],
+      });
+      for (let r = 0; r < 10; r++) {
+        asked.length = 0;
+        const req = request({ [RESOURCE]: { type: ['doc'], 'resource-id': [`res${r}`] } });
+        const got = (await pdp.evaluate(req)).results[0]!.decision;
+        const applicable = Array.from({ length: 40 }, (_, k) => k).filter((k) => k % 10 === r && k % 4 !== 3);
+        assert.equal(got, expect(applicable), `${alg} res${r}`);
+        // Only policies for res<r> were looked at (first-applicable stops at the first applicable one).
+        for (const a of asked) assert.equal(Number(a.slice(2)) % 10, r, `${alg} res${r} evaluated ${a}`);
+      }
+    }
+  });
   it('expands repeated categories into several decisions (Multiple Decision Profile)', async () => {
     const p = policy('p', 'deny-overrides', `${target([match('doc1', RESOURCE, 'resource-id')])}<Rule RuleId="r" Effect="Permit"/>`);
     const req = request({ [SUBJECT]: { 'subject-id': ['alice'] } });
