@@ -239,6 +239,36 @@ for (const kind of testDatabaseKinds()) {
       assertProblem(await h.request('POST', '/processes/ndvi/execution', { as: 'bob', body: '{' }), 400);
     });
 
+    it('clips and reprojects with the built-ins', async () => {
+      const clip = await h.request('POST', '/processes/clip/execution', { as: 'alice', body: { inputs: { image: 'scene-1', bbox: { bbox: [10.25, 49.25, 10.75, 49.75] } }, response: 'raw' } });
+      assert.equal(clip.status, 200, clip.text);
+      const dir = mkdtempSync(join(tmpdir(), 'ades-'));
+      writeFileSync(join(dir, 'clip.tif'), clip.bytes);
+      const clipped = gdalInfo(join(dir, 'clip.tif'));
+      assert.deepEqual(clipped.size, [32, 32]);
+      assert.deepEqual(clipped.cornerCoordinates.upperLeft, [10.25, 49.75]);
+      const warp = await h.request('POST', '/processes/reproject/execution', { as: 'alice', body: { inputs: { image: 'scene-1', crs: 'http://www.opengis.net/def/crs/EPSG/0/3857' }, response: 'raw' } });
+      assert.equal(warp.status, 200, warp.text);
+      writeFileSync(join(dir, 'warp.tif'), warp.bytes);
+      const warped = gdalInfo(join(dir, 'warp.tif'));
+      assert.match(warped.coordinateSystem.wkt, /Pseudo-Mercator/);
+      assert.ok(Math.abs(warped.cornerCoordinates.upperLeft[0] - 1113194.9) < 1, JSON.stringify(warped.cornerCoordinates));
+      assertProblem(await h.request('POST', '/processes/reproject/execution', { as: 'alice', body: { inputs: { image: 'scene-1', crs: 'WGS 84' } } }), 400);
+    });
+
+    it('stages a catalogue product into a Directory input and a Directory output out file by file', async () => {
+      assert.equal((await h.request('POST', '/processes', { as: 'alice', body: fixture('listdir.cwl'), type: 'application/cwl+yaml' })).status, 201);
+      const d = await h.request('GET', '/processes/listdir', { as: 'alice' });
+      assert.equal(d.json.inputs.scene.schema.contentMediaType, 'application/json');
+      const res = await h.request('POST', '/processes/listdir/execution', { as: 'alice', body: { inputs: { scene: 'scene-1' } } });
+      assert.equal(res.status, 200, res.text);
+      const listing = await h.request('GET', res.json.listing.href, { as: 'alice' });
+      assert.equal(listing.text, 'item.json\nscene.tif\n');
+      assert.deepEqual(res.json.copy.map((l: { href: string }) => l.href.replace(/^.*\/files\//, '')), ['copy/item.json', 'copy/scene.tif']);
+      const item = await h.request('GET', res.json.copy[0].href, { as: 'alice' });
+      assert.equal(item.json.id, 'scene-1');
+    });
+
     it('deploys a $graph workflow as an OGC application package, runs it on an input by URL and calls the subscriber back', async () => {
       const pkg = { processDescription: { id: 'halve-twice', title: 'Quarter a raster' }, executionUnit: [{ unit: fixture('workflow.cwl') }], visibility: 'public' };
       const dep = await h.request('POST', '/processes', { as: 'alice', body: pkg, type: 'application/ogcapppkg+json' });
