@@ -7,8 +7,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { ANONYMOUS } from '../../core/auth/subjects.js';
-import type { AuthHooks } from '../../core/auth/types.js';
 import type { MeridianError } from '../../core/errors.js';
 import type { ErrorEncoder, Plugin, PluginContext } from '../../core/plugin.js';
 import { createAdapterClass, deleteExpired } from './adapter.js';
@@ -92,13 +90,6 @@ const plugin: Plugin<Partial<OidcConfig>> = {
     await publish();
     ctx.auth.addAuthenticator(authenticator);
 
-    // TEMPORARY, until the core lets a plugin do its own authentication (requests-oidc.md): OAuth
-    // endpoints carry client credentials in Authorization (Basic client_id:secret, Bearer
-    // registration tokens) that the core's chain would take as a user's and refuse.
-    const auth = ctx.auth as AuthHooks;
-    const coreAuthenticate = auth.authenticate.bind(auth);
-    auth.authenticate = (k) => (k.state.plugin === ctx.name ? Promise.resolve(ANONYMOUS) : coreAuthenticate(k));
-
     /** Picks up keys added or retired by this process or another (the CLI, another replica). */
     const refreshKeys = async (force = false) => {
       const version = await keys.version();
@@ -142,7 +133,7 @@ const plugin: Plugin<Partial<OidcConfig>> = {
       providerFor,
       logger,
     });
-    addAdminRoutes(router, { db, keys, clients, signingAlg: config.signingAlg, authenticate: coreAuthenticate, auth: ctx.auth, refreshKeys: () => refreshKeys(true) });
+    addAdminRoutes(router, { db, keys, clients, signingAlg: config.signingAlg, authenticate: (k) => ctx.auth.authenticate(k), auth: ctx.auth, refreshKeys: () => refreshKeys(true) });
     // Everything else is oidc-provider's: it answers on the raw request, under the issuer's path.
     router.all('/*rest', async (k) => {
       const { callback } = await providerFor(k);
@@ -169,6 +160,10 @@ const plugin: Plugin<Partial<OidcConfig>> = {
 
     return {
       routes: router,
+      // OAuth endpoints carry the client's credentials in Authorization (Basic client_id:secret,
+      // Bearer registration tokens), which the core's chain would take as a user's and refuse;
+      // the admin routes authenticate themselves.
+      authentication: 'self',
       errorEncoder: oidcErrorEncoder,
       conformsTo: CONFORMANCE,
       services: [
@@ -183,7 +178,6 @@ const plugin: Plugin<Partial<OidcConfig>> = {
       ],
       async close() {
         for (const t of timers) clearInterval(t);
-        auth.authenticate = coreAuthenticate;
         providers.clear();
       },
     };
