@@ -1,0 +1,131 @@
+/**
+ * WCPS against gdal_calc.py on the same data in the same run (see README.md): NDVI over a
+ * 4096² two-band uint16 COG clipped to its western half, written as a Float32 GeoTIFF, and the
+ * average NDVI of the whole scene. Meridian runs in this process (coverages engine with two
+ * workers, WCPS at /wcps); its peak RSS is sampled during each query. GDAL runs as the
+ * commands a user would type: gdal_calc.py over a VRT window for NDVI (deflate, predictor 3,
+ * zlevel 1, tiled: our GeoTIFF defaults), and numpy over osgeo.gdal for the mean, which
+ * gdal_calc.py cannot reduce.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestServer } from '../helpers/server.js';
+import type { BenchReport, BenchSettings } from './types.js';
+
+const PYTHON = '/usr/bin/python3';
+const MAKE = fileURLToPath(new URL('./wcps/make_scene.py', import.meta.url));
+const builtinDir = fileURLToPath(new URL('../../plugins/', import.meta.url));
+const RUNS = 3;
+
+function run(command: string, args: string[]): Promise<{ ms: number; stdout: string; peakKb: number }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    // /usr/bin/time -f %M gives the child's peak RSS in KiB on the last line of stderr.
+    const child = spawn('/usr/bin/time', ['-f', '%M', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${command} failed: ${stderr}`));
+      const lines = stderr.trim().split('\n');
+      resolve({ ms: performance.now() - start, stdout, peakKb: Number(lines[lines.length - 1]) });
+    });
+  });
+}
+
+async function timed(fn: () => Promise<void>): Promise<{ ms: number; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const start = performance.now();
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  return { ms: performance.now() - start, peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20 };
+}
+
+const best = (xs: number[]) => Math.min(...xs);
+
+export async function run_(settings: BenchSettings): Promise<BenchReport> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'meridian-wcps-bench-'));
+  const scene = path.join(dir, 'scene.tif');
+  settings.log('writing the 4096² scene');
+  await run(PYTHON, [MAKE, scene]);
+  const server = await startTestServer(
+    { sampleData: false, plugins: { coverages: { workers: 2, refreshSeconds: 0, sampleRasters: false, catalogue: { enabled: false }, coverages: [{ id: 'scene', path: scene }] }, wcps: {} } },
+    { builtinDir },
+  );
+  const url = `${server.url}/wcps`;
+  const ndvi = 'for $c in (scene) return encode((float)(($c.nir - $c.red) / ($c.nir + $c.red))[E(500000:520480)], "image/tiff")';
+  const mean = 'for $c in (scene) return avg(($c.nir - $c.red) / ($c.nir + $c.red))';
+  const query = async (q: string) => {
+    const r = await fetch(url, { method: 'POST', body: q, headers: { 'Content-Type': 'text/plain' } });
+    const body = Buffer.from(await r.arrayBuffer());
+    if (r.status !== 200) throw new Error(`WCPS answered ${r.status}: ${body.toString().slice(0, 500)}`);
+    return body;
+  };
+  const out = { meridianNdvi: [] as number[], meridianMean: [] as number[], gdalNdvi: [] as number[], gdalMean: [] as number[], rssNdvi: [] as number[], rssMean: [] as number[], gdalRssNdvi: [] as number[], gdalRssMean: [] as number[] };
+  let sizes = { meridian: 0, gdal: 0 };
+  let means = { meridian: NaN, gdal: NaN };
+  const window = path.join(dir, 'west.vrt');
+  await run('gdal_translate', ['-q', '-of', 'VRT', '-srcwin', '0', '0', '2048', '4096', scene, window]);
+  const meanScript = `import numpy as np\nfrom osgeo import gdal\nds = gdal.Open('${scene}')\nr = ds.GetRasterBand(1).ReadAsArray().astype(np.float64)\nn = ds.GetRasterBand(2).ReadAsArray().astype(np.float64)\nprint(repr(((n - r) / (n + r)).mean()))\n`;
+  const meanFile = path.join(dir, 'mean.py');
+  writeFileSync(meanFile, meanScript);
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      settings.log(`round ${i + 1} of ${RUNS}`);
+      let body = Buffer.alloc(0);
+      const a = await timed(async () => {
+        body = await query(ndvi);
+      });
+      out.meridianNdvi.push(a.ms);
+      out.rssNdvi.push(a.peakMb);
+      const tif = path.join(dir, 'meridian.tif');
+      writeFileSync(tif, body);
+      sizes.meridian = body.length;
+      let text = '';
+      const b = await timed(async () => {
+        text = (await query(mean)).toString();
+      });
+      means.meridian = Number(text);
+      out.meridianMean.push(b.ms);
+      out.rssMean.push(b.peakMb);
+      const gdalTif = path.join(dir, 'gdal.tif');
+      const g = await run('gdal_calc.py', ['--quiet', '--overwrite', '-A', window, '--A_band=1', '-B', window, '--B_band=2', '--type=Float32', '--outfile', gdalTif, '--calc=(B.astype(numpy.float64)-A)/(B.astype(numpy.float64)+A)', '--co', 'COMPRESS=DEFLATE', '--co', 'PREDICTOR=3', '--co', 'ZLEVEL=1', '--co', 'TILED=YES']);
+      out.gdalNdvi.push(g.ms);
+      out.gdalRssNdvi.push(g.peakKb / 1024);
+      sizes.gdal = statSync(gdalTif).size;
+      const m = await run(PYTHON, [meanFile]);
+      means.gdal = Number(m.stdout.trim());
+      out.gdalMean.push(m.ms);
+      out.gdalRssMean.push(m.peakKb / 1024);
+    }
+    // Same pixels as gdal_calc.py's: read both back.
+    const check = await run(PYTHON, ['-c', `import numpy as np\nfrom osgeo import gdal\na = gdal.Open('${path.join(dir, 'meridian.tif')}'); b = gdal.Open('${path.join(dir, 'gdal.tif')}')\nx = a.ReadAsArray(); y = b.ReadAsArray()\nprint(x.shape == y.shape and a.GetGeoTransform() == b.GetGeoTransform(), float(np.abs(x - y).max()))`]);
+    const [sameGrid, maxDiff] = check.stdout.trim().split(' ');
+    const table = [
+      { case: 'NDVI west half -> Float32 GeoTIFF (2048x4096)', meridian: `${best(out.meridianNdvi).toFixed(0)} ms`, gdal: `${best(out.gdalNdvi).toFixed(0)} ms (gdal_calc.py)`, ratio: (best(out.meridianNdvi) / best(out.gdalNdvi)).toFixed(2), 'meridian peak RSS': `${Math.max(...out.rssNdvi).toFixed(0)} MiB`, 'gdal peak RSS': `${Math.max(...out.gdalRssNdvi).toFixed(0)} MiB` },
+      { case: 'avg NDVI whole scene (4096x4096)', meridian: `${best(out.meridianMean).toFixed(0)} ms`, gdal: `${best(out.gdalMean).toFixed(0)} ms (numpy+osgeo.gdal)`, ratio: (best(out.meridianMean) / best(out.gdalMean)).toFixed(2), 'meridian peak RSS': `${Math.max(...out.rssMean).toFixed(0)} MiB`, 'gdal peak RSS': `${Math.max(...out.gdalRssMean).toFixed(0)} MiB` },
+    ];
+    const ratio = Math.max(best(out.meridianNdvi) / best(out.gdalNdvi), best(out.meridianMean) / best(out.gdalMean));
+    return {
+      name: 'wcps',
+      table,
+      summary: `WCPS is ${ratio <= 1 ? 'no slower than' : `${ratio.toFixed(2)}x slower than`} GDAL at worst (best of ${RUNS}); same grid as gdal_calc.py: ${sameGrid}, largest cell difference ${maxDiff}; means ${means.meridian} vs ${means.gdal}; file sizes ${sizes.meridian} vs ${sizes.gdal} bytes. Meridian's RSS is the whole server process.`,
+      metTarget: ratio <= 1,
+      data: { ...out, sizes, means, sameGrid, maxDiff },
+    };
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export { run_ as run };
