@@ -102,11 +102,12 @@ export class OidcTokenAuthenticator implements Authenticator {
     // Groups as the account has them now: an opaque token is checked on every use.
     const user = accountId ? await getUser(this.options.db, accountId) : null;
     if (accountId && !user) throw this.invalid('The account no longer exists');
+    const clientGroups = (stored.extra as { groups?: unknown } | undefined)?.groups;
     return authenticatedSubject({
       id: accountId ?? clientId,
       issuer: this.issuerForRequest(ctx),
       method: 'oidc',
-      groups: user?.groups ?? [],
+      groups: user ? user.groups : Array.isArray(clientGroups) ? clientGroups.filter((g): g is string => typeof g === 'string') : [],
       claims: { sub: accountId ?? clientId, client_id: clientId, scope: stored.scope, aud },
     });
   }

@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../../core/auth/users.js';
 import type { Database } from '../../core/storage/db/types.js';
 import type { ClientConfig } from './config.js';
 import { CLIENTS_TABLE } from './migrations.js';
+import { CLIENT_GROUPS } from './resources.js';
 
 /**
  * Secrets are kept as scrypt hashes (`scrypt$...`, the core's password format). That is possible
@@ -23,6 +24,8 @@ export interface AddClientOptions {
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
   name?: string;
+  /** Groups of the client when it acts for itself (client_credentials tokens). */
+  groups?: string[];
 }
 
 export interface ClientSummary {
@@ -31,6 +34,7 @@ export interface ClientSummary {
   redirectUris: string[];
   authMethod: string;
   name?: string;
+  groups: string[];
   source: 'cli';
   createdAt: string;
 }
@@ -54,6 +58,7 @@ export function clientMetadata(options: AddClientOptions, secretHash?: string): 
     redirect_uris: code ? options.redirectUris : [],
     ...(options.postLogoutRedirectUris?.length ? { post_logout_redirect_uris: options.postLogoutRedirectUris } : {}),
     ...(options.name ? { client_name: options.name } : {}),
+    ...(options.groups?.length ? { [CLIENT_GROUPS]: options.groups } : {}),
   };
 }
 
@@ -99,6 +104,7 @@ function summary(row: ClientRow): ClientSummary {
     redirectUris: (m.redirect_uris as string[]) ?? [],
     authMethod: String(m.token_endpoint_auth_method),
     ...(typeof m.client_name === 'string' ? { name: m.client_name } : {}),
+    groups: (m[CLIENT_GROUPS] as string[] | undefined) ?? [],
     source: 'cli',
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };

@@ -33,6 +33,7 @@ export async function clientAdd(invocation: PluginCommandInvocation): Promise<nu
       redirectUris: list(o.redirectUri),
       postLogoutRedirectUris: list(o.postLogoutRedirectUri),
       name: typeof o.name === 'string' ? o.name : undefined,
+      groups: list(o.group),
     });
     invocation.stdout.write(o.json ? `${JSON.stringify(added)}\n` : `added client ${added.clientId} (${added.grantTypes.join(', ')}; ${added.authMethod})\n`);
     return 0;

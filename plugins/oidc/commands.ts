@@ -17,6 +17,7 @@ export const oidcCommands: PluginCommand[] = [
       { flags: '--redirect-uri <uris>', description: 'redirect URI(s), comma-separated (authorization_code)' },
       { flags: '--post-logout-redirect-uri <uris>', description: 'post-logout redirect URI(s), comma-separated' },
       { flags: '--name <name>', description: 'client name shown on the login and consent pages' },
+      { flags: '--group <groups>', description: 'groups of the client in its client_credentials tokens, comma-separated' },
       { flags: '--json', description: 'print the client as JSON' },
     ],
     help: 'Exit status: 0 added; 1 bad options or a client with that id exists; 2 invalid config.',

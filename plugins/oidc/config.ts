@@ -84,6 +84,7 @@ export const oidcConfigSchema: JSONSchema = {
           client_secret_hash: { type: 'string', pattern: '^scrypt\\$' },
           redirect_uris: { type: 'array', items: { type: 'string' } },
           grant_types: { type: 'array', items: { type: 'string' } },
+          meridian_groups: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'groups of the client in its client_credentials tokens' },
         },
         not: { required: ['client_secret', 'client_secret_hash'] },
       },

@@ -6,7 +6,7 @@ import { CLAIMS_BY_SCOPE, findAccountIn } from './accounts.js';
 import { configClientMetadata, type ClientSecretVerifier } from './clients.js';
 import type { OidcConfig } from './config.js';
 import { errorPage, loggedOutPage, logoutPage } from './pages.js';
-import { meridianResourceOf, SIGNING_ALGS } from './resources.js';
+import { CLIENT_GROUPS, meridianResourceOf, SIGNING_ALGS } from './resources.js';
 import type { Adapter } from 'oidc-provider';
 
 
@@ -124,12 +124,27 @@ export function buildProvider(issuer: string, mountPath: string, deps: ProviderD
         },
       },
     },
-    // The account's groups in JWT access tokens (RFC 9068 2.2.3.1); opaque tokens are looked up on each use.
-    extraTokenClaims: async (_ctx, token) => {
-      const accountId = (token as { accountId?: string }).accountId;
-      if (!accountId) return undefined;
-      const user = await getUser(deps.db, accountId);
-      return user ? { groups: user.groups } : undefined;
+    // Groups of a client acting for itself (client credentials): set in config or by the CLI,
+    // never by dynamic registration (anyone could register a client of group admin).
+    extraClientMetadata: {
+      properties: [CLIENT_GROUPS],
+      validator: (ctx, key, value) => {
+        if (value === undefined) return;
+        if (ctx) throw new errors.InvalidClientMetadata(`${key} cannot be set by client registration`);
+        if (!Array.isArray(value) || value.some((g) => typeof g !== 'string' || g === '')) throw new errors.InvalidClientMetadata(`${key} must be an array of group names`);
+      },
+    },
+    // The groups in access tokens (RFC 9068 2.2.3.1): the account's, or for client credentials the
+    // client's. Opaque tokens keep them as `extra`; for accounts the authenticator reads them anew.
+    extraTokenClaims: async (ctx, token) => {
+      const { accountId, clientId } = token as { accountId?: string; clientId?: string };
+      if (accountId) {
+        const user = await getUser(deps.db, accountId);
+        return user ? { groups: user.groups } : undefined;
+      }
+      const client = clientId ? await ctx.oidc.provider.Client.find(clientId) : undefined;
+      const groups = (client as unknown as Record<string, unknown> | undefined)?.[CLIENT_GROUPS];
+      return Array.isArray(groups) && groups.length ? { groups } : undefined;
     },
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
       const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);

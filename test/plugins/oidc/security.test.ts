@@ -201,6 +201,22 @@ for (const kind of testDatabaseKinds()) {
       await assert.rejects(oidc.clientCredentialsGrant(basic), (err: oidc.ResponseBodyError) => err.error === 'invalid_client');
     });
 
+    it("a CLI client's groups ride in its client-credentials tokens (JWT and opaque) and decide; registration cannot give a client groups", async () => {
+      const store = new ClientStore(h.server.meridian.stores.db);
+      await store.add({ id: 'ops-robot', secret: 'ops-secret-1', grant: 'client_credentials', groups: ['admin'] });
+      const ops = await oidc.discovery(new URL(h.issuer), 'ops-robot', 'ops-secret-1', undefined, insecure);
+      const jwt = (await oidc.clientCredentialsGrant(ops)).access_token;
+      assert.deepEqual(partsOf(jwt)[1].groups, ['admin']);
+      const opaque = (await oidc.clientCredentialsGrant(ops, { resource: OPAQUE })).access_token;
+      const users = (token: string) => fetch(`${h.issuer}/admin/users`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal((await users(jwt)).status, 200);
+      assert.equal((await users(opaque)).status, 200);
+      assert.equal((await users((await oidc.clientCredentialsGrant(machine)).access_token)).status, 403);
+      const reg = await fetch(`${h.issuer}/reg`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [], meridian_groups: ['admin'] }) });
+      assert.equal(reg.status, 400);
+      assert.equal(((await reg.json()) as { error: string }).error, 'invalid_client_metadata');
+    });
+
     it('dynamic client registration (when on): the secret is returned once and sealed at rest; the new client gets tokens', async () => {
       const res = await fetch(`${h.issuer}/reg`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [], client_name: 'registered' }) });
       assert.equal(res.status, 201);
