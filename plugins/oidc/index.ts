@@ -19,7 +19,7 @@ import { CsrfTokens } from './csrf.js';
 import { KeyStore } from './keys.js';
 import { LoginLimiter } from './login-limiter.js';
 import { oidcMigrations } from './migrations.js';
-import { errorPage } from './pages.js';
+import { errorPage, PAGE_HEADERS } from './pages.js';
 import { providerSecret } from './provider-secrets.js';
 import { Upstream } from './upstreams.js';
 
@@ -44,6 +44,7 @@ const oidcErrorEncoder: ErrorEncoder = (err: MeridianError, ctx: Context) => {
   ctx.set('Cache-Control', 'no-store');
   const message = err.expose ? err.message : 'Internal server error';
   if (/\/(interaction|upstream)\//.test(ctx.path)) {
+    ctx.set(PAGE_HEADERS);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = errorPage(err.status === 403 ? 'Request refused' : 'Login error', message);
     return;

@@ -8,7 +8,7 @@ import { readText } from '../../core/server/body.js';
 import type { Database } from '../../core/storage/db/types.js';
 import type { CsrfTokens } from './csrf.js';
 import type { LoginLimiter } from './login-limiter.js';
-import { consentPage, errorPage, loginPage } from './pages.js';
+import { consentPage, errorPage, loginPage, PAGE_HEADERS } from './pages.js';
 import { accountForUpstream, Upstream, UpstreamError, type UpstreamLoginState } from './upstreams.js';
 
 /** What the interaction routes need from the plugin. */
@@ -31,7 +31,7 @@ const UPSTREAM_STATE_TTL_SEC = 600;
 function page(ctx: Context, status: number, html: string): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Cache-Control', 'no-store');
+  ctx.set(PAGE_HEADERS);
   ctx.body = html;
 }
 

@@ -3,6 +3,18 @@
  * Every value written into them goes through `escape`.
  */
 
+/**
+ * Headers of every login-service page: no framing (clickjacking of the login and consent
+ * buttons), nothing loaded but the inline style, no caching. No form-action: a consent form's
+ * answer redirects to the client, an upstream button's to the upstream, on any origin.
+ */
+export const PAGE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
 export function escape(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

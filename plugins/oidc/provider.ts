@@ -5,7 +5,7 @@ import type { Database } from '../../core/storage/db/types.js';
 import { CLAIMS_BY_SCOPE, findAccountIn } from './accounts.js';
 import { configClientMetadata, type ClientSecretVerifier } from './clients.js';
 import type { OidcConfig } from './config.js';
-import { errorPage, loggedOutPage, logoutPage } from './pages.js';
+import { errorPage, loggedOutPage, logoutPage, PAGE_HEADERS } from './pages.js';
 import { CLIENT_GROUPS, meridianResourceOf, SIGNING_ALGS } from './resources.js';
 import type { Adapter } from 'oidc-provider';
 
@@ -96,10 +96,12 @@ export function buildProvider(issuer: string, mountPath: string, deps: ProviderD
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => {
+          ctx.set(PAGE_HEADERS);
           ctx.type = 'html';
           ctx.body = logoutPage(form);
         },
         postLogoutSuccessSource: (ctx) => {
+          ctx.set(PAGE_HEADERS);
           ctx.type = 'html';
           ctx.body = loggedOutPage(ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId);
         },
@@ -161,6 +163,7 @@ export function buildProvider(issuer: string, mountPath: string, deps: ProviderD
       return undefined;
     },
     renderError: (ctx, out) => {
+      ctx.set(PAGE_HEADERS);
       ctx.type = 'html';
       ctx.body = errorPage('Login error', `${out.error}${out.error_description ? `: ${out.error_description}` : ''}`);
     },

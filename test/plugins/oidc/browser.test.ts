@@ -48,8 +48,11 @@ describe(`oidc: a real browser login in headless Chromium (${kind.name})`, funct
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const authUrl = oidc.buildAuthorizationUrl(web, { redirect_uri: `${app.url}/callback`, scope: 'openid profile', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-    await page.goto(authUrl.href);
+    const loginResponse = (await page.goto(authUrl.href))!;
     assert.equal(await page.title(), 'Log in – Meridian');
+    // Not to be framed (clickjacking of the buttons), nothing loaded from elsewhere.
+    assert.equal(loginResponse.headers()['x-frame-options'], 'DENY');
+    assert.match(loginResponse.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/);
     assert.match((await page.locator('main').textContent()) ?? '', /to continue to EO Portal/);
 
     // Fields found by their labels, as assistive technology finds them.
