@@ -8,6 +8,7 @@
 import type { AuthorizationRequest, Decision, DecisionPoint } from '../../core/auth/types.js';
 import type { Domains } from './domains.js';
 import { decisionOf, engineRequestOf } from './request-mapping.js';
+import { withSearchShares } from './search-shares.js';
 import type { XacmlResult } from './xacml/index.js';
 
 /** A core request decided by a domain's policies; synchronous work unless a finder must be awaited. */
@@ -16,8 +17,8 @@ export function decideIn(domains: Domains, domain: string, request: Authorizatio
   if (!loaded) return domains.get(domain).then(() => decideIn(domains, domain, request));
   try {
     const result = loaded.pdp.evaluateOne(engineRequestOf(request));
-    if (result instanceof Promise) return result.then((r: XacmlResult) => decisionOf(r, request.subject));
-    return Promise.resolve(decisionOf(result, request.subject));
+    if (result instanceof Promise) return result.then((r: XacmlResult) => withSearchShares(decisionOf(r, request.subject), request, loaded.searchShares));
+    return Promise.resolve(withSearchShares(decisionOf(result, request.subject), request, loaded.searchShares));
   } catch (err) {
     return Promise.reject(err);
   }

@@ -9,6 +9,7 @@ import type { Database } from '../../core/storage/db/types.js';
 import {
   activeSetXml,
   builtinPolicyXml,
+  contentsSharePolicy,
   domainTopId,
   FIRST_APPLICABLE,
   sharePolicyId,
@@ -18,7 +19,8 @@ import {
   topSetXml,
   type TopSetParts,
 } from './generated-policies.js';
-import { loadShares } from './ownership/store.js';
+import { loadShares, type Share } from './ownership/store.js';
+import { searchSharesOf, type SearchShares } from './search-shares.js';
 import { activePolicies, allRevisions, domainSettings, loadPolicies, type DomainRevisions } from './pap/store.js';
 import type { AttributeFinderRegistry } from './pips/registry.js';
 import { OwnerCache, resourceOwnerFinder } from './pips/resource-owner.js';
@@ -42,6 +44,8 @@ export interface DomainPdp {
   /** Stored documents and share policies, for counts. */
   storedCount: number;
   shareCount: number;
+  /** Ids shared for reading, by kind and grantee, for searches (search-shares.ts). */
+  searchShares: SearchShares;
 }
 
 export interface DomainsOptions {
@@ -64,13 +68,18 @@ interface DomainState {
   parts: TopSetParts;
   stored: Array<{ key: string; xml: string }>;
   sharePolicies: Array<{ xml: string }>;
+  shares: Share[];
 }
 
 async function readState(knex: Knex, domain: string): Promise<DomainState> {
   const [settings, policies, active, shares] = await Promise.all([domainSettings(knex, domain), loadPolicies(knex, domain), activePolicies(knex, domain), loadShares(knex, domain)]);
   const kinds = new Map(policies.map((p) => [`${p.policyId}\u0000${p.version}`, p.kind]));
   const byResource = sharesByResource(shares);
-  const sharePolicies = [...byResource.values()].map((r) => ({ id: sharePolicyId(r.key), xml: sharePolicyXml(r.key, r.shares) }));
+  // One policy per shared resource, and one more for the contents of a shared container (a bucket's objects).
+  const sharePolicies = [...byResource.values()].flatMap((r) => {
+    const contents = contentsSharePolicy(r.key, r.shares);
+    return [{ id: sharePolicyId(r.key), xml: sharePolicyXml(r.key, r.shares) }, ...(contents ? [contents] : [])];
+  });
   return {
     domain,
     revisions: settings.revisions,
@@ -84,6 +93,7 @@ async function readState(knex: Knex, domain: string): Promise<DomainState> {
     },
     stored: policies.map((p) => ({ key: `${p.policyId}\u0000${p.version}`, xml: p.xml })),
     sharePolicies,
+    shares,
   };
 }
 
@@ -178,7 +188,7 @@ export class Domains {
     // Keep what this domain uses now; other domains' documents stay until their own rebuild.
     for (const [xml, doc] of this.compiled) if (!next.has(xml) && !this.usedElsewhere(state.domain, doc)) this.compiled.delete(xml);
     for (const [xml, doc] of next) this.compiled.set(xml, doc);
-    return { domain: state.domain, revisions: state.revisions, pdp, root, referenced, storedCount: stored.length, shareCount: shares.length };
+    return { domain: state.domain, revisions: state.revisions, pdp, root, referenced, storedCount: stored.length, shareCount: shares.length, searchShares: searchSharesOf(state.shares) };
   }
 
   private usedElsewhere(domain: string, doc: CompiledPolicyDocument): boolean {

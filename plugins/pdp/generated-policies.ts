@@ -64,6 +64,31 @@ export function sharePolicyXml(key: ResourceKey, shares: Share[]): string {
     match(XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceType, key.type),
     match(XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceId, key.id),
   ].join('');
+  return shareRulesPolicy(sharePolicyId(key), `Shares of ${key.service}/${key.type}/${key.id}`, resourceMatches, shares);
+}
+
+/**
+ * Containers whose shares extend to what they contain: a resource of `type` whose resource
+ * attribute `attribute` names the container (S3 objects carry their bucket).
+ */
+const CONTAINERS: Record<string, { type: string; attribute: string }> = {
+  's3\u0000bucket': { type: 'object', attribute: 'bucket' },
+};
+
+/** The policy granting a container's shares on its contents, when the resource is a container. */
+export function contentsSharePolicy(key: ResourceKey, shares: Share[]): { id: string; xml: string } | undefined {
+  const contents = CONTAINERS[`${key.service}\u0000${key.type}`];
+  if (!contents) return undefined;
+  const id = `${sharePolicyId(key)}:contents`;
+  const resourceMatches = [
+    match(XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceService, key.service),
+    match(XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceType, contents.type),
+    match(XACML_CATEGORY.resource, XACML_ATTRIBUTE.resourceAttributePrefix + contents.attribute, key.id),
+  ].join('');
+  return { id, xml: shareRulesPolicy(id, `Shares of ${key.service}/${key.type}/${key.id}, on its ${contents.type}s`, resourceMatches, shares) };
+}
+
+function shareRulesPolicy(policyId: string, description: string, resourceMatches: string, shares: Share[]): string {
   const rules = shares.map((share, i) => {
     const grantee =
       share.granteeKind === 'user'
@@ -75,8 +100,8 @@ export function sharePolicyXml(key: ResourceKey, shares: Share[]): string {
     return `<Rule RuleId="share-${i + 1}" Effect="Permit"><Description>${escapeXml(`${share.granteeKind} ${share.grantee}: ${share.actions.join(', ')}`)}</Description><Target><AnyOf><AllOf>${grantee}</AllOf></AnyOf>${actions}</Target></Rule>`;
   });
   return (
-    `<Policy xmlns="${NS}" PolicyId="${escapeXml(sharePolicyId(key))}" Version="1" RuleCombiningAlgId="urn:oasis:names:tc:xacml:3.0:rule-combining-algorithm:permit-overrides">` +
-    `<Description>${escapeXml(`Shares of ${key.service}/${key.type}/${key.id}`)}</Description>` +
+    `<Policy xmlns="${NS}" PolicyId="${escapeXml(policyId)}" Version="1" RuleCombiningAlgId="urn:oasis:names:tc:xacml:3.0:rule-combining-algorithm:permit-overrides">` +
+    `<Description>${escapeXml(description)}</Description>` +
     `<Target><AnyOf><AllOf>${resourceMatches}</AllOf></AnyOf></Target>${rules.join('')}</Policy>`
   );
 }
