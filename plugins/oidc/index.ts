@@ -81,7 +81,8 @@ const plugin: Plugin<Partial<OidcConfig>> = {
 
     const authenticator = new OidcTokenAuthenticator({
       db,
-      realm: 'meridian',
+      // The chain's realm (auth.realm), when the hooks say it (the core's do).
+      realm: (ctx.auth as { config?: { realm?: string } }).config?.realm ?? 'meridian',
       mountPath,
       resources: config.resources.map((r) => r.indicator),
       knownIssuers: () => providers.keys(),
