@@ -231,6 +231,11 @@ export function adesRoutes(deps: AdesDeps): Router {
     ctx.body = lines.join('\n') + (lines.length ? '\n' : '');
   });
 
+  // Meridian's extension: what each try of the job used (for accounting).
+  router.get('/jobs/:jobId/usage', async (ctx) => {
+    sendJson(ctx, { usage: await processing.usage(ctx.params.jobId!, subjectOf(ctx)) });
+  });
+
   router.get('/jobs/:jobId/results', async (ctx) => {
     const subject = subjectOf(ctx);
     const job = await processing.getJob(ctx.params.jobId!, subject);

@@ -14,11 +14,11 @@ import type { CatalogueService } from '../catalogue/types.js';
 import type { BuiltinProcess } from './builtins/types.js';
 import { readDeployBody } from './deploy-body.js';
 import { EXECUTE_JOB_TYPE, type ExecutePayload } from './job-runner.js';
-import { PROCESS_JOBS_TABLE } from './migrations.js';
+import { PROCESS_JOBS_TABLE, PROCESS_USAGE_TABLE } from './migrations.js';
 import { ProcessStore } from './process-store.js';
 import { isDirectoryInput, isFileInput, precheckInputs } from './stage-in.js';
 import { jobPrefix } from './stage-out.js';
-import type { DeployBody, ExecuteRequest, JobListFilter, JobResult, JobStatus, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
+import type { UsageRecord, DeployBody, ExecuteRequest, JobListFilter, JobResult, JobStatus, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
 
 export const SERVICE = 'processing';
 
@@ -335,6 +335,23 @@ export class ProcessingEngine implements ProcessingService {
       if (err instanceof MeridianError && err.status === 404) throw new NotFound(`Job '${jobId}' has no file '${blobKey}'`, { code: 'NoSuchOutput' });
       throw err;
     }
+  }
+
+  async recordUsage(u: UsageRecord): Promise<void> {
+    await this.deps.db.knex(PROCESS_USAGE_TABLE).insert({
+      job_id: u.jobId, process_id: u.processId, owner: u.owner ?? null, outcome: u.outcome, wall_ms: u.wallMs, cpu_ms: u.cpuMs,
+      max_rss_kb: u.maxRssKb, bytes_in: u.bytesIn, bytes_out: u.bytesOut, started: u.started, finished: u.finished,
+    });
+  }
+
+  async usage(jobId: string, subject: Subject): Promise<UsageRecord[]> {
+    await this.readable(jobId, subject);
+    const rows = (await this.deps.db.knex(PROCESS_USAGE_TABLE).where({ job_id: jobId }).orderBy('id')) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      jobId: String(r.job_id), processId: String(r.process_id), ...(r.owner ? { owner: String(r.owner) } : {}), outcome: r.outcome as UsageRecord['outcome'],
+      wallMs: Number(r.wall_ms), cpuMs: Number(r.cpu_ms), maxRssKb: Number(r.max_rss_kb), bytesIn: Number(r.bytes_in), bytesOut: Number(r.bytes_out),
+      started: String(r.started), finished: String(r.finished),
+    }));
   }
 
   /** The owner's workspace prefix of a job (where its files are). */

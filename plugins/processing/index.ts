@@ -101,6 +101,7 @@ const plugin: Plugin<ProcessingConfig> = {
         stageIn: { blobs: ctx.blobs, auth: ctx.auth, catalogue, fetchLimits: fetchLimits(config.stageIn), fileRoots },
         stageOut: { blobs: ctx.blobs, catalogue, resultsCollection: config.resultsCollection, logger: ctx.logger },
         callbackLimits: fetchLimits(config.callbacks),
+        recordUsage: (u) => engine.recordUsage(u),
         async callbackBody(kind, job, result, error) {
           const payload = job.payload as ExecutePayload;
           const url = payload.statusUrl ?? `urn:meridian:job:${job.id}`;

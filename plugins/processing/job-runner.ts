@@ -3,7 +3,7 @@
  * execution backend), stage-out, callbacks. Runs wherever the job queue runs jobs (this server,
  * or `meridian worker` processes); everything it needs is in the payload and the stores.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Subject } from '../../core/auth/types.js';
@@ -14,7 +14,8 @@ import type { BuiltinProcess } from './builtins/types.js';
 import { readCwlPackage } from './cwl/parse.js';
 import { stageInputs, type StageInDeps } from './stage-in.js';
 import { stageOutputs, type StageOutDeps } from './stage-out.js';
-import type { ExecuteRequest, JobResult, ProcessDescription } from './types.js';
+import { UsageMeter } from './backends/run-command.js';
+import type { ExecuteRequest, JobResult, ProcessDescription, StoredOutput, UsageRecord } from './types.js';
 
 export const EXECUTE_JOB_TYPE = 'processing.execute';
 
@@ -41,6 +42,7 @@ export interface JobRunnerDeps {
   stageIn: StageInDeps;
   stageOut: StageOutDeps;
   callbackLimits: RemoteFetchLimits;
+  recordUsage(record: UsageRecord): Promise<void>;
   /** Sends a subscriber callback body; the engine builds the OGC documents. */
   callbackBody(kind: 'inProgress' | 'success' | 'failed', job: JobContext, result?: JobResult, error?: string): Promise<unknown>;
 }
@@ -50,6 +52,11 @@ export function createJobHandler(deps: JobRunnerDeps) {
     const payload = job.payload as ExecutePayload;
     const workDir = join(deps.workRoot, 'jobs', job.id.replace(/[^A-Za-z0-9._-]/g, '_'));
     const log = (line: string) => void job.log(line).catch(() => {});
+    const meter = new UsageMeter();
+    const started = new Date();
+    let bytesIn = 0;
+    let result: JobResult | undefined;
+    let outcome: UsageRecord['outcome'] = 'failed';
     try {
       await rm(workDir, { recursive: true, force: true });
       await mkdir(join(workDir, 'in'), { recursive: true });
@@ -57,33 +64,62 @@ export function createJobHandler(deps: JobRunnerDeps) {
       await job.progress(1, 'staging in the inputs');
       await notify(deps, payload, 'inProgress', job);
       const staged = await stageInputs(payload.description, payload.inputs, payload.subject, workDir, deps.stageIn, job.signal);
+      bytesIn = await folderBytes(join(workDir, 'in'));
       await job.progress(10, `running ${payload.processId}`);
       let produced: Record<string, unknown>;
       if (payload.kind === 'builtin') {
         const builtin = deps.builtins.get(payload.processId);
         if (!builtin) throw new Error(`built-in process '${payload.processId}' is not available in this version`);
-        produced = await builtin.run({ workDir, outDir: join(workDir, 'out'), inputs: staged, signal: job.signal, log, progress: (p, m) => job.progress(p, m) });
+        produced = await builtin.run({ workDir, outDir: join(workDir, 'out'), inputs: staged, signal: job.signal, log, progress: (p, m) => job.progress(p, m), meter });
       } else {
         addDeclaredFormats(payload.cwl!, staged);
-        produced = await deps.backend.runCwl({ jobId: job.id, workDir, document: payload.cwl!, entry: payload.entry, inputs: staged, signal: job.signal, log });
+        produced = await deps.backend.runCwl({ jobId: job.id, workDir, document: payload.cwl!, entry: payload.entry, inputs: staged, signal: job.signal, log, meter });
       }
       await job.progress(80, 'staging out the results');
       const owner = payload.subject.anonymous ? 'anonymous' : payload.subject.id;
-      const result = await stageOutputs(payload.description, produced, { jobId: job.id, processId: payload.processId, owner, statusUrl: payload.statusUrl }, deps.stageOut, job.signal);
+      result = await stageOutputs(payload.description, produced, { jobId: job.id, processId: payload.processId, owner, statusUrl: payload.statusUrl }, deps.stageOut, job.signal);
       await job.progress(100, 'finished');
       await notify(deps, payload, 'success', job, result);
+      outcome = 'successful';
       return result;
     } catch (err) {
-      if (!job.signal.aborted) {
+      if (job.signal.aborted) outcome = (job.signal.reason as { kind?: string } | undefined)?.kind === 'dismissed' ? 'dismissed' : 'interrupted';
+      else {
         const message = err instanceof Error ? err.message : String(err);
         log(`failed: ${message}`);
         await notify(deps, payload, 'failed', job, undefined, message);
       }
       throw err;
     } finally {
+      const usage: UsageRecord = {
+        jobId: job.id,
+        processId: payload.processId,
+        owner: payload.subject.anonymous ? undefined : payload.subject.id,
+        outcome,
+        wallMs: Date.now() - started.getTime(),
+        cpuMs: meter.cpuMs,
+        maxRssKb: meter.maxRssKb,
+        bytesIn,
+        bytesOut: result ? outputBytes(Object.values(result.outputs)) : 0,
+        started: started.toISOString(),
+        finished: new Date().toISOString(),
+      };
+      await deps.recordUsage(usage).catch((err: unknown) => deps.logger.warn({ err, job: job.id }, 'could not store a usage record'));
       if (!deps.keepWorkDirs) await rm(workDir, { recursive: true, force: true }).catch(() => {});
     }
   };
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name))).size;
+  }
+  return total;
+}
+
+function outputBytes(outputs: StoredOutput[]): number {
+  return outputs.reduce((sum, o) => sum + (o.size ?? 0) + (o.items ? outputBytes(o.items) : 0), 0);
 }
 
 /**

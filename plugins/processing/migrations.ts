@@ -3,6 +3,7 @@ import type { Migration } from '../../core/storage/db/types.js';
 
 export const PROCESSES_TABLE = 'meridian_processes';
 export const PROCESS_JOBS_TABLE = 'meridian_process_jobs';
+export const PROCESS_USAGE_TABLE = 'meridian_process_usage';
 
 const createProcesses: Migration = {
   name: '001-processes',
@@ -36,4 +37,25 @@ const createProcessJobs: Migration = {
   },
 };
 
-export const processingMigrations: Migration[] = [createProcesses, createProcessJobs];
+/** One usage record per job try that ran: for the accounting service (a later issue), kept here meanwhile. */
+const createUsage: Migration = {
+  name: '003-usage',
+  async up(knex) {
+    await knex.schema.createTable(PROCESS_USAGE_TABLE, (t) => {
+      t.increments('id').primary();
+      t.string('job_id', 200).notNullable().index();
+      t.string('process_id', 200).notNullable();
+      t.string('owner', 255).index();
+      t.string('outcome', 16).notNullable();
+      t.bigInteger('wall_ms').notNullable();
+      t.bigInteger('cpu_ms').notNullable();
+      t.bigInteger('max_rss_kb').notNullable();
+      t.bigInteger('bytes_in').notNullable();
+      t.bigInteger('bytes_out').notNullable();
+      t.string('started', 32).notNullable();
+      t.string('finished', 32).notNullable();
+    });
+  },
+};
+
+export const processingMigrations: Migration[] = [createProcesses, createProcessJobs, createUsage];

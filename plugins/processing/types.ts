@@ -115,6 +115,23 @@ export interface JobListFilter {
   offset?: number;
 }
 
+/** What one try of a job used (stored per try; `outcome` is how the try ended). */
+export interface UsageRecord {
+  jobId: string;
+  processId: string;
+  owner?: string;
+  outcome: 'successful' | 'failed' | 'dismissed' | 'interrupted';
+  wallMs: number;
+  /** User + system CPU time of the commands run (cwltool, the tools, GDAL), from GNU time. */
+  cpuMs: number;
+  maxRssKb: number;
+  /** Bytes staged in (the job's input files) and out (the files put in the blob store). */
+  bytesIn: number;
+  bytesOut: number;
+  started: string;
+  finished: string;
+}
+
 /** The processing engine (what `provide.processing` is), used by the ADES (and later WPS/EMS). */
 export interface ProcessingService {
   listProcesses(subject: Subject): Promise<ProcessRecord[]>;
@@ -133,6 +150,8 @@ export interface ProcessingService {
   /** Waits until the job ends or `timeoutMs` passes; the job as it is then. */
   waitForJob(id: string, subject: Subject, timeoutMs: number): Promise<ProcessJob>;
   /** Reads a staged-out file of a job the subject may read. */
+  /** The usage records of a job's tries. */
+  usage(jobId: string, subject: Subject): Promise<UsageRecord[]>;
   /** The blob key prefix of a job's files (its owner's workspace). */
   jobFilesPrefix(jobId: string, subject: Subject): Promise<string>;
   readOutput(jobId: string, blobKey: string, subject: Subject): Promise<{ body: NodeJS.ReadableStream; size: number; contentType?: string }>;

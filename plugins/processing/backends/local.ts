@@ -55,6 +55,7 @@ export class LocalBackend implements ExecutionBackend {
       signal: run.signal,
       captureStdout: true,
       onLine: (line) => run.log(line.replace(ANSI, '')),
+      meter: run.meter ? { meter: run.meter, usageFile: join(run.workDir, 'usage.txt') } : undefined,
     });
     if (result.code !== 0) {
       const lines = result.tail.map((l) => l.replace(ANSI, '')).filter((l) => l.trim());

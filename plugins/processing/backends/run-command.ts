@@ -4,7 +4,22 @@
  * the tools a runner starts stop with it.
  */
 import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+
+/** CPU time and peak memory of the commands a job ran (GNU time's report of each). */
+export class UsageMeter {
+  cpuMs = 0;
+  maxRssKb = 0;
+
+  add(cpuMs: number, maxRssKb: number): void {
+    this.cpuMs += cpuMs;
+    this.maxRssKb = Math.max(this.maxRssKb, maxRssKb);
+  }
+}
+
+/** GNU time, which reports the rusage of the command and its waited-for descendants. */
+export const TIME_COMMAND = '/usr/bin/time';
 
 export interface CommandResult {
   code: number | null;
@@ -26,11 +41,26 @@ export interface RunOptions {
   maxStdoutBytes?: number;
   /** How long SIGTERM has before SIGKILL. */
   killGraceMs?: number;
+  /** Measures the command's CPU time and peak memory (through GNU time, into `usageFile`). */
+  meter?: { meter: UsageMeter; usageFile: string };
 }
 
 const TAIL_LINES = 60;
 
-export function runCommand(command: string, args: string[], options: RunOptions): Promise<CommandResult> {
+export async function runCommand(command: string, args: string[], options: RunOptions): Promise<CommandResult> {
+  if (!options.meter) return spawnCommand(command, args, options);
+  const { meter, usageFile } = options.meter;
+  try {
+    return await spawnCommand(TIME_COMMAND, ['-q', '-o', usageFile, '-f', 'meridian-usage %U %S %M', command, ...args], options);
+  } finally {
+    const report = await readFile(usageFile, 'utf8').catch(() => '');
+    const m = /meridian-usage ([\d.]+) ([\d.]+) (\d+)/.exec(report);
+    if (m) meter.add(Math.round((Number(m[1]) + Number(m[2])) * 1000), Number(m[3]));
+    await rm(usageFile, { force: true });
+  }
+}
+
+function spawnCommand(command: string, args: string[], options: RunOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     if (options.signal.aborted) return reject(options.signal.reason);
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

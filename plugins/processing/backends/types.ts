@@ -1,3 +1,5 @@
+import type { UsageMeter } from './run-command.js';
+
 /**
  * Where CWL packages run. `local` runs cwltool on this host (backends/local.ts); `kubernetes`
  * (one Kubernetes Job per step with a CWL runner image, volumes for stage-in/out,
@@ -16,6 +18,8 @@ export interface CwlRun {
   inputs: Record<string, unknown>;
   signal: AbortSignal;
   log(line: string): void;
+  /** Collects the CPU time and peak memory of what runs. */
+  meter?: UsageMeter;
 }
 
 /** cwltool's output object: each output's value, Files and Directories as {class, path, ...} under the work area. */

@@ -1,4 +1,5 @@
 /** The GDAL command-line tools the built-in processes use, with failures that say what went wrong. */
+import { join } from 'node:path';
 import { runCommand } from '../backends/run-command.js';
 import type { BuiltinRun, StagedFile } from './types.js';
 
@@ -7,7 +8,7 @@ export const COG = 'image/tiff; application=geotiff; profile=cloud-optimized';
 
 export async function gdal(run: BuiltinRun, command: string, args: string[]): Promise<void> {
   run.log(`$ ${command} ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}`);
-  const result = await runCommand(command, args, { cwd: run.workDir, signal: run.signal, onLine: run.log });
+  const result = await runCommand(command, args, { cwd: run.workDir, signal: run.signal, onLine: run.log, meter: run.meter ? { meter: run.meter, usageFile: join(run.workDir, 'usage.txt') } : undefined });
   if (result.code !== 0) throw new Error(`${command} failed (exit ${result.code ?? result.signal}): ${result.tail.filter((l) => l.trim()).slice(-3).join(' | ') || 'no message'}`);
 }
 

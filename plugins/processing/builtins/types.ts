@@ -1,3 +1,4 @@
+import type { UsageMeter } from '../backends/run-command.js';
 import type { ProcessDescription } from '../types.js';
 
 /** A staged file input, as CWL gives it to a tool. */
@@ -15,6 +16,7 @@ export interface BuiltinRun {
   signal: AbortSignal;
   log(line: string): void;
   progress(percent: number, message: string): Promise<void>;
+  meter?: UsageMeter;
 }
 
 /** A process written in TypeScript; its outputs use CWL's output object shape ({class: 'File', path} or a literal). */

@@ -173,6 +173,14 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(raw.bytes, file.bytes);
       const logs = await h.request('GET', `/jobs/${jobId}/logs`, { as: 'alice' });
       assert.match(logs.text, /gdal_translate/);
+      const usage = (await h.request('GET', `/jobs/${jobId}/usage`, { as: 'alice' })).json.usage;
+      assert.equal(usage.length, 1);
+      assert.equal(usage[0].outcome, 'successful');
+      assert.ok(usage[0].cpuMs > 0 && usage[0].maxRssKb > 0 && usage[0].wallMs >= usage[0].cpuMs / 4, JSON.stringify(usage));
+      // The COG and the product's STAC item were staged in; the result file went out.
+      assert.ok(usage[0].bytesIn > readFileSync(cog).length, JSON.stringify(usage));
+      assert.equal(usage[0].bytesOut, file.bytes.length);
+      assertProblem(await h.request('GET', `/jobs/${jobId}/usage`, { as: 'bob' }), 404);
     });
 
     it('stages the result out to the owner workspace with a STAC catalog, and registers it in the catalogue for the owner only', async () => {
@@ -315,6 +323,7 @@ for (const kind of testDatabaseKinds()) {
       assert.match(logs.text, /the input is unusable: no band 7/);
       const results = await h.request('GET', `/jobs/${res.json.jobID}/results`, { as: 'alice' });
       assertProblem(results, 500);
+      assert.equal((await h.request('GET', `/jobs/${res.json.jobID}/usage`, { as: 'alice' })).json.usage[0].outcome, 'failed');
     });
 
     it('fails a job whose input URL cannot be fetched, saying which input', async () => {
@@ -346,6 +355,13 @@ for (const kind of testDatabaseKinds()) {
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal((await h.request('GET', `/jobs/${id}`, { as: 'alice' })).json.status, 'dismissed');
+      // The record is written when the aborted handler returns, just after the dismissal.
+      let usage = await h.request('GET', `/jobs/${id}/usage`, { as: 'alice' });
+      for (let i = 0; i < 50 && usage.json.usage.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        usage = await h.request('GET', `/jobs/${id}/usage`, { as: 'alice' });
+      }
+      assert.equal(usage.json.usage[0]?.outcome, 'dismissed', usage.text);
     });
 
     it('undeploys a process with a job running: the job ends as submitted, no new job starts', async () => {
