@@ -72,7 +72,8 @@ export async function stageInputs(description: ProcessDescription, inputs: Recor
       if (isFileInput(d) || isDirectoryInput(d)) {
         const dir = join(workDir, 'in', id, String(i));
         await mkdir(dir, { recursive: true });
-        const file = await stageReference(id, v, dir, subject, deps, signal, d.schema.contentMediaType as string | undefined);
+        // A Directory takes a STAC item whole (item and data asset); a File wants its media type.
+        const file = await stageReference(id, v, dir, subject, deps, signal, isDirectoryInput(d) ? undefined : (d.schema.contentMediaType as string | undefined));
         if (isDirectoryInput(d)) out.push({ class: 'Directory', path: dir });
         else out.push({ class: 'File', path: file });
       } else out.push(literal(v));
@@ -148,13 +149,13 @@ async function stageReference(input: string, value: unknown, dir: string, subjec
 }
 
 async function stageHref(input: string, href: string, dir: string, subject: Subject, deps: StageInDeps, signal: AbortSignal, mediaType: string | undefined): Promise<string> {
-  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, deps, signal);
+  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, deps, signal, mediaType);
   if (href.startsWith('catalogue:')) return stageProduct(input, href.slice('catalogue:'.length), dir, subject, deps, signal, mediaType);
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('blob:')) throw new StageInFailed(input, `'${href}': references are http(s) URLs, blob:KEY, catalogue:ID or blob keys`);
   return stageBlob(input, href.startsWith('blob:') ? href.slice(5).replace(/^\/+/, '') : href, dir, subject, deps);
 }
 
-async function stageUrl(input: string, url: string, dir: string, deps: StageInDeps, signal: AbortSignal): Promise<string> {
+async function stageUrl(input: string, url: string, dir: string, deps: StageInDeps, signal: AbortSignal, mediaType?: string, followItem = true): Promise<string> {
   let body: Buffer;
   try {
     const response = await fetchRemote(url, deps.fetchLimits, { signal });
@@ -164,9 +165,28 @@ async function stageUrl(input: string, url: string, dir: string, deps: StageInDe
     if (err instanceof RemoteFetchError) throw new StageInFailed(input, err.message, err.status);
     throw err;
   }
+  const item = followItem && !/json/i.test(mediaType ?? '') ? stacItem(body) : undefined;
+  if (item) {
+    // A STAC item by URL: its data asset is the input; the item is kept next to it.
+    await writeFile(join(dir, 'item.json'), body);
+    const asset = dataAsset({ assets: item.assets } as CatalogueRecord, mediaType);
+    if (!asset) throw new StageInFailed(input, `the STAC item at ${url} has no data asset${mediaType ? ` of type ${mediaType}` : ''}`);
+    return stageUrl(input, new URL(asset.href, url).href, dir, deps, signal, mediaType, false);
+  }
   const path = join(dir, fileName(new URL(url).pathname));
   await writeFile(path, body);
   return path;
+}
+
+function stacItem(body: Buffer): { assets: Record<string, Asset> } | undefined {
+  if (body.length > 4 * 1024 * 1024 || body[0] !== 0x7b) return undefined;
+  try {
+    const doc = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    if (doc.type === 'Feature' && typeof doc.stac_version === 'string' && isObject(doc.assets)) return { assets: doc.assets as Record<string, Asset> };
+  } catch {
+    /* not JSON */
+  }
+  return undefined;
 }
 
 async function stageBlob(input: string, key: string, dir: string, subject: Subject, deps: StageInDeps): Promise<string> {
@@ -206,7 +226,7 @@ async function stageProduct(input: string, id: string, dir: string, subject: Sub
   // The item itself, for packages that read the STAC metadata next to the data.
   await writeFile(join(dir, 'item.json'), JSON.stringify({ type: 'Feature', stac_version: '1.0.0', id: product.identifier, geometry: product.geometry ?? null, properties: { datetime: product.start ?? null, title: product.title }, assets: product.assets ?? {}, links: [] }));
   const href = asset.href;
-  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, deps, signal);
+  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, deps, signal, mediaType, false);
   if (href.startsWith('blob:')) return stageBlob(input, href.slice(5).replace(/^\/+/, ''), dir, subject, deps);
   let path = href;
   if (href.startsWith('file:')) path = new URL(href).pathname;

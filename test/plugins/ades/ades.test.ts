@@ -73,6 +73,9 @@ for (const kind of testDatabaseKinds()) {
         if (req.url === '/scene.tif') {
           res.setHeader('Content-Type', 'image/tiff');
           res.end(readFileSync(cog));
+        } else if (req.url === '/stac/item.json') {
+          res.setHeader('Content-Type', 'application/geo+json');
+          res.end(JSON.stringify({ type: 'Feature', stac_version: '1.0.0', id: 'remote-scene', geometry: null, properties: { datetime: '2026-06-01T10:00:00Z' }, links: [], assets: { thumbnail: { href: 'thumb.png', type: 'image/png', roles: ['thumbnail'] }, data: { href: '../scene.tif', type: 'image/tiff; application=geotiff', roles: ['data'] } } }));
         } else if (req.url === '/translate.cwl') {
           res.end(fixture('translate.cwl'));
         } else {
@@ -302,6 +305,17 @@ for (const kind of testDatabaseKinds()) {
       const success = callbacks.find((c) => c.path === '/done');
       assert.ok(success, 'success callback received');
       assert.equal(success.body.smaller.href, results.json.smaller.href);
+    });
+
+    it('stages the data asset of a STAC item given by URL (relative asset href), and the item whole into a Directory', async () => {
+      const res = await h.request('POST', '/processes/ndvi/execution', { as: 'alice', body: { inputs: { image: { href: `${filesUrl}/stac/item.json`, type: 'application/geo+json' } }, response: 'raw' } });
+      assert.equal(res.status, 200, res.text);
+      const out = join(mkdtempSync(join(tmpdir(), 'ades-')), 'ndvi.tif');
+      writeFileSync(out, res.bytes);
+      assert.deepEqual(gdalInfo(out).size, [64, 64]);
+      const dir = await h.request('POST', '/processes/listdir/execution', { as: 'alice', body: { inputs: { scene: { href: `${filesUrl}/stac/item.json` } } } });
+      assert.equal(dir.status, 200, dir.text);
+      assert.equal((await h.request('GET', dir.json.listing.href, { as: 'alice' })).text, 'item.json\nscene.tif\n');
     });
 
     it('deploys by href and refuses a package whose reference does not resolve', async () => {
