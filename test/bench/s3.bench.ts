@@ -1,0 +1,190 @@
+// s3: GET of 1 KiB, 1 MiB and 64 MiB objects and PUT of 1 MiB and 64 MiB, at concurrency 1, 4
+// and 16, through Meridian's s3 plugin (SigV4-signed, UNSIGNED-PAYLOAD, fs blob store) against
+// nginx serving the very same files (the blob store's files are plain files) for GET, and against
+// a plain fs write (bare node:http, temporary file, fsync, rename: the blob store's durability)
+// for PUT. Each target runs in a process of its own; runs alternate between them. Reported:
+// MiB/s, requests/s, p99, the ratio to the baseline, and the RSS of Meridian's process over each
+// 64 MiB case (sampled every 50 ms). Targets: GET ≥ 0.8x nginx, PUT ≥ 0.8x the plain write, RSS
+// flat: the peak over the 64 MiB cases stays within 256 MiB of the idle RSS, however many 64 MiB
+// bodies are in flight (16 at once would be 1 GiB if anything buffered them).
+//
+// BENCH_S3_SECONDS (default 3) per measured run; BENCH_S3_CONCURRENCY (default 1,4,16).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signRequest } from '../plugins/s3/support.js';
+import { load, type LoadRequest, type LoadResult } from './s3/load.js';
+import type { BenchReport, BenchSettings } from './types.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const SIZES = { '1KiB': KiB, '1MiB': MiB, '64MiB': 64 * MiB } as const;
+type SizeName = keyof typeof SIZES;
+
+interface Child {
+  process: ChildProcess;
+  port: number;
+  pid: number;
+  info: Record<string, string | number>;
+}
+
+function startChild(kind: string, dir: string): Promise<Child> {
+  const entry = fileURLToPath(new URL('./s3/servers.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, kind, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const nl = buffer.indexOf('\n');
+      if (nl >= 0) {
+        const info = JSON.parse(buffer.slice(0, nl)) as Record<string, string | number>;
+        resolve({ process: child, port: Number(info.port), pid: Number(info.pid), info });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} exited (${code}) before it was ready`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startNginx(dir: string, root: string): Promise<{ port: number; stop(): void }> {
+  const port = await freePort();
+  const conf = join(dir, 'nginx.conf');
+  const user = process.getuid?.() === 0 ? 'user root;\n' : '';
+  writeFileSync(
+    conf,
+    `${user}daemon off;\nmaster_process on;\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/nginx-error.log warn;\nevents { worker_connections 1024; }\n` +
+      `http {\n  access_log off;\n  client_body_temp_path ${dir}/cb;\n  proxy_temp_path ${dir}/px;\n  fastcgi_temp_path ${dir}/fc;\n  uwsgi_temp_path ${dir}/uw;\n  scgi_temp_path ${dir}/sc;\n` +
+      `  sendfile on;\n  tcp_nopush on;\n  tcp_nodelay on;\n  keepalive_requests 1000000;\n  keepalive_timeout 75s;\n  open_file_cache max=1000 inactive=60s;\n  default_type application/octet-stream;\n` +
+      `  server {\n    listen 127.0.0.1:${port};\n    root ${root};\n  }\n}\n`,
+  );
+  const nginx = spawn('/usr/sbin/nginx', ['-p', dir, '-c', conf, '-e', join(dir, 'nginx-error.log')], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, stop: () => nginx.kill('SIGTERM') };
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+async function sampled<T>(pid: number, run: () => Promise<T>): Promise<{ result: T; peakRss: number }> {
+  let peak = rssMiB(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 50);
+  try {
+    return { result: await run(), peakRss: peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const intList = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map(Number) : fallback);
+
+export async function run(settings: BenchSettings): Promise<BenchReport> {
+  const seconds = Number(process.env.BENCH_S3_SECONDS ?? 3);
+  const concurrency = intList(process.env.BENCH_S3_CONCURRENCY, [1, 4, 16]);
+  const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-s3-'));
+  const children: Child[] = [];
+  let nginx: { stop(): void } | undefined;
+  // Children must not outlive this process, however it ends.
+  const killAll = () => {
+    nginx?.stop();
+    for (const c of children) c.process.kill('SIGTERM');
+  };
+  process.once('exit', killAll);
+  try {
+    const meridian = await startChild('meridian', dir);
+    children.push(meridian);
+    const plain = await startChild('plain-put', dir);
+    children.push(plain);
+    const key = { accessKeyId: String(meridian.info.accessKeyId), secretAccessKey: String(meridian.info.secretAccessKey) };
+    const host = `127.0.0.1:${meridian.port}`;
+    const signed = (method: 'GET' | 'PUT', path: string, body?: Buffer): LoadRequest => {
+      const s = signRequest({ method, path, host, key });
+      return { url: s.url, method, headers: { ...s.headers, ...(body ? { 'content-length': String(body.length) } : {}) }, ...(body ? { body } : {}) };
+    };
+    // The objects, put through the S3 API; nginx serves the blob store's own files of them.
+    const bodies = Object.fromEntries(Object.entries(SIZES).map(([name, size]) => [name, Buffer.alloc(size, name.length)])) as Record<SizeName, Buffer>;
+    await load(() => signed('PUT', '/bench'), 1, 0.001);
+    for (const [name, body] of Object.entries(bodies)) {
+      const r = await load(() => signed('PUT', `/bench/obj-${name}`, body), 1, 0.001);
+      if (r.errors || r.requests === 0) throw new Error(`could not put obj-${name}`);
+    }
+    mkdirSync(join(dir, 'nginx'), { recursive: true });
+    const ng = await startNginx(join(dir, 'nginx'), join(dir, 'blobs', 's3'));
+    nginx = ng;
+    const idleRss = rssMiB(meridian.pid);
+    settings.log(`meridian idle RSS ${idleRss.toFixed(0)} MiB; ${seconds} s per run`);
+
+    const table: Array<Record<string, string>> = [];
+    const results: Array<Record<string, unknown>> = [];
+    let met = true;
+    const measure = async (op: 'GET' | 'PUT', size: SizeName, c: number) => {
+      const body = bodies[size];
+      const ours = () =>
+        op === 'GET' ? load(() => signed('GET', `/bench/obj-${size}`), c, seconds) : load((loop) => signed('PUT', `/bench/put-${size}-${loop}`, body), c, seconds);
+      const theirs = () =>
+        op === 'GET'
+          ? load(() => ({ url: `http://127.0.0.1:${ng.port}/bench/obj-${size}`, method: 'GET', headers: {} }), c, seconds)
+          : load((loop) => ({ url: `http://127.0.0.1:${plain.port}/put-${size}-${loop}`, method: 'PUT', headers: { 'content-length': String(body.length) }, body }), c, seconds);
+      // Short warm-up of each, then one measured run each, alternated.
+      await load(() => (op === 'GET' ? signed('GET', `/bench/obj-${size}`) : signed('PUT', `/bench/put-${size}-w`, body)), 1, 0.3);
+      const m = await sampled(meridian.pid, ours);
+      const b: LoadResult = await theirs();
+      const ratio = m.result.bytesPerSec / b.bytesPerSec;
+      const caseMet = ratio >= 0.8;
+      met &&= caseMet;
+      const row = {
+        case: `${op} ${size}`,
+        c: String(c),
+        'meridian MiB/s': (m.result.bytesPerSec / MiB).toFixed(1),
+        'req/s': (m.result.requests / m.result.seconds).toFixed(1),
+        'p99 ms': m.result.p99Ms.toFixed(1),
+        baseline: op === 'GET' ? 'nginx' : 'plain fs write',
+        'base MiB/s': (b.bytesPerSec / MiB).toFixed(1),
+        'base p99 ms': b.p99Ms.toFixed(1),
+        ratio: ratio.toFixed(2),
+        'peak RSS MiB': size === '64MiB' ? m.peakRss.toFixed(0) : '',
+        errors: String(m.result.errors + b.errors),
+      };
+      settings.log(JSON.stringify(row));
+      table.push(row);
+      results.push({ op, size, concurrency: c, meridian: m.result, baseline: b, ratio, peakRssMiB: m.peakRss });
+    };
+    for (const size of ['1KiB', '1MiB', '64MiB'] as const) for (const c of concurrency) await measure('GET', size, c);
+    for (const size of ['1MiB', '64MiB'] as const) for (const c of concurrency) await measure('PUT', size, c);
+    const peak = Math.max(...results.filter((r) => r.size === '64MiB').map((r) => r.peakRssMiB as number));
+    const flat = peak - idleRss < 256;
+    const below = table.filter((r) => Number(r.ratio) < 0.8).map((r) => `${r.case} c${r.c} ${r.ratio}`);
+    return {
+      name: 's3',
+      table,
+      summary: `${met ? 'all cases at least 0.8x the baseline' : `below 0.8x: ${below.join(', ')}`}; Meridian RSS idle ${idleRss.toFixed(0)} MiB, peak over 64 MiB transfers ${peak.toFixed(0)} MiB (${flat ? 'flat' : 'NOT flat'})`,
+      metTarget: met && flat,
+      data: { seconds, concurrency, idleRssMiB: idleRss, results },
+    };
+  } finally {
+    killAll();
+    process.off('exit', killAll);
+    await new Promise((r) => setTimeout(r, 200));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,79 @@
+// The targets of the s3 benchmark, each in a child process of its own (`node --import tsx
+// servers.ts <kind> <dir>`): `meridian` (the real server with the s3 plugin on the fs blob store
+// under <dir>/blobs) and `plain-put` (a bare node:http server writing each PUT body to a file
+// with the same durability as the blob store: temporary file, fsync, rename). The child prints
+// one JSON line {port, pid, accessKeyId?, secretAccessKey?} when ready.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../../core/config/load.js';
+import { createLogger } from '../../../core/logger.js';
+import { assemble } from '../../../core/server/assemble.js';
+import type { AccessKeys } from '../../../plugins/s3/access-keys.js';
+
+const [kind, dir] = process.argv.slice(2) as [string, string];
+
+async function meridian(): Promise<void> {
+  const builtinDir = new URL('../../../plugins/', import.meta.url).pathname;
+  const loaded = await loadConfig({
+    inline: {
+      builtinPlugins: false,
+      dataDir: dir,
+      sampleData: false,
+      database: { client: 'sqlite', filename: join(dir, 'meridian.db') },
+      blobs: { type: 'fs', root: join(dir, 'blobs') },
+      server: { port: 0, host: '127.0.0.1' },
+      log: { level: 'warn', access: false },
+      plugins: { s3: { listen: 0, workspaces: { enabled: false } } },
+    },
+    builtinDir,
+  });
+  const m = await assemble(loaded, createLogger(loaded.config.log), 'serve');
+  const ports = await m.listen();
+  const keys = (m.plugins.find((p) => p.name === 's3')!.instance.provide!.s3 as { keys: AccessKeys }).keys;
+  const key = await keys.create({ user: 'bench', groups: ['admin'] });
+  process.stdout.write(`${JSON.stringify({ port: ports.s3, pid: process.pid, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey })}\n`);
+}
+
+async function plainPut(): Promise<void> {
+  const root = join(dir, 'plain');
+  const tmp = mkdtempSync(join(dir, 'plain-tmp-'));
+  mkdirSync(root, { recursive: true });
+  const server = createServer((req, res) => {
+    const name = (req.url ?? '/x').slice(1).replace(/[^a-zA-Z0-9._-]/g, '_');
+    const temporary = join(tmp, randomUUID());
+    void (async () => {
+      const handle = await open(temporary, 'w');
+      let position = 0;
+      try {
+        await pipeline(
+          req,
+          new Writable({
+            write(chunk: Buffer, _e, callback) {
+              handle.write(chunk, 0, chunk.length, position).then(() => callback(), callback);
+              position += chunk.length;
+            },
+          }),
+        );
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, join(root, name));
+      res.writeHead(200, { 'content-length': '0' }).end();
+    })().catch(async () => {
+      await unlink(temporary).catch(() => undefined);
+      res.writeHead(500).end();
+    });
+  });
+  server.keepAliveTimeout = 75_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, pid: process.pid })}\n`);
+}
+
+await (kind === 'meridian' ? meridian() : plainPut());
