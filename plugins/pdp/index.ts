@@ -31,7 +31,9 @@ const plugin: Plugin<PdpConfig> = {
   async setup(ctx) {
     const config = ctx.config;
     const finders = new AttributeFinderRegistry();
-    const owners = new OwnerCache(ctx.db.knex, config.ownerCacheSize);
+    // Resources whose engine keeps the owner (catalogue records, feature collections) need no lifecycle record.
+    const engineOwner = (key: ResourceKey) => ctx.auth.ownerOf({ ...(key.service ? { service: key.service } : {}), type: key.type, id: key.id });
+    const owners = new OwnerCache(ctx.db.knex, config.ownerCacheSize, engineOwner);
     const domains = new Domains({
       db: ctx.db,
       logger: ctx.logger,
@@ -44,7 +46,7 @@ const plugin: Plugin<PdpConfig> = {
       onChange: () => ctx.auth.invalidateDecisions(),
     });
     const pap = new PolicyAdministration(ctx.db, domains);
-    const ownership = new Ownership(ctx.db, domains, pap, config.defaultDomain, ctx.logger);
+    const ownership = new Ownership(ctx.db, domains, pap, config.defaultDomain, ctx.logger, engineOwner);
 
     // The default domain compiles now: a stored policy that no longer compiles stops start-up.
     await domains.get(config.defaultDomain);

@@ -25,6 +25,7 @@ export class Ownership {
     /** The domain resources created through the core belong to. */
     readonly domain: string,
     private readonly logger: Logger,
+    private readonly engineOwner?: (key: store.ResourceKey) => Promise<string | undefined>,
   ) {}
 
   /** The listener given to auth.onResourceLifecycle. */
@@ -65,8 +66,9 @@ export class Ownership {
     this.domains.ownershipChanged(this.domain);
   }
 
-  owner(key: store.ResourceKey): Promise<string | undefined> {
-    return store.getOwner(this.db.knex, this.domain, key);
+  /** The recorded owner, else the one the resource's engine knows (auth.ownerOf). */
+  async owner(key: store.ResourceKey): Promise<string | undefined> {
+    return (await store.getOwner(this.db.knex, this.domain, key)) ?? (await this.engineOwner?.(key));
   }
 
   shares(key: store.ResourceKey): Promise<store.Share[]> {

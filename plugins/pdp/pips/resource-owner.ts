@@ -11,6 +11,8 @@ import { getOwner, resourceKeyText, type ResourceKey } from '../ownership/store.
 import type { AttributeFinder, AttributeValue, XacmlRequest } from '../xacml/index.js';
 import { firstValue } from './request-values.js';
 
+const ENGINE_OWNER_TTL_MS = 5_000;
+
 export class OwnerCache {
   // '' stands for "no owner recorded", so misses are remembered too.
   private readonly cache: LRUCache<string, string> | null;
@@ -18,6 +20,8 @@ export class OwnerCache {
   constructor(
     private readonly knex: Knex,
     size: number,
+    /** Who the resource's own engine says owns it (auth.ownerOf), for resources created before or outside the lifecycle hooks. */
+    private readonly engineOwner?: (key: ResourceKey) => Promise<string | undefined>,
   ) {
     this.cache = size > 0 ? new LRUCache<string, string>({ max: size }) : null;
   }
@@ -31,8 +35,14 @@ export class OwnerCache {
     const k = `${domain}\u0000${resourceKeyText(key)}`;
     const hit = this.cache?.get(k);
     if (hit !== undefined) return hit || undefined;
-    const owner = await getOwner(this.knex, domain, key);
-    this.cache?.set(k, owner ?? '');
+    const recorded = await getOwner(this.knex, domain, key);
+    if (recorded !== undefined || !this.engineOwner) {
+      this.cache?.set(k, recorded ?? '');
+      return recorded;
+    }
+    // The engine's answer can change without an ownership change here: kept only briefly.
+    const owner = await this.engineOwner(key);
+    this.cache?.set(k, owner ?? '', { ttl: ENGINE_OWNER_TTL_MS });
     return owner;
   }
 

@@ -20,8 +20,8 @@ for (const kind of testDatabaseKinds()) {
       h = await startPdp(kind, { plugins: { catalogue: {}, opensearch: {}, csw: {} } });
       const catalogue = h.server.meridian.plugins.find((p) => p.name === 'catalogue')!.instance.provide!.catalogue as CatalogueService;
       await catalogue.upsert(FIXTURES);
-      // SECRET-COLL (private, with product S01) is alice's; the catalogue records its owner in the record.
-      await h.server.meridian.stores.auth.resourceCreated(subjects.alice, { service: 'catalogue', type: 'record', id: 'SECRET-COLL' });
+      // SECRET-COLL (private, with product S01) is alice's: its record says so, and the catalogue's
+      // owner lookup tells the sharing API (no ownership record is made here).
     });
     after(async () => h?.close());
 
