@@ -16,6 +16,7 @@ import { readDeployBody } from './deploy-body.js';
 import { EXECUTE_JOB_TYPE, type ExecutePayload } from './job-runner.js';
 import { PROCESS_JOBS_TABLE, PROCESS_USAGE_TABLE } from './migrations.js';
 import { ProcessStore } from './process-store.js';
+import { quote } from './quotation.js';
 import { isDirectoryInput, isFileInput, precheckInputs } from './stage-in.js';
 import { jobPrefix } from './stage-out.js';
 import type { UsageRecord, DeployBody, ExecuteRequest, JobListFilter, JobResult, JobStatus, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
@@ -164,8 +165,12 @@ export class ProcessingEngine implements ProcessingService {
 
   async execute(processId: string, request: ExecuteRequest, subject: Subject, options: { statusUrl?: (jobId: string) => string; jobId?: string } = {}): Promise<ProcessJob> {
     const p = await this.getProcess(processId, subject);
-    await this.require(subject, processResource(p), 'execute', `Not allowed to execute process '${processId}'`);
     const inputs = this.checkInputs(p, request.inputs ?? {});
+    // The quotation goes to the decision point, which may refuse what the caller's credit does not cover.
+    const quotation = quote(p, inputs);
+    if ((await this.deps.auth.authorize(subject, processResource(p), 'execute', { quotation })).decision !== 'Permit') {
+      throw new Forbidden(`Not allowed to execute process '${processId}'`);
+    }
     await precheckInputs(p.description, inputs, subject, this.deps);
     if (request.outputs) {
       for (const id of Object.keys(request.outputs)) {
