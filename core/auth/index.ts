@@ -66,6 +66,11 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
   const cache = new DecisionCache(resolved.decisionCache, options.now);
   const lifecycle: ResourceLifecycleListener[] = [];
   const ownerLookups = new Map<string, OwnerLookup>();
+  const invalidationListeners: Array<() => void> = [];
+  const invalidate = (): void => {
+    cache.clear();
+    for (const listener of invalidationListeners) listener();
+  };
   const lookupKey = (service: string | undefined, type: string) => `${service ?? ''}\u0000${type}`;
 
   const factories = new Map<string, DecisionPointFactory>([
@@ -146,17 +151,18 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
     async resourceCreated(subject, resource) {
       for (const listener of lifecycle) await listener.created(subject, resource);
       // Decisions cached before the creation may say NotApplicable for what is now owned.
-      cache.clear();
+      invalidate();
     },
     async resourceDeleted(resource) {
       for (const listener of lifecycle) await listener.deleted(resource);
-      cache.clear();
+      invalidate();
     },
     onResourceLifecycle(listener) {
       lifecycle.push(listener);
     },
-    invalidateDecisions() {
-      cache.clear();
+    invalidateDecisions: invalidate,
+    onDecisionsInvalidated(listener) {
+      invalidationListeners.push(listener);
     },
     registerOwnerLookup(service, type, lookup) {
       // The latest wins: an engine set up again (a reload, a test) replaces its own lookup.

@@ -97,6 +97,11 @@ export interface AuthHooks {
   /** Forgets cached decisions: a policy, an owner or a share changed. */
   invalidateDecisions(): void;
   /**
+   * Called whenever cached decisions are forgotten (invalidateDecisions, resourceCreated,
+   * resourceDeleted), so an engine that keeps answers derived from decisions drops them too.
+   */
+  onDecisionsInvalidated(listener: () => void): void;
+  /**
    * Lets the engine that keeps a kind of resource say who owns one (the catalogue: a record's
    * owner column), for what knows only its key: the PDP's sharing API and owner attribute.
    * One per service and type; a later registration replaces an earlier one.

@@ -126,6 +126,8 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
   // A series is readable by whoever may read its collection in the catalogue: the catalogue's own
   // policy decides (group visibility included). Answers are kept a few seconds per subject.
   const collectionReads = new Map<string, { ok: boolean; at: number }>();
+  // A share or a policy change can open or close a collection at once.
+  auth.onDecisionsInvalidated(() => collectionReads.clear());
   async function readable(entry: CoverageEntry, subject: Subject): Promise<boolean> {
     if (!entry.collection || !options.catalogue) return mayRead(auth, logger, subject, { id: entry.description.id, owner: entry.owner, visibility: entry.visibility });
     const key = `${subject.issuer}\u0000${subject.id}\u0000${subject.groups.join(',')}\u0000${entry.collection}`;

@@ -289,6 +289,8 @@ describe('core/auth: createAuthHooks decision points and cache', () => {
         owner = undefined;
       },
     });
+    let invalidated = 0;
+    hooks.onDecisionsInvalidated(() => invalidated++);
     const alice = { ...ANONYMOUS, id: 'alice', anonymous: false, method: 'basic' };
     const bucket = { type: 'bucket', service: 's3', id: 'b1' };
     assert.equal((await hooks.authorize(alice, bucket, 'write')).decision, 'NotApplicable');
@@ -297,6 +299,8 @@ describe('core/auth: createAuthHooks decision points and cache', () => {
     await hooks.resourceDeleted(bucket);
     assert.equal((await hooks.authorize(alice, bucket, 'write')).decision, 'NotApplicable');
     assert.deepEqual(events, ['created bucket/b1 by alice', 'deleted bucket/b1']);
+    hooks.invalidateDecisions();
+    assert.equal(invalidated, 3, 'engines keeping answers derived from decisions are told each time');
     hooks.onResourceLifecycle({
       created: async () => {
         throw new Error('store down');
