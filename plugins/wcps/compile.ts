@@ -11,6 +11,7 @@ import { arithmetic, cellTypeOfSample, coerce, converted, division, isBoolean, i
 import { axisSize, cellCount, coverageDomain, findAxis, sameShape, spatialLabels, spatialRanges, windowGrid, describeDomain, restrictDomain, type AxisSelection, type Domain } from './domain.js';
 import { WcpsError, wcpsFail, type Position } from './errors.js';
 import { binaryKernel, UNARY, unaryKernel } from './kernels.js';
+import type { CellOp, UnaryName } from './fusion.js';
 import {
   BandsNode,
   ConstNode,
@@ -165,7 +166,7 @@ export class Compiler {
   }
 
   /** An operation on scalars now (constants) or at evaluation; on coverages, an induced node. */
-  private apply(operands: Node[], type: (types: CellType[]) => CellType, kernel: (args: Array<Float64Array | number>, n: number) => Float64Array, pos: Position, what: string, coerceResult: boolean): Node {
+  private apply(operands: Node[], type: (types: CellType[]) => CellType, kernel: (args: Array<Float64Array | number>, n: number) => Float64Array, pos: Position, what: string, coerceResult: boolean, op?: CellOp): Node {
     if (operands.every((o) => o.kind === 'scalar')) {
       const scalars = operands as ScalarNode[];
       const t = type(scalars.map((s) => s.type as CellType));
@@ -184,7 +185,7 @@ export class Compiler {
     const bands = this.bandTypes(operands, type);
     const integerResult = bands.some((b) => isInteger(b.type) && coerceResult);
     const fn = integerResult ? (args: Array<Float64Array | number>, n: number) => converted(kernel(args, n), bands[0]!.type) : kernel;
-    return new InducedNode(pos, operands, bands, fn);
+    return new InducedNode(pos, operands, bands, fn, undefined, op && { op, store: integerResult ? bands[0]!.type : undefined });
   }
 
   private binary(op: BinaryOp | 'min' | 'max' | 'pow' | 'mod' | 'bit', l: Node, r: Node, pos: Position): Node {
@@ -219,7 +220,7 @@ export class Compiler {
         const small = all.every((t) => isInteger(t) && ['char', 'unsigned char', 'short', 'unsigned short'].includes(t));
         const tiny = all.every((t) => t === 'char' || t === 'unsigned char');
         const coerceResult = op === '*' ? !tiny : op === '+' || op === '-' ? !small : op === 'mod';
-        return this.apply([l, r], type, binaryKernel(op), pos, what, coerceResult);
+        return this.apply([l, r], type, binaryKernel(op), pos, what, coerceResult, { op: 'binary', name: op });
       }
       case '=':
       case '!=':
@@ -228,27 +229,27 @@ export class Compiler {
       case '<=':
       case '>=': {
         if ((op !== '=' && op !== '!=') && all.some(isBoolean)) wcpsFail('TypeMismatch', `${what} compares numbers, not booleans`, pos);
-        return this.apply([l, r], () => 'boolean', binaryKernel(op), pos, what, false);
+        return this.apply([l, r], () => 'boolean', binaryKernel(op), pos, what, false, { op: 'binary', name: op });
       }
       case 'and':
       case 'or':
       case 'xor': {
-        if (all.every(isBoolean)) return this.apply([l, r], () => 'boolean', binaryKernel(op), pos, what, false);
+        if (all.every(isBoolean)) return this.apply([l, r], () => 'boolean', binaryKernel(op), pos, what, false, { op: 'binary', name: op });
         if (all.every(isInteger)) {
           const type = ([a, b]: CellType[]) => unify(a!, b!);
           const unsigned = all.every((t) => t.startsWith('unsigned'));
-          return this.apply([l, r], type, binaryKernel(op, { bitwise: true, unsigned }), pos, what, true);
+          return this.apply([l, r], type, binaryKernel(op, { bitwise: true, unsigned }), pos, what, true, { op: 'binary', name: op, bitwise: true, unsigned });
         }
         wcpsFail('TypeMismatch', `'${op}' takes two booleans (logical) or two integers (bitwise), not ${lt.join('/')} and ${rt.join('/')}`, pos);
       }
       case 'min':
       case 'max': {
         if (all.some(isBoolean)) wcpsFail('TypeMismatch', `${op} of two values takes numbers`, pos);
-        return this.apply([l, r], ([a, b]) => unify(a!, b!), binaryKernel(op), pos, what, false);
+        return this.apply([l, r], ([a, b]) => unify(a!, b!), binaryKernel(op), pos, what, false, { op: 'binary', name: op });
       }
       case 'bit': {
         if (!all.every(isInteger)) wcpsFail('TypeMismatch', 'bit(value, n) takes integers', pos);
-        return this.apply([l, r], () => 'boolean', binaryKernel('bit'), pos, what, false);
+        return this.apply([l, r], () => 'boolean', binaryKernel('bit'), pos, what, false, { op: 'binary', name: 'bit' });
       }
     }
   }
@@ -257,19 +258,19 @@ export class Compiler {
     const types = cellTypesOf(n);
     if (types.length === 0) wcpsFail('TypeMismatch', `'${op}' does not apply to a ${typeName(n)}`, pos);
     if (op === 'not') {
-      if (types.every(isBoolean)) return this.apply([n], () => 'boolean', unaryKernel((x) => (x !== 0 ? 0 : 1)), pos, "'not'", false);
-      if (types.every(isInteger)) return this.apply([n], ([a]) => a!, unaryKernel((x) => ~x), pos, "'not'", true);
+      if (types.every(isBoolean)) return this.apply([n], () => 'boolean', unaryKernel((x) => (x !== 0 ? 0 : 1)), pos, "'not'", false, { op: 'unary', name: 'not' });
+      if (types.every(isInteger)) return this.apply([n], ([a]) => a!, unaryKernel((x) => ~x), pos, "'not'", true, { op: 'unary', name: 'bitnot' });
       wcpsFail('TypeMismatch', `'not' takes booleans (logical) or integers (bitwise), not ${types.join('/')}`, pos);
     }
     if (types.some(isBoolean)) wcpsFail('TypeMismatch', `unary '${op}' takes numbers, not booleans`, pos);
     if (op === '+') return n;
-    return this.apply([n], ([a]) => negated(a!), unaryKernel((x) => -x), pos, "unary '-'", true);
+    return this.apply([n], ([a]) => negated(a!), unaryKernel((x) => -x), pos, "unary '-'", true, { op: 'unary', name: 'negate' });
   }
 
   private cast(type: string, n: Node, pos: Position): Node {
     if (!isCellType(type)) wcpsFail('TypeMismatch', `'${type}' is not a cell type`, pos);
     if (cellTypesOf(n).length === 0) wcpsFail('TypeMismatch', `a ${typeName(n)} cannot be cast to ${type}`, pos);
-    return this.apply([n], () => type, (args, len) => converted(unaryKernel((x) => x)(args, len), type), pos, `the cast to ${type}`, true);
+    return this.apply([n], () => type, (args, len) => converted(unaryKernel((x) => x)(args, len), type), pos, `the cast to ${type}`, true, { op: 'cast', type });
   }
 
   private field(c: CovNode, name: string, pos: Position): CovNode {
@@ -320,7 +321,7 @@ export class Compiler {
     const resultNodes = results;
     const bands = this.bandTypes(resultNodes.some((r) => r.kind === 'coverage') ? resultNodes : operands, (types) => types.reduce((a, b) => unify(a, b)));
     const fixed = new Set(conditions.map((_, i) => 2 * i));
-    return new InducedNode(e.pos, operands, bands, kernel, fixed);
+    return new InducedNode(e.pos, operands, bands, kernel, fixed, { op: { op: 'switch', cases } });
   }
 
   // --- functions ----------------------------------------------------------------------------
@@ -336,7 +337,7 @@ export class Compiler {
       const types = cellTypesOf(n);
       if (types.length === 0 || types.some(isBoolean)) wcpsFail('TypeMismatch', `${name} takes numbers, not a ${typeName(n)}`, e.pos);
       const keeps = name === 'abs' || name === 'round' || name === 'floor' || name === 'ceil';
-      return this.apply([n], ([a]) => (keeps ? a! : mathResult(a!)), unaryKernel(UNARY[name]!), e.pos, name, false);
+      return this.apply([n], ([a]) => (keeps ? a! : mathResult(a!)), unaryKernel(UNARY[name]!), e.pos, name, false, { op: 'unary', name: name as UnaryName });
     }
     if (name === 'pow' || name === 'mod' || name === 'bit' || ((name === 'min' || name === 'max') && e.args.length === 2)) {
       arity(2);

@@ -10,7 +10,7 @@ import { coverageOutputOptions } from '../coverages/encode/output-defaults.js';
 import { allocate, isFloat, sampleTypeOf, unify, type CellType } from './cell-types.js';
 import { axisSize, cellCount, innerCount, spatialRanges, windowGrid } from './domain.js';
 import { wcpsFail, type Position } from './errors.js';
-import { forEachBlock, type CovNode, type EvalContext, type ScalarType, type ScalarValue } from './nodes.js';
+import { forEachBlock, typedBlock, type CovNode, type TypedBlock, type EvalContext, type ScalarType, type ScalarValue } from './nodes.js';
 
 export type Format = 'tiff' | 'png' | 'jpeg' | 'csv' | 'json';
 
@@ -140,13 +140,18 @@ async function fill(ctx: EvalContext, node: CovNode, type: CellType): Promise<Fi
   const bands = node.bands.map(() => allocate(type, total));
   let mask: Uint8Array | undefined;
   const inner = innerCount(node.domain);
-  await forEachBlock(ctx, node, (b, start) => {
-    b.bands.forEach((x, i) => bands[i]!.set(x as never, start * inner));
-    if (b.mask) {
-      mask ??= new Uint8Array(total).fill(255);
-      mask.set(b.mask, start * inner);
-    }
-  });
+  await forEachBlock<TypedBlock>(
+    ctx,
+    node,
+    (b, start) => {
+      b.bands.forEach((x, i) => bands[i]!.set(x as never, start * inner));
+      if (b.mask) {
+        mask ??= new Uint8Array(total).fill(255);
+        mask.set(b.mask, start * inner);
+      }
+    },
+    (start, end) => typedBlock(ctx, node, start, end, type),
+  );
   return { bands, mask };
 }
 

@@ -13,6 +13,8 @@ import type { CoveragesService, Grid, Raster, Resampling } from '../coverages/ty
 import type { CellType } from './cell-types.js';
 import { axisSize, innerCount, outerCount, cellCount, restrictDomain, windowGrid, type AxisSelection, type Domain } from './domain.js';
 import { wcpsFail, type Position } from './errors.js';
+import { LoopBuilder, outputArrays, scalarNumber, type CellCode, type Kernel, type Source } from './fusion.js';
+import type { SampleArray } from '../coverages/types.js';
 
 /** The cells of a block: one float64 array per band; mask 0 where a cell is null. */
 export interface Block {
@@ -72,6 +74,15 @@ export abstract class CovNode {
   }
   /** Cells read or held to produce this value. */
   abstract readonly cost: number;
+  /** The variable of band `band` in a fused loop (fusion.ts); by default this node's own block is a leaf of it. */
+  fuse(builder: LoopBuilder, band: number): string {
+    return builder.source({ kind: 'array', owner: this, band });
+  }
+  /** What a fused loop reads from this node as a leaf: one array per band, and the null mask. */
+  async leaf(ctx: EvalContext, start: number, end: number): Promise<{ arrays: ArrayLike<number>[]; mask?: Uint8Array }> {
+    const b = await this.block(ctx, start, end);
+    return { arrays: b.bands, mask: b.mask };
+  }
 }
 
 export type Node = ScalarNode | CovNode;
@@ -133,7 +144,8 @@ export class ReadNode extends CovNode {
     return found;
   }
 
-  async block(ctx: EvalContext, start: number, end: number): Promise<Block> {
+  /** The engine rasters of a block: one, or one per time step when time is the outermost axis. */
+  private rasters(ctx: EvalContext, start: number, end: number): Promise<Raster[]> {
     const d = this.domain;
     const outer = d.axes[0];
     const ax = d.axes.find((a) => a.role === 'x');
@@ -146,20 +158,36 @@ export class ReadNode extends CovNode {
     else if (outer?.role === 'y') yr = [outer.lo + start, outer.lo + end - 1];
     else if (outer?.role === 'x') xr = [outer.lo + start, outer.lo + end - 1];
     if (xr[1] - xr[0] + 1 > this.maxWidth) wcpsFail('ResultTooLarge', `coverage ${this.coverage} would be read ${xr[1] - xr[0] + 1} cells wide; the engine reads at most ${this.maxWidth}`, this.pos);
-    const rasters = await Promise.all(times.map((t) => this.read(ctx, xr[0], xr[1], yr[0], yr[1], t)));
-    const per = (xr[1] - xr[0] + 1) * (yr[1] - yr[0] + 1);
-    const cells = per * rasters.length;
-    const bands = this.bands.map(() => new Float64Array(cells));
-    let mask: Uint8Array | undefined;
-    rasters.forEach((r, k) => {
-      r.bands.forEach((b, i) => bands[i]!.set(b as never, k * per));
-      if (r.mask) {
-        mask ??= new Uint8Array(cells).fill(255);
-        mask.set(r.mask, k * per);
-      }
-    });
-    return { bands, mask };
+    return Promise.all(times.map((t) => this.read(ctx, xr[0], xr[1], yr[0], yr[1], t)));
   }
+
+  /** One raster is used as the engine gives it (in its sample type); several are joined in a block. */
+  override async leaf(ctx: EvalContext, start: number, end: number): Promise<{ arrays: ArrayLike<number>[]; mask?: Uint8Array }> {
+    const rasters = await this.rasters(ctx, start, end);
+    if (rasters.length === 1) return { arrays: rasters[0]!.bands, mask: rasters[0]!.mask };
+    const b = joined(this.bands.length, rasters);
+    return { arrays: b.bands, mask: b.mask };
+  }
+
+  async block(ctx: EvalContext, start: number, end: number): Promise<Block> {
+    return joined(this.bands.length, await this.rasters(ctx, start, end));
+  }
+}
+
+/** Rasters of one window size, one after the other, as a float64 block. */
+function joined(bandCount: number, rasters: Raster[]): Block {
+  const per = rasters[0]!.width * rasters[0]!.height;
+  const cells = per * rasters.length;
+  const bands = Array.from({ length: bandCount }, () => new Float64Array(cells));
+  let mask: Uint8Array | undefined;
+  rasters.forEach((r, k) => {
+    r.bands.forEach((b, i) => bands[i]!.set(b as never, k * per));
+    if (r.mask) {
+      mask ??= new Uint8Array(cells).fill(255);
+      mask.set(r.mask, k * per);
+    }
+  });
+  return { bands, mask };
 }
 
 /** Cells from a band-wise function of operands of one shape; scalars are broadcast. */
@@ -175,6 +203,8 @@ export class InducedNode extends CovNode {
     readonly fn: (args: Array<Float64Array | number>, n: number) => Float64Array,
     /** Operands whose band 0 is used for every result band (switch conditions). */
     readonly fixedBand: ReadonlySet<number> = new Set(),
+    /** The same operation for the fused loop (fusion.ts); without it `fn` runs block by block. */
+    readonly code?: CellCode,
   ) {
     super(pos);
     const first = operands.find((o): o is CovNode => o.kind === 'coverage')!;
@@ -186,7 +216,7 @@ export class InducedNode extends CovNode {
     return this.operands.reduce((n, o) => n + o.cost, 0);
   }
   override restrict(sel: readonly AxisSelection[]): CovNode {
-    return new InducedNode(this.pos, this.operands.map((o) => (o.kind === 'coverage' ? o.restrict(relativeSelection(this.domain, o.domain, sel)) : o)), this.bands, this.fn, this.fixedBand);
+    return new InducedNode(this.pos, this.operands.map((o) => (o.kind === 'coverage' ? o.restrict(relativeSelection(this.domain, o.domain, sel)) : o)), this.bands, this.fn, this.fixedBand, this.code);
   }
   override regrid(grid: Grid, x: [number, number], y: [number, number], resampling: Resampling): CovNode | undefined {
     const operands: Node[] = [];
@@ -198,9 +228,18 @@ export class InducedNode extends CovNode {
         operands.push(r);
       }
     }
-    return new InducedNode(this.pos, operands, this.bands, this.fn, this.fixedBand);
+    return new InducedNode(this.pos, operands, this.bands, this.fn, this.fixedBand, this.code);
+  }
+  override fuse(builder: LoopBuilder, band: number): string {
+    const code = this.code;
+    if (!code) return super.fuse(builder, band);
+    return builder.memoized(this, band, () => {
+      const args = this.operands.map((o, k) => (o.kind === 'scalar' ? builder.source({ kind: 'scalar', owner: o }) : o.fuse(builder, this.fixedBand.has(k) || o.bands.length === 1 ? 0 : band)));
+      return builder.operation(code, args);
+    });
   }
   async block(ctx: EvalContext, start: number, end: number): Promise<Block> {
+    if (this.code) return (await programOf(this).run(ctx, start, end, 'float64')) as Block;
     const inputs = await Promise.all(this.operands.map((o) => (o.kind === 'coverage' ? o.block(ctx, start, end) : o.value(ctx))));
     const n = (end - start) * innerCount(this.domain);
     let mask: Uint8Array | undefined;
@@ -259,6 +298,9 @@ export class BandsNode extends CovNode {
     const r = this.operand.regrid(grid, x, y, resampling);
     return r && new BandsNode(this.pos, r, this.indexes);
   }
+  override fuse(builder: LoopBuilder, band: number): string {
+    return this.operand.fuse(builder, this.indexes[band]!);
+  }
   async block(ctx: EvalContext, start: number, end: number): Promise<Block> {
     const b = await this.operand.block(ctx, start, end);
     return { bands: this.indexes.map((i) => b.bands[i]!), mask: b.mask };
@@ -292,20 +334,12 @@ export class RangeNode extends CovNode {
     }
     return new RangeNode(this.pos, operands, this.bands);
   }
+  override fuse(builder: LoopBuilder, band: number): string {
+    const o = this.operands[band]!;
+    return o.kind === 'scalar' ? builder.source({ kind: 'scalar', owner: o }) : o.fuse(builder, 0);
+  }
   async block(ctx: EvalContext, start: number, end: number): Promise<Block> {
-    const n = (end - start) * innerCount(this.domain);
-    const inputs = await Promise.all(this.operands.map((o) => (o.kind === 'coverage' ? o.block(ctx, start, end) : o.value(ctx))));
-    let mask: Uint8Array | undefined;
-    const bands = inputs.map((input) => {
-      if (typeof input === 'number') return new Float64Array(n).fill(input);
-      const block = input as Block;
-      if (block.mask) {
-        if (!mask) mask = Uint8Array.from(block.mask);
-        else for (let i = 0; i < n; i++) if (block.mask[i] === 0) mask[i] = 0;
-      }
-      return block.bands[0]!;
-    });
-    return { bands, mask };
+    return (await programOf(this).run(ctx, start, end, 'float64')) as Block;
   }
 }
 
@@ -370,6 +404,74 @@ function wholeOf(ctx: EvalContext, key: object, compute: () => Promise<Block>): 
   return found;
 }
 
+/**
+ * A node's cells as one fused loop (fusion.ts): the leaves (reads, scalars, nodes that compute
+ * their own blocks) are fetched for the block, then every result band is computed cell by cell
+ * into arrays of the type asked for. Nulls are the union of the leaves' nulls, as induced
+ * operations and range constructors give them.
+ */
+class FusedProgram {
+  private readonly kernel: Kernel;
+  private readonly sources: Source[];
+  constructor(private readonly node: CovNode) {
+    const builder = new LoopBuilder();
+    const outputs = node.bands.map((_, b) => node.fuse(builder, b));
+    this.sources = builder.sources;
+    this.kernel = builder.compile(outputs);
+  }
+  async run(ctx: EvalContext, start: number, end: number, type: CellType | 'float64'): Promise<{ bands: SampleArray[]; mask?: Uint8Array }> {
+    const owners = [...new Set(this.sources.map((s) => s.owner))];
+    const fetched = new Map<object, { arrays: ArrayLike<number>[]; mask?: Uint8Array } | number>();
+    await Promise.all(
+      owners.map(async (owner) => {
+        const n = owner as Node;
+        fetched.set(owner, n.kind === 'scalar' ? scalarNumber(await n.value(ctx), this.node.pos) : await n.leaf(ctx, start, end));
+      }),
+    );
+    const n = (end - start) * innerCount(this.node.domain);
+    const arrays: ArrayLike<number>[] = [];
+    const scalars: number[] = [];
+    for (const s of this.sources) {
+      const f = fetched.get(s.owner)!;
+      if (typeof f === 'number') {
+        scalars.push(f);
+        arrays.push([]);
+      } else {
+        arrays.push(f.arrays[s.kind === 'array' ? s.band : 0]!);
+        scalars.push(0);
+      }
+    }
+    const outputs = outputArrays(type, this.node.bands.length, n);
+    this.kernel(n, arrays, scalars, outputs);
+    const masks: Uint8Array[] = [];
+    for (const f of fetched.values()) if (typeof f !== 'number' && f.mask) masks.push(f.mask);
+    return { bands: outputs, mask: combineMasks(masks, n) };
+  }
+}
+
+function combineMasks(masks: Uint8Array[], n: number): Uint8Array | undefined {
+  if (masks.length <= 1) return masks[0];
+  const out = Uint8Array.from(masks[0]!);
+  for (const m of masks.slice(1)) for (let i = 0; i < n; i++) if (m[i] === 0) out[i] = 0;
+  return out;
+}
+
+const programs = new WeakMap<CovNode, FusedProgram>();
+function programOf(node: CovNode): FusedProgram {
+  let p = programs.get(node);
+  if (!p) programs.set(node, (p = new FusedProgram(node)));
+  return p;
+}
+
+/** Cells [start, end) of the outermost axis in arrays of a cell type (encode), computed in one loop where the node allows. */
+export interface TypedBlock {
+  bands: SampleArray[];
+  mask?: Uint8Array;
+}
+export function typedBlock(ctx: EvalContext, node: CovNode, start: number, end: number, type: CellType): Promise<TypedBlock> {
+  return programOf(node).run(ctx, start, end, type);
+}
+
 /** All cells of a node, block by block (for nodes that need their operand whole). */
 export async function materialize(ctx: EvalContext, node: CovNode): Promise<Block> {
   const total = cellCount(node.domain);
@@ -390,16 +492,21 @@ export async function materialize(ctx: EvalContext, node: CovNode): Promise<Bloc
  * Runs through a node's blocks in order with one block read ahead, so the engine's workers read
  * the next block while this thread computes the current one. Stops when the query is aborted.
  */
-export async function forEachBlock(ctx: EvalContext, node: CovNode, fn: (b: Block, start: number, end: number) => void | Promise<void>): Promise<void> {
+export async function forEachBlock<B = Block>(
+  ctx: EvalContext,
+  node: CovNode,
+  fn: (b: B, start: number, end: number) => void | Promise<void>,
+  produce: (start: number, end: number) => Promise<B> = (start, end) => node.block(ctx, start, end) as Promise<B>,
+): Promise<void> {
   const n = outerCount(node.domain);
   const inner = innerCount(node.domain);
   const step = Math.max(1, Math.floor(ctx.blockCells / Math.max(1, inner)));
   const starts: number[] = [];
   for (let s = 0; s < n; s += step) starts.push(s);
   const AHEAD = 2;
-  const pending: Array<Promise<Block>> = [];
+  const pending: Array<Promise<B>> = [];
   const launch = (k: number) => {
-    const p = node.block(ctx, starts[k]!, Math.min(n, starts[k]! + step));
+    const p = produce(starts[k]!, Math.min(n, starts[k]! + step));
     p.catch(() => undefined);
     pending[k] = p;
   };
