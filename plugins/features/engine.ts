@@ -9,7 +9,7 @@ import { planRead, recordOfRow, type ReadLimits, type ReadPlan } from './query.j
 import { describe, freshRow, layoutOfRow, type RegistryRow } from './registry.js';
 import { createCollectionTable, layoutOf, normalizeDefinition, REGISTRY_TABLE, tableName } from './schema.js';
 import { registerFeaturesSpatialFunctions } from './spatial-functions.js';
-import { streamRows } from './stream.js';
+import { readRows, streamRows } from './stream.js';
 import { runTransaction, type WriteTarget } from './write.js';
 import type { CollectionDescription, Feature, FeatureQuery, FeaturesChange, FeaturesService, TransactionOperation, WriteGuard } from './types.js';
 
@@ -43,7 +43,9 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
 
   const registryRow = async (id: string): Promise<RegistryRow | undefined> => {
     if (typeof id !== 'string') return undefined;
-    return (await db.knex(REGISTRY_TABLE).where({ collection_id: id }).first()) as RegistryRow | undefined;
+    // On a SQLite file through the read pool: one prepared statement, not a knex query per request.
+    const [row] = await readRows(db, db.knex(REGISTRY_TABLE).where({ collection_id: id }).limit(1));
+    return row as unknown as RegistryRow | undefined;
   };
 
   /** The collection and the subject's read filters; NoSuchCollection when it may not read it. */
@@ -58,7 +60,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
 
   const countMatched = async (plan: ReadPlan): Promise<number> => {
     if (!plan.exactCheck) {
-      const [row] = (await plan.base(db.knex).count({ n: '*' })) as Array<{ n: number | string }>;
+      const [row] = (await readRows(db, plan.base(db.knex).count({ n: '*' }))) as Array<{ n: number | string }>;
       return Number(row?.n ?? 0);
     }
     let n = 0;

@@ -16,6 +16,7 @@ import { canonicalCrs, CRS84_ID, GEOMETRY_NAME, ID_NAME, INDEX_GEOMETRY_COLUMN, 
 import { propertyValue } from './values.js';
 import { storedGeometry } from '../../core/storage/db/geometry/index.js';
 import { FEATURES_SQLITE_FUNCTIONS } from './spatial-functions.js';
+import { boxesOfBboxFilter, whereIntersectsBoxes } from './sqlite-bbox.js';
 import type { Bbox, Feature, FeatureQuery, PropertyDefinition } from './types.js';
 
 export interface ReadLimits {
@@ -51,7 +52,10 @@ export function planRead(db: Database, layout: CollectionLayout, query: FeatureQ
   // Fixes the index's options before translateFilter asks for it.
   db.spatialIndex(table, INDEX_OPTIONS);
   const queryables = queryablesOf(layout);
-  const filter = combinedFilter(layout, query, access);
+  // SQLite: the BBOX as an R*Tree query of its own that tests exactly only the rows on its edges (sqlite-bbox.ts).
+  const bbox = !query.bbox ? undefined : bboxFilter(query.bbox, query.bboxCrs);
+  const sqliteBoxes = bbox && db.dialect === 'sqlite' ? boxesOfBboxFilter(bbox) : undefined;
+  const filter = combinedFilter(layout, query, access, sqliteBoxes ? undefined : bbox);
   let sql: SqlFilter;
   try {
     // SQLite: the exact spatial tests by JSTS (spatial-functions.ts).
@@ -74,6 +78,7 @@ export function planRead(db: Database, layout: CollectionLayout, query: FeatureQ
 
   const base = (k: Knex | Knex.Transaction): Knex.QueryBuilder => {
     const qb = k(table);
+    if (sqliteBoxes) whereIntersectsBoxes(qb, table, sqliteBoxes);
     const split = db.postgis ? sql.split : undefined;
     if (!split) return sql.apply(qb);
     // PostGIS: the exact spatial tests outside an optimisation fence (core/filter SqlFilter.split),
@@ -183,14 +188,14 @@ function sortTerms(db: Database, layout: CollectionLayout, query: FeatureQuery):
 }
 
 /** The query's bbox, ids, datetime and filter with the access filters, as one AND. */
-function combinedFilter(layout: CollectionLayout, query: FeatureQuery, access: Filter[]): Filter {
+function combinedFilter(layout: CollectionLayout, query: FeatureQuery, access: Filter[], bbox: Filter | undefined): Filter {
   const args: Filter[] = [];
   if (query.filter) {
     // The owner column is the access filters' alone.
     if (propertiesOf(query.filter).has(OWNER_QUERYABLE)) throw new FeaturesError('UnknownProperty', `Unknown property '${OWNER_QUERYABLE}'`, { locator: OWNER_QUERYABLE });
     args.push(query.filter);
   }
-  if (query.bbox) args.push(bboxFilter(query.bbox, query.bboxCrs));
+  if (bbox) args.push(bbox);
   if (query.ids) args.push({ op: 'ids', ids: query.ids.map(String) });
   if (query.datetime) args.push(datetimeFilter(layout, query.datetime));
   args.push(...access);

@@ -18,6 +18,7 @@ import { LRUCache } from 'lru-cache';
 import type { SpatialRelation } from '../../core/filter/index.js';
 import { storedGeometry } from '../../core/storage/db/geometry/index.js';
 import type { SqliteFunctionHost } from '../../core/storage/db/types.js';
+import { geojsonIntersectsRectangle, rectangleOf, wkbIntersectsRectangle, type Rectangle } from './rectangle.js';
 
 export const FEATURES_SQLITE_FUNCTIONS = { spatial: 'features_spatial', distance: 'features_distance' } as const;
 
@@ -64,24 +65,42 @@ function holds(relation: SpatialRelation, row: JtsGeometry, literal: JtsGeometry
 export function registerFeaturesSpatialFunctions(conn: SqliteFunctionHost): void {
   const reader = new GeoJSONReader(new GeometryFactory());
   const read = (g: object): JtsGeometry => (reader as unknown as { read(g: object): JtsGeometry }).read(g);
-  const literals = new LRUCache<string, JtsGeometry>({ max: 64 });
-  const literal = (text: string): JtsGeometry => {
+  // The literal is the same text for every row of a query: the last one is checked first.
+  interface Literal {
+    text: string;
+    geometry: JtsGeometry;
+    rectangle: Rectangle | undefined;
+  }
+  const literals = new LRUCache<string, Literal>({ max: 64 });
+  let last: Literal | undefined;
+  const literalOf = (text: string): Literal => {
+    if (last !== undefined && last.text === text) return last;
     let l = literals.get(text);
     if (!l) {
-      l = read(JSON.parse(text) as object);
+      const parsed = JSON.parse(text) as object;
+      l = { text, geometry: read(parsed), rectangle: rectangleOf(parsed) };
       literals.set(text, l);
     }
+    last = l;
     return l;
   };
+  const literal = (text: string): JtsGeometry => literalOf(text).geometry;
   const row = (value: unknown): JtsGeometry | null => {
     const g = typeof value === 'string' || value instanceof Uint8Array ? storedGeometry(value) : null;
     return g === null ? null : read(g);
   };
   conn.function(FEATURES_SQLITE_FUNCTIONS.spatial, { deterministic: true }, (relation, geometry, lit) => {
     if (typeof relation !== 'string' || !RELATIONS.has(relation as SpatialRelation)) throw new Error(`${FEATURES_SQLITE_FUNCTIONS.spatial}: unknown relation '${String(relation)}'`);
+    if (typeof lit !== 'string') return null;
+    const l = literalOf(lit);
+    if (relation === 'intersects' && l.rectangle !== undefined) {
+      // A BBOX: most rows are settled by their coordinates (rectangle.ts).
+      const decided = geometry instanceof Uint8Array ? wkbIntersectsRectangle(geometry, l.rectangle) : typeof geometry === 'string' ? geojsonIntersectsRectangle(JSON.parse(geometry), l.rectangle) : undefined;
+      if (decided !== undefined) return decided ? 1 : 0;
+    }
     const g = row(geometry);
-    if (g === null || typeof lit !== 'string') return null;
-    return holds(relation as SpatialRelation, g, literal(lit)) ? 1 : 0;
+    if (g === null) return null;
+    return holds(relation as SpatialRelation, g, l.geometry) ? 1 : 0;
   });
   conn.function(FEATURES_SQLITE_FUNCTIONS.distance, { deterministic: true }, (geometry, lit) => {
     const g = row(geometry);

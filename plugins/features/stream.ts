@@ -4,8 +4,9 @@
  *
  * - PostgreSQL: a server-side cursor (DECLARE ... FETCH n) in a read-only REPEATABLE READ
  *   transaction on a connection of its own from the pool, so the export reads one snapshot.
- * - SQLite file: a read-only connection of its own (WAL lets it read a snapshot while the main
- *   connection writes) iterated row by row; the main single connection stays free for others.
+ * - SQLite file: a read-only connection of its own from a small pool (WAL lets it read a
+ *   snapshot while the main connection writes), its statement prepared once per connection,
+ *   iterated row by row; the main single connection stays free for others.
  * - SQLite in memory (tests): no second connection can see the database, so pages of the query
  *   are read on the main connection one after the other.
  *
@@ -70,34 +71,136 @@ async function* pagedRows(db: Database, query: WindowedQuery, window: { limit: n
 
 interface SqliteStatement {
   iterate(...bindings: unknown[]): IterableIterator<Row>;
+  get(...bindings: unknown[]): Row | undefined;
+  all(...bindings: unknown[]): Row[];
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
   pragma(sql: string): unknown;
   function(name: string, options: { deterministic: boolean; varargs?: boolean }, fn: (...args: unknown[]) => unknown): unknown;
   close(): void;
+  readonly open: boolean;
 }
 type SqliteOpen = new (filename: string, options: { readonly: boolean; fileMustExist: boolean }) => SqliteConnection;
 
 let openSqlite: SqliteOpen | undefined;
 
+/** Idle read connections kept per database, and how long one may stay idle before it is closed. */
+const POOL_IDLE = 4;
+const POOL_IDLE_MS = 10_000;
+/** Prepared statements kept per read connection (the SQL of a query shape is the same from request to request). */
+const STATEMENTS = 64;
+
+/** A read-only connection with its prepared statements, by SQL text. */
+interface ReadConnection {
+  conn: SqliteConnection;
+  statements: Map<string, SqliteStatement>;
+}
+
+/**
+ * Read-only connections to one SQLite file, reused from request to request: opening one, with
+ * its user functions, and preparing its statements cost more than most page queries. WAL lets
+ * any number read while the main connection writes; a connection serves one read at a time
+ * (better-sqlite3 refuses another statement while an iteration is open on it). Idle ones close
+ * after POOL_IDLE_MS, so a database nobody reads holds no file handles.
+ */
+class ReadPool {
+  private readonly idle: ReadConnection[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly filename: string) {}
+
+  acquire(): ReadConnection {
+    const reused = this.idle.pop();
+    if (reused) return reused;
+    openSqlite ??= createRequire(import.meta.url)('better-sqlite3') as SqliteOpen;
+    const conn = new openSqlite(this.filename, { readonly: true, fileMustExist: true });
+    try {
+      conn.pragma('busy_timeout = 5000');
+      registerSqliteSpatialFunctions(conn);
+      registerFeaturesSpatialFunctions(conn);
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+    return { conn, statements: new Map() };
+  }
+
+  /** Back to the pool, or closed when the pool is full. (A failed statement leaves its connection usable.) */
+  release(rc: ReadConnection): void {
+    if (!rc.conn.open) return;
+    if (this.idle.length >= POOL_IDLE) {
+      rc.conn.close();
+      return;
+    }
+    this.idle.push(rc);
+    this.timer?.refresh();
+    this.timer ??= setTimeout(() => this.closeIdle(), POOL_IDLE_MS).unref();
+  }
+
+  private closeIdle(): void {
+    this.timer = undefined;
+    for (const rc of this.idle.splice(0)) rc.conn.close();
+  }
+}
+
+/** One pool per Database object (not per file name: a file removed and made again is another database). */
+const pools = new WeakMap<Database, ReadPool>();
+
+function poolOf(db: Database, filename: string): ReadPool {
+  let pool = pools.get(db);
+  if (!pool) {
+    pool = new ReadPool(filename);
+    pools.set(db, pool);
+  }
+  return pool;
+}
+
+function statementOf(rc: ReadConnection, sql: string): SqliteStatement {
+  let statement = rc.statements.get(sql);
+  if (statement) {
+    // Most recently used last, so the first is the one to drop.
+    rc.statements.delete(sql);
+  } else {
+    statement = rc.conn.prepare(sql);
+    if (rc.statements.size >= STATEMENTS) rc.statements.delete(rc.statements.keys().next().value!);
+  }
+  rc.statements.set(sql, statement);
+  return statement;
+}
+
 async function* sqliteFileRows(db: Database, filename: string, query: WindowedQuery, window: { limit: number; offset: number }): AsyncGenerator<Row> {
   const { sql, bindings } = query(db.knex, window).toSQL().toNative();
-  openSqlite ??= createRequire(import.meta.url)('better-sqlite3') as SqliteOpen;
-  const conn = new openSqlite(filename, { readonly: true, fileMustExist: true });
+  const pool = poolOf(db, filename);
+  const rc = pool.acquire();
   try {
-    conn.pragma('busy_timeout = 5000');
-    registerSqliteSpatialFunctions(conn);
-    registerFeaturesSpatialFunctions(conn);
-    const iterator = conn.prepare(sql).iterate(...bindings.map(sqliteBinding));
+    const iterator = statementOf(rc, sql).iterate(...bindings.map(sqliteBinding));
     try {
       // Batches between yields to the event loop would change nothing: each row is read when asked.
       for (const row of iterator) yield row;
     } finally {
+      // Also when the iteration is given up half-way: the statement is reset, the connection free.
       iterator.return?.();
     }
   } finally {
-    conn.close();
+    pool.release(rc);
+  }
+}
+
+/**
+ * The rows of a small query (a COUNT, a registry row), all at once: on a SQLite file through the
+ * read pool's prepared statements, elsewhere through knex.
+ */
+export async function readRows(db: Database, qb: Knex.QueryBuilder): Promise<Row[]> {
+  const filename = db.dialect === 'sqlite' ? sqliteFilename(db) : undefined;
+  if (filename === undefined) return (await qb) as Row[];
+  const { sql, bindings } = qb.toSQL().toNative();
+  const pool = poolOf(db, filename);
+  const rc = pool.acquire();
+  try {
+    return statementOf(rc, sql).all(...bindings.map(sqliteBinding));
+  } finally {
+    pool.release(rc);
   }
 }
 
