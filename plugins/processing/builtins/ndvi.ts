@@ -36,7 +36,8 @@ export const ndviProcess: BuiltinProcess = {
       `--calc=numpy.where((${f('A')}+B)==0,0,(${f('B')}-A)/(${f('B')}+A))`,
     ]);
     await run.progress(60, 'writing a Cloud Optimized GeoTIFF');
-    await gdal(run, 'gdal_translate', ['-q', '-of', 'COG', '-co', 'COMPRESS=DEFLATE', raw, out]);
+    // -stats: the statistics go into the file's metadata, so viewers can stretch it without a scan.
+    await gdal(run, 'gdal_translate', ['-q', '-stats', '-of', 'COG', '-co', 'COMPRESS=DEFLATE', raw, out]);
     return { ndvi: fileOutput(out) };
   },
 };

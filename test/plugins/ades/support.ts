@@ -66,6 +66,8 @@ export interface HarnessOptions {
   catalogue?: boolean;
   /** Reuse this data dir / database config (restart tests). */
   database?: Record<string, unknown>;
+  /** More plugins to enable, with their config. */
+  plugins?: Record<string, unknown>;
 }
 
 export async function startAdes(kind: TestDatabaseKind | null, options: HarnessOptions = {}): Promise<AdesHarness> {
@@ -80,6 +82,7 @@ export async function startAdes(kind: TestDatabaseKind | null, options: HarnessO
     ades: { ...options.ades },
   };
   if (options.catalogue !== false) plugins.catalogue = {};
+  Object.assign(plugins, options.plugins);
   const server = await startTestServer(
     {
       sampleData: false,
