@@ -4,6 +4,7 @@ import { problemJsonEncoder } from '../../core/ows/index.js';
 import type { Plugin } from '../../core/plugin.js';
 import type { ProcessingService } from '../processing/types.js';
 import { conformanceClasses, PROBLEM_TYPES } from './conformance.js';
+import { adesOpenApi } from './openapi.js';
 import { adesRoutes, type AdesConfig } from './routes.js';
 
 const plugin: Plugin<AdesConfig> = {
@@ -28,8 +29,20 @@ const plugin: Plugin<AdesConfig> = {
     const processing = ctx.service<ProcessingService>('processing');
     const conformsTo = conformanceClasses({ deploy: ctx.config.deploy });
     return {
-      routes: adesRoutes({ processing, auth: ctx.auth, config: ctx.config, conformsTo, baseUrl: (k: Context) => ctx.baseUrl(k) }),
+      routes: adesRoutes({
+        processing,
+        auth: ctx.auth,
+        config: ctx.config,
+        conformsTo,
+        baseUrl: (k: Context) => ctx.baseUrl(k),
+        // The base URL without the mount path: where the core serves /openapi.json.
+        publicRoot: (k: Context) => {
+          const base = ctx.baseUrl(k);
+          return ctx.mountPath && base.endsWith(ctx.mountPath) ? base.slice(0, base.length - ctx.mountPath.length) : base;
+        },
+      }),
       errorEncoder: problemJsonEncoder({ types: PROBLEM_TYPES }),
+      openapi: adesOpenApi({ deploy: ctx.config.deploy }),
       conformsTo,
       services: [
         {

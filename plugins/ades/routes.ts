@@ -23,6 +23,8 @@ export interface AdesDeps {
   config: AdesConfig;
   conformsTo: string[];
   baseUrl(ctx: Context): string;
+  /** The platform's root URL (where /openapi.json is). */
+  publicRoot(ctx: Context): string;
 }
 
 const JSON_TYPE = 'application/json';
@@ -136,6 +138,7 @@ export function adesRoutes(deps: AdesDeps): Router {
       description: config.description,
       links: [
         { href: `${base}/`, rel: 'self', type: JSON_TYPE, title: 'This document' },
+        { href: `${deps.publicRoot(ctx)}/openapi.json`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.0', title: 'The API definition' },
         { href: `${base}/conformance`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/conformance', type: JSON_TYPE, title: 'Conformance classes' },
         { href: `${base}/processes`, rel: `${REL}/processes`, type: JSON_TYPE, title: 'Processes' },
         { href: `${base}/jobs`, rel: `${REL}/job-list`, type: JSON_TYPE, title: 'Jobs' },

@@ -100,6 +100,12 @@ for (const kind of testDatabaseKinds()) {
       assertProcessesSchema('confClasses', conf.json);
       assert.ok(conf.json.conformsTo.includes('http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/core'));
       assert.ok(conf.json.conformsTo.includes('http://www.opengis.net/spec/ogcapi-processes-2/1.0/conf/deploy-replace-undeploy'));
+      const openapi = await h.request('GET', landing.json.links.find((l: { rel: string }) => l.rel === 'service-desc').href);
+      assert.equal(openapi.status, 200);
+      assert.ok(openapi.json.paths['/ades/processes/{processId}/execution'].post, Object.keys(openapi.json.paths).join(', '));
+      assert.ok(openapi.json.paths['/ades/jobs/{jobId}'].delete);
+      const registry = await h.request('GET', `${h.server.url}/conformance`);
+      assert.ok(registry.json.conformsTo.includes('http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/job-list'));
     });
 
     it('lists and describes the built-in processes', async () => {
