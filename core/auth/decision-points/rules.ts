@@ -87,8 +87,18 @@ function patternMatcher(patterns: string | string[] | undefined): Matcher | null
   if (patterns === undefined) return null;
   const list = Array.isArray(patterns) ? patterns : [patterns];
   if (list.includes('*')) return null;
-  const regexps = list.map(globToRegExp);
-  return (value) => value !== undefined && regexps.some((r) => r.test(value));
+  // Patterns without '*' are compared as strings: the common case, and a regular expression
+  // costs more on every decision than the comparison.
+  const exact = list.filter((p) => !p.includes('*'));
+  const regexps = list.filter((p) => p.includes('*')).map(globToRegExp);
+  if (regexps.length === 0) {
+    if (exact.length === 1) {
+      const only = exact[0]!;
+      return (value) => value === only;
+    }
+    return (value) => value !== undefined && exact.includes(value);
+  }
+  return (value) => value !== undefined && (exact.includes(value) || regexps.some((r) => r.test(value)));
 }
 
 function compileSubjects(selector: SubjectSelector | undefined): (subject: Subject) => boolean {
@@ -97,11 +107,18 @@ function compileSubjects(selector: SubjectSelector | undefined): (subject: Subje
   if (!anonymous && !authenticated && !groups?.length && !ids?.length) {
     throw new Error('a rule\'s subjects select nobody: give anonymous, authenticated, groups or ids (or omit subjects for everyone)');
   }
+  const anyGroup = groups?.length ? groups : undefined;
   return (subject) =>
     (anonymous === true && subject.anonymous) ||
     (authenticated === true && !subject.anonymous) ||
-    (!subject.anonymous && groups !== undefined && groups.some((g) => subject.groups.includes(g))) ||
+    (!subject.anonymous && anyGroup !== undefined && sharesGroup(anyGroup, subject.groups)) ||
     (!subject.anonymous && ids !== undefined && ids.includes(subject.id));
+}
+
+/** Whether the two lists have a member in common; a loop, not a closure made per decision. */
+function sharesGroup(wanted: readonly string[], held: readonly string[]): boolean {
+  for (let i = 0; i < wanted.length; i++) if (held.includes(wanted[i]!)) return true;
+  return false;
 }
 
 function conditionHolds(condition: AttributeCondition, value: unknown): boolean {
@@ -127,7 +144,11 @@ function compileResources(selector: ResourceSelector | undefined): CompiledRule[
     if (id && !id(resource.id)) return false;
     if (ownerIsSubject && (subject.anonymous || resource.owner === undefined || resource.owner !== subject.id)) return false;
     if (owner && !owner(resource.owner)) return false;
-    return attributes.every(([name, condition]) => conditionHolds(condition, resource.attributes?.[name]));
+    for (let i = 0; i < attributes.length; i++) {
+      const [name, condition] = attributes[i]!;
+      if (!conditionHolds(condition, resource.attributes?.[name])) return false;
+    }
+    return true;
   };
 }
 
