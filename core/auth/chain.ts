@@ -4,7 +4,7 @@ import { Unauthenticated } from '../errors.js';
 import type { Database } from '../storage/db/types.js';
 import { ApiKeyAuthenticator } from './apikey-authenticator.js';
 import { BasicAuthenticator } from './basic-authenticator.js';
-import { joinChallenges } from './challenge.js';
+import { bearerChallenge, joinChallenges } from './challenge.js';
 import type { AuthenticatorConfig } from './config.js';
 import { JwtAuthenticator, type JwtIssuerConfig } from './jwt.js';
 import { ANONYMOUS } from './subjects.js';
@@ -54,12 +54,16 @@ export class AuthenticatorChain {
     return new AuthenticatorChain(authenticators, anonymousAt !== -1, options.realm);
   }
 
-  /** Adds an authenticator after those from config, before anonymous. */
-  add(authenticator: Authenticator): void {
+  /**
+   * Adds an authenticator after those from config, before anonymous; `first` puts it before
+   * them (one that claims only its own credentials, as the login service's own tokens).
+   */
+  add(authenticator: Authenticator, options: { first?: boolean } = {}): void {
     if (this.authenticators.some((a) => a.name === authenticator.name)) {
       throw new Error(`an authenticator named ${authenticator.name} is already in the chain`);
     }
-    this.authenticators.push(authenticator);
+    if (options.first) this.authenticators.unshift(authenticator);
+    else this.authenticators.push(authenticator);
   }
 
   get names(): string[] {
@@ -82,6 +86,16 @@ export class AuthenticatorChain {
     for (let i = 0; i < authenticators.length; i++) {
       const subject = await authenticators[i]!.authenticate(ctx);
       if (subject) return subject;
+    }
+    // Credentials no authenticator claims are not anonymity: a token from an untrusted issuer, a
+    // scheme nobody here speaks.
+    const authorization = ctx.get('Authorization');
+    if (authorization) {
+      const message = 'The credentials in the Authorization header are not accepted here';
+      if (!/^bearer\s/i.test(authorization)) throw new Unauthenticated(message, this.challenge());
+      // A bearer token nobody here issued or trusts: RFC 6750's invalid_token.
+      const others = this.challenges().filter((c) => !/^Bearer\b/.test(c));
+      throw new Unauthenticated(message, joinChallenges([bearerChallenge(this.realm, 'invalid_token', 'The token issuer is not trusted'), ...others]));
     }
     if (this.allowsAnonymous) return ANONYMOUS;
     throw new Unauthenticated('Authentication required', this.challenge());

@@ -145,8 +145,8 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
       logger.info(log, 'access denied');
       throw new Forbidden();
     },
-    addAuthenticator(authenticator: Authenticator) {
-      chain.add(authenticator);
+    addAuthenticator(authenticator: Authenticator, options?: { first?: boolean }) {
+      chain.add(authenticator, options);
     },
     async resourceCreated(subject, resource) {
       for (const listener of lifecycle) await listener.created(subject, resource);

@@ -80,8 +80,12 @@ export interface AuthHooks {
    * (401) for an anonymous subject that is not permitted, Forbidden (403) for any other.
    */
   enforce(ctx: Context, resource: Resource, action: string, context?: Record<string, unknown>): Promise<Decision>;
-  /** Adds an authenticator to the chain (e.g. SigV4 from the S3 plugin), before `anonymous`. */
-  addAuthenticator(authenticator: Authenticator): void;
+  /**
+   * Adds an authenticator to the chain (e.g. SigV4 from the S3 plugin), before `anonymous`;
+   * `first: true` puts it before the configured ones, for one that claims only credentials it
+   * issued and returns null for others (the OIDC plugin's own tokens).
+   */
+  addAuthenticator(authenticator: Authenticator, options?: { first?: boolean }): void;
   /** Lets a plugin supply a decision point type that config can name (the built-in XACML PDP). */
   registerDecisionPoint(type: string, factory: DecisionPointFactory): void;
   /**

@@ -56,7 +56,8 @@ export class OidcTokenAuthenticator implements Authenticator {
     return issuer ? [...own, meridianResourceOf(issuer, this.options.mountPath)] : own;
   }
 
-  private async verifyJwt(ctx: Context, token: string): Promise<Subject> {
+  /** Null for a JWT of another issuer: the chain's `jwt` authenticators (Keycloak...) judge those. */
+  private async verifyJwt(ctx: Context, token: string): Promise<Subject | null> {
     let header: ReturnType<typeof decodeProtectedHeader>;
     let claims: JWTPayload;
     try {
@@ -65,9 +66,10 @@ export class OidcTokenAuthenticator implements Authenticator {
     } catch {
       throw this.invalid('The token is malformed');
     }
-    if (typeof header.alg !== 'string' || !SIGNING_ALGS.includes(header.alg)) throw this.invalid(`Signature algorithm ${String(header.alg)} is not accepted`);
     const issuer = typeof claims.iss === 'string' ? claims.iss : '';
-    if (issuer !== this.issuerForRequest(ctx) && ![...this.options.knownIssuers()].includes(issuer)) throw this.invalid('The token issuer is not trusted');
+    // Not ours: left to the rest of the chain, which refuses it when nobody trusts its issuer.
+    if (issuer !== this.issuerForRequest(ctx) && ![...this.options.knownIssuers()].includes(issuer)) return null;
+    if (typeof header.alg !== 'string' || !SIGNING_ALGS.includes(header.alg)) throw this.invalid(`Signature algorithm ${String(header.alg)} is not accepted`);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {

@@ -90,7 +90,9 @@ const plugin: Plugin<Partial<OidcConfig>> = {
     });
     const publish = async () => authenticator.setKeys({ keys: (await keys.active()).map((k) => k.publicJwk) });
     await publish();
-    ctx.auth.addAuthenticator(authenticator);
+    // First in the chain: it claims only tokens of its own issuers, so a configured `jwt` entry
+    // for another issuer never sees (and refuses) them, and it passes every other token on.
+    ctx.auth.addAuthenticator(authenticator, { first: true });
 
     /** Picks up keys added or retired by this process or another (the CLI, another replica). */
     const refreshKeys = async (force = false) => {

@@ -15,6 +15,7 @@ import { Ownership } from './ownership/ownership.js';
 import { PolicyAdministration } from './pap/administration.js';
 import { AttributeFinderRegistry } from './pips/registry.js';
 import { OwnerCache } from './pips/resource-owner.js';
+import type { ResourceKey } from './ownership/store.js';
 import { subjectGroupsFinder } from './pips/subject-groups.js';
 import { pdpRoutes } from './routes.js';
 import type { PdpService } from './service.js';

@@ -90,6 +90,34 @@ describe('core/auth/chain', () => {
     }
   });
 
+  it('never takes credentials nobody in the chain claims for anonymity: 401, invalid_token for a bearer token', async () => {
+    const chain = AuthenticatorChain.fromConfig([{ type: 'anonymous' }], { realm });
+    chain.add(headerAuthenticator);
+    await assert.rejects(chain.authenticate(contextWith({ authorization: 'Digest username="x"' })), (err: Unauthenticated) => err.status === 401 && !/invalid_token/.test(err.headers['WWW-Authenticate']!));
+    await assert.rejects(
+      chain.authenticate(contextWith({ authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.x' })),
+      (err: Unauthenticated) => /^Bearer realm="meridian", error="invalid_token"/.test(err.headers['WWW-Authenticate']!),
+    );
+    assert.equal(await chain.authenticate(contextWith({})), ANONYMOUS, 'no credentials at all: anonymous');
+  });
+
+  it("puts an authenticator added with first before the configured ones", async () => {
+    const chain = AuthenticatorChain.fromConfig([{ type: 'anonymous' }], { realm });
+    const seen: string[] = [];
+    const spy = (name: string): Authenticator => ({
+      name,
+      async authenticate() {
+        seen.push(name);
+        return null;
+      },
+    });
+    chain.add(spy('later'));
+    chain.add(spy('own-tokens'), { first: true });
+    await chain.authenticate(contextWith({}));
+    assert.deepEqual(seen, ['own-tokens', 'later']);
+    assert.deepEqual(chain.names, ['own-tokens', 'later', 'anonymous']);
+  });
+
   it('refuses chains that cannot work', () => {
     assert.throws(() => AuthenticatorChain.fromConfig([{ type: 'anonymous' }, { type: 'apikey' }], { realm }), /anonymous must be the last/);
     assert.throws(() => AuthenticatorChain.fromConfig([{ type: 'apikey' }], { realm }), /apikey needs the database/);

@@ -72,6 +72,7 @@ for (const kind of testDatabaseKinds()) {
       const { privateKey, publicKey } = await generateKeyPair('RS256');
       void publicKey;
       const other = await new SignJWT({ sub: 'alice', client_id: 'x', groups: ['admin'] }).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt' }).setIssuer('https://evil.example/oidc').setAudience(h.server.url).setExpirationTime('5m').sign(privateKey);
+      // No authenticator of the chain trusts its issuer: refused, never taken as anonymous.
       await refusedAs(other, /issuer is not trusted/);
       // An ID token (typ JWT, aud = the client) is no access token.
       const verifier = oidc.randomPKCECodeVerifier();
