@@ -2,7 +2,8 @@
  * GeoJSON (CRS:84) geometries as GML 3.2 elements for the XML writer: the inverse of gml.ts, for
  * documents that embed a footprint (ISO 19139 EX_BoundingPolygon, O&M EOP footprints).
  */
-import { el, type XmlElement } from '../ows/index.js';
+import { el, escapeXmlAttr, escapeXmlText, type XmlElement } from '../ows/index.js';
+import { isXmlName } from '../ows/xml/escape.js';
 import type { GeoJSONGeometry } from './ast.js';
 
 export interface GmlWriteOptions {
@@ -75,6 +76,108 @@ class GmlWriter {
         return el(this.name('Point'), this.attrs(id, top), el(this.name('pos'), null, this.ordered(c as Position).join(' ')));
       case 'LineString':
         return el(this.name('LineString'), this.attrs(id, top), this.posList(c as Position[]));
+      case 'Polygon':
+        return this.polygon(c as Position[][], id, top);
+      case 'MultiPoint':
+        return this.multi('MultiPoint', 'pointMember', (c as Position[]).map((p, i) => this.geometry({ type: 'Point', coordinates: p }, `${id}.${i + 1}`, false)), id, top);
+      case 'MultiLineString':
+        return this.multi('MultiCurve', 'curveMember', (c as Position[][]).map((l, i) => this.geometry({ type: 'LineString', coordinates: l }, `${id}.${i + 1}`, false)), id, top);
+      case 'MultiPolygon':
+        return this.multi('MultiSurface', 'surfaceMember', (c as Position[][][]).map((p, i) => this.polygon(p, `${id}.${i + 1}`, false)), id, top);
+      case 'GeometryCollection':
+        return this.multi('MultiGeometry', 'geometryMember', (g.geometries ?? []).map((m, i) => this.geometry(m, `${id}.${i + 1}`, false)), id, top);
+      default:
+        throw new Error(`Unsupported geometry type '${(g as { type: string }).type}'`);
+    }
+  }
+}
+
+/**
+ * The same element as serializeXml(writeGmlGeometry(geometry, options), { declaration: false }),
+ * written straight to text: for writers of many features (WFS GetFeature), where building the
+ * element tree for every geometry costs more than the output. Coordinates that are numbers
+ * (all of them, in a GeoJSON geometry) need no escaping.
+ */
+export function writeGmlGeometryText(geometry: GeoJSONGeometry, options: GmlWriteOptions): string {
+  return new GmlTextWriter(options).geometry(geometry, options.id, true);
+}
+
+const DEFAULT_SRS = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+
+class GmlTextWriter {
+  private readonly p: string;
+  private readonly latLon: boolean;
+  /** ` srsName="..."`, escaped once. */
+  private readonly srsAttr: string;
+  private readonly memberArrays: boolean;
+
+  constructor(options: GmlWriteOptions) {
+    this.memberArrays = options.memberArrays === true;
+    this.p = options.prefix ?? 'gml';
+    if (!isXmlName(`${this.p}:id`)) throw new Error(`Invalid XML name prefix '${this.p}'`);
+    this.latLon = options.latLon === true;
+    this.srsAttr = ` srsName="${escapeXmlAttr(options.srsName ?? DEFAULT_SRS)}"`;
+  }
+
+  private open(local: string, id: string, top: boolean): string {
+    return `<${this.p}:${local} ${this.p}:id="${escapeXmlAttr(id)}"${top ? this.srsAttr : ''}>`;
+  }
+
+  private close(local: string): string {
+    return `</${this.p}:${local}>`;
+  }
+
+  private ordinate(v: unknown): string {
+    return typeof v === 'number' ? '' + v : escapeXmlText(v === null || v === undefined ? '' : String(v));
+  }
+
+  /** One position's ordinates as text, in the output axis order (as Array.join writes them). */
+  private position(p: Position): string {
+    const n = p.length;
+    if (n === 2) return this.latLon ? `${this.ordinate(p[1])} ${this.ordinate(p[0])}` : `${this.ordinate(p[0])} ${this.ordinate(p[1])}`;
+    if (n < 2) return this.latLon ? ` ${this.ordinate(p[0])}` : this.ordinate(p[0]);
+    let out = this.latLon ? `${this.ordinate(p[1])} ${this.ordinate(p[0])}` : `${this.ordinate(p[0])} ${this.ordinate(p[1])}`;
+    for (let i = 2; i < n; i++) out += ' ' + this.ordinate(p[i]);
+    return out;
+  }
+
+  private posList(positions: Position[]): string {
+    let dimension = -Infinity;
+    let text = '';
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      if (p.length > dimension) dimension = p.length;
+      text += i === 0 ? this.position(p) : ' ' + this.position(p);
+    }
+    const tag = `${this.p}:posList`;
+    return `<${tag}${dimension > 2 ? ` srsDimension="${dimension}"` : ''}>${text}</${tag}>`;
+  }
+
+  private polygon(rings: Position[][], id: string, top: boolean): string {
+    const ring = (positions: Position[]) => `<${this.p}:LinearRing>${this.posList(positions)}</${this.p}:LinearRing>`;
+    let out = this.open('Polygon', id, top) + `<${this.p}:exterior>${ring(rings[0] ?? [])}</${this.p}:exterior>`;
+    for (let i = 1; i < rings.length; i++) out += `<${this.p}:interior>${ring(rings[i]!)}</${this.p}:interior>`;
+    return out + this.close('Polygon');
+  }
+
+  private multi(kind: string, member: string, members: string[], id: string, top: boolean): string {
+    if (this.memberArrays) {
+      const array = `${this.p}:${member}s`;
+      return this.open(kind, id, top) + (members.length === 0 ? `<${array}/>` : `<${array}>${members.join('')}</${array}>`) + this.close(kind);
+    }
+    // As the element writer: an element without children is self-closed.
+    if (members.length === 0) return `<${this.p}:${kind} ${this.p}:id="${escapeXmlAttr(id)}"${top ? this.srsAttr : ''}/>`;
+    const inner = members.map((m) => `<${this.p}:${member}>${m}</${this.p}:${member}>`).join('');
+    return this.open(kind, id, top) + inner + this.close(kind);
+  }
+
+  geometry(g: GeoJSONGeometry, id: string, top: boolean): string {
+    const c = g.coordinates as unknown;
+    switch (g.type) {
+      case 'Point':
+        return `${this.open('Point', id, top)}<${this.p}:pos>${this.position(c as Position)}</${this.p}:pos>${this.close('Point')}`;
+      case 'LineString':
+        return this.open('LineString', id, top) + this.posList(c as Position[]) + this.close('LineString');
       case 'Polygon':
         return this.polygon(c as Position[][], id, top);
       case 'MultiPoint':

@@ -60,7 +60,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
 
   const countMatched = async (plan: ReadPlan): Promise<number> => {
     if (!plan.exactCheck) {
-      const [row] = (await readRows(db, plan.base(db.knex).count({ n: '*' }))) as Array<{ n: number | string }>;
+      const [row] = (await readRows(db, plan.count(db.knex))) as Array<{ n: number | string }>;
       return Number(row?.n ?? 0);
     }
     let n = 0;

@@ -16,7 +16,7 @@ import { canonicalCrs, CRS84_ID, GEOMETRY_NAME, ID_NAME, INDEX_GEOMETRY_COLUMN, 
 import { propertyValue } from './values.js';
 import { storedGeometry } from '../../core/storage/db/geometry/index.js';
 import { FEATURES_SQLITE_FUNCTIONS } from './spatial-functions.js';
-import { boxesOfBboxFilter, whereIntersectsBoxes } from './sqlite-bbox.js';
+import { boxesOfBboxFilter, countIntersectingBoxes, whereIntersectsBoxes } from './sqlite-bbox.js';
 import type { Bbox, Feature, FeatureQuery, PropertyDefinition } from './types.js';
 
 export interface ReadLimits {
@@ -40,6 +40,8 @@ export interface ReadPlan {
   offset: number;
   /** The restricted rows, without select or order (for counts). */
   base(k: Knex | Knex.Transaction): Knex.QueryBuilder;
+  /** The number of restricted rows, as a query answering one row `{ n }` (what the SQL selects, before any exact check). */
+  count(k: Knex | Knex.Transaction): Knex.QueryBuilder;
   /** The rows selected and ordered; `window` is the SQL LIMIT/OFFSET (none when absent). */
   rows(k: Knex | Knex.Transaction, window?: { limit: number; offset: number }): Knex.QueryBuilder;
   /** A selected row as a feature (geometry in the output CRS). */
@@ -88,6 +90,10 @@ export function planRead(db: Database, layout: CollectionLayout, query: FeatureQ
     return split.exact(fenced);
   };
 
+  // A BBOX and nothing else (no filter, no access condition): the R*Tree counts alone.
+  const bboxOnly = sqliteBoxes !== undefined && filter.op === 'constant' && filter.value === true;
+  const count = (k: Knex | Knex.Transaction): Knex.QueryBuilder => (bboxOnly ? countIntersectingBoxes(k, table, sqliteBoxes) : base(k).count({ n: '*' }));
+
   const rows = (k: Knex | Knex.Transaction, window?: { limit: number; offset: number }): Knex.QueryBuilder => {
     const qb = base(k);
     const columns: Array<string | Knex.Raw> = [`${table}.id as ${ROW_ID}`, `${table}.fid as ${ROW_FID}`];
@@ -122,7 +128,7 @@ export function planRead(db: Database, layout: CollectionLayout, query: FeatureQ
     }
     return { id: String(row[ROW_FID]), geometry, properties };
   };
-  return { layout, sql, exactCheck, limit, offset, base, rows, feature };
+  return { layout, sql, exactCheck, limit, offset, base, count, rows, feature };
 }
 
 /** The record an in-memory check reads from a row selected with every property (see `rows`). */

@@ -28,8 +28,8 @@ export function boxesOfBboxFilter(f: Filter): Box[] | undefined {
   return boxes.length > 0 ? boxes : undefined;
 }
 
-/** Narrows `qb` to the rows of `table` whose geometry intersects one of the boxes. */
-export function whereIntersectsBoxes(qb: Knex.QueryBuilder, table: string, boxes: Box[]): Knex.QueryBuilder {
+/** The R*Tree query of the ids whose geometry intersects one of the boxes: its SQL and bindings. */
+function intersectingIds(table: string, boxes: Box[]): { sql: string; bindings: Knex.Value[] } {
   const rtree = `${table}_rtree`;
   const terms: string[] = [];
   const bindings: Knex.Value[] = [];
@@ -42,5 +42,21 @@ export function whereIntersectsBoxes(qb: Knex.QueryBuilder, table: string, boxes
     );
     bindings.push(maxx, minx, maxy, miny, minx, maxx, miny, maxy, INDEX_GEOMETRY_COLUMN, table, literal);
   }
-  return qb.whereRaw(`?? IN (SELECT r.id FROM ?? AS r WHERE ${terms.join(' OR ')})`, [`${table}.id`, rtree, ...bindings]);
+  return { sql: `SELECT r.id FROM ?? AS r WHERE ${terms.join(' OR ')}`, bindings: [rtree, ...bindings] };
+}
+
+/** Narrows `qb` to the rows of `table` whose geometry intersects one of the boxes. */
+export function whereIntersectsBoxes(qb: Knex.QueryBuilder, table: string, boxes: Box[]): Knex.QueryBuilder {
+  const ids = intersectingIds(table, boxes);
+  return qb.whereRaw(`?? IN (${ids.sql})`, [`${table}.id`, ...ids.bindings]);
+}
+
+/**
+ * The number of rows whose geometry intersects one of the boxes, counted in the R*Tree alone
+ * (every entry is a row of the table: a trigger removes the entry of a deleted row), for a
+ * query with no other condition: no lookup of each row in the table.
+ */
+export function countIntersectingBoxes(k: Knex | Knex.Transaction, table: string, boxes: Box[]): Knex.QueryBuilder {
+  const ids = intersectingIds(table, boxes);
+  return k.from(k.raw(`(${ids.sql}) AS ids`, ids.bindings)).count({ n: '*' });
 }

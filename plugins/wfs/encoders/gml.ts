@@ -4,15 +4,15 @@
  * child per non-null property in schema order, then the geometry property. Written as text per
  * feature so a response streams. The `gml` and application prefixes are declared by the caller.
  */
-import { writeGmlGeometry } from '../../../core/filter/index.js';
-import { escapeXmlAttr, escapeXmlText, serializeXml, stripIllegalXmlChars } from '../../../core/ows/index.js';
+import { writeGmlGeometryText } from '../../../core/filter/gml-write.js';
+import { escapeXmlAttr, escapeXmlText, stripIllegalXmlChars } from '../../../core/ows/index.js';
 import type { Feature } from '../../features/types.js';
 import { gmlId } from '../feature-types.js';
 import { GEOMETRY_PROPERTY, type PlannedQuery } from '../query-plan.js';
 import { valueText } from './values.js';
 
 export function geometryXml(geometry: NonNullable<Feature['geometry']>, id: string, plan: Pick<PlannedQuery, 'output'>): string {
-  return serializeXml(writeGmlGeometry(geometry, { id, srsName: plan.output.srsName, latLon: plan.output.swap }), { declaration: false });
+  return writeGmlGeometryText(geometry, { id, srsName: plan.output.srsName, latLon: plan.output.swap });
 }
 
 /** One feature element; `prefix` is the application namespace's. */
