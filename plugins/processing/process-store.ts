@@ -28,15 +28,19 @@ function fromRow(row: Row): ProcessRecord {
 }
 
 export class ProcessStore {
-  constructor(private readonly db: Database) {}
+  /** `table`: another plugin's table of the same shape (the EMS keeps its workflows apart). */
+  constructor(
+    private readonly db: Database,
+    private readonly table: string = PROCESSES_TABLE,
+  ) {}
 
   async get(id: string): Promise<ProcessRecord | undefined> {
-    const row = (await this.db.knex(PROCESSES_TABLE).where({ id }).first()) as Row | undefined;
+    const row = (await this.db.knex(this.table).where({ id }).first()) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   async all(): Promise<ProcessRecord[]> {
-    const rows = (await this.db.knex(PROCESSES_TABLE).orderBy('id')) as Row[];
+    const rows = (await this.db.knex(this.table).orderBy('id')) as Row[];
     return rows.map(fromRow);
   }
 
@@ -44,18 +48,18 @@ export class ProcessStore {
   async insert(record: { id: string; owner?: string; visibility: ProcessVisibility; description: ProcessDescription; cwl: Record<string, unknown> }): Promise<ProcessRecord | undefined> {
     const now = new Date().toISOString();
     const row: Row = { id: record.id, kind: 'cwl', owner: record.owner ?? null, visibility: record.visibility, description: JSON.stringify(record.description), cwl: JSON.stringify(record.cwl), created: now, updated: now };
-    const inserted = await this.db.knex(PROCESSES_TABLE).insert(row).onConflict('id').ignore().returning('id');
+    const inserted = await this.db.knex(this.table).insert(row).onConflict('id').ignore().returning('id');
     if (Array.isArray(inserted) && inserted.length === 0) return undefined;
     return fromRow(row);
   }
 
   async replace(id: string, changes: { visibility: ProcessVisibility; description: ProcessDescription; cwl: Record<string, unknown> }): Promise<ProcessRecord | undefined> {
     const updated = new Date().toISOString();
-    const n = await this.db.knex(PROCESSES_TABLE).where({ id }).update({ visibility: changes.visibility, description: JSON.stringify(changes.description), cwl: JSON.stringify(changes.cwl), updated });
+    const n = await this.db.knex(this.table).where({ id }).update({ visibility: changes.visibility, description: JSON.stringify(changes.description), cwl: JSON.stringify(changes.cwl), updated });
     return n > 0 ? this.get(id) : undefined;
   }
 
   async remove(id: string): Promise<boolean> {
-    return (await this.db.knex(PROCESSES_TABLE).where({ id }).delete()) > 0;
+    return (await this.db.knex(this.table).where({ id }).delete()) > 0;
   }
 }
