@@ -4,8 +4,8 @@
  * arrays of the result's cell type, so the only whole copy held is the result itself.
  */
 import sharp from 'sharp';
-import type { EncodedOutput, Raster, SampleArray } from '../coverages/types.js';
-import { encodeGeoTiffAsync } from '../coverages/encode/index.js';
+import type { EncodedOutput, Grid, Raster, SampleArray } from '../coverages/types.js';
+import { encodeGeoTiffAsync, GeoTiffRowEncoder } from '../coverages/encode/index.js';
 import { coverageOutputOptions } from '../coverages/encode/output-defaults.js';
 import { allocate, isFloat, sampleTypeOf, unify, type CellType } from './cell-types.js';
 import { axisSize, cellCount, innerCount, spatialRanges, windowGrid } from './domain.js';
@@ -168,6 +168,32 @@ function representable(value: number | undefined, type: CellType): number | unde
   return a[0] === value || (Number.isNaN(value) && isFloat(type)) ? value : undefined;
 }
 
+/**
+ * A 2-D result as a GeoTIFF written block by block (GeoTiffRowEncoder): null cells get the
+ * nodata value, or NaN when there is none (float results), and the file then says NaN is nodata.
+ */
+async function streamGeoTiff(ctx: EvalContext, node: CovNode, stored: CellType, grid: Grid, options: EncodeOptions, nodata: number | undefined): Promise<Buffer> {
+  const sampleType = sampleTypeOf(stored);
+  const geotiff = coverageOutputOptions({ compression: options.compression, predictor: options.predictor, tiled: options.tiled }, sampleType);
+  const encoder = new GeoTiffRowEncoder(grid, sampleType, node.bands.length, { ...geotiff, bandNames: node.bands.map((b) => b.name), nodata });
+  let holes = false;
+  await forEachBlock<TypedBlock>(
+    ctx,
+    node,
+    async (b, start, end) => {
+      const mask = b.mask;
+      if (mask) {
+        const fillValue = nodata ?? NaN;
+        for (const band of b.bands) for (let i = 0; i < mask.length; i++) if (mask[i] === 0) band[i] = fillValue;
+        holes ||= mask.includes(0);
+      }
+      await encoder.write(b.bands, end - start);
+    },
+    (start, end) => typedBlock(ctx, node, start, end, stored),
+  );
+  return encoder.finish(nodata === undefined && holes ? NaN : undefined);
+}
+
 export async function encodeCoverage(ctx: EvalContext, node: CovNode, format: Format, options: EncodeOptions, pos: Position): Promise<EncodedOutput> {
   const d = node.domain;
   const type = commonType(node);
@@ -177,13 +203,19 @@ export async function encodeCoverage(ctx: EvalContext, node: CovNode, format: Fo
     if (!d.grid || dims !== 2 || d.axes[0]!.role !== 'y' || d.axes[1]!.role !== 'x') {
       wcpsFail('InvalidEncoding', `image/tiff holds a georeferenced 2-D coverage (y, x axes); this one has ${dims === 0 ? 'no axes' : d.axes.map((a) => a.label).join(', ')}${d.grid ? '' : ' and no CRS'}`, pos);
     }
-    const filled = await fill(ctx, node, type === 'boolean' ? 'unsigned char' : type);
     const r = spatialRanges(d)!;
     const width = r.x[1] - r.x[0] + 1;
     const height = r.y[1] - r.y[0] + 1;
     const grid = windowGrid(d.grid, r.x[0], r.y[0], width, height);
     const stored: CellType = type === 'boolean' ? 'unsigned char' : type;
     let nodata = options.nodata ?? representable(node.bands[0]!.nodata, stored);
+    // Row by row when masked cells can be written as a value (nodata, or NaN for floats): only
+    // the compressed tiles are held. Otherwise (an internal mask, a COG's overviews) whole.
+    if (!options.cog && (nodata !== undefined || isFloat(stored))) {
+      const body = await streamGeoTiff(ctx, node, stored, grid, options, nodata);
+      return { body, contentType: CONTENT_TYPES.tiff, filename: `${name}.tif` };
+    }
+    const filled = await fill(ctx, node, stored);
     if (nodata === undefined && filled.mask && filled.mask.includes(0) && isFloat(stored)) nodata = NaN;
     const raster: Raster = { width, height, sampleType: sampleTypeOf(stored), bands: filled.bands, mask: filled.mask, nodata };
     const geotiff = coverageOutputOptions({ compression: options.compression, predictor: options.predictor, tiled: options.tiled, cog: options.cog }, raster.sampleType);

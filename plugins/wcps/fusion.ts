@@ -200,10 +200,21 @@ export class LoopBuilder {
     const outs = outputs.map((_, b) => `const o${b} = O[${b}];`);
     const stores = outputs.map((v, b) => `o${b}[i] = ${v};`);
     const body = `"use strict";\n${head.join('\n')}\n${outs.join('\n')}\nfor (let i = 0; i < n; i++) {\n${this.lines.join('\n')}\n${stores.join('\n')}\n}`;
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the templates above only
-    return new Function('n', 'A', 'P', 'O', body) as Kernel;
+    let kernel = compiled.get(body);
+    if (!kernel) {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the templates above only
+      kernel = new Function('n', 'A', 'P', 'O', body) as Kernel;
+      if (compiled.size >= 256) compiled.delete(compiled.keys().next().value as string);
+    }
+    // Most recently used last: a query run again finds its loop already optimised by V8.
+    compiled.delete(body);
+    compiled.set(body, kernel);
+    return kernel;
   }
 }
+
+/** Loops by source: the same query shape reuses its function. */
+const compiled = new Map<string, Kernel>();
 
 export type Kernel = (n: number, arrays: ArrayLike<number>[], scalars: number[], outputs: SampleArray[]) => void;
 

@@ -416,7 +416,7 @@ class FusedProgram {
   constructor(private readonly node: CovNode) {
     const builder = new LoopBuilder();
     const outputs = node.bands.map((_, b) => node.fuse(builder, b));
-    this.sources = builder.sources;
+    this.sources = mergeReads(builder.sources);
     this.kernel = builder.compile(outputs);
   }
   async run(ctx: EvalContext, start: number, end: number, type: CellType | 'float64'): Promise<{ bands: SampleArray[]; mask?: Uint8Array }> {
@@ -449,10 +449,52 @@ class FusedProgram {
   }
 }
 
+/** The union of the leaves' nulls; masks without a null (the engine sends them for every read) are dropped. */
+/**
+ * Reads of the same window of one coverage by several leaves ($c.nir - $c.red) become one read
+ * of all their bands: one warp and one mask instead of one per band. Only without nodata: with
+ * it, the engine masks a pixel where every band read is nodata, which depends on the bands.
+ */
+function mergeReads(sources: Source[]): Source[] {
+  const groups = new Map<string, ReadNode[]>();
+  for (const s of sources) {
+    if (s.kind !== 'array' || !(s.owner instanceof ReadNode) || s.owner.bands.some((b) => b.nodata !== undefined)) continue;
+    const r = s.owner;
+    const key = JSON.stringify([r.coverage, r.resampling, r.maxWidth, r.domain]);
+    const group = groups.get(key) ?? [];
+    if (!group.includes(r)) group.push(r);
+    groups.set(key, group);
+  }
+  const moved = new Map<ReadNode, { read: ReadNode; bands: number[] }>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const indexes: number[] = [];
+    const infos: BandInfo[] = [];
+    const place = group.map((r) =>
+      r.bandIndexes.map((index, b) => {
+        let at = indexes.indexOf(index);
+        if (at === -1) {
+          at = indexes.push(index) - 1;
+          infos.push(r.bands[b]!);
+        }
+        return at;
+      }),
+    );
+    const first = group[0]!;
+    const read = new ReadNode(first.pos, first.coverage, first.domain, infos, indexes, first.resampling, first.maxWidth);
+    group.forEach((r, k) => moved.set(r, { read, bands: place[k]! }));
+  }
+  return sources.map((s) => {
+    const m = s.kind === 'array' && s.owner instanceof ReadNode ? moved.get(s.owner) : undefined;
+    return m && s.kind === 'array' ? { kind: 'array', owner: m.read, band: m.bands[s.band]! } : s;
+  });
+}
+
 function combineMasks(masks: Uint8Array[], n: number): Uint8Array | undefined {
-  if (masks.length <= 1) return masks[0];
-  const out = Uint8Array.from(masks[0]!);
-  for (const m of masks.slice(1)) for (let i = 0; i < n; i++) if (m[i] === 0) out[i] = 0;
+  const holed = masks.filter((m) => m.indexOf(0) !== -1);
+  if (holed.length <= 1) return holed[0];
+  const out = Uint8Array.from(holed[0]!);
+  for (const m of holed.slice(1)) for (let i = 0; i < n; i++) if (m[i] === 0) out[i] = 0;
   return out;
 }
 

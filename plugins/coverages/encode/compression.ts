@@ -27,6 +27,7 @@ export function compressBlock(bytes: Uint8Array, rowBytes: number, settings: Com
 export function compressBlockAsync(bytes: Uint8Array, rowBytes: number, settings: CompressionSettings): Promise<Buffer> {
   if (settings.method !== 'deflate') return Promise.resolve(compressBlock(bytes, rowBytes, settings));
   return new Promise((resolve, reject) => {
-    deflate(bytes, { level: settings.level }, (err, out) => (err ? reject(err) : resolve(out)));
+    // Output in one chunk of the block's size rather than zlib's 16 KiB ones: one callback per block, not dozens.
+    deflate(bytes, { level: settings.level, chunkSize: Math.max(16 * 1024, bytes.length + 1024) }, (err, out) => (err ? reject(err) : resolve(out)));
   });
 }

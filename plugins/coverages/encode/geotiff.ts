@@ -61,7 +61,7 @@ function ghostHeader(maskInterleaved: boolean): string {
 }
 const CLASSIC_LIMIT = 2 ** 32 - 1;
 
-interface ResolvedOptions {
+export interface ResolvedOptions {
   compression: CompressionSettings;
   predictor: PredictorName;
   tiled: boolean;
@@ -76,7 +76,7 @@ interface ResolvedOptions {
 
 const invalid = (message: string) => new CoverageError('UnsupportedFormat', message);
 
-function resolveOptions(raster: Raster, info: SampleTypeInfo, options: GeoTiffOptions): ResolvedOptions {
+export function resolveOptions(raster: Raster, info: SampleTypeInfo, options: GeoTiffOptions): ResolvedOptions {
   const compression = options.compression ?? 'deflate';
   if (!['none', 'deflate', 'lzw', 'packbits'].includes(compression)) throw invalid(`Unknown GeoTIFF compression '${compression}'`);
   const level = options.level ?? 6;
@@ -151,7 +151,7 @@ function fullLevel(raster: Raster, info: SampleTypeInfo, nodata: number | undefi
   return { width: raster.width, height: raster.height, bands };
 }
 
-interface PlannedLevel {
+export interface PlannedLevel {
   level: Level;
   blocks: BlockGrid;
 }
@@ -171,7 +171,7 @@ function planLevels(raster: Raster, info: SampleTypeInfo, o: ResolvedOptions): P
 }
 
 /** Each block of a level as bytes ready to compress (predictor applied), row by row, left to right. */
-function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: ResolvedOptions): Generator<{ bytes: Uint8Array; rowBytes: number }> {
+export function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: ResolvedOptions): Generator<{ bytes: Uint8Array; rowBytes: number }> {
   const { level, blocks } = planned;
   const spp = level.bands.length;
   const rowSamples = blocks.blockWidth * spp;
@@ -298,7 +298,7 @@ function maskIfdEntries(o: ResolvedOptions, planned: PlannedLevel, overview: boo
 }
 
 /** The encoder's work before compression: options checked, levels built. */
-interface Plan {
+export interface Plan {
   raster: Raster;
   grid: Grid;
   info: SampleTypeInfo;
@@ -319,7 +319,7 @@ function plan(raster: Raster, grid: Grid, options: GeoTiffOptions): Plan {
 }
 
 /** A level's compressed blocks, and its mask's when it has one. */
-interface CompressedLevel {
+export interface CompressedLevel {
   image: Buffer[];
   mask?: Buffer[];
 }
@@ -337,7 +337,7 @@ function withBlockPositions(entries: IfdEntry[], offsets: number[], counts: numb
  * IFDs (each level's image, then its mask), then each block (with its COG leader and trailer),
  * a mask block right after the image block it belongs to.
  */
-function layout(p: Plan, compressed: CompressedLevel[]): { chunks: Buffer[]; length: number } {
+export function layout(p: Plan, compressed: CompressedLevel[]): { chunks: Buffer[]; length: number } {
   const { resolved: o } = p;
   const hasMask = compressed[0]!.mask !== undefined;
   const ghost = o.cog ? ghostHeader(hasMask) : '';

@@ -17,6 +17,7 @@ export function horizontalDifference(block: SampleArray, rowSamples: number, sam
 
 /** The Technote 3 byte planes and differences of a block of little-endian floats, as new bytes. */
 export function floatingPointDifference(block: Float32Array | Float64Array, rowSamples: number, samplesPerPixel: number): Uint8Array {
+  if (block instanceof Float32Array) return float32Difference(block, rowSamples, samplesPerPixel);
   const bytesPerSample = block.BYTES_PER_ELEMENT;
   const source = new Uint8Array(block.buffer, block.byteOffset, block.byteLength);
   const out = new Uint8Array(block.byteLength);
@@ -28,6 +29,42 @@ export function floatingPointDifference(block: Float32Array | Float64Array, rowS
       for (let k = 0; k < bytesPerSample; k++) out[row + (bytesPerSample - 1 - k) * rowSamples + s] = source[from + k]!;
     }
     for (let i = row + rowBytes - 1; i >= row + samplesPerPixel; i--) out[i] = (out[i]! - out[i - samplesPerPixel]!) & 0xff;
+  }
+  return out;
+}
+
+/**
+ * The same for float32 in one pass, a word at a time (the common case: WCPS and WCS float
+ * output). Byte j of a row's planes minus byte j - samplesPerPixel, taken from the samples
+ * themselves: within a plane that is the same byte of the sample samplesPerPixel before (a
+ * difference of shifted words, as Uint8Array stores wrap modulo 256); for the first samples of
+ * a plane, the previous plane's byte of the row's last samples.
+ */
+function float32Difference(block: Float32Array, rowSamples: number, samplesPerPixel: number): Uint8Array {
+  const words = new Uint32Array(block.buffer, block.byteOffset, block.length);
+  const out = new Uint8Array(block.byteLength);
+  const rowBytes = rowSamples * 4;
+  const spp = Math.min(samplesPerPixel, rowSamples);
+  for (let row = 0, first = 0; row < out.length; row += rowBytes, first += rowSamples) {
+    const p1 = row + rowSamples;
+    const p2 = p1 + rowSamples;
+    const p3 = p2 + rowSamples;
+    for (let s = 0; s < spp; s++) {
+      const w = words[first + s]!;
+      const last = words[first + rowSamples - spp + s]!;
+      out[row + s] = w >>> 24;
+      out[p1 + s] = (w >>> 16) - (last >>> 24);
+      out[p2 + s] = (w >>> 8) - (last >>> 16);
+      out[p3 + s] = w - (last >>> 8);
+    }
+    for (let s = spp; s < rowSamples; s++) {
+      const w = words[first + s]!;
+      const q = words[first + s - spp]!;
+      out[row + s] = (w >>> 24) - (q >>> 24);
+      out[p1 + s] = (w >>> 16) - (q >>> 16);
+      out[p2 + s] = (w >>> 8) - (q >>> 8);
+      out[p3 + s] = w - q;
+    }
   }
   return out;
 }

@@ -17,14 +17,17 @@ const queries: Record<string, string> = {
   ndvi: 'for $c in (scene) return encode((float)(($c.nir - $c.red) / ($c.nir + $c.red))[E(500000:520480)], "image/tiff")',
   mean: 'for $c in (scene) return avg(($c.nir - $c.red) / ($c.nir + $c.red))',
 };
+console.log(`RSS after start ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 let peak = 0;
 const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
 try {
   for (let i = 0; i < Number(runs); i++) {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     const r = await fetch(`${server.url}/wcps`, { method: 'POST', body: queries[which] ?? which, headers: { 'Content-Type': 'text/plain' } });
     const body = Buffer.from(await r.arrayBuffer());
-    console.log(`${which} run ${i + 1}: ${r.status} ${body.length} bytes ${(performance.now() - start).toFixed(0)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    const used = process.cpuUsage(cpu);
+    console.log(`${which} run ${i + 1}: ${r.status} ${body.length} bytes ${(performance.now() - start).toFixed(0)} ms (CPU of all threads ${((used.user + used.system) / 1000).toFixed(0)} ms), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
   }
 } finally {
   clearInterval(timer);
