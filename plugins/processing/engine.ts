@@ -2,7 +2,7 @@
  * The processing engine: the process registry (built-ins and deployed packages), execution on
  * the core job queue, and reads of jobs and their results, each authorized for the subject.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
 import type { AuthHooks, Resource, Subject } from '../../core/auth/types.js';
 import { BadRequest, Forbidden, MeridianError, NotFound } from '../../core/errors.js';
@@ -17,7 +17,8 @@ import { EXECUTE_JOB_TYPE, type ExecutePayload } from './job-runner.js';
 import { PROCESS_JOBS_TABLE, PROCESS_USAGE_TABLE } from './migrations.js';
 import { ProcessStore } from './process-store.js';
 import { quote } from './quotation.js';
-import { isDirectoryInput, isFileInput, precheckInputs } from './stage-in.js';
+import { checkInputs } from './check-inputs.js';
+import { precheckInputs } from './stage-in.js';
 import { jobPrefix } from './stage-out.js';
 import type { UsageRecord, DeployBody, ExecuteRequest, JobListFilter, JobResult, JobStatus, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
 
@@ -77,8 +78,6 @@ export function processResource(p: { id: string; owner?: string; visibility: Pro
 export function jobResource(id: string, owner: string | undefined, processId: string): Resource {
   return { type: 'job', service: SERVICE, id, owner, attributes: { visibility: 'private', process: processId } };
 }
-
-const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
 
 export class ProcessingEngine implements ProcessingService {
   private readonly store: ProcessStore;
@@ -211,34 +210,7 @@ export class ProcessingEngine implements ProcessingService {
 
   /** Occurrences and literal types of the inputs against the description; unknown inputs are refused. */
   private checkInputs(p: ProcessRecord, given: Record<string, unknown>): Record<string, unknown> {
-    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new BadRequest('inputs must be an object', { code: 'InvalidParameterValue', locator: 'inputs' });
-    for (const id of Object.keys(given)) {
-      if (!(id in p.description.inputs)) throw new BadRequest(`Process '${p.id}' has no input '${id}'`, { code: 'InvalidParameterValue', locator: `inputs.${id}` });
-    }
-    for (const [id, d] of Object.entries(p.description.inputs)) {
-      const value = given[id];
-      if (value === undefined || value === null) {
-        if (d.minOccurs > 0) throw new BadRequest(`Input '${id}' is required`, { code: 'MissingParameterValue', locator: `inputs.${id}` });
-        continue;
-      }
-      const values = Array.isArray(value) && d.maxOccurs !== 1 ? value : [value];
-      if (values.length < d.minOccurs) throw new BadRequest(`Input '${id}' needs at least ${d.minOccurs} values`, { code: 'InvalidParameterValue', locator: `inputs.${id}` });
-      if (d.maxOccurs !== 'unbounded' && values.length > d.maxOccurs) throw new BadRequest(`Input '${id}' takes at most ${d.maxOccurs} value(s)`, { code: 'InvalidParameterValue', locator: `inputs.${id}` });
-      if (isFileInput(d) || isDirectoryInput(d)) continue;
-      let validate = this.validators.get(d.schema);
-      if (!validate) {
-        validate = ajv.compile(d.schema);
-        this.validators.set(d.schema, validate);
-      }
-      for (const v of values) {
-        const literal = typeof v === 'object' && v !== null && !Array.isArray(v) && 'value' in v ? (v as { value: unknown }).value : v;
-        if (!validate(literal)) {
-          const e = validate.errors?.[0];
-          throw new BadRequest(`Input '${id}': ${e ? `${e.instancePath || 'the value'} ${e.message}` : 'invalid value'}`, { code: 'InvalidParameterValue', locator: `inputs.${id}` });
-        }
-      }
-    }
-    return given;
+    return checkInputs(p, given, this.validators);
   }
 
   private toJob(record: JobRecord, row: JobRow): ProcessJob {
