@@ -32,7 +32,9 @@ function decodePath(raw: string): string {
 
 export function addressOf(ctx: Context, hostName: string | undefined): { bucket?: string; key?: string } {
   const host = (ctx.get('host') || '').toLowerCase().replace(/:\d+$/, '');
-  const path = ctx.path;
+  // Below the mount path when the plugin is mounted on the main listener (/s3/bucket/key).
+  const mount = (ctx.state.mountPath as string | undefined) ?? '';
+  const path = mount && ctx.path.startsWith(mount) ? ctx.path.slice(mount.length) || '/' : ctx.path;
   if (hostName && host.endsWith(`.${hostName.toLowerCase()}`)) {
     const bucket = host.slice(0, -(hostName.length + 1));
     const key = path.length > 1 ? decodePath(path.slice(1)) : undefined;
