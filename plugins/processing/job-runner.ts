@@ -73,7 +73,7 @@ export function createJobHandler(deps: JobRunnerDeps) {
         produced = await builtin.run({ workDir, outDir: join(workDir, 'out'), inputs: staged, signal: job.signal, log, progress: (p, m) => job.progress(p, m), meter });
       } else {
         addDeclaredFormats(payload.cwl!, staged);
-        produced = await deps.backend.runCwl({ jobId: job.id, workDir, document: payload.cwl!, entry: payload.entry, inputs: staged, signal: job.signal, log, meter });
+        produced = await deps.backend.runCwl({ jobId: job.id, workDir, document: payload.cwl!, entry: payload.entry, inputs: staged, signal: job.signal, log, progress: (p, m) => job.progress(p, m), meter });
       }
       await job.progress(80, 'staging out the results');
       const owner = payload.subject.anonymous ? 'anonymous' : payload.subject.id;

@@ -2,8 +2,7 @@ import type { UsageMeter } from './run-command.js';
 
 /**
  * Where CWL packages run. `local` runs cwltool on this host (backends/local.ts); `kubernetes`
- * (one Kubernetes Job per step with a CWL runner image, volumes for stage-in/out,
- * ResourceRequirement as requests/limits) is declared by this interface and not implemented yet.
+ * runs it as a Kubernetes Job with a CWL runner image (backends/kubernetes/).
  */
 
 export interface CwlRun {
@@ -18,6 +17,8 @@ export interface CwlRun {
   inputs: Record<string, unknown>;
   signal: AbortSignal;
   log(line: string): void;
+  /** Reports progress between the runner's start (10) and stage-out (80), e.g. a workflow's steps. */
+  progress?(percent: number, message?: string): Promise<void>;
   /** Collects the CPU time and peak memory of what runs. */
   meter?: UsageMeter;
 }
