@@ -10,6 +10,7 @@ import { coverageOutputOptions } from '../coverages/encode/output-defaults.js';
 import { allocate, isFloat, sampleTypeOf, unify, type CellType } from './cell-types.js';
 import { axisSize, cellCount, innerCount, spatialRanges, windowGrid } from './domain.js';
 import { wcpsFail, type Position } from './errors.js';
+import { evaluation } from './fusion.js';
 import { forEachBlock, typedBlock, type CovNode, type TypedBlock, type EvalContext, type ScalarType, type ScalarValue } from './nodes.js';
 
 export type Format = 'tiff' | 'png' | 'jpeg' | 'csv' | 'json';
@@ -211,7 +212,7 @@ export async function encodeCoverage(ctx: EvalContext, node: CovNode, format: Fo
     let nodata = options.nodata ?? representable(node.bands[0]!.nodata, stored);
     // Row by row when masked cells can be written as a value (nodata, or NaN for floats): only
     // the compressed tiles are held. Otherwise (an internal mask, a COG's overviews) whole.
-    if (!options.cog && (nodata !== undefined || isFloat(stored))) {
+    if (evaluation.streamed && !options.cog && (nodata !== undefined || isFloat(stored))) {
       const body = await streamGeoTiff(ctx, node, stored, grid, options, nodata);
       return { body, contentType: CONTENT_TYPES.tiff, filename: `${name}.tif` };
     }

@@ -13,6 +13,12 @@ import { allocate, type CellType } from './cell-types.js';
 import { wcpsFail } from './errors.js';
 import type { SampleArray } from '../coverages/types.js';
 
+/**
+ * Switches for the tests that compare the fused loops with the block kernels (kernels.ts) and
+ * the streamed GeoTIFF with the whole-image encoder; always on otherwise.
+ */
+export const evaluation = { fused: true, streamed: true };
+
 /** What an induced node computes per cell, as the code generator knows it. */
 export type CellOp =
   | { op: 'binary'; name: BinaryOp | 'min' | 'max' | 'pow' | 'mod' | 'bit'; bitwise?: boolean; unsigned?: boolean }

@@ -13,7 +13,7 @@ import type { CoveragesService, Grid, Raster, Resampling } from '../coverages/ty
 import type { CellType } from './cell-types.js';
 import { axisSize, innerCount, outerCount, cellCount, restrictDomain, windowGrid, type AxisSelection, type Domain } from './domain.js';
 import { wcpsFail, type Position } from './errors.js';
-import { LoopBuilder, outputArrays, scalarNumber, type CellCode, type Kernel, type Source } from './fusion.js';
+import { evaluation, LoopBuilder, outputArrays, scalarNumber, type CellCode, type Kernel, type Source } from './fusion.js';
 import type { SampleArray } from '../coverages/types.js';
 
 /** The cells of a block: one float64 array per band; mask 0 where a cell is null. */
@@ -239,7 +239,7 @@ export class InducedNode extends CovNode {
     });
   }
   async block(ctx: EvalContext, start: number, end: number): Promise<Block> {
-    if (this.code) return (await programOf(this).run(ctx, start, end, 'float64')) as Block;
+    if (this.code && evaluation.fused) return (await programOf(this).run(ctx, start, end, 'float64')) as Block;
     const inputs = await Promise.all(this.operands.map((o) => (o.kind === 'coverage' ? o.block(ctx, start, end) : o.value(ctx))));
     const n = (end - start) * innerCount(this.domain);
     let mask: Uint8Array | undefined;
@@ -339,7 +339,20 @@ export class RangeNode extends CovNode {
     return o.kind === 'scalar' ? builder.source({ kind: 'scalar', owner: o }) : o.fuse(builder, 0);
   }
   async block(ctx: EvalContext, start: number, end: number): Promise<Block> {
-    return (await programOf(this).run(ctx, start, end, 'float64')) as Block;
+    if (evaluation.fused) return (await programOf(this).run(ctx, start, end, 'float64')) as Block;
+    const n = (end - start) * innerCount(this.domain);
+    const inputs = await Promise.all(this.operands.map((o) => (o.kind === 'coverage' ? o.block(ctx, start, end) : o.value(ctx))));
+    let mask: Uint8Array | undefined;
+    const bands = inputs.map((input) => {
+      if (typeof input === 'number') return new Float64Array(n).fill(input);
+      const block = input as Block;
+      if (block.mask) {
+        if (!mask) mask = Uint8Array.from(block.mask);
+        else for (let i = 0; i < n; i++) if (block.mask[i] === 0) mask[i] = 0;
+      }
+      return block.bands[0]!;
+    });
+    return { bands, mask };
   }
 }
 
@@ -510,8 +523,17 @@ export interface TypedBlock {
   bands: SampleArray[];
   mask?: Uint8Array;
 }
-export function typedBlock(ctx: EvalContext, node: CovNode, start: number, end: number, type: CellType): Promise<TypedBlock> {
-  return programOf(node).run(ctx, start, end, type);
+export async function typedBlock(ctx: EvalContext, node: CovNode, start: number, end: number, type: CellType): Promise<TypedBlock> {
+  if (evaluation.fused) return programOf(node).run(ctx, start, end, type);
+  const b = await node.block(ctx, start, end);
+  return {
+    bands: b.bands.map((x) => {
+      const out = outputArrays(type, 1, x.length)[0]!;
+      out.set(x as never);
+      return out;
+    }),
+    mask: b.mask,
+  };
 }
 
 /** All cells of a node, block by block (for nodes that need their operand whole). */
