@@ -1,4 +1,5 @@
-import { openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { pino } from 'pino';
 import type { LogConfig } from './config/types.js';
 import { LOG_BASE } from './logger.js';
@@ -65,8 +66,54 @@ interface OpenDestination {
 function openDestination(destination: AccessLogDestination | undefined): OpenDestination {
   if (destination !== undefined && typeof destination === 'object') return { stream: destination };
   const fd = typeof destination === 'string' ? openSync(destination, 'a') : (destination ?? 1);
-  // Asynchronous: lines queue while a write is in flight instead of blocking the event loop.
+  if (writesWithoutWaiting(fd)) return { stream: new FileWriter(fd), fd };
+  // A pipe, socket or terminal, whose reader may fall behind: asynchronous, so lines queue
+  // while a write is in flight instead of blocking the event loop.
   return { stream: pino.destination({ fd, sync: false, contentMode: 'buffer' }) as unknown as AccessLogStream, fd };
+}
+
+/**
+ * A regular file or a device such as /dev/null (not a terminal): a write there does not wait on
+ * a reader, so a batch is written at once. An asynchronous write would hand each batch to
+ * libuv's thread pool and back, costing more than the write itself.
+ */
+function writesWithoutWaiting(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFile() || (stat.isCharacterDevice() && !isatty(fd));
+  } catch {
+    return false;
+  }
+}
+
+/** Synchronous batches to a file descriptor (see writesWithoutWaiting). */
+class FileWriter implements AccessLogStream {
+  private failed = false;
+  constructor(private readonly fd: number) {}
+
+  write(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      try {
+        offset += writeSync(this.fd, chunk, offset, chunk.length - offset);
+      } catch (err) {
+        // A full disk or a closed descriptor: the batch is lost, the request is not. Said once.
+        if (!this.failed) process.emitWarning(`access log: cannot write (${(err as Error).message}); lines are dropped`);
+        this.failed = true;
+        return;
+      }
+    }
+  }
+
+  /** Closes the descriptor, but never stdout or stderr (as sonic-boom does). */
+  end(): void {
+    if (this.fd <= 2) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Already closed.
+    }
+  }
 }
 
 /**

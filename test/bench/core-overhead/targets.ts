@@ -83,7 +83,8 @@ export async function startMeridian(jwksUri: string, sections: Record<string, un
     },
   });
   // Every line is formatted and written, only to /dev/null: the server log as `serve` writes it
-  // (synchronously), the access log as `serve` writes it (asynchronously).
+  // (synchronously), the access log as `serve` writes it to a file or device (in batches, each
+  // written at once; to a pipe or terminal they would be written asynchronously).
   const devNull = pino.destination({ dest: '/dev/null', sync: true }) as unknown as NodeJS.WritableStream;
   const logger = createLogger(loaded.config.log, devNull);
   const meridian = await assemble(loaded, logger, 'serve', { accessLogDestination: '/dev/null' });

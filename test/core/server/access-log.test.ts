@@ -182,6 +182,31 @@ describe('core/server access log', () => {
       );
     });
 
+    it('writes batches to a file given by path as whole lines in order, the rest at close; /dev/null too', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'meridian-access-file-'));
+      try {
+        const file = join(dir, 'access.log');
+        const logger = createAccessLogger({ level: 'info' }, file);
+        const padding = 'x'.repeat(100);
+        // 200 lines of ~200 bytes: more than one 16 KiB batch, so at least one is handed over.
+        for (let i = 0; i < 200; i++) logger.write(fields(`,"i":${i},"pad":"${padding}"`));
+        const onDisk = readFileSync(file, 'utf8');
+        assert.ok(onDisk.length >= 16 * 1024, `${onDisk.length} bytes in the file before the close`);
+        assert.ok(onDisk.endsWith('\n'));
+        logger.close();
+        assert.deepEqual(
+          readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { i: number }).i),
+          Array.from({ length: 200 }, (_, i) => i),
+        );
+        // A logger given /dev/null writes there without complaint and leaves stdout open.
+        const toNull = createAccessLogger({ level: 'info' }, '/dev/null');
+        toNull.write(fields(''));
+        toNull.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('appends to a file given by path, and writes what is still queued when the process exits without a flush', () => {
       const dir = mkdtempSync(join(tmpdir(), 'meridian-access-exit-'));
       try {
