@@ -7,8 +7,29 @@ import type { Context } from 'koa';
  */
 export function baseUrlResolver(options: { publicUrl?: string; trustProxy: boolean }): (ctx: Context) => string {
   const fixed = options.publicUrl?.replace(/\/+$/, '');
-  return fixed ? () => fixed : (ctx) => derive(ctx, options.trustProxy);
+  if (fixed) return () => fixed;
+  if (options.trustProxy) return (ctx) => derive(ctx, true);
+  // Without a trusted proxy the base URL depends only on the connection's scheme and the Host
+  // header, which a server sees few of: remembered per Host, it is not checked and built anew
+  // on every request. Bounded, since Host is whatever the client sends.
+  const known = { http: new Map<string, string>(), https: new Map<string, string>() };
+  return (ctx) => {
+    const byHost = (ctx.req.socket as { encrypted?: boolean }).encrypted ? known.https : known.http;
+    const host = ctx.req.headers.host;
+    // An app trusting a proxy takes the scheme from X-Forwarded-Proto (Koa's ctx.protocol).
+    if (host === undefined || ctx.app.proxy) return derive(ctx, false);
+    let url = byHost.get(host);
+    if (url === undefined) {
+      url = derive(ctx, false);
+      if (byHost.size >= KNOWN_HOSTS) byHost.clear();
+      byHost.set(host, url);
+    }
+    return url;
+  };
 }
+
+/** Most Host values whose base URL is remembered (per scheme). */
+const KNOWN_HOSTS = 64;
 
 function derive(ctx: Context, trustProxy: boolean): string {
   let proto = ctx.protocol;

@@ -28,6 +28,28 @@ describe('core middleware', () => {
     assert.equal(body.base, `${server.url}/echo`);
   });
 
+  it('writes each request\'s base URL from its own Host, however many hosts have been seen, and refuses a malformed one', async () => {
+    const { port } = new URL(server.url);
+    const baseFor = (host: string) =>
+      new Promise<string>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/echo/', headers: { Host: host } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d: string) => (text += d));
+          res.on('end', () => resolve((JSON.parse(text) as { base: string }).base));
+        })
+          .on('error', reject)
+          .end();
+      });
+    // More hosts than are remembered, each asked twice: the second answer is the remembered one.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 70; i++) assert.equal(await baseFor(`h${i}.example:${8000 + i}`), `http://h${i}.example:${8000 + i}/echo`);
+    }
+    assert.equal(await baseFor('bad host<>'), 'http://localhost/echo');
+    assert.equal(await baseFor('bad host<>'), 'http://localhost/echo');
+    const proxiedBase = (await (await fetch(`${proxied.url}/echo/`, { headers: { 'X-Forwarded-Proto': 'https' } })).json()) as { base: string };
+    assert.equal(proxiedBase.base, `${proxied.url.replace('http:', 'https:')}/echo`);
+  });
+
   it('writes absolute URLs from Forwarded and X-Forwarded-* behind a trusted proxy', async () => {
     const a = (await (await fetch(`${proxied.url}/echo/`, { headers: { Forwarded: 'for=1.2.3.4;proto=https;host=eo.example.org' } })).json()) as { base: string };
     assert.equal(a.base, 'https://eo.example.org/echo');
