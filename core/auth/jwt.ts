@@ -127,7 +127,7 @@ export class JwtAuthenticator implements Authenticator {
   }
 
   authenticate(ctx: Context): Promise<Subject | null> {
-    const token = credentialsOf(ctx.req.headers.authorization, 'Bearer');
+    const token = bearerToken(ctx.req.headers.authorization);
     if (token === null) return Promise.resolve(null);
     return this.verify(token);
   }
@@ -142,8 +142,9 @@ export class JwtAuthenticator implements Authenticator {
     const cached = this.verified.get(key);
     if (cached && cached.token === token) {
       // Time claims are checked again on every use; the signature, issuer and audience were checked once.
-      const now = Date.now() / 1000;
-      if (now <= cached.exp + cached.skew && (cached.nbf === undefined || now >= cached.nbf - cached.skew) && this.keyStillPublished(cached)) {
+      const nowMs = Date.now();
+      const now = nowMs / 1000;
+      if (now <= cached.exp + cached.skew && (cached.nbf === undefined || now >= cached.nbf - cached.skew) && this.keyStillPublished(cached, nowMs)) {
         return Promise.resolve(cached.subject);
       }
       this.verified.delete(key);
@@ -170,9 +171,8 @@ export class JwtAuthenticator implements Authenticator {
    * Whether the key that verified a remembered token is still in its issuer's key set: after a
    * rotation removes it, the token goes through full verification again (and fails).
    */
-  private keyStillPublished(cached: VerifiedToken): boolean {
+  private keyStillPublished(cached: VerifiedToken, now: number): boolean {
     // jose hands out a copy of the key set on each call, so look at it at most once a second.
-    const now = Date.now();
     if (now - cached.keysCheckedAt < KEY_RECHECK_MS) return true;
     const current = cached.trusted.jwks.jwks();
     if (!current || cached.kid === undefined || !current.keys.some((k) => k.kid === cached.kid)) return false;
@@ -248,6 +248,19 @@ export class JwtAuthenticator implements Authenticator {
       cause: err,
     });
   }
+}
+
+/**
+ * The token of an `Authorization: Bearer ...` header, as credentialsOf reads it: the exact
+ * prefix every client sends is checked without scanning the scheme, anything else goes through
+ * credentialsOf.
+ */
+function bearerToken(authorization: string | undefined): string | null {
+  if (authorization !== undefined && authorization.startsWith('Bearer ')) {
+    const token = authorization.slice(7).trim();
+    if (token !== '') return token;
+  }
+  return credentialsOf(authorization, 'Bearer');
 }
 
 function deepFreeze<T>(value: T): T {
