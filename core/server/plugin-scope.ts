@@ -51,7 +51,9 @@ export function pluginScope(
 /** Sends each request to the plugin with the longest matching mount path, else to `fallback`. */
 export function dispatcher(mounted: MountedPlugin[], fallback: Middleware): Middleware {
   const byLength = [...mounted].sort((a, b) => b.mountPath.length - a.mountPath.length);
-  return async (ctx, next) => {
+  // Not async: it hands on the promise of the middleware it picks (Koa's compose turns a throw
+  // into a rejection), without a promise of its own around it.
+  return (ctx, next) => {
     const path = ctx.request.path;
     for (const m of byLength) {
       if (m.mountPath === '' || path === m.mountPath || path.startsWith(`${m.mountPath}/`)) {
