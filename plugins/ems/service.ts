@@ -1,0 +1,284 @@
+/**
+ * The EMS as a ProcessingService, so the ADES's OGC API Processes routes serve it unchanged:
+ * its processes are deployed workflows (table meridian_ems_workflows, authorized as resources of
+ * service `ems`), its jobs are `ems.workflow` jobs on the core queue, and its job files are the
+ * steps' outputs, read from the ADES that holds them.
+ */
+import { Readable } from 'node:stream';
+import type { ValidateFunction } from 'ajv';
+import type { Logger } from 'pino';
+import type { AuthHooks, Resource, Subject } from '../../core/auth/types.js';
+import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
+import type { JobQueue, JobRecord, JobState } from '../../core/jobs/types.js';
+import type { RemoteFetchLimits } from '../../core/net/remote-fetch.js';
+import type { Database } from '../../core/storage/db/types.js';
+import { checkInputs } from '../processing/check-inputs.js';
+import { readDeployBody } from '../processing/deploy-body.js';
+import { DuplicateProcess, NoSuchJob, NoSuchProcess } from '../processing/engine.js';
+import { ProcessStore } from '../processing/process-store.js';
+import { jobPrefix } from '../processing/stage-out.js';
+import type { DeployBody, ExecuteRequest, JobListFilter, JobResult, JobStatus, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility, UsageRecord } from '../processing/types.js';
+import type { AdesEndpoint, StepValue } from './endpoints.js';
+import { EMS_JOBS_TABLE, WORKFLOWS_TABLE } from './migrations.js';
+import type { EndpointRegistry } from './registry.js';
+import { WORKFLOW_JOB_TYPE, type WorkflowPayload } from './runner.js';
+import type { StepStore } from './step-store.js';
+import { readWorkflowPlan } from './workflow.js';
+
+export const EMS_SERVICE = 'ems';
+
+const STATUS_OF: Record<JobState, JobStatus> = { queued: 'accepted', running: 'running', succeeded: 'successful', failed: 'failed', dismissed: 'dismissed' };
+const STATE_OF: Record<JobStatus, JobState> = { accepted: 'queued', running: 'running', successful: 'succeeded', failed: 'failed', dismissed: 'dismissed' };
+
+export function workflowResource(p: { id: string; owner?: string; visibility: ProcessVisibility }): Resource {
+  return { type: 'process', service: EMS_SERVICE, id: p.id, owner: p.owner, attributes: { visibility: p.visibility, kind: 'workflow' } };
+}
+
+export function workflowJobResource(id: string, owner: string | undefined, processId: string): Resource {
+  return { type: 'job', service: EMS_SERVICE, id, owner, attributes: { visibility: 'private', process: processId } };
+}
+
+export interface EmsDeps {
+  db: Database;
+  jobs: JobQueue;
+  auth: AuthHooks;
+  logger: Logger;
+  registry: EndpointRegistry;
+  steps: StepStore;
+  defaultVisibility: ProcessVisibility;
+  fetchLimits: RemoteFetchLimits;
+  attempts: number;
+}
+
+interface JobRow {
+  job_id: string;
+  process_id: string;
+  owner: string | null;
+  created: string;
+  subscriber: string | null;
+}
+
+export class EmsService implements ProcessingService {
+  private readonly store: ProcessStore;
+  private readonly validators = new WeakMap<object, ValidateFunction>();
+
+  constructor(private readonly deps: EmsDeps) {
+    this.store = new ProcessStore(deps.db, WORKFLOWS_TABLE);
+  }
+
+  private async permitted(subject: Subject, resource: Resource, action: string): Promise<boolean> {
+    return (await this.deps.auth.authorize(subject, resource, action)).decision === 'Permit';
+  }
+
+  async listProcesses(subject: Subject): Promise<ProcessRecord[]> {
+    const out: ProcessRecord[] = [];
+    for (const p of await this.store.all()) if (await this.permitted(subject, workflowResource(p), 'read')) out.push(p);
+    return out;
+  }
+
+  async getProcess(id: string, subject: Subject): Promise<ProcessRecord> {
+    const p = await this.store.get(id);
+    if (!p || !(await this.permitted(subject, workflowResource(p), 'read'))) throw new NoSuchProcess(id);
+    return p;
+  }
+
+  async deploy(body: DeployBody, subject: Subject, options: { replace?: string } = {}): Promise<ProcessRecord> {
+    const read = await readDeployBody(body, this.deps.fetchLimits);
+    // What the EMS cannot run step by step is refused now, with where and why.
+    readWorkflowPlan(read.pkg.document);
+    const id = read.description.id;
+    if (options.replace !== undefined) {
+      const existing = await this.getProcess(options.replace, subject);
+      if (!(await this.permitted(subject, workflowResource(existing), 'update'))) throw new Forbidden(`Not allowed to replace workflow '${existing.id}'`);
+      if (id !== existing.id) throw new BadRequest(`The package describes '${id}', not '${existing.id}'; a replacement keeps the id`, { code: 'InvalidPackage', locator: 'id' });
+      const replaced = await this.store.replace(existing.id, { visibility: read.visibility ?? existing.visibility, description: read.description, cwl: read.pkg.document });
+      if (!replaced) throw new NoSuchProcess(existing.id);
+      return replaced;
+    }
+    const visibility = read.visibility ?? this.deps.defaultVisibility;
+    const resource = workflowResource({ id, owner: subject.anonymous ? undefined : subject.id, visibility });
+    if (!(await this.permitted(subject, resource, 'create'))) throw new Forbidden(`Not allowed to deploy workflow '${id}'`);
+    const inserted = await this.store.insert({ id, owner: resource.owner, visibility, description: read.description, cwl: read.pkg.document });
+    if (!inserted) throw new DuplicateProcess(id);
+    try {
+      await this.deps.auth.resourceCreated(subject, resource);
+    } catch (err) {
+      await this.store.remove(id);
+      throw err;
+    }
+    this.deps.logger.info({ workflow: id, owner: resource.owner }, 'workflow deployed');
+    return inserted;
+  }
+
+  async undeploy(id: string, subject: Subject): Promise<void> {
+    const existing = await this.getProcess(id, subject);
+    if (!(await this.permitted(subject, workflowResource(existing), 'delete'))) throw new Forbidden(`Not allowed to undeploy workflow '${id}'`);
+    if (!(await this.store.remove(id))) throw new NoSuchProcess(id);
+    await this.deps.auth.resourceDeleted(workflowResource(existing));
+  }
+
+  async execute(processId: string, request: ExecuteRequest, subject: Subject, options: { statusUrl?: (jobId: string) => string; jobId?: string } = {}): Promise<ProcessJob> {
+    const p = await this.getProcess(processId, subject);
+    const inputs = checkInputs(p, request.inputs ?? {}, this.validators);
+    if (!(await this.permitted(subject, workflowResource(p), 'execute'))) throw new Forbidden(`Not allowed to execute workflow '${processId}'`);
+    const jobId = options.jobId ?? crypto.randomUUID();
+    const statusUrl = options.statusUrl?.(jobId);
+    const emsBase = statusUrl?.replace(/\/jobs\/[^/]+$/, '');
+    const payload: WorkflowPayload = {
+      processId,
+      description: p.description,
+      cwl: p.cwl!,
+      inputs,
+      subject,
+      statusUrl,
+      emsBase,
+      selfHosts: statusUrl ? [new URL(statusUrl).host] : [],
+      subscriber: request.subscriber,
+    };
+    const owner = subject.anonymous ? undefined : subject.id;
+    await this.deps.db.knex(EMS_JOBS_TABLE).insert({ job_id: jobId, process_id: processId, owner: owner ?? null, created: new Date().toISOString(), subscriber: request.subscriber ? JSON.stringify(request.subscriber) : null });
+    try {
+      await this.deps.jobs.enqueue(WORKFLOW_JOB_TYPE, payload, { id: jobId, owner, attempts: this.deps.attempts });
+    } catch (err) {
+      await this.deps.db.knex(EMS_JOBS_TABLE).where({ job_id: jobId }).delete();
+      throw err;
+    }
+    return this.getJob(jobId, subject);
+  }
+
+  private toJob(record: JobRecord, row: JobRow): ProcessJob {
+    const job: ProcessJob = {
+      id: record.id,
+      processId: row.process_id,
+      status: STATUS_OF[record.state],
+      owner: row.owner ?? undefined,
+      message: record.message,
+      progress: record.state === 'succeeded' ? 100 : record.progress,
+      created: record.createdAt,
+      started: record.startedAt,
+      finished: record.finishedAt,
+      updated: record.updatedAt,
+      error: record.error,
+    };
+    if (record.state === 'succeeded' && record.result) job.result = record.result as JobResult;
+    return job;
+  }
+
+  private async readable(id: string, subject: Subject): Promise<{ record: JobRecord; row: JobRow }> {
+    const row = (await this.deps.db.knex(EMS_JOBS_TABLE).where({ job_id: id }).first()) as JobRow | undefined;
+    if (!row || !(await this.permitted(subject, workflowJobResource(id, row.owner ?? undefined, row.process_id), 'read'))) throw new NoSuchJob(id);
+    const record = await this.deps.jobs.get(id);
+    if (!record) throw new NoSuchJob(id);
+    return { record, row };
+  }
+
+  async getJob(id: string, subject: Subject): Promise<ProcessJob> {
+    const { record, row } = await this.readable(id, subject);
+    return this.toJob(record, row);
+  }
+
+  async listJobs(filter: JobListFilter, subject: Subject): Promise<{ jobs: ProcessJob[]; more: boolean }> {
+    const limit = filter.limit ?? 10;
+    const offset = filter.offset ?? 0;
+    const states = filter.statuses?.map((s) => STATE_OF[s]);
+    const jobs: ProcessJob[] = [];
+    let skipped = 0;
+    const batch = 200;
+    for (let from = 0; ; from += batch) {
+      let q = this.deps.db.knex(EMS_JOBS_TABLE).orderBy([{ column: 'created', order: 'desc' }, { column: 'job_id', order: 'asc' }]).limit(batch).offset(from);
+      if (filter.processIds?.length) q = q.whereIn('process_id', filter.processIds);
+      const rows = (await q) as JobRow[];
+      for (const row of rows) {
+        if (!(await this.permitted(subject, workflowJobResource(row.job_id, row.owner ?? undefined, row.process_id), 'read'))) continue;
+        const record = await this.deps.jobs.get(row.job_id);
+        if (!record || (states && !states.includes(record.state))) continue;
+        if (skipped++ < offset) continue;
+        if (jobs.length === limit) return { jobs, more: true };
+        jobs.push(this.toJob(record, row));
+      }
+      if (rows.length < batch) return { jobs, more: false };
+    }
+  }
+
+  async jobLogs(id: string, subject: Subject): Promise<string[]> {
+    await this.readable(id, subject);
+    return this.deps.jobs.logs(id);
+  }
+
+  /** Dismisses the workflow job and, from here too (its runner may be another process), the step jobs still running. */
+  async dismiss(id: string, subject: Subject): Promise<ProcessJob> {
+    const { row, record } = await this.readable(id, subject);
+    if (!(await this.permitted(subject, workflowJobResource(id, row.owner ?? undefined, row.process_id), 'dismiss'))) throw new Forbidden(`Not allowed to dismiss job '${id}'`);
+    const changed = await this.deps.jobs.cancel(id);
+    if (changed) {
+      const owner = (record.payload as WorkflowPayload).subject;
+      const steps = (await this.deps.steps.list(id)).filter((s) => (s.status === 'accepted' || s.status === 'running') && s.ref);
+      if (steps.length > 0) {
+        const endpoints = await this.deps.registry.all(owner);
+        await Promise.allSettled(
+          steps.map(async (s) => {
+            const e = endpoints.find((x) => x.id === s.adesId);
+            if (!e) return;
+            await e.dismiss(s.ref!, owner);
+            await this.deps.steps.save({ ...s, status: 'dismissed' });
+          }),
+        );
+      }
+    }
+    return this.getJob(id, subject);
+  }
+
+  async waitForJob(id: string, subject: Subject, timeoutMs: number): Promise<ProcessJob> {
+    const deadline = Date.now() + timeoutMs;
+    let pause = 50;
+    for (;;) {
+      const job = await this.getJob(id, subject);
+      if ((job.status !== 'accepted' && job.status !== 'running') || Date.now() >= deadline) return job;
+      await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(1, deadline - Date.now()))));
+      pause = Math.min(500, pause * 2);
+    }
+  }
+
+  /** The EMS records no usage of its own: each step's usage is on its ADES. */
+  async usage(jobId: string, subject: Subject): Promise<UsageRecord[]> {
+    await this.readable(jobId, subject);
+    return [];
+  }
+
+  async jobFilesPrefix(jobId: string, subject: Subject): Promise<string> {
+    const { row } = await this.readable(jobId, subject);
+    return jobPrefix(row.owner ?? 'anonymous', jobId);
+  }
+
+  async readOutput(jobId: string, blobKey: string, subject: Subject) {
+    const { row } = await this.readable(jobId, subject);
+    const prefix = jobPrefix(row.owner ?? 'anonymous', jobId);
+    if (!blobKey.startsWith(prefix)) throw new NotFound(`Job '${jobId}' has no file '${blobKey}'`, { code: 'NoSuchOutput' });
+    return this.openStepFile(jobId, blobKey.slice(prefix.length));
+  }
+
+  /**
+   * A file a step of the job produced (`step/output[/index]`), streamed from the ADES holding it,
+   * read as the workflow's user (local engine) or with the EMS's credentials (remote).
+   */
+  async openStepFile(jobId: string, path: string): Promise<{ body: NodeJS.ReadableStream; size: number; contentType?: string }> {
+    const missing = () => new NotFound(`Job '${jobId}' has no file '${path}'`, { code: 'NoSuchOutput' });
+    const [stepId, outputId, ...indexes] = path.split('/');
+    const record = await this.deps.jobs.get(jobId);
+    const step = stepId ? await this.deps.steps.get(jobId, stepId) : undefined;
+    if (!record || !step?.outputs || !step.ref || !outputId) throw missing();
+    let value: StepValue | undefined = step.outputs[outputId];
+    for (const i of indexes) value = value && 'list' in value ? value.list[Number(i)] : undefined;
+    if (!value || !('file' in value)) throw missing();
+    const owner = (record.payload as WorkflowPayload).subject;
+    const endpoint: AdesEndpoint | undefined = (await this.deps.registry.all(owner)).find((e) => e.id === step.adesId);
+    if (!endpoint) throw missing();
+    const file = await endpoint.open(value.file, step.ref, owner);
+    if (file.size !== undefined) return { body: file.body, size: file.size, contentType: file.contentType };
+    // No length given: read it whole, as the routes send one.
+    const chunks: Buffer[] = [];
+    for await (const c of file.body) chunks.push(Buffer.from(c as Buffer));
+    const bytes = Buffer.concat(chunks);
+    return { body: Readable.from([bytes]), size: bytes.length, contentType: file.contentType };
+  }
+}

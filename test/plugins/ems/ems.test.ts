@@ -1,0 +1,246 @@
+/**
+ * The EMS across two Meridian instances on loopback, on every database kind: server A runs the
+ * catalogue, the engine, its ADES and the EMS; server B an engine and its ADES, reached by the
+ * EMS with an API key. Real CWL workflows (gdal_translate, gdalwarp, cwltool) are deployed on the
+ * EMS; their steps are placed (near the data, else on the default B), deployed where missing,
+ * run, and chained by reference; results are fetched from the EMS and checked with gdalinfo.
+ * Failures name the step; dismissal reaches the step job on B; bad packages are refused.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApiKey } from '../../../core/auth/index.js';
+import { testDatabaseKinds } from '../../helpers/databases.js';
+import { assertProcessesSchema } from '../ades/schemas.js';
+import { gdalInfo, makeCog, startAdes, type AdesHarness, type ApiResponse } from '../ades/support.js';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+
+function running(tag: string): boolean {
+  try {
+    return execFileSync('pgrep', ['-f', tag], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+for (const kind of testDatabaseKinds()) {
+  describe(`ems across two servers (${kind.name})`, function () {
+    this.timeout(180_000);
+    let a: AdesHarness;
+    let b: AdesHarness;
+    let bKey: string;
+    let cog: string;
+    let files: Server;
+    let filesHost: string;
+    const ems = (method: string, path: string, o: Parameters<AdesHarness['request']>[2] = {}) => a.request(method, path.startsWith('http') ? path : `${a.server.url}/ems${path}`, o);
+
+    async function waitEms(id: string, timeoutMs = 120_000): Promise<any> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const res = await ems('GET', `/jobs/${id}`, { as: 'alice' });
+        assert.equal(res.status, 200, res.text);
+        if (!['accepted', 'running'].includes(res.json.status)) return res.json;
+        if (Date.now() > deadline) throw new Error(`EMS job ${id} still ${res.json.status}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+
+    async function deploy(name: string): Promise<ApiResponse> {
+      return ems('POST', '/processes', { as: 'alice', body: fixture(name), type: 'application/cwl+yaml' });
+    }
+
+    before(async () => {
+      cog = makeCog();
+      files = createServer((req, res) => {
+        if (req.url === '/scene.tif') {
+          res.setHeader('Content-Type', 'image/tiff');
+          res.end(readFileSync(cog));
+        } else {
+          res.statusCode = 404;
+          res.end();
+        }
+      });
+      await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+      filesHost = `127.0.0.1:${(files.address() as AddressInfo).port}`;
+      b = await startAdes(kind, { catalogue: false });
+      bKey = (await createApiKey(b.server.meridian.stores.db, { user: 'ems-of-a' })).key;
+      a = await startAdes(kind, {
+        plugins: {
+          ems: {
+            pollIntervalMs: 100,
+            ades: [{ id: 'b', url: b.base, credentials: { apiKey: bKey }, dataHosts: [filesHost] }],
+            defaultAdes: 'b',
+            discover: { enabled: false },
+          },
+        },
+      });
+      const blobs = a.server.meridian.stores.blobs as typeof a.server.meridian.stores.blobs & { localPath(key: string): string };
+      await blobs.put('workspaces/alice/scene.tif', readFileSync(cog), { contentType: 'image/tiff; application=geotiff' });
+      await a.catalogue.upsert([
+        { identifier: 'scenes', type: 'collection', title: 'Scenes', visibility: 'public' },
+        { identifier: 'scene-1', type: 'product', parentIdentifier: 'scenes', title: 'Scene 1', start: '2026-06-01T10:00:00Z', geometry: { type: 'Polygon', coordinates: [[[10, 49], [11, 49], [11, 50], [10, 50], [10, 49]]] }, visibility: 'public', assets: { data: { href: blobs.localPath('workspaces/alice/scene.tif'), type: 'image/tiff; application=geotiff', roles: ['data'] } } },
+      ]);
+    });
+    after(async () => {
+      await a?.close();
+      await b?.close();
+      await new Promise((r) => files?.close(r));
+    });
+
+    it('serves the OGC API Processes landing page and conformance at /ems', async () => {
+      const landing = await ems('GET', '/');
+      assert.equal(landing.status, 200);
+      assertProcessesSchema('landingPage', landing.json);
+      assert.ok(landing.json.links.some((l: { href: string }) => l.href.endsWith('/ems/processes')));
+      const conf = await ems('GET', '/conformance');
+      assertProcessesSchema('confClasses', conf.json);
+      assert.ok(conf.json.conformsTo.includes('http://www.opengis.net/spec/ogcapi-processes-2/1.0/conf/deploy-replace-undeploy'));
+      assert.ok(!conf.json.conformsTo.some((c: string) => c.endsWith('/callback')));
+    });
+
+    it('refuses packages it cannot run step by step, saying where', async () => {
+      const tool = await ems('POST', '/processes', { as: 'alice', body: fixture('../../ades/fixtures/translate.cwl'), type: 'application/cwl+yaml' });
+      assert.equal(tool.status, 400, tool.text);
+      assert.equal(tool.json.code, 'InvalidPackage');
+      assert.match(tool.json.detail, /Workflows/);
+      const scattered = fixture('halve-then-warp.cwl').replace("in: {source: halve/result}", "in: {source: halve/result}\n        scatter: source");
+      const res = await ems('POST', '/processes', { as: 'alice', body: scattered, type: 'application/cwl+yaml' });
+      assert.equal(res.status, 400, res.text);
+      assert.match(res.json.locator, /steps\.warp\.scatter/);
+      assert.equal((await ems('GET', '/processes', { as: 'alice' })).json.processes.length, 0);
+    });
+
+    it('runs step 1 next to its catalogue product on A and step 2 on B, chained by reference', async () => {
+      const deployed = await deploy('halve-then-warp.cwl');
+      assert.equal(deployed.status, 201, deployed.text);
+      const described = await ems('GET', '/processes/halve-then-warp', { as: 'alice' });
+      assertProcessesSchema('process', described.json);
+      assert.deepEqual(Object.keys(described.json.inputs), ['source']);
+      assert.equal((await ems('GET', '/processes/halve-then-warp', { as: 'bob' })).status, 404);
+
+      const submitted = await ems('POST', '/processes/halve-then-warp/execution', { as: 'alice', body: { inputs: { source: { href: 'catalogue:scene-1' } } }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      assertProcessesSchema('statusInfo', submitted.json);
+      const progress = new Set<number>();
+      const deadline = Date.now() + 120_000;
+      let status: any;
+      for (;;) {
+        status = (await ems('GET', `/jobs/${submitted.json.jobID}`, { as: 'alice' })).json;
+        progress.add(status.progress);
+        if (!['accepted', 'running'].includes(status.status) || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const logs = (await ems('GET', `/jobs/${submitted.json.jobID}/logs`, { as: 'alice' })).text;
+      assert.equal(status.status, 'successful', `${status.message}\n${logs}`);
+      assertProcessesSchema('statusInfo', status);
+      assert.ok([...progress].some((p) => p > 0 && p < 100), `intermediate progress seen: ${[...progress].join(', ')}`);
+      assert.match(logs, /step 'halve': placed on 'local': nearest the data \(input 'source': product 'scene-1' is in this server's catalogue/);
+      assert.match(logs, /step 'warp': placed on 'b': no input says where its data lives: the default ADES/);
+      assert.match(logs, /process 'warp-[0-9a-f]{12}' deployed on 'b'/);
+
+      // Step 1 ran on A's engine as alice, step 2 on B as the EMS's account there.
+      const onA = await a.request('GET', '/jobs', { as: 'alice' });
+      assert.equal(onA.json.jobs.length, 1);
+      assert.match(onA.json.jobs[0].processID, /^halve-/);
+      const onB = await b.request('GET', `${b.base}/jobs`, { headers: { 'X-API-Key': bKey } });
+      assert.equal(onB.json.jobs.length, 1);
+      assert.match(onB.json.jobs[0].processID, /^warp-/);
+      assert.equal(onB.json.jobs[0].status, 'successful');
+      const bLogs = await b.request('GET', `${b.base}/jobs/${onB.json.jobs[0].jobID}/logs`, { headers: { 'X-API-Key': bKey } });
+      // B read step 1's output through the EMS's relay link on A.
+      assert.ok(bLogs.text.length > 0);
+
+      const results = await ems('GET', `/jobs/${submitted.json.jobID}/results`, { as: 'alice' });
+      assert.equal(results.status, 200, results.text);
+      assertProcessesSchema('results', results.json);
+      const href: string = results.json.warped.href;
+      assert.ok(href.startsWith(`${a.server.url}/ems/jobs/${submitted.json.jobID}/files/warp/result`), href);
+      const file = await ems('GET', href, { as: 'alice' });
+      assert.equal(file.status, 200);
+      const dir = mkdtempSync(join(tmpdir(), 'ems-result-'));
+      writeFileSync(join(dir, 'warped.tif'), file.bytes);
+      const info = gdalInfo(join(dir, 'warped.tif'));
+      assert.match(info.coordinateSystem.wkt, /Pseudo-Mercator|3857/);
+      // 64x64 halved to 32x32, then warped to Web Mercator at 50°N (25x38 here; 64x64 unhalved would be ~50x76).
+      assert.ok(info.size[0] >= 20 && info.size[0] <= 40 && info.size[1] >= 28 && info.size[1] <= 48, JSON.stringify(info.size));
+      assert.equal(info.bands[0].computedMin ?? info.bands[0].minimum, 10);
+      // Raw output, and nobody else reads it.
+      const raw = await ems('GET', `/jobs/${submitted.json.jobID}/results/warped`, { as: 'alice' });
+      assert.equal(raw.status, 200);
+      assert.deepEqual(raw.bytes, file.bytes);
+      assert.equal((await ems('GET', href, { as: 'bob' })).status, 404);
+      assert.equal((await ems('GET', href)).status, 404);
+    });
+
+    it('reuses the step packages already deployed, and runs both steps on B when the input lives there', async () => {
+      const before = (await b.request('GET', `${b.base}/processes`, { headers: { 'X-API-Key': bKey } })).json.processes.length;
+      const submitted = await ems('POST', '/processes/halve-then-warp/execution', { as: 'alice', body: { inputs: { source: { href: `http://${filesHost}/scene.tif`, type: 'image/tiff' } } }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      const done = await waitEms(submitted.json.jobID);
+      const logs = (await ems('GET', `/jobs/${submitted.json.jobID}/logs`, { as: 'alice' })).text;
+      assert.equal(done.status, 'successful', logs);
+      assert.match(logs, new RegExp(`step 'halve': placed on 'b': nearest the data \\(input 'source': ${filesHost.replace(/\./g, '\\.')} is a data host of 'b'\\)`));
+      assert.match(logs, /process 'warp-[0-9a-f]{12}' already on 'b'/);
+      const after = (await b.request('GET', `${b.base}/processes`, { headers: { 'X-API-Key': bKey } })).json.processes.length;
+      assert.equal(after, before + 1, 'only halve was new on B');
+      const file = await ems('GET', (await ems('GET', `/jobs/${submitted.json.jobID}/results`, { as: 'alice' })).json.warped.href, { as: 'alice' });
+      assert.equal(file.status, 200);
+      const dir = mkdtempSync(join(tmpdir(), 'ems-result-'));
+      writeFileSync(join(dir, 'w.tif'), file.bytes);
+      assert.match(gdalInfo(join(dir, 'w.tif')).coordinateSystem.wkt, /Pseudo-Mercator|3857/);
+    });
+
+    it('fails the workflow when a step fails, naming the step, with its log', async () => {
+      assert.equal((await deploy('halve-then-reject.cwl')).status, 201);
+      const submitted = await ems('POST', '/processes/halve-then-reject/execution', { as: 'alice', body: { inputs: { source: 'scene-1' } }, headers: { Prefer: 'respond-async' } });
+      const done = await waitEms(submitted.json.jobID);
+      assert.equal(done.status, 'failed');
+      assert.match(done.message, /step 'reject' failed on 'b'/);
+      const logs = (await ems('GET', `/jobs/${submitted.json.jobID}/logs`, { as: 'alice' })).text;
+      assert.match(logs, /\[reject\] .*no band 7/);
+      assert.match(logs, /step 'halve': successful on 'local'/);
+      const results = await ems('GET', `/jobs/${submitted.json.jobID}/results`, { as: 'alice' });
+      assert.equal(results.status, 500);
+      assert.equal(results.json.code, 'JobFailed');
+    });
+
+    it('dismissing the workflow job dismisses its running step job on B and stops the tool', async () => {
+      assert.equal((await deploy('nap.cwl')).status, 201);
+      const submitted = await ems('POST', '/processes/nap/execution', { as: 'alice', body: { inputs: { seconds: '60' } }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      const deadline = Date.now() + 60_000;
+      let stepJob: any;
+      while (Date.now() < deadline) {
+        const jobs = (await b.request('GET', `${b.base}/jobs?status=running`, { headers: { 'X-API-Key': bKey } })).json.jobs;
+        stepJob = jobs.find((j: { processID: string }) => j.processID.startsWith('sleeper-'));
+        if (stepJob && running('ems-nap sleeping')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(stepJob, 'the step runs on B');
+      const dismissed = await ems('DELETE', `/jobs/${submitted.json.jobID}`, { as: 'alice' });
+      assert.equal(dismissed.status, 200, dismissed.text);
+      assert.equal(dismissed.json.status, 'dismissed');
+      const onB = await b.waitJob(stepJob.jobID, 'admin', 20_000);
+      assert.equal(onB.status, 'dismissed');
+      for (let i = 0; i < 50 && running('ems-nap sleeping'); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(running('ems-nap sleeping'), false, 'the tool was stopped');
+    });
+
+    it('hides one user\'s workflows and jobs from another', async () => {
+      const list = await ems('GET', '/jobs', { as: 'bob' });
+      assert.equal(list.status, 200);
+      assert.equal(list.json.jobs.length, 0);
+      const mine = await ems('GET', '/jobs', { as: 'alice' });
+      assert.ok(mine.json.jobs.length >= 4);
+      assert.equal((await ems('DELETE', `/jobs/${mine.json.jobs[0].jobID}`, { as: 'bob' })).status, 404);
+      assert.equal((await ems('GET', '/relay/not-a-token')).status, 404);
+    });
+  });
+}
