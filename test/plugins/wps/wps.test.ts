@@ -1,0 +1,319 @@
+/**
+ * WPS 2.0 end to end on every database kind, over the same engine as the ADES: capabilities per
+ * user, descriptions, Execute sync (raw and document, outputs by value and by reference) and
+ * async (GetStatus polling, GetResult), inputs by blob key, catalogue product and http URL, a
+ * CWL package deployed over WPS-T (by href, inline, and as an OWS Context) run and undeployed,
+ * Dismiss of a running job, the WPS 2.0 exception codes, one user's jobs hidden from another,
+ * and jobs shared with OGC API Processes both ways. Every answer is checked against the
+ * official WPS 2.0 / OWS 2.0 schemas (the WPS-T results, which have no official schema, are
+ * checked by content).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testDatabaseKinds } from '../../helpers/databases.js';
+import { makeCog } from '../ades/support.js';
+import {
+  assertException,
+  assertWps,
+  deployXml,
+  executeXml,
+  fixture,
+  jobRequest,
+  literal,
+  pollStatus,
+  reference,
+  startWps,
+  undeployXml,
+  xpath,
+  type WpsHarness,
+} from './support.js';
+
+const TIFF_MAGIC = /^(49492a00|4d4d002a|49492b00)/;
+const isTiff = (b: Buffer) => TIFF_MAGIC.test(b.subarray(0, 4).toString('hex'));
+const BBOX = '<wps:Data><ows:BoundingBox crs="http://www.opengis.net/def/crs/OGC/1.3/CRS84"><ows:LowerCorner>10.2 49.2</ows:LowerCorner><ows:UpperCorner>10.6 49.6</ows:UpperCorner></ows:BoundingBox></wps:Data>';
+const CAPS = 'service=WPS&request=GetCapabilities';
+
+function gdalSize(bytes: Buffer): [number, number] {
+  const file = join(tmpdir(), `wps-${process.pid}-${Math.random().toString(36).slice(2)}.tif`);
+  writeFileSync(file, bytes);
+  const info = JSON.parse(execFileSync('gdalinfo', ['-json', file], { encoding: 'utf8' }));
+  return info.size;
+}
+
+for (const kind of testDatabaseKinds()) {
+  describe(`wps (${kind.name})`, function () {
+    this.timeout(180_000);
+    let h: WpsHarness;
+    let cog: string;
+    let files: Server;
+    let filesUrl: string;
+
+    before(async () => {
+      h = await startWps(kind);
+      cog = makeCog();
+      const blobs = h.server.meridian.stores.blobs as typeof h.server.meridian.stores.blobs & { localPath(key: string): string };
+      await blobs.put('workspaces/alice/scene.tif', readFileSync(cog), { contentType: 'image/tiff; application=geotiff' });
+      await h.catalogue.upsert([
+        { identifier: 'scenes', type: 'collection', title: 'Scenes', visibility: 'public' },
+        { identifier: 'scene-1', type: 'product', parentIdentifier: 'scenes', title: 'Scene 1', start: '2026-06-01T10:00:00Z', geometry: { type: 'Polygon', coordinates: [[[10, 49], [11, 49], [11, 50], [10, 50], [10, 49]]] }, visibility: 'public', assets: { data: { href: blobs.localPath('workspaces/alice/scene.tif'), type: 'image/tiff; application=geotiff', roles: ['data'] } } },
+      ]);
+      files = createServer((req, res) => {
+        if (req.url === '/scene.tif') {
+          res.setHeader('Content-Type', 'image/tiff');
+          return res.end(readFileSync(cog));
+        }
+        if (req.url === '/translate.cwl') return res.end(fixture('translate.cwl'));
+        if (req.url === '/context.xml') {
+          res.setHeader('Content-Type', 'application/atom+xml');
+          return res.end(owsContext(`<owc:content type="application/cwl" href="${filesUrl}/translate.cwl"/>`));
+        }
+        res.statusCode = 404;
+        res.end('no');
+      });
+      await new Promise<void>((r) => files.listen(0, '127.0.0.1', () => r()));
+      filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    });
+
+    after(async () => {
+      await h?.close();
+      await new Promise((r) => files?.close(r));
+    });
+
+    function owsContext(content: string): string {
+      return `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:owc="http://www.opengis.net/owc/1.0"><title>Translate</title><id>urn:test:ctx</id><updated>2026-01-01T00:00:00Z</updated><entry><id>urn:test:translate</id><title>translate</title><updated>2026-01-01T00:00:00Z</updated><owc:offering code="http://www.opengis.net/eoc/applicationContext/cwl">${content}</owc:offering></entry></feed>`;
+    }
+
+    it('GetCapabilities: valid, the built-ins, the operations with WPS-T; deployed processes per user', async () => {
+      const res = await h.kvp(CAPS);
+      assertWps(res);
+      const ids = xpath(res.text, '/wps:Capabilities/wps:Contents/wps:ProcessSummary/ows:Identifier');
+      for (const id of ['ndvi', 'clip', 'reproject']) assert.ok(ids.includes(id), ids.join());
+      const ops = xpath(res.text, '//ows:OperationsMetadata/ows:Operation/@name');
+      assert.deepEqual(ops, ['GetCapabilities', 'DescribeProcess', 'Execute', 'GetStatus', 'GetResult', 'Dismiss', 'DeployProcess', 'UndeployProcess']);
+      assert.deepEqual(xpath(res.text, '//wps:ProcessSummary[ows:Identifier="clip"]/@jobControlOptions'), ['async-execute sync-execute dismiss']);
+      // A private package deployed by alice: listed for her and for the admin, not for bob or anonymous callers.
+      const deployed = await h.post(deployXml(`<wps:Data mimeType="application/cwl+yaml"><![CDATA[${fixture('sleeper.cwl').replace('id: sleeper', 'id: wps-caps-sleeper')}]]></wps:Data>`), 'alice');
+      assert.equal(deployed.status, 200, deployed.text);
+      for (const [as, sees] of [['alice', true], ['admin', true], ['bob', false], [undefined, false]] as const) {
+        const caps = await h.kvp(CAPS, as);
+        assertWps(caps);
+        assert.equal(xpath(caps.text, '//wps:ProcessSummary/ows:Identifier').includes('wps-caps-sleeper'), sees, `${as}`);
+      }
+      // XML GetCapabilities with Sections, AcceptVersions negotiation.
+      const xml = await h.post(`<wps:GetCapabilities service="WPS" xmlns:wps="http://www.opengis.net/wps/2.0" xmlns:ows="http://www.opengis.net/ows/2.0"><ows:AcceptVersions><ows:Version>2.0.0</ows:Version></ows:AcceptVersions><ows:Sections><ows:Section>ServiceIdentification</ows:Section><ows:Section>Contents</ows:Section></ows:Sections></wps:GetCapabilities>`);
+      assertWps(xml);
+      assert.deepEqual(xpath(xml.text, '/wps:Capabilities/ows:OperationsMetadata'), []);
+      assertException(await h.kvp(`${CAPS}&AcceptVersions=1.0.0`), 400, 'VersionNegotiationFailed');
+    });
+
+    it('DescribeProcess: KVP, XML and ALL, valid; literal, bounding box and complex data', async () => {
+      const res = await h.kvp('service=WPS&version=2.0.0&request=DescribeProcess&identifier=clip,reproject');
+      assertWps(res);
+      assert.deepEqual(xpath(res.text, '//wps:ProcessOffering/wps:Process/ows:Identifier'), ['clip', 'reproject']);
+      assert.deepEqual(xpath(res.text, '//wps:Process[ows:Identifier="clip"]/wps:Input[ows:Identifier="bbox"]/wps:BoundingBoxData/wps:SupportedCRS[@default="true"]'), ['http://www.opengis.net/def/crs/OGC/1.3/CRS84']);
+      assert.deepEqual(xpath(res.text, '//wps:Process[ows:Identifier="clip"]/wps:Input[ows:Identifier="image"]/wps:ComplexData/wps:Format[@default="true"]/@mimeType'), ['image/tiff; application=geotiff']);
+      const all = await h.post(`<wps:DescribeProcess service="WPS" version="2.0.0" xmlns:wps="http://www.opengis.net/wps/2.0" xmlns:ows="http://www.opengis.net/ows/2.0"><ows:Identifier>ALL</ows:Identifier></wps:DescribeProcess>`);
+      assertWps(all);
+      assert.ok(xpath(all.text, '//wps:Process/ows:Identifier').includes('ndvi'));
+      assert.equal(assertException(await h.kvp('service=WPS&version=2.0.0&request=DescribeProcess&identifier=nothing'), 400, 'NoSuchProcess'), 'nothing');
+      assert.equal(assertException(await h.kvp('service=WPS&request=DescribeProcess&identifier=clip'), 400, 'MissingParameterValue'), 'version');
+      assert.equal(assertException(await h.kvp('service=WPS&version=2.0.0&request=DescribeProcess'), 400, 'MissingParameterValue'), 'identifier');
+      assertException(await h.kvp('service=WPS&version=2.0.0&request=Frobnicate'), 501, 'OperationNotSupported');
+      assertException(await h.kvp('service=WPS&version=1.0.0&request=DescribeProcess&identifier=clip'), 400, 'InvalidParameterValue');
+    });
+
+    it('Execute sync: document with the output by reference and by value, and raw', async () => {
+      const inputs = { image: reference('blob:workspaces/alice/scene.tif'), bbox: BBOX };
+      const doc = await h.post(executeXml({ process: 'clip', inputs, outputs: [{ id: 'clipped', transmission: 'reference' }] }), 'alice');
+      assertWps(doc);
+      const [href] = xpath(doc.text, '/wps:Result/wps:Output[@id="clipped"]/wps:Reference/@xlink:href');
+      assert.match(href!, /\/wps\/jobs\/[^/]+\/files\/clipped\//);
+      const file = await h.request('GET', href!, { as: 'alice' });
+      assert.equal(file.status, 200);
+      assert.ok(isTiff(file.bytes));
+      const [w, hh] = gdalSize(file.bytes);
+      assert.ok(w > 20 && w < 30 && hh > 20 && hh < 30, `${w}x${hh}`); // 0.4° of a 64 px / 1° raster
+      // The file is the caller's: bob cannot read it.
+      assert.equal((await h.request('GET', href!, { as: 'bob' })).status, 400);
+
+      const inline = await h.post(executeXml({ process: 'clip', inputs, outputs: [{ id: 'clipped', transmission: 'value' }] }), 'alice');
+      assertWps(inline);
+      const [b64] = xpath(inline.text, '/wps:Result/wps:Output[@id="clipped"]/wps:Data[@encoding="base64"]');
+      assert.ok(isTiff(Buffer.from(b64!, 'base64')));
+
+      const raw = await h.post(executeXml({ process: 'clip', response: 'raw', inputs, outputs: [{ id: 'clipped' }] }), 'alice');
+      assert.equal(raw.status, 200);
+      assert.match(raw.headers.get('content-type') ?? '', /image\/tiff/);
+      assert.ok(isTiff(raw.bytes));
+      assert.deepEqual(gdalSize(raw.bytes), [w, hh]);
+    });
+
+    it('Execute errors: the WPS 2.0 codes', async () => {
+      const ok = { image: reference('blob:workspaces/alice/scene.tif'), bbox: BBOX };
+      assert.equal(assertException(await h.post(executeXml({ process: 'nothing' }), 'alice'), 400, 'NoSuchProcess'), 'nothing');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { image: ok.image } }), 'alice'), 400, 'MissingParameterValue'), 'bbox');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { ...ok, colour: literal('red') } }), 'alice'), 400, 'NoSuchInput'), 'colour');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: ok, outputs: [{ id: 'nope' }] }), 'alice'), 400, 'NoSuchOutput'), 'nope');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { ...ok, image: reference('ftp://example.com/x.tif') } }), 'alice'), 400, 'InvalidParameterValue'), 'image');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { ...ok, bbox: '<wps:Data><ows:BoundingBox><ows:LowerCorner>1</ows:LowerCorner></ows:BoundingBox></wps:Data>' } }), 'alice'), 400, 'InvalidParameterValue'), 'bbox');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', mode: 'eventually' as never, inputs: ok }), 'alice'), 400, 'NoSuchMode'), 'mode');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { image: [ok.image, ok.image], bbox: BBOX } }), 'alice'), 400, 'TooManyInputs'), 'image');
+      assertException(await h.post('<wps:Execute xmlns:wps="http://www.opengis.net/wps/2.0" service="WPS" version="2.0.0"><unclosed>', 'alice'), 400, 'InvalidParameterValue');
+      assertException(await h.post('<!DOCTYPE x [<!ENTITY e "x">]><x/>', 'alice'), 400, 'InvalidParameterValue');
+      // KVP has no Execute; anonymous callers may not execute (401 with the challenge).
+      assertException(await h.kvp('service=WPS&version=2.0.0&request=Execute&identifier=clip'), 501, 'OperationNotSupported');
+      const anon = await h.post(executeXml({ process: 'clip', inputs: ok }));
+      assertException(anon, 401, 'NoApplicableCode');
+    });
+
+    it('DeployProcess (CWL by href), async Execute on a catalogue product, GetStatus to Succeeded, GetResult; seen over the ADES', async () => {
+      const offering = `<wps:ProcessOffering jobControlOptions="async-execute dismiss" outputTransmission="reference" processVersion="2.0.1"><wps:Process><ows:Title>Translate over WPS</ows:Title><ows:Identifier>wps-translate</ows:Identifier><wps:Output><ows:Title>x</ows:Title><ows:Identifier>result</ows:Identifier><wps:ComplexData><wps:Format mimeType="image/tiff"/></wps:ComplexData></wps:Output></wps:Process></wps:ProcessOffering>`;
+      const deployed = await h.post(deployXml(reference(`${filesUrl}/translate.cwl`), offering), 'alice');
+      assert.equal(deployed.status, 200, deployed.text);
+      assert.deepEqual(xpath(deployed.text, '/wps:DeployResult/wps:DeploymentDone'), ['true']);
+      assert.deepEqual(xpath(deployed.text, '/wps:DeployResult/wps:ProcessSummary/ows:Identifier'), ['wps-translate']);
+      assert.deepEqual(xpath(deployed.text, '/wps:DeployResult/wps:ProcessSummary/@processVersion'), ['2.0.1']);
+      // A second deploy of the same id is refused.
+      assertException(await h.post(deployXml(reference(`${filesUrl}/translate.cwl`), offering), 'alice'), 409, 'DuplicateProcess');
+
+      const described = await h.kvp('service=WPS&version=2.0.0&request=DescribeProcess&identifier=wps-translate', 'alice');
+      assertWps(described);
+      assert.deepEqual(xpath(described.text, '//wps:Process/ows:Title'), ['Translate over WPS']);
+      assert.deepEqual(xpath(described.text, '//wps:Input/ows:Identifier'), ['source', 'percent']);
+      assert.deepEqual(xpath(described.text, '//wps:Input[ows:Identifier="percent"]/@minOccurs'), ['0']);
+      assert.deepEqual(xpath(described.text, '//wps:Input[ows:Identifier="percent"]//ows:DataType'), ['integer']);
+      // A sync execution of an async-only process is refused.
+      assertException(await h.post(executeXml({ process: 'wps-translate', mode: 'sync', inputs: { source: reference('catalogue:scene-1') } }), 'alice'), 400, 'NoSuchMode');
+      assert.equal(assertException(await h.post(executeXml({ process: 'wps-translate', mode: 'async', inputs: { source: reference('catalogue:scene-1'), percent: literal('half') } }), 'alice'), 400, 'InvalidParameterValue'), 'percent');
+
+      const started = await h.post(executeXml({ process: 'wps-translate', mode: 'async', inputs: { source: reference('catalogue:scene-1'), percent: literal(25) }, outputs: [{ id: 'result' }] }), 'alice');
+      assertWps(started);
+      const [jobId] = xpath(started.text, '/wps:StatusInfo/wps:JobID');
+      assert.ok(['Accepted', 'Running'].includes(xpath(started.text, '/wps:StatusInfo/wps:Status')[0]!));
+      const { final } = await pollStatus(h, jobId!, 'alice');
+      assert.equal(final, 'Succeeded');
+      const done = await h.kvp(`service=WPS&version=2.0.0&request=GetStatus&jobId=${jobId}`, 'alice');
+      assert.deepEqual(xpath(done.text, '/wps:StatusInfo/wps:PercentCompleted'), ['100']);
+      const result = await h.post(jobRequest('GetResult', jobId!), 'alice');
+      assertWps(result);
+      assert.deepEqual(xpath(result.text, '/wps:Result/wps:JobID'), [jobId]);
+      const [href] = xpath(result.text, '/wps:Result/wps:Output[@id="result"]/wps:Reference/@xlink:href');
+      const file = await h.request('GET', href!, { as: 'alice' });
+      assert.deepEqual(gdalSize(file.bytes), [16, 16]); // 25% of 64 px
+
+      // The same job through OGC API Processes.
+      const ades = await h.request('GET', `/jobs/${jobId}`, { as: 'alice' });
+      assert.equal(ades.status, 200);
+      assert.equal(ades.json.status, 'successful');
+      assert.equal(ades.json.processID, 'wps-translate');
+      const adesResults = await h.request('GET', `/jobs/${jobId}/results`, { as: 'alice' });
+      assert.equal(adesResults.status, 200);
+      assert.ok(adesResults.json.result.href);
+      // The ADES lists it too.
+      const listed = await h.request('GET', '/processes/wps-translate', { as: 'alice' });
+      assert.equal(listed.json.title, 'Translate over WPS');
+
+      // Undeploy; then the process is gone for WPS and the ADES; the finished job stays readable.
+      const undeployed = await h.post(undeployXml('wps-translate'), 'alice');
+      assert.equal(undeployed.status, 200, undeployed.text);
+      assert.deepEqual(xpath(undeployed.text, '/wps:UndeployResult/wps:UndeploymentDone'), ['true']);
+      assertException(await h.kvp('service=WPS&version=2.0.0&request=DescribeProcess&identifier=wps-translate', 'alice'), 400, 'NoSuchProcess');
+      assert.equal((await h.request('GET', '/processes/wps-translate', { as: 'alice' })).status, 404);
+      assertWps(await h.post(jobRequest('GetResult', jobId!), 'alice'));
+      assertException(await h.post(undeployXml('wps-translate'), 'alice'), 400, 'NoSuchProcess');
+      assertException(await h.post(undeployXml('clip'), 'admin'), 403, 'ImmutableProcess');
+    });
+
+    it('DeployProcess of an OWS Context (inline with the CWL inline, and by reference), run on an http URL input', async () => {
+      const cwl = fixture('translate.cwl').replace('id: translate', 'id: wps-ctx-inline');
+      const escaped = cwl.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+      const inline = await h.post(deployXml(owsContext(`<owc:content type="application/cwl">\n${escaped}</owc:content>`)), 'alice');
+      assert.equal(inline.status, 200, inline.text);
+      assert.deepEqual(xpath(inline.text, '//wps:ProcessSummary/ows:Identifier'), ['wps-ctx-inline']);
+
+      const offering = `<wps:ProcessOffering jobControlOptions="sync-execute async-execute"><wps:Process><ows:Title>By context</ows:Title><ows:Identifier>wps-ctx-ref</ows:Identifier><wps:Output><ows:Title>r</ows:Title><ows:Identifier>result</ows:Identifier><wps:ComplexData><wps:Format mimeType="image/tiff"/></wps:ComplexData></wps:Output></wps:Process></wps:ProcessOffering>`;
+      const byRef = await h.post(deployXml(`<wps:Reference xlink:href="${filesUrl}/context.xml" mimeType="application/atom+xml"/>`, offering), 'alice');
+      assert.equal(byRef.status, 200, byRef.text);
+      const raw = await h.post(executeXml({ process: 'wps-ctx-ref', mode: 'sync', response: 'raw', inputs: { source: reference(`${filesUrl}/scene.tif`), percent: literal(50) } }), 'alice');
+      assert.equal(raw.status, 200, raw.text);
+      assert.deepEqual(gdalSize(raw.bytes), [32, 32]);
+      // auto: the server picks asynchronous execution when the process allows it.
+      const auto = await h.post(executeXml({ process: 'wps-ctx-ref', mode: 'auto', inputs: { source: reference(`${filesUrl}/scene.tif`) } }), 'alice');
+      assertWps(auto);
+      assert.equal(xpath(auto.text, '/wps:StatusInfo/wps:JobID').length, 1);
+      // A remote input that fails once fetched fails the job, with the reason.
+      const missing = await h.post(executeXml({ process: 'wps-ctx-ref', mode: 'sync', inputs: { source: reference(`${filesUrl}/missing.tif`) } }), 'alice');
+      assert.match(xpath(missing.text, '//ows:ExceptionText')[0] ?? '', /404/);
+      assertException(missing, 500, 'NoApplicableCode');
+
+      // Bad packages: what is wrong, as InvalidParameterValue of the execution unit.
+      const bad = await h.post(deployXml(`<wps:Data mimeType="application/cwl+yaml">cwlVersion: v1.2\nclass: CommandLineTool\nid: broken\ninputs:\n  x: integer\noutputs: []\n</wps:Data>`), 'alice');
+      const locator = assertException(bad, 400, 'InvalidParameterValue');
+      assert.match(locator ?? '', /^ExecutionUnit/);
+      assert.match(xpath(bad.text, '//ows:ExceptionText')[0]!, /inputs\.x\.type/);
+      assertException(await h.post(deployXml(owsContext('<owc:content type="application/cwl"/>')), 'alice'), 400, 'InvalidParameterValue');
+      assertException(await h.post(deployXml(reference(`${filesUrl}/none.cwl`)), 'alice'), 400, 'InvalidParameterValue');
+      assertException(await h.post(`<wps:DeployProcess service="WPS" version="2.0.0" xmlns:wps="http://www.opengis.net/wps/2.0"/>`, 'alice'), 400, 'MissingParameterValue');
+      // Anonymous deploys are refused with the challenge.
+      assertException(await h.post(deployXml(reference(`${filesUrl}/translate.cwl`))), 401, 'NoApplicableCode');
+    });
+
+    it('Dismiss of a running job; ResultNotReady before; other users see NoSuchJob', async () => {
+      const deployed = await h.post(deployXml(`<wps:Data mimeType="application/cwl+yaml">${fixture('sleeper.cwl').replace('id: sleeper', 'id: wps-sleeper')}</wps:Data>`), 'alice');
+      assert.equal(deployed.status, 200, deployed.text);
+      const tag = `wps-dismiss-${Date.now()}`;
+      const started = await h.post(executeXml({ process: 'wps-sleeper', mode: 'async', inputs: { seconds: literal(60), tag: literal(tag) } }), 'alice');
+      assertWps(started);
+      const [jobId] = xpath(started.text, '/wps:StatusInfo/wps:JobID');
+      for (let i = 0; i < 200; i++) {
+        const s = await h.kvp(`service=WPS&version=2.0.0&request=GetStatus&jobId=${jobId}`, 'alice');
+        if (xpath(s.text, '/wps:StatusInfo/wps:Status')[0] === 'Running') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(assertException(await h.kvp(`service=WPS&version=2.0.0&request=GetResult&jobId=${jobId}`, 'alice'), 400, 'ResultNotReady'), jobId);
+      // Bob: as if the job did not exist.
+      for (const op of ['GetStatus', 'GetResult', 'Dismiss'] as const) {
+        assert.equal(assertException(await h.post(jobRequest(op, jobId!), 'bob'), 400, 'NoSuchJob'), jobId, op);
+      }
+      assert.equal((await h.request('GET', `/jobs/${jobId}`, { as: 'bob' })).status, 404);
+      const dismissed = await h.kvp(`service=WPS&version=2.0.0&request=Dismiss&jobId=${jobId}`, 'alice');
+      assertWps(dismissed);
+      assert.deepEqual(xpath(dismissed.text, '/wps:StatusInfo/wps:Status'), ['Dismissed']);
+      // The tool is gone, the ADES agrees, and there is no result.
+      const adesJob = await h.request('GET', `/jobs/${jobId}`, { as: 'alice' });
+      assert.equal(adesJob.json.status, 'dismissed');
+      assertException(await h.post(jobRequest('GetResult', jobId!), 'alice'), 400, 'NoSuchJob');
+      assertException(await h.kvp('service=WPS&version=2.0.0&request=GetStatus&jobId=no-such-job', 'alice'), 400, 'NoSuchJob');
+      assertException(await h.kvp('service=WPS&version=2.0.0&request=GetStatus', 'alice'), 400, 'MissingParameterValue');
+    });
+
+    it('a job started over OGC API Processes: GetStatus and GetResult over WPS; a failed job', async () => {
+      const started = await h.request('POST', '/processes/clip/execution', {
+        as: 'alice',
+        headers: { Prefer: 'respond-async' },
+        body: { inputs: { image: { href: 'blob:workspaces/alice/scene.tif' }, bbox: { bbox: [10.2, 49.2, 10.6, 49.6] } } },
+      });
+      assert.equal(started.status, 201, started.text);
+      const id = started.json.jobID as string;
+      assert.equal((await pollStatus(h, id, 'alice')).final, 'Succeeded');
+      const result = await h.kvp(`service=WPS&version=2.0.0&request=GetResult&jobId=${id}`, 'alice');
+      assertWps(result);
+      assert.equal(xpath(result.text, '/wps:Result/wps:Output[@id="clipped"]/wps:Reference/@xlink:href').length, 1);
+      assertException(await h.kvp(`service=WPS&version=2.0.0&request=GetResult&jobId=${id}`, 'bob'), 400, 'NoSuchJob');
+
+      const deployed = await h.post(deployXml(`<wps:Data mimeType="application/cwl+yaml">${fixture('failing.cwl')}</wps:Data>`), 'alice');
+      assert.equal(deployed.status, 200, deployed.text);
+      const failed = await h.post(executeXml({ process: 'wps-failing', mode: 'async' }), 'alice');
+      const [jobId] = xpath(failed.text, '/wps:StatusInfo/wps:JobID');
+      assert.equal((await pollStatus(h, jobId!, 'alice')).final, 'Failed');
+      const res = await h.post(jobRequest('GetResult', jobId!), 'alice');
+      assertException(res, 500, 'NoApplicableCode');
+      assert.match(xpath(res.text, '//ows:ExceptionText')[0]!, /failed/);
+    });
+  });
+}
