@@ -103,7 +103,9 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     })();
     return refreshing;
   }
-  await refresh();
+  // The first scan opens every configured source in the workers (starting them); start-up does not
+  // wait for it: the engine's answers do, so nothing is answered from a half-made list.
+  const initialScan = refresh();
   const timer = config.refreshSeconds > 0 ? setInterval(() => void refresh(), config.refreshSeconds * 1000) : undefined;
   timer?.unref();
   // Catalogue writes in this process show at once (debounced: an import writes in many batches).
@@ -284,16 +286,19 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     limits,
 
     async list(subject) {
+      await initialScan;
       const entries = [...configured.all(), ...(series?.all() ?? [])];
       const allowed = await Promise.all(entries.map((e) => readable(e, subject)));
       return entries.filter((_, i) => allowed[i]).map((e) => e.description);
     },
 
     async get(id, subject) {
+      await initialScan;
       return (await resolve(id, subject))?.description;
     },
 
     async granules(id, query: GranuleQuery, subject) {
+      await initialScan;
       const resolved = await require(id, subject);
       const { entry } = resolved;
       if (resolved.granule) return [resolved.description];
@@ -312,6 +317,7 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     },
 
     async read(request, subject): Promise<Raster> {
+      await initialScan;
       const resolved = await require(request.coverage, subject);
       const bands = bandsOf(resolved.description, request.bands);
       checkTarget(request.target, limits, bands.length);
@@ -322,6 +328,7 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     },
 
     async coverage(request: CoverageOutputRequest, subject) {
+      await initialScan;
       const resolved = await require(request.coverage, subject);
       const bands = bandsOf(resolved.description, request.bands);
       checkTarget(request.target, limits, bands.length);
@@ -348,6 +355,7 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     },
 
     async map(request: MapRequest, subject) {
+      await initialScan;
       if (!(request.format in CONTENT_TYPES) || request.format === ('geotiff' as never)) throw new CoverageError('UnsupportedFormat', `format ${request.format} is not served`);
       checkTarget(request.target, limits, 4);
       const resolved = await Promise.all(request.layers.map((l) => require(l.coverage, subject)));
@@ -365,6 +373,7 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     },
 
     async pointValues(request: PointRequest, subject): Promise<PointValues> {
+      await initialScan;
       const resolved = await require(request.coverage, subject);
       const { description } = resolved;
       const [lon, lat] = transformPoints([[request.x, request.y]], request.crs, 'OGC:CRS84')[0]!;
@@ -396,6 +405,7 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     },
 
     async legend(request: LegendRequest, subject) {
+      await initialScan;
       const resolved = await require(request.coverage, subject);
       const style = resolveStyle(styleOf(resolved.entry, request.style), resolved.description.bands);
       let granules = resolved.entry.granules;
@@ -423,11 +433,13 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     refresh,
 
     async addCoverages(configs) {
+      await initialScan;
       configured.add(configs);
       await refresh();
     },
 
     async close() {
+      await initialScan;
       if (timer) clearInterval(timer);
       if (pendingRefresh) clearTimeout(pendingRefresh);
       unsubscribe?.();
