@@ -2,7 +2,9 @@
 import { join, resolve } from 'node:path';
 import type { Plugin } from '../../core/plugin.js';
 import type { CatalogueService } from '../catalogue/types.js';
-import { KubernetesBackend, LocalBackend } from './backends/local.js';
+import { KubernetesBackend } from './backends/kubernetes/backend.js';
+import { kubernetesConfigSchema, type KubernetesBackendConfig } from './backends/kubernetes/config.js';
+import { LocalBackend } from './backends/local.js';
 import type { ExecutionBackend } from './backends/types.js';
 import { BUILTIN_PROCESSES } from './builtins/index.js';
 import { ProcessingEngine } from './engine.js';
@@ -27,6 +29,7 @@ export interface ProcessingConfig {
   stageIn: { timeoutMs: number; maxBytes: number; allowPrivateNetworks: boolean };
   callbacks: { timeoutMs: number; maxBytes: number; allowPrivateNetworks: boolean };
   packageFetch: { timeoutMs: number; maxBytes: number; allowPrivateNetworks: boolean };
+  kubernetes: KubernetesBackendConfig;
 }
 
 const fetchLimitsSchema = (timeoutMs: number, maxBytes: number, what: string) => ({
@@ -51,7 +54,7 @@ const plugin: Plugin<ProcessingConfig> = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      backend: { type: 'string', enum: ['local', 'kubernetes'], default: 'local', description: "Where packages run: 'local' (cwltool on this host); 'kubernetes' is declared, not implemented yet." },
+      backend: { type: 'string', enum: ['local', 'kubernetes'], default: 'local', description: "Where packages run: 'local' (cwltool on this host) or 'kubernetes' (a Kubernetes Job per execution, see the kubernetes section)." },
       cwltool: { type: 'string', minLength: 1, default: 'cwltool', description: 'The cwltool command (local backend).' },
       containerRuntime: { type: 'string', enum: ['none', 'docker', 'podman'], default: 'none', description: "'none' runs tools on the host (cwltool --no-container); docker or podman run DockerRequirement images." },
       cwltoolArgs: { type: 'array', items: { type: 'string' }, default: [], description: 'Extra cwltool arguments.' },
@@ -66,6 +69,7 @@ const plugin: Plugin<ProcessingConfig> = {
       stageIn: fetchLimitsSchema(120_000, 2 * 1024 * 1024 * 1024, 'Fetching inputs given by URL.'),
       callbacks: fetchLimitsSchema(10_000, 1024 * 1024, 'Subscriber callbacks (POSTs to successUri, failedUri, inProgressUri).'),
       packageFetch: fetchLimitsSchema(30_000, 2 * 1024 * 1024, 'Fetching application packages given by href.'),
+      kubernetes: kubernetesConfigSchema,
     },
   },
   migrations: processingMigrations,
@@ -86,15 +90,26 @@ const plugin: Plugin<ProcessingConfig> = {
       attempts: config.attempts,
       catalogue,
     });
+    const workRoot = resolve(config.workDir ?? join(ctx.dataDir, 'processing'));
     const backend: ExecutionBackend =
-      config.backend === 'kubernetes' ? new KubernetesBackend() : new LocalBackend({ cwltool: config.cwltool, containerRuntime: config.containerRuntime, extraArgs: config.cwltoolArgs });
+      config.backend === 'kubernetes'
+        ? new KubernetesBackend(config.kubernetes, {
+            workRoot,
+            blobs: ctx.blobs,
+            // Loaded on the first run only: a server on the local backend never loads the client.
+            api: async () => {
+              const { ClientNodeKubernetesApi, loadKubeConfig } = await import('./backends/kubernetes/client-node-api.js');
+              return new ClientNodeKubernetesApi(loadKubeConfig(config.kubernetes));
+            },
+          })
+        : new LocalBackend({ cwltool: config.cwltool, containerRuntime: config.containerRuntime, extraArgs: config.cwltoolArgs });
     const blobRoot = (ctx.blobs as { root?: unknown }).root;
     const fileRoots = [ctx.dataDir, ...(typeof blobRoot === 'string' ? [blobRoot] : []), ...config.fileRoots].map((r) => resolve(r));
     ctx.jobs.register(
       EXECUTE_JOB_TYPE,
       createJobHandler({
         logger: ctx.logger,
-        workRoot: resolve(config.workDir ?? join(ctx.dataDir, 'processing')),
+        workRoot,
         keepWorkDirs: config.keepWorkDirs,
         backend,
         builtins,

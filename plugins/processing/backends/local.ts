@@ -71,12 +71,3 @@ export class LocalBackend implements ExecutionBackend {
     }
   }
 }
-
-/** Declared for configuration; running on Kubernetes is not implemented yet (see README). */
-export class KubernetesBackend implements ExecutionBackend {
-  readonly name = 'kubernetes';
-
-  async runCwl(): Promise<CwlOutputs> {
-    throw new ToolFailed('the kubernetes execution backend is not implemented yet; configure backend: local');
-  }
-}

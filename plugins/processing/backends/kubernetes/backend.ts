@@ -136,6 +136,7 @@ export class KubernetesBackend implements ExecutionBackend {
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly nameSuffix: () => string;
+  private api?: Promise<KubernetesApi>;
 
   constructor(
     private readonly config: KubernetesBackendConfig,
@@ -157,7 +158,10 @@ export class KubernetesBackend implements ExecutionBackend {
     await writeFile(join(run.workDir, orderFile), JSON.stringify(run.inputs));
     const name = jobName(run.jobId, this.nameSuffix());
     const ns = this.config.namespace;
-    const api = await this.deps.api();
+    const api = await (this.api ??= this.deps.api().catch((err: unknown) => {
+      this.api = undefined;
+      throw new ToolFailed(`kubernetes API: no client: ${err instanceof Error ? err.message : String(err)}`);
+    }));
 
     let subPath: string | undefined;
     let transferUrl: string | undefined;
