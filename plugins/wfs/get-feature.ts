@@ -41,6 +41,13 @@ export function rootNamespaces(env: WfsEnv, version: WfsVersion, plans: readonly
 
 const timeStamp = () => new Date().toISOString();
 
+/**
+ * Features are written in chunks of about this many characters: a chunk per feature would cost
+ * a stream write (a Buffer, a promise, a pass through the pipeline) each; one per response
+ * would hold an export in memory.
+ */
+const CHUNK_CHARS = 32 * 1024;
+
 function attr(name: string, value: string | number | undefined): string {
   return value === undefined ? '' : ` ${name}="${escapeXmlAttr(String(value))}"`;
 }
@@ -61,11 +68,16 @@ async function* gmlCollection(env: WfsEnv, version: WfsVersion, plans: PlannedQu
   }
   const member = version === '2.0.0' ? 'wfs:member' : 'gml:featureMember';
   let written = 0;
+  let chunk = '';
   for await (const { feature, plan } of page.features()) {
     if (written++ >= page.numberReturned) break;
-    yield `<${member}>${featureXml(feature, plan, prefix)}</${member}>`;
+    chunk += `<${member}>${featureXml(feature, plan, prefix)}</${member}>`;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
   }
-  yield '</wfs:FeatureCollection>';
+  yield `${chunk}</wfs:FeatureCollection>`;
 }
 
 async function* jsonCollection(plans: PlannedQuery[], page: ResultPage, links: PageLinks, format: ChosenFormat, extras: CollectionExtras): AsyncGenerator<string> {
@@ -80,11 +92,16 @@ async function* jsonCollection(plans: PlannedQuery[], page: ResultPage, links: P
   if (crs) head.crs = crs;
   yield `${JSON.stringify(head).slice(0, -1)},"features":[`;
   let written = 0;
+  let chunk = '';
   for await (const { feature, plan } of page.features()) {
     if (written >= page.numberReturned) break;
-    yield (written++ === 0 ? '' : ',') + featureJson(feature, plan);
+    chunk += (written++ === 0 ? '' : ',') + featureJson(feature, plan);
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
   }
-  yield ']}';
+  yield `${chunk}]}`;
 }
 
 function hitsResponse(env: WfsEnv, version: WfsVersion, plans: PlannedQuery[], matched: number, format: ChosenFormat): WfsResponse {
