@@ -39,8 +39,9 @@ function run(command: string, args: string[]): Promise<{ ms: number; stdout: str
   });
 }
 
-async function timed(fn: () => Promise<void>): Promise<{ ms: number; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
+async function timed(fn: () => Promise<void>): Promise<{ ms: number; peakMb: number; addedMb: number }> {
+  const before = process.memoryUsage().rss;
+  let peak = before;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
   const start = performance.now();
   try {
@@ -48,7 +49,8 @@ async function timed(fn: () => Promise<void>): Promise<{ ms: number; peakMb: num
   } finally {
     clearInterval(timer);
   }
-  return { ms: performance.now() - start, peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20 };
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { ms: performance.now() - start, peakMb: peak / 2 ** 20, addedMb: (peak - before) / 2 ** 20 };
 }
 
 const best = (xs: number[]) => Math.min(...xs);
@@ -72,7 +74,7 @@ export async function run_(settings: BenchSettings): Promise<BenchReport> {
     if (r.status !== 200) throw new Error(`WCPS answered ${r.status}: ${body.toString().slice(0, 500)}`);
     return body;
   };
-  const out = { meridianRaw: [] as number[], gdalRaw: [] as number[], rssRaw: [] as number[], gdalRssRaw: [] as number[], meridianNdvi: [] as number[], meridianMean: [] as number[], gdalNdvi: [] as number[], gdalMean: [] as number[], rssNdvi: [] as number[], rssMean: [] as number[], gdalRssNdvi: [] as number[], gdalRssMean: [] as number[] };
+  const out = { meridianRaw: [] as number[], gdalRaw: [] as number[], rssRaw: [] as number[], gdalRssRaw: [] as number[], meridianNdvi: [] as number[], meridianMean: [] as number[], gdalNdvi: [] as number[], gdalMean: [] as number[], rssNdvi: [] as number[], rssMean: [] as number[], addedRaw: [] as number[], addedNdvi: [] as number[], addedMean: [] as number[], gdalRssNdvi: [] as number[], gdalRssMean: [] as number[] };
   let sizes = { meridian: 0, gdal: 0 };
   let means = { meridian: NaN, gdal: NaN };
   const window = path.join(dir, 'west.vrt');
@@ -89,6 +91,7 @@ export async function run_(settings: BenchSettings): Promise<BenchReport> {
       });
       out.meridianNdvi.push(a.ms);
       out.rssNdvi.push(a.peakMb);
+      out.addedNdvi.push(a.addedMb);
       const tif = path.join(dir, 'meridian.tif');
       writeFileSync(tif, body);
       sizes.meridian = body.length;
@@ -99,11 +102,13 @@ export async function run_(settings: BenchSettings): Promise<BenchReport> {
       means.meridian = Number(text);
       out.meridianMean.push(b.ms);
       out.rssMean.push(b.peakMb);
+      out.addedMean.push(b.addedMb);
       const raw = await timed(async () => {
         writeFileSync(path.join(dir, 'meridian-raw.tif'), await query(ndviRaw));
       });
       out.meridianRaw.push(raw.ms);
       out.rssRaw.push(raw.peakMb);
+      out.addedRaw.push(raw.addedMb);
       const gRaw = await run('gdal_calc.py', ['--quiet', '--overwrite', '-A', window, '--A_band=1', '-B', window, '--B_band=2', '--type=Float32', '--outfile', path.join(dir, 'gdal-raw.tif'), '--calc=(B.astype(numpy.float64)-A)/(B.astype(numpy.float64)+A)']);
       out.gdalRaw.push(gRaw.ms);
       out.gdalRssRaw.push(gRaw.peakKb / 1024);
@@ -123,15 +128,15 @@ export async function run_(settings: BenchSettings): Promise<BenchReport> {
     const checkRaw = await run(PYTHON, ['-c', `import numpy as np\nfrom osgeo import gdal\na = gdal.Open('${path.join(dir, 'meridian-raw.tif')}'); b = gdal.Open('${path.join(dir, 'gdal-raw.tif')}')\nprint(a.GetRasterBand(1).GetMetadataItem('COMPRESSION', 'IMAGE_STRUCTURE'), b.GetRasterBand(1).GetMetadataItem('COMPRESSION', 'IMAGE_STRUCTURE'), float(np.abs(a.ReadAsArray() - b.ReadAsArray()).max()))`]);
     const [rawCompression, gdalRawCompression, rawDiff] = checkRaw.stdout.trim().split(' ');
     const table = [
-      { case: 'NDVI west half -> uncompressed Float32 GeoTIFF strips (gdal_calc.py default)', meridian: `${best(out.meridianRaw).toFixed(0)} ms`, gdal: `${best(out.gdalRaw).toFixed(0)} ms (gdal_calc.py)`, ratio: (best(out.meridianRaw) / best(out.gdalRaw)).toFixed(2), 'meridian peak RSS': `${Math.max(...out.rssRaw).toFixed(0)} MiB`, 'gdal peak RSS': `${Math.max(...out.gdalRssRaw).toFixed(0)} MiB` },
-      { case: 'NDVI west half -> Float32 GeoTIFF (2048x4096)', meridian: `${best(out.meridianNdvi).toFixed(0)} ms`, gdal: `${best(out.gdalNdvi).toFixed(0)} ms (gdal_calc.py)`, ratio: (best(out.meridianNdvi) / best(out.gdalNdvi)).toFixed(2), 'meridian peak RSS': `${Math.max(...out.rssNdvi).toFixed(0)} MiB`, 'gdal peak RSS': `${Math.max(...out.gdalRssNdvi).toFixed(0)} MiB` },
-      { case: 'avg NDVI whole scene (4096x4096)', meridian: `${best(out.meridianMean).toFixed(0)} ms`, gdal: `${best(out.gdalMean).toFixed(0)} ms (numpy+osgeo.gdal)`, ratio: (best(out.meridianMean) / best(out.gdalMean)).toFixed(2), 'meridian peak RSS': `${Math.max(...out.rssMean).toFixed(0)} MiB`, 'gdal peak RSS': `${Math.max(...out.gdalRssMean).toFixed(0)} MiB` },
+      { case: 'NDVI west half -> uncompressed Float32 GeoTIFF strips (gdal_calc.py default)', meridian: `${best(out.meridianRaw).toFixed(0)} ms`, gdal: `${best(out.gdalRaw).toFixed(0)} ms (gdal_calc.py)`, ratio: (best(out.meridianRaw) / best(out.gdalRaw)).toFixed(2), 'meridian peak RSS': `${Math.max(...out.rssRaw).toFixed(0)} MiB`, 'meridian RSS added': `${Math.max(...out.addedRaw).toFixed(0)} MiB`, 'gdal peak RSS': `${Math.max(...out.gdalRssRaw).toFixed(0)} MiB` },
+      { case: 'NDVI west half -> Float32 GeoTIFF (2048x4096)', meridian: `${best(out.meridianNdvi).toFixed(0)} ms`, gdal: `${best(out.gdalNdvi).toFixed(0)} ms (gdal_calc.py)`, ratio: (best(out.meridianNdvi) / best(out.gdalNdvi)).toFixed(2), 'meridian peak RSS': `${Math.max(...out.rssNdvi).toFixed(0)} MiB`, 'meridian RSS added': `${Math.max(...out.addedNdvi).toFixed(0)} MiB`, 'gdal peak RSS': `${Math.max(...out.gdalRssNdvi).toFixed(0)} MiB` },
+      { case: 'avg NDVI whole scene (4096x4096)', meridian: `${best(out.meridianMean).toFixed(0)} ms`, gdal: `${best(out.gdalMean).toFixed(0)} ms (numpy+osgeo.gdal)`, ratio: (best(out.meridianMean) / best(out.gdalMean)).toFixed(2), 'meridian peak RSS': `${Math.max(...out.rssMean).toFixed(0)} MiB`, 'meridian RSS added': `${Math.max(...out.addedMean).toFixed(0)} MiB`, 'gdal peak RSS': `${Math.max(...out.gdalRssMean).toFixed(0)} MiB` },
     ];
     const ratio = Math.max(best(out.meridianRaw) / best(out.gdalRaw), best(out.meridianNdvi) / best(out.gdalNdvi), best(out.meridianMean) / best(out.gdalMean));
     return {
       name: 'wcps',
       table,
-      summary: `WCPS is ${ratio <= 1 ? 'no slower than' : `${ratio.toFixed(2)}x slower than`} GDAL at worst (best of ${RUNS}); same grid as gdal_calc.py: ${sameGrid}, largest cell difference ${maxDiff} (deflate), ${rawDiff} (uncompressed; compression ${rawCompression ?? 'none'} vs ${gdalRawCompression ?? 'none'}); gdal_calc.py writes uncompressed strips unless given creation options, so the deflate case passes it ours (DEFLATE, PREDICTOR=3, ZLEVEL=1, TILED=YES); means ${means.meridian} vs ${means.gdal}; file sizes ${sizes.meridian} vs ${sizes.gdal} bytes. Meridian's RSS is the whole server process.`,
+      summary: `WCPS is ${ratio <= 1 ? 'no slower than' : `${ratio.toFixed(2)}x slower than`} GDAL at worst (best of ${RUNS}); same grid as gdal_calc.py: ${sameGrid}, largest cell difference ${maxDiff} (deflate), ${rawDiff} (uncompressed; compression ${rawCompression ?? 'none'} vs ${gdalRawCompression ?? 'none'}); gdal_calc.py writes uncompressed strips unless given creation options, so the deflate case passes it ours (DEFLATE, PREDICTOR=3, ZLEVEL=1, TILED=YES); means ${means.meridian} vs ${means.gdal}; file sizes ${sizes.meridian} vs ${sizes.gdal} bytes. Meridian's RSS is the whole server process (and this client) over all rounds so far; 'RSS added' is the most a query raised it above where it started.`,
       metTarget: ratio <= 1,
       data: { ...out, sizes, means, sameGrid, maxDiff, rawDiff },
     };

@@ -51,6 +51,11 @@ export class GeoTiffRowEncoder {
     this.blocks = this.resolved.tiled ? blockGrid(width, height, this.resolved.tileWidth, this.resolved.tileHeight) : blockGrid(width, height, width, this.resolved.rowsPerStrip);
   }
 
+  /** Rows of a row of tiles (or of a strip): write() copies nothing when given multiples of it. */
+  get chunkRows(): number {
+    return this.blocks.blockHeight;
+  }
+
   /** The next `rows` rows: one array per band of width * rows samples (read before this returns; the caller may reuse them). */
   async write(bands: SampleArray[], rows: number): Promise<void> {
     const { width } = this.grid;
