@@ -144,6 +144,8 @@ export class KubernetesBackend implements ExecutionBackend {
   ) {
     this.storage = storageOf(config.storage);
     if (this.storage.type === 'blob' && !deps.blobs) throw new Error('processing.kubernetes.storage: blob storage needs the blob store');
+    // calrissian's step pods mount the runner's volume: it must be a claim, not a pod's emptyDir.
+    if (this.storage.type === 'blob' && config.runner === 'calrissian') throw new Error("processing.kubernetes: runner 'calrissian' needs storage type 'pvc' (its step pods share the working area)");
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? abortableSleep;
     this.nameSuffix = deps.nameSuffix ?? (() => randomBytes(3).toString('hex'));
@@ -230,14 +232,15 @@ export class KubernetesBackend implements ExecutionBackend {
       progressAt = p;
       await run.progress?.(p, message);
     };
-    const pending: Array<Promise<void>> = [];
+    let running = false;
+    const steps: Array<[number, string]> = [];
     const logs = new LogFollower((line) => {
       run.log(line);
       // cwltool and calrissian: "[step NAME] completed success" ends a workflow step.
       const m = /^(?:INFO )?\[step ([^\]]+)\] completed (success|permanentFail)/.exec(line);
       if (m && totalSteps > 1) {
         stepsDone = Math.min(totalSteps, stepsDone + 1);
-        pending.push(progress(20 + Math.floor((55 * stepsDone) / totalSteps), `step ${m[1]} done (${stepsDone} of ${totalSteps})`));
+        steps.push([20 + Math.floor((55 * stepsDone) / totalSteps), `step ${m[1]} done (${stepsDone} of ${totalSteps})`]);
       }
     }, this.now);
     let errors = 0;
@@ -263,8 +266,14 @@ export class KubernetesBackend implements ExecutionBackend {
         }
         continue;
       }
-      await Promise.all(pending.splice(0));
       if (run.signal.aborted) return this.dismissed(api, name, run);
+      // Where the pod is until it runs; then the workflow's steps as they end.
+      if (!running) {
+        const [p, m] = this.podProgress(pod);
+        await progress(p, m);
+        running = p >= 20;
+      }
+      for (const [p, m] of steps.splice(0)) await progress(p, m);
 
       if (condition(job, 'Complete') || (job.status?.succeeded ?? 0) > 0) {
         run.log(`kubernetes: job ${name} succeeded`);
@@ -283,7 +292,6 @@ export class KubernetesBackend implements ExecutionBackend {
         const w = stuck.state!.waiting!;
         throw new ToolFailed(`the kubernetes job ${name} cannot start: container ${stuck.name} ${w.reason}${w.message ? `: ${w.message}` : ''}`);
       }
-      await progress(...this.podProgress(pod));
     }
   }
 

@@ -14,7 +14,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 export interface PodResources {
   requests: Record<string, string>;
-  limits: Record<string, string>;
+  limits?: Record<string, string>;
 }
 
 /** Amounts in CWL units: cores, MiB. */
@@ -128,5 +128,5 @@ export function podResources(a: StepAmounts, options: { ephemeralMiB?: number } 
   if (a.coresMax !== undefined) limits.cpu = cpuQuantity(a.coresMax);
   if (a.ramMax !== undefined) limits.memory = mebibytes(a.ramMax);
   if (options.ephemeralMiB !== undefined) requests['ephemeral-storage'] = mebibytes(options.ephemeralMiB);
-  return { requests, limits };
+  return Object.keys(limits).length ? { requests, limits } : { requests };
 }
