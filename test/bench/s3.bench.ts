@@ -8,7 +8,15 @@
 // flat: the peak over the 64 MiB cases stays within 256 MiB of the idle RSS, however many 64 MiB
 // bodies are in flight (16 at once would be 1 GiB if anything buffered them).
 //
-// BENCH_S3_SECONDS (default 3) per measured run; BENCH_S3_CONCURRENCY (default 1,4,16).
+// The machine may be shared: each run also reports the server's CPU time per request (user +
+// system from /proc/<pid>/stat, all threads; nginx's master and workers), which load from other
+// processes disturbs far less than throughput does.
+//
+// BENCH_S3_SECONDS (default 3) per measured run; BENCH_S3_CONCURRENCY (default 1,4,16);
+// BENCH_S3_CASES (e.g. `GET 1KiB,PUT 64MiB`; default all); BENCH_S3_ROUNDS (default 1: measured
+// runs per case and side, alternated; the row reports the median of each side); BENCH_SERVER_NODE_ARGS
+// passes node flags to Meridian's process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`; the profile
+// is written when the bench stops it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signRequest } from '../plugins/s3/support.js';
+import { childPids, cpuMicros } from './coverages/proc-stats.js';
 import { load, type LoadRequest, type LoadResult } from './s3/load.js';
 import type { BenchReport, BenchSettings } from './types.js';
 
@@ -33,7 +42,8 @@ interface Child {
 
 function startChild(kind: string, dir: string): Promise<Child> {
   const entry = fileURLToPath(new URL('./s3/servers.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, kind, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const extra = kind === 'meridian' ? (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) : [];
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', entry, kind, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -58,7 +68,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startNginx(dir: string, root: string): Promise<{ port: number; stop(): void }> {
+async function startNginx(dir: string, root: string): Promise<{ port: number; pids(): number[]; stop(): void }> {
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
@@ -78,7 +88,7 @@ async function startNginx(dir: string, root: string): Promise<{ port: number; st
     if (ok) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { port, stop: () => nginx.kill('SIGTERM') };
+  return { port, pids: () => [nginx.pid!, ...childPids(nginx.pid!)], stop: () => nginx.kill('SIGTERM') };
 }
 
 function rssMiB(pid: number): number {
@@ -86,14 +96,25 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
-async function sampled<T>(pid: number, run: () => Promise<T>): Promise<{ result: T; peakRss: number }> {
+/** Runs the load, sampling the peak RSS of `pid` and counting the CPU time of `cpuPids`. */
+async function sampled(pid: number, cpuPids: number[], run: () => Promise<LoadResult>): Promise<{ result: LoadResult; peakRss: number; cpuUsPerReq: number }> {
   let peak = rssMiB(pid);
   const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 50);
+  const cpuBefore = cpuMicros(cpuPids);
   try {
-    return { result: await run(), peakRss: peak };
+    const result = await run();
+    const cpu = cpuMicros(cpuPids) - cpuBefore;
+    return { result, peakRss: peak, cpuUsPerReq: result.requests ? cpu / result.requests : 0 };
   } finally {
     clearInterval(timer);
   }
+}
+
+type Sampled = Awaited<ReturnType<typeof sampled>>;
+
+/** The run of median throughput. */
+function median(runs: Sampled[]): Sampled {
+  return [...runs].sort((a, b) => a.result.bytesPerSec - b.result.bytesPerSec)[Math.floor(runs.length / 2)]!;
 }
 
 const intList = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map(Number) : fallback);
@@ -101,6 +122,8 @@ const intList = (raw: string | undefined, fallback: number[]) => (raw ? raw.spli
 export async function run(settings: BenchSettings): Promise<BenchReport> {
   const seconds = Number(process.env.BENCH_S3_SECONDS ?? 3);
   const concurrency = intList(process.env.BENCH_S3_CONCURRENCY, [1, 4, 16]);
+  const rounds = Number(process.env.BENCH_S3_ROUNDS ?? 1);
+  const cases = process.env.BENCH_S3_CASES ? process.env.BENCH_S3_CASES.split(',').map((c) => c.trim()) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-s3-'));
   const children: Child[] = [];
   let nginx: { stop(): void } | undefined;
@@ -147,8 +170,16 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
           : load((loop) => ({ url: `http://127.0.0.1:${plain.port}/put-${size}-${loop}`, method: 'PUT', headers: { 'content-length': String(body.length) }, body }), c, seconds);
       // Short warm-up of each, then one measured run each, alternated.
       await load(() => (op === 'GET' ? signed('GET', `/bench/obj-${size}`) : signed('PUT', `/bench/put-${size}-w`, body)), 1, 0.3);
-      const m = await sampled(meridian.pid, ours);
-      const b: LoadResult = await theirs();
+      const baselinePids = op === 'GET' ? ng.pids() : [plain.pid];
+      const ourRuns: Sampled[] = [];
+      const theirRuns: Sampled[] = [];
+      for (let round = 0; round < rounds; round++) {
+        ourRuns.push(await sampled(meridian.pid, [meridian.pid], ours));
+        theirRuns.push(await sampled(meridian.pid, baselinePids, theirs));
+      }
+      const m = median(ourRuns);
+      const bs = median(theirRuns);
+      const b: LoadResult = bs.result;
       const ratio = m.result.bytesPerSec / b.bytesPerSec;
       const caseMet = ratio >= 0.8;
       met &&= caseMet;
@@ -162,16 +193,31 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
         'base MiB/s': (b.bytesPerSec / MiB).toFixed(1),
         'base p99 ms': b.p99Ms.toFixed(1),
         ratio: ratio.toFixed(2),
-        'peak RSS MiB': size === '64MiB' ? m.peakRss.toFixed(0) : '',
+        'CPU µs/req': m.cpuUsPerReq.toFixed(0),
+        'base CPU µs/req': bs.cpuUsPerReq.toFixed(0),
+        'peak RSS MiB': size === '64MiB' ? Math.max(...ourRuns.map((r) => r.peakRss)).toFixed(0) : '',
         errors: String(m.result.errors + b.errors),
       };
       settings.log(JSON.stringify(row));
       table.push(row);
-      results.push({ op, size, concurrency: c, meridian: m.result, baseline: b, ratio, peakRssMiB: m.peakRss });
+      results.push({
+        op,
+        size,
+        concurrency: c,
+        meridian: m.result,
+        baseline: b,
+        ratio,
+        cpuUsPerRequest: ourRuns.map((r) => r.cpuUsPerReq),
+        baselineCpuUsPerRequest: theirRuns.map((r) => r.cpuUsPerReq),
+        rounds: { meridian: ourRuns.map((r) => r.result), baseline: theirRuns.map((r) => r.result) },
+        peakRssMiB: Math.max(...ourRuns.map((r) => r.peakRss)),
+      });
     };
-    for (const size of ['1KiB', '1MiB', '64MiB'] as const) for (const c of concurrency) await measure('GET', size, c);
-    for (const size of ['1MiB', '64MiB'] as const) for (const c of concurrency) await measure('PUT', size, c);
-    const peak = Math.max(...results.filter((r) => r.size === '64MiB').map((r) => r.peakRssMiB as number));
+    const wanted = (op: string, size: string) => !cases || cases.includes(`${op} ${size}`);
+    for (const size of ['1KiB', '1MiB', '64MiB'] as const) for (const c of concurrency) if (wanted('GET', size)) await measure('GET', size, c);
+    for (const size of ['1MiB', '64MiB'] as const) for (const c of concurrency) if (wanted('PUT', size)) await measure('PUT', size, c);
+    const big = results.filter((r) => r.size === '64MiB').map((r) => r.peakRssMiB as number);
+    const peak = big.length ? Math.max(...big) : idleRss;
     const flat = peak - idleRss < 256;
     const below = table.filter((r) => Number(r.ratio) < 0.8).map((r) => `${r.case} c${r.c} ${r.ratio}`);
     return {

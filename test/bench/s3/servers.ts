@@ -1,7 +1,8 @@
 // The targets of the s3 benchmark, each in a child process of its own (`node --import tsx
 // servers.ts <kind> <dir>`): `meridian` (the real server with the s3 plugin on the fs blob store
 // under <dir>/blobs) and `plain-put` (a bare node:http server writing each PUT body to a file
-// with the same durability as the blob store: temporary file, fsync, rename). The child prints
+// with the same durability as the blob store: temporary file, fsync, rename, fsync of the folder —
+// without it the rename, so the acknowledged object, may not survive a crash). The child prints
 // one JSON line {port, pid, accessKeyId?, secretAccessKey?} when ready.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -65,6 +66,8 @@ async function plainPut(): Promise<void> {
         await handle.close();
       }
       await rename(temporary, join(root, name));
+      const folder = await open(root, 'r');
+      await folder.sync().finally(() => folder.close());
       res.writeHead(200, { 'content-length': '0' }).end();
     })().catch(async () => {
       await unlink(temporary).catch(() => undefined);
@@ -76,4 +79,6 @@ async function plainPut(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, pid: process.pid })}\n`);
 }
 
+// Stopped by SIGTERM from the bench: exit normally, so that a --cpu-prof profile gets written.
+process.once('SIGTERM', () => process.exit(0));
 await (kind === 'meridian' ? meridian() : plainPut());
