@@ -16,6 +16,7 @@ import { canonicalCrs, CRS84_ID, GEOMETRY_NAME, ID_NAME, INDEX_GEOMETRY_COLUMN, 
 import { propertyValue } from './values.js';
 import { storedGeometry } from '../../core/storage/db/geometry/index.js';
 import { FEATURES_SQLITE_FUNCTIONS } from './spatial-functions.js';
+import { foldConstants } from './constant-filter.js';
 import { boxesOfBboxFilter, countIntersectingBoxes, whereIntersectsBoxes } from './sqlite-bbox.js';
 import type { Bbox, Feature, FeatureQuery, PropertyDefinition } from './types.js';
 
@@ -57,7 +58,9 @@ export function planRead(db: Database, layout: CollectionLayout, query: FeatureQ
   // SQLite: the BBOX as an R*Tree query of its own that tests exactly only the rows on its edges (sqlite-bbox.ts).
   const bbox = !query.bbox ? undefined : bboxFilter(query.bbox, query.bboxCrs);
   const sqliteBoxes = bbox && db.dialect === 'sqlite' ? boxesOfBboxFilter(bbox) : undefined;
-  const filter = combinedFilter(layout, query, access, sqliteBoxes ? undefined : bbox);
+  // Access conditions already true for this collection are no conditions (constant-filter.ts).
+  const conditions = access.map(foldConstants).filter((f) => !(f.op === 'constant' && f.value === true));
+  const filter = combinedFilter(layout, query, conditions, sqliteBoxes ? undefined : bbox);
   let sql: SqlFilter;
   try {
     // SQLite: the exact spatial tests by JSTS (spatial-functions.ts).
