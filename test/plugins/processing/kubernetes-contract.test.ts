@@ -8,12 +8,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { FsBlobStore } from '../../../core/storage/blobs/fs.js';
 import { KubernetesBackend } from '../../../plugins/processing/backends/kubernetes/backend.js';
-import { kubernetesConfigSchema, type KubernetesBackendConfig } from '../../../plugins/processing/backends/kubernetes/config.js';
 import { ToolFailed } from '../../../plugins/processing/backends/local.js';
-import { RecordedKubernetesApi, type Exchange } from './kubernetes-recorded-api.js';
+import { configOf, RecordedKubernetesApi, type Exchange } from './kubernetes-recorded-api.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/kubernetes');
 const START = Date.parse('2024-05-01T10:00:10.000Z');
@@ -33,14 +31,6 @@ interface Contract {
     files?: Record<string, string>;
     blobsLeft?: string[];
   };
-}
-
-/** The config as the plugin would get it: the fixture's section with the schema's defaults. */
-export function configOf(section: Record<string, unknown>): KubernetesBackendConfig {
-  const config = structuredClone(section);
-  const validate = new Ajv({ useDefaults: true, strict: false }).compile(kubernetesConfigSchema);
-  assert.ok(validate(config), JSON.stringify(validate.errors));
-  return config as unknown as KubernetesBackendConfig;
 }
 
 describe('processing: kubernetes backend against recorded contracts', function () {

@@ -10,6 +10,8 @@
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Ajv } from 'ajv';
+import { kubernetesConfigSchema, type KubernetesBackendConfig } from '../../../plugins/processing/backends/kubernetes/config.js';
 import { KubernetesApiError, type Job, type KubernetesApi, type Pod } from '../../../plugins/processing/backends/kubernetes/api.js';
 import type { BlobStore } from '../../../core/storage/blobs/types.js';
 
@@ -57,7 +59,9 @@ export class RecordedKubernetesApi implements KubernetesApi {
     return JSON.parse(text) as T;
   }
 
-  private async exchange(request: RecordedRequest): Promise<unknown> {
+  /** One call as the API server receives it: checked against the next recorded one, answered as recorded. */
+  async exchange(request: RecordedRequest): Promise<unknown> {
+    if (request.method === 'POST' && /\/jobs$/.test(request.path)) this.jobName = (request.body as Job).metadata.name;
     const actual = this.normalise(request);
     this.sent.push(actual);
     const at = this.next++;
@@ -80,7 +84,6 @@ export class RecordedKubernetesApi implements KubernetesApi {
   }
 
   async createJob(namespace: string, job: Job): Promise<Job> {
-    this.jobName = job.metadata.name;
     return (await this.exchange({ method: 'POST', path: `/apis/batch/v1/namespaces/${namespace}/jobs`, body: job })) as Job;
   }
 
@@ -105,4 +108,12 @@ export class RecordedKubernetesApi implements KubernetesApi {
   async deleteJob(namespace: string, name: string): Promise<void> {
     await this.exchange({ method: 'DELETE', path: `/apis/batch/v1/namespaces/${namespace}/jobs/${name}`, query: { propagationPolicy: 'Foreground' } });
   }
+}
+
+/** The backend's config as the plugin would get it: a contract's section with the schema's defaults. */
+export function configOf(section: Record<string, unknown>): KubernetesBackendConfig {
+  const config = structuredClone(section);
+  const validate = new Ajv({ useDefaults: true, strict: false }).compile(kubernetesConfigSchema);
+  assert.ok(validate(config), JSON.stringify(validate.errors));
+  return config as unknown as KubernetesBackendConfig;
 }
