@@ -86,8 +86,21 @@ export function buildProvider(issuer: string, mountPath: string, deps: ProviderD
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // RFC 7662: a confidential client (a resource server) may introspect any token; a public
+      // client only its own, as it could otherwise probe tokens it was never given.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === ctx.oidc.client?.clientId,
+      },
+      // RFC 7009 2.1: only the client a token was issued to may revoke it.
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => {
+          if (token.clientId === client.clientId) return true;
+          if (client.clientAuthMethod === 'none') return false;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
       userinfo: { enabled: true },
       registration: config.registration.enabled
         ? { enabled: true, ...(config.registration.initialAccessToken ? { initialAccessToken: config.registration.initialAccessToken } : { initialAccessToken: false }) }
