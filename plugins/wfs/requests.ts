@@ -163,6 +163,11 @@ export interface TransactionRequest {
   actions: TransactionAction[];
   /** Written as WFS 1.0.0 (QGIS): answered with a 1.0.0 WFS_TransactionResponse. */
   answerAs100?: boolean;
+  /**
+   * version="2.0.0" in the 1.1.0 namespace (GDAL's WFS driver): inserted ids are given as
+   * ogc:FeatureId too, which GDAL's batched commit (ogr2ogr -append) reads, whatever the version.
+   */
+  writtenIn11Namespace?: boolean;
 }
 
 export type WfsRequest =

@@ -190,7 +190,7 @@ export async function transaction(request: TransactionRequest, env: WfsEnv): Pro
     for (const id of result.inserted.slice(at, at + group.count)) insertedFeatures.push({ handle: group.handle, rid: gmlId(group.collection, id) });
     at += group.count;
   }
-  const response = request.version === '2.0.0' ? response20(result, insertedFeatures, plan) : request.answerAs100 ? response100(request, insertedFeatures) : response11(result, insertedFeatures);
+  const response = request.version === '2.0.0' ? response20(result, insertedFeatures, plan, request.writtenIn11Namespace === true) : request.answerAs100 ? response100(request, insertedFeatures) : response11(result, insertedFeatures);
   return { contentType: XML_CONTENT_TYPE, body: serializeXml(response) };
 }
 
@@ -204,11 +204,19 @@ function response100(request: TransactionRequest, inserted: Array<{ handle?: str
   );
 }
 
-function response20(result: { updated: number; replaced: number; deleted: number }, inserted: Array<{ handle?: string; rid: string }>, plan: Plan) {
+/**
+ * WFS 2.0's TransactionResponse. `alsoFeatureIds` (a 2.0 Transaction GDAL wrote, in the 1.1.0
+ * namespace): each inserted feature's fes:ResourceId is followed by an ogc:FeatureId of the same
+ * id. GDAL reads single inserts' ids from ResourceId, but the ids of a batched commit (ogr2ogr
+ * -append, several features in one Insert) from FeatureId/@fid alone, and fails the batch
+ * ("Cannot find fid") without it. Requests in the 2.0 namespace get the plain 2.0 response.
+ */
+function response20(result: { updated: number; replaced: number; deleted: number }, inserted: Array<{ handle?: string; rid: string }>, plan: Plan, alsoFeatureIds: boolean) {
   const profile = PROFILES['2.0.0'];
+  const ids = (rid: string) => [el('fes:ResourceId', { rid }), alsoFeatureIds && el('ogc:FeatureId', { fid: rid })];
   return el(
     'wfs:TransactionResponse',
-    { 'xmlns:wfs': profile.wfsNs, 'xmlns:fes': NS.fes20, 'xmlns:xsi': NS.xsi, 'xsi:schemaLocation': profile.wfsSchema, version: '2.0.0' },
+    { 'xmlns:wfs': profile.wfsNs, 'xmlns:fes': NS.fes20, ...(alsoFeatureIds ? { 'xmlns:ogc': NS.ogc } : {}), 'xmlns:xsi': NS.xsi, 'xsi:schemaLocation': profile.wfsSchema, version: '2.0.0' },
     el(
       'wfs:TransactionSummary',
       null,
@@ -217,7 +225,7 @@ function response20(result: { updated: number; replaced: number; deleted: number
       el('wfs:totalReplaced', null, result.replaced),
       el('wfs:totalDeleted', null, result.deleted),
     ),
-    inserted.length > 0 && el('wfs:InsertResults', null, inserted.map((f) => el('wfs:Feature', { handle: f.handle }, el('fes:ResourceId', { rid: f.rid })))),
+    inserted.length > 0 && el('wfs:InsertResults', null, inserted.map((f) => el('wfs:Feature', { handle: f.handle }, ids(f.rid)))),
     plan.replaced.length > 0 && el('wfs:ReplaceResults', null, plan.replaced.map((f) => el('wfs:Feature', { handle: f.handle }, el('fes:ResourceId', { rid: gmlId(f.collection, f.id) })))),
   );
 }

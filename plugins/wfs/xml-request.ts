@@ -237,7 +237,8 @@ export function xmlHead(root: XmlTreeNode): RequestHead {
         case 'Transaction': {
           const actions = root.children.map(transactionAction).filter((a): a is TransactionAction => a !== undefined);
           const lockId = (root.attrs.lockId ?? child(root, 'LockId')?.text)?.trim() || undefined;
-          return { operation, version: version!, handle: root.attrs.handle, srsName: root.attrs.srsName, lockId, releaseAction: allSome(root, 'releaseAction'), actions, answerAs100: root.attrs.version?.trim() === '1.0.0' };
+          return { operation, version: version!, handle: root.attrs.handle, srsName: root.attrs.srsName, lockId, releaseAction: allSome(root, 'releaseAction'), actions, answerAs100: root.attrs.version?.trim() === '1.0.0',
+            writtenIn11Namespace: version === '2.0.0' && versionOfNamespace(root.namespace) === '1.1.0' };
         }
         default:
           throw invalidParameterValue('request', `${operation} is not offered`);

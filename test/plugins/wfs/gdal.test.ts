@@ -134,8 +134,9 @@ for (const kind of testDatabaseKinds()) {
       });
     }
 
-    it('ogr2ogr -append writes a file into the service (WFS-T 1.1.0)', async () => {
-      const source = path.join(dir, 'towns.geojson');
+    for (const version of ['2.0.0', '1.1.0']) {
+    it(`ogr2ogr -append writes a file into the service (WFS-T ${version}), several features in one batched Transaction`, async () => {
+      const source = path.join(dir, `towns-${version}.geojson`);
       writeFileSync(
         source,
         JSON.stringify({
@@ -147,12 +148,13 @@ for (const kind of testDatabaseKinds()) {
         }),
       );
       const before = await h.features.count('places', {}, admin);
-      const res = await run('ogr2ogr', ['-append', '-update', `WFS:${h.url}?VERSION=1.1.0`, source, '-nln', 'meridian:places'], { GDAL_HTTP_USERPWD: `${root.user}:${root.password}`, GDAL_HTTP_TIMEOUT: '30' });
+      const res = await run('ogr2ogr', ['-append', '-update', `WFS:${h.url}?VERSION=${version}`, source, '-nln', 'meridian:places'], { GDAL_HTTP_USERPWD: `${root.user}:${root.password}`, GDAL_HTTP_TIMEOUT: '30' });
       assert.equal(res.code, 0, `ogr2ogr -append failed:\n${res.stderr}`);
       assert.equal(await h.features.count('places', {}, admin), before + 2);
-      const anonymous = await run('ogr2ogr', ['-append', '-update', `WFS:${h.url}?VERSION=1.1.0`, source, '-nln', 'meridian:places'], { GDAL_HTTP_TIMEOUT: '30' });
+      const anonymous = await run('ogr2ogr', ['-append', '-update', `WFS:${h.url}?VERSION=${version}`, source, '-nln', 'meridian:places'], { GDAL_HTTP_TIMEOUT: '30' });
       assert.notEqual(anonymous.code, 0);
       assert.equal(await h.features.count('places', {}, admin), before + 2);
     });
+    }
   });
 }

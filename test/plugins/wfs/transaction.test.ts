@@ -50,6 +50,8 @@ for (const kind of testDatabaseKinds()) {
       const inserted = xpath(res.body, '//wfs:InsertResults/wfs:Feature/fes:ResourceId/@rid');
       assert.equal(inserted.length, 2);
       assert.deepEqual(xpath(res.body, '//wfs:InsertResults/wfs:Feature/@handle'), ['towns', 'towns']);
+      // A request in the 2.0 namespace: the plain 2.0 response, no 1.1 FeatureIds beside the ResourceIds.
+      assert.deepEqual(xpath(res.body, '//ogc:FeatureId'), []);
       assert.equal(xpath(res.body, '//wfs:ReplaceResults/wfs:Feature/fes:ResourceId/@rid').length, 1);
       assert.deepEqual(await names(), ['Bern', 'Chur', 'Geneva', 'Lausanne', 'Lugano', 'Sitten', 'Zurich']);
       const lugano = await get(h.url, { service: 'WFS', version: '2.0.0', request: 'GetFeature', resourceid: inserted[0]!, srsname: 'EPSG:4326' });
@@ -106,6 +108,22 @@ for (const kind of testDatabaseKinds()) {
       const own = await get(h.url, { service: 'WFS', version: '2.0.0', request: 'GetFeature', typenames: 'meridian:hidden' }, basicAuth(alice));
       assert.deepEqual(xpath(own.body, '/wfs:FeatureCollection/@numberMatched'), ['1']);
       void admin;
+    });
+
+    it("answers GDAL's form (version 2.0.0 in the 1.1.0 namespace, several features in one Insert) with each id as ResourceId and FeatureId", async () => {
+      const gml11 = (name: string, lat: number, lon: number) =>
+        `<m:places><m:name>${name}</m:name><m:geometry><gml:Point srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>${lat} ${lon}</gml:pos></gml:Point></m:geometry></m:places>`;
+      const res = await transact(`<wfs:Transaction ${HEAD11.replace('version="1.1.0"', 'version="2.0.0"')}><wfs:Insert>${gml11('Aarau', 47.39, 8.04)}${gml11('Zug', 47.17, 8.52)}</wfs:Insert></wfs:Transaction>`);
+      assert.equal(res.status, 200, res.body);
+      assert.deepEqual(xpath(res.body, '/wfs:TransactionResponse/@version'), ['2.0.0']);
+      assert.deepEqual(xpath(res.body, '//wfs:TransactionSummary/wfs:totalInserted'), ['2']);
+      const rids = xpath(res.body, '//wfs:InsertResults/wfs:Feature/fes:ResourceId/@rid');
+      assert.equal(rids.length, 2);
+      // What GDAL's batched commit reads: FeatureId/@fid in each wfs:Feature, the same ids.
+      assert.deepEqual(xpath(res.body, '//wfs:InsertResults/wfs:Feature/ogc:FeatureId/@fid'), rids);
+      const read = await get(h.url, { service: 'WFS', version: '2.0.0', request: 'GetFeature', resourceid: rids.join(',') });
+      assert.deepEqual(xpath(read.body, '//meridian:name').sort(), ['Aarau', 'Zug']);
+      await transact(`<wfs:Transaction ${HEAD20}><wfs:Delete typeName="m:places"><fes:Filter>${rids.map((rid) => `<fes:ResourceId rid="${rid}"/>`).join('')}</fes:Filter></wfs:Delete></wfs:Transaction>`);
     });
 
     it('answers a 1.1.0 Transaction with TransactionSummary and InsertResults, valid against wfs/1.1.0', async () => {
