@@ -1,9 +1,10 @@
 /** Access filters that do not depend on the row are folded to true or false; the rest is kept as it is. */
 import assert from 'node:assert/strict';
 import { evaluateFilter, parseCql2Text, type Filter } from '../../../core/filter/index.js';
+import type { ScalarValue } from '../../../core/filter/ast.js';
 import { foldConstants } from '../../../plugins/features/constant-filter.js';
 
-const cmp = (op: '=' | '<>', a: string | number | null, b: string | number | null): Filter => ({ op, left: { kind: 'literal', value: a }, right: { kind: 'literal', value: b }, matchCase: true, matchAccent: true });
+const cmp = (op: '=' | '<>', a: string | number | null, b: string | number | null): Filter => ({ op, left: { kind: 'literal', value: a as ScalarValue }, right: { kind: 'literal', value: b as ScalarValue }, matchCase: true, matchAccent: true });
 const T: Filter = { op: 'constant', value: true };
 const F: Filter = { op: 'constant', value: false };
 
