@@ -182,6 +182,8 @@ async function streamGeoTiff(ctx: EvalContext, node: CovNode, stored: CellType, 
   const chunk = encoder.chunkRows;
   const rows = chunk * Math.max(1, Math.floor(ctx.blockCells / 2 / grid.width / chunk));
   const blockCtx: EvalContext = { ...ctx, blockCells: rows * grid.width };
+  // The encoder has copied a block's cells when write() returns: its arrays take a later block.
+  const free: SampleArray[][] = [];
   await forEachBlock<TypedBlock>(
     blockCtx,
     node,
@@ -193,8 +195,9 @@ async function streamGeoTiff(ctx: EvalContext, node: CovNode, stored: CellType, 
         holes ||= mask.includes(0);
       }
       await encoder.write(b.bands, end - start);
+      free.push(b.bands);
     },
-    (start, end) => typedBlock(ctx, node, start, end, stored),
+    (start, end) => typedBlock(ctx, node, start, end, stored, free.pop()),
   );
   return encoder.finish(nodata === undefined && holes ? NaN : undefined);
 }

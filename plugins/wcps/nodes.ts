@@ -432,7 +432,8 @@ class FusedProgram {
     this.sources = mergeReads(builder.sources);
     this.kernel = builder.compile(outputs);
   }
-  async run(ctx: EvalContext, start: number, end: number, type: CellType | 'float64'): Promise<{ bands: SampleArray[]; mask?: Uint8Array }> {
+  /** `reuse`: arrays of a finished block (at least as long as this one) to store into instead of new ones. */
+  async run(ctx: EvalContext, start: number, end: number, type: CellType | 'float64', reuse?: SampleArray[]): Promise<{ bands: SampleArray[]; mask?: Uint8Array }> {
     const owners = [...new Set(this.sources.map((s) => s.owner))];
     const fetched = new Map<object, { arrays: ArrayLike<number>[]; mask?: Uint8Array } | number>();
     await Promise.all(
@@ -454,7 +455,7 @@ class FusedProgram {
         scalars.push(0);
       }
     }
-    const outputs = outputArrays(type, this.node.bands.length, n);
+    const outputs = reuse && reuse.length === this.node.bands.length && reuse.every((a) => a.length >= n) ? reuse : outputArrays(type, this.node.bands.length, n);
     this.kernel(n, arrays, scalars, outputs);
     const masks: Uint8Array[] = [];
     for (const f of fetched.values()) if (typeof f !== 'number' && f.mask) masks.push(f.mask);
@@ -523,8 +524,8 @@ export interface TypedBlock {
   bands: SampleArray[];
   mask?: Uint8Array;
 }
-export async function typedBlock(ctx: EvalContext, node: CovNode, start: number, end: number, type: CellType): Promise<TypedBlock> {
-  if (evaluation.fused) return programOf(node).run(ctx, start, end, type);
+export async function typedBlock(ctx: EvalContext, node: CovNode, start: number, end: number, type: CellType, reuse?: SampleArray[]): Promise<TypedBlock> {
+  if (evaluation.fused) return programOf(node).run(ctx, start, end, type, reuse);
   const b = await node.block(ctx, start, end);
   return {
     bands: b.bands.map((x) => {
