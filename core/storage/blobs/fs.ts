@@ -7,8 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigIntStats } from 'node:fs';
 import { BadRequest } from '../../errors.js';
-import type { BlobInfo, BlobObject, BlobStore, ByteRange, ListOptions, ListPage, PutOptions } from './types.js';
+import type { BlobInfo, BlobObject, BlobStore, GetOptions, ListOptions, ListPage, PutOptions } from './types.js';
 import { BlobNotFound } from './errors.js';
+import { DescribedFiles } from './fs-described.js';
 import { errnoCode, fsyncDir, publish, pruneEmptyDirs } from './fs-durable.js';
 import { listKeys } from './fs-list.js';
 import { identityOf, readSidecar, sameContentAfterCopy, sameFile, writeSidecar, type SidecarEntry } from './fs-sidecar.js';
@@ -41,6 +42,7 @@ export class FsBlobStore implements BlobStore {
   readonly root: string;
   private readonly tmpDir: string;
   private readonly locks = new KeyLocks();
+  private readonly described = new DescribedFiles();
 
   private constructor(root: string) {
     this.root = root;
@@ -54,7 +56,7 @@ export class FsBlobStore implements BlobStore {
     return store;
   }
 
-  async get(key: string, options: { range?: ByteRange } = {}): Promise<BlobObject> {
+  async get(key: string, options: GetOptions = {}): Promise<BlobObject> {
     const segments = keySegments(key);
     if (options.range) assertRangeShape(options.range);
     const { handle, info } = await this.openDescribed(key, segments);
@@ -64,8 +66,12 @@ export class FsBlobStore implements BlobStore {
         await handle.close();
         return { ...info, body: Readable.from([]) };
       }
-      // The stream owns the descriptor from here and closes it at its end or on destroy.
-      const body = handle.createReadStream({ start: range?.start ?? 0, end: range?.end ?? info.size - 1 });
+      const start = range?.start ?? 0;
+      const end = range?.end ?? info.size - 1;
+      // The stream owns the descriptor from here and closes it at its end or on destroy. Its
+      // reads are never larger than what is left, so a large chunk size costs small objects nothing.
+      const highWaterMark = options.chunkSize && options.chunkSize > 0 ? Math.min(options.chunkSize, end - start + 1) : undefined;
+      const body = handle.createReadStream({ start, end, ...(highWaterMark ? { highWaterMark } : {}) });
       return range ? { ...info, body, range } : { ...info, body };
     } catch (err) {
       await handle.close();
@@ -80,25 +86,40 @@ export class FsBlobStore implements BlobStore {
     const tmp = join(this.tmpDir, `${randomUUID()}.part`);
     try {
       const handle = await open(tmp, 'wx', 0o644);
-      let written: { etag: string; size: number };
+      let entry: SidecarEntry;
       let stats: BigIntStats;
       try {
-        written = await streamInto(handle, body);
+        const written = await streamInto(handle, body);
         if (options.size !== undefined && written.size !== options.size) {
           throw new BadRequest(`Blob body has ${written.size} bytes, ${options.size} were announced`, { code: 'IncompleteBody' });
         }
-        await handle.sync();
+        // The file's identity (inode, size, mtime) is final once the last write returned: the
+        // sidecar can be written while the data is still being flushed.
         stats = await handle.stat({ bigint: true });
+        entry = { ...identityOf(stats), etag: written.etag, metadata };
+        if (options.contentType !== undefined) entry.contentType = options.contentType;
+        const synced = handle.sync();
+        synced.catch(() => undefined); // awaited below; a lock failure must not leave it unhandled
+        await this.locks.run(key, async () => {
+          // Durability and order (what a crash at any point leaves):
+          // - the data is fsynced before the rename publishes it (else a crash may leave the new
+          //   name on an empty or partial file);
+          // - the sidecar is written, fsynced and renamed, and its folder fsynced, before that
+          //   rename too: content and sidecar are in two folders, and nothing orders two renames
+          //   across folders but an fsync between them, so a crash could otherwise keep the new
+          //   content with the old sidecar (new bytes, lost metadata: not the whole new object).
+          //   Until the content rename, readers of the old file still match its (kept) entry;
+          // - the content's folder is fsynced before returning: the caller acknowledges a
+          //   durable object.
+          // The data fsync and the sidecar's write and two fsyncs are independent: they overlap.
+          const sidecarPath = this.sidecarPath(segments);
+          await Promise.all([synced, writeSidecar(sidecarPath, entry, this.tmpDir, key)]);
+          await publish(tmp, this.contentPath(segments), key);
+          this.described.remember(sidecarPath, entry);
+        });
       } finally {
         await handle.close();
       }
-      const entry: SidecarEntry = { ...identityOf(stats), etag: written.etag, metadata };
-      if (options.contentType !== undefined) entry.contentType = options.contentType;
-      await this.locks.run(key, async () => {
-        // Sidecar first: until the rename below, readers of the old file still match its entry.
-        await writeSidecar(this.sidecarPath(segments), entry, this.tmpDir, key);
-        await publish(tmp, this.contentPath(segments), key);
-      });
       return toInfo(key, entry, stats);
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
@@ -128,6 +149,7 @@ export class FsBlobStore implements BlobStore {
         if (isMissing(err)) return false;
         throw err;
       }
+      this.described.forget(this.sidecarPath(segments));
       await unlink(this.sidecarPath(segments)).catch(() => undefined);
       await fsyncDir(dirname(path)).catch(() => undefined);
       await pruneEmptyDirs(dirname(this.sidecarPath(segments)), this.root);
@@ -177,9 +199,15 @@ export class FsBlobStore implements BlobStore {
       try {
         const stats = await handle.stat({ bigint: true });
         if (!stats.isFile()) throw new BlobNotFound(key);
-        const entries = await readSidecar(this.sidecarPath(segments));
+        const sidecarPath = this.sidecarPath(segments);
+        const known = this.described.match(sidecarPath, stats);
+        if (known) return { handle, info: toInfo(key, known, stats) };
+        const entries = await readSidecar(sidecarPath);
         const entry = entries.find((e) => sameFile(e, stats));
-        if (entry) return { handle, info: toInfo(key, entry, stats) };
+        if (entry) {
+          this.described.remember(sidecarPath, entry);
+          return { handle, info: toInfo(key, entry, stats) };
+        }
         if (attempt >= DESCRIBE_ATTEMPTS) {
           const info = await describeUnmatched(key, entries, stats, handle);
           return { handle, info };
@@ -203,8 +231,14 @@ export class FsBlobStore implements BlobStore {
       throw err;
     }
     if (!stats.isFile()) throw new BlobNotFound(key);
-    const entry = (await readSidecar(this.sidecarPath(segments))).find((e) => sameFile(e, stats));
-    if (entry) return toInfo(key, entry, stats);
+    const sidecarPath = this.sidecarPath(segments);
+    const known = this.described.match(sidecarPath, stats);
+    if (known) return toInfo(key, known, stats);
+    const entry = (await readSidecar(sidecarPath)).find((e) => sameFile(e, stats));
+    if (entry) {
+      this.described.remember(sidecarPath, entry);
+      return toInfo(key, entry, stats);
+    }
     const { handle, info } = await this.openDescribed(key, segments);
     await handle.close();
     return info;
@@ -276,17 +310,46 @@ async function streamInto(handle: FileHandle, body: Readable | Buffer | string):
   let size = 0;
   // A Writable of our own rather than handle.createWriteStream(): with autoClose off, that
   // stream keeps a reference on the handle and handle.close() then waits for ever.
+  // Chunks that arrive while a write is in flight are written together by the next writev:
+  // a request body comes in socket-sized pieces, and one write per piece was most of the
+  // threadpool round trips of a PUT. The high-water mark lets that many bytes gather.
   const sink = new Writable({
+    highWaterMark: WRITE_BATCH_BYTES,
     write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void) {
       hash.update(chunk);
       size += chunk.length;
       writeAll(handle, chunk, size - chunk.length).then(() => callback(), callback);
+    },
+    writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void) {
+      const buffers = chunks.map((c) => c.chunk);
+      const position = size;
+      for (const b of buffers) {
+        hash.update(b);
+        size += b.length;
+      }
+      writevAll(handle, buffers, position).then(() => callback(), callback);
     },
   });
   // Buffers and strings become one chunk; string chunks of a stream are UTF-8 encoded by `sink`.
   const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
   await pipeline(source, sink);
   return { etag: hash.digest('hex'), size };
+}
+
+/** Bytes of a request body gathered before the sink asks its source to wait. */
+const WRITE_BATCH_BYTES = 1 << 20;
+
+async function writevAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
+  const total = buffers.reduce((n, b) => n + b.length, 0);
+  const { bytesWritten } = await handle.writev(buffers, position);
+  if (bytesWritten === total) return;
+  // A short write (rare on regular files): the rest one buffer at a time.
+  let offset = 0;
+  for (const b of buffers) {
+    const end = offset + b.length;
+    if (end > bytesWritten) await writeAll(handle, b.subarray(Math.max(0, bytesWritten - offset)), position + Math.max(offset, bytesWritten));
+    offset = end;
+  }
 }
 
 async function writeAll(handle: FileHandle, chunk: Buffer, position: number): Promise<void> {

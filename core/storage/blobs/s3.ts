@@ -13,7 +13,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 // pipeline (callback form) returns its last stream and carries source errors into it.
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import { BadRequest, MeridianError } from '../../errors.js';
-import type { BlobInfo, BlobObject, BlobStore, ByteRange, ListOptions, ListPage, PutOptions } from './types.js';
+import type { BlobInfo, BlobObject, BlobStore, ByteRange, GetOptions, ListOptions, ListPage, PutOptions } from './types.js';
 import { BlobNotFound, InvalidRange } from './errors.js';
 import { listLimit } from './list-limit.js';
 import { assertValidContentType, assertValidKey, assertValidPrefix, normaliseMetadata } from './keys.js';
@@ -81,7 +81,7 @@ export class S3BlobStore implements BlobStore {
     return store;
   }
 
-  async get(key: string, options: { range?: ByteRange } = {}): Promise<BlobObject> {
+  async get(key: string, options: GetOptions = {}): Promise<BlobObject> {
     assertValidKey(key);
     const Range = options.range ? rangeHeader(options.range) : undefined;
     try {

@@ -18,6 +18,15 @@ export interface BlobObject extends BlobInfo {
 /** Inclusive byte range; `end` omitted means to the end; `suffix` means the last N bytes. */
 export type ByteRange = { start: number; end?: number } | { suffix: number };
 
+export interface GetOptions {
+  range?: ByteRange;
+  /**
+   * Preferred size of the body's chunks (the fs store's read size; default 64 KiB). Servers
+   * streaming whole objects to a socket ask for more: fewer reads and writes per byte.
+   */
+  chunkSize?: number;
+}
+
 export interface PutOptions {
   contentType?: string;
   metadata?: Record<string, string>;
@@ -48,7 +57,7 @@ export interface ListPage {
  */
 export interface BlobStore {
   readonly type: string;
-  get(key: string, options?: { range?: ByteRange }): Promise<BlobObject>;
+  get(key: string, options?: GetOptions): Promise<BlobObject>;
   put(key: string, body: Readable | Buffer | string, options?: PutOptions): Promise<BlobInfo>;
   head(key: string): Promise<BlobInfo | null>;
   delete(key: string): Promise<boolean>;
