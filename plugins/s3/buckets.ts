@@ -1,6 +1,7 @@
 /** Buckets: names, owners and creation dates in the database (see migrations.ts for why). */
 import type { Database } from '../../core/storage/db/types.js';
-import { BUCKETS_TABLE } from './migrations.js';
+import { BucketCache, type BucketEntry } from './bucket-cache.js';
+import { BUCKETS_TABLE, TAGS_TABLE } from './migrations.js';
 
 export interface Bucket {
   name: string;
@@ -42,8 +43,38 @@ export function isValidBucketName(name: string): boolean {
 }
 
 export class Buckets {
-  constructor(private readonly db: Database) {}
+  private readonly cache: BucketCache;
 
+  /** `cacheMs`: how long `lookup` may answer from memory (see bucket-cache.ts). */
+  constructor(
+    private readonly db: Database,
+    cacheMs = 0,
+  ) {
+    this.cache = new BucketCache((name) => this.load(name), cacheMs);
+  }
+
+  /** The bucket and whether its objects may have tags, from the short-lived cache. */
+  lookup(name: string): Promise<BucketEntry | null> {
+    return this.cache.get(name);
+  }
+
+  /** A tag was stored in the bucket: later lookups must not skip the tag query. */
+  markTagged(name: string): void {
+    this.cache.forget(name);
+  }
+
+  /** One query: the row, and whether a tag row exists for any of its objects. */
+  private async load(name: string): Promise<BucketEntry | null> {
+    const row = await this.db
+      .knex<Row & { has_tags: unknown }>(BUCKETS_TABLE)
+      .select(`${BUCKETS_TABLE}.*`, this.db.knex.raw(`exists (select 1 from ?? t where t.bucket = ??) as has_tags`, [TAGS_TABLE, `${BUCKETS_TABLE}.name`]))
+      .where(`${BUCKETS_TABLE}.name`, name)
+      .first();
+    // PostgreSQL answers a boolean, SQLite 0 or 1.
+    return row ? { bucket: toBucket(row), mayHaveTags: row.has_tags === true || Number(row.has_tags) === 1 } : null;
+  }
+
+  /** The row itself, never cached (creation and deletion decide on it). */
   async get(name: string): Promise<Bucket | null> {
     const row = await this.db.knex<Row>(BUCKETS_TABLE).where('name', name).first();
     return row ? toBucket(row) : null;
@@ -56,13 +87,15 @@ export class Buckets {
   /** Inserts the bucket; false when a bucket of that name exists (whoever created it first wins). */
   async create(bucket: Bucket): Promise<boolean> {
     const row: Row = { name: bucket.name, owner: bucket.owner, created_at: bucket.createdAt.toISOString(), region: bucket.region, visibility: bucket.visibility };
-    const inserted = await this.db.knex(BUCKETS_TABLE).insert(row).onConflict('name').ignore();
-    void inserted;
+    await this.db.knex(BUCKETS_TABLE).insert(row).onConflict('name').ignore();
+    this.cache.forget(bucket.name);
     const now = await this.get(bucket.name);
     return now !== null && now.owner === bucket.owner && now.createdAt.getTime() === bucket.createdAt.getTime();
   }
 
   async delete(name: string): Promise<boolean> {
-    return (await this.db.knex(BUCKETS_TABLE).where('name', name).delete()) > 0;
+    const deleted = (await this.db.knex(BUCKETS_TABLE).where('name', name).delete()) > 0;
+    this.cache.forget(name);
+    return deleted;
   }
 }

@@ -16,6 +16,8 @@ export interface S3Config {
   sweepIntervalSeconds: number;
   /** How long a looked-up access key is reused before the database is asked again (revocation delay). */
   keyCacheSeconds: number;
+  /** How long a looked-up bucket is reused; changes made by other processes are seen after it. */
+  bucketCacheSeconds: number;
   /** Each authenticated user gets a bucket `<bucketPrefix><user>` on first use. */
   workspaces: { enabled: boolean; bucketPrefix: string };
 }
@@ -32,6 +34,12 @@ export const s3ConfigSchema = {
     abandonedUploadAgeSeconds: { type: 'integer', minimum: 1, default: 604800, description: 'Multipart uploads older than this are removed with their parts.' },
     sweepIntervalSeconds: { type: 'integer', minimum: 0, default: 3600, description: 'Interval of the abandoned-upload sweep (0 turns it off).' },
     keyCacheSeconds: { type: 'number', minimum: 0, default: 2, description: 'Access keys looked up are reused this long (a revoked key stops working after it).' },
+    bucketCacheSeconds: {
+      type: 'number',
+      minimum: 0,
+      default: 2,
+      description: 'Buckets looked up are reused this long (other processes see a new owner, visibility, deletion or first tag after it).',
+    },
     workspaces: {
       type: 'object',
       additionalProperties: false,

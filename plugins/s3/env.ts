@@ -5,6 +5,7 @@ import type { AuthHooks, Subject } from '../../core/auth/types.js';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { Access, bucketResource } from './access.js';
+import type { BucketEntry } from './bucket-cache.js';
 import { isValidBucketName, type Bucket, Buckets } from './buckets.js';
 import type { S3Config } from './config.js';
 import { s3 } from './errors.js';
@@ -32,7 +33,7 @@ export class S3Env {
     readonly auth: AuthHooks,
     readonly logger: Logger,
   ) {
-    this.buckets = new Buckets(db);
+    this.buckets = new Buckets(db, config.bucketCacheSeconds * 1000);
     this.access = new Access(auth, logger);
   }
 
@@ -59,13 +60,18 @@ export class S3Env {
   }
 
   async requireBucket(name: string | undefined): Promise<Bucket> {
+    return (await this.requireBucketEntry(name)).bucket;
+  }
+
+  /** The bucket (from the short-lived cache) and whether its objects may have tags. */
+  async requireBucketEntry(name: string | undefined): Promise<BucketEntry> {
     if (name === undefined || !isValidBucketName(name)) {
       // An invalid name cannot exist; S3 says NoSuchBucket for reads of one too.
       throw s3.noSuchBucket(name ?? '');
     }
-    const bucket = await this.buckets.get(name);
-    if (!bucket) throw s3.noSuchBucket(name);
-    return bucket;
+    const found = await this.buckets.lookup(name);
+    if (!found) throw s3.noSuchBucket(name);
+    return found;
   }
 
   /** The workspace bucket name of a subject: `<prefix><id>`, lower-cased, other characters as '-'. */

@@ -58,6 +58,7 @@ export class Tags {
   async store(bucket: string, key: string, info: BlobInfo, tags: TagSet): Promise<void> {
     const row: Row = { bucket, object_key: key, etag: s3ETag(info), last_modified: info.lastModified.toISOString(), tags: JSON.stringify(tags) };
     await this.env.db.knex(TAGS_TABLE).insert(row).onConflict(['bucket', 'object_key']).merge();
+    this.env.buckets.markTagged(bucket);
   }
 
   async remove(bucket: string, key: string): Promise<void> {

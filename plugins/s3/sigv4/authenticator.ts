@@ -54,7 +54,15 @@ interface CachedKey {
   key: ResolvedAccessKey | null;
   groups: string[];
   until: number;
+  /**
+   * Signing keys derived from this key's secret, by `<day>/<region>/<service>`: four HMACs saved
+   * per request. They go with the entry, so a revoked key's derived keys go with it.
+   */
+  signingKeys: Map<string, Buffer>;
 }
+
+/** Derived signing keys kept per access key: a day's worth of regions, in practice one or two. */
+const MAX_SIGNING_KEYS = 16;
 
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
@@ -152,7 +160,7 @@ export class SigV4Authenticator implements Authenticator {
     if (headers === undefined) throw s3.signatureDoesNotMatch('A header named in SignedHeaders is missing from the request');
     const canonical = canonicalRequest(ctx.method, canonicalUri(ctx.path), r.query, headers, signedHeaders, r.payloadHash);
     const scope = credentialScope(day, region, service);
-    const key = signingKey(found.key.secret, day, region, service);
+    const key = derivedKey(found, day, region, service);
     const expected = signatureHex(key, stringToSign(r.amzDate, scope, canonical));
     if (!sameHex(expected, r.signature)) throw s3.signatureDoesNotMatch();
     const state: SignatureState = { accessKeyId, signingKey: key, seedSignature: expected, amzDate: r.amzDate, scope, payloadHash: r.payloadHash, presigned: r.presigned };
@@ -170,13 +178,24 @@ export class SigV4Authenticator implements Authenticator {
       const user = await getUser(this.db, key.user).catch(() => null);
       groups = [...new Set([...key.groups, ...(user?.groups ?? [])])];
     }
-    const entry: CachedKey = { key, groups, until: now + this.options.keyCacheMs };
+    const entry: CachedKey = { key, groups, until: now + this.options.keyCacheMs, signingKeys: new Map() };
     if (this.options.keyCacheMs > 0) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(accessKeyId, entry);
     }
     return entry;
   }
+}
+
+function derivedKey(found: CachedKey, day: string, region: string, service: string): Buffer {
+  const scope = `${day}/${region}/${service}`;
+  let key = found.signingKeys.get(scope);
+  if (!key) {
+    key = signingKey(found.key!.secret, day, region, service);
+    if (found.signingKeys.size >= MAX_SIGNING_KEYS) found.signingKeys.clear();
+    found.signingKeys.set(scope, key);
+  }
+  return key;
 }
 
 /** Constant-time comparison of two hex signatures. */
