@@ -8,11 +8,12 @@
  */
 import { CoverageError } from '../errors.js';
 import type { Grid, SampleArray, SampleType } from '../types.js';
-import { blockGrid, type BlockGrid } from './blocks.js';
+import { blockGrid, extractBlock, type BlockGrid } from './blocks.js';
 import { compressBlockAsync } from './compression.js';
 import { georeferencingEntries } from './georeferencing.js';
 import { layout, levelBlocks, resolveOptions, type GeoTiffOptions, type Plan, type ResolvedOptions } from './geotiff.js';
 import type { Level } from './overviews.js';
+import { float32Difference, floatingPointDifference } from './predictor.js';
 import { SAMPLE_TYPES, type SampleTypeInfo } from './sample-types.js';
 
 /** Chunks of rows whose blocks may be compressing at once before write() waits. */
@@ -88,7 +89,22 @@ export class GeoTiffRowEncoder {
   private emit(bands: SampleArray[], rows: number): void {
     const level: Level = { width: this.grid.width, height: rows, bands };
     const started: Array<Promise<Buffer>> = [];
-    for (const b of levelBlocks({ level, blocks: { ...this.blocks, down: 1 } }, this.info, this.resolved)) started.push(compressBlockAsync(b.bytes, b.rowBytes, this.resolved.compression));
+    const o = this.resolved;
+    const blocks = { ...this.blocks, down: 1 };
+    if (o.tiled && o.predictor === 'floatingpoint' && bands.length === 1 && bands[0] instanceof Float32Array) {
+      // One float32 band (WCPS results): full tiles are predicted straight from the rows, not cut out first.
+      const { blockWidth: tw, blockHeight: th } = blocks;
+      for (let bx = 0; bx < blocks.across; bx++) {
+        const x0 = bx * tw;
+        const bytes =
+          rows === th && x0 + tw <= level.width
+            ? float32Difference(bands[0], x0, level.width, th, tw, 1)
+            : floatingPointDifference(extractBlock(level, blocks, bx, 0, this.info, true, o.nodata ?? 0) as Float32Array, tw, 1);
+        started.push(compressBlockAsync(bytes, tw * 4, o.compression));
+      }
+    } else {
+      for (const b of levelBlocks({ level, blocks }, this.info, o)) started.push(compressBlockAsync(b.bytes, b.rowBytes, o.compression));
+    }
     this.compressed.push(...started);
     this.chunks.push(Promise.all(started));
     this.rows += rows;

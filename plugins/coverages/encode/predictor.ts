@@ -17,7 +17,7 @@ export function horizontalDifference(block: SampleArray, rowSamples: number, sam
 
 /** The Technote 3 byte planes and differences of a block of little-endian floats, as new bytes. */
 export function floatingPointDifference(block: Float32Array | Float64Array, rowSamples: number, samplesPerPixel: number): Uint8Array {
-  if (block instanceof Float32Array) return float32Difference(block, rowSamples, samplesPerPixel);
+  if (block instanceof Float32Array) return float32Difference(block, 0, rowSamples, block.length / rowSamples, rowSamples, samplesPerPixel);
   const bytesPerSample = block.BYTES_PER_ELEMENT;
   const source = new Uint8Array(block.buffer, block.byteOffset, block.byteLength);
   const out = new Uint8Array(block.byteLength);
@@ -38,14 +38,15 @@ export function floatingPointDifference(block: Float32Array | Float64Array, rowS
  * output). Byte j of a row's planes minus byte j - samplesPerPixel, taken from the samples
  * themselves: within a plane that is the same byte of the sample samplesPerPixel before (a
  * difference of shifted words, as Uint8Array stores wrap modulo 256); for the first samples of
- * a plane, the previous plane's byte of the row's last samples.
+ * a plane, the previous plane's byte of the row's last samples. Rows are read from `source`
+ * at `start`, `start + stride`, ... (a tile's rows inside a wider image, without cutting it out).
  */
-function float32Difference(block: Float32Array, rowSamples: number, samplesPerPixel: number): Uint8Array {
-  const words = new Uint32Array(block.buffer, block.byteOffset, block.length);
-  const out = new Uint8Array(block.byteLength);
+export function float32Difference(source: Float32Array, start: number, stride: number, rows: number, rowSamples: number, samplesPerPixel: number): Uint8Array {
+  const words = new Uint32Array(source.buffer, source.byteOffset, source.length);
   const rowBytes = rowSamples * 4;
+  const out = new Uint8Array(rows * rowBytes);
   const spp = Math.min(samplesPerPixel, rowSamples);
-  for (let row = 0, first = 0; row < out.length; row += rowBytes, first += rowSamples) {
+  for (let row = 0, first = start; row < out.length; row += rowBytes, first += stride) {
     const p1 = row + rowSamples;
     const p2 = p1 + rowSamples;
     const p3 = p2 + rowSamples;
