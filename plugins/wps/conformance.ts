@@ -1,9 +1,14 @@
-/** Conformance classes of WPS 2.0 (OGC 14-065 annex A) and the transactional extension served here. */
+/**
+ * Conformance classes of WPS 2.0 (OGC 14-065 annex A) and the transactional extension served here.
+ * basic-wps, synchronous-wps, asynchronous-wps and process-model-encoding are written as a WPS
+ * 2.0 implementation publishes them (Geomatys Constellation's WPS conformance list); the others
+ * could not be checked against the document (see README).
+ */
 const WPS20 = 'http://www.opengis.net/spec/WPS/2.0';
 
 export const WPS_CORE_CONFORMANCE = [
-  `${WPS20}/conf/service/synchronous-execute`,
-  `${WPS20}/conf/service/asynchronous-execute`,
+  `${WPS20}/conf/service/synchronous-wps`,
+  `${WPS20}/conf/service/asynchronous-wps`,
   `${WPS20}/conf/service/profile/basic-wps`,
   `${WPS20}/conf/service/profile/dismiss-extension`,
   `${WPS20}/conf/service/profile/basic-wps/kvp`,

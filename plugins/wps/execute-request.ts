@@ -43,7 +43,7 @@ export function executeHead(root: XmlTreeNode): { processId: string; mode: Execu
 
 const bad = (id: string, message: string) => new OwsException('InvalidParameterValue', message, { locator: id });
 
-function literalOf(id: string, text: string, d: InputDescription): unknown {
+export function literalOf(id: string, text: string, d: InputDescription): unknown {
   const type = literalTypeOf(d.schema).name;
   const t = text.trim();
   if (type === 'integer') {
@@ -90,18 +90,21 @@ function bboxOf(id: string, data: XmlTreeNode): unknown {
   return { bbox: [a[0], a[1], b[0], b[1]], crs };
 }
 
-function complexOf(id: string, data: XmlTreeNode, d: InputDescription): unknown {
-  const encoding = data.attrs.encoding?.toLowerCase();
+/** Inline complex data as the engine takes it: a file's content (text, or base64), else JSON. */
+export function complexTextOf(id: string, text: string, encoding: string | undefined, d: InputDescription): unknown {
   const isFile = d.schema.contentEncoding === 'binary' || d.schema.format === 'binary' || d.schema.format === 'uri';
-  const xml = embeddedXml(data);
-  const text = xml ?? rawText(data);
-  if (isFile) return encoding === 'base64' ? { value: text.replace(/\s+/g, ''), encoding: 'base64' } : { value: text };
+  if (isFile) return encoding?.toLowerCase() === 'base64' ? { value: text.replace(/\s+/g, ''), encoding: 'base64' } : { value: text };
   // JSON-valued inputs (objects, arrays): the Data element holds the JSON text.
   try {
     return JSON.parse(text);
   } catch {
     throw bad(id, `Input '${id}' takes JSON (mimeType application/json)`);
   }
+}
+
+/** A Data (2.0) or ComplexData (1.0.0) element's content: embedded XML, or its text. */
+export function complexOf(id: string, data: XmlTreeNode, d: InputDescription): unknown {
+  return complexTextOf(id, embeddedXml(data) ?? rawText(data), data.attrs.encoding, d);
 }
 
 function inputValue(input: XmlTreeNode, d: InputDescription): unknown {

@@ -1,8 +1,9 @@
 /**
  * The WPS plugin: OGC Web Processing Service 2.0 (OGC 14-065, XML and KVP bindings) with the
  * Dismiss extension and the transactional extension's DeployProcess/UndeployProcess (OGC
- * 18-036r1) over the `processing` engine, so WPS clients see the processes and jobs OGC API -
- * Processes clients see at the ADES (see README.md).
+ * 18-036r1), and WPS 1.0.0 (OGC 05-007r7) on the same endpoint, over the `processing` engine, so
+ * WPS clients see the processes and jobs OGC API - Processes clients see at the ADES (see
+ * README.md). Exceptions are OWS 2.0 reports, or OWS 1.1 ones for a request read as 1.0.0.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -17,12 +18,13 @@ import { engineCall } from './errors.js';
 import { ExecutionStore } from './execution-store.js';
 import { wpsMigrations } from './migrations.js';
 import { deployProcess, describeProcess, dismiss, execute, getCapabilities, getResult, getStatus, undeployProcess, type WpsDeps } from './operations.js';
-import { readWpsRequest } from './read-request.js';
+import { readWpsRequest, WPS_VERSION_STATE } from './read-request.js';
+import { describeProcess1, execute1, executeResponse1, getCapabilities1 } from './wps1/operations.js';
 
 const plugin: Plugin<WpsConfig> = {
   name: 'wps',
   version: '0.1.0',
-  description: 'OGC Web Processing Service 2.0 (GetCapabilities, DescribeProcess, Execute sync/async, GetStatus, GetResult, Dismiss) and WPS-T DeployProcess/UndeployProcess of CWL application packages, over the processing engine',
+  description: 'OGC Web Processing Service 2.0 and 1.0.0 (GetCapabilities, DescribeProcess, Execute sync/async, GetStatus, GetResult, Dismiss) and WPS-T DeployProcess/UndeployProcess of CWL application packages, over the processing engine',
   requires: ['processing'],
   defaultPath: '/wps',
   configSchema: wpsConfigSchema,
@@ -40,6 +42,11 @@ const plugin: Plugin<WpsConfig> = {
     const router = new Router();
     const handle = async (ctx: Context) => {
       const request = await readWpsRequest(ctx, { transactions: config.transactions, maxBytes: config.maxRequestBytes });
+      if (request.version === '1.0.0') {
+        if (request.operation === 'GetCapabilities') return getCapabilities1(ctx, deps);
+        if (request.operation === 'DescribeProcess') return describeProcess1(ctx, request, deps);
+        return execute1(ctx, request, deps);
+      }
       switch (request.operation) {
         case 'GetCapabilities':
           return getCapabilities(ctx, request, deps);
@@ -60,6 +67,11 @@ const plugin: Plugin<WpsConfig> = {
       }
     };
     router.get('/', handle);
+    // A stored WPS 1.0.0 ExecuteResponse (statusLocation): the job's document as it stands.
+    router.get('/jobs/:jobId/execute-response', async (ctx) => {
+      ctx.state[WPS_VERSION_STATE] = '1.0.0';
+      await executeResponse1(ctx, ctx.params.jobId!, deps);
+    });
     router.post('/', handle);
     // The staged-out files of a job, which wps:Reference outputs point at (the caller must be able to read the job).
     router.get('/jobs/:jobId/files/*path', async (ctx) => {
@@ -79,12 +91,12 @@ const plugin: Plugin<WpsConfig> = {
     const conformsTo = WPS_CONFORMANCE(config.transactions);
     return {
       routes: router,
-      errorEncoder: owsErrorEncoder({ version: '2.0.0' }),
+      errorEncoder: owsErrorEncoder((ctx) => (ctx.state[WPS_VERSION_STATE] === '1.0.0' ? { version: '1.1.0', reportVersion: '1.0.0' } : { version: '2.0.0' })),
       conformsTo,
       services: [
         {
           type: 'WPS',
-          versions: ['2.0.0'],
+          versions: ['1.0.0', '2.0.0'],
           title: config.title,
           description: config.abstract,
           url: mount,

@@ -24,16 +24,16 @@ export interface WpsDeps {
   baseUrl(ctx: Context): string;
 }
 
-const subjectOf = (ctx: Context) => ctx.state.subject as Subject;
+export const subjectOf = (ctx: Context) => ctx.state.subject as Subject;
 
-function sendXml(ctx: Context, xml: string, status = 200): void {
+export function sendXml(ctx: Context, xml: string, status = 200): void {
   ctx.status = status;
   ctx.type = XML_TYPE;
   ctx.body = xml;
 }
 
 /** An anonymous caller refused by the policy gets 401 with the platform's challenges, not 403. */
-async function asCaller<T>(ctx: Context, auth: AuthHooks, work: () => Promise<T>): Promise<T> {
+export async function asCaller<T>(ctx: Context, auth: AuthHooks, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -88,7 +88,7 @@ function jobFailure(job: ProcessJob): OwsException {
 }
 
 /** One output as itself (a raw response): the file's bytes, or the literal as text. */
-async function sendRaw(ctx: Context, deps: WpsDeps, job: ProcessJob, defs: OutputDefinition[]): Promise<void> {
+export async function sendRaw(ctx: Context, deps: WpsDeps, job: ProcessJob, defs: OutputDefinition[]): Promise<void> {
   const wanted = wantedOutputs(job, defs);
   if (wanted.length !== 1) throw new OwsException('TooManyOutputs', 'A raw response carries exactly one output', { locator: 'response', status: 400 });
   const [id, output] = wanted[0]!;

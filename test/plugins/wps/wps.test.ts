@@ -108,7 +108,10 @@ for (const kind of testDatabaseKinds()) {
       const xml = await h.post(`<wps:GetCapabilities service="WPS" xmlns:wps="http://www.opengis.net/wps/2.0" xmlns:ows="http://www.opengis.net/ows/2.0"><ows:AcceptVersions><ows:Version>2.0.0</ows:Version></ows:AcceptVersions><ows:Sections><ows:Section>ServiceIdentification</ows:Section><ows:Section>Contents</ows:Section></ows:Sections></wps:GetCapabilities>`);
       assertWps(xml);
       assert.deepEqual(xpath(xml.text, '/wps:Capabilities/ows:OperationsMetadata'), []);
-      assertException(await h.kvp(`${CAPS}&AcceptVersions=1.0.0`), 400, 'VersionNegotiationFailed');
+      assertException(await h.kvp(`${CAPS}&AcceptVersions=0.9.0`), 400, 'VersionNegotiationFailed');
+      // AcceptVersions in the client's order; a 2.0 document when 2.0.0 comes first.
+      assertWps(await h.kvp(`${CAPS}&AcceptVersions=2.0.0,1.0.0`));
+      assert.deepEqual(xpath((await h.kvp(CAPS)).text, '//ows:Profile').includes('http://www.opengis.net/spec/WPS/2.0/conf/service/synchronous-wps'), true);
     });
 
     it('DescribeProcess: KVP, XML and ALL, valid; literal, bounding box and complex data', async () => {
@@ -124,7 +127,9 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(assertException(await h.kvp('service=WPS&request=DescribeProcess&identifier=clip'), 400, 'MissingParameterValue'), 'version');
       assert.equal(assertException(await h.kvp('service=WPS&version=2.0.0&request=DescribeProcess'), 400, 'MissingParameterValue'), 'identifier');
       assertException(await h.kvp('service=WPS&version=2.0.0&request=Frobnicate'), 501, 'OperationNotSupported');
-      assertException(await h.kvp('service=WPS&version=1.0.0&request=DescribeProcess&identifier=clip'), 400, 'InvalidParameterValue');
+      assertException(await h.kvp('service=WPS&version=1.1.0&request=DescribeProcess&identifier=clip'), 400, 'InvalidParameterValue');
+      // GetStatus does not exist in 1.0.0.
+      assert.equal((await h.kvp('service=WPS&version=1.0.0&request=GetStatus&jobId=x')).status, 501);
     });
 
     it('Execute sync: document with the output by reference and by value, and raw', async () => {
