@@ -89,6 +89,8 @@ export async function readWpsRequest(ctx: Context, options: { transactions: bool
   const type = ctx.get('Content-Type').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return readKvp(ctx, body.toString('utf8'), options.transactions);
   if (body.length === 0) throw new OwsException('MissingParameterValue', 'The POST body is empty: send a WPS request document', { locator: 'request' });
+  // A document that does not parse is answered in the format of the namespace it mentions.
+  if (body.includes(WPS1_NS) && !body.includes(WPS_NS)) ctx.state[WPS_VERSION_STATE] = '1.0.0';
   const xml = parseXmlElementTree(body, { code: 'InvalidParameterValue', locator: 'request', maxBytes: options.maxBytes });
   if (xml.namespace !== WPS_NS && xml.namespace !== WPS1_NS) {
     throw new OwsException('InvalidParameterValue', `The root element must be in the WPS 2.0 (${WPS_NS}) or WPS 1.0.0 (${WPS1_NS}) namespace; got '${xml.namespace}'`, { locator: xml.name });

@@ -2,8 +2,13 @@
 
 argv: url api-key scene-href bbox(minx,miny,maxx,maxy) outdir
 """
+import faulthandler
 import json
+import os
 import sys
+
+# A hang shows where it is (stderr) instead of only timing out.
+faulthandler.dump_traceback_later(float(os.environ.get('WPS1_TRACE_AFTER', '170')), exit=True)
 
 from owslib.wps import SYNC, BoundingBoxDataInput, ComplexDataInput, WebProcessingService, monitorExecution
 

@@ -8,7 +8,8 @@
  * 1.0.0 schemas (test/fixtures/schemas/ogc/wps/1.0.0) and OWS 1.1 exception schema.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,7 +192,8 @@ for (const kind of testDatabaseKinds()) {
 
     it('OWSLib WebProcessingService 1.0.0: getcapabilities, describeprocess, execute sync and async (checkStatus, monitorExecution), getOutput', async () => {
       const out = mkdtempSync(join(tmpdir(), 'wps1-owslib-'));
-      const text = execFileSync('/usr/bin/python3', [OWSLIB_SCRIPT, h.wps, h.keys.alice, SCENE, '10.2,49.2,10.6,49.6', out], { encoding: 'utf8', timeout: 180_000 });
+      // Asynchronously: the server runs in this process.
+      const { stdout: text } = await promisify(execFile)('/usr/bin/python3', [OWSLIB_SCRIPT, h.wps, h.keys.alice, SCENE, '10.2,49.2,10.6,49.6', out], { encoding: 'utf8', timeout: 200_000 });
       const r = JSON.parse(text.trim().split('\n').at(-1)!);
       assert.equal(r.caps.version, '1.0.0');
       assert.equal(r.caps.type, 'WPS');
