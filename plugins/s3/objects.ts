@@ -14,8 +14,13 @@ import { openPayload, readVerifiedBody } from './payload.js';
 import { Tags } from './tagging.js';
 import { children, childText, document, isoDate, parseRequestXml, tag } from './xml.js';
 
-/** Read size of object bodies: fewer, larger reads and socket writes than the 64 KiB default. */
-const GET_CHUNK_BYTES = 1 << 20;
+/**
+ * Read size of object bodies: fewer, larger reads and socket writes than the 64 KiB default.
+ * 256 KiB measured best: a bare node:http server streaming 64 MiB used 42-44 ms of CPU at
+ * 256 KiB, 46-50 at 1 MiB, 60-77 at 64 KiB; in the s3 bench 1 MiB GETs cost 0.8-1.8 ms of
+ * server CPU at 256 KiB and 0.9-3.9 ms at 1 MiB.
+ */
+const GET_CHUNK_BYTES = 256 * 1024;
 
 export function requireKey(r: S3Request): string {
   if (r.key === undefined || r.key === '') throw s3.invalidRequest('This operation needs an object key');
