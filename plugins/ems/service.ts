@@ -9,15 +9,15 @@ import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
 import type { AuthHooks, Resource, Subject } from '../../core/auth/types.js';
 import { BadRequest, Forbidden, NotFound } from '../../core/errors.js';
-import type { JobQueue, JobRecord, JobState } from '../../core/jobs/types.js';
+import type { JobQueue } from '../../core/jobs/types.js';
 import type { RemoteFetchLimits } from '../../core/net/remote-fetch.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { checkInputs } from '../processing/check-inputs.js';
 import { readDeployBody } from '../processing/deploy-body.js';
-import { DuplicateProcess, NoSuchJob, NoSuchProcess } from '../processing/engine.js';
+import { DuplicateProcess, NoSuchProcess } from '../processing/engine.js';
+import { JobStore } from '../processing/job-store.js';
 import { ProcessStore } from '../processing/process-store.js';
-import { jobPrefix } from '../processing/stage-out.js';
-import type { DeployBody, ExecuteRequest, JobListFilter, JobResult, JobStatus, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility, UsageRecord } from '../processing/types.js';
+import type { DeployBody, ExecuteRequest, JobListFilter, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility, UsageRecord } from '../processing/types.js';
 import type { AdesEndpoint, StepValue } from './endpoints.js';
 import { EMS_JOBS_TABLE, WORKFLOWS_TABLE } from './migrations.js';
 import type { EndpointRegistry } from './registry.js';
@@ -26,9 +26,6 @@ import type { StepStore } from './step-store.js';
 import { readWorkflowPlan } from './workflow.js';
 
 export const EMS_SERVICE = 'ems';
-
-const STATUS_OF: Record<JobState, JobStatus> = { queued: 'accepted', running: 'running', succeeded: 'successful', failed: 'failed', dismissed: 'dismissed' };
-const STATE_OF: Record<JobStatus, JobState> = { accepted: 'queued', running: 'running', successful: 'succeeded', failed: 'failed', dismissed: 'dismissed' };
 
 export function workflowResource(p: { id: string; owner?: string; visibility: ProcessVisibility }): Resource {
   return { type: 'process', service: EMS_SERVICE, id: p.id, owner: p.owner, attributes: { visibility: p.visibility, kind: 'workflow' } };
@@ -50,20 +47,15 @@ export interface EmsDeps {
   attempts: number;
 }
 
-interface JobRow {
-  job_id: string;
-  process_id: string;
-  owner: string | null;
-  created: string;
-  subscriber: string | null;
-}
-
 export class EmsService implements ProcessingService {
   private readonly store: ProcessStore;
+  private readonly jobs: JobStore;
   private readonly validators = new WeakMap<object, ValidateFunction>();
 
   constructor(private readonly deps: EmsDeps) {
     this.store = new ProcessStore(deps.db, WORKFLOWS_TABLE);
+    // Polled less often than the engine's jobs: a workflow job waits on its steps' jobs.
+    this.jobs = new JobStore({ db: deps.db, jobs: deps.jobs, auth: deps.auth, table: EMS_JOBS_TABLE, resource: workflowJobResource, poll: { firstMs: 50, maxMs: 500 } });
   }
 
   private async permitted(subject: Subject, resource: Resource, action: string): Promise<boolean> {
@@ -135,81 +127,25 @@ export class EmsService implements ProcessingService {
       selfHosts: statusUrl ? [new URL(statusUrl).host] : [],
       subscriber: request.subscriber,
     };
-    const owner = subject.anonymous ? undefined : subject.id;
-    await this.deps.db.knex(EMS_JOBS_TABLE).insert({ job_id: jobId, process_id: processId, owner: owner ?? null, created: new Date().toISOString(), subscriber: request.subscriber ? JSON.stringify(request.subscriber) : null });
-    try {
-      await this.deps.jobs.enqueue(WORKFLOW_JOB_TYPE, payload, { id: jobId, owner, attempts: this.deps.attempts });
-    } catch (err) {
-      await this.deps.db.knex(EMS_JOBS_TABLE).where({ job_id: jobId }).delete();
-      throw err;
-    }
+    await this.jobs.submit(WORKFLOW_JOB_TYPE, payload, { id: jobId, processId, subject, subscriber: request.subscriber, attempts: this.deps.attempts });
     return this.getJob(jobId, subject);
   }
 
-  private toJob(record: JobRecord, row: JobRow): ProcessJob {
-    const job: ProcessJob = {
-      id: record.id,
-      processId: row.process_id,
-      status: STATUS_OF[record.state],
-      owner: row.owner ?? undefined,
-      message: record.message,
-      progress: record.state === 'succeeded' ? 100 : record.progress,
-      created: record.createdAt,
-      started: record.startedAt,
-      finished: record.finishedAt,
-      updated: record.updatedAt,
-      error: record.error,
-    };
-    if (record.state === 'succeeded' && record.result) job.result = record.result as JobResult;
-    return job;
-  }
-
-  private async readable(id: string, subject: Subject): Promise<{ record: JobRecord; row: JobRow }> {
-    const row = (await this.deps.db.knex(EMS_JOBS_TABLE).where({ job_id: id }).first()) as JobRow | undefined;
-    if (!row || !(await this.permitted(subject, workflowJobResource(id, row.owner ?? undefined, row.process_id), 'read'))) throw new NoSuchJob(id);
-    const record = await this.deps.jobs.get(id);
-    if (!record) throw new NoSuchJob(id);
-    return { record, row };
-  }
-
   async getJob(id: string, subject: Subject): Promise<ProcessJob> {
-    const { record, row } = await this.readable(id, subject);
-    return this.toJob(record, row);
+    return this.jobs.get(id, subject);
   }
 
   async listJobs(filter: JobListFilter, subject: Subject): Promise<{ jobs: ProcessJob[]; more: boolean }> {
-    const limit = filter.limit ?? 10;
-    const offset = filter.offset ?? 0;
-    const states = filter.statuses?.map((s) => STATE_OF[s]);
-    const jobs: ProcessJob[] = [];
-    let skipped = 0;
-    const batch = 200;
-    for (let from = 0; ; from += batch) {
-      let q = this.deps.db.knex(EMS_JOBS_TABLE).orderBy([{ column: 'created', order: 'desc' }, { column: 'job_id', order: 'asc' }]).limit(batch).offset(from);
-      if (filter.processIds?.length) q = q.whereIn('process_id', filter.processIds);
-      const rows = (await q) as JobRow[];
-      for (const row of rows) {
-        if (!(await this.permitted(subject, workflowJobResource(row.job_id, row.owner ?? undefined, row.process_id), 'read'))) continue;
-        const record = await this.deps.jobs.get(row.job_id);
-        if (!record || (states && !states.includes(record.state))) continue;
-        if (skipped++ < offset) continue;
-        if (jobs.length === limit) return { jobs, more: true };
-        jobs.push(this.toJob(record, row));
-      }
-      if (rows.length < batch) return { jobs, more: false };
-    }
+    return this.jobs.list(filter, subject);
   }
 
   async jobLogs(id: string, subject: Subject): Promise<string[]> {
-    await this.readable(id, subject);
-    return this.deps.jobs.logs(id);
+    return this.jobs.logs(id, subject);
   }
 
   /** Dismisses the workflow job and, from here too (its runner may be another process), the step jobs still running. */
   async dismiss(id: string, subject: Subject): Promise<ProcessJob> {
-    const { row, record } = await this.readable(id, subject);
-    if (!(await this.permitted(subject, workflowJobResource(id, row.owner ?? undefined, row.process_id), 'dismiss'))) throw new Forbidden(`Not allowed to dismiss job '${id}'`);
-    const changed = await this.deps.jobs.cancel(id);
+    const { record, changed } = await this.jobs.dismiss(id, subject);
     if (changed) {
       const owner = (record.payload as WorkflowPayload).subject;
       const steps = (await this.deps.steps.list(id)).filter((s) => (s.status === 'accepted' || s.status === 'running') && s.ref);
@@ -229,32 +165,21 @@ export class EmsService implements ProcessingService {
   }
 
   async waitForJob(id: string, subject: Subject, timeoutMs: number): Promise<ProcessJob> {
-    const deadline = Date.now() + timeoutMs;
-    let pause = 50;
-    for (;;) {
-      const job = await this.getJob(id, subject);
-      if ((job.status !== 'accepted' && job.status !== 'running') || Date.now() >= deadline) return job;
-      await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(1, deadline - Date.now()))));
-      pause = Math.min(500, pause * 2);
-    }
+    return this.jobs.wait(id, subject, timeoutMs);
   }
 
   /** The EMS records no usage of its own: each step's usage is on its ADES. */
   async usage(jobId: string, subject: Subject): Promise<UsageRecord[]> {
-    await this.readable(jobId, subject);
+    await this.jobs.readable(jobId, subject);
     return [];
   }
 
   async jobFilesPrefix(jobId: string, subject: Subject): Promise<string> {
-    const { row } = await this.readable(jobId, subject);
-    return jobPrefix(row.owner ?? 'anonymous', jobId);
+    return this.jobs.filesPrefix(jobId, subject);
   }
 
   async readOutput(jobId: string, blobKey: string, subject: Subject) {
-    const { row } = await this.readable(jobId, subject);
-    const prefix = jobPrefix(row.owner ?? 'anonymous', jobId);
-    if (!blobKey.startsWith(prefix)) throw new NotFound(`Job '${jobId}' has no file '${blobKey}'`, { code: 'NoSuchOutput' });
-    return this.openStepFile(jobId, blobKey.slice(prefix.length));
+    return this.openStepFile(jobId, await this.jobs.fileOf(jobId, blobKey, subject));
   }
 
   /**

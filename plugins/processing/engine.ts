@@ -6,7 +6,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
 import type { AuthHooks, Resource, Subject } from '../../core/auth/types.js';
 import { BadRequest, Forbidden, MeridianError, NotFound } from '../../core/errors.js';
-import type { JobQueue, JobRecord, JobState } from '../../core/jobs/types.js';
+import type { JobQueue } from '../../core/jobs/types.js';
 import type { RemoteFetchLimits } from '../../core/net/remote-fetch.js';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
 import type { Database } from '../../core/storage/db/types.js';
@@ -14,28 +14,22 @@ import type { CatalogueService } from '../catalogue/types.js';
 import type { BuiltinProcess } from './builtins/types.js';
 import { readDeployBody } from './deploy-body.js';
 import { EXECUTE_JOB_TYPE, type ExecutePayload } from './job-runner.js';
+import { JobStore } from './job-store.js';
 import { PROCESS_JOBS_TABLE, PROCESS_USAGE_TABLE } from './migrations.js';
 import { ProcessStore } from './process-store.js';
 import { quote } from './quotation.js';
 import { checkInputs } from './check-inputs.js';
 import { precheckInputs } from './stage-in.js';
-import { jobPrefix } from './stage-out.js';
-import type { UsageRecord, DeployBody, ExecuteRequest, JobListFilter, JobResult, JobStatus, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
+import type { UsageRecord, DeployBody, ExecuteRequest, JobListFilter, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
+
+export { NoSuchJob } from './job-store.js';
 
 export const SERVICE = 'processing';
-
-const STATUS_OF: Record<JobState, JobStatus> = { queued: 'accepted', running: 'running', succeeded: 'successful', failed: 'failed', dismissed: 'dismissed' };
-const STATE_OF: Record<JobStatus, JobState> = { accepted: 'queued', running: 'running', successful: 'succeeded', failed: 'failed', dismissed: 'dismissed' };
 
 /** OGC API Processes exception codes, which the ADES maps to the standard's type URIs. */
 export class NoSuchProcess extends NotFound {
   constructor(id: string) {
     super(`No process '${id}'`, { code: 'NoSuchProcess', locator: 'processId' });
-  }
-}
-export class NoSuchJob extends NotFound {
-  constructor(id: string) {
-    super(`No job '${id}'`, { code: 'NoSuchJob', locator: 'jobId' });
   }
 }
 export class DuplicateProcess extends MeridianError {
@@ -63,14 +57,6 @@ export interface EngineDeps {
   catalogue?: CatalogueService;
 }
 
-interface JobRow {
-  job_id: string;
-  process_id: string;
-  owner: string | null;
-  created: string;
-  subscriber: string | null;
-}
-
 export function processResource(p: { id: string; owner?: string; visibility: ProcessVisibility; kind: string }): Resource {
   return { type: 'process', service: SERVICE, id: p.id, owner: p.owner, attributes: { visibility: p.visibility, kind: p.kind } };
 }
@@ -81,10 +67,12 @@ export function jobResource(id: string, owner: string | undefined, processId: st
 
 export class ProcessingEngine implements ProcessingService {
   private readonly store: ProcessStore;
+  private readonly jobs: JobStore;
   private readonly validators = new WeakMap<object, ValidateFunction>();
 
   constructor(private readonly deps: EngineDeps) {
     this.store = new ProcessStore(deps.db);
+    this.jobs = new JobStore({ db: deps.db, jobs: deps.jobs, auth: deps.auth, table: PROCESS_JOBS_TABLE, resource: jobResource, poll: { firstMs: 20, maxMs: 250 } });
   }
 
   private builtinRecord(b: BuiltinProcess): ProcessRecord {
@@ -188,15 +176,7 @@ export class ProcessingEngine implements ProcessingService {
       statusUrl: options.statusUrl?.(jobId),
       subscriber: request.subscriber,
     };
-    const owner = subject.anonymous ? undefined : subject.id;
-    const created = new Date().toISOString();
-    await this.deps.db.knex(PROCESS_JOBS_TABLE).insert({ job_id: jobId, process_id: processId, owner: owner ?? null, created, subscriber: request.subscriber ? JSON.stringify(request.subscriber) : null });
-    try {
-      await this.deps.jobs.enqueue(EXECUTE_JOB_TYPE, payload, { id: jobId, owner, attempts: this.deps.attempts });
-    } catch (err) {
-      await this.deps.db.knex(PROCESS_JOBS_TABLE).where({ job_id: jobId }).delete();
-      throw err;
-    }
+    await this.jobs.submit(EXECUTE_JOB_TYPE, payload, { id: jobId, processId, subject, subscriber: request.subscriber, attempts: this.deps.attempts });
     return this.getJob(jobId, subject);
   }
 
@@ -213,98 +193,29 @@ export class ProcessingEngine implements ProcessingService {
     return checkInputs(p, given, this.validators);
   }
 
-  private toJob(record: JobRecord, row: JobRow): ProcessJob {
-    const job: ProcessJob = {
-      id: record.id,
-      processId: row.process_id,
-      status: STATUS_OF[record.state],
-      owner: row.owner ?? undefined,
-      message: record.message,
-      progress: record.state === 'succeeded' ? 100 : record.progress,
-      created: record.createdAt,
-      started: record.startedAt,
-      finished: record.finishedAt,
-      updated: record.updatedAt,
-      error: record.error,
-    };
-    if (record.state === 'succeeded' && record.result) job.result = record.result as JobResult;
-    if (row.subscriber) job.subscriber = JSON.parse(row.subscriber) as ProcessJob['subscriber'];
-    return job;
-  }
-
-  private async row(id: string): Promise<JobRow | undefined> {
-    return (await this.deps.db.knex(PROCESS_JOBS_TABLE).where({ job_id: id }).first()) as JobRow | undefined;
-  }
-
-  /** The job when the subject may read it (NoSuchJob otherwise, so others' jobs are not disclosed). */
-  private async readable(id: string, subject: Subject): Promise<{ record: JobRecord; row: JobRow }> {
-    const row = await this.row(id);
-    if (!row || !(await this.permitted(subject, jobResource(id, row.owner ?? undefined, row.process_id), 'read'))) throw new NoSuchJob(id);
-    const record = await this.deps.jobs.get(id);
-    if (!record) throw new NoSuchJob(id);
-    return { record, row };
-  }
-
   async getJob(id: string, subject: Subject): Promise<ProcessJob> {
-    const { record, row } = await this.readable(id, subject);
-    return this.toJob(record, row);
+    return this.jobs.get(id, subject);
   }
 
   async listJobs(filter: JobListFilter, subject: Subject): Promise<{ jobs: ProcessJob[]; more: boolean }> {
-    const limit = filter.limit ?? 10;
-    const offset = filter.offset ?? 0;
-    const states = filter.statuses?.map((s) => STATE_OF[s]);
-    const jobs: ProcessJob[] = [];
-    let skipped = 0;
-    const batch = 200;
-    for (let from = 0; ; from += batch) {
-      let q = this.deps.db.knex(PROCESS_JOBS_TABLE).orderBy([{ column: 'created', order: 'desc' }, { column: 'job_id', order: 'asc' }]).limit(batch).offset(from);
-      if (filter.processIds?.length) q = q.whereIn('process_id', filter.processIds);
-      const rows = (await q) as JobRow[];
-      for (const row of rows) {
-        if (!(await this.permitted(subject, jobResource(row.job_id, row.owner ?? undefined, row.process_id), 'read'))) continue;
-        const record = await this.deps.jobs.get(row.job_id);
-        if (!record || (states && !states.includes(record.state))) continue;
-        if (skipped < offset) {
-          skipped++;
-          continue;
-        }
-        if (jobs.length === limit) return { jobs, more: true };
-        jobs.push(this.toJob(record, row));
-      }
-      if (rows.length < batch) return { jobs, more: false };
-    }
+    return this.jobs.list(filter, subject);
   }
 
   async jobLogs(id: string, subject: Subject): Promise<string[]> {
-    await this.readable(id, subject);
-    return this.deps.jobs.logs(id);
+    return this.jobs.logs(id, subject);
   }
 
   async dismiss(id: string, subject: Subject): Promise<ProcessJob> {
-    const { row } = await this.readable(id, subject);
-    await this.require(subject, jobResource(id, row.owner ?? undefined, row.process_id), 'dismiss', `Not allowed to dismiss job '${id}'`);
-    await this.deps.jobs.cancel(id);
+    await this.jobs.dismiss(id, subject);
     return this.getJob(id, subject);
   }
 
   async waitForJob(id: string, subject: Subject, timeoutMs: number): Promise<ProcessJob> {
-    const deadline = Date.now() + timeoutMs;
-    let pause = 20;
-    for (;;) {
-      const job = await this.getJob(id, subject);
-      if (job.status !== 'accepted' && job.status !== 'running') return job;
-      if (Date.now() >= deadline) return job;
-      await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(1, deadline - Date.now()))));
-      pause = Math.min(250, pause * 2);
-    }
+    return this.jobs.wait(id, subject, timeoutMs);
   }
 
   async readOutput(jobId: string, blobKey: string, subject: Subject) {
-    const { row } = await this.readable(jobId, subject);
-    const owner = row.owner ?? 'anonymous';
-    // Only keys below the job's own prefix: a job id is not a key to someone else's workspace.
-    if (!blobKey.startsWith(jobPrefix(owner, jobId))) throw new NotFound(`Job '${jobId}' has no file '${blobKey}'`, { code: 'NoSuchOutput' });
+    await this.jobs.fileOf(jobId, blobKey, subject);
     try {
       const blob = await this.deps.blobs.get(blobKey);
       return { body: blob.body, size: blob.size, contentType: blob.contentType };
@@ -322,7 +233,7 @@ export class ProcessingEngine implements ProcessingService {
   }
 
   async usage(jobId: string, subject: Subject): Promise<UsageRecord[]> {
-    await this.readable(jobId, subject);
+    await this.jobs.readable(jobId, subject);
     const rows = (await this.deps.db.knex(PROCESS_USAGE_TABLE).where({ job_id: jobId }).orderBy('id')) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       jobId: String(r.job_id), processId: String(r.process_id), ...(r.owner ? { owner: String(r.owner) } : {}), outcome: r.outcome as UsageRecord['outcome'],
@@ -333,7 +244,6 @@ export class ProcessingEngine implements ProcessingService {
 
   /** The owner's workspace prefix of a job (where its files are). */
   async jobFilesPrefix(jobId: string, subject: Subject): Promise<string> {
-    const { row } = await this.readable(jobId, subject);
-    return jobPrefix(row.owner ?? 'anonymous', jobId);
+    return this.jobs.filesPrefix(jobId, subject);
   }
 }
