@@ -8,28 +8,10 @@
  * One difference: current-dateTime is not put in the request; the engine supplies the
  * environment's current date and time itself when a policy designates it (XACML 3.0 10.2.5).
  */
-import { XACML_ATTRIBUTE as A, XACML_CATEGORY, XACML_DATATYPE } from '../../core/auth/decision-points/xacml-json.js';
+import { dataTypeOf, toScalar, XACML_ATTRIBUTE as A, XACML_CATEGORY, XACML_DATATYPE, type XacmlScalar as Scalar } from '../../core/auth/decision-points/xacml-json.js';
 import { bindSubject } from '../../core/auth/decision-points/rules.js';
 import type { AuthorizationRequest, Decision, DecisionValue, Obligation, Subject } from '../../core/auth/types.js';
-import type { AttributeValue, ObligationOrAdvice, RequestAttribute, RequestCategory, XacmlRequest, XacmlResult } from './xacml/index.js';
-
-const STATUS_OK = 'urn:oasis:names:tc:xacml:1.0:status:ok';
-
-type Scalar = string | number | boolean;
-
-function toScalar(value: unknown): Scalar | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value);
-}
-
-function dataTypeOf(value: Scalar): string {
-  if (typeof value === 'boolean') return XACML_DATATYPE.boolean;
-  if (typeof value === 'number') return Number.isInteger(value) ? XACML_DATATYPE.integer : XACML_DATATYPE.double;
-  return XACML_DATATYPE.string;
-}
+import { STATUS_OK, type AttributeValue, type ObligationOrAdvice, type RequestAttribute, type RequestCategory, type XacmlRequest, type XacmlResult } from './xacml/index.js';
 
 /** As xacml-json.ts attribute(): nothing for an absent value or empty bag; a mixed bag as strings. */
 function add(out: RequestAttribute[], attributeId: string, value: unknown): void {

@@ -62,15 +62,18 @@ export interface XacmlRequest {
   Request: { ReturnPolicyIdList: boolean; CombinedDecision: boolean; Category: XacmlCategory[] };
 }
 
-type Scalar = string | number | boolean;
+/** An attribute value as sent: XACML's string, boolean, integer or double. */
+export type XacmlScalar = string | number | boolean;
 
-function dataTypeOf(value: Scalar): string {
+/** The XACML data type of a value as sent. */
+export function dataTypeOf(value: XacmlScalar): string {
   if (typeof value === 'boolean') return XACML_DATATYPE.boolean;
   if (typeof value === 'number') return Number.isInteger(value) ? XACML_DATATYPE.integer : XACML_DATATYPE.double;
   return XACML_DATATYPE.string;
 }
 
-function toScalar(value: unknown): Scalar | undefined {
+/** A request value as an attribute value: none for absent, dates as ISO 8601, objects as JSON text. */
+export function toScalar(value: unknown): XacmlScalar | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
@@ -83,7 +86,7 @@ function toScalar(value: unknown): Scalar | undefined {
  * mixed types is sent as strings, since a XACML bag has one data type.
  */
 export function attribute(id: string, value: unknown, dataType?: string): XacmlAttribute[] {
-  const values = (Array.isArray(value) ? value : [value]).map(toScalar).filter((v): v is Scalar => v !== undefined);
+  const values = (Array.isArray(value) ? value : [value]).map(toScalar).filter((v): v is XacmlScalar => v !== undefined);
   if (values.length === 0) return [];
   const types = new Set(values.map(dataTypeOf));
   const type = dataType ?? (types.size === 1 ? [...types][0]! : XACML_DATATYPE.string);
