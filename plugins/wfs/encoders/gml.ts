@@ -4,7 +4,7 @@
  * child per non-null property in schema order, then the geometry property. Written as text per
  * feature so a response streams. The `gml` and application prefixes are declared by the caller.
  */
-import { writeGmlGeometryText } from '../../../core/filter/gml-write.js';
+import { writeGmlGeometryText } from '../../../core/filter/index.js';
 import { escapeXmlAttr, escapeXmlText, stripIllegalXmlChars } from '../../../core/ows/index.js';
 import type { Feature } from '../../features/types.js';
 import { gmlId } from '../feature-types.js';
