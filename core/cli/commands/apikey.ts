@@ -1,22 +1,7 @@
 import type { Command } from 'commander';
-import { createApiKey, listApiKeys, revokeApiKey, authMigrations } from '../../auth/index.js';
-import { openDatabase } from '../../storage/db/connect.js';
-import type { Database } from '../../storage/db/types.js';
-import { EXIT, loadOrExit, withCommonOptions, type CommonOptions } from '../common.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** Opens the configured database with the auth tables in place, runs `fn`, closes. */
-async function withAuthDb<T>(options: CommonOptions, fn: (db: Database) => Promise<T>): Promise<T> {
-  const loaded = await loadOrExit(options);
-  const db = await openDatabase(loaded.config.database);
-  try {
-    await db.migrate('core-auth', authMigrations);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/index.js';
+import { collect, withAuthDb } from '../auth-commands.js';
+import { EXIT, withCommonOptions, type CommonOptions } from '../common.js';
 
 export function apikeyCommand(program: Command): void {
   const apikey = program.command('apikey').description('manage API keys (requests carry them as X-API-Key: KEY)');

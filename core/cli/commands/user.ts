@@ -1,24 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { authMigrations } from '../../auth/index.js';
 import { changeUserGroups, createUser, getUser, listIdentities, listUsers, setUserPassword } from '../../auth/users.js';
-import { openDatabase } from '../../storage/db/connect.js';
-import type { Database } from '../../storage/db/types.js';
-import { EXIT, loadOrExit, withCommonOptions, type CommonOptions } from '../common.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** Opens the configured database with the auth tables in place, runs `fn`, closes. */
-async function withAuthDb<T>(options: CommonOptions, fn: (db: Database) => Promise<T>): Promise<T> {
-  const loaded = await loadOrExit(options);
-  const db = await openDatabase(loaded.config.database);
-  try {
-    await db.migrate('core-auth', authMigrations);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+import { collect, withAuthDb } from '../auth-commands.js';
+import { EXIT, withCommonOptions, type CommonOptions } from '../common.js';
 
 /** The first line of standard input: a password piped in (`echo ... | meridian user passwd NAME`) or typed. */
 async function readPassword(prompt: string): Promise<string> {
