@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApiKey } from '../../../core/auth/index.js';
 import { defaultRules } from '../../../core/auth/decision-points/default-rules.js';
 import type { CatalogueService } from '../../../plugins/catalogue/types.js';
+import { apiClient, createTestUserKeys, type ApiRequest, type ApiResponse, type RequestOptions } from '../../helpers/api-client.js';
 import type { TestDatabaseKind } from '../../helpers/databases.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
@@ -33,27 +33,14 @@ export const testRules = [
   ...defaultRules.slice(2),
 ];
 
-export interface ApiResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-  bytes: Buffer;
-}
-
-export interface RequestOptions {
-  body?: unknown;
-  type?: string;
-  as?: 'admin' | 'alice' | 'bob';
-  headers?: Record<string, string>;
-}
+export type { ApiResponse, RequestOptions };
 
 export interface AdesHarness {
   server: TestServer;
   base: string;
   keys: { admin: string; alice: string; bob: string };
   catalogue: CatalogueService;
-  request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
+  request: ApiRequest;
   /** Polls the job until it leaves accepted/running. */
   waitJob(id: string, as: 'admin' | 'alice' | 'bob', timeoutMs?: number): Promise<any>;
   close(): Promise<void>;
@@ -94,29 +81,10 @@ export async function startAdes(kind: TestDatabaseKind | null, options: HarnessO
     },
     { builtinDir },
   );
-  const db = server.meridian.stores.db;
-  const keys = {
-    admin: (await createApiKey(db, { user: 'root', groups: ['admin'] })).key,
-    alice: (await createApiKey(db, { user: 'alice' })).key,
-    bob: (await createApiKey(db, { user: 'bob' })).key,
-  };
+  const keys = await createTestUserKeys(server);
   const base = `${server.url}/ades`;
   const catalogue = server.meridian.plugins.find((p) => p.name === 'catalogue')?.instance.provide?.catalogue as CatalogueService;
-  const request = async (method: string, path: string, o: RequestOptions = {}): Promise<ApiResponse> => {
-    const headers: Record<string, string> = { ...o.headers };
-    if (o.as) headers['X-API-Key'] = keys[o.as];
-    let body: string | undefined;
-    if (o.body !== undefined) {
-      body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
-      headers['Content-Type'] ??= o.type ?? 'application/json';
-    }
-    const res = await fetch(path.startsWith('http') ? path : `${base}${path}`, { method, headers, body });
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const text = bytes.toString('utf8');
-    let json: unknown;
-    if (text && /json/.test(res.headers.get('content-type') ?? '')) json = JSON.parse(text);
-    return { status: res.status, headers: res.headers, text, json, bytes };
-  };
+  const request = apiClient(base, keys, { bodyType: 'application/json' });
   return {
     server,
     base,

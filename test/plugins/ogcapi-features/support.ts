@@ -5,9 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { authenticatedSubject, createApiKey, LOCAL_USER_ISSUER } from '../../../core/auth/index.js';
+import { authenticatedSubject, LOCAL_USER_ISSUER } from '../../../core/auth/index.js';
 import type { Subject } from '../../../core/auth/types.js';
 import type { CollectionDefinition, FeatureInput, FeaturesService } from '../../../plugins/features/types.js';
+import { apiClient, createTestUserKeys, type ApiRequest, type ApiResponse, type RequestOptions } from '../../helpers/api-client.js';
 import type { TestDatabaseKind } from '../../helpers/databases.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
@@ -16,20 +17,7 @@ export const PYTHON = '/usr/bin/python3';
 
 export const admin: Subject = authenticatedSubject({ id: 'root', issuer: LOCAL_USER_ISSUER, method: 'apikey', groups: ['admin'] });
 
-export interface ApiResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The body parsed as JSON when it is JSON. */
-  json: any;
-}
-
-export interface RequestOptions {
-  body?: unknown;
-  type?: string;
-  as?: 'admin' | 'alice' | 'bob';
-  headers?: Record<string, string>;
-}
+export type { ApiResponse, RequestOptions };
 
 export interface FeaturesApiHarness {
   server: TestServer;
@@ -38,7 +26,7 @@ export interface FeaturesApiHarness {
   base: string;
   keys: { admin: string; alice: string; bob: string };
   /** A path under the API (or an absolute URL). */
-  request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
+  request: ApiRequest;
   get(path: string, headers?: Record<string, string>): Promise<ApiResponse>;
   close(): Promise<void>;
 }
@@ -53,27 +41,9 @@ export async function startFeaturesApi(kind: TestDatabaseKind, options: { api?: 
   );
   const running = server.meridian.plugins.find((p) => p.name === 'features');
   if (!running?.instance.provide) throw new Error('features plugin not running');
-  const db = server.meridian.stores.db;
-  const keys = {
-    admin: (await createApiKey(db, { user: 'root', groups: ['admin'] })).key,
-    alice: (await createApiKey(db, { user: 'alice' })).key,
-    bob: (await createApiKey(db, { user: 'bob' })).key,
-  };
+  const keys = await createTestUserKeys(server);
   const base = `${server.url}/ogcapi`;
-  const request = async (method: string, path: string, o: RequestOptions = {}): Promise<ApiResponse> => {
-    const headers: Record<string, string> = { ...o.headers };
-    if (o.as) headers['X-API-Key'] = keys[o.as];
-    let body: string | undefined;
-    if (o.body !== undefined) {
-      body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
-      headers['Content-Type'] ??= o.type ?? 'application/geo+json';
-    }
-    const res = await fetch(path.startsWith('http') ? path : `${base}${path}`, { method, headers, body });
-    const text = await res.text();
-    let json: unknown;
-    if (text && /json/.test(res.headers.get('content-type') ?? '')) json = JSON.parse(text);
-    return { status: res.status, headers: res.headers, text, json };
-  };
+  const request = apiClient(base, keys, { bodyType: 'application/geo+json' });
   return {
     server,
     features: running.instance.provide.features as FeaturesService,
