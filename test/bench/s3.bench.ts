@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signRequest } from '../plugins/s3/support.js';
 import { childPids, cpuMicros } from './coverages/proc-stats.js';
-import { load, type LoadRequest, type LoadResult } from './s3/load.js';
+import { load, send, type LoadRequest, type LoadResult } from './s3/load.js';
 import type { BenchReport, BenchSettings } from './types.js';
 
 const KiB = 1024;
@@ -146,10 +146,9 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     };
     // The objects, put through the S3 API; nginx serves the blob store's own files of them.
     const bodies = Object.fromEntries(Object.entries(SIZES).map(([name, size]) => [name, Buffer.alloc(size, name.length)])) as Record<SizeName, Buffer>;
-    await load(() => signed('PUT', '/bench'), 1, 0.001);
+    if (!(await send(signed('PUT', '/bench')))) throw new Error('could not create the bucket');
     for (const [name, body] of Object.entries(bodies)) {
-      const r = await load(() => signed('PUT', `/bench/obj-${name}`, body), 1, 0.001);
-      if (r.errors || r.requests === 0) throw new Error(`could not put obj-${name}`);
+      if (!(await send(signed('PUT', `/bench/obj-${name}`, body)))) throw new Error(`could not put obj-${name}`);
     }
     mkdirSync(join(dir, 'nginx'), { recursive: true });
     const ng = await startNginx(join(dir, 'nginx'), join(dir, 'blobs', 's3'));

@@ -33,6 +33,16 @@ function once(agent: Agent, r: LoadRequest): Promise<{ ok: boolean; bytes: numbe
   });
 }
 
+/** One request on a fresh connection (setup steps: a timed loop may end before its first request). */
+export async function send(r: LoadRequest): Promise<boolean> {
+  const agent = new Agent({ keepAlive: false });
+  try {
+    return (await once(agent, r)).ok;
+  } finally {
+    agent.destroy();
+  }
+}
+
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 
 /** Runs `make(loop)` requests from `connections` loops for `seconds`. */
