@@ -1,5 +1,5 @@
 /** The CSW plugin's config (`plugins.csw`): its JSON Schema with defaults, and the type setup() gets. */
-import { providerConfigSchema, type ProviderConfig } from '../../core/ows/index.js';
+import { serviceMetadataConfigProperties, type ServiceMetadataConfig } from '../../core/ows/capabilities/service-metadata-config.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
 export interface HarvestConfig {
@@ -15,13 +15,7 @@ export interface HarvestConfig {
   allowPrivateNetworks: boolean;
 }
 
-export interface CswConfig {
-  title: string;
-  abstract: string;
-  keywords: string[];
-  provider: ProviderConfig;
-  fees: string;
-  accessConstraints: string[];
+export interface CswConfig extends ServiceMetadataConfig {
   /** Records returned when a GetRecords gives no maxRecords (the MaxRecordDefault constraint). */
   maxRecordDefault: number;
   /** Most records one GetRecords returns (larger maxRecords are served this many), within the catalogue's maxLimit. */
@@ -40,16 +34,11 @@ export const cswConfigSchema: JSONSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    title: { type: 'string', default: 'Meridian catalogue (CSW)', description: 'ServiceIdentification Title.' },
-    abstract: {
-      type: 'string',
-      default: 'Collections, products, services and applications of the platform catalogue, through OGC CSW 2.0.2 and 3.0.',
-      description: 'ServiceIdentification Abstract.',
-    },
-    keywords: { type: 'array', items: { type: 'string' }, default: ['catalogue', 'CSW', 'Earth Observation', 'metadata'], description: 'ServiceIdentification Keywords.' },
-    provider: providerConfigSchema,
-    fees: { type: 'string', default: 'NONE', description: 'ServiceIdentification Fees.' },
-    accessConstraints: { type: 'array', items: { type: 'string' }, default: ['NONE'], description: 'ServiceIdentification AccessConstraints.' },
+    ...serviceMetadataConfigProperties({
+      title: 'Meridian catalogue (CSW)',
+      abstract: 'Collections, products, services and applications of the platform catalogue, through OGC CSW 2.0.2 and 3.0.',
+      keywords: ['catalogue', 'CSW', 'Earth Observation', 'metadata'],
+    }),
     maxRecordDefault: { type: 'integer', minimum: 0, default: 10, description: 'Records a GetRecords returns when it gives no maxRecords (MaxRecordDefault).' },
     maxRecords: { type: 'integer', minimum: 1, default: 500, description: "Most records one GetRecords returns (the catalogue's maxLimit caps it too)." },
     transactions: { type: 'boolean', default: true, description: 'Offer the Transaction operation (writes are authorized per record).' },

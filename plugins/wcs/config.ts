@@ -1,14 +1,8 @@
 /** The WCS plugin's config (`plugins.wcs`): its JSON Schema with defaults, and the type setup() gets. */
-import { providerConfigSchema, type ProviderConfig } from '../../core/ows/index.js';
+import { serviceMetadataConfigProperties, type ServiceMetadataConfig } from '../../core/ows/capabilities/service-metadata-config.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
-export interface WcsConfig {
-  title: string;
-  abstract: string;
-  keywords: string[];
-  provider: ProviderConfig;
-  fees: string;
-  accessConstraints: string[];
+export interface WcsConfig extends ServiceMetadataConfig {
   /**
    * CRSs offered as SUBSETTINGCRS and OUTPUTCRS (crs:crsSupported), besides every coverage's
    * native CRS; in WCS 1.0/1.1 the request and response CRSs of every coverage besides its
@@ -27,17 +21,12 @@ export const wcsConfigSchema: JSONSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    title: { type: 'string', default: 'Meridian coverages (WCS)', description: 'ServiceIdentification Title.' },
-    abstract: {
-      type: 'string',
-      default:
+    ...serviceMetadataConfigProperties({
+      title: 'Meridian coverages (WCS)',
+      abstract:
         'Rasters of the platform as OGC WCS 2.0.1 coverages with the Earth Observation Application Profile: subsetting, scaling, reprojection, band subsetting and GeoTIFF, PNG, JPEG or GML output. WCS 1.1.1 and 1.0.0 for the clients that speak only those, such as QGIS\'s WCS provider.',
-      description: 'ServiceIdentification Abstract.',
-    },
-    keywords: { type: 'array', items: { type: 'string' }, default: ['WCS', 'WCS 2.0', 'WCS 1.1', 'WCS 1.0', 'EO-WCS', 'coverage', 'raster', 'Earth Observation'] },
-    provider: providerConfigSchema,
-    fees: { type: 'string', default: 'NONE' },
-    accessConstraints: { type: 'array', items: { type: 'string' }, default: ['NONE'] },
+      keywords: ['WCS', 'WCS 2.0', 'WCS 1.1', 'WCS 1.0', 'EO-WCS', 'coverage', 'raster', 'Earth Observation'],
+    }),
     crs: {
       type: 'array',
       items: { type: 'string' },

@@ -1,5 +1,5 @@
 /** The WMTS plugin's config (`plugins.wmts`): its JSON Schema with defaults, and the type setup() gets. */
-import { providerConfigSchema, type ProviderConfig } from '../../core/ows/index.js';
+import { serviceMetadataConfigProperties, type ServiceMetadataConfig } from '../../core/ows/capabilities/service-metadata-config.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
 export const BUILTIN_TILE_MATRIX_SET_IDS = ['WebMercatorQuad', 'WorldCRS84Quad'] as const;
@@ -41,13 +41,7 @@ export type TileFormat = (typeof TILE_FORMATS)[number];
 export const INFO_FORMATS = ['application/json', 'text/plain', 'text/html', 'text/xml'] as const;
 export type InfoFormat = (typeof INFO_FORMATS)[number];
 
-export interface WmtsConfig {
-  title: string;
-  abstract: string;
-  keywords: string[];
-  provider: ProviderConfig;
-  fees: string;
-  accessConstraints: string[];
+export interface WmtsConfig extends ServiceMetadataConfig {
   /** Tile formats offered for every layer. */
   formats: TileFormat[];
   /** GetFeatureInfo formats offered. */
@@ -118,16 +112,11 @@ export const wmtsConfigSchema: JSONSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    title: { type: 'string', default: 'Meridian tiles (WMTS)', description: 'ServiceIdentification Title.' },
-    abstract: {
-      type: 'string',
-      default: 'Tiles of the platform coverages, through OGC WMTS 1.0.0 (KVP and RESTful).',
-      description: 'ServiceIdentification Abstract.',
-    },
-    keywords: { type: 'array', items: { type: 'string' }, default: ['WMTS', 'tiles', 'Earth Observation'] },
-    provider: providerConfigSchema,
-    fees: { type: 'string', default: 'NONE' },
-    accessConstraints: { type: 'array', items: { type: 'string' }, default: ['NONE'] },
+    ...serviceMetadataConfigProperties({
+      title: 'Meridian tiles (WMTS)',
+      abstract: 'Tiles of the platform coverages, through OGC WMTS 1.0.0 (KVP and RESTful).',
+      keywords: ['WMTS', 'tiles', 'Earth Observation'],
+    }),
     formats: { type: 'array', items: { type: 'string', enum: [...TILE_FORMATS] }, minItems: 1, uniqueItems: true, default: ['image/png', 'image/jpeg'] },
     infoFormats: { type: 'array', items: { type: 'string', enum: [...INFO_FORMATS] }, uniqueItems: true, default: [...INFO_FORMATS] },
     tileMatrixSets: { type: 'array', items: tileMatrixSetSchema, minItems: 1, default: [...BUILTIN_TILE_MATRIX_SET_IDS] },
