@@ -68,6 +68,11 @@ function freePort(): Promise<number> {
   });
 }
 
+// No open_file_cache: nginx then opens, stats and closes each file per request as the blob store
+// does (which cannot keep descriptors: objects are replaced by rename, and a cached descriptor
+// would serve the old version — nginx's cache would, for up to its validity). What stays
+// unmatched is sendfile: Node has no sendfile, so every byte we serve is read into memory and
+// written to the socket (two copies) where nginx's kernel moves pages.
 async function startNginx(dir: string, root: string): Promise<{ port: number; pids(): number[]; stop(): void }> {
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
@@ -76,7 +81,7 @@ async function startNginx(dir: string, root: string): Promise<{ port: number; pi
     conf,
     `${user}daemon off;\nmaster_process on;\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/nginx-error.log warn;\nevents { worker_connections 1024; }\n` +
       `http {\n  access_log off;\n  client_body_temp_path ${dir}/cb;\n  proxy_temp_path ${dir}/px;\n  fastcgi_temp_path ${dir}/fc;\n  uwsgi_temp_path ${dir}/uw;\n  scgi_temp_path ${dir}/sc;\n` +
-      `  sendfile on;\n  tcp_nopush on;\n  tcp_nodelay on;\n  keepalive_requests 1000000;\n  keepalive_timeout 75s;\n  open_file_cache max=1000 inactive=60s;\n  default_type application/octet-stream;\n` +
+      `  sendfile on;\n  tcp_nopush on;\n  tcp_nodelay on;\n  keepalive_requests 1000000;\n  keepalive_timeout 75s;\n  default_type application/octet-stream;\n` +
       `  server {\n    listen 127.0.0.1:${port};\n    root ${root};\n  }\n}\n`,
   );
   const nginx = spawn('/usr/sbin/nginx', ['-p', dir, '-c', conf, '-e', join(dir, 'nginx-error.log')], { stdio: 'ignore' });
