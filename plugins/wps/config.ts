@@ -1,15 +1,9 @@
 /** The WPS plugin's config (`plugins.wps`): its JSON Schema with defaults, and the type setup() gets. */
-import { providerConfigSchema, type ProviderConfig } from '../../core/ows/index.js';
+import { serviceMetadataConfigProperties, type ServiceMetadataConfig } from '../../core/ows/capabilities/service-metadata-config.js';
 import type { RemoteFetchLimits } from '../../core/net/remote-fetch.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
-export interface WpsConfig {
-  title: string;
-  abstract: string;
-  keywords: string[];
-  provider: ProviderConfig;
-  fees: string;
-  accessConstraints: string[];
+export interface WpsConfig extends ServiceMetadataConfig {
   /** DeployProcess and UndeployProcess (WPS-T), each authorized by the policy like the ADES's. */
   transactions: boolean;
   /** How long a synchronous Execute waits before answering with the job's StatusInfo instead. */
@@ -26,16 +20,12 @@ export const wpsConfigSchema: JSONSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    title: { type: 'string', default: 'Meridian processing (WPS)', description: 'ServiceIdentification Title.' },
-    abstract: {
-      type: 'string',
-      default: 'OGC Web Processing Service 2.0 with the transactional extension (DeployProcess, UndeployProcess of CWL application packages), over the same processes and jobs as the OGC API - Processes ADES.',
-      description: 'ServiceIdentification Abstract.',
-    },
-    keywords: { type: 'array', items: { type: 'string' }, default: ['WPS', 'WPS 2.0', 'WPS-T', 'processing', 'CWL', 'application package', 'Earth Observation'] },
-    provider: providerConfigSchema,
-    fees: { type: 'string', default: 'NONE' },
-    accessConstraints: { type: 'array', items: { type: 'string' }, default: ['NONE'] },
+    ...serviceMetadataConfigProperties({
+      title: 'Meridian processing (WPS)',
+      abstract:
+        'OGC Web Processing Service 2.0 with the transactional extension (DeployProcess, UndeployProcess of CWL application packages), over the same processes and jobs as the OGC API - Processes ADES.',
+      keywords: ['WPS', 'WPS 2.0', 'WPS-T', 'processing', 'CWL', 'application package', 'Earth Observation'],
+    }),
     transactions: { type: 'boolean', default: true, description: 'Serve DeployProcess and UndeployProcess (OGC 18-036r1).' },
     syncTimeoutMs: { type: 'integer', minimum: 100, default: 60000, description: 'How long mode="sync" waits; a job not done by then is answered with its StatusInfo (poll GetStatus).' },
     maxInlineBytes: { type: 'integer', minimum: 0, default: 10485760, description: 'Largest output file embedded (base64) in a document response; larger ones are answered by reference.' },
