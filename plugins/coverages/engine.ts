@@ -77,9 +77,15 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
 
   let refreshing: Promise<void> | undefined;
   let again = false;
+  // The first scan finds what is there, not what changed: no change events (a tile cache
+  // listening would drop what it holds for coverages that are just as they were).
+  let scanned = false;
   async function scan(): Promise<void> {
     try {
       const changes = [...(await configured.refresh()), ...((await series?.refresh()) ?? [])];
+      const first = !scanned;
+      scanned = true;
+      if (first) return;
       for (const change of changes) {
         for (const key of stats.keys()) if (key.startsWith(`${change.id}\u0000`)) stats.delete(key);
         events.emit('change', { coverage: change.id, removed: change.removed } satisfies CoverageChange);
