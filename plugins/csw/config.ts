@@ -1,5 +1,5 @@
 /** The CSW plugin's config (`plugins.csw`): its JSON Schema with defaults, and the type setup() gets. */
-import { serviceMetadataConfigProperties, type ServiceMetadataConfig } from '../../core/ows/capabilities/service-metadata-config.js';
+import { serviceMetadataConfigProperties, type ServiceMetadataConfig } from '../../core/ows/index.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
 export interface HarvestConfig {

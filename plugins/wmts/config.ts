@@ -1,5 +1,5 @@
 /** The WMTS plugin's config (`plugins.wmts`): its JSON Schema with defaults, and the type setup() gets. */
-import { serviceMetadataConfigProperties, type ServiceMetadataConfig } from '../../core/ows/capabilities/service-metadata-config.js';
+import { serviceMetadataConfigProperties, type ServiceMetadataConfig } from '../../core/ows/index.js';
 import type { JSONSchema } from '../../core/plugin.js';
 
 export const BUILTIN_TILE_MATRIX_SET_IDS = ['WebMercatorQuad', 'WorldCRS84Quad'] as const;
