@@ -19,6 +19,7 @@ export { describeError, type ExceptionDescription } from './encoders/describe.js
 export { owsErrorEncoder, owsExceptionReportXml, type OwsCommonVersion, type OwsReportOptions } from './encoders/ows-report.js';
 export { wmsErrorEncoder, wmsExceptionReportXml, type WmsReportOptions, type WmsVersion } from './encoders/wms-report.js';
 export { problemDocument, problemJsonEncoder, type ProblemDocument, type ProblemJsonOptions } from './encoders/problem-json.js';
+export { operationPipelines, sendOwsResponse, type OwsResponse } from './response.js';
 
 // Requests: KVP, versions, bounding boxes, time.
 export { parseKvp, KvpParams, type KvpEntry, type KvpOptions, type NumberOptions, type RepeatedParameterPolicy } from './kvp.js';

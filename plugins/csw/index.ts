@@ -11,6 +11,7 @@ import {
   negotiateAcceptVersions,
   OwsException,
   requireSupportedVersion,
+  operationPipelines, sendOwsResponse,
 } from '../../core/ows/index.js';
 import type { Plugin, PluginContext } from '../../core/plugin.js';
 import type { CatalogueService } from '../catalogue/types.js';
@@ -163,14 +164,7 @@ const STEPS: ReadonlyArray<readonly [Step, readonly OperationName[]]> = [
 ];
 
 /** Each operation's steps, computed once. */
-const PIPELINES = new Map<OperationName, Step[]>(OPERATION_NAMES.map((op) => [op, STEPS.filter(([, ops]) => ops.includes(op)).map(([step]) => step)]));
-
-function send(ctx: Context, response: CswResponse): void {
-  ctx.status = response.status ?? 200;
-  for (const [name, value] of Object.entries(response.headers ?? {})) ctx.set(name, value);
-  ctx.set('Content-Type', response.contentType);
-  ctx.body = response.body;
-}
+const PIPELINES = operationPipelines(OPERATION_NAMES, STEPS);
 
 function serverUrlOf(ctx: Context): string {
   return ctx.state.baseUrl as string;
@@ -208,7 +202,7 @@ const plugin: Plugin<CswConfig> = {
       const state: RequestState = { head: await readRequest(ctx, env.baseUrl), env };
       identifyOperation(state);
       for (const step of PIPELINES.get(state.operation!)!) await step(state);
-      send(ctx, state.response!);
+      sendOwsResponse(ctx, state.response!);
     };
     router.get('/', handle);
     router.post('/', handle);

@@ -13,6 +13,7 @@ import {
   missingParameterValue,
   OwsException,
   owsErrorEncoder,
+  sendOwsResponse,
 } from '../../core/ows/index.js';
 import type { ErrorEncoder, Plugin, PluginContext } from '../../core/plugin.js';
 import type { CoveragesService } from '../coverages/types.js';
@@ -99,13 +100,6 @@ function errorEncoderOf(version: WcsVersion | undefined): ErrorEncoder {
   return family === '1.0' ? wcs10ErrorEncoder : family === '1.1' ? wcs11ErrorEncoder : ows20ErrorEncoder;
 }
 
-function send(ctx: Context, response: WcsResponse): void {
-  ctx.status = response.status ?? 200;
-  for (const [name, value] of Object.entries(response.headers ?? {})) ctx.set(name, value);
-  ctx.set('Content-Type', response.contentType);
-  ctx.body = response.body;
-}
-
 /** Short ids of the configured CRSs; an unknown one stops start-up with its path. */
 function offeredCrsOf(config: WcsConfig): Set<string> {
   return new Set(
@@ -140,7 +134,7 @@ const plugin: Plugin<WcsConfig> = {
         const version = requireOperationVersion(head, head.binding, WCS_VERSIONS.filter((v) => familyOf(v) === '2.0'));
         ctx.state.wcsVersion = version;
         const env: WcsEnv = { config, coverages, logger: pctx.logger, ctx, subject: ctx.state.subject, baseUrl: pctx.baseUrl(ctx), version, offeredCrs, wcps };
-        send(ctx, await processCoverages(head, env, wcps, clientSignal(ctx)));
+        sendOwsResponse(ctx, await processCoverages(head, env, wcps, clientSignal(ctx)));
         return;
       }
       const operation = identifyOperation(head);
@@ -148,7 +142,7 @@ const plugin: Plugin<WcsConfig> = {
       const version = versionOf(head, operation);
       ctx.state.wcsVersion = version;
       const env: WcsEnv = { config, coverages, logger: pctx.logger, ctx, subject: ctx.state.subject, baseUrl: pctx.baseUrl(ctx), version, offeredCrs, wcps };
-      send(ctx, await run(head, operation, env));
+      sendOwsResponse(ctx, await run(head, operation, env));
     };
     router.get('/', handle);
     router.post('/', handle);

@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { invalidParameterValue, missingParameterValue, negotiateAcceptVersions, OwsException, requireSupportedVersion, serializeXml } from '../../core/ows/index.js';
+import { invalidParameterValue, missingParameterValue, negotiateAcceptVersions, OwsException, requireSupportedVersion, serializeXml, operationPipelines, sendOwsResponse } from '../../core/ows/index.js';
 import type { Plugin, PluginContext } from '../../core/plugin.js';
 import type { FeaturesService } from '../features/types.js';
 import { wfsConfigSchema, type WfsConfig } from './config.js';
@@ -177,14 +177,7 @@ const STEPS: ReadonlyArray<readonly [Step, readonly OperationName[]]> = [
   [runOperation, ALL],
 ];
 
-const PIPELINES = new Map<OperationName, Step[]>(OPERATION_NAMES.map((op) => [op, STEPS.filter(([, ops]) => ops.includes(op)).map(([step]) => step)]));
-
-function send(ctx: Context, response: WfsResponse): void {
-  ctx.status = response.status ?? 200;
-  for (const [name, value] of Object.entries(response.headers ?? {})) ctx.set(name, value);
-  ctx.set('Content-Type', response.contentType);
-  ctx.body = response.body;
-}
+const PIPELINES = operationPipelines(OPERATION_NAMES, STEPS);
 
 const plugin: Plugin<WfsConfig> = {
   name: 'wfs',
@@ -219,7 +212,7 @@ const plugin: Plugin<WfsConfig> = {
       const state: RequestState = { head: await readRequest(ctx), env };
       identifyOperation(state);
       for (const step of PIPELINES.get(state.operation!)!) await step(state);
-      send(ctx, state.response!);
+      sendOwsResponse(ctx, state.response!);
     };
     router.get('/', handle);
     router.post('/', handle);

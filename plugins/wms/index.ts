@@ -4,6 +4,7 @@
  * GetMap, GetFeatureInfo and the SLD profile's GetLegendGraphic. Layers are the coverages and
  * the feature collections the subject may read.
  */
+import { sendOwsResponse } from '../../core/ows/index.js';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Plugin, PluginContext } from '../../core/plugin.js';
@@ -27,13 +28,6 @@ const HANDLERS: Record<OperationName, (request: WmsRequest, env: WmsEnv) => Prom
   GetFeatureInfo: getFeatureInfo,
   GetLegendGraphic: getLegendGraphic,
 };
-
-function send(ctx: Context, response: WmsResponse): void {
-  ctx.status = response.status ?? 200;
-  for (const [name, value] of Object.entries(response.headers ?? {})) ctx.set(name, value);
-  ctx.set('Content-Type', response.contentType);
-  ctx.body = response.body;
-}
 
 /**
  * updateSequence: the latest `updated` of the layers listed, or the time of the last change an
@@ -91,7 +85,7 @@ const plugin: Plugin<WmsConfig> = {
         baseUrl: pctx.baseUrl(ctx),
         updateSequence: (layers) => sequence.current(layers),
       };
-      send(ctx, await HANDLERS[operation](request, env));
+      sendOwsResponse(ctx, await HANDLERS[operation](request, env));
     });
     const mount = pctx.mountPath || '/';
     return {
