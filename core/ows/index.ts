@@ -20,6 +20,7 @@ export { owsErrorEncoder, owsExceptionReportXml, type OwsCommonVersion, type Ows
 export { wmsErrorEncoder, wmsExceptionReportXml, type WmsReportOptions, type WmsVersion } from './encoders/wms-report.js';
 export { problemDocument, problemJsonEncoder, type ProblemDocument, type ProblemJsonOptions } from './encoders/problem-json.js';
 export { operationPipelines, sendOwsResponse, type OwsResponse } from './response.js';
+export { getCapabilitiesOfXml, type XmlGetCapabilitiesParameters } from './capabilities/request-xml.js';
 
 // Requests: KVP, versions, bounding boxes, time.
 export { parseKvp, KvpParams, type KvpEntry, type KvpOptions, type NumberOptions, type RepeatedParameterPolicy } from './kvp.js';

@@ -3,7 +3,7 @@
  * element names the operation and its namespace the version. Elements are read by local name
  * within the request's namespace; QNames resolve through the declarations in scope.
  */
-import { invalidParameterValue, missingParameterValue, serializeXmlTreeNode, type XmlTreeNode } from '../../core/ows/index.js';
+import { getCapabilitiesOfXml, invalidParameterValue, missingParameterValue, serializeXmlTreeNode, type XmlTreeNode } from '../../core/ows/index.js';
 import { filterOfConstraintElement, filterOfElement, sortOfElement } from './constraint.js';
 import { canonicalName, qualify } from './names.js';
 import {
@@ -148,18 +148,8 @@ export function xmlHead(root: XmlTreeNode): RequestHead {
     versionOfNamespace: versionOfNamespace(root.namespace),
     parse(operation, version): CswRequest {
       switch (operation) {
-        case 'GetCapabilities': {
-          const sections = child(root, 'Sections');
-          const formats = child(root, 'AcceptFormats');
-          return {
-            operation,
-            origin,
-            acceptVersions: acceptVersions ? children(acceptVersions, 'Version').map((v) => v.text) : undefined,
-            sections: sections ? children(sections, 'Section').map((s) => s.text) : undefined,
-            acceptFormats: formats ? children(formats, 'OutputFormat').map((f) => f.text) : undefined,
-            updateSequence: root.attrs.updateSequence,
-          };
-        }
+        case 'GetCapabilities':
+          return { operation, origin, ...getCapabilitiesOfXml(root) };
         case 'DescribeRecord':
           return {
             operation,

@@ -4,7 +4,7 @@
  * sits in wcs:Extension and is found by local name too, since clients and drafts disagree on
  * the wrapping and prefixes of those elements.
  */
-import { invalidParameterValue, missingParameterValue, type XmlTreeNode } from '../../core/ows/index.js';
+import { getCapabilitiesOfXml, invalidParameterValue, missingParameterValue, type XmlTreeNode } from '../../core/ows/index.js';
 import { wcsException } from './exceptions.js';
 import { WCS_NS } from './namespaces.js';
 import type { DimensionSubset, GeoTiffParameters, RangeItem, RequestHead, Scaling, WcsRequest } from './requests.js';
@@ -146,17 +146,8 @@ export function xmlHead(root: XmlTreeNode): RequestHead {
     root,
     parse(operation): WcsRequest {
       switch (operation) {
-        case 'GetCapabilities': {
-          const sections = child(root, 'Sections');
-          const formats = child(root, 'AcceptFormats');
-          return {
-            operation,
-            acceptVersions: versions,
-            sections: sections ? children(sections, 'Section').map((s) => s.text.trim()) : undefined,
-            acceptFormats: formats ? children(formats, 'OutputFormat').map((f) => f.text.trim()) : undefined,
-            updateSequence: root.attrs.updateSequence,
-          };
-        }
+        case 'GetCapabilities':
+          return { operation, ...getCapabilitiesOfXml(root) };
         case 'DescribeCoverage': {
           const ids = children(root, 'CoverageId').map((c) => c.text.trim()).filter((t) => t !== '');
           if (ids.length === 0) throw wcsException('EmptyCoverageIdList', 'DescribeCoverage needs at least one wcs:CoverageId', 'CoverageId');

@@ -3,7 +3,7 @@
  * and its namespace the version. Elements are read by local name; QNames in attributes and text
  * resolve through the declarations in scope where they are written.
  */
-import { invalidParameterValue, missingParameterValue, OwsException, serializeXmlTreeNode, type XmlTreeNode } from '../../core/ows/index.js';
+import { getCapabilitiesOfXml, invalidParameterValue, missingParameterValue, OwsException, serializeXmlTreeNode, type XmlTreeNode } from '../../core/ows/index.js';
 import { writtenName } from './names.js';
 import type { RequestHead } from './request-head.js';
 import type {
@@ -204,17 +204,8 @@ export function xmlHead(root: XmlTreeNode): RequestHead {
     versionOfNamespace: versionOfNamespace(root.namespace),
     parse(operation, version): WfsRequest {
       switch (operation) {
-        case 'GetCapabilities': {
-          const sections = child(root, 'Sections');
-          const formats = child(root, 'AcceptFormats');
-          return {
-            operation,
-            acceptVersions: acceptVersions ? children(acceptVersions, 'Version').map((v) => v.text) : undefined,
-            sections: sections ? children(sections, 'Section').map((s) => s.text) : undefined,
-            acceptFormats: formats ? children(formats, 'OutputFormat').map((f) => f.text) : undefined,
-            updateSequence: root.attrs.updateSequence,
-          };
-        }
+        case 'GetCapabilities':
+          return { operation, ...getCapabilitiesOfXml(root) };
         case 'DescribeFeatureType':
           return { operation, version: version!, typeNames: children(root, 'TypeName').map((t) => writtenName(t.text, t.scope)), outputFormat: root.attrs.outputFormat?.trim() || undefined };
         case 'GetFeature':
