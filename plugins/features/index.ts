@@ -28,7 +28,13 @@ const plugin: Plugin<FeaturesConfig> = {
   commands: [importCommand],
   async setup(ctx) {
     const features = createFeaturesEngine({ db: ctx.db, auth: ctx.auth, logger: ctx.logger, defaultLimit: ctx.config.defaultLimit, maxLimit: ctx.config.maxLimit });
-    return { provide: { features }, routes: createImportRouter(ctx, features), loadSampleData: async () => void (await loadSampleCollections(features)) };
+    return {
+      provide: { features },
+      routes: createImportRouter(ctx, features),
+      loadSampleData: async () => {
+        for (const load of await loadSampleCollections(features)) ctx.logger.info(load, load.skipped ? 'sample collection skipped' : 'sample collection loaded');
+      },
+    };
   },
 };
 export default plugin;
