@@ -1,5 +1,6 @@
 /** The WMS plugin's config (`plugins.wms`): its JSON Schema with defaults, and the type setup() gets. */
 import type { JSONSchema } from '../../core/plugin.js';
+import { SAMPLE_VECTOR_STYLES } from './vector/sample-styles.js';
 import { vectorStylesSchema, type VectorStyleConfig } from './vector/style-config.js';
 
 export interface WmsContact {
@@ -138,7 +139,8 @@ export const wmsConfigSchema: JSONSchema = {
         },
       },
     },
-    vectorStyles: vectorStylesSchema,
+    // Default: styles for the sample collections (vector/sample-styles.ts).
+    vectorStyles: { ...vectorStylesSchema, default: SAMPLE_VECTOR_STYLES },
     vectorMaxFeatures: { type: 'integer', minimum: 1, default: 50000, description: 'Most features one vector layer of one map draws.' },
     featureInfoTolerance: { type: 'integer', minimum: 0, maximum: 50, default: 3, description: 'GetFeatureInfo on vector layers: pixels around a feature as drawn that still hit it.' },
     legendWidth: { type: 'integer', minimum: 1, maximum: 2048, default: 120, description: 'Width of the legends the capabilities point at.' },

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../../core/config/load.js';
+import { SAMPLE_VECTOR_STYLES } from '../../../plugins/wms/vector/sample-styles.js';
 import { ADMIN, builtinDir, decode, featuresOf, get, near, serviceException, startWms, xpath, type WmsHarness } from './support.js';
 import { createVectorFixtures, EVENT } from './vector-fixtures.js';
 
@@ -25,7 +26,8 @@ describe('wms vector layers: config', function () {
     await refused({ zones: [{ name: 's', rules: [{ label: { property: 'name; drop' } }] }] }, /plugins\.wms\.vectorStyles\.zones\[0\]\.rules\[0\]\.label\.property/);
     const loaded = await loadConfig({ inline: inline(undefined), builtinDir });
     const config = loaded.plugins.find((p) => p.plugin.name === 'wms')!.config as Record<string, unknown>;
-    assert.deepEqual([config.vectorStyles, config.vectorMaxFeatures, config.featureInfoTolerance], [{}, 50000, 3]);
+    // The default styles are those of the sample collections.
+    assert.deepEqual([config.vectorStyles, config.vectorMaxFeatures, config.featureInfoTolerance], [SAMPLE_VECTOR_STYLES, 50000, 3]);
   });
 
   it('refuses to start with rules it cannot draw, naming the rule', async () => {
