@@ -1,7 +1,8 @@
 /**
  * WCPS exceptions. WCPS 1.0 (OGC 08-068r2) reports errors as OWS ExceptionReports without a
  * normative code list, so the codes here name the class of error (README.md lists them); every
- * error found in the query names its line and column in the message and in the locator.
+ * error found in the query names its line and column in the message and in the locator (for a
+ * query in the XML syntax, the path of the element instead).
  */
 import { OwsException } from '../../core/ows/index.js';
 
@@ -32,21 +33,29 @@ export const WCPS_EXCEPTION_STATUS = {
 
 export type WcpsExceptionCode = keyof typeof WCPS_EXCEPTION_STATUS;
 
-/** Where a construct starts in the query text (1-based). */
+/** Where a construct starts in the query text (1-based), or, in the XML syntax, its element. */
 export interface Position {
   line: number;
   column: number;
+  /** XML syntax: the element's path (`/ProcessCoveragesRequest/query/xmlSyntax/encode/trim`); line and column are then 0. */
+  path?: string;
 }
 
 export function positionText(pos: Position | undefined): string {
-  return pos ? `line ${pos.line}, column ${pos.column}` : 'query';
+  if (!pos) return 'query';
+  return pos.path !== undefined ? `element ${pos.path}` : `line ${pos.line}, column ${pos.column}`;
+}
+
+function locatorOf(pos: Position | undefined): string {
+  if (!pos) return 'query';
+  return pos.path ?? `${pos.line}:${pos.column}`;
 }
 
 export class WcpsError extends OwsException {
   readonly wcpsCode: WcpsExceptionCode;
   readonly position?: Position;
   constructor(code: WcpsExceptionCode, message: string, pos?: Position) {
-    super(code, pos ? `${positionText(pos)}: ${message}` : message, { locator: pos ? `${pos.line}:${pos.column}` : 'query', status: WCPS_EXCEPTION_STATUS[code] });
+    super(code, pos ? `${positionText(pos)}: ${message}` : message, { locator: locatorOf(pos), status: WCPS_EXCEPTION_STATUS[code] });
     this.name = 'WcpsError';
     this.wcpsCode = code;
     this.position = pos;

@@ -1,6 +1,6 @@
 /**
  * The WCPS plugin: the OGC Web Coverage Processing Service query language (WCPS 1.0 with the
- * 1.1 forms) over the coverages engine, at `/wcps` (GET ?query=, POST body or form), and as the
+ * 1.1 forms) over the coverages engine, at `/wcps` (GET ?query=, POST body, form or XML request), and as the
  * `wcps` service the WCS plugin answers ProcessCoverages with (see README.md).
  */
 import Router from '@koa/router';
@@ -12,6 +12,7 @@ import { wcpsConfigSchema, type WcpsConfig } from './config.js';
 import { runQuery } from './query.js';
 import { clientSignal, queryOf } from './request.js';
 import { WCPS_CONFORMANCE, type WcpsService } from './types.js';
+import { readXmlRequest, substituteParameters } from './xml-syntax.js';
 
 const plugin: Plugin<WcpsConfig> = {
   name: 'wcps',
@@ -24,13 +25,19 @@ const plugin: Plugin<WcpsConfig> = {
   async setup(pctx: PluginContext<WcpsConfig>) {
     const coverages = pctx.service<CoveragesService>('coverages');
     const config = pctx.config;
+    const env = { coverages, config };
     const service: WcpsService = {
-      process: (query, subject, options = {}) => runQuery(query, subject, { coverages, config }, options.signal),
+      process: (query, subject, options = {}) => runQuery(substituteParameters(query, options.parameters ?? [], 'kvp'), subject, env, options.signal),
+      processXml: (root, subject, options = {}) => {
+        const q = readXmlRequest(root);
+        return runQuery(q.kind === 'text' ? substituteParameters(q.text, options.parameters ?? []) : q.query, subject, env, options.signal);
+      },
     };
     const router = new Router();
     const handle = async (ctx: Context) => {
-      const query = await queryOf(ctx);
-      const out = await service.process(query, ctx.state.subject, { signal: clientSignal(ctx) });
+      const request = await queryOf(ctx);
+      const signal = clientSignal(ctx);
+      const out = typeof request === 'string' ? await service.process(request, ctx.state.subject, { signal }) : await service.processXml(request.xml, ctx.state.subject, { signal });
       ctx.status = 200;
       ctx.set('Content-Type', out.contentType);
       if (out.filename) ctx.set('Content-Disposition', `inline; filename="${out.filename}"`);

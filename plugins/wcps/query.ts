@@ -5,7 +5,7 @@
  */
 import type { Subject } from '../../core/auth/types.js';
 import type { CoveragesService, CoverageDescription, EncodedOutput } from '../coverages/types.js';
-import type { Expr } from './ast.js';
+import type { Expr, Query } from './ast.js';
 import { Compiler, type Binding, type Env } from './compile.js';
 import type { WcpsConfig } from './config.js';
 import { cellCount } from './domain.js';
@@ -58,11 +58,15 @@ function wcpsErrorOf(err: unknown, pos: Position): unknown {
   }
 }
 
-export async function runQuery(text: string, subject: Subject, env: QueryEnv, clientSignal?: AbortSignal): Promise<EncodedOutput> {
+/** Runs a query given as text (parsed here) or as the tree of the XML syntax (xml-syntax.ts). */
+export async function runQuery(input: string | Query, subject: Subject, env: QueryEnv, clientSignal?: AbortSignal): Promise<EncodedOutput> {
   const { config, coverages } = env;
-  if (text.trim() === '') wcpsFail('WcpsSyntaxError', 'the query is empty');
-  if (text.length > config.maxQueryLength) wcpsFail('ResultTooLarge', `the query is ${text.length} characters long; at most ${config.maxQueryLength} are taken`);
-  const query = parseQuery(text);
+  let query: Query;
+  if (typeof input === 'string') {
+    if (input.trim() === '') wcpsFail('WcpsSyntaxError', 'the query is empty');
+    if (input.length > config.maxQueryLength) wcpsFail('ResultTooLarge', `the query is ${input.length} characters long; at most ${config.maxQueryLength} are taken`);
+    query = parseQuery(input);
+  } else query = input;
 
   const timeout = AbortSignal.timeout(config.timeoutSeconds * 1000);
   const signal = clientSignal ? AbortSignal.any([clientSignal, timeout]) : timeout;

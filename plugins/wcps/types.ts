@@ -1,10 +1,23 @@
 /** The `wcps` service this plugin provides: what the WCS plugin calls for ProcessCoverages. */
 import type { Subject } from '../../core/auth/types.js';
+import type { XmlTreeNode } from '../../core/ows/index.js';
 import type { EncodedOutput } from '../coverages/types.js';
 
+export interface WcpsProcessOptions {
+  /** Stops the query (the client went away). */
+  signal?: AbortSignal;
+  /** Values of `$1`, `$2`… in the query (the Processing Extension's extra parameters, KVP keys `1`, `2`…). */
+  parameters?: string[];
+}
+
 export interface WcpsService {
-  /** Runs a WCPS query for a subject; `signal` stops it (the client went away). Errors are OwsExceptions (WcpsError). */
-  process(query: string, subject: Subject, options?: { signal?: AbortSignal }): Promise<EncodedOutput>;
+  /** Runs a WCPS query (text) for a subject. Errors are OwsExceptions (WcpsError). */
+  process(query: string, subject: Subject, options?: WcpsProcessOptions): Promise<EncodedOutput>;
+  /**
+   * Runs the query of an XML request document: a WCPS 1.0 ProcessCoveragesRequest (query in the
+   * abstract or the XML syntax) or a WCS 2.0 Processing Extension ProcessCoverages.
+   */
+  processXml(root: XmlTreeNode, subject: Subject, options?: WcpsProcessOptions): Promise<EncodedOutput>;
 }
 
 export const WCPS_CONFORMANCE = {

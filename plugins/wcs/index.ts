@@ -24,7 +24,7 @@ import { describeCoverage } from './describe-coverage.js';
 import { describeEOCoverageSet } from './describe-eo-coverage-set.js';
 import { getCapabilities } from './get-capabilities.js';
 import { getCoverage } from './get-coverage.js';
-import { clientSignal, isProcessCoverages, processCoverages, PROCESSING_PROFILES } from './process-coverages.js';
+import { clientSignal, isProcessCoverages, isWcps10Request, processCoverages, PROCESSING_PROFILES, requireWcps10Service } from './process-coverages.js';
 import type { WcpsService } from '../wcps/types.js';
 import { readRequest } from './read-request.js';
 import { OPERATION_NAMES, type OperationName, type RequestHead } from './requests.js';
@@ -130,8 +130,12 @@ const plugin: Plugin<WcsConfig> = {
       const head = await readRequest(ctx);
       ctx.state.wcsVersion = versionHint(head);
       if (wcps && isProcessCoverages(head)) {
-        requireService(head);
-        const version = requireOperationVersion(head, head.binding, WCS_VERSIONS.filter((v) => familyOf(v) === '2.0'));
+        let version: WcsVersion = '2.0.1';
+        if (isWcps10Request(head)) requireWcps10Service(head);
+        else {
+          requireService(head);
+          version = requireOperationVersion(head, head.binding, WCS_VERSIONS.filter((v) => familyOf(v) === '2.0'));
+        }
         ctx.state.wcsVersion = version;
         const env: WcsEnv = { config, coverages, logger: pctx.logger, ctx, subject: ctx.state.subject, baseUrl: pctx.baseUrl(ctx), version, offeredCrs, wcps };
         sendOwsResponse(ctx, await processCoverages(head, env, wcps, clientSignal(ctx)));
