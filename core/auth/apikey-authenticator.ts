@@ -22,9 +22,14 @@ export class ApiKeyAuthenticator implements Authenticator {
     private readonly realm: string,
   ) {}
 
-  async authenticate(ctx: Context): Promise<Subject | null> {
+  /** Synchronous (null) for a request without a key: the chain moves on without a promise turn. */
+  authenticate(ctx: Context): Subject | null | Promise<Subject> {
     const key = apiKeyFromRequest(ctx);
     if (key === null) return null;
+    return this.verify(key);
+  }
+
+  private async verify(key: string): Promise<Subject> {
     const info = await verifyApiKey(this.db, key);
     if (!info) throw new Unauthenticated('Invalid or revoked API key', this.challenge());
     return authenticatedSubject({

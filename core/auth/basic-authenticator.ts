@@ -32,9 +32,14 @@ export class BasicAuthenticator implements Authenticator {
     this.verified = ttl > 0 ? new LRUCache<string, LocalUser>({ max: 1000, ttl }) : null;
   }
 
-  async authenticate(ctx: Context): Promise<Subject | null> {
+  /** Synchronous (null) for a request without Basic credentials. */
+  authenticate(ctx: Context): Subject | null | Promise<Subject> {
     const encoded = credentialsOf(ctx.get('authorization') || undefined, 'Basic');
     if (encoded === null) return null;
+    return this.authenticateBasic(encoded);
+  }
+
+  private async authenticateBasic(encoded: string): Promise<Subject> {
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) throw new Unauthenticated('Malformed Basic credentials', this.challenge());

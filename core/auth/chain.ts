@@ -81,12 +81,27 @@ export class AuthenticatorChain {
     return joinChallenges(this.challenges());
   }
 
-  async authenticate(ctx: Context): Promise<Subject> {
+  /**
+   * The request's subject: synchronously (a value, or a synchronous throw) when every
+   * authenticator asked answers synchronously, as one with a remembered token does; else a
+   * promise. Callers that need a promise use AuthHooks.authenticate.
+   */
+  authenticate(ctx: Context): Subject | Promise<Subject> {
+    return this.authenticateFrom(ctx, 0);
+  }
+
+  private authenticateFrom(ctx: Context, from: number): Subject | Promise<Subject> {
     const authenticators = this.authenticators;
-    for (let i = 0; i < authenticators.length; i++) {
-      const subject = await authenticators[i]!.authenticate(ctx);
-      if (subject) return subject;
+    for (let i = from; i < authenticators.length; i++) {
+      const answer = authenticators[i]!.authenticate(ctx);
+      if (isPromise(answer)) return answer.then((subject) => subject ?? this.authenticateFrom(ctx, i + 1));
+      if (answer) return answer;
     }
+    return this.unclaimed(ctx);
+  }
+
+  /** No authenticator recognised the request's credentials: anonymous, or 401. */
+  private unclaimed(ctx: Context): Subject {
     // Credentials no authenticator claims are not anonymity: a token from an untrusted issuer, a
     // scheme nobody here speaks.
     const authorization = ctx.get('Authorization');
@@ -100,6 +115,10 @@ export class AuthenticatorChain {
     if (this.allowsAnonymous) return ANONYMOUS;
     throw new Unauthenticated('Authentication required', this.challenge());
   }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function createAuthenticator(type: Exclude<AuthenticatorConfig['type'], 'anonymous'>, issuers: JwtIssuerConfig[], options: ChainOptions): Authenticator {

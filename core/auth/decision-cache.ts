@@ -34,6 +34,18 @@ function deepFreeze(value: unknown): void {
   for (const member of Object.values(value)) deepFreeze(member);
 }
 
+function remember(cache: LRUCache<string, Decision>, key: string, decision: Decision): Decision {
+  if (decision.decision === 'Indeterminate') return decision;
+  // Callers share a cached decision: freeze it so no caller can change what the next one sees.
+  deepFreeze(decision);
+  cache.set(key, decision);
+  return decision;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 /**
  * A short-lived memory of decisions. Indeterminate decisions are not kept: they come from
  * failures (a PDP down) that should be retried on the next request.
@@ -57,23 +69,19 @@ export class DecisionCache {
     return this.cache?.size ?? 0;
   }
 
-  /** The cached decision for `request`, or the one `decide` gives (then cached). */
-  through(request: AuthorizationRequest, decide: () => Promise<Decision>): Promise<Decision> {
+  /**
+   * The cached decision for `request`, or the one `decide` gives (then cached): synchronously
+   * when it is cached or `decide` answers synchronously.
+   */
+  through(request: AuthorizationRequest, decide: () => Decision | Promise<Decision>): Decision | Promise<Decision> {
     // Off: straight to the decision point, without another promise around its answer.
-    if (!this.cache) return decide();
-    return this.throughCache(this.cache, request, decide);
-  }
-
-  private async throughCache(cache: LRUCache<string, Decision>, request: AuthorizationRequest, decide: () => Promise<Decision>): Promise<Decision> {
+    const cache = this.cache;
+    if (!cache) return decide();
     const key = decisionCacheKey(request);
     const hit = cache.get(key);
     if (hit) return hit;
-    const decision = await decide();
-    if (decision.decision === 'Indeterminate') return decision;
-    // Callers share a cached decision: freeze it so no caller can change what the next one sees.
-    deepFreeze(decision);
-    cache.set(key, decision);
-    return decision;
+    const decision = decide();
+    return isPromise(decision) ? decision.then((d) => remember(cache, key, d)) : remember(cache, key, decision);
   }
 
   clear(): void {

@@ -54,6 +54,10 @@ export interface MeridianAuthHooks extends AuthHooks {
 
 const BUILTIN_TYPES = ['allow-all', 'rules', 'xacml-remote'];
 
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 /**
  * Builds the auth hooks from the `auth` config section (embedded defaults fill what it leaves
  * out). Configuration errors throw here, at start-up.
@@ -110,16 +114,54 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
   // Built-in points are made now, so their config errors stop start-up and allow-all warns at once.
   if (BUILTIN_TYPES.includes(pointConfig.type)) await decisionPoint();
 
-  const authenticate = (ctx: Context): Promise<Subject> => chain.authenticate(ctx);
-
-  const authorize = async (subject: Subject, resource: Resource, action: string, context: Record<string, unknown> = {}): Promise<Decision> => {
-    const request = { subject, resource, action, context };
+  const authenticate = (ctx: Context): Promise<Subject> => {
     try {
-      const pdp = made ?? (await decisionPoint());
-      return await cache.through(request, () => pdp.decide(request));
+      return Promise.resolve(chain.authenticate(ctx));
     } catch (err) {
-      logger.error({ err, action, resource }, 'decision point failed; treating the request as denied');
-      return { decision: 'Indeterminate', obligations: [], reason: `decision point failed: ${(err as Error).message}` };
+      return Promise.reject(err);
+    }
+  };
+
+  const failed = (err: unknown, request: { action: string; resource: Resource }): Decision => {
+    logger.error({ err, action: request.action, resource: request.resource }, 'decision point failed; treating the request as denied');
+    return { decision: 'Indeterminate', obligations: [], reason: `decision point failed: ${(err as Error).message}` };
+  };
+
+  // The decision, synchronously when the point (or the cache) answers synchronously: a compiled
+  // policy in process needs no promise turn, which on a small request is a measurable cost.
+  const decide = (subject: Subject, resource: Resource, action: string, context: Record<string, unknown>): Decision | Promise<Decision> => {
+    const request = { subject, resource, action, context };
+    const pdp = made;
+    if (!pdp) return decisionPoint().then((p) => cache.through(request, () => p.decide(request))).catch((err: unknown) => failed(err, request));
+    let answer: Decision | Promise<Decision>;
+    try {
+      answer = cache.through(request, () => pdp.decide(request));
+    } catch (err) {
+      return failed(err, request);
+    }
+    return isPromise(answer) ? answer.catch((err: unknown) => failed(err, request)) : answer;
+  };
+
+  const authorize = (subject: Subject, resource: Resource, action: string, context: Record<string, unknown> = {}): Promise<Decision> => Promise.resolve(decide(subject, resource, action, context));
+
+  const refuse = (subject: Subject, resource: Resource, action: string, decision: Decision): never => {
+    const log = { subject: subject.id, method: subject.method, resource, action, decision: decision.decision, reason: decision.reason };
+    if (subject.anonymous) {
+      logger.debug(log, 'anonymous request not permitted; asking for credentials');
+      throw new Unauthenticated('Authentication required', chain.challenge());
+    }
+    logger.info(log, 'access denied');
+    throw new Forbidden();
+  };
+
+  const enforceAs = (subject: Subject, resource: Resource, action: string, context: Record<string, unknown>): Promise<Decision> => {
+    const answer = decide(subject, resource, action, context);
+    if (isPromise(answer)) return answer.then((decision) => (decision.decision === 'Permit' ? decision : refuse(subject, resource, action, decision)));
+    if (answer.decision === 'Permit') return Promise.resolve(answer);
+    try {
+      return refuse(subject, resource, action, answer);
+    } catch (err) {
+      return Promise.reject(err);
     }
   };
 
@@ -129,21 +171,13 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
     decisionCache: cache,
     authenticate,
     authorize,
-    async enforce(ctx, resource, action, context) {
-      let subject = ctx.state.subject as Subject | undefined;
-      if (!subject) {
-        subject = await authenticate(ctx);
+    enforce(ctx, resource, action, context = {}) {
+      const known = ctx.state.subject as Subject | undefined;
+      if (known) return enforceAs(known, resource, action, context);
+      return authenticate(ctx).then((subject) => {
         ctx.state.subject = subject;
-      }
-      const decision = await authorize(subject, resource, action, context);
-      if (decision.decision === 'Permit') return decision;
-      const log = { subject: subject.id, method: subject.method, resource, action, decision: decision.decision, reason: decision.reason };
-      if (subject.anonymous) {
-        logger.debug(log, 'anonymous request not permitted; asking for credentials');
-        throw new Unauthenticated('Authentication required', chain.challenge());
-      }
-      logger.info(log, 'access denied');
-      throw new Forbidden();
+        return enforceAs(subject, resource, action, context);
+      });
     },
     addAuthenticator(authenticator: Authenticator, options?: { first?: boolean }) {
       chain.add(authenticator, options);

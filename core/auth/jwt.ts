@@ -126,10 +126,11 @@ export class JwtAuthenticator implements Authenticator {
     }
   }
 
-  authenticate(ctx: Context): Promise<Subject | null> {
+  /** Synchronous for a request without a bearer token and for a remembered token. */
+  authenticate(ctx: Context): Subject | null | Promise<Subject> {
     const token = bearerToken(ctx.req.headers.authorization);
-    if (token === null) return Promise.resolve(null);
-    return this.verify(token);
+    if (token === null) return null;
+    return this.remembered(token) ?? this.verifyAndRemember(token);
   }
 
   challenge(): string {
@@ -138,18 +139,23 @@ export class JwtAuthenticator implements Authenticator {
 
   /** The subject a token names; throws Unauthenticated (invalid_token) for any token not accepted. */
   verify(token: string): Promise<Subject> {
+    const subject = this.remembered(token);
+    return subject ? Promise.resolve(subject) : this.verifyAndRemember(token);
+  }
+
+  /** The subject of a token verified before and still valid; undefined when it must be verified. */
+  private remembered(token: string): Subject | undefined {
     const key = cacheKeyOf(token);
     const cached = this.verified.get(key);
-    if (cached && cached.token === token) {
-      // Time claims are checked again on every use; the signature, issuer and audience were checked once.
-      const nowMs = Date.now();
-      const now = nowMs / 1000;
-      if (now <= cached.exp + cached.skew && (cached.nbf === undefined || now >= cached.nbf - cached.skew) && this.keyStillPublished(cached, nowMs)) {
-        return Promise.resolve(cached.subject);
-      }
-      this.verified.delete(key);
+    if (!cached || cached.token !== token) return undefined;
+    // Time claims are checked again on every use; the signature, issuer and audience were checked once.
+    const nowMs = Date.now();
+    const now = nowMs / 1000;
+    if (now <= cached.exp + cached.skew && (cached.nbf === undefined || now >= cached.nbf - cached.skew) && this.keyStillPublished(cached, nowMs)) {
+      return cached.subject;
     }
-    return this.verifyAndRemember(token);
+    this.verified.delete(key);
+    return undefined;
   }
 
   private async verifyAndRemember(token: string): Promise<Subject> {

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import type { AuthHooks } from '../auth/types.js';
+import type { MeridianAuthHooks } from '../auth/index.js';
+import type { Subject } from '../auth/types.js';
 import { NotFound } from '../errors.js';
 import type { PluginInstance } from '../plugin.js';
 import { problemJson, renderError } from './middleware/error-boundary.js';
@@ -21,7 +22,7 @@ export function pluginScope(
   name: string,
   mountPath: string,
   instance: PluginInstance,
-  options: { auth: AuthHooks; logger: Logger; bodyLimit: number },
+  options: { auth: Pick<MeridianAuthHooks, 'chain'>; logger: Logger; bodyLimit: number },
 ): MountedPlugin {
   const encoder = instance.errorEncoder ?? problemJson;
   const selfAuthenticating = instance.authentication === 'self';
@@ -38,7 +39,11 @@ export function pluginScope(
     ctx.state.bodyLimit = options.bodyLimit;
     try {
       if (selfAuthenticating) delete ctx.state.subject;
-      else ctx.state.subject = await options.auth.authenticate(ctx);
+      else {
+        // The chain answers synchronously for a remembered token or no credentials: no promise turn then.
+        const subject = options.auth.chain.authenticate(ctx);
+        ctx.state.subject = isPromise(subject) ? await subject : subject;
+      }
       await (routes ? routes(ctx, () => allowed!(ctx, next)) : next());
       if (ctx.response.status === 404 && ctx.response.body == null) throw new NotFound(`No resource at ${ctx.path}`);
     } catch (thrown) {
@@ -62,4 +67,8 @@ export function dispatcher(mounted: MountedPlugin[], fallback: Middleware): Midd
     }
     return fallback(ctx, next);
   };
+}
+
+function isPromise(value: Subject | Promise<Subject>): value is Promise<Subject> {
+  return typeof (value as { then?: unknown }).then === 'function';
 }

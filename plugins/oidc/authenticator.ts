@@ -37,9 +37,9 @@ export class OidcTokenAuthenticator implements Authenticator {
     this.keys = createLocalJWKSet(jwks);
   }
 
-  authenticate(ctx: Context): Promise<Subject | null> {
+  authenticate(ctx: Context): Subject | null | Promise<Subject | null> {
     const token = credentialsOf(ctx.req.headers.authorization, 'Bearer');
-    if (token === null) return Promise.resolve(null);
+    if (token === null) return null;
     return token.split('.').length === 3 ? this.verifyJwt(ctx, token) : this.verifyOpaque(ctx, token);
   }
 

@@ -9,7 +9,7 @@ export function createAllowAllDecisionPoint(logger: Pick<Logger, 'warn'>): Decis
   );
   return {
     name: 'allow-all',
-    async decide(): Promise<Decision> {
+    decide(): Decision {
       return { decision: 'Permit', obligations: [], reason: 'allow-all decision point' };
     },
   };

@@ -192,7 +192,8 @@ export function createRulesDecisionPoint(config: RulesDecisionPointConfig): Deci
   const rules = config.rules.map(compileRule);
   return {
     name: 'rules',
-    async decide(request: AuthorizationRequest): Promise<Decision> {
+    // Synchronous: a compiled table needs no promise (see DecisionPoint.decide).
+    decide(request: AuthorizationRequest): Decision {
       const { subject, resource, action } = request;
       for (const rule of rules) {
         if (rule.action(action) && rule.subject(subject) && rule.resource(resource, subject)) {

@@ -79,7 +79,8 @@ export class SigV4Authenticator implements Authenticator {
     this.now = options.now ?? Date.now;
   }
 
-  async authenticate(ctx: Context): Promise<Subject | null> {
+  /** Synchronous (null, or a throw) for requests that carry no Signature Version 4. */
+  authenticate(ctx: Context): Subject | null | Promise<Subject> {
     const authorization = ctx.get('authorization');
     if (authorization.startsWith(`${ALGORITHM} `)) return this.fromHeader(ctx, authorization);
     if (/(^|&)X-Amz-Algorithm=/.test(ctx.querystring)) return this.fromQuery(ctx);

@@ -19,7 +19,7 @@ import { CREDIT_ATTRIBUTE, creditOf, storePolicySet } from './policy-set.js';
 
 export interface BenchDecisionPoints {
   xacml: DecisionPoint;
-  cached: { decide(request: AuthorizationRequest): Promise<Decision>; cache: DecisionCache };
+  cached: { decide(request: AuthorizationRequest): Decision | Promise<Decision>; cache: DecisionCache };
   allowAll: DecisionPoint;
   /** Policies compiled into the domain (stored ones and share policies). */
   policyCount: number;

@@ -115,12 +115,12 @@ for (const kind of testDatabaseKinds()) {
         const auth = new ApiKeyAuthenticator(t.db, 'meridian');
         assert.equal(await auth.authenticate(contextWith({ authorization: 'Bearer abc' })), null);
         await revokeApiKey(t.db, id);
-        await assert.rejects(auth.authenticate(contextWith({ 'x-api-key': key })), (err: unknown) => {
+        await assert.rejects(async () => auth.authenticate(contextWith({ 'x-api-key': key })), (err: unknown) => {
           assert.ok(err instanceof Unauthenticated);
           assert.equal(err.headers['WWW-Authenticate'], 'ApiKey realm="meridian"');
           return true;
         });
-        await assert.rejects(auth.authenticate(contextWith({ 'x-api-key': 'nonsense' })), Unauthenticated);
+        await assert.rejects(async () => auth.authenticate(contextWith({ 'x-api-key': 'nonsense' })), Unauthenticated);
       });
     });
   });

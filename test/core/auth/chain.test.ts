@@ -38,7 +38,7 @@ describe('core/auth/chain', () => {
         [{ type: 'jwt', issuer: issuer.issuer, jwksUri: issuer.jwksUri, audience: 'meridian' }, { type: 'apikey' }, { type: 'basic' }],
         { realm, db: t.db },
       );
-      await assert.rejects(chain.authenticate(contextWith()), (err: unknown) => {
+      await assert.rejects(async () => chain.authenticate(contextWith()), (err: unknown) => {
         assert.ok(err instanceof Unauthenticated);
         assert.equal(err.status, 401);
         assert.equal(err.headers['WWW-Authenticate'], 'Bearer realm="meridian", ApiKey realm="meridian", Basic realm="meridian", charset="UTF-8"');
@@ -63,7 +63,7 @@ describe('core/auth/chain', () => {
       assert.equal((await chain.authenticate(contextWith({ 'x-test-user': 'header' }))).id, 'header');
       assert.equal(await chain.authenticate(contextWith()), ANONYMOUS);
       // Invalid credentials stop the chain: no fallback to anonymous.
-      await assert.rejects(chain.authenticate(contextWith({ 'x-api-key': 'mk_bad' })), Unauthenticated);
+      await assert.rejects(async () => chain.authenticate(contextWith({ 'x-api-key': 'mk_bad' })), Unauthenticated);
     } finally {
       await t.dispose();
     }
@@ -93,9 +93,9 @@ describe('core/auth/chain', () => {
   it('never takes credentials nobody in the chain claims for anonymity: 401, invalid_token for a bearer token', async () => {
     const chain = AuthenticatorChain.fromConfig([{ type: 'anonymous' }], { realm });
     chain.add(headerAuthenticator);
-    await assert.rejects(chain.authenticate(contextWith({ authorization: 'Digest username="x"' })), (err: Unauthenticated) => err.status === 401 && !/invalid_token/.test(err.headers['WWW-Authenticate']!));
+    await assert.rejects(async () => chain.authenticate(contextWith({ authorization: 'Digest username="x"' })), (err: Unauthenticated) => err.status === 401 && !/invalid_token/.test(err.headers['WWW-Authenticate']!));
     await assert.rejects(
-      chain.authenticate(contextWith({ authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.x' })),
+      async () => chain.authenticate(contextWith({ authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.x' })),
       (err: Unauthenticated) => /^Bearer realm="meridian", error="invalid_token"/.test(err.headers['WWW-Authenticate']!),
     );
     assert.equal(await chain.authenticate(contextWith({})), ANONYMOUS, 'no credentials at all: anonymous');

@@ -9,7 +9,7 @@ function issuerConfig(issuer: TestIssuer, extra: Partial<JwtIssuerConfig> = {}):
   return { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audience: 'meridian', algorithms: ['RS256', 'ES256'], ...extra };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Unauthenticated> {
+async function rejection(promise: unknown): Promise<Unauthenticated> {
   try {
     await promise;
   } catch (err) {
@@ -241,7 +241,7 @@ describe('core/auth/jwt: JWKS caching and key rotation', () => {
     const key = await issuer.addKey('RS256');
     const port = await closedPort();
     const auth = new JwtAuthenticator([issuerConfig(issuer, { jwksUri: `http://127.0.0.1:${port}/jwks.json` })], 'meridian');
-    await assert.rejects(auth.authenticate(bearer(await issuer.sign(key))), (err: unknown) => {
+    await assert.rejects(async () => auth.authenticate(bearer(await issuer.sign(key))), (err: unknown) => {
       assert.ok(err instanceof MeridianError);
       assert.equal(err.status, 503);
       return true;

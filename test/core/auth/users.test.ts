@@ -72,7 +72,7 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(await auth.authenticate(contextWith()), null);
         assert.equal(await auth.authenticate(contextWith({ authorization: 'Bearer x.y.z' })), null);
         for (const authorization of [basicAuthorization('admin', 'wrong'), basicAuthorization('ghost', 'right'), 'Basic bm9jb2xvbg==']) {
-          await assert.rejects(auth.authenticate(contextWith({ authorization })), (err: unknown) => {
+          await assert.rejects(async () => auth.authenticate(contextWith({ authorization })), (err: unknown) => {
             assert.ok(err instanceof Unauthenticated);
             assert.equal(err.headers['WWW-Authenticate'], 'Basic realm="meridian", charset="UTF-8"');
             return true;
@@ -85,7 +85,7 @@ for (const kind of testDatabaseKinds()) {
         const auth = new BasicAuthenticator(t.db, { realm: 'meridian', verifiedTtlMs: 0 });
         assert.ok(await auth.authenticate(contextWith({ authorization: basicAuthorization('erin', 'old') })));
         await setUserPassword(t.db, 'erin', 'new');
-        await assert.rejects(auth.authenticate(contextWith({ authorization: basicAuthorization('erin', 'old') })), Unauthenticated);
+        await assert.rejects(async () => auth.authenticate(contextWith({ authorization: basicAuthorization('erin', 'old') })), Unauthenticated);
       });
     });
   });
