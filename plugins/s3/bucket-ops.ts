@@ -27,7 +27,7 @@ export async function listBuckets(env: S3Env, r: S3Request): Promise<void> {
 
 export async function createBucket(env: S3Env, r: S3Request): Promise<void> {
   const name = r.bucket!;
-  if (!isValidBucketName(name)) throw s3.invalidBucketName(name);
+  if (!isValidBucketName(name) || env.overlapsWorkspaces(name)) throw s3.invalidBucketName(name);
   const body = await readVerifiedBody(r.ctx, 64 * 1024);
   let region = env.config.region;
   if (body.length > 0 && body.toString('utf8').trim() !== '') {
@@ -60,7 +60,7 @@ export async function createBucket(env: S3Env, r: S3Request): Promise<void> {
 export async function deleteBucket(env: S3Env, r: S3Request): Promise<void> {
   const bucket = await env.requireBucket(r.bucket);
   await env.access.enforce(r.ctx, bucketResource(bucket), 's3:DeleteBucket');
-  const page = await env.blobs.list(env.bucketPrefix(bucket.name), { limit: 1 });
+  const page = await env.blobs.list(env.bucketPrefix(bucket), { limit: 1 });
   if (page.items.length > 0) throw s3.bucketNotEmpty(bucket.name);
   await abortUploadsOfBucket(env, bucket.name);
   await env.buckets.delete(bucket.name);

@@ -10,6 +10,11 @@ export interface Bucket {
   region: string;
   /** 'private' unless created with a public ACL; the policy decides what it means. */
   visibility: 'private' | 'public';
+  /**
+   * Blob key prefix of its objects when not the default `<blobPrefix><name>/`: a workspace bucket
+   * is its owner's workspace (`workspaces/<user>/`). Set at creation, never changed.
+   */
+  blobPrefix?: string;
 }
 
 interface Row {
@@ -18,6 +23,7 @@ interface Row {
   created_at: string;
   region: string;
   visibility: string;
+  blob_prefix?: string | null;
 }
 
 const toBucket = (row: Row): Bucket => ({
@@ -26,6 +32,7 @@ const toBucket = (row: Row): Bucket => ({
   createdAt: new Date(row.created_at),
   region: row.region,
   visibility: row.visibility === 'public' ? 'public' : 'private',
+  ...(row.blob_prefix ? { blobPrefix: row.blob_prefix } : {}),
 });
 
 /**
@@ -87,6 +94,7 @@ export class Buckets {
   /** Inserts the bucket; false when a bucket of that name exists (whoever created it first wins). */
   async create(bucket: Bucket): Promise<boolean> {
     const row: Row = { name: bucket.name, owner: bucket.owner, created_at: bucket.createdAt.toISOString(), region: bucket.region, visibility: bucket.visibility };
+    if (bucket.blobPrefix) row.blob_prefix = bucket.blobPrefix;
     await this.db.knex(BUCKETS_TABLE).insert(row).onConflict('name').ignore();
     this.cache.forget(bucket.name);
     const now = await this.get(bucket.name);

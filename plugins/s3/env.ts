@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AuthHooks, Subject } from '../../core/auth/types.js';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
 import type { Database } from '../../core/storage/db/types.js';
+import { WORKSPACES_ROOT, workspacePrefix } from '../../core/storage/blobs/workspaces.js';
 import { Access, bucketResource } from './access.js';
 import type { BucketEntry } from './bucket-cache.js';
 import { isValidBucketName, type Bucket, Buckets } from './buckets.js';
@@ -37,9 +38,13 @@ export class S3Env {
     this.access = new Access(auth, logger);
   }
 
-  /** Blob key prefix of a bucket's objects: `<blobPrefix><bucket>/`. */
-  bucketPrefix(bucket: string): string {
-    return `${this.config.blobPrefix}${bucket}/`;
+  /**
+   * Blob key prefix of a bucket's objects: `<blobPrefix><bucket>/`, or the prefix the bucket was
+   * created with (a workspace bucket is its owner's workspace, `workspaces/<user>/`). This and
+   * `objectBlobKey` are the one mapping from S3 to the blob store; everything goes through them.
+   */
+  bucketPrefix(bucket: Pick<Bucket, 'name' | 'blobPrefix'>): string {
+    return bucket.blobPrefix ?? `${this.config.blobPrefix}${bucket.name}/`;
   }
 
   /**
@@ -47,8 +52,17 @@ export class S3Env {
    * own key rules (no '..' or '.' segment, no leading '/', no NUL or control character, no empty
    * segment) then refuse anything that could leave the bucket, with InvalidArgument.
    */
-  objectBlobKey(bucket: string, key: string): string {
+  objectBlobKey(bucket: Pick<Bucket, 'name' | 'blobPrefix'>, key: string): string {
     return `${this.bucketPrefix(bucket)}${key}`;
+  }
+
+  /**
+   * Whether a bucket of this name, created by CreateBucket, would hold blobs that are not its own:
+   * with an empty `blobPrefix` a bucket named `workspaces` would be every user's workspace.
+   */
+  overlapsWorkspaces(name: string): boolean {
+    const prefix = `${this.config.blobPrefix}${name}/`;
+    return WORKSPACES_ROOT.startsWith(prefix) || prefix.startsWith(WORKSPACES_ROOT);
   }
 
   uploadsPrefix(): string {
@@ -74,21 +88,33 @@ export class S3Env {
     return found;
   }
 
-  /** The workspace bucket name of a subject: `<prefix><id>`, lower-cased, other characters as '-'. */
-  workspaceName(subject: Subject): string | undefined {
+  /** The workspace bucket name of a user: `<prefix><id>`, lower-cased, other characters as '-'. */
+  workspaceNameOf(user: string): string | undefined {
     const { enabled, bucketPrefix } = this.config.workspaces;
-    if (!enabled || subject.anonymous) return undefined;
-    const name = `${bucketPrefix}${subject.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.replace(/-+$/, '').slice(0, 63).replace(/-+$/, '');
+    if (!enabled) return undefined;
+    const name = `${bucketPrefix}${user.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.replace(/-+$/, '').slice(0, 63).replace(/-+$/, '');
     return isValidBucketName(name) ? name : undefined;
   }
 
-  /** Creates the subject's workspace bucket the first time it makes a request. */
+  workspaceName(subject: Subject): string | undefined {
+    return subject.anonymous ? undefined : this.workspaceNameOf(subject.id);
+  }
+
+  /**
+   * Whether a bucket is its owner's workspace: named after them and created as one, so its objects
+   * are their workspace's blobs. A bucket someone else created under that name is an ordinary one.
+   */
+  isWorkspace(bucket: Bucket): boolean {
+    return bucket.blobPrefix !== undefined && bucket.blobPrefix === workspacePrefix(bucket.owner) && bucket.name === this.workspaceNameOf(bucket.owner);
+  }
+
+  /** Creates the subject's workspace bucket the first time it makes a request (or a job of theirs ends). */
   async ensureWorkspace(subject: Subject): Promise<void> {
     const name = this.workspaceName(subject);
     if (!name || this.workspacesMade.has(name)) return;
     const existing = await this.buckets.get(name);
     if (!existing) {
-      const bucket: Bucket = { name, owner: subject.id, createdAt: new Date(), region: this.config.region, visibility: 'private' };
+      const bucket: Bucket = { name, owner: subject.id, createdAt: new Date(), region: this.config.region, visibility: 'private', blobPrefix: workspacePrefix(subject.id) };
       if (await this.buckets.create(bucket)) {
         try {
           await this.auth.resourceCreated(subject, bucketResource(bucket));
@@ -100,5 +126,14 @@ export class S3Env {
       }
     }
     this.workspacesMade.add(name);
+  }
+
+  /** The subject's workspace bucket, created on first use; undefined when workspaces are off, for anonymous, or when the name is someone else's bucket. */
+  async workspaceOf(subject: Subject): Promise<Bucket | undefined> {
+    const name = this.workspaceName(subject);
+    if (!name) return undefined;
+    await this.ensureWorkspace(subject);
+    const found = await this.buckets.lookup(name);
+    return found && found.bucket.owner === subject.id && this.isWorkspace(found.bucket) ? found.bucket : undefined;
   }
 }

@@ -26,7 +26,7 @@ export async function listObjects(env: S3Env, r: S3Request, version: 1 | 2): Pro
   const prefix = q.prefix ?? '';
   const delimiter = q.delimiter ?? '';
   const maxKeys = maxKeysOf(q['max-keys']);
-  const base = env.bucketPrefix(bucket.name);
+  const base = env.bucketPrefix(bucket);
   const token = version === 2 ? q['continuation-token'] : undefined;
   const startAfter = version === 2 ? q['start-after'] : q.marker;
   if (token === '') throw s3.invalidArgument('The continuation token provided is incorrect');

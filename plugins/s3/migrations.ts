@@ -52,4 +52,14 @@ export const s3Migrations: Migration[] = [
       });
     },
   },
+  {
+    // Where a bucket's objects live in the blob store when not under `<blobPrefix><bucket>/`:
+    // workspace buckets are the users' workspaces (`workspaces/<user>/`), shared with processing.
+    name: '002_s3_bucket_blob_prefix',
+    async up(knex) {
+      await knex.schema.alterTable(BUCKETS_TABLE, (t) => {
+        t.text('blob_prefix');
+      });
+    },
+  },
 ];

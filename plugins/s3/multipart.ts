@@ -85,7 +85,7 @@ export async function createMultipartUpload(env: S3Env, r: S3Request): Promise<v
   const bucket = await env.requireBucket(r.bucket);
   const key = requireKey(r);
   await env.access.enforce(r.ctx, objectResource(bucket, key), 's3:PutObject');
-  checkedBlobKey(env, bucket.name, key);
+  checkedBlobKey(env, bucket, key);
   const id = randomBytes(16).toString('hex');
   const row: UploadRow = { upload_id: id, bucket: bucket.name, object_key: key, initiator: r.subject.id, created_ms: Date.now(), headers: JSON.stringify(objectHeadersFrom(r.ctx)) };
   await env.db.knex(UPLOADS_TABLE).insert(row);
@@ -152,7 +152,7 @@ export async function completeMultipartUpload(env: S3Env, r: S3Request): Promise
   const size = chosen.reduce((sum, p) => sum + p.size, 0);
   const headers: ObjectHeaders = { ...upload.headers, metadata: { ...upload.headers.metadata, [ETAG_META]: etag } };
   const body = Readable.from(concatenate(env, chosen));
-  await env.blobs.put(checkedBlobKey(env, bucket.name, key), body, putOptions(headers, size));
+  await env.blobs.put(checkedBlobKey(env, bucket, key), body, putOptions(headers, size));
   await removeUpload(env, upload.id);
   ctx.type = 'application/xml';
   ctx.body = document(

@@ -28,7 +28,7 @@ export function requireKey(r: S3Request): string {
 }
 
 /** The blob key, checked by the blob store's rules before any body is read. */
-export function checkedBlobKey(env: S3Env, bucket: string, key: string): string {
+export function checkedBlobKey(env: S3Env, bucket: Bucket, key: string): string {
   const blobKey = env.objectBlobKey(bucket, key);
   keySegments(blobKey);
   return blobKey;
@@ -55,7 +55,7 @@ export async function getObject(env: S3Env, r: S3Request, head: boolean): Promis
   const key = requireKey(r);
   await env.access.enforce(ctx, objectResource(bucket, key), 's3:GetObject');
   if (r.query.partNumber !== undefined) throw s3.notImplemented('partNumber on GetObject');
-  const blobKey = env.objectBlobKey(bucket.name, key);
+  const blobKey = env.objectBlobKey(bucket, key);
   const range = parseRangeHeader(ctx.get('range'));
   const conditions = requestConditions((n) => ctx.get(n));
   ctx.compress = false;
@@ -122,7 +122,7 @@ export async function putObject(env: S3Env, r: S3Request): Promise<void> {
   const key = requireKey(r);
   await env.access.enforce(ctx, objectResource(bucket, key), 's3:PutObject');
   if (ctx.get('x-amz-copy-source')) return copyObject(env, r, bucket, key);
-  const blobKey = checkedBlobKey(env, bucket.name, key);
+  const blobKey = checkedBlobKey(env, bucket, key);
   const payload = openPayload(ctx);
   const headers = withChecksum(objectHeadersFrom(ctx), payload.checksum);
   const tagging = ctx.get('x-amz-tagging');
@@ -146,7 +146,7 @@ export async function openCopySource(env: S3Env, ctx: Context, range?: ByteRange
   await env.access.enforce(ctx, objectResource(bucket, source.key), 's3:GetObject');
   let object: BlobObject;
   try {
-    object = await env.blobs.get(env.objectBlobKey(bucket.name, source.key), range ? { range } : {});
+    object = await env.blobs.get(env.objectBlobKey(bucket, source.key), range ? { range } : {});
   } catch (err) {
     if (err instanceof BlobNotFound || (err as S3Error).code === 'InvalidBlobKey') throw s3.noSuchKey(source.key);
     if (err instanceof InvalidRange) throw s3.invalidArgument('The x-amz-copy-source-range value is not within the source object');
@@ -163,7 +163,7 @@ export async function openCopySource(env: S3Env, ctx: Context, range?: ByteRange
 
 async function copyObject(env: S3Env, r: S3Request, bucket: Bucket, key: string): Promise<void> {
   const { ctx } = r;
-  const blobKey = checkedBlobKey(env, bucket.name, key);
+  const blobKey = checkedBlobKey(env, bucket, key);
   const directive = (ctx.get('x-amz-metadata-directive') || 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') throw s3.invalidArgument('Unknown metadata directive.');
   const taggingDirective = (ctx.get('x-amz-tagging-directive') || 'COPY').toUpperCase();
@@ -194,7 +194,7 @@ export async function deleteObject(env: S3Env, r: S3Request): Promise<void> {
 
 async function removeObject(env: S3Env, bucket: Bucket, key: string): Promise<void> {
   try {
-    await env.blobs.delete(env.objectBlobKey(bucket.name, key));
+    await env.blobs.delete(env.objectBlobKey(bucket, key));
   } catch (err) {
     // A key the blob store refuses cannot exist: deleting it succeeds, as for any missing key.
     if ((err as S3Error).code !== 'InvalidBlobKey') throw err;

@@ -5,6 +5,7 @@
  */
 import type { BlobInfo } from '../../core/storage/blobs/types.js';
 import { objectResource } from './access.js';
+import type { Bucket } from './buckets.js';
 import { s3 } from './errors.js';
 import type { S3Env, S3Request } from './env.js';
 import { TAGS_TABLE } from './migrations.js';
@@ -66,9 +67,9 @@ export class Tags {
   }
 }
 
-async function currentObject(env: S3Env, bucketName: string, key: string): Promise<BlobInfo> {
+async function currentObject(env: S3Env, bucket: Bucket, key: string): Promise<BlobInfo> {
   try {
-    const info = await env.blobs.head(env.objectBlobKey(bucketName, key));
+    const info = await env.blobs.head(env.objectBlobKey(bucket, key));
     if (!info) throw s3.noSuchKey(key);
     return info;
   } catch (err) {
@@ -81,7 +82,7 @@ export async function getObjectTagging(env: S3Env, r: S3Request): Promise<void> 
   const bucket = await env.requireBucket(r.bucket);
   const key = requireKey(r);
   await env.access.enforce(r.ctx, objectResource(bucket, key), 's3:GetObjectTagging');
-  const info = await currentObject(env, bucket.name, key);
+  const info = await currentObject(env, bucket, key);
   const tags = await new Tags(env).get(bucket.name, key, info);
   r.ctx.type = 'application/xml';
   r.ctx.body = document('Tagging', `<TagSet>${tags.map((t) => `<Tag>${tag('Key', t.key)}${tag('Value', t.value)}</Tag>`).join('')}</TagSet>`);
@@ -95,7 +96,7 @@ export async function putObjectTagging(env: S3Env, r: S3Request): Promise<void> 
   const set = children(root, 'TagSet')[0];
   if (!set) throw s3.malformedXML('Tagging needs a TagSet');
   const tags = checkTags(children(set, 'Tag').map((t) => ({ key: childText(t, 'Key') ?? '', value: childText(t, 'Value') ?? '' })));
-  const info = await currentObject(env, bucket.name, key);
+  const info = await currentObject(env, bucket, key);
   await new Tags(env).store(bucket.name, key, info, tags);
   r.ctx.status = 200;
   r.ctx.body = '';
@@ -105,7 +106,7 @@ export async function deleteObjectTagging(env: S3Env, r: S3Request): Promise<voi
   const bucket = await env.requireBucket(r.bucket);
   const key = requireKey(r);
   await env.access.enforce(r.ctx, objectResource(bucket, key), 's3:DeleteObjectTagging');
-  await currentObject(env, bucket.name, key);
+  await currentObject(env, bucket, key);
   await new Tags(env).remove(bucket.name, key);
   r.ctx.status = 204;
 }
