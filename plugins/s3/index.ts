@@ -15,14 +15,16 @@ import { S3Env } from './env.js';
 import { s3ErrorEncoder } from './errors.js';
 import { s3Migrations } from './migrations.js';
 import { sweepAbandonedUploads } from './multipart.js';
+import { createS3ObjectsService } from './objects-service.js';
 import { ADMIN_PATH } from './paths.js';
 import { SigV4Authenticator } from './sigv4/authenticator.js';
+import { S3_OBJECTS_SERVICE } from './types.js';
 
 const plugin: Plugin<S3Config> = {
   name: 's3',
   version: '0.1.0',
   description: 'S3-compatible object service over the blob store (SigV4, multipart, presigned URLs)',
-  provides: ['s3'],
+  provides: ['s3', S3_OBJECTS_SERVICE],
   configSchema: s3ConfigSchema,
   migrations: s3Migrations,
   commands: s3Commands,
@@ -51,7 +53,10 @@ const plugin: Plugin<S3Config> = {
     return {
       routes: router,
       errorEncoder: s3ErrorEncoder,
-      provide: { s3: { env, keys, sweepAbandonedUploads: (now?: number) => sweepAbandonedUploads(env, now) } },
+      provide: {
+        s3: { env, keys, sweepAbandonedUploads: (now?: number) => sweepAbandonedUploads(env, now) },
+        [S3_OBJECTS_SERVICE]: createS3ObjectsService(env, ctx.mountPath),
+      },
       services: [{ type: 'S3', versions: ['2006-03-01'], title: 'S3-compatible object storage', url: ctx.mountPath || '/', description: 'Buckets and objects over the platform blob store (AWS Signature V4)' }],
       async close() {
         if (timer) clearInterval(timer);
