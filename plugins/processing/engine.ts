@@ -11,6 +11,7 @@ import type { RemoteFetchLimits } from '../../core/net/remote-fetch.js';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
 import type { Database } from '../../core/storage/db/types.js';
 import type { CatalogueService } from '../catalogue/types.js';
+import type { S3ObjectsService } from '../s3/types.js';
 import type { BuiltinProcess } from './builtins/types.js';
 import { readDeployBody } from './deploy-body.js';
 import { EXECUTE_JOB_TYPE, type ExecutePayload } from './job-runner.js';
@@ -55,6 +56,8 @@ export interface EngineDeps {
   /** Attempts per job (a try interrupted by a restart counts as one). */
   attempts: number;
   catalogue?: CatalogueService;
+  /** The s3 plugin's object references, for the stage-in checks of s3:// inputs. */
+  s3?: S3ObjectsService;
 }
 
 export function processResource(p: { id: string; owner?: string; visibility: ProcessVisibility; kind: string }): Resource {

@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import type { Plugin } from '../../core/plugin.js';
 import type { CatalogueService } from '../catalogue/types.js';
+import type { S3ObjectsService } from '../s3/types.js';
 import { KubernetesBackend } from './backends/kubernetes/backend.js';
 import { kubernetesConfigSchema, type KubernetesBackendConfig } from './backends/kubernetes/config.js';
 import { LocalBackend } from './backends/local.js';
@@ -49,7 +50,7 @@ const plugin: Plugin<ProcessingConfig> = {
   version: '0.1.0',
   description: 'Processing engine: built-in EO processes and deployed CWL application packages, run as jobs with stage-in and stage-out',
   provides: ['processing'],
-  optionalRequires: ['catalogue'],
+  optionalRequires: ['catalogue', 's3-objects'],
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -76,6 +77,7 @@ const plugin: Plugin<ProcessingConfig> = {
   async setup(ctx) {
     const config = ctx.config;
     const catalogue = ctx.hasService('catalogue') ? ctx.service<CatalogueService>('catalogue') : undefined;
+    const s3 = ctx.hasService('s3-objects') ? ctx.service<S3ObjectsService>('s3-objects') : undefined;
     const builtins = config.builtins ? BUILTIN_PROCESSES : new Map();
     const fetchLimits = (c: { timeoutMs: number; maxBytes: number; allowPrivateNetworks: boolean }) => ({ ...c, maxRedirects: 5 });
     const engine = new ProcessingEngine({
@@ -89,6 +91,7 @@ const plugin: Plugin<ProcessingConfig> = {
       fetchLimits: fetchLimits(config.packageFetch),
       attempts: config.attempts,
       catalogue,
+      s3,
     });
     const workRoot = resolve(config.workDir ?? join(ctx.dataDir, 'processing'));
     const backend: ExecutionBackend =
@@ -113,8 +116,8 @@ const plugin: Plugin<ProcessingConfig> = {
         keepWorkDirs: config.keepWorkDirs,
         backend,
         builtins,
-        stageIn: { blobs: ctx.blobs, auth: ctx.auth, catalogue, fetchLimits: fetchLimits(config.stageIn), fileRoots },
-        stageOut: { blobs: ctx.blobs, catalogue, resultsCollection: config.resultsCollection, logger: ctx.logger },
+        stageIn: { blobs: ctx.blobs, auth: ctx.auth, catalogue, s3, fetchLimits: fetchLimits(config.stageIn), fileRoots },
+        stageOut: { blobs: ctx.blobs, catalogue, s3, resultsCollection: config.resultsCollection, logger: ctx.logger },
         callbackLimits: fetchLimits(config.callbacks),
         recordUsage: (u) => engine.recordUsage(u),
         async callbackBody(kind, job, result, error) {

@@ -3,8 +3,11 @@
  * pass through; file inputs given by reference are fetched into `<work>/in/<input>/`, as the
  * caller: http(s) URLs through fetchRemote (its limits; internal hosts refused unless allowed),
  * blob keys of the platform's store (`blob:KEY`, or a bare key) when the caller may read them,
- * catalogue products (`catalogue:ID`, or the id as the value) through the caller's read filter,
- * then the product's data asset. Directory inputs get a folder with the file(s) and a STAC item.
+ * objects of the S3 service (`s3://bucket/key`, through the s3 plugin's `s3-objects` service:
+ * the caller's s3:GetObject permission, then the blob), catalogue products (`catalogue:ID`, or the
+ * id as the value) through the caller's read filter, then the product's data asset (any of the
+ * above, or a file under the served folders). Directory inputs get a folder with the file(s) and
+ * a STAC item.
  */
 import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
@@ -14,7 +17,9 @@ import type { AuthHooks, Subject } from '../../core/auth/types.js';
 import { Forbidden, MeridianError } from '../../core/errors.js';
 import { fetchRemote, RemoteFetchError, type RemoteFetchLimits } from '../../core/net/remote-fetch.js';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
+import { workspaceOfKey } from '../../core/storage/blobs/workspaces.js';
 import type { Asset, CatalogueRecord, CatalogueService } from '../catalogue/types.js';
+import type { S3ObjectLocation, S3ObjectsService } from '../s3/types.js';
 import { STAC_MEDIA_TYPE } from './cwl/describe.js';
 import type { InputDescription, ProcessDescription } from './types.js';
 
@@ -22,6 +27,8 @@ export interface StageInDeps {
   blobs: BlobStore;
   auth: AuthHooks;
   catalogue?: CatalogueService;
+  /** The s3 plugin's object references (`s3://bucket/key`), when it is enabled. */
+  s3?: S3ObjectsService;
   fetchLimits: RemoteFetchLimits;
   /** Folders whose files a catalogue asset may name by absolute path (the blob store root, the data dir). */
   fileRoots: string[];
@@ -47,8 +54,7 @@ export function isDirectoryInput(d: InputDescription): boolean {
 
 /** The workspace owner of a blob key ('workspaces/<user>/...'), if any. */
 export function workspaceOwner(key: string): string | undefined {
-  const m = /^workspaces\/([^/]+)\//.exec(key);
-  return m ? m[1] : undefined;
+  return workspaceOfKey(key);
 }
 
 /** The resource a blob key is read as: its workspace owner owns it, others need the policy's permit. */
@@ -88,17 +94,19 @@ export async function stageInputs(description: ProcessDescription, inputs: Recor
  * error (400/403) rather than a failed job: URLs are http(s), blob keys exist and the caller may
  * read them, catalogue products exist and the caller may read them. Fetching happens in the job.
  */
-export async function precheckInputs(description: ProcessDescription, inputs: Record<string, unknown>, subject: Subject, deps: Pick<StageInDeps, 'blobs' | 'auth' | 'catalogue'>): Promise<void> {
+export async function precheckInputs(description: ProcessDescription, inputs: Record<string, unknown>, subject: Subject, deps: Pick<StageInDeps, 'blobs' | 'auth' | 'catalogue' | 's3'>): Promise<void> {
   for (const [id, d] of Object.entries(description.inputs)) {
     if (!(isFileInput(d) || isDirectoryInput(d)) || inputs[id] === undefined) continue;
     const values = Array.isArray(inputs[id]) ? (inputs[id] as unknown[]) : [inputs[id]];
     for (const v of values) {
       let href: string | undefined;
       if (isObject(v) && typeof v.href === 'string') href = v.href;
-      else if (typeof v === 'string') href = /^https?:\/\//i.test(v) ? v : `catalogue:${v}`;
+      else if (typeof v === 'string') href = /^(https?|s3):\/\//i.test(v) ? v : `catalogue:${v}`;
       else if (isObject(v) && v.value !== undefined) continue;
       else throw new StageInFailed(id, 'give a reference ({"href": ...}), a catalogue product id, or an inline {"value": ...}');
-      if (/^https?:\/\//i.test(href)) {
+      if (isS3Reference(id, href, deps)) {
+        await existingS3Object(id, href, subject, deps);
+      } else if (/^https?:\/\//i.test(href)) {
         try {
           new URL(href);
         } catch {
@@ -107,9 +115,13 @@ export async function precheckInputs(description: ProcessDescription, inputs: Re
       } else if (href.startsWith('catalogue:')) {
         const pid = href.slice('catalogue:'.length);
         if (!deps.catalogue) throw new StageInFailed(id, `'${pid}' would be a catalogue product, but the catalogue is not enabled`);
-        if (!(await deps.catalogue.get(pid, subject))) throw new StageInFailed(id, `no catalogue product '${pid}' (or not one you may read)`);
+        const product = await deps.catalogue.get(pid, subject);
+        if (!product) throw new StageInFailed(id, `no catalogue product '${pid}' (or not one you may read)`);
+        // An asset in the S3 service is checked now too: the caller must be able to read the object itself.
+        const asset = dataAsset(product, isDirectoryInput(d) ? undefined : (d.schema.contentMediaType as string | undefined));
+        if (asset && isS3Reference(id, asset.href, deps)) await existingS3Object(id, asset.href, subject, deps);
       } else if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('blob:')) {
-        throw new StageInFailed(id, `'${href}': references are http(s) URLs, blob:KEY, catalogue:ID or blob keys`);
+        throw new StageInFailed(id, `'${href}': references are http(s) URLs, s3://BUCKET/KEY, blob:KEY, catalogue:ID or blob keys`);
       } else {
         const key = href.startsWith('blob:') ? href.slice(5).replace(/^\/+/, '') : href;
         if ((await deps.auth.authorize(subject, blobResource(key), 'read')).decision !== 'Permit') throw new StageInFailed(id, `not allowed to read blob '${key}'`, 403);
@@ -142,20 +154,80 @@ async function stageReference(input: string, value: unknown, dir: string, subjec
     return path;
   }
   if (typeof value === 'string') {
-    if (/^https?:\/\//i.test(value)) return stageHref(input, value, dir, subject, deps, signal, mediaType);
+    if (/^(https?|s3):\/\//i.test(value)) return stageHref(input, value, dir, subject, deps, signal, mediaType);
     return stageHref(input, `catalogue:${value}`, dir, subject, deps, signal, mediaType);
   }
   throw new StageInFailed(input, 'give a reference ({"href": ...}), a catalogue product id, or an inline {"value": ...}');
 }
 
 async function stageHref(input: string, href: string, dir: string, subject: Subject, deps: StageInDeps, signal: AbortSignal, mediaType: string | undefined): Promise<string> {
-  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, deps, signal, mediaType);
+  if (isS3Reference(input, href, deps)) return stageS3(input, href, dir, subject, deps);
+  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, subject, deps, signal, mediaType);
   if (href.startsWith('catalogue:')) return stageProduct(input, href.slice('catalogue:'.length), dir, subject, deps, signal, mediaType);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('blob:')) throw new StageInFailed(input, `'${href}': references are http(s) URLs, blob:KEY, catalogue:ID or blob keys`);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('blob:')) throw new StageInFailed(input, `'${href}': references are http(s) URLs, s3://BUCKET/KEY, blob:KEY, catalogue:ID or blob keys`);
   return stageBlob(input, href.startsWith('blob:') ? href.slice(5).replace(/^\/+/, '') : href, dir, subject, deps);
 }
 
-async function stageUrl(input: string, url: string, dir: string, deps: StageInDeps, signal: AbortSignal, mediaType?: string, followItem = true): Promise<string> {
+/**
+ * Whether an href names an object of the S3 service: `s3://...`, or one of its own http(s) URLs
+ * (which the s3 plugin recognises when it knows its host name). An s3:// reference without the
+ * s3 plugin, or one with a bad bucket name or key, is the request's error.
+ */
+function isS3Reference(input: string, href: string, deps: Pick<StageInDeps, 's3'>): boolean {
+  const scheme = /^s3:\/\//i.test(href);
+  if (!deps.s3) {
+    if (scheme) throw new StageInFailed(input, `'${href}': s3:// references need the s3 plugin, which is not enabled`);
+    return false;
+  }
+  try {
+    return deps.s3.parse(href) !== undefined;
+  } catch (err) {
+    throw s3Refusal(input, err);
+  }
+}
+
+/** The s3 plugin's refusal (400 bad reference, 404 no bucket, 403 not allowed) as the request's error. */
+function s3Refusal(input: string, err: unknown): unknown {
+  if (!(err instanceof MeridianError) || err.status >= 500) return err;
+  return new StageInFailed(input, err.message, err.status === 403 ? 403 : 400);
+}
+
+/** The object's blob key, after the s3 plugin authorized the caller's read of it (s3:GetObject). */
+async function resolveS3(input: string, href: string, subject: Subject, deps: Pick<StageInDeps, 's3'>): Promise<S3ObjectLocation> {
+  try {
+    return await deps.s3!.resolveRead(href, subject);
+  } catch (err) {
+    throw s3Refusal(input, err);
+  }
+}
+
+async function existingS3Object(input: string, href: string, subject: Subject, deps: Pick<StageInDeps, 'blobs' | 's3'>): Promise<void> {
+  const object = await resolveS3(input, href, subject, deps);
+  let exists = false;
+  try {
+    exists = (await deps.blobs.head(object.blobKey)) !== null;
+  } catch (err) {
+    if (!(err instanceof MeridianError && err.status < 500)) throw err;
+  }
+  if (!exists) throw new StageInFailed(input, `no object '${object.url}'`);
+}
+
+/** An object of the S3 service, read from the blob store as the caller. */
+async function stageS3(input: string, href: string, dir: string, subject: Subject, deps: StageInDeps): Promise<string> {
+  const object = await resolveS3(input, href, subject, deps);
+  let blob;
+  try {
+    blob = await deps.blobs.get(object.blobKey);
+  } catch (err) {
+    if (err instanceof MeridianError && (err.status === 404 || err.status === 400)) throw new StageInFailed(input, `no object '${object.url}'`);
+    throw err;
+  }
+  const path = join(dir, fileName(object.key));
+  await pipeline(blob.body, createWriteStream(path));
+  return path;
+}
+
+async function stageUrl(input: string, url: string, dir: string, subject: Subject, deps: StageInDeps, signal: AbortSignal, mediaType?: string, followItem = true): Promise<string> {
   let body: Buffer;
   try {
     const response = await fetchRemote(url, deps.fetchLimits, { signal });
@@ -171,7 +243,9 @@ async function stageUrl(input: string, url: string, dir: string, deps: StageInDe
     await writeFile(join(dir, 'item.json'), body);
     const asset = dataAsset({ assets: item.assets } as CatalogueRecord, mediaType);
     if (!asset) throw new StageInFailed(input, `the STAC item at ${url} has no data asset${mediaType ? ` of type ${mediaType}` : ''}`);
-    return stageUrl(input, new URL(asset.href, url).href, dir, deps, signal, mediaType, false);
+    const href = new URL(asset.href, url).href;
+    if (isS3Reference(input, href, deps)) return stageS3(input, href, dir, subject, deps);
+    return stageUrl(input, href, dir, subject, deps, signal, mediaType, false);
   }
   const path = join(dir, fileName(new URL(url).pathname));
   await writeFile(path, body);
@@ -226,7 +300,8 @@ async function stageProduct(input: string, id: string, dir: string, subject: Sub
   // The item itself, for packages that read the STAC metadata next to the data.
   await writeFile(join(dir, 'item.json'), JSON.stringify({ type: 'Feature', stac_version: '1.0.0', id: product.identifier, geometry: product.geometry ?? null, properties: { datetime: product.start ?? null, title: product.title }, assets: product.assets ?? {}, links: [] }));
   const href = asset.href;
-  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, deps, signal, mediaType, false);
+  if (isS3Reference(input, href, deps)) return stageS3(input, href, dir, subject, deps);
+  if (/^https?:\/\//i.test(href)) return stageUrl(input, href, dir, subject, deps, signal, mediaType, false);
   if (href.startsWith('blob:')) return stageBlob(input, href.slice(5).replace(/^\/+/, ''), dir, subject, deps);
   let path = href;
   if (href.startsWith('file:')) path = new URL(href).pathname;

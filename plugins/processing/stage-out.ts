@@ -2,7 +2,10 @@
  * Stage-out: what a tool produced, moved to the blob store under the owner's workspace
  * (`workspaces/<owner>/jobs/<jobId>/<output>/<file>`), described by a STAC catalog there
  * (`.../catalog.json`, one item per file), and registered in the catalogue as products of the
- * results collection when the catalogue is enabled (private to the owner).
+ * results collection when the catalogue is enabled (private to the owner). With the s3 plugin's
+ * workspaces on, that prefix is the owner's workspace bucket (`ws-<owner>`, created on first use):
+ * the same blobs, listed and downloaded with the owner's S3 keys as `s3://ws-<owner>/jobs/<id>/...`,
+ * which the STAC items and catalogue products carry as an alternate href.
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -10,7 +13,9 @@ import { basename, join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
 import type { GeoJSONGeometry } from '../../core/storage/db/types.js';
+import { workspacePrefix } from '../../core/storage/blobs/workspaces.js';
 import type { CatalogueRecordInput, CatalogueService } from '../catalogue/types.js';
+import type { S3ObjectsService } from '../s3/types.js';
 import { runCommand } from './backends/run-command.js';
 import { DEFAULT_FILE_MEDIA_TYPE, mediaTypeOfFormat } from './cwl/describe.js';
 import type { JobResult, ProcessDescription, StoredOutput } from './types.js';
@@ -18,6 +23,8 @@ import type { JobResult, ProcessDescription, StoredOutput } from './types.js';
 export interface StageOutDeps {
   blobs: BlobStore;
   catalogue?: CatalogueService;
+  /** The s3 plugin's references: results in the owner's workspace bucket get an `s3://` href too. */
+  s3?: S3ObjectsService;
   resultsCollection: string;
   logger: Logger;
 }
@@ -34,9 +41,13 @@ export interface StageOutJob {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** `workspaces/<owner>/jobs/<jobId>/`: the job's folder in its owner's workspace. */
 export function jobPrefix(owner: string, jobId: string): string {
-  return `workspaces/${safeSegment(owner)}/jobs/${safeSegment(jobId)}/`;
+  return `${workspacePrefix(owner)}jobs/${safeSegment(jobId)}/`;
 }
+
+/** The STAC alternate-assets extension: an asset's other locations (here its s3:// URL). */
+const ALTERNATE_ASSETS = 'https://stac-extensions.github.io/alternate-assets/v1.2.0/schema.json';
 
 function safeSegment(s: string): string {
   const clean = s.replace(/[^A-Za-z0-9._@-]/g, '_');
@@ -48,6 +59,8 @@ interface StagedFileInfo {
   output: string;
   mediaType: string;
   size: number;
+  /** `s3://<workspace bucket>/...` when the owner's workspace bucket holds it. */
+  s3Url?: string;
   geometry?: GeoJSONGeometry;
   bbox?: [number, number, number, number];
 }
@@ -61,6 +74,7 @@ export async function stageOutputs(description: ProcessDescription, produced: Re
     const declared = typeof d.schema.contentMediaType === 'string' ? d.schema.contentMediaType : undefined;
     outputs[id] = await stageValue(produced[id], id, `${prefix}${safeSegment(id)}/`, declared, files, deps, signal);
   }
+  await addS3Urls(files, job, deps);
   const stacCatalog = `${prefix}catalog.json`;
   await writeStac(stacCatalog, prefix, files, job, deps.blobs);
   const result: JobResult = { outputs, stacCatalog };
@@ -141,6 +155,27 @@ async function footprint(path: string, signal: AbortSignal): Promise<{ geometry?
   }
 }
 
+/**
+ * The results' s3:// URLs in the owner's workspace bucket (which the s3 plugin creates on first
+ * use): no copy, the bucket's objects are the workspace's blobs. A failure costs the alternates only.
+ */
+async function addS3Urls(files: StagedFileInfo[], job: StageOutJob, deps: StageOutDeps): Promise<void> {
+  if (!deps.s3 || job.owner === 'anonymous' || files.length === 0) return;
+  try {
+    for (const file of files) {
+      const url = await deps.s3.workspaceUrl(job.owner, file.key);
+      if (url) file.s3Url = url;
+    }
+  } catch (err) {
+    deps.logger.warn({ err, job: job.jobId, owner: job.owner }, 'stage-out: no workspace bucket for the results; they have no s3:// href');
+  }
+}
+
+/** A STAC asset's `alternate` member naming its s3:// URL. */
+function s3Alternate(file: StagedFileInfo): Json {
+  return file.s3Url ? { alternate: { s3: { href: file.s3Url, title: 'S3 (the owner\'s workspace bucket)' } } } : {};
+}
+
 function itemId(job: StageOutJob, file: StagedFileInfo, files: StagedFileInfo[]): string {
   const sameOutput = files.filter((f) => f.output === file.output);
   return sameOutput.length === 1 ? `${job.jobId}-${file.output}` : `${job.jobId}-${file.output}-${sameOutput.indexOf(file)}`;
@@ -157,11 +192,12 @@ async function writeStac(catalogKey: string, prefix: string, files: StagedFileIn
     const item = {
       type: 'Feature',
       stac_version: '1.0.0',
+      ...(file.s3Url ? { stac_extensions: [ALTERNATE_ASSETS] } : {}),
       id,
       geometry: file.geometry ?? null,
       ...(file.bbox ? { bbox: file.bbox } : {}),
       properties: { datetime: now, 'processing:job': job.jobId, 'processing:process': job.processId, 'processing:output': file.output },
-      assets: { [file.output]: { href: `../${file.key.slice(prefix.length)}`, type: file.mediaType, roles: ['data'], 'file:size': file.size } },
+      assets: { [file.output]: { href: `../${file.key.slice(prefix.length)}`, type: file.mediaType, roles: ['data'], 'file:size': file.size, ...s3Alternate(file) } },
       links: [
         { rel: 'root', href: '../catalog.json', type: 'application/json' },
         { rel: 'parent', href: '../catalog.json', type: 'application/json' },
@@ -175,10 +211,14 @@ async function writeStac(catalogKey: string, prefix: string, files: StagedFileIn
   await blobs.put(catalogKey, JSON.stringify(catalog, null, 2), { contentType: 'application/json' });
 }
 
-/** The href the catalogue gives a staged-out file: its path on an fs store (so coverages can read it), else blob:KEY. */
-function assetHref(blobs: BlobStore, key: string): string {
+/**
+ * The href the catalogue gives a staged-out file: its path on an fs store (so coverages can read
+ * it), else its s3:// URL (coverages read those through the s3 plugin, as the reader), else blob:KEY.
+ */
+function assetHref(blobs: BlobStore, file: StagedFileInfo): string {
   const local = (blobs as BlobStore & { localPath?(key: string): string }).localPath;
-  return typeof local === 'function' ? local.call(blobs, key) : `blob:${key}`;
+  if (typeof local === 'function') return local.call(blobs, file.key);
+  return file.s3Url ?? `blob:${file.key}`;
 }
 
 async function registerResults(files: StagedFileInfo[], job: StageOutJob, deps: StageOutDeps): Promise<{ collection: string; products: string[] }> {
@@ -207,11 +247,16 @@ async function registerResults(files: StagedFileInfo[], job: StageOutJob, deps: 
       processorName: job.processId,
       processingDate: now,
       keywords: ['processing-result', job.processId],
-      assets: { data: { href: assetHref(deps.blobs, file.key), type: file.mediaType, roles: ['data'], 'file:size': file.size } },
+      assets: { data: dataAssetOf(deps.blobs, file) },
       links: job.statusUrl ? [{ rel: 'via', href: job.statusUrl, type: 'application/json', title: 'The job that produced it' }] : [],
-      properties: { 'processing:job': job.jobId, 'processing:blobKey': file.key },
+      properties: { 'processing:job': job.jobId, 'processing:blobKey': file.key, ...(file.s3Url ? { stac_extensions: [ALTERNATE_ASSETS] } : {}) },
     });
   });
   await catalogue.upsert(records);
   return { collection, products };
+}
+
+function dataAssetOf(blobs: BlobStore, file: StagedFileInfo): Json & { href: string } {
+  const href = assetHref(blobs, file);
+  return { href, type: file.mediaType, roles: ['data'], 'file:size': file.size, ...(file.s3Url && file.s3Url !== href ? s3Alternate(file) : {}) };
 }
