@@ -2,7 +2,10 @@
  * Series coverages from the catalogue: every collection whose products carry a GeoTIFF/COG
  * asset is a coverage with a time dimension (EO-WCS DatasetSeries), its products the granules.
  * Collections are scanned on refresh; granules are searched per read, through the requesting
- * subject's catalogue read filter, so a user never draws a product they may not find.
+ * subject's catalogue read filter, so a user never draws a product they may not find. An asset
+ * in the S3 service (`s3://bucket/key`, with the s3 plugin) is read from its blob, and only for a
+ * subject the policy lets GetObject it: a product anyone may find can still point at a private
+ * object, which is then not drawn for them.
  */
 import { lookup } from 'node:dns/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -10,12 +13,14 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Subject } from '../../core/auth/types.js';
 import { isInternalAddress } from '../../core/net/remote-fetch.js';
+import type { BlobStore } from '../../core/storage/blobs/types.js';
 import type { CatalogueRecord, CatalogueService } from '../catalogue/types.js';
+import type { S3ObjectAddress, S3ObjectsService } from '../s3/types.js';
 import type { CatalogueCoveragesConfig } from './config.js';
 import { fromCrs84 } from './grid.js';
 import { productCoverageId } from './ids.js';
 import type { SourceInfo, SourceRef } from './pool/tasks.js';
-import { styleDescriptions, versionOf, type CoverageEntry, type Granule } from './registry.js';
+import { blobRef, styleDescriptions, versionOf, type CoverageEntry, type Granule } from './registry.js';
 import { defaultStyles } from './render/index.js';
 import type { Bbox, CoverageDescription, GranuleQuery } from './types.js';
 
@@ -24,11 +29,20 @@ export const ENGINE_SUBJECT: Subject = { id: 'meridian:coverages', issuer: '', c
 
 const TIFF_TYPE = /image\/tiff|geotiff|image\/x-geotiff/i;
 const MAX_TIME_VALUES = 10_000;
+/** How long an S3 asset's blob key, size and etag are reused (an object replaced in place is seen after it). */
+const S3_SOURCE_TTL_MS = 10_000;
+
+/** What the S3 assets need: the blob store, and the s3 plugin's references when it is enabled. */
+export interface S3Assets {
+  blobs: BlobStore;
+  s3?: S3ObjectsService;
+}
 
 export class CatalogueSeries {
   private entries = new Map<string, CoverageEntry>();
   private readonly roots: string[];
   private readonly hostChecks = new Map<string, { ok: boolean; at: number }>();
+  private readonly s3Sources = new Map<string, { ref: Promise<SourceRef | undefined>; at: number }>();
 
   constructor(
     private readonly catalogue: CatalogueService,
@@ -36,6 +50,7 @@ export class CatalogueSeries {
     private readonly describe: (ref: SourceRef) => Promise<SourceInfo>,
     private readonly logger: Logger,
     dataDir: string,
+    private readonly objects?: S3Assets,
   ) {
     this.roots = [dataDir, ...config.allowedRoots].map((r) => resolve(r));
   }
@@ -48,14 +63,30 @@ export class CatalogueSeries {
     return [...this.entries.values()];
   }
 
-  /** The asset of a product the engine reads, as a worker source; undefined when it has none it may read. */
-  async sourceOf(product: CatalogueRecord): Promise<SourceRef | undefined> {
+  /**
+   * The asset of a product the engine reads, as a worker source; undefined when it has none it may
+   * read. With a `subject`, an asset in the S3 service is a source only if they may read the object.
+   */
+  async sourceOf(product: CatalogueRecord, subject?: Subject): Promise<SourceRef | undefined> {
     const assets = product.assets ?? {};
     const keyed = this.config.assetKeys.map((k) => assets[k]).find((a) => a && (!a.type || TIFF_TYPE.test(a.type)));
     const asset = keyed ?? Object.values(assets).find((a) => a.type && TIFF_TYPE.test(a.type));
     if (!asset) return undefined;
     const version = product.updated;
     const href = asset.href;
+    const s3 = this.objects?.s3;
+    if (s3) {
+      let address: S3ObjectAddress | undefined;
+      try {
+        address = s3.parse(href);
+      } catch {
+        return undefined;
+      }
+      if (address) {
+        if (subject && !(await s3.mayRead(subject, address))) return undefined;
+        return this.s3Source(s3, address, `${href}@${version}`);
+      }
+    }
     if (/^https?:\/\//i.test(href)) {
       if (!this.config.allowPrivateNetworks && !(await this.publicHost(new URL(href).hostname))) return undefined;
       return { kind: 'http', id: `url:${href}@${version}`, url: href };
@@ -71,6 +102,27 @@ export class CatalogueSeries {
     // Only files under the allowed roots: a catalogue writer must not make the server read any file it can.
     if (!this.roots.some((root) => !relative(root, path).startsWith('..') && !isAbsolute(relative(root, path)))) return undefined;
     return { kind: 'file', id: `file:${path}@${version}`, path };
+  }
+
+  /** An object of the S3 service as a worker source: its blob (a file on the fs store, ranges over the task's port otherwise). */
+  private s3Source(s3: S3ObjectsService, address: S3ObjectAddress, cacheKey: string): Promise<SourceRef | undefined> {
+    const now = Date.now();
+    const cached = this.s3Sources.get(cacheKey);
+    if (cached && now - cached.at < S3_SOURCE_TTL_MS) return cached.ref;
+    const blobs = this.objects!.blobs;
+    const ref = (async () => {
+      try {
+        const { blobKey } = await s3.locate(address);
+        const head = await blobs.head(blobKey);
+        return head ? blobRef(blobs, blobKey, head.etag, head.size) : undefined;
+      } catch (err) {
+        this.logger.debug({ err, object: `s3://${address.bucket}/${address.key}` }, 'coverages: an S3 asset cannot be read');
+        return undefined;
+      }
+    })();
+    if (this.s3Sources.size > 10_000) this.s3Sources.clear();
+    this.s3Sources.set(cacheKey, { ref, at: now });
+    return ref;
   }
 
   private async publicHost(host: string): Promise<boolean> {
@@ -193,7 +245,7 @@ export class CatalogueSeries {
     );
     const granules: Granule[] = [];
     for (const product of result.records) {
-      const ref = await this.sourceOf(product);
+      const ref = await this.sourceOf(product, subject);
       if (!ref) continue;
       granules.push({
         ref,
@@ -214,7 +266,7 @@ export class CatalogueSeries {
     if (!product || product.type !== 'product' || !product.parentIdentifier) return undefined;
     const entry = this.entries.get(productCoverageId(product.parentIdentifier));
     if (!entry) return undefined;
-    const ref = await this.sourceOf(product);
+    const ref = await this.sourceOf(product, subject);
     return ref ? { entry, product, ref } : undefined;
   }
 }

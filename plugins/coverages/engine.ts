@@ -9,6 +9,7 @@ import type { AuthHooks, Subject } from '../../core/auth/types.js';
 import { transformPoints } from '../../core/ows/index.js';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
 import type { CatalogueService } from '../catalogue/types.js';
+import type { S3ObjectsService } from '../s3/types.js';
 import { mayRead } from './access.js';
 import { CatalogueSeries } from './catalogue-series.js';
 import type { CoverageConfig, CoveragesConfig } from './config.js';
@@ -44,6 +45,8 @@ export interface CoveragesEngineOptions {
   logger: Logger;
   dataDir: string;
   catalogue?: CatalogueService;
+  /** The s3 plugin's object references: catalogue assets at s3:// URLs, read as the requesting subject may. */
+  s3?: S3ObjectsService;
 }
 
 /** A coverage (or one granule of a series, as a coverage of its own) resolved for a request. */
@@ -68,7 +71,7 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
   const configured = new ConfigCoverages(config.coverages, pool, options.blobs, logger);
   const series =
     options.catalogue && config.catalogue.enabled
-      ? new CatalogueSeries(options.catalogue, config.catalogue, (ref) => configured.describe(ref), logger, options.dataDir)
+      ? new CatalogueSeries(options.catalogue, config.catalogue, (ref) => configured.describe(ref), logger, options.dataDir, { blobs: options.blobs, s3: options.s3 })
       : undefined;
   const events = new EventEmitter();
   events.setMaxListeners(0);

@@ -93,6 +93,8 @@ function withMargin(grid: Grid, margin: number): Grid {
 
 /** Reads a styled layer and renders it to RGBA on the target grid. */
 async function renderLayer(layer: StyledLayerPlan, target: Grid): Promise<Uint8ClampedArray> {
+  // No granule the subject may read here: nothing to draw (and no statistics to stretch by).
+  if (layer.sources.length === 0) return new Uint8ClampedArray(target.width * target.height * 4);
   const margin = layer.style.type === 'hillshade' ? 1 : 0;
   const sampleType = layer.bandDescriptions[0]?.sampleType ?? 'float32';
   const raster = await readLayer(layer, withMargin(target, margin), sampleType);
