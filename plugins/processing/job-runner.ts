@@ -12,6 +12,7 @@ import { fetchRemote, type RemoteFetchLimits } from '../../core/net/remote-fetch
 import type { ExecutionBackend } from './backends/types.js';
 import type { BuiltinProcess } from './builtins/types.js';
 import { readCwlPackage } from './cwl/parse.js';
+import { localJobEnds } from './job-store.js';
 import { stageInputs, type StageInDeps } from './stage-in.js';
 import { stageOutputs, type StageOutDeps } from './stage-out.js';
 import { UsageMeter } from './backends/run-command.js';
@@ -106,6 +107,8 @@ export function createJobHandler(deps: JobRunnerDeps) {
       };
       await deps.recordUsage(usage).catch((err: unknown) => deps.logger.warn({ err, job: job.id }, 'could not store a usage record'));
       if (!deps.keepWorkDirs) await rm(workDir, { recursive: true, force: true }).catch(() => {});
+      // A synchronous execution waiting on this job reads its outcome now, not at its next poll.
+      localJobEnds.notify(job.id);
     }
   };
 }

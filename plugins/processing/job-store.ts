@@ -47,6 +47,56 @@ export interface JobStoreOptions {
   poll: { firstMs: number; maxMs: number };
 }
 
+/**
+ * Tries of jobs that ended in this process (their handler returned or threw), so that a wait for
+ * one need not sleep until its next poll: notified by the job handler, before the queue writes
+ * the outcome. A notification is kept for a minute, for a waiter that was reading the record
+ * when it came.
+ */
+export class JobEndSignal {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly recent = new Map<string, number>();
+
+  notify(id: string): void {
+    const now = Date.now();
+    for (const [old, at] of this.recent) {
+      if (now - at < RECENT_END_MS) break;
+      this.recent.delete(old);
+    }
+    this.recent.delete(id);
+    this.recent.set(id, now);
+    const waiting = this.waiters.get(id);
+    this.waiters.delete(id);
+    for (const wake of waiting ?? []) wake();
+  }
+
+  /** Resolves true once a try of `id` ended here (or did in the last minute), false after `ms`. */
+  wait(id: string, ms: number): Promise<boolean> {
+    const at = this.recent.get(id);
+    if (at !== undefined && Date.now() - at < RECENT_END_MS) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let waiting = this.waiters.get(id);
+      if (!waiting) this.waiters.set(id, (waiting = new Set()));
+      const set = waiting;
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        set.delete(wake);
+        if (set.size === 0 && this.waiters.get(id) === set) this.waiters.delete(id);
+        resolve(false);
+      }, ms);
+      set.add(wake);
+    });
+  }
+}
+
+const RECENT_END_MS = 60_000;
+
+/** The process's signal: the processing job handler notifies it, every JobStore's wait listens. */
+export const localJobEnds = new JobEndSignal();
+
 export class JobStore {
   constructor(private readonly options: JobStoreOptions) {}
 
@@ -144,15 +194,26 @@ export class JobStore {
     return { ...stored, changed };
   }
 
-  /** Waits until the job ends or `timeoutMs` passes; the job as it is then. */
+  /**
+   * Waits until the job ends or `timeoutMs` passes; the job as it is then. Polls the record; a
+   * job whose try ends in this process wakes the wait at once (`localJobEnds`), after which the
+   * record is read again within a few ms, until the queue has written the outcome.
+   */
   async wait(id: string, subject: Subject, timeoutMs: number): Promise<ProcessJob> {
     const deadline = Date.now() + timeoutMs;
     let pause = this.options.poll.firstMs;
+    let woken = false;
     for (;;) {
       const job = await this.get(id, subject);
       if ((job.status !== 'accepted' && job.status !== 'running') || Date.now() >= deadline) return job;
-      await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(1, deadline - Date.now()))));
-      pause = Math.min(this.options.poll.maxMs, pause * 2);
+      const ms = Math.min(pause, Math.max(1, deadline - Date.now()));
+      if (!woken && (await localJobEnds.wait(id, ms))) {
+        woken = true;
+        pause = 1;
+      } else {
+        if (woken) await new Promise((r) => setTimeout(r, ms));
+        pause = Math.min(this.options.poll.maxMs, pause * 2);
+      }
     }
   }
 
