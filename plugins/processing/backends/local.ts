@@ -46,6 +46,8 @@ export class LocalBackend implements ExecutionBackend {
       '--tmpdir-prefix', `${tmpDir}/`,
       '--tmp-outdir-prefix', `${tmpDir}/`,
       '--disable-color',
+      // Stage-out reads the files themselves: cwltool's sha1 of every output would be a wasted pass.
+      '--no-compute-checksum',
       ...this.config.extraArgs,
       run.entry ? `${packagePath}#${run.entry}` : packagePath,
       orderPath,
