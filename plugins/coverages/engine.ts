@@ -21,6 +21,7 @@ import type { LayerPlan, SourceInfo, StyledLayerPlan } from './pool/tasks.js';
 import { ConfigCoverages, type CoverageEntry, type Granule } from './registry.js';
 import { resolveStyle, type BandStatistics, type ResolvedStyle, type StyleConfig } from './render/index.js';
 import type {
+  ComputedRows,
   CoverageChange,
   CoverageDescription,
   CoverageOutputRequest,
@@ -34,6 +35,7 @@ import type {
   PointValues,
   Raster,
   ReadRequest,
+  SampleType,
 } from './types.js';
 
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', geotiff: 'image/tiff' } as const;
@@ -256,6 +258,18 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     };
   }
 
+  /** What a worker needs to read a request (the coverage looked up for the subject, its granules). */
+  async function readPlan(request: ReadRequest, subject: Subject): Promise<{ layer: LayerPlan; target: Grid; sampleType: SampleType }> {
+    await initialScan;
+    const resolved = await require(request.coverage, subject);
+    const bands = bandsOf(resolved.description, request.bands);
+    checkTarget(request.target, limits, bands.length);
+    const granules = await granulesFor(resolved, request.target, request.time, subject);
+    const layer = layerPlan(resolved, granules, bands, request.resampling);
+    const sampleType = request.sampleType ?? resolved.description.bands[bands[0]!]!.sampleType;
+    return { layer, target: request.target, sampleType };
+  }
+
   function styleOf(entry: CoverageEntry, name: string | undefined): StyleConfig {
     const style = entry.styles.find((s) => s.name === (name || entry.defaultStyle));
     if (!style) throw new CoverageError('NoSuchStyle', `coverage '${entry.description.id}' has no style '${name}'`);
@@ -326,14 +340,17 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     },
 
     async read(request, subject): Promise<Raster> {
-      await initialScan;
-      const resolved = await require(request.coverage, subject);
-      const bands = bandsOf(resolved.description, request.bands);
-      checkTarget(request.target, limits, bands.length);
-      const granules = await granulesFor(resolved, request.target, request.time, subject);
-      const layer = layerPlan(resolved, granules, bands, request.resampling);
-      const sampleType = request.sampleType ?? resolved.description.bands[bands[0]!]!.sampleType;
-      return pool.run<Raster>({ op: 'read', layer, target: request.target, sampleType });
+      return pool.run<Raster>({ op: 'read', ...(await readPlan(request, subject)) });
+    },
+
+    async computeRows(request, subject) {
+      const reads = await Promise.all(request.reads.map((r) => readPlan(r, subject)));
+      return pool.run<ComputedRows>({ op: 'computeRows', reads, kernel: request.kernel, output: request.output, chunk: request.chunk });
+    },
+
+    encodeRows(chunk) {
+      const buffers = chunk.bands.map((b) => b.buffer as ArrayBuffer);
+      return pool.run<Uint8Array[]>({ op: 'encodeRows', chunk }, buffers);
     },
 
     async coverage(request: CoverageOutputRequest, subject) {

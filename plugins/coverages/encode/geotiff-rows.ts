@@ -1,15 +1,19 @@
 /**
  * A GeoTIFF written from rows as they are computed (WCPS results): every row of tiles (or
- * strip) is cut, predicted and deflated on libuv's pool as soon as its rows have arrived, so
- * only the compressed blocks are held, never the whole image. The file is the one
- * encodeGeoTiff writes for the same pixels and options, except that a COG (overviews need the
- * whole image) and an internal mask (masked pixels must already hold the nodata value) are not
- * offered, and edge tiles are padded with the nodata known when they were cut.
+ * strip) is cut, predicted and deflated as soon as its rows have arrived, so only the
+ * compressed blocks are held, never the whole image. The file is the one encodeGeoTiff writes
+ * for the same pixels and options, except that a COG (overviews need the whole image) and an
+ * internal mask (masked pixels must already hold the nodata value) are not offered, and edge
+ * tiles are padded with the nodata known when they were cut.
+ *
+ * The blocks of a chunk are encoded by `encodeChunk` when one is given (the coverages engine's
+ * worker pool: cutting, prediction and deflate leave the caller's thread, and the rows are
+ * moved, not copied), else here with deflate on libuv's pool. Either gives the same bytes.
  */
 import { CoverageError } from '../errors.js';
 import type { Grid, SampleArray, SampleType } from '../types.js';
 import { blockGrid, extractBlock, type BlockGrid } from './blocks.js';
-import { compressBlockAsync } from './compression.js';
+import { compressBlock, compressBlockAsync } from './compression.js';
 import { georeferencingEntries } from './georeferencing.js';
 import { layout, levelBlocks, resolveOptions, type GeoTiffOptions, type Plan, type ResolvedOptions } from './geotiff.js';
 import type { Level } from './overviews.js';
@@ -19,13 +23,72 @@ import { SAMPLE_TYPES, type SampleTypeInfo } from './sample-types.js';
 /** Chunks of rows whose blocks may be compressing at once before write() waits. */
 const CHUNKS_IN_FLIGHT = 2;
 
+/** Rows of whole blocks (one or more rows of tiles, or strips), as plain data a worker thread can encode. */
+export interface RowChunk {
+  width: number;
+  rows: number;
+  sampleType: SampleType;
+  /** The chunk's blocks: `down` rows of them. */
+  blocks: BlockGrid;
+  options: ResolvedOptions;
+  /** One array per band of width * rows samples. */
+  bands: SampleArray[];
+}
+
+/** Encodes a chunk's blocks somewhere else, resolving to the compressed blocks in file order. */
+export type ChunkEncoder = (chunk: RowChunk) => Promise<Uint8Array[]>;
+
+/**
+ * The uncompressed (predicted) bytes of a chunk's blocks, row of blocks by row of blocks. With
+ * `scratch`, full float32 tiles are predicted into it: each block's bytes are then valid only
+ * until the next one is taken.
+ */
+function* chunkBlocks(c: RowChunk, scratch?: Uint8Array): Generator<{ bytes: Uint8Array; rowBytes: number }> {
+  const info = SAMPLE_TYPES[c.sampleType]!;
+  const o = c.options;
+  const level: Level = { width: c.width, height: c.rows, bands: c.bands };
+  const blocks = c.blocks;
+  const band = c.bands[0];
+  if (o.tiled && o.predictor === 'floatingpoint' && c.bands.length === 1 && band instanceof Float32Array) {
+    // One float32 band (WCPS results): full tiles are predicted straight from the rows, not cut out first.
+    const { blockWidth: tw, blockHeight: th } = blocks;
+    for (let by = 0; by < blocks.down; by++) {
+      for (let bx = 0; bx < blocks.across; bx++) {
+        const x0 = bx * tw;
+        const y0 = by * th;
+        const bytes =
+          y0 + th <= c.rows && x0 + tw <= c.width
+            ? float32Difference(band, y0 * c.width + x0, c.width, th, tw, 1, scratch)
+            : floatingPointDifference(extractBlock(level, blocks, bx, by, info, true, o.nodata ?? 0) as Float32Array, tw, 1);
+        yield { bytes, rowBytes: tw * 4 };
+      }
+    }
+    return;
+  }
+  yield* levelBlocks({ level, blocks }, info, o);
+}
+
+/** Predicted bytes of one tile at a time, reused by encodeRowChunk (one per thread: it compresses each at once). */
+let scratch = new Uint8Array(0);
+
+/** Cuts, predicts and compresses a chunk's blocks in this thread (what a pool worker runs). */
+export function encodeRowChunk(c: RowChunk): Uint8Array[] {
+  const tileBytes = c.blocks.blockWidth * c.blocks.blockHeight * 4;
+  if (scratch.length < tileBytes) scratch = new Uint8Array(tileBytes);
+  const out: Uint8Array[] = [];
+  // Uncompressed bytes would be the scratch itself (or the caller's rows): copied.
+  const none = c.options.compression.method === 'none';
+  for (const b of chunkBlocks(c, scratch)) out.push(none ? new Uint8Array(b.bytes) : compressBlock(b.bytes, b.rowBytes, c.options.compression));
+  return out;
+}
+
 export class GeoTiffRowEncoder {
   private readonly info: SampleTypeInfo;
   private readonly resolved: ResolvedOptions;
   private readonly blocks: BlockGrid;
   private readonly shape: Plan['raster'];
-  /** Compressed blocks in file order (row of blocks by row of blocks, left to right). */
-  private readonly compressed: Array<Promise<Buffer>> = [];
+  /** Compressed blocks in file order (row of blocks by row of blocks, left to right), by chunk. */
+  private readonly compressed: Array<Promise<Uint8Array[]>> = [];
   private readonly chunks: Array<Promise<unknown>> = [];
   /** Rows of a chunk not yet complete. */
   private carry: SampleArray[] | undefined;
@@ -37,6 +100,7 @@ export class GeoTiffRowEncoder {
     sampleType: SampleType,
     bandCount: number,
     private readonly options: GeoTiffOptions,
+    encodeChunk?: ChunkEncoder,
   ) {
     const info = SAMPLE_TYPES[sampleType];
     if (!info) throw new CoverageError('InvalidGrid', `Unknown sample type '${sampleType}'`);
@@ -50,6 +114,19 @@ export class GeoTiffRowEncoder {
     this.resolved = resolveOptions(this.shape, info, options);
     georeferencingEntries(grid);
     this.blocks = this.resolved.tiled ? blockGrid(width, height, this.resolved.tileWidth, this.resolved.tileHeight) : blockGrid(width, height, width, this.resolved.rowsPerStrip);
+    // Uncompressed blocks are only cut: not worth moving to another thread.
+    this.encodeChunk = this.resolved.compression.method === 'none' ? undefined : encodeChunk;
+  }
+
+  private readonly encodeChunk: ChunkEncoder | undefined;
+
+  /**
+   * Whether write() keeps the arrays it is given (they are moved to the thread that encodes
+   * them): the caller must then not touch them again. Otherwise it has copied or used what it
+   * needs when write() returns, and the caller may reuse them.
+   */
+  get takesRows(): boolean {
+    return this.encodeChunk !== undefined;
   }
 
   /** Rows of a row of tiles (or of a strip): write() copies nothing when given multiples of it. */
@@ -57,7 +134,10 @@ export class GeoTiffRowEncoder {
     return this.blocks.blockHeight;
   }
 
-  /** The next `rows` rows: one array per band of width * rows samples (read before this returns; the caller may reuse them). */
+  /**
+   * The next `rows` rows: one array per band of width * rows samples. Read before this returns
+   * (the caller may reuse them), or, when `takesRows`, kept (moved to the encoding thread).
+   */
   async write(bands: SampleArray[], rows: number): Promise<void> {
     const { width } = this.grid;
     const chunk = this.blocks.blockHeight;
@@ -72,41 +152,58 @@ export class GeoTiffRowEncoder {
       if (this.carried === chunk) {
         this.emit(this.carry!, chunk);
         this.carried = 0;
+        // Moved to the encoding thread: the next carry gets arrays of its own.
+        if (this.encodeChunk) this.carry = undefined;
       }
     }
-    for (; rows - r >= chunk; r += chunk) this.emit(bands.map((b) => b.subarray(r * width, (r + chunk) * width)), chunk);
-    if (r < rows) {
+    const whole = Math.floor((rows - r) / chunk) * chunk;
+    // The rows after the whole chunks go to the carry first: emitting may move the buffers away.
+    const tail = r + whole;
+    if (tail < rows) {
       this.carry ??= bands.map(() => new this.info.array(chunk * width));
-      this.carry.forEach((c, b) => c.set(bands[b]!.subarray(r * width, rows * width) as never, 0));
-      this.carried = rows - r;
+      this.carry.forEach((c, b) => c.set(bands[b]!.subarray(tail * width, rows * width) as never, 0));
+      this.carried = rows - tail;
     }
+    if (whole > 0 && this.encodeChunk) {
+      // All whole chunks of this write in one piece: their arrays share the caller's buffers, moved once.
+      this.emit(bands.map((b) => b.subarray(r * width, tail * width)), whole);
+    } else for (; r < tail; r += chunk) this.emit(bands.map((b) => b.subarray(r * width, (r + chunk) * width)), chunk);
     // Bounded work in flight: wait for the chunk before the last ones.
     const waitFor = this.chunks.length - CHUNKS_IN_FLIGHT;
     if (waitFor >= 0) await this.chunks[waitFor];
   }
 
-  /** Cuts, predicts and starts compressing the blocks of one chunk of rows. */
+  /** The chunk of the next `rows` rows without its bands: what an encoder elsewhere needs (computeRows). */
+  chunkSpec(rows: number): Omit<RowChunk, 'bands'> {
+    return { width: this.grid.width, rows, sampleType: this.shape.sampleType, blocks: { ...this.blocks, down: Math.ceil(rows / this.blocks.blockHeight) }, options: this.resolved };
+  }
+
+  /**
+   * The next `rows` rows, encoded elsewhere from chunkSpec(rows): their compressed blocks in file
+   * order, as they will arrive. They start at a row of blocks (no rows written before are
+   * waiting for theirs) and are whole rows of blocks or the image's last rows.
+   */
+  async writeEncoded(rows: number, blocks: Promise<Uint8Array[]>, inFlight = CHUNKS_IN_FLIGHT): Promise<void> {
+    if (this.carried > 0) throw new CoverageError('InvalidGrid', 'Encoded rows must start at a row of blocks');
+    if (this.rows + rows > this.grid.height) throw new CoverageError('InvalidGrid', `More rows than the image's ${this.grid.height}`);
+    if (rows % this.blocks.blockHeight !== 0 && this.rows + rows !== this.grid.height) throw new CoverageError('InvalidGrid', `Encoded rows are whole rows of blocks (${this.blocks.blockHeight}) or the last ones`);
+    blocks.catch(() => undefined); // awaited below or by finish()
+    this.compressed.push(blocks);
+    this.chunks.push(blocks);
+    this.rows += rows;
+    const waitFor = this.chunks.length - inFlight;
+    if (waitFor >= 0) await this.chunks[waitFor];
+  }
+
+  /** Cuts, predicts and starts compressing the blocks of whole rows of blocks (the last ones may be short). */
   private emit(bands: SampleArray[], rows: number): void {
-    const level: Level = { width: this.grid.width, height: rows, bands };
-    const started: Array<Promise<Buffer>> = [];
-    const o = this.resolved;
-    const blocks = { ...this.blocks, down: 1 };
-    if (o.tiled && o.predictor === 'floatingpoint' && bands.length === 1 && bands[0] instanceof Float32Array) {
-      // One float32 band (WCPS results): full tiles are predicted straight from the rows, not cut out first.
-      const { blockWidth: tw, blockHeight: th } = blocks;
-      for (let bx = 0; bx < blocks.across; bx++) {
-        const x0 = bx * tw;
-        const bytes =
-          rows === th && x0 + tw <= level.width
-            ? float32Difference(bands[0], x0, level.width, th, tw, 1)
-            : floatingPointDifference(extractBlock(level, blocks, bx, 0, this.info, true, o.nodata ?? 0) as Float32Array, tw, 1);
-        started.push(compressBlockAsync(bytes, tw * 4, o.compression));
-      }
-    } else {
-      for (const b of levelBlocks({ level, blocks }, this.info, o)) started.push(compressBlockAsync(b.bytes, b.rowBytes, o.compression));
-    }
-    this.compressed.push(...started);
-    this.chunks.push(Promise.all(started));
+    const chunk: RowChunk = { ...this.chunkSpec(rows), bands };
+    const started = this.encodeChunk
+      ? this.encodeChunk(chunk)
+      : Promise.all(Array.from(chunkBlocks(chunk), (b) => compressBlockAsync(b.bytes, b.rowBytes, this.resolved.compression)));
+    started.catch(() => undefined); // awaited by write() or finish()
+    this.compressed.push(started);
+    this.chunks.push(started);
     this.rows += rows;
   }
 
@@ -117,7 +214,7 @@ export class GeoTiffRowEncoder {
       this.carried = 0;
     }
     if (this.rows !== this.grid.height) throw new CoverageError('InvalidGrid', `${this.rows} rows were written of the image's ${this.grid.height}`);
-    const image = await Promise.all(this.compressed);
+    const image = (await Promise.all(this.compressed)).flat().map((b) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
     const raster = { ...this.shape, nodata: nodata ?? this.shape.nodata };
     const resolved = nodata === undefined ? this.resolved : resolveOptions(raster, this.info, { ...this.options, nodata });
     const level: Level = { width: this.grid.width, height: this.grid.height, bands: this.shape.bands };

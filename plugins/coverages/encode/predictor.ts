@@ -41,10 +41,11 @@ export function floatingPointDifference(block: Float32Array | Float64Array, rowS
  * a plane, the previous plane's byte of the row's last samples. Rows are read from `source`
  * at `start`, `start + stride`, ... (a tile's rows inside a wider image, without cutting it out).
  */
-export function float32Difference(source: Float32Array, start: number, stride: number, rows: number, rowSamples: number, samplesPerPixel: number): Uint8Array {
+export function float32Difference(source: Float32Array, start: number, stride: number, rows: number, rowSamples: number, samplesPerPixel: number, into?: Uint8Array): Uint8Array {
   const words = new Uint32Array(source.buffer, source.byteOffset, source.length);
   const rowBytes = rowSamples * 4;
-  const out = new Uint8Array(rows * rowBytes);
+  // `into`: a scratch buffer to write the bytes to (every byte is written), when the caller consumes them at once.
+  const out = into && into.length >= rows * rowBytes ? into.subarray(0, rows * rowBytes) : new Uint8Array(rows * rowBytes);
   const spp = Math.min(samplesPerPixel, rowSamples);
   for (let row = 0, first = start; row < out.length; row += rowBytes, first += stride) {
     const p1 = row + rowSamples;

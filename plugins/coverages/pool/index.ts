@@ -12,7 +12,8 @@ import type { RangeAnswer, RangeAsk, SourceRef, WorkerReply, WorkerTask, WorkerV
 const CODES = new Set<string>(['NoSuchCoverage', 'NoSuchStyle', 'NoSuchBand', 'InvalidTime', 'MissingTime', 'TooLarge', 'InvalidCrs', 'InvalidGrid', 'UnsupportedFormat', 'SourceUnreadable']);
 
 export interface WorkerPool {
-  run<T extends WorkerValue>(task: WorkerTask): Promise<T>;
+  /** `transfer`: buffers of the task moved to the worker rather than copied (the caller gives them up). */
+  run<T extends WorkerValue>(task: WorkerTask, transfer?: ArrayBuffer[]): Promise<T>;
   readonly size: number;
   close(): Promise<void>;
 }
@@ -27,6 +28,8 @@ function sourcesOf(task: WorkerTask): SourceRef[] {
       return task.layer.sources;
     case 'map':
       return task.layers.flatMap((l) => l.sources);
+    case 'computeRows':
+      return task.reads.flatMap((r) => r.layer.sources);
     default:
       return [];
   }
@@ -59,9 +62,9 @@ export function createWorkerPool(options: { threads: number; tileCacheBytes: num
 
   return {
     size: options.threads,
-    async run<T extends WorkerValue>(task: WorkerTask): Promise<T> {
+    async run<T extends WorkerValue>(task: WorkerTask, transfer: ArrayBuffer[] = []): Promise<T> {
       let channel: MessageChannel | undefined;
-      const transferList: MessagePort[] = [];
+      const transferList: Array<MessagePort | ArrayBuffer> = [...new Set(transfer)];
       if (sourcesOf(task).some((s) => s.kind === 'blob')) {
         channel = new MessageChannel();
         const local = channel.port1;

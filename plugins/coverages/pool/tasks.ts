@@ -3,8 +3,9 @@
  * opens and caches them itself) and carry everything resolved (style, bands, statistics).
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { RowChunk } from '../encode/geotiff-rows.js';
 import type { BandStatistics, ResolvedStyle } from '../render/index.js';
-import type { CoverageOutputRequest, Grid, ImageFormat, Raster, Resampling, SampleType } from '../types.js';
+import type { ComputedRows, CoverageOutputRequest, Grid, ImageFormat, Raster, Resampling, RowKernel, SampleType } from '../types.js';
 import type { BandDescription, GeoTransform } from '../types.js';
 
 /** Where a worker reads a source from; `id` includes the data's version, so a change is a new id. */
@@ -51,7 +52,18 @@ export type WorkerTask =
       port?: MessagePort;
     }
   | { op: 'map'; layers: StyledLayerPlan[]; target: Grid; format: ImageFormat; transparent: boolean; bgcolor: number; quality?: number; port?: MessagePort }
-  | { op: 'legend'; style: ResolvedStyle; bands: BandDescription[]; stats?: BandStatistics[]; format: ImageFormat; width?: number; height?: number };
+  | { op: 'legend'; style: ResolvedStyle; bands: BandDescription[]; stats?: BandStatistics[]; format: ImageFormat; width?: number; height?: number }
+  /** Rows of GeoTIFF blocks to cut, predict and compress (their buffers moved here). */
+  | { op: 'encodeRows'; chunk: RowChunk }
+  /** Windows to read, a kernel to compute rows from them, and the rows' encoding (computeRows). */
+  | {
+      op: 'computeRows';
+      reads: Array<{ layer: LayerPlan; target: Grid; sampleType: SampleType }>;
+      kernel: RowKernel;
+      output: { sampleType: SampleType; bands: number; fill: number };
+      chunk: Omit<RowChunk, 'bands'>;
+      port?: MessagePort;
+    };
 
 /** A source's description as read from its header. */
 export interface SourceInfo {
@@ -68,7 +80,7 @@ export interface SourceInfo {
 /** Worker replies: a value, or an error with the engine's code (errors do not survive cloning as classes). */
 export type WorkerReply<T> = { ok: true; value: T } | { ok: false; code?: string; message: string };
 
-export type WorkerValue = SourceInfo | BandStatistics[] | Raster | Uint8Array;
+export type WorkerValue = SourceInfo | BandStatistics[] | Raster | Uint8Array | Uint8Array[] | ComputedRows;
 
 /** Range requests a worker sends over a task's port, and the main thread's answers. */
 export interface RangeAsk {

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANONYMOUS } from '../../../core/auth/index.js';
+import { GeoTiffRowEncoder } from '../../../plugins/coverages/encode/index.js';
 import type { CoveragesEngine } from '../../../plugins/coverages/engine.js';
 import type { Grid } from '../../../plugins/coverages/types.js';
 import { findMotoCommand, startMoto, type LocalS3Server } from '../../core/storage/blobs/s3-server.js';
@@ -81,5 +82,22 @@ gdal.GetDriverByName('COG').CreateCopy('${file}', m, options=['COMPRESS=DEFLATE'
     for (const [col, row] of [[0, 0], [299, 0], [0, 199], [299, 199], [170, 130]] as const) {
       assert.equal(raster.bands[0]![row * 300 + col], ((row + 70) * 512 + (col + 100)) % 65536);
     }
+  });
+
+  it('computes and encodes rows on a worker from a blob read (computeRows)', async () => {
+    const target: Grid = { crs: 'EPSG:32631', width: 256, height: 256, transform: [500000 + 10 * 100, 10, 0, 4500000 - 10 * 70, 0, -10] };
+    const grid = { crs: target.crs, width: 256, height: 256, transform: target.transform };
+    // The same rows encoded here from a read, and there from the kernel `O0 = A0 + 1`.
+    const encoder = new GeoTiffRowEncoder(grid, 'uint16', 1, { compression: 'deflate' });
+    const read = await engine.read({ coverage: 'ramp', target }, ANONYMOUS);
+    const plus = (read.bands[0] as Uint16Array).map((v) => v + 1);
+    const body = '"use strict";\nconst a0 = A[0];\nconst o0 = O[0];\nfor (let i = 0; i < n; i++) {\no0[i] = a0[i] + 1;\n}';
+    const computed = await engine.computeRows({ reads: [{ coverage: 'ramp', target }], kernel: { body, arrays: [{ read: 0, band: 0 }], scalars: [0] }, output: { sampleType: 'uint16', bands: 1, fill: 0 }, chunk: encoder.chunkSpec(256) }, ANONYMOUS);
+    assert.equal(computed.holes, false);
+    await encoder.writeEncoded(256, Promise.resolve(computed.blocks));
+    const remote = await encoder.finish();
+    const local = new GeoTiffRowEncoder(grid, 'uint16', 1, { compression: 'deflate' });
+    await local.write([plus], 256);
+    assert.ok(remote.equals(await local.finish()));
   });
 });
