@@ -4,14 +4,14 @@
  * arrays of the result's cell type, so the only whole copy held is the result itself.
  */
 import sharp from 'sharp';
-import type { EncodedOutput, Grid, Raster, SampleArray } from '../coverages/types.js';
+import type { ComputedRows, EncodedOutput, Grid, Raster, SampleArray } from '../coverages/types.js';
 import { encodeGeoTiffAsync, GeoTiffRowEncoder } from '../coverages/encode/index.js';
 import { coverageOutputOptions } from '../coverages/encode/output-defaults.js';
 import { allocate, isFloat, sampleTypeOf, unify, type CellType } from './cell-types.js';
-import { axisSize, cellCount, innerCount, spatialRanges, windowGrid } from './domain.js';
+import { axisSize, cellCount, innerCount, outerCount, spatialRanges, windowGrid } from './domain.js';
 import { wcpsFail, type Position } from './errors.js';
 import { evaluation } from './fusion.js';
-import { forEachBlock, typedBlock, type CovNode, type TypedBlock, type EvalContext, type ScalarType, type ScalarValue } from './nodes.js';
+import { forEachBlock, programOf, typedBlock, type CovNode, type TypedBlock, type EvalContext, type ScalarType, type ScalarValue } from './nodes.js';
 
 export type Format = 'tiff' | 'png' | 'jpeg' | 'csv' | 'json';
 
@@ -176,13 +176,44 @@ function representable(value: number | undefined, type: CellType): number | unde
 async function streamGeoTiff(ctx: EvalContext, node: CovNode, stored: CellType, grid: Grid, options: EncodeOptions, nodata: number | undefined): Promise<Buffer> {
   const sampleType = sampleTypeOf(stored);
   const geotiff = coverageOutputOptions({ compression: options.compression, predictor: options.predictor, tiled: options.tiled }, sampleType);
-  const encoder = new GeoTiffRowEncoder(grid, sampleType, node.bands.length, { ...geotiff, bandNames: node.bands.map((b) => b.name), nodata });
+  // Blocks are cut, predicted and deflated on the engine's worker pool, their rows moved there.
+  const encoder = new GeoTiffRowEncoder(grid, sampleType, node.bands.length, { ...geotiff, bandNames: node.bands.map((b) => b.name), nodata }, (chunk) => ctx.coverages.encodeRows(chunk));
   let holes = false;
   // Blocks of whole rows of tiles, about half the usual size: fewer cells in flight, no copies.
   const chunk = encoder.chunkRows;
   const rows = chunk * Math.max(1, Math.floor(ctx.blockCells / 2 / grid.width / chunk));
+  const program = evaluation.fused && evaluation.remote ? programOf(node) : undefined;
+  if (program?.remotable) {
+    // Band math over reads (NDVI): each block is read, computed and encoded by one task on the
+    // engine's workers, several blocks at a time; this thread only gathers the compressed tiles.
+    const height = outerCount(node.domain);
+    const starts: number[] = [];
+    for (let s = 0; s < height; s += rows) starts.push(s);
+    const ahead = 4;
+    const tasks: Array<Promise<ComputedRows> | undefined> = [];
+    const launch = (k: number) => {
+      const start = starts[k]!;
+      const end = Math.min(height, start + rows);
+      const task = program.remote(ctx, start, end).then(({ reads, kernel }) =>
+        ctx.coverages.computeRows({ reads, kernel, output: { sampleType, bands: node.bands.length, fill: nodata ?? NaN }, chunk: encoder.chunkSpec(end - start) }, ctx.subject),
+      );
+      task.catch(() => undefined); // awaited in turn; a task left behind by an abort must not be unhandled
+      tasks[k] = task;
+    };
+    for (let k = 0; k < Math.min(ahead, starts.length); k++) launch(k);
+    for (let k = 0; k < starts.length; k++) {
+      ctx.signal.throwIfAborted();
+      const computed = await tasks[k]!;
+      tasks[k] = undefined;
+      holes ||= computed.holes;
+      if (k + ahead < starts.length) launch(k + ahead);
+      await encoder.writeEncoded(Math.min(height, starts[k]! + rows) - starts[k]!, Promise.resolve(computed.blocks));
+    }
+    return encoder.finish(nodata === undefined && holes ? NaN : undefined);
+  }
   const blockCtx: EvalContext = { ...ctx, blockCells: rows * grid.width };
-  // The encoder has copied a block's cells when write() returns: its arrays take a later block.
+  // When the encoder has copied a block's cells as write() returns, its arrays take a later
+  // block; when it moved them to the pool, every block has arrays of its own.
   const free: SampleArray[][] = [];
   await forEachBlock<TypedBlock>(
     blockCtx,
@@ -195,7 +226,7 @@ async function streamGeoTiff(ctx: EvalContext, node: CovNode, stored: CellType, 
         holes ||= mask.includes(0);
       }
       await encoder.write(b.bands, end - start);
-      free.push(b.bands);
+      if (!encoder.takesRows) free.push(b.bands);
     },
     (start, end) => typedBlock(ctx, node, start, end, stored, free.pop()),
   );

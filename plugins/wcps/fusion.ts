@@ -14,10 +14,11 @@ import { wcpsFail } from './errors.js';
 import type { SampleArray } from '../coverages/types.js';
 
 /**
- * Switches for the tests that compare the fused loops with the block kernels (kernels.ts) and
- * the streamed GeoTIFF with the whole-image encoder; always on otherwise.
+ * Switches for the tests that compare the fused loops with the block kernels (kernels.ts), the
+ * streamed GeoTIFF with the whole-image encoder, and fused loops run by the engine's workers
+ * (computeRows) with the same loops run here; always on otherwise.
  */
-export const evaluation = { fused: true, streamed: true };
+export const evaluation = { fused: true, streamed: true, remote: true };
 
 /** What an induced node computes per cell, as the code generator knows it. */
 export type CellOp =
@@ -200,12 +201,17 @@ export class LoopBuilder {
     return v;
   }
 
-  /** The loop over outputs: `(n, arrays, scalars, outputs) => void`. */
-  compile(outputs: string[]): Kernel {
+  /** The source of the loop body (the RowKernel the engine's workers run for a streamed GeoTIFF). */
+  body(outputs: string[]): string {
     const head = this.sources.map((s, k) => (s.kind === 'array' ? `const a${k} = A[${k}];` : `const p${k} = P[${k}];`));
     const outs = outputs.map((_, b) => `const o${b} = O[${b}];`);
     const stores = outputs.map((v, b) => `o${b}[i] = ${v};`);
-    const body = `"use strict";\n${head.join('\n')}\n${outs.join('\n')}\nfor (let i = 0; i < n; i++) {\n${this.lines.join('\n')}\n${stores.join('\n')}\n}`;
+    return `"use strict";\n${head.join('\n')}\n${outs.join('\n')}\nfor (let i = 0; i < n; i++) {\n${this.lines.join('\n')}\n${stores.join('\n')}\n}`;
+  }
+
+  /** The loop over outputs: `(n, arrays, scalars, outputs) => void`. */
+  compile(outputs: string[]): Kernel {
+    const body = this.body(outputs);
     let kernel = compiled.get(body);
     if (!kernel) {
       // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the templates above only

@@ -9,7 +9,7 @@
  * the reads, so the engine reads only the cells (and overview level) the result needs.
  */
 import type { Subject } from '../../core/auth/types.js';
-import type { CoveragesService, Grid, Raster, Resampling } from '../coverages/types.js';
+import type { CoveragesService, Grid, Raster, ReadRequest, Resampling, RowKernel } from '../coverages/types.js';
 import type { CellType } from './cell-types.js';
 import { axisSize, innerCount, outerCount, cellCount, restrictDomain, windowGrid, type AxisSelection, type Domain } from './domain.js';
 import { wcpsFail, type Position } from './errors.js';
@@ -129,14 +129,12 @@ export class ReadNode extends CovNode {
     return new ReadNode(this.pos, this.coverage, { ...d, axes, grid, xLabel: labels.x, yLabel: labels.y }, this.bands, this.bandIndexes, resampling, this.maxWidth);
   }
 
-  private async read(ctx: EvalContext, x0: number, x1: number, y0: number, y1: number, t: number | undefined): Promise<Raster> {
-    const d = this.domain;
-    const target = windowGrid(d.grid!, x0, y0, x1 - x0 + 1, y1 - y0 + 1);
-    const time = t === undefined || !d.times ? undefined : { begin: d.times[t]!, end: d.times[t]! };
+  private read(ctx: EvalContext, request: ReadRequest): Promise<Raster> {
+    const { target, time } = request;
     const key = `${this.coverage}\u0000${this.bandIndexes.join(',')}\u0000${target.crs}\u0000${target.width}x${target.height}\u0000${target.transform.join(',')}\u0000${time?.begin ?? ''}\u0000${this.resampling}`;
     let found = ctx.reads.get(key);
     if (!found) {
-      found = ctx.coverages.read({ coverage: this.coverage, target, bands: this.bandIndexes, time, resampling: this.resampling }, ctx.subject);
+      found = ctx.coverages.read(request, ctx.subject);
       ctx.reads.set(key, found);
       // Only the last few windows are kept: blocks are read once each, by every reference at about the same time.
       if (ctx.reads.size > 16) ctx.reads.delete(ctx.reads.keys().next().value as string);
@@ -144,8 +142,8 @@ export class ReadNode extends CovNode {
     return found;
   }
 
-  /** The engine rasters of a block: one, or one per time step when time is the outermost axis. */
-  private rasters(ctx: EvalContext, start: number, end: number): Promise<Raster[]> {
+  /** The engine reads of a block: one, or one per time step when time is the outermost axis. */
+  requests(start: number, end: number): ReadRequest[] {
     const d = this.domain;
     const outer = d.axes[0];
     const ax = d.axes.find((a) => a.role === 'x');
@@ -158,7 +156,12 @@ export class ReadNode extends CovNode {
     else if (outer?.role === 'y') yr = [outer.lo + start, outer.lo + end - 1];
     else if (outer?.role === 'x') xr = [outer.lo + start, outer.lo + end - 1];
     if (xr[1] - xr[0] + 1 > this.maxWidth) wcpsFail('ResultTooLarge', `coverage ${this.coverage} would be read ${xr[1] - xr[0] + 1} cells wide; the engine reads at most ${this.maxWidth}`, this.pos);
-    return Promise.all(times.map((t) => this.read(ctx, xr[0], xr[1], yr[0], yr[1], t)));
+    const target = windowGrid(d.grid!, xr[0], yr[0], xr[1] - xr[0] + 1, yr[1] - yr[0] + 1);
+    return times.map((t) => ({ coverage: this.coverage, target, bands: this.bandIndexes, time: t === undefined || !d.times ? undefined : { begin: d.times[t]!, end: d.times[t]! }, resampling: this.resampling }));
+  }
+
+  private rasters(ctx: EvalContext, start: number, end: number): Promise<Raster[]> {
+    return Promise.all(this.requests(start, end).map((r) => this.read(ctx, r)));
   }
 
   /** One raster is used as the engine gives it (in its sample type); several are joined in a block. */
@@ -423,14 +426,53 @@ function wholeOf(ctx: EvalContext, key: object, compute: () => Promise<Block>): 
  * into arrays of the type asked for. Nulls are the union of the leaves' nulls, as induced
  * operations and range constructors give them.
  */
-class FusedProgram {
+export class FusedProgram {
   private readonly kernel: Kernel;
   private readonly sources: Source[];
+  private readonly body: string;
   constructor(private readonly node: CovNode) {
     const builder = new LoopBuilder();
     const outputs = node.bands.map((_, b) => node.fuse(builder, b));
     this.sources = mergeReads(builder.sources);
     this.kernel = builder.compile(outputs);
+    this.body = builder.body(outputs);
+  }
+
+  /**
+   * Whether the engine's workers can run this loop (computeRows): every array it reads is a
+   * band of an engine read (the other operands are scalars), and the node is a y, x grid, so a
+   * block is one window of each read.
+   */
+  get remotable(): boolean {
+    const axes = this.node.domain.axes;
+    return axes.length === 2 && axes[0]!.role === 'y' && axes[1]!.role === 'x' && this.sources.every((s) => (s.kind === 'scalar' ? (s.owner as Node).kind === 'scalar' : s.owner instanceof ReadNode));
+  }
+
+  /** The reads and kernel of cells [start, end) for computeRows (remotable programs); scalars are evaluated here. */
+  async remote(ctx: EvalContext, start: number, end: number): Promise<{ reads: ReadRequest[]; kernel: RowKernel }> {
+    const reads: ReadRequest[] = [];
+    const readIndex = new Map<ReadNode, number>();
+    const values = new Map<object, number>();
+    const arrays: RowKernel['arrays'] = [];
+    const scalars: number[] = [];
+    for (const s of this.sources) {
+      if (s.kind === 'scalar' || !(s.owner instanceof ReadNode)) {
+        if (!values.has(s.owner)) values.set(s.owner, scalarNumber(await (s.owner as ScalarNode).value(ctx), this.node.pos));
+        arrays.push(null);
+        scalars.push(values.get(s.owner)!);
+        continue;
+      }
+      let k = readIndex.get(s.owner);
+      if (k === undefined) {
+        const r = s.owner.requests(start, end);
+        if (r.length !== 1) throw new Error('a remotable read is one window per block');
+        k = reads.push(r[0]!) - 1;
+        readIndex.set(s.owner, k);
+      }
+      arrays.push({ read: k, band: s.band });
+      scalars.push(0);
+    }
+    return { reads, kernel: { body: this.body, arrays, scalars } };
   }
   /** `reuse`: arrays of a finished block (at least as long as this one) to store into instead of new ones. */
   async run(ctx: EvalContext, start: number, end: number, type: CellType | 'float64', reuse?: SampleArray[]): Promise<{ bands: SampleArray[]; mask?: Uint8Array }> {
@@ -513,7 +555,7 @@ function combineMasks(masks: Uint8Array[], n: number): Uint8Array | undefined {
 }
 
 const programs = new WeakMap<CovNode, FusedProgram>();
-function programOf(node: CovNode): FusedProgram {
+export function programOf(node: CovNode): FusedProgram {
   let p = programs.get(node);
   if (!p) programs.set(node, (p = new FusedProgram(node)));
   return p;

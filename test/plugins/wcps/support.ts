@@ -45,7 +45,7 @@ export interface WcpsHarness {
   close(): Promise<void>;
 }
 
-export async function startWcps(options: { wcps?: Record<string, unknown>; withWcs?: boolean } = {}, fixtures?: Fixtures): Promise<WcpsHarness> {
+export async function startWcps(options: { wcps?: Record<string, unknown>; withWcs?: boolean; extraCoverages?: Array<Record<string, unknown>> } = {}, fixtures?: Fixtures): Promise<WcpsHarness> {
   const f = fixtures ?? (await makeFixtures());
   const server = await startTestServer(
     {
@@ -62,6 +62,7 @@ export async function startWcps(options: { wcps?: Record<string, unknown>; withW
             { id: 'rgb', path: f.rgb },
             { id: 'monthly', path: path.join(f.dir, 'series', 'm_*.tif'), time: { pattern: 'm_(?<time>\\d{8})' } },
             { id: 'secret', path: f.rgb, visibility: 'private', owner: 'alice' },
+            ...(options.extraCoverages ?? []),
           ],
         },
         wcps: options.wcps ?? {},
