@@ -191,10 +191,12 @@ async function streamGeoTiff(ctx: EvalContext, node: CovNode, stored: CellType, 
     for (let s = 0; s < height; s += rows) starts.push(s);
     const ahead = 4;
     const tasks: Array<Promise<ComputedRows> | undefined> = [];
+    // Scalar operands (avg($c.nir)) once for all blocks.
+    const scalars = new Map<object, Promise<number>>();
     const launch = (k: number) => {
       const start = starts[k]!;
       const end = Math.min(height, start + rows);
-      const task = program.remote(ctx, start, end).then(({ reads, kernel }) =>
+      const task = program.remote(ctx, start, end, scalars).then(({ reads, kernel }) =>
         ctx.coverages.computeRows({ reads, kernel, output: { sampleType, bands: node.bands.length, fill: nodata ?? NaN }, chunk: encoder.chunkSpec(end - start) }, ctx.subject),
       );
       task.catch(() => undefined); // awaited in turn; a task left behind by an abort must not be unhandled

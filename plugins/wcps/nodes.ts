@@ -448,18 +448,22 @@ export class FusedProgram {
     return axes.length === 2 && axes[0]!.role === 'y' && axes[1]!.role === 'x' && this.sources.every((s) => (s.kind === 'scalar' ? (s.owner as Node).kind === 'scalar' : s.owner instanceof ReadNode));
   }
 
-  /** The reads and kernel of cells [start, end) for computeRows (remotable programs); scalars are evaluated here. */
-  async remote(ctx: EvalContext, start: number, end: number): Promise<{ reads: ReadRequest[]; kernel: RowKernel }> {
+  /**
+   * The reads and kernel of cells [start, end) for computeRows (remotable programs); scalars are
+   * evaluated here, once for all blocks when `values` is kept across calls (no iterator is bound
+   * around an encode, so they do not change from block to block).
+   */
+  async remote(ctx: EvalContext, start: number, end: number, values = new Map<object, Promise<number>>()): Promise<{ reads: ReadRequest[]; kernel: RowKernel }> {
     const reads: ReadRequest[] = [];
     const readIndex = new Map<ReadNode, number>();
-    const values = new Map<object, number>();
     const arrays: RowKernel['arrays'] = [];
     const scalars: number[] = [];
     for (const s of this.sources) {
       if (s.kind === 'scalar' || !(s.owner instanceof ReadNode)) {
-        if (!values.has(s.owner)) values.set(s.owner, scalarNumber(await (s.owner as ScalarNode).value(ctx), this.node.pos));
+        let v = values.get(s.owner);
+        if (!v) values.set(s.owner, (v = (s.owner as ScalarNode).value(ctx).then((x) => scalarNumber(x, this.node.pos))));
         arrays.push(null);
-        scalars.push(values.get(s.owner)!);
+        scalars.push(await v);
         continue;
       }
       let k = readIndex.get(s.owner);
