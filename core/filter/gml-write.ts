@@ -128,7 +128,11 @@ class GmlTextWriter {
   }
 
   private ordinate(v: unknown): string {
-    return typeof v === 'number' ? '' + v : escapeXmlText(v === null || v === undefined ? '' : String(v));
+    // Finite numbers through JSON.stringify (the same digits): the strings '' + v makes stay in V8's
+    // number-string cache, an old-space table, so each is promoted and a large export fills the old
+    // generation with dead ones until a full collection.
+    if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : '' + v;
+    return escapeXmlText(v === null || v === undefined ? '' : String(v));
   }
 
   /** One position's ordinates as text, in the output axis order (as Array.join writes them). */

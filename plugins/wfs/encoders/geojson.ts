@@ -23,8 +23,12 @@ export function featureJson(feature: Feature, plan: PlannedQuery): string {
   for (let i = 0; i < keys.length; i++) {
     const v = values[plan.properties[i]!.name];
     if (v === undefined) continue;
-    // JSON.stringify writes a non-finite number as null.
-    const text = typeof v === 'number' ? (Number.isFinite(v) ? '' + v : 'null') : JSON.stringify(jsonValue(v));
+    // JSON.stringify writes a non-finite number as null. A number's text comes from JSON.stringify rather than
+    // '' + v: the same digits, but V8 keeps the strings '' + v makes in its number-string cache, an old-space
+    // table, so each one outlives two scavenges and is promoted; an export then filled the old generation with
+    // dead strings at some 50 KB per thousand features until the next full collection (the RSS growth of a
+    // large export), where JSON.stringify's strings die young.
+    const text = typeof v === 'number' ? JSON.stringify(v) : JSON.stringify(jsonValue(v));
     // A value JSON has no text for (a function, a symbol) is left out, as JSON.stringify leaves it out of an object.
     if (text === undefined) continue;
     properties += (properties === '' ? '' : ',') + keys[i] + text;

@@ -19,7 +19,8 @@ export const XSD_TYPES: Record<PropertyType, string> = {
 function numberText(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'INF' : '-INF';
-  return String(n);
+  // The digits String(n) writes, without the number-string cache that promotes each string (geojson.ts).
+  return JSON.stringify(n);
 }
 
 /** A stored value as the text of its element; undefined for null (the element is left out). */
