@@ -11,7 +11,7 @@ import { BUILTIN_PROCESSES } from './builtins/index.js';
 import { ProcessingEngine } from './engine.js';
 import { createJobHandler, EXECUTE_JOB_TYPE, type ExecutePayload } from './job-runner.js';
 import { processingMigrations } from './migrations.js';
-import { resultsDocument, statusInfo } from './ogc-documents.js';
+import { callbackDocument } from './ogc-documents.js';
 import type { ProcessVisibility } from './types.js';
 
 export interface ProcessingConfig {
@@ -122,13 +122,7 @@ const plugin: Plugin<ProcessingConfig> = {
         recordUsage: (u) => engine.recordUsage(u),
         async callbackBody(kind, job, result, error) {
           const payload = job.payload as ExecutePayload;
-          const url = payload.statusUrl ?? `urn:meridian:job:${job.id}`;
-          if (kind === 'success' && result) return resultsDocument(result, url);
-          const now = new Date();
-          return statusInfo(
-            { id: job.id, processId: payload.processId, status: kind === 'failed' ? 'failed' : 'running', progress: 0, created: now, updated: now, error, message: error },
-            url,
-          );
+          return callbackDocument(kind, { id: job.id, processId: payload.processId, statusUrl: payload.statusUrl }, result, error);
         },
       }),
       { concurrency: config.concurrency },

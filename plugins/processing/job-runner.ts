@@ -139,7 +139,8 @@ function addDeclaredFormats(cwl: Record<string, unknown>, staged: Record<string,
   }
 }
 
-async function notify(deps: JobRunnerDeps, payload: ExecutePayload, kind: 'inProgress' | 'success' | 'failed', job: JobContext, result?: JobResult, error?: string): Promise<void> {
+/** POSTs the subscriber callback of `kind`, when the request asked for it (also used by the EMS for workflow jobs). */
+export async function notify(deps: Pick<JobRunnerDeps, 'callbackLimits' | 'callbackBody'>, payload: Pick<ExecutePayload, 'subscriber'>, kind: 'inProgress' | 'success' | 'failed', job: JobContext, result?: JobResult, error?: string): Promise<void> {
   const url = kind === 'inProgress' ? payload.subscriber?.inProgressUri : kind === 'success' ? payload.subscriber?.successUri : payload.subscriber?.failedUri;
   if (!url) return;
   try {

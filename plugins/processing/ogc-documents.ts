@@ -71,3 +71,14 @@ export function resultsDocument(result: JobResult, jobUrl: string, wanted?: stri
   }
   return doc;
 }
+
+/**
+ * The body of a subscriber callback: the results document on success, else a statusInfo of the
+ * job (running, or failed with the error). `statusUrl` is the job's URL (a URN when unknown).
+ */
+export function callbackDocument(kind: 'inProgress' | 'success' | 'failed', job: { id: string; processId: string; statusUrl?: string; progress?: number; message?: string }, result?: JobResult, error?: string): unknown {
+  const url = job.statusUrl ?? `urn:meridian:job:${job.id}`;
+  if (kind === 'success' && result) return resultsDocument(result, url);
+  const now = new Date();
+  return statusInfo({ id: job.id, processId: job.processId, status: kind === 'failed' ? 'failed' : 'running', progress: job.progress ?? 0, created: now, updated: now, error, message: error ?? job.message }, url);
+}
