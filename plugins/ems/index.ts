@@ -24,6 +24,7 @@ export interface EmsConfig extends AdesConfig, RegistryConfig {
   concurrency: number;
   attempts: number;
   packageFetch: { timeoutMs: number; maxBytes: number; allowPrivateNetworks: boolean };
+  callbacks: { timeoutMs: number; maxBytes: number; allowPrivateNetworks: boolean };
 }
 
 const credentialsSchema = {
@@ -114,6 +115,17 @@ const plugin: Plugin<EmsConfig> = {
           allowPrivateNetworks: { type: 'boolean', default: false },
         },
       },
+      callbacks: {
+        type: 'object',
+        additionalProperties: false,
+        default: {},
+        description: 'Subscriber callbacks of workflow jobs (POSTs to successUri, failedUri, inProgressUri).',
+        properties: {
+          timeoutMs: { type: 'integer', minimum: 100, default: 10000 },
+          maxBytes: { type: 'integer', minimum: 1, default: 1048576 },
+          allowPrivateNetworks: { type: 'boolean', default: false },
+        },
+      },
     },
   },
   async setup(ctx) {
@@ -138,11 +150,10 @@ const plugin: Plugin<EmsConfig> = {
     });
     ctx.jobs.register(
       WORKFLOW_JOB_TYPE,
-      createWorkflowHandler({ registry, steps, secrets: ctx.secrets, catalogue, logger: ctx.logger, pollIntervalMs: config.pollIntervalMs, relayTtlMs: config.relayTtlHours * 3_600_000, statusRetries: config.statusRetries }),
+      createWorkflowHandler({ registry, steps, secrets: ctx.secrets, catalogue, logger: ctx.logger, pollIntervalMs: config.pollIntervalMs, relayTtlMs: config.relayTtlHours * 3_600_000, statusRetries: config.statusRetries, callbackLimits: { ...config.callbacks, maxRedirects: 5 } }),
       { concurrency: config.concurrency },
     );
-    // Subscriber callbacks are not sent for workflow jobs (yet): the class is not claimed.
-    const conformsTo = conformanceClasses({ deploy: config.deploy }).filter((c) => !c.endsWith('/callback'));
+    const conformsTo = conformanceClasses({ deploy: config.deploy });
     const router = new Router();
     // The relay: a step on another ADES reads an intermediate result by the sealed link it was given.
     router.get('/relay/:token', async (k: Context) => {

@@ -9,9 +9,12 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Subject } from '../../core/auth/types.js';
+import type { RemoteFetchLimits } from '../../core/net/remote-fetch.js';
 import type { JobContext } from '../../core/jobs/types.js';
 import type { SecretBox } from '../../core/security/secret-box.js';
 import type { CatalogueService } from '../catalogue/types.js';
+import { notify } from '../processing/job-runner.js';
+import { callbackDocument } from '../processing/ogc-documents.js';
 import { dataAsset, isDirectoryInput, isFileInput } from '../processing/stage-in.js';
 import { jobPrefix } from '../processing/stage-out.js';
 import type { ExecuteRequest, JobResult, ProcessDescription, StoredOutput } from '../processing/types.js';
@@ -36,6 +39,15 @@ export interface WorkflowPayload {
   /** Hosts that are this server (the local engine's data hosts). */
   selfHosts: string[];
   subscriber?: ExecuteRequest['subscriber'];
+  /** Tries the queue gives the job (the failed callback is sent once, when the failure is final). */
+  attempts?: number;
+}
+
+/** A step ended badly on its ADES: final (a new try does not rerun it). `repeated`: read back from an earlier try, which reported it. */
+class StepEnded extends Error {
+  constructor(message: string, readonly repeated = false) {
+    super(message);
+  }
 }
 
 export interface RunnerDeps {
@@ -48,6 +60,8 @@ export interface RunnerDeps {
   relayTtlMs: number;
   /** Status reads in a row that may fail (a remote ADES restarting) before the step fails. */
   statusRetries: number;
+  /** Limits of the subscriber callbacks' POSTs. */
+  callbackLimits: RemoteFetchLimits;
 }
 
 /** The id a step's tool is deployed as: its own id and a hash of the package (and, on the local engine, of the owner, whose process it becomes). */
@@ -97,6 +111,15 @@ export function createWorkflowHandler(deps: RunnerDeps) {
     };
     job.signal.addEventListener('abort', dismissActive, { once: true });
 
+    // Subscriber callbacks, with the processing engine's documents and rules, for the whole workflow; sent in order.
+    let callbacks: Promise<void> = Promise.resolve();
+    const callback = (kind: 'inProgress' | 'success' | 'failed', state: { progress?: number; message?: string; result?: JobResult; error?: string } = {}) => {
+      if (!p.subscriber) return callbacks;
+      const body = callbackDocument(kind, { id: job.id, processId: p.processId, statusUrl: p.statusUrl, progress: state.progress, message: state.message }, state.result, state.error);
+      callbacks = callbacks.then(() => notify({ callbackLimits: deps.callbackLimits, callbackBody: async () => body }, p, kind, job));
+      return callbacks;
+    };
+
     let lastReported = -1;
     const report = async (message: string) => {
       const total = [...progress.values()].reduce((a, b) => a + b, 0) / Math.max(1, plan.steps.length);
@@ -104,6 +127,7 @@ export function createWorkflowHandler(deps: RunnerDeps) {
       if (overall === lastReported && !message) return;
       lastReported = overall;
       await job.progress(overall, message);
+      void callback('inProgress', { progress: overall, message });
     };
 
     /** A step output as the next step's input value: by reference. */
@@ -142,7 +166,7 @@ export function createWorkflowHandler(deps: RunnerDeps) {
       }
       // A step that ended badly on its ADES is not run again by a new try (the ADES has its own retries).
       if (before && (before.status === 'failed' || before.status === 'dismissed')) {
-        throw new Error(`step '${step.id}' ${before.status === 'failed' ? 'failed' : 'was dismissed'} on '${before.adesId}'${before.message ? `: ${before.message}` : ''}`);
+        throw new StepEnded(`step '${step.id}' ${before.status === 'failed' ? 'failed' : 'was dismissed'} on '${before.adesId}'${before.message ? `: ${before.message}` : ''}`, true);
       }
       let endpoint: AdesEndpoint;
       let ref: StepJobRef;
@@ -206,7 +230,7 @@ export function createWorkflowHandler(deps: RunnerDeps) {
           active.delete(step.id);
           const lines = await endpoint.logs(ref, subject).catch(() => [] as string[]);
           for (const line of lines.slice(-20)) await log(`[${step.id}] ${line}`);
-          throw new Error(`step '${step.id}' ${status.status === 'failed' ? 'failed' : 'was dismissed'} on '${endpoint.id}'${status.message ? `: ${status.message}` : ''}`);
+          throw new StepEnded(`step '${step.id}' ${status.status === 'failed' ? 'failed' : 'was dismissed'} on '${endpoint.id}'${status.message ? `: ${status.message}` : ''}`);
         }
         await sleep(deps.pollIntervalMs, signal);
       }
@@ -254,9 +278,17 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         outputs[o.id] = stored(value, `${o.step}/${o.output}`);
       }
       await job.progress(100, 'finished');
-      return { outputs };
+      const result: JobResult = { outputs };
+      await callback('success', { result });
+      return result;
     } catch (err) {
-      if (!job.signal.aborted) await log(`failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!job.signal.aborted) {
+        const message = err instanceof Error ? err.message : String(err);
+        await log(`failed: ${message}`);
+        const final = err instanceof StepEnded ? !err.repeated : job.attempt >= (p.attempts ?? 1);
+        if (final) await callback('failed', { error: message });
+        else await callbacks;
+      }
       throw err;
     } finally {
       job.signal.removeEventListener('abort', dismissActive);

@@ -126,6 +126,7 @@ export class EmsService implements ProcessingService {
       emsBase,
       selfHosts: statusUrl ? [new URL(statusUrl).host] : [],
       subscriber: request.subscriber,
+      attempts: this.deps.attempts,
     };
     await this.jobs.submit(WORKFLOW_JOB_TYPE, payload, { id: jobId, processId, subject, subscriber: request.subscriber, attempts: this.deps.attempts });
     return this.getJob(jobId, subject);

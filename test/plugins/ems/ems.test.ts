@@ -39,6 +39,10 @@ for (const kind of testDatabaseKinds()) {
     let cog: string;
     let files: Server;
     let filesHost: string;
+    // The subscriber: a local HTTP receiver of the workflow jobs' callbacks.
+    let receiver: Server;
+    let receiverUrl: string;
+    const received: Array<{ path: string; body: any }> = [];
     const ems = (method: string, path: string, o: Parameters<AdesHarness['request']>[2] = {}) => a.request(method, path.startsWith('http') ? path : `${a.server.url}/ems${path}`, o);
 
     async function waitEms(id: string, timeoutMs = 120_000): Promise<any> {
@@ -69,6 +73,17 @@ for (const kind of testDatabaseKinds()) {
       });
       await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
       filesHost = `127.0.0.1:${(files.address() as AddressInfo).port}`;
+      receiver = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          received.push({ path: `${req.method} ${req.url} ${req.headers['content-type']}`, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+          res.statusCode = 204;
+          res.end();
+        });
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
       b = await startAdes(kind, { catalogue: false });
       bKey = (await createApiKey(b.server.meridian.stores.db, { user: 'ems-of-a' })).key;
       a = await startAdes(kind, {
@@ -78,6 +93,7 @@ for (const kind of testDatabaseKinds()) {
             ades: [{ id: 'b', url: b.base, credentials: { apiKey: bKey }, dataHosts: [filesHost] }],
             defaultAdes: 'b',
             discover: { enabled: false },
+            callbacks: { allowPrivateNetworks: true },
           },
         },
       });
@@ -92,6 +108,7 @@ for (const kind of testDatabaseKinds()) {
       await a?.close();
       await b?.close();
       await new Promise((r) => files?.close(r));
+      await new Promise((r) => receiver?.close(r));
     });
 
     it('serves the OGC API Processes landing page and conformance at /ems', async () => {
@@ -102,7 +119,7 @@ for (const kind of testDatabaseKinds()) {
       const conf = await ems('GET', '/conformance');
       assertProcessesSchema('confClasses', conf.json);
       assert.ok(conf.json.conformsTo.includes('http://www.opengis.net/spec/ogcapi-processes-2/1.0/conf/deploy-replace-undeploy'));
-      assert.ok(!conf.json.conformsTo.some((c: string) => c.endsWith('/callback')));
+      assert.ok(conf.json.conformsTo.includes('http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/callback'));
     });
 
     it('refuses packages it cannot run step by step, saying where', async () => {
@@ -181,7 +198,8 @@ for (const kind of testDatabaseKinds()) {
 
     it('reuses the step packages already deployed, and runs both steps on B when the input lives there', async () => {
       const before = (await b.request('GET', `${b.base}/processes`, { headers: { 'X-API-Key': bKey } })).json.processes.length;
-      const submitted = await ems('POST', '/processes/halve-then-warp/execution', { as: 'alice', body: { inputs: { source: { href: `http://${filesHost}/scene.tif`, type: 'image/tiff' } } }, headers: { Prefer: 'respond-async' } });
+      const subscriber = { successUri: `${receiverUrl}/done`, inProgressUri: `${receiverUrl}/progress`, failedUri: `${receiverUrl}/failed` };
+      const submitted = await ems('POST', '/processes/halve-then-warp/execution', { as: 'alice', body: { inputs: { source: { href: `http://${filesHost}/scene.tif`, type: 'image/tiff' } }, subscriber }, headers: { Prefer: 'respond-async' } });
       assert.equal(submitted.status, 201, submitted.text);
       const done = await waitEms(submitted.json.jobID);
       const logs = (await ems('GET', `/jobs/${submitted.json.jobID}/logs`, { as: 'alice' })).text;
@@ -190,8 +208,28 @@ for (const kind of testDatabaseKinds()) {
       assert.match(logs, /process 'warp-[0-9a-f]{12}' already on 'b'/);
       const after = (await b.request('GET', `${b.base}/processes`, { headers: { 'X-API-Key': bKey } })).json.processes.length;
       assert.equal(after, before + 1, 'only halve was new on B');
-      const file = await ems('GET', (await ems('GET', `/jobs/${submitted.json.jobID}/results`, { as: 'alice' })).json.warped.href, { as: 'alice' });
+      const results = (await ems('GET', `/jobs/${submitted.json.jobID}/results`, { as: 'alice' })).json;
+      const file = await ems('GET', results.warped.href, { as: 'alice' });
       assert.equal(file.status, 200);
+      // Subscriber callbacks of the whole workflow: statusInfo while it runs (rising progress), then its results document, in that order.
+      for (let i = 0; i < 50 && !received.some((c) => c.path.startsWith('POST /done')); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(logs, /callback inProgress to http:\/\/127\.0\.0\.1:\d+\/progress: 204/);
+      const mine = received.filter((c) => c.body.jobID === submitted.json.jobID || c.path.startsWith('POST /done'));
+      const progress = mine.filter((c) => c.path === 'POST /progress application/json');
+      assert.ok(progress.length >= 2, JSON.stringify(mine.map((c) => c.path)));
+      for (const c of progress) {
+        assertProcessesSchema('statusInfo', c.body);
+        assert.equal(c.body.status, 'running');
+        assert.equal(c.body.processID, 'halve-then-warp');
+        assert.equal(c.body.links[0].href, `${a.server.url}/ems/jobs/${submitted.json.jobID}`);
+      }
+      assert.ok(progress.at(-1)!.body.progress >= progress[0]!.body.progress);
+      const success = mine.filter((c) => c.path === 'POST /done application/json');
+      assert.equal(success.length, 1);
+      assert.equal(mine.at(-1), success[0], 'the success callback comes last');
+      assertProcessesSchema('results', success[0]!.body);
+      assert.deepEqual(success[0]!.body, results);
+      assert.ok(!mine.some((c) => c.path.startsWith('POST /failed')));
       const dir = mkdtempSync(join(tmpdir(), 'ems-result-'));
       writeFileSync(join(dir, 'w.tif'), file.bytes);
       assert.match(gdalInfo(join(dir, 'w.tif')).coordinateSystem.wkt, /Pseudo-Mercator|3857/);
@@ -199,10 +237,16 @@ for (const kind of testDatabaseKinds()) {
 
     it('fails the workflow when a step fails, naming the step, with its log', async () => {
       assert.equal((await deploy('halve-then-reject.cwl')).status, 201);
-      const submitted = await ems('POST', '/processes/halve-then-reject/execution', { as: 'alice', body: { inputs: { source: 'scene-1' } }, headers: { Prefer: 'respond-async' } });
+      const submitted = await ems('POST', '/processes/halve-then-reject/execution', { as: 'alice', body: { inputs: { source: 'scene-1' }, subscriber: { failedUri: `${receiverUrl}/failed`, successUri: `${receiverUrl}/done` } }, headers: { Prefer: 'respond-async' } });
       const done = await waitEms(submitted.json.jobID);
       assert.equal(done.status, 'failed');
       assert.match(done.message, /step 'reject' failed on 'b'/);
+      for (let i = 0; i < 50 && !received.some((c) => c.body.jobID === submitted.json.jobID); i++) await new Promise((r) => setTimeout(r, 100));
+      const failed = received.filter((c) => c.body.jobID === submitted.json.jobID);
+      assert.deepEqual(failed.map((c) => c.path), ['POST /failed application/json']);
+      assertProcessesSchema('statusInfo', failed[0]!.body);
+      assert.equal(failed[0]!.body.status, 'failed');
+      assert.match(failed[0]!.body.message, /step 'reject' failed on 'b'/);
       const logs = (await ems('GET', `/jobs/${submitted.json.jobID}/logs`, { as: 'alice' })).text;
       assert.match(logs, /\[reject\] .*no band 7/);
       assert.match(logs, /step 'halve': successful on 'local'/);
