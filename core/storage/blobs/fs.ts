@@ -11,6 +11,7 @@ import type { BlobInfo, BlobObject, BlobStore, GetOptions, ListOptions, ListPage
 import { BlobNotFound } from './errors.js';
 import { DescribedFiles } from './fs-described.js';
 import { errnoCode, fsyncDir, publish, pruneEmptyDirs } from './fs-durable.js';
+import { sendFileRange } from './fs-send.js';
 import { listKeys } from './fs-list.js';
 import { identityOf, readSidecar, sameContentAfterCopy, sameFile, writeSidecar, type SidecarEntry } from './fs-sidecar.js';
 import { KeyLocks } from './key-locks.js';
@@ -23,6 +24,8 @@ export interface FsBlobStoreConfig {
   root: string;
 }
 
+/** Read size of `writeTo` when the caller names none. */
+const SEND_CHUNK_BYTES = 1024 * 1024;
 /** Temporary files older than this at open are leftovers of a crashed writer. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Re-reads of a sidecar that does not (yet) describe the file just opened: a writer is mid-way. */
@@ -64,14 +67,16 @@ export class FsBlobStore implements BlobStore {
       const range = options.range ? resolveRange(options.range, info.size) : undefined;
       if (info.size === 0) {
         await handle.close();
-        return { ...info, body: Readable.from([]) };
+        return options.forSending ? { ...info, body: Readable.from([]), writeTo: async (destination) => void destination.end() } : { ...info, body: Readable.from([]) };
       }
       const start = range?.start ?? 0;
       const end = range?.end ?? info.size - 1;
       // The stream owns the descriptor from here and closes it at its end or on destroy. Its
       // reads are never larger than what is left, so a large chunk size costs small objects nothing.
       const highWaterMark = options.chunkSize && options.chunkSize > 0 ? Math.min(options.chunkSize, end - start + 1) : undefined;
-      const body = handle.createReadStream({ start, end, ...(highWaterMark ? { highWaterMark } : {}) });
+      const stream = () => handle.createReadStream({ start, end, ...(highWaterMark ? { highWaterMark } : {}) });
+      if (options.forSending) return sendable(info, range, stream, (destination) => sendFileRange(handle, start, end, options.chunkSize ?? SEND_CHUNK_BYTES, destination));
+      const body = stream();
       return range ? { ...info, body, range } : { ...info, body };
     } catch (err) {
       await handle.close();
@@ -256,6 +261,35 @@ export class FsBlobStore implements BlobStore {
 
 export function openFsBlobStore(config: Omit<FsBlobStoreConfig, 'type'>): Promise<FsBlobStore> {
   return FsBlobStore.open(config);
+}
+
+/**
+ * A BlobObject whose bytes go out either through `writeTo` or through `body`, which is opened
+ * only when first read (a stream made and left unread would hold the descriptor: `writeTo`
+ * could not close it). Whichever is used first owns the descriptor; the other then throws.
+ */
+function sendable(
+  info: BlobInfo,
+  range: { start: number; end: number } | undefined,
+  stream: () => Readable,
+  send: (destination: Writable) => Promise<void>,
+): BlobObject {
+  let body: Readable | undefined;
+  let sent = false;
+  const object: BlobObject = {
+    ...info,
+    get body(): Readable {
+      if (sent) throw new Error(`blob ${info.key}: body read after writeTo`);
+      return (body ??= stream());
+    },
+    writeTo(destination: Writable): Promise<void> {
+      if (body || sent) return Promise.reject(new Error(`blob ${info.key}: writeTo after its body or writeTo was used`));
+      sent = true;
+      return send(destination);
+    },
+  };
+  if (range) object.range = range;
+  return object;
 }
 
 function toInfo(key: string, entry: SidecarEntry, stats: BigIntStats): BlobInfo {

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface BlobInfo {
   key: string;
@@ -13,6 +13,14 @@ export interface BlobObject extends BlobInfo {
   body: Readable;
   /** Present when a range was asked: the inclusive byte range actually returned. */
   range?: { start: number; end: number };
+  /**
+   * Offered when asked (`GetOptions.forSending`) by stores that can: writes the bytes (the range
+   * when one was asked) to `destination` and ends it, instead of `body` being read — use one or
+   * the other. `destination` must let go of a chunk once its write has called back (a socket,
+   * an http.ServerResponse; not a PassThrough): the fs store reuses its buffers. Rejects when a
+   * read fails or the destination closes first; the caller then destroys the destination.
+   */
+  writeTo?(destination: Writable): Promise<void>;
 }
 
 /** Inclusive byte range; `end` omitted means to the end; `suffix` means the last N bytes. */
@@ -25,6 +33,11 @@ export interface GetOptions {
    * streaming whole objects to a socket ask for more: fewer reads and writes per byte.
    */
   chunkSize?: number;
+  /**
+   * The caller will send the object to a socket: the store may offer `writeTo` on the result,
+   * and then opens `body` only if it is read.
+   */
+  forSending?: boolean;
 }
 
 export interface PutOptions {
