@@ -50,3 +50,54 @@ export function extractBlock(level: Level, grid: BlockGrid, bx: number, by: numb
   }
   return out;
 }
+
+/**
+ * extractBlock for 1-byte samples (uint8, int8) with the horizontal predictor fused in when
+ * `difference`: the bytes extractBlock then horizontalDifference give, in one pass over the
+ * bands with no typed-array type changing under the loop. Differences run over whole block
+ * rows, padding included. `into`, when at least the block's size, receives them (every byte
+ * written) and is returned as a view.
+ */
+export function byteBlock(level: Level, grid: BlockGrid, bx: number, by: number, tiles: boolean, fill: number, difference: boolean, into?: Uint8Array): Uint8Array {
+  const spp = level.bands.length;
+  const bw = grid.blockWidth;
+  const x0 = bx * bw;
+  const y0 = by * grid.blockHeight;
+  const cols = Math.min(bw, level.width - x0);
+  const rows = Math.min(grid.blockHeight, level.height - y0);
+  const outRows = tiles ? grid.blockHeight : rows;
+  const size = bw * outRows * spp;
+  const out = into && into.length >= size ? into.subarray(0, size) : new Uint8Array(size);
+  const pad = fill & 0xff;
+  const rowBytes = bw * spp;
+  for (let b = 0; b < spp; b++) {
+    const band = level.bands[b]!;
+    const src = band instanceof Uint8Array ? band : new Uint8Array(band.buffer, band.byteOffset, band.length);
+    for (let r = 0; r < rows; r++) {
+      const from = (y0 + r) * level.width + x0;
+      let o = r * rowBytes + b;
+      if (difference) {
+        let previous = 0;
+        for (let c = 0; c < cols; c++, o += spp) {
+          const v = src[from + c]!;
+          out[o] = v - previous;
+          previous = v;
+        }
+        if (cols < bw) {
+          out[o] = pad - previous;
+          for (o += spp; o < (r + 1) * rowBytes; o += spp) out[o] = 0;
+        }
+      } else {
+        for (let c = 0; c < cols; c++, o += spp) out[o] = src[from + c]!;
+        for (; o < (r + 1) * rowBytes; o += spp) out[o] = pad;
+      }
+    }
+    // Rows past the image's bottom (tiles): all padding.
+    for (let r = rows; r < outRows; r++) {
+      let o = r * rowBytes + b;
+      out[o] = pad;
+      for (o += spp; o < (r + 1) * rowBytes; o += spp) out[o] = difference ? 0 : pad;
+    }
+  }
+  return out;
+}

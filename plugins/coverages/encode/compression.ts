@@ -1,14 +1,31 @@
 /** Compresses one block's bytes (after the predictor) with a TIFF compression scheme. */
-import { deflate, deflateSync } from 'node:zlib';
+import { constants, deflate, deflateSync } from 'node:zlib';
 import { lzwEncode } from './lzw.js';
 import { packBitsEncode } from './packbits.js';
 
 export type CompressionName = 'none' | 'deflate' | 'lzw' | 'packbits';
 
+/**
+ * zlib's matching strategy for deflate: 'default' (LZ77 at the level), 'rle' (runs only:
+ * matches at distance 1, no hash table) or 'huffman' (no matches). After a predictor, image
+ * blocks are mostly small differences with few repeats longer than a run.
+ */
+export type DeflateStrategy = 'default' | 'rle' | 'huffman';
+
+export const DEFLATE_STRATEGIES: readonly DeflateStrategy[] = ['default', 'rle', 'huffman'];
+
+const ZLIB_STRATEGY: Record<DeflateStrategy, number> = {
+  default: constants.Z_DEFAULT_STRATEGY,
+  rle: constants.Z_RLE,
+  huffman: constants.Z_HUFFMAN_ONLY,
+};
+
 export interface CompressionSettings {
   method: CompressionName;
   /** zlib level 1-9 for deflate. */
   level: number;
+  /** Deflate's strategy; default 'default'. */
+  strategy?: DeflateStrategy;
 }
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -22,16 +39,16 @@ const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
  * same size. Output is one chunk of the block's size. Any inflater reads it (the window is in
  * the zlib header).
  */
-export function deflateOptions(bytes: Uint8Array, rowBytes: number, level: number): { level: number; memLevel: number; windowBits: number; chunkSize: number } {
+export function deflateOptions(bytes: Uint8Array, rowBytes: number, level: number, strategy: DeflateStrategy = 'default'): { level: number; memLevel: number; windowBits: number; chunkSize: number; strategy: number } {
   const windowBits = Math.min(15, Math.max(12, Math.ceil(Math.log2(Math.max(1, 4 * rowBytes)))));
-  return { level, memLevel: 9, windowBits, chunkSize: Math.max(16 * 1024, bytes.length + 1024) };
+  return { level, memLevel: 9, windowBits, chunkSize: Math.max(16 * 1024, bytes.length + 1024), strategy: ZLIB_STRATEGY[strategy] };
 }
 
 /** `rowBytes`: the uncompressed length of one row of the block (PackBits never crosses rows). */
 export function compressBlock(bytes: Uint8Array, rowBytes: number, settings: CompressionSettings): Buffer {
   switch (settings.method) {
     case 'none': return asBuffer(bytes);
-    case 'deflate': return deflateSync(bytes, deflateOptions(bytes, rowBytes, settings.level));
+    case 'deflate': return deflateSync(bytes, deflateOptions(bytes, rowBytes, settings.level, settings.strategy));
     case 'lzw': return asBuffer(lzwEncode(bytes));
     case 'packbits': return asBuffer(packBitsEncode(bytes, rowBytes));
   }
@@ -42,6 +59,6 @@ export function compressBlockAsync(bytes: Uint8Array, rowBytes: number, settings
   if (settings.method !== 'deflate') return Promise.resolve(compressBlock(bytes, rowBytes, settings));
   return new Promise((resolve, reject) => {
     // Output in one chunk of the block's size rather than zlib's 16 KiB ones: one callback per block, not dozens.
-    deflate(bytes, deflateOptions(bytes, rowBytes, settings.level), (err, out) => (err ? reject(err) : resolve(out)));
+    deflate(bytes, deflateOptions(bytes, rowBytes, settings.level, settings.strategy), (err, out) => (err ? reject(err) : resolve(out)));
   });
 }

@@ -12,12 +12,11 @@
  */
 import { CoverageError } from '../errors.js';
 import type { Grid, SampleArray, SampleType } from '../types.js';
-import { blockGrid, extractBlock, type BlockGrid } from './blocks.js';
+import { blockGrid, type BlockGrid } from './blocks.js';
 import { compressBlock, compressBlockAsync } from './compression.js';
 import { georeferencingEntries } from './georeferencing.js';
 import { layout, levelBlocks, resolveOptions, type GeoTiffOptions, type Plan, type ResolvedOptions } from './geotiff.js';
 import type { Level } from './overviews.js';
-import { float32Difference, floatingPointDifference } from './predictor.js';
 import { SAMPLE_TYPES, type SampleTypeInfo } from './sample-types.js';
 
 /** Chunks of rows whose blocks may be compressing at once before write() waits. */
@@ -40,32 +39,13 @@ export type ChunkEncoder = (chunk: RowChunk) => Promise<Uint8Array[]>;
 
 /**
  * The uncompressed (predicted) bytes of a chunk's blocks, row of blocks by row of blocks. With
- * `scratch`, full float32 tiles are predicted into it: each block's bytes are then valid only
- * until the next one is taken.
+ * `scratch`, a block's bytes may be written into it (full float32 tiles, 1-byte samples): each
+ * block's bytes are then valid only until the next one is taken.
  */
-function* chunkBlocks(c: RowChunk, scratch?: Uint8Array): Generator<{ bytes: Uint8Array; rowBytes: number }> {
+function chunkBlocks(c: RowChunk, scratch?: Uint8Array): Generator<{ bytes: Uint8Array; rowBytes: number }> {
   const info = SAMPLE_TYPES[c.sampleType]!;
-  const o = c.options;
   const level: Level = { width: c.width, height: c.rows, bands: c.bands };
-  const blocks = c.blocks;
-  const band = c.bands[0];
-  if (o.tiled && o.predictor === 'floatingpoint' && c.bands.length === 1 && band instanceof Float32Array) {
-    // One float32 band (WCPS results): full tiles are predicted straight from the rows, not cut out first.
-    const { blockWidth: tw, blockHeight: th } = blocks;
-    for (let by = 0; by < blocks.down; by++) {
-      for (let bx = 0; bx < blocks.across; bx++) {
-        const x0 = bx * tw;
-        const y0 = by * th;
-        const bytes =
-          y0 + th <= c.rows && x0 + tw <= c.width
-            ? float32Difference(band, y0 * c.width + x0, c.width, th, tw, 1, scratch)
-            : floatingPointDifference(extractBlock(level, blocks, bx, by, info, true, o.nodata ?? 0) as Float32Array, tw, 1);
-        yield { bytes, rowBytes: tw * 4 };
-      }
-    }
-    return;
-  }
-  yield* levelBlocks({ level, blocks }, info, o);
+  return levelBlocks({ level, blocks: c.blocks }, info, c.options, scratch);
 }
 
 /** Predicted bytes of one tile at a time, reused by encodeRowChunk (one per thread: it compresses each at once). */
@@ -73,7 +53,7 @@ let scratch = new Uint8Array(0);
 
 /** Cuts, predicts and compresses a chunk's blocks in this thread (what a pool worker runs). */
 export function encodeRowChunk(c: RowChunk): Uint8Array[] {
-  const tileBytes = c.blocks.blockWidth * c.blocks.blockHeight * 4;
+  const tileBytes = c.blocks.blockWidth * c.blocks.blockHeight * c.bands.length * (SAMPLE_TYPES[c.sampleType]!.bits / 8);
   if (scratch.length < tileBytes) scratch = new Uint8Array(tileBytes);
   const out: Uint8Array[] = [];
   // Uncompressed bytes would be the scratch itself (or the caller's rows): copied.

@@ -9,13 +9,13 @@
 import { endianness } from 'node:os';
 import { CoverageError } from '../errors.js';
 import type { Grid, Raster, SampleArray } from '../types.js';
-import { blockGrid, extractBlock, type BlockGrid } from './blocks.js';
-import { compressBlock, compressBlockAsync, type CompressionName, type CompressionSettings } from './compression.js';
+import { blockGrid, byteBlock, extractBlock, type BlockGrid } from './blocks.js';
+import { compressBlock, compressBlockAsync, DEFLATE_STRATEGIES, type CompressionName, type CompressionSettings, type DeflateStrategy } from './compression.js';
 import { gdalMetadataXml, gdalNodataText, type BandMetadata } from './gdal-tags.js';
 import { georeferencingEntries } from './georeferencing.js';
 import { headerByteLength, ifdByteLength, writeHeader, writeIfd, type IfdEntry, type TiffFormat } from './ifd.js';
 import { halveLevel, overviewSizes, type Level, type OverviewResampling } from './overviews.js';
-import { floatingPointDifference, horizontalDifference, type PredictorName } from './predictor.js';
+import { float32Difference, floatingPointDifference, horizontalDifference, type PredictorName } from './predictor.js';
 import { SAMPLE_TYPES, type SampleTypeInfo } from './sample-types.js';
 import { Compression, FieldType, Photometric, Predictor, SUBFILE_MASK, SUBFILE_REDUCED_RESOLUTION, Tag } from './tiff-tags.js';
 
@@ -24,6 +24,8 @@ export interface GeoTiffOptions {
   compression?: CompressionName;
   /** zlib level 1-9 for deflate; default 6. */
   level?: number;
+  /** Deflate's strategy (compression.ts): 'default' (LZ77), 'rle' or 'huffman'. Same file format whichever. */
+  deflateStrategy?: DeflateStrategy;
   /** Default 'none'. 'horizontal' for integer samples, 'floatingpoint' for floats; only with deflate or LZW. */
   predictor?: PredictorName;
   /** Default true. A COG is always tiled. */
@@ -81,6 +83,8 @@ export function resolveOptions(raster: Raster, info: SampleTypeInfo, options: Ge
   if (!['none', 'deflate', 'lzw', 'packbits'].includes(compression)) throw invalid(`Unknown GeoTIFF compression '${compression}'`);
   const level = options.level ?? 6;
   if (!Number.isInteger(level) || level < 1 || level > 9) throw invalid(`Deflate level must be 1 to 9, not ${level}`);
+  const strategy = options.deflateStrategy ?? 'default';
+  if (!DEFLATE_STRATEGIES.includes(strategy)) throw invalid(`Unknown deflate strategy '${String(strategy)}'`);
   const predictor = options.predictor ?? 'none';
   if (predictor !== 'none') {
     if (compression !== 'deflate' && compression !== 'lzw') {
@@ -108,7 +112,7 @@ export function resolveOptions(raster: Raster, info: SampleTypeInfo, options: Ge
   const resampling = options.overviewResampling ?? 'average';
   if (resampling !== 'average' && resampling !== 'nearest') throw invalid(`Unknown overview resampling '${resampling}'`);
   return {
-    compression: { method: compression, level },
+    compression: strategy === 'default' ? { method: compression, level } : { method: compression, level, strategy },
     predictor,
     tiled,
     tileWidth,
@@ -140,7 +144,7 @@ function checkRaster(raster: Raster, grid: Grid, info: SampleTypeInfo): void {
 /** The full-resolution level: masked-out pixels set to nodata when there is one (copies; the raster is left alone). */
 function fullLevel(raster: Raster, info: SampleTypeInfo, nodata: number | undefined): Level {
   const { mask } = raster;
-  if (!mask || mask.every((m) => m !== 0)) return { width: raster.width, height: raster.height, bands: raster.bands };
+  if (!mask || mask.indexOf(0) === -1) return { width: raster.width, height: raster.height, bands: raster.bands };
   if (nodata === undefined) return { width: raster.width, height: raster.height, bands: raster.bands, mask };
   const bands = raster.bands.map((band) => {
     const copy = new info.array(band.length);
@@ -170,14 +174,33 @@ function planLevels(raster: Raster, info: SampleTypeInfo, o: ResolvedOptions): P
   }));
 }
 
-/** Each block of a level as bytes ready to compress (predictor applied), row by row, left to right. */
-export function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: ResolvedOptions): Generator<{ bytes: Uint8Array; rowBytes: number }> {
+/**
+ * Each block of a level as bytes ready to compress (predictor applied), row by row, left to
+ * right. With `scratch`, the bytes of a block may be written into it (when it is big enough):
+ * they are then valid only until the next block is taken.
+ */
+export function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: ResolvedOptions, scratch?: Uint8Array): Generator<{ bytes: Uint8Array; rowBytes: number }> {
   const { level, blocks } = planned;
   const spp = level.bands.length;
   const rowSamples = blocks.blockWidth * spp;
   const fill = o.nodata !== undefined ? o.nodata : 0;
+  const rowBytes = rowSamples * (info.bits / 8);
+  const band = level.bands[0];
+  const float32Tiles = o.tiled && o.predictor === 'floatingpoint' && spp === 1 && band instanceof Float32Array;
   for (let by = 0; by < blocks.down; by++) {
     for (let bx = 0; bx < blocks.across; bx++) {
+      if (info.bits === 8) {
+        // 1-byte samples: cut (and differenced) in one pass.
+        yield { bytes: byteBlock(level, blocks, bx, by, o.tiled, fill, o.predictor === 'horizontal', scratch), rowBytes };
+        continue;
+      }
+      const x0 = bx * blocks.blockWidth;
+      const y0 = by * blocks.blockHeight;
+      if (float32Tiles && x0 + blocks.blockWidth <= level.width && y0 + blocks.blockHeight <= level.height) {
+        // One float32 band: a full tile is predicted straight from the level's rows, not cut out first.
+        yield { bytes: float32Difference(band, y0 * level.width + x0, level.width, blocks.blockHeight, blocks.blockWidth, 1, scratch), rowBytes };
+        continue;
+      }
       const samples: SampleArray = extractBlock(level, blocks, bx, by, info, o.tiled, fill);
       let bytes: Uint8Array;
       if (o.predictor === 'floatingpoint') {
@@ -186,9 +209,19 @@ export function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: Res
         if (o.predictor === 'horizontal') horizontalDifference(samples, rowSamples, spp);
         bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
       }
-      yield { bytes, rowBytes: rowSamples * samples.BYTES_PER_ELEMENT };
+      yield { bytes, rowBytes };
     }
   }
+}
+
+/** Bytes of one block at a time for the synchronous encoder (one per thread: each block is compressed before the next is cut). */
+let scratchBytes = new Uint8Array(0);
+
+function blockScratch(planned: PlannedLevel, info: SampleTypeInfo): Uint8Array {
+  const { blocks, level } = planned;
+  const size = blocks.blockWidth * blocks.blockHeight * level.bands.length * (info.bits / 8);
+  if (scratchBytes.length < size) scratchBytes = new Uint8Array(size);
+  return scratchBytes;
 }
 
 /**
@@ -413,8 +446,10 @@ export function layout(p: Plan, compressed: CompressedLevel[]): { chunks: Buffer
 
 function compressAll(p: Plan): CompressedLevel[] {
   const settings = p.resolved.compression;
+  // Uncompressed blocks are the bytes themselves: those must not be a reused scratch.
+  const reuse = settings.method !== 'none';
   return p.levels.map((level) => ({
-    image: Array.from(levelBlocks(level, p.info, p.resolved), (b) => compressBlock(b.bytes, b.rowBytes, settings)),
+    image: Array.from(levelBlocks(level, p.info, p.resolved, reuse ? blockScratch(level, p.info) : undefined), (b) => compressBlock(b.bytes, b.rowBytes, settings)),
     mask: level.level.mask ? Array.from(maskBlocks(level, p.resolved), (b) => compressBlock(b.bytes, b.rowBytes, settings)) : undefined,
   }));
 }

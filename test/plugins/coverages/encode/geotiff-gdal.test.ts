@@ -63,6 +63,8 @@ function cases(): Case[] {
     { name: 'uint8 RGB COG, LZW', raster: rgb, grid: utmGrid(700, 520), options: { cog: true, compression: 'lzw' } },
     { name: 'uint8 RGB COG, uncompressed, BigTIFF', raster: rgb, grid: utmGrid(700, 520), options: { cog: true, compression: 'none', bigTiff: true } },
     { name: 'uint8 RGB, deflate, striped BigTIFF', raster: rgb, grid: utmGrid(700, 520), options: { tiled: false, bigTiff: true } },
+    { name: 'uint8 RGB, deflate run-length + horizontal (WCS output defaults)', raster: rgb, grid: utmGrid(700, 520), options: { level: 1, predictor: 'horizontal', deflateStrategy: 'rle' } },
+    { name: 'float32, deflate run-length + floating point, 512x512 tiles', raster: patternRaster('float32', 600, 530, 1, 17), grid: utmGrid(600, 530), options: { level: 1, predictor: 'floatingpoint', deflateStrategy: 'rle', tileWidth: 512, tileHeight: 512 } },
     { name: 'int16 4-band COG with nearest overviews', raster: patternRaster('int16', 300, 300, 4, 9), grid: utmGrid(300, 300), options: { cog: true, tileWidth: 64, tileHeight: 64, overviewResampling: 'nearest', compression: 'packbits' } },
     { name: 'float32 5-band, LZW + floating point predictor', raster: patternRaster('float32', 200, 90, 5, 11), grid: utmGrid(200, 90), options: { compression: 'lzw', predictor: 'floatingpoint', tileWidth: 48, tileHeight: 48 } },
   );

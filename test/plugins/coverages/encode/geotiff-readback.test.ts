@@ -27,6 +27,8 @@ describe('GeoTIFF encoder output read by the geotiff package', () => {
     const predictor = isFloat(t) ? 'floatingpoint' : 'horizontal';
     const combos: Array<[string, GeoTiffOptions]> = [
       [`deflate + ${predictor}, tiled`, { predictor, tileWidth: 32, tileHeight: 16 }],
+      [`deflate + ${predictor}, run-length, tiled`, { predictor, deflateStrategy: 'rle', level: 1, tileWidth: 32, tileHeight: 16 }],
+      [`deflate, Huffman only, striped`, { deflateStrategy: 'huffman', tiled: false, rowsPerStrip: 7 }],
       [`LZW + ${predictor}, striped`, { compression: 'lzw', predictor, tiled: false, rowsPerStrip: 5 }],
       ['PackBits, tiled', { compression: 'packbits', tileWidth: 48, tileHeight: 48 }],
       ['uncompressed, striped', { compression: 'none', tiled: false }],
