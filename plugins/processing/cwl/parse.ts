@@ -341,10 +341,7 @@ function checkWorkflow(wf: CwlProcess, processes: CwlProcess[], namespaces: Reco
     for (const [iid, v, ipath] of ins) {
       const sources = typeof v === 'string' ? [v] : Array.isArray(v) ? v : isObject(v) && v.source !== undefined ? (Array.isArray(v.source) ? v.source : [v.source]) : [];
       for (const src of sources) if (typeof src === 'string') pending.push({ path: typeof v === 'string' || Array.isArray(v) ? ipath : `${ipath}.source`, source: src });
-      const hasValue = isObject(v) && (v.default !== undefined || v.valueFrom !== undefined);
-      if (tool && iid && !tool.inputs.some((t) => t.id === iid) && !hasValue) {
-        issues.push({ path: ipath, message: `'${iid}' is not an input of '${tool.id || 'the step tool'}'` });
-      }
+      // A step input its tool lacks is valid (cwltool only warns): it is seen by valueFrom and when, not passed to the tool.
     }
     if (tool) {
       const given = new Set(ins.map(([iid]) => iid));
