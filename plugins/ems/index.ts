@@ -22,6 +22,7 @@ export interface EmsConfig extends AdesConfig, RegistryConfig {
   statusRetries: number;
   relayTtlHours: number;
   concurrency: number;
+  scatterConcurrency: number;
   attempts: number;
   packageFetch: { timeoutMs: number; maxBytes: number; allowPrivateNetworks: boolean };
   callbacks: { timeoutMs: number; maxBytes: number; allowPrivateNetworks: boolean };
@@ -104,6 +105,7 @@ const plugin: Plugin<EmsConfig> = {
       statusRetries: { type: 'integer', minimum: 0, default: 5, description: 'Failed status reads in a row tolerated before the step fails.' },
       relayTtlHours: { type: 'number', minimum: 0.01, default: 168, description: 'Lifetime of relay links (intermediate results handed to the next step).' },
       concurrency: { type: 'integer', minimum: 1, default: 4, description: 'Workflow jobs one process runs at once (they mostly wait on their steps).' },
+      scatterConcurrency: { type: 'integer', minimum: 1, default: 4, description: 'Elements of one scattered step submitted at once (each its own step job).' },
       attempts: { type: 'integer', minimum: 1, maximum: 10, default: 2, description: 'Tries per workflow job; a new try resumes the steps already submitted.' },
       packageFetch: {
         type: 'object',
@@ -150,7 +152,7 @@ const plugin: Plugin<EmsConfig> = {
     });
     ctx.jobs.register(
       WORKFLOW_JOB_TYPE,
-      createWorkflowHandler({ registry, steps, secrets: ctx.secrets, catalogue, logger: ctx.logger, pollIntervalMs: config.pollIntervalMs, relayTtlMs: config.relayTtlHours * 3_600_000, statusRetries: config.statusRetries, callbackLimits: { ...config.callbacks, maxRedirects: 5 } }),
+      createWorkflowHandler({ registry, steps, secrets: ctx.secrets, catalogue, logger: ctx.logger, pollIntervalMs: config.pollIntervalMs, relayTtlMs: config.relayTtlHours * 3_600_000, statusRetries: config.statusRetries, scatterConcurrency: config.scatterConcurrency, callbackLimits: { ...config.callbacks, maxRedirects: 5 } }),
       { concurrency: config.concurrency },
     );
     const conformsTo = conformanceClasses({ deploy: config.deploy });

@@ -6,10 +6,8 @@
  */
 import type { Subject } from '../../core/auth/types.js';
 import type { CatalogueService } from '../catalogue/types.js';
-import { dataAsset, isDirectoryInput, isFileInput } from '../processing/stage-in.js';
-import type { ProcessDescription } from '../processing/types.js';
+import { dataAsset } from '../processing/stage-in.js';
 import type { AdesEndpoint } from './endpoints.js';
-import type { WorkflowStep } from './workflow.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -53,29 +51,25 @@ export async function locate(value: unknown, endpoints: AdesEndpoint[], catalogu
   return local ? { endpoint: local, why: `product '${id}' is in this server's catalogue with its data here` } : undefined;
 }
 
+/**
+ * `given`: the File/Directory workflow input values the step (or scatter element) reads, with the
+ * workflow input each comes from.
+ */
 export async function placeStep(
-  step: WorkflowStep,
-  description: ProcessDescription,
-  inputs: Record<string, unknown>,
+  given: Array<{ input: string; value: unknown }>,
   endpoints: AdesEndpoint[],
   fallback: AdesEndpoint,
   catalogue: CatalogueService | undefined,
   subject: Subject,
 ): Promise<Placement> {
   const votes = new Map<string, { endpoint: AdesEndpoint; count: number; why: string[] }>();
-  for (const input of step.inputs) {
-    if (input.source.kind !== 'input') continue;
-    const d = description.inputs[input.source.input];
-    if (!d || !(isFileInput(d) || isDirectoryInput(d))) continue;
-    const given = inputs[input.source.input];
-    for (const v of Array.isArray(given) ? given : [given]) {
-      const at = await locate(v, endpoints, catalogue, subject);
-      if (!at) continue;
-      const entry = votes.get(at.endpoint.id) ?? { endpoint: at.endpoint, count: 0, why: [] };
-      entry.count++;
-      entry.why.push(`input '${input.source.input}': ${at.why}`);
-      votes.set(at.endpoint.id, entry);
-    }
+  for (const { input, value } of given) {
+    const at = await locate(value, endpoints, catalogue, subject);
+    if (!at) continue;
+    const entry = votes.get(at.endpoint.id) ?? { endpoint: at.endpoint, count: 0, why: [] };
+    entry.count++;
+    entry.why.push(`input '${input}': ${at.why}`);
+    votes.set(at.endpoint.id, entry);
   }
   let best: { endpoint: AdesEndpoint; count: number; why: string[] } | undefined;
   for (const v of votes.values()) if (!best || v.count > best.count) best = v;

@@ -18,12 +18,13 @@ import { callbackDocument } from '../processing/ogc-documents.js';
 import { dataAsset, isDirectoryInput, isFileInput } from '../processing/stage-in.js';
 import { jobPrefix } from '../processing/stage-out.js';
 import type { ExecuteRequest, JobResult, ProcessDescription, StoredOutput } from '../processing/types.js';
-import type { AdesEndpoint, StepJobRef, StepValue } from './endpoints.js';
+import type { AdesEndpoint, StepFile, StepJobRef, StepValue } from './endpoints.js';
+import { evaluate, ExpressionError } from './expressions.js';
 import { placeStep } from './placement.js';
 import type { EndpointRegistry } from './registry.js';
 import { relayToken } from './relay.js';
 import type { StepStore } from './step-store.js';
-import { readWorkflowPlan, type WorkflowStep } from './workflow.js';
+import { readWorkflowPlan, type LinkMerge, type PickValue, type WorkflowStep } from './workflow.js';
 
 export const WORKFLOW_JOB_TYPE = 'ems.workflow';
 
@@ -60,6 +61,8 @@ export interface RunnerDeps {
   relayTtlMs: number;
   /** Status reads in a row that may fail (a remote ADES restarting) before the step fails. */
   statusRetries: number;
+  /** Elements of one scatter run at once. */
+  scatterConcurrency: number;
   /** Limits of the subscriber callbacks' POSTs. */
   callbackLimits: RemoteFetchLimits;
 }
@@ -94,8 +97,11 @@ export function createWorkflowHandler(deps: RunnerDeps) {
     if (!fallback) throw new Error('no ADES to run the steps on: configure ades entries or enable the local engine');
     const log = (line: string) => job.log(line).catch(() => {});
     const saved = new Map((await deps.steps.list(job.id)).map((s) => [s.step, s]));
-    const produced = new Map<string, { endpoint: AdesEndpoint; ref: StepJobRef; outputs: Record<string, StepValue> }>();
+    /** Each step's outputs as workflow values (files as OutputFile, null when skipped; arrays gathered from a scatter). */
+    const produced = new Map<string, Record<string, unknown>>();
     const progress = new Map<string, number>(plan.steps.map((s) => [s.id, 0]));
+    const elementProgress = new Map<string, number>();
+    const elementCount = new Map<string, number>();
     const active = new Map<string, { endpoint: AdesEndpoint; ref: StepJobRef }>();
     const stop = new AbortController();
     const signal = AbortSignal.any([job.signal, stop.signal]);
@@ -157,16 +163,39 @@ export function createWorkflowHandler(deps: RunnerDeps) {
       return Array.isArray(value) ? Promise.all(value.map(one)) : one(value);
     };
 
-    const runStep = async (step: WorkflowStep): Promise<void> => {
-      const before = saved.get(step.id);
+    /** A workflow input as a value of the workflow: File/Directory values become references to it. */
+    const workflowValue = (inputId: string): unknown => {
+      const given = p.inputs[inputId] ?? plan.inputDefaults[inputId];
+      if (given === undefined) return undefined;
+      const d = p.description.inputs[inputId];
+      if (!d || !(isFileInput(d) || isDirectoryInput(d))) return given;
+      return Array.isArray(given) ? given.map((v) => new InputFile(inputId, v, isDirectoryInput(d))) : new InputFile(inputId, given, isDirectoryInput(d));
+    };
+
+    /** A workflow value as a step input on `to`: files by reference (workflow inputs as a remote ADES can read them). */
+    const stepInput = async (v: unknown, to: AdesEndpoint, step: string): Promise<unknown> => {
+      if (v === undefined || v === null) return null;
+      if (Array.isArray(v)) return Promise.all(v.map((x) => stepInput(x, to, step)));
+      if (v instanceof InputFile) return workflowInput(v.input, v.value, to, step);
+      if (v instanceof OutputFile) return reference({ file: v.file }, { step: v.record, output: v.output, endpoint: v.endpoint }, to, v.path);
+      return v;
+    };
+
+    /** Runs one step job (a step, or one element of a scatter) as record `record`; its outputs. */
+    const runJob = async (record: string, step: WorkflowStep, values: Record<string, unknown>): Promise<{ endpoint: AdesEndpoint; outputs: Record<string, StepValue> }> => {
+      const before = saved.get(record);
+      const setProgress = (n: number) => {
+        elementProgress.set(record, n);
+        const mine = [...elementProgress.entries()].filter(([r]) => r === step.id || r.startsWith(`${step.id}[`)).map(([, x]) => x);
+        progress.set(step.id, (mine.reduce((a, b) => a + b, 0) / Math.max(1, mine.length, elementCount.get(step.id) ?? 1)));
+      };
       if (before?.status === 'successful' && before.outputs && before.ref && endpointById(before.adesId)) {
-        produced.set(step.id, { endpoint: endpointById(before.adesId)!, ref: before.ref, outputs: before.outputs });
-        progress.set(step.id, 100);
-        return;
+        setProgress(100);
+        return { endpoint: endpointById(before.adesId)!, outputs: before.outputs };
       }
       // A step that ended badly on its ADES is not run again by a new try (the ADES has its own retries).
       if (before && (before.status === 'failed' || before.status === 'dismissed')) {
-        throw new StepEnded(`step '${step.id}' ${before.status === 'failed' ? 'failed' : 'was dismissed'} on '${before.adesId}'${before.message ? `: ${before.message}` : ''}`, true);
+        throw new StepEnded(`step '${record}' ${before.status === 'failed' ? 'failed' : 'was dismissed'} on '${before.adesId}'${before.message ? `: ${before.message}` : ''}`, true);
       }
       let endpoint: AdesEndpoint;
       let ref: StepJobRef;
@@ -176,34 +205,31 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         endpoint = endpointById(before.adesId)!;
         ref = before.ref!;
         processId = before.processId;
-        await log(`step '${step.id}': following job ${ref.jobId} on '${endpoint.id}' again`);
+        await log(`step '${record}': following job ${ref.jobId} on '${endpoint.id}' again`);
       } else {
-        const placement = await placeStep(step, p.description, p.inputs, endpoints, fallback, deps.catalogue, subject);
+        const given: Array<{ input: string; value: unknown }> = [];
+        const collect = (v: unknown) => {
+          if (Array.isArray(v)) v.forEach(collect);
+          else if (v instanceof InputFile) given.push({ input: v.input, value: v.value });
+        };
+        for (const input of step.inputs) if (input.toTool) collect(values[input.id]);
+        const placement = await placeStep(given, endpoints, fallback, deps.catalogue, subject);
         endpoint = placement.endpoint;
-        await log(`step '${step.id}': placed on '${endpoint.id}': ${placement.reason}`);
+        await log(`step '${record}': placed on '${endpoint.id}': ${placement.reason}`);
         processId = deployedProcessId(step, endpoint, subject);
         const how = await endpoint.ensureProcess(processId, { ...step.package, id: processId }, subject);
-        await log(`step '${step.id}': process '${processId}' ${how === 'deployed' ? 'deployed on' : 'already on'} '${endpoint.id}'`);
+        await log(`step '${record}': process '${processId}' ${how === 'deployed' ? 'deployed on' : 'already on'} '${endpoint.id}'`);
         const inputs: Record<string, unknown> = {};
         for (const input of step.inputs) {
-          const s = input.source;
-          if (s.kind === 'default') inputs[input.id] = s.value;
-          else if (s.kind === 'input') {
-            const given = p.inputs[s.input] ?? input.default;
-            if (given !== undefined) inputs[input.id] = await workflowInput(s.input, given, endpoint, step.id);
-          } else {
-            const from = produced.get(s.step);
-            const value = from?.outputs[s.output];
-            if (!from || value === undefined) throw new Error(`step '${step.id}': step '${s.step}' produced no output '${s.output}'`);
-            inputs[input.id] = reference(value, { step: s.step, output: s.output, endpoint: from.endpoint }, endpoint, `${s.step}/${s.output}`);
-          }
+          if (!input.toTool || values[input.id] === undefined || values[input.id] === null) continue;
+          inputs[input.id] = await stepInput(values[input.id], endpoint, record);
         }
         if (signal.aborted) throw signal.reason;
         ref = await endpoint.submit(processId, inputs, subject);
-        await deps.steps.save({ jobId: job.id, step: step.id, adesId: endpoint.id, processId, ref, status: 'accepted', progress: 0 });
-        await log(`step '${step.id}': submitted to '${endpoint.id}' as job ${ref.jobId}${ref.statusUrl ? ` (${ref.statusUrl})` : ''}`);
+        await deps.steps.save({ jobId: job.id, step: record, adesId: endpoint.id, processId, ref, status: 'accepted', progress: 0 });
+        await log(`step '${record}': submitted to '${endpoint.id}' as job ${ref.jobId}${ref.statusUrl ? ` (${ref.statusUrl})` : ''}`);
       }
-      active.set(step.id, { endpoint, ref });
+      active.set(record, { endpoint, ref });
       if (job.signal.aborted) dismissActive();
       let failures = 0;
       let last = '';
@@ -214,31 +240,113 @@ export function createWorkflowHandler(deps: RunnerDeps) {
           status = await endpoint.status(ref, subject);
           failures = 0;
         } catch (err) {
-          if (++failures > deps.statusRetries) throw new Error(`step '${step.id}': ${err instanceof Error ? err.message : String(err)}`);
+          if (++failures > deps.statusRetries) throw new Error(`step '${record}': ${err instanceof Error ? err.message : String(err)}`);
           await sleep(deps.pollIntervalMs, signal);
           continue;
         }
         const seen = `${status.status} ${Math.round(status.progress)} ${status.message ?? ''}`;
         if (seen !== last) {
           last = seen;
-          progress.set(step.id, status.status === 'successful' ? 100 : Math.min(99, status.progress));
-          await deps.steps.save({ jobId: job.id, step: step.id, adesId: endpoint.id, processId, ref, status: status.status, progress: status.progress, message: status.message });
-          await report(`step '${step.id}' on '${endpoint.id}': ${status.status}${status.message ? ` (${status.message})` : ''}`);
+          setProgress(status.status === 'successful' ? 100 : Math.min(99, status.progress));
+          await deps.steps.save({ jobId: job.id, step: record, adesId: endpoint.id, processId, ref, status: status.status, progress: status.progress, message: status.message });
+          await report(`step '${record}' on '${endpoint.id}': ${status.status}${status.message ? ` (${status.message})` : ''}`);
         }
         if (status.status === 'successful') break;
         if (status.status === 'failed' || status.status === 'dismissed') {
-          active.delete(step.id);
+          active.delete(record);
           const lines = await endpoint.logs(ref, subject).catch(() => [] as string[]);
-          for (const line of lines.slice(-20)) await log(`[${step.id}] ${line}`);
-          throw new StepEnded(`step '${step.id}' ${status.status === 'failed' ? 'failed' : 'was dismissed'} on '${endpoint.id}'${status.message ? `: ${status.message}` : ''}`);
+          for (const line of lines.slice(-20)) await log(`[${record}] ${line}`);
+          throw new StepEnded(`step '${record}' ${status.status === 'failed' ? 'failed' : 'was dismissed'} on '${endpoint.id}'${status.message ? `: ${status.message}` : ''}`);
         }
         await sleep(deps.pollIntervalMs, signal);
       }
-      active.delete(step.id);
+      active.delete(record);
       const outputs = await endpoint.results(ref, subject);
-      await deps.steps.save({ jobId: job.id, step: step.id, adesId: endpoint.id, processId, ref, status: 'successful', progress: 100, outputs });
-      produced.set(step.id, { endpoint, ref, outputs });
-      await log(`step '${step.id}': successful on '${endpoint.id}'`);
+      await deps.steps.save({ jobId: job.id, step: record, adesId: endpoint.id, processId, ref, status: 'successful', progress: 100, outputs });
+      await log(`step '${record}': successful on '${endpoint.id}'`);
+      return { endpoint, outputs };
+    };
+
+    /** One step job's run, or its skip: `when` (after valueFrom) decides; the outputs as workflow values (null when skipped). */
+    const runElement = async (record: string, step: WorkflowStep, base: Record<string, unknown>): Promise<Record<string, unknown>> => {
+      const values = { ...base };
+      for (const input of step.inputs) {
+        if (input.valueFrom === undefined) continue;
+        values[input.id] = evaluateOn(input.valueFrom, base, base[input.id], `step '${record}': valueFrom of input '${input.id}'`);
+      }
+      if (step.when !== undefined) {
+        const go = evaluateOn(step.when, values, undefined, `step '${record}': when`);
+        if (typeof go !== 'boolean') throw new Error(`step '${record}': when must be true or false, it is ${JSON.stringify(go)}`);
+        if (!go) {
+          await log(`step '${record}': skipped (when is false)`);
+          elementProgress.set(record, 100);
+          return Object.fromEntries(step.outputs.map((o) => [o, null]));
+        }
+      }
+      const { endpoint, outputs } = await runJob(record, step, values);
+      return Object.fromEntries(step.outputs.map((o) => [o, outputs[o] === undefined ? undefined : fromStepValue(outputs[o]!, record, o, [], endpoint)]));
+    };
+
+    const runStep = async (step: WorkflowStep): Promise<void> => {
+      const base: Record<string, unknown> = {};
+      for (const input of step.inputs) {
+        const values = input.sources.map((s) => {
+          if (s.kind === 'input') return workflowValue(s.input);
+          const from = produced.get(s.step);
+          if (!from || !(s.output in from)) throw new Error(`step '${step.id}': step '${s.step}' produced no output '${s.output}'`);
+          return from[s.output];
+        });
+        let v = input.sources.length === 0 ? undefined : merge(values, input.sources.length === 1, input.linkMerge, input.pickValue, `step '${step.id}': input '${input.id}'`);
+        if ((v === undefined || v === null) && input.default !== undefined) v = input.default;
+        base[input.id] = v;
+      }
+      if (step.scatter.length === 0) {
+        elementCount.set(step.id, 1);
+        produced.set(step.id, await runElement(step.id, step, base));
+        progress.set(step.id, 100);
+        return;
+      }
+      const lists = step.scatter.map((id) => {
+        const v = base[id];
+        if (!Array.isArray(v)) throw new Error(`step '${step.id}': scattered input '${id}' is not an array (${JSON.stringify(v ?? null)})`);
+        return v as unknown[];
+      });
+      const method = step.scatterMethod ?? 'dotproduct';
+      let combos: unknown[][];
+      if (lists.length === 1 || method === 'dotproduct') {
+        if (lists.some((l) => l.length !== lists[0]!.length)) throw new Error(`step '${step.id}': dotproduct scatter over inputs of different lengths (${lists.map((l) => l.length).join(', ')})`);
+        combos = lists[0]!.map((_, i) => lists.map((l) => l[i]));
+      } else {
+        combos = lists.reduce<unknown[][]>((acc, l) => acc.flatMap((c) => l.map((x) => [...c, x])), [[]]);
+      }
+      elementCount.set(step.id, combos.length);
+      await log(`step '${step.id}': scattered over ${step.scatter.map((id) => `'${id}'`).join(', ')} (${method}): ${combos.length} jobs, ${deps.scatterConcurrency} at a time`);
+      const results: Array<Record<string, unknown>> = new Array(combos.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < combos.length) {
+          const i = next++;
+          if (signal.aborted) throw signal.reason;
+          const element = { ...base };
+          step.scatter.forEach((id, k) => (element[id] = combos[i]![k]));
+          results[i] = await runElement(`${step.id}[${i}]`, step, element);
+        }
+      };
+      const workers = Array.from({ length: Math.min(deps.scatterConcurrency, combos.length) }, worker);
+      try {
+        await Promise.all(workers);
+      } catch (err) {
+        stop.abort(err);
+        await Promise.allSettled(workers);
+        throw err;
+      }
+      const gathered: Record<string, unknown> = {};
+      for (const o of step.outputs) {
+        const flat = results.map((r) => r[o] ?? null);
+        gathered[o] = method === 'nested_crossproduct' && lists.length > 1 ? nest(flat, lists.map((l) => l.length)) : flat;
+      }
+      produced.set(step.id, gathered);
+      progress.set(step.id, 100);
     };
 
     try {
@@ -266,16 +374,20 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         }
       }
       const prefix = jobPrefix(subject.anonymous ? 'anonymous' : subject.id, job.id);
-      const stored = (v: StepValue, path: string): StoredOutput => {
-        if ('list' in v) return { items: v.list.map((x, i) => stored(x, `${path}/${i}`)) };
-        if ('value' in v) return { value: v.value };
-        return { blobKey: `${prefix}${path}`, ...(v.file.type ? { mediaType: v.file.type } : {}) };
+      const stored = (v: unknown): StoredOutput => {
+        if (Array.isArray(v)) return { items: v.map(stored) };
+        if (v instanceof OutputFile) return { blobKey: `${prefix}${v.path}`, ...(v.file.type ? { mediaType: v.file.type } : {}) };
+        if (v instanceof InputFile) return { value: v.value };
+        return { value: v ?? null };
       };
       const outputs: Record<string, StoredOutput> = {};
       for (const o of plan.outputs) {
-        const value = produced.get(o.step)?.outputs[o.output];
-        if (value === undefined) throw new Error(`step '${o.step}' produced no output '${o.output}' (workflow output '${o.id}')`);
-        outputs[o.id] = stored(value, `${o.step}/${o.output}`);
+        const values = o.sources.map((s) => {
+          const value = produced.get(s.step)?.[s.output];
+          if (value === undefined) throw new Error(`step '${s.step}' produced no output '${s.output}' (workflow output '${o.id}')`);
+          return value;
+        });
+        outputs[o.id] = stored(merge(values, values.length === 1, o.linkMerge, o.pickValue, `workflow output '${o.id}'`));
       }
       await job.progress(100, 'finished');
       const result: JobResult = { outputs };
@@ -294,4 +406,106 @@ export function createWorkflowHandler(deps: RunnerDeps) {
       job.signal.removeEventListener('abort', dismissActive);
     }
   };
+}
+
+/** A File/Directory value of a workflow input (placement votes for where it lives). */
+class InputFile {
+  constructor(
+    readonly input: string,
+    readonly value: unknown,
+    readonly directory: boolean,
+  ) {}
+  get location(): string {
+    const v = this.value;
+    return typeof v === 'string' ? v : isObject(v) && typeof v.href === 'string' ? v.href : '';
+  }
+}
+
+/** A file a step job produced: its record (step or scatter element), output and index, where it is. */
+class OutputFile {
+  constructor(
+    readonly record: string,
+    readonly output: string,
+    readonly indexes: number[],
+    readonly file: StepFile,
+    readonly endpoint: AdesEndpoint,
+  ) {}
+  get path(): string {
+    return [this.record, this.output, ...this.indexes].join('/');
+  }
+  get location(): string {
+    return this.file.href ?? (this.file.blobKey ? `blob:${this.file.blobKey}` : '');
+  }
+}
+
+function fromStepValue(v: StepValue, record: string, output: string, indexes: number[], endpoint: AdesEndpoint): unknown {
+  if ('list' in v) return v.list.map((x, i) => fromStepValue(x, record, output, [...indexes, i], endpoint));
+  if ('value' in v) return v.value;
+  return new OutputFile(record, output, indexes, v.file, endpoint);
+}
+
+/** Several sources' values merged (linkMerge) and picked (pickValue) as CWL v1.2 says. */
+function merge(values: unknown[], single: boolean, linkMerge: LinkMerge | undefined, pickValue: PickValue | undefined, what: string): unknown {
+  const v = single && !linkMerge ? values[0] : linkMerge === 'merge_flattened' ? values.flatMap((x) => (Array.isArray(x) ? x : [x])) : values;
+  if (!pickValue) return v;
+  const all = Array.isArray(v) ? v : [v];
+  const present = all.filter((x) => x !== null && x !== undefined);
+  if (pickValue === 'all_non_null') return present;
+  if (pickValue === 'first_non_null') {
+    if (present.length === 0) throw new Error(`${what}: pickValue first_non_null, and all its sources are null`);
+    return present[0];
+  }
+  if (present.length !== 1) throw new Error(`${what}: pickValue the_only_non_null, and ${present.length} of its sources are not null`);
+  return present[0];
+}
+
+/** A flat row-major list as nested arrays of the given lengths (nested_crossproduct). */
+function nest(flat: unknown[], lengths: number[]): unknown[] {
+  if (lengths.length <= 1) return flat;
+  const inner = lengths.slice(1).reduce((a, b) => a * b, 1);
+  return Array.from({ length: lengths[0]! }, (_, i) => nest(flat.slice(i * inner, (i + 1) * inner), lengths.slice(1)));
+}
+
+/** What an expression sees of a workflow value: files as CWL File/Directory objects (class, location, basename, nameroot, nameext, format). */
+function expressionView(v: unknown, back: Map<object, unknown>): unknown {
+  if (Array.isArray(v)) {
+    const view = v.map((x) => expressionView(x, back));
+    back.set(view, v);
+    return view;
+  }
+  if (v instanceof InputFile || v instanceof OutputFile) {
+    const location = v.location;
+    const basename = decodeURIComponent(location.split('?')[0]!.replace(/\/+$/, '').split(/[/:]/).pop() ?? '');
+    const dot = basename.lastIndexOf('.');
+    const type = v instanceof OutputFile ? v.file.type : isObject(v.value) && typeof v.value.type === 'string' ? v.value.type : undefined;
+    const view: Record<string, unknown> = {
+      class: v instanceof InputFile && v.directory ? 'Directory' : 'File',
+      location,
+      basename,
+      nameroot: dot > 0 ? basename.slice(0, dot) : basename,
+      nameext: dot > 0 ? basename.slice(dot) : '',
+      ...(type ? { format: type } : {}),
+    };
+    back.set(view, v);
+    return view;
+  }
+  return v;
+}
+
+/** An expression's value back as a workflow value: the files it selected are the files they were. */
+function fromView(v: unknown, back: Map<object, unknown>): unknown {
+  if (typeof v === 'object' && v !== null && back.has(v)) return back.get(v);
+  if (Array.isArray(v)) return v.map((x) => fromView(x, back));
+  return v;
+}
+
+function evaluateOn(expression: string, inputs: Record<string, unknown>, self: unknown, what: string): unknown {
+  const back = new Map<object, unknown>();
+  const view = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, expressionView(v, back)]));
+  try {
+    return fromView(evaluate(expression, { inputs: view, self: expressionView(self, back), runtime: {} }), back);
+  } catch (err) {
+    if (err instanceof ExpressionError) throw new Error(`${what}: ${err.message}`);
+    throw err;
+  }
 }

@@ -1,23 +1,37 @@
 /**
  * A deployed workflow read into what the EMS runs: its steps in dependency order, each step's
  * tool as a self-contained CWL package (what an ADES deploys), where each step input comes from,
- * and which step output each workflow output is. The EMS runs the subset of CWL Workflows whose
- * steps connect one source to one input; what it cannot place step by step is refused at deploy.
+ * and which step outputs each workflow output is; scatter, when, valueFrom and several sources per
+ * input (linkMerge, pickValue) as CWL v1.2 defines them. What it cannot run step by step (nested
+ * workflows, JavaScript in its own expressions) is refused at deploy, with the CWL path.
  */
 import { InvalidPackage, readCwlPackage, shortId } from '../processing/cwl/parse.js';
-import type { CwlIssue, CwlPackage } from '../processing/cwl/types.js';
+import type { CwlIssue, CwlPackage, CwlType } from '../processing/cwl/types.js';
+import { ExpressionError, parseExpression } from './expressions.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Where a step input's value comes from. */
-export type StepSource = { kind: 'input'; input: string } | { kind: 'step'; step: string; output: string } | { kind: 'default'; value: unknown };
+export type StepSource = { kind: 'input'; input: string } | { kind: 'step'; step: string; output: string };
+
+export type LinkMerge = 'merge_nested' | 'merge_flattened';
+export type PickValue = 'first_non_null' | 'the_only_non_null' | 'all_non_null';
+export type ScatterMethod = 'dotproduct' | 'flat_crossproduct' | 'nested_crossproduct';
 
 export interface StepInput {
   id: string;
-  source: StepSource;
-  /** The step's own default, used when a workflow input source is not given. */
+  /** Its sources (none: its default, or nothing). */
+  sources: StepSource[];
+  /** How several sources merge (default merge_nested). */
+  linkMerge?: LinkMerge;
+  pickValue?: PickValue;
+  /** The step's own default, used when the sources give null or nothing. */
   default?: unknown;
+  /** A parameter reference or string with references (self: the value from the sources). */
+  valueFrom?: string;
+  /** An input of the tool (else seen only by valueFrom and when). */
+  toTool: boolean;
 }
 
 export interface WorkflowStep {
@@ -30,12 +44,26 @@ export interface WorkflowStep {
   outputs: string[];
   /** Steps whose outputs this one reads. */
   after: string[];
+  /** Step inputs scattered over (each element its own step job). */
+  scatter: string[];
+  scatterMethod?: ScatterMethod;
+  /** The condition (CWL v1.2): false skips the step (or the scatter element), its outputs null. */
+  when?: string;
+}
+
+export interface WorkflowOutput {
+  id: string;
+  sources: Array<{ step: string; output: string }>;
+  linkMerge?: LinkMerge;
+  pickValue?: PickValue;
 }
 
 export interface WorkflowPlan {
   id: string;
+  /** The workflow inputs' own defaults. */
+  inputDefaults: Record<string, unknown>;
   steps: WorkflowStep[];
-  outputs: Array<{ id: string; step: string; output: string }>;
+  outputs: WorkflowOutput[];
 }
 
 /** 'first/result', '#main/first/result', '#source' -> parts without the workflow's own prefix. */
@@ -51,6 +79,43 @@ function listOrMap(value: unknown): Array<[string, unknown, string]> {
   return [];
 }
 
+const LINK_MERGE = ['merge_nested', 'merge_flattened'];
+const PICK_VALUE = ['first_non_null', 'the_only_non_null', 'all_non_null'];
+const SCATTER_METHODS = ['dotproduct', 'flat_crossproduct', 'nested_crossproduct'];
+
+/** Whether a process or step declares a requirement (as a requirement or a hint, as cwltool takes either). */
+function declares(raw: Json, cls: string): boolean {
+  for (const list of [raw.requirements, raw.hints]) {
+    if (Array.isArray(list) && list.some((r) => isObject(r) && r.class === cls)) return true;
+    if (isObject(list) && cls in list) return true;
+  }
+  return false;
+}
+
+const isArrayType = (t: CwlType | undefined): boolean | undefined => {
+  if (t === undefined) return undefined;
+  if (typeof t === 'string') return t.endsWith('[]') || (t === 'Any' ? undefined : false);
+  if (Array.isArray(t)) {
+    const rest = t.filter((x) => x !== 'null');
+    return rest.length === 1 ? isArrayType(rest[0]) : undefined;
+  }
+  return t.type === 'array';
+};
+
+function checkExpression(value: unknown, path: string, issues: CwlIssue[]): string | undefined {
+  if (typeof value !== 'string') {
+    issues.push({ path, message: 'must be a string (a CWL parameter reference such as $(inputs.x))' });
+    return undefined;
+  }
+  try {
+    parseExpression(value);
+  } catch (err) {
+    if (err instanceof ExpressionError) issues.push({ path, message: err.message });
+    else throw err;
+  }
+  return value;
+}
+
 export function readWorkflowPlan(document: Json): WorkflowPlan {
   const pkg: CwlPackage = readCwlPackage(document);
   const main = pkg.main;
@@ -59,15 +124,16 @@ export function readWorkflowPlan(document: Json): WorkflowPlan {
   if (main.class !== 'Workflow') {
     throw new InvalidPackage([{ path: at('class'), message: `the EMS runs Workflows whose steps run on ADES endpoints; a ${main.class} is deployed on an ADES (/ades)` }]);
   }
-  const workflowInputs = new Set(main.inputs.map((p) => p.id));
+  const v12 = pkg.cwlVersion === 'v1.2' || pkg.cwlVersion.startsWith('v1.2.');
+  const workflowInputs = new Map(main.inputs.map((p) => [p.id, p]));
   const byId = new Map(pkg.processes.map((p) => [p.id, p]));
   const steps: WorkflowStep[] = [];
+  /** Whether a source's value is an array, when known (for scatter). */
+  const toolOutputs = new Map<string, { scattered: boolean; types: Map<string, CwlType> }>();
+  const scatterChecks: Array<{ path: string; stepId: string; source: StepSource }> = [];
   for (const [stepId, raw, where] of listOrMap(main.raw.steps)) {
     const path = at(`steps${where}`);
     if (!isObject(raw)) continue;
-    for (const unsupported of ['scatter', 'when']) {
-      if (raw[unsupported] !== undefined) issues.push({ path: `${path}.${unsupported}`, message: `the EMS does not run steps with '${unsupported}' (each step is one job on one ADES)` });
-    }
     let tool: Json | undefined;
     let toolId = '';
     if (typeof raw.run === 'string') {
@@ -85,44 +151,109 @@ export function readWorkflowPlan(document: Json): WorkflowPlan {
       issues.push({ path: `${path}.run`, message: `a step of an EMS workflow runs a CommandLineTool or ExpressionTool on one ADES, not a ${String(tool.class)}` });
       continue;
     }
+    const toolInputs = new Set(listOrMap(tool.inputs).map(([id]) => id));
+    const toolOutputTypes = new Map<string, CwlType>();
+    for (const [id, o] of listOrMap(tool.outputs)) {
+      const t = typeof o === 'string' ? o : isObject(o) ? (o.type as CwlType) : undefined;
+      if (t !== undefined) toolOutputTypes.set(id, t);
+    }
     const inputs: StepInput[] = [];
     const after = new Set<string>();
     for (const [inputId, value, w] of listOrMap(raw.in)) {
       const ip = `${path}.in${w}`;
       const body: Json = typeof value === 'string' || Array.isArray(value) ? { source: value } : isObject(value) ? value : {};
-      if (body.valueFrom !== undefined) issues.push({ path: `${ip}.valueFrom`, message: 'the EMS passes sources as they are; valueFrom is not supported' });
-      const sources = body.source === undefined ? [] : Array.isArray(body.source) ? body.source : [body.source];
-      if (sources.length > 1) {
-        issues.push({ path: `${ip}.source`, message: 'one source per step input (the EMS does not merge sources)' });
-        continue;
+      const raws = body.source === undefined ? [] : Array.isArray(body.source) ? body.source : [body.source];
+      if (raws.length > 1 && !declares(main.raw, 'MultipleInputFeatureRequirement') && !declares(raw, 'MultipleInputFeatureRequirement')) {
+        issues.push({ path: `${ip}.source`, message: 'several sources need MultipleInputFeatureRequirement' });
       }
-      if (sources.length === 0) {
-        if (body.default !== undefined) inputs.push({ id: inputId, source: { kind: 'default', value: body.default } });
-        continue;
+      if (body.linkMerge !== undefined && !LINK_MERGE.includes(body.linkMerge as string)) issues.push({ path: `${ip}.linkMerge`, message: `must be one of ${LINK_MERGE.join(', ')}` });
+      if (body.pickValue !== undefined && (!v12 || !PICK_VALUE.includes(body.pickValue as string))) issues.push({ path: `${ip}.pickValue`, message: v12 ? `must be one of ${PICK_VALUE.join(', ')}` : 'pickValue needs cwlVersion v1.2' });
+      const valueFrom = body.valueFrom === undefined ? undefined : checkExpression(body.valueFrom, `${ip}.valueFrom`, issues);
+      const sources: StepSource[] = [];
+      for (const src of raws) {
+        const parts = sourceParts(String(src), main.id);
+        if (parts.length === 1 && workflowInputs.has(parts[0]!)) sources.push({ kind: 'input', input: parts[0]! });
+        else if (parts.length === 2) {
+          sources.push({ kind: 'step', step: parts[0]!, output: parts[1]! });
+          after.add(parts[0]!);
+        } else issues.push({ path: `${ip}.source`, message: `'${String(src)}' names no workflow input or step output` });
       }
-      const parts = sourceParts(String(sources[0]), main.id);
-      if (parts.length === 1 && workflowInputs.has(parts[0]!)) inputs.push({ id: inputId, source: { kind: 'input', input: parts[0]! }, default: body.default });
-      else if (parts.length === 2) {
-        inputs.push({ id: inputId, source: { kind: 'step', step: parts[0]!, output: parts[1]! } });
-        after.add(parts[0]!);
-      } else issues.push({ path: `${ip}.source`, message: `'${String(sources[0])}' names no workflow input or step output` });
+      inputs.push({
+        id: inputId,
+        sources,
+        ...(body.linkMerge !== undefined ? { linkMerge: body.linkMerge as LinkMerge } : {}),
+        ...(body.pickValue !== undefined ? { pickValue: body.pickValue as PickValue } : {}),
+        ...(body.default !== undefined ? { default: body.default } : {}),
+        ...(valueFrom !== undefined ? { valueFrom } : {}),
+        toTool: toolInputs.has(inputId),
+      });
+    }
+    const scatter = raw.scatter === undefined ? [] : (Array.isArray(raw.scatter) ? raw.scatter : [raw.scatter]).map((x) => (typeof x === 'string' ? shortId(x) : ''));
+    if (raw.scatter !== undefined) {
+      if (!declares(main.raw, 'ScatterFeatureRequirement') && !declares(raw, 'ScatterFeatureRequirement')) issues.push({ path: `${path}.scatter`, message: 'scatter needs ScatterFeatureRequirement' });
+      scatter.forEach((id, i) => {
+        const input = inputs.find((x) => x.id === id);
+        if (!input) issues.push({ path: Array.isArray(raw.scatter) ? `${path}.scatter[${i}]` : `${path}.scatter`, message: `'${id}' is not an input of step '${stepId}'` });
+        else if (input.sources.length === 1 && !input.valueFrom) scatterChecks.push({ path: `${path}.scatter`, stepId, source: input.sources[0]! });
+      });
+      if (scatter.length > 1 && raw.scatterMethod === undefined) issues.push({ path: `${path}.scatterMethod`, message: 'needed when scattering over several inputs' });
+    }
+    if (raw.scatterMethod !== undefined && !SCATTER_METHODS.includes(raw.scatterMethod as string)) issues.push({ path: `${path}.scatterMethod`, message: `must be one of ${SCATTER_METHODS.join(', ')}` });
+    let when: string | undefined;
+    if (raw.when !== undefined) {
+      if (!v12) issues.push({ path: `${path}.when`, message: 'when needs cwlVersion v1.2' });
+      else when = checkExpression(raw.when, `${path}.when`, issues);
     }
     const outputs = listOrMap(raw.out).map(([id]) => id).filter(Boolean);
+    toolOutputs.set(stepId, { scattered: scatter.length > 0, types: toolOutputTypes });
     const stepPackage: Json = { cwlVersion: pkg.cwlVersion, ...(isObject(document.$namespaces) ? { $namespaces: document.$namespaces } : {}), ...tool, id: toolId };
-    steps.push({ id: stepId, toolId, package: stepPackage, inputs, outputs, after: [...after] });
+    steps.push({
+      id: stepId,
+      toolId,
+      package: stepPackage,
+      inputs,
+      outputs,
+      after: [...after],
+      scatter,
+      ...(scatter.length > 1 ? { scatterMethod: raw.scatterMethod as ScatterMethod } : {}),
+      ...(when !== undefined ? { when } : {}),
+    });
   }
-  const outputs: WorkflowPlan['outputs'] = [];
+  // A scattered input must be an array (as cwltool's type check says), when its source's type is known.
+  for (const c of scatterChecks) {
+    const array =
+      c.source.kind === 'input'
+        ? isArrayType(workflowInputs.get(c.source.input)?.type)
+        : toolOutputs.get(c.source.step)?.scattered
+          ? true
+          : isArrayType(toolOutputs.get(c.source.step)?.types.get(c.source.output));
+    if (array === false) issues.push({ path: c.path, message: `step '${c.stepId}' scatters over '${c.source.kind === 'input' ? c.source.input : `${c.source.step}/${c.source.output}`}', which is not an array` });
+  }
+  const outputs: WorkflowOutput[] = [];
   for (const p of main.outputs) {
-    const sources = p.outputSource ?? [];
-    const parts = sources.length === 1 ? sourceParts(sources[0]!, main.id) : [];
-    if (parts.length !== 2) {
-      issues.push({ path: at(`outputs.${p.id}.outputSource`), message: 'each workflow output of an EMS workflow is one step output (step/output)' });
+    const sources = p.outputSource === undefined ? [] : Array.isArray(p.outputSource) ? p.outputSource : [p.outputSource];
+    const parts = sources.map((x) => sourceParts(x, main.id));
+    const raw = (isObject(main.raw.outputs) ? main.raw.outputs[p.id] : Array.isArray(main.raw.outputs) ? main.raw.outputs.find((o) => isObject(o) && typeof o.id === 'string' && shortId(o.id) === p.id) : undefined) as Json | undefined;
+    const op = at(`outputs.${p.id}`);
+    if (parts.length === 0 || parts.some((x) => x.length !== 2)) {
+      issues.push({ path: `${op}.outputSource`, message: 'each workflow output of an EMS workflow comes from step outputs (step/output)' });
       continue;
     }
-    outputs.push({ id: p.id, step: parts[0]!, output: parts[1]! });
+    const linkMerge = isObject(raw) ? raw.linkMerge : undefined;
+    const pickValue = isObject(raw) ? raw.pickValue : undefined;
+    if (linkMerge !== undefined && !LINK_MERGE.includes(linkMerge as string)) issues.push({ path: `${op}.linkMerge`, message: `must be one of ${LINK_MERGE.join(', ')}` });
+    if (pickValue !== undefined && (!v12 || !PICK_VALUE.includes(pickValue as string))) issues.push({ path: `${op}.pickValue`, message: v12 ? `must be one of ${PICK_VALUE.join(', ')}` : 'pickValue needs cwlVersion v1.2' });
+    if (parts.length > 1 && !declares(main.raw, 'MultipleInputFeatureRequirement')) issues.push({ path: `${op}.outputSource`, message: 'several sources need MultipleInputFeatureRequirement' });
+    outputs.push({
+      id: p.id,
+      sources: parts.map(([step, output]) => ({ step: step!, output: output! })),
+      ...(linkMerge !== undefined ? { linkMerge: linkMerge as LinkMerge } : {}),
+      ...(pickValue !== undefined ? { pickValue: pickValue as PickValue } : {}),
+    });
   }
   if (issues.length > 0) throw new InvalidPackage(issues);
-  return { id: main.id, steps: dependencyOrder(steps, at('steps')), outputs };
+  const inputDefaults = Object.fromEntries(main.inputs.filter((i) => i.default !== undefined).map((i) => [i.id, i.default]));
+  return { id: main.id, inputDefaults, steps: dependencyOrder(steps, at('steps')), outputs };
 }
 
 /** Steps so that each comes after those it reads from; a cycle is refused. */

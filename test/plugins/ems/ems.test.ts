@@ -277,6 +277,49 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(running('ems-nap sleeping'), false, 'the tool was stopped');
     });
 
+    it('scatters a step over 3 inputs across A and B, skips a step whose when is false, and evaluates valueFrom', async () => {
+      const deployed = await deploy('scatter-when.cwl');
+      assert.equal(deployed.status, 201, deployed.text);
+      const remote = { href: `http://${filesHost}/scene.tif`, type: 'image/tiff' };
+      const submitted = await ems('POST', '/processes/scatter-when/execution', { as: 'alice', body: { inputs: { sources: [{ href: 'catalogue:scene-1' }, remote, remote] } }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      const done = await waitEms(submitted.json.jobID);
+      const logs = (await ems('GET', `/jobs/${submitted.json.jobID}/logs`, { as: 'alice' })).text;
+      assert.equal(done.status, 'successful', `${done.message}\n${logs}`);
+      assert.match(logs, /step 'halve': scattered over 'source' \(dotproduct\): 3 jobs, 4 at a time/);
+      // Each element placed by its own input: the catalogue product on A, the files on B.
+      assert.match(logs, /step 'halve\[0\]': placed on 'local': nearest the data \(input 'sources': product 'scene-1'/);
+      assert.match(logs, /step 'halve\[1\]': placed on 'b': nearest the data/);
+      assert.match(logs, /step 'halve\[2\]': placed on 'b': nearest the data/);
+      for (const i of [0, 1, 2]) assert.match(logs, new RegExp(`step 'warp\\[${i}\\]': skipped \\(when is false\\)`));
+      assert.doesNotMatch(logs, /process 'warp-/);
+      // The two elements on B ran there at once (submitted before either ended).
+      const b1 = logs.indexOf("step 'halve[2]': submitted");
+      assert.ok(b1 > 0 && b1 < logs.indexOf("step 'halve[1]': successful"), logs);
+
+      const results = (await ems('GET', `/jobs/${submitted.json.jobID}/results`, { as: 'alice' })).json;
+      assertProcessesSchema('results', results);
+      assert.equal(results.halved.length, 3);
+      assert.deepEqual(results.warped, [null, null, null]);
+      // linkMerge merge_flattened + pickValue all_non_null over [warp/result, halve/result]: the halved files.
+      assert.deepEqual(results.present, results.halved);
+      const dir = mkdtempSync(join(tmpdir(), 'ems-scatter-'));
+      for (const [i, h] of (results.halved as Array<{ href: string }>).entries()) {
+        assert.ok(h.href.startsWith(`${a.server.url}/ems/jobs/${submitted.json.jobID}/files/halve%5B${i}%5D/result`), h.href);
+        const file = await ems('GET', h.href, { as: 'alice' });
+        assert.equal(file.status, 200, h.href);
+        writeFileSync(join(dir, `${i}.tif`), file.bytes);
+        assert.deepEqual(gdalInfo(join(dir, `${i}.tif`)).size, [32, 32]);
+      }
+      // valueFrom with parameter references: self (the sources), its basename/nameext, inputs.words.length.
+      const named = await ems('GET', results.named.href, { as: 'alice' });
+      assert.equal(named.status, 200);
+      assert.equal(named.text, 'first: scene-1 of 3, ext ".tif"\n');
+      // One step job on A (element 0) and two more on B.
+      const onA = (await a.request('GET', '/jobs', { as: 'alice' })).json.jobs.filter((j: { processID: string }) => j.processID.startsWith('halve-'));
+      assert.ok(onA.length >= 2, 'halve[0] ran on A');
+    });
+
     it('hides one user\'s workflows and jobs from another', async () => {
       const list = await ems('GET', '/jobs', { as: 'bob' });
       assert.equal(list.status, 200);
