@@ -209,7 +209,10 @@ describe('wcs GetCoverage', function () {
 
     it('GeoTIFF compression, predictor and tiling parameters reach the file', async () => {
       for (const [query, compression, predictor] of [
-        ['geotiff:compression=LZW', 'LZW', null],
+        // Without geotiff:predictor, integers get the horizontal one under LZW and Deflate (output-defaults.ts).
+        ['geotiff:compression=LZW', 'LZW', '2'],
+        ['geotiff:compression=Deflate', 'DEFLATE', '2'],
+        ['geotiff:compression=Deflate&geotiff:predictor=None', 'DEFLATE', null],
         ['geotiff:compression=Deflate&geotiff:predictor=Horizontal', 'DEFLATE', '2'],
         ['geotiff:compression=PackBits', 'PACKBITS', null],
         ['geotiff:compression=None', null, null],
