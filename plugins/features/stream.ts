@@ -12,8 +12,17 @@
  *
  * Work starts at the first next() and ends when the iteration finishes or is returned (a
  * `for await` that breaks, a destroyed Readable.from): consumers must do one or the other.
+ *
+ * Fairness: better-sqlite3 reads synchronously, and a consumer writing to a socket that takes
+ * every chunk at once (loopback, a fast client) never waits on backpressure, so a whole export
+ * would run in promise jobs without the event loop turning: no other request of the process
+ * answered until it ended. The SQLite streams therefore give the event loop a turn (setImmediate)
+ * once a time slice of SLICE_MS has passed since the last one, counting the consumer's work on
+ * the rows too. PostgreSQL's FETCH batches come through the socket, one event-loop turn each.
  */
 import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { Database } from '../../core/storage/db/types.js';
 import { registerSqliteSpatialFunctions } from '../../core/filter/sqlite-functions.js';
@@ -25,6 +34,24 @@ export type WindowedQuery = (k: Knex, window: { limit: number; offset: number })
 
 const PG_FETCH = 500;
 const MEMORY_PAGE = 1000;
+
+/** The longest (ms) a SQLite stream and its consumer run before the event loop gets a turn. */
+const SLICE_MS = 5;
+/** Rows between two looks at the clock. */
+const SLICE_CHECK = 16;
+
+/** Time slices of a stream: `due()` after each row, awaiting a turn of the event loop when it says so. */
+class Slicer {
+  private rows = 0;
+  private deadline = performance.now() + SLICE_MS;
+  due(): boolean {
+    return ++this.rows % SLICE_CHECK === 0 && performance.now() >= this.deadline;
+  }
+  async turn(): Promise<void> {
+    await nextTurn();
+    this.deadline = performance.now() + SLICE_MS;
+  }
+}
 
 export function streamRows(db: Database, query: WindowedQuery, window: { limit: number; offset: number }): AsyncIterable<Row> {
   if (db.dialect === 'postgres') return pgCursorRows(db, query, window);
@@ -58,12 +85,16 @@ interface PgConnection {
 }
 
 async function* pagedRows(db: Database, query: WindowedQuery, window: { limit: number; offset: number }): AsyncGenerator<Row> {
+  const slicer = new Slicer();
   let read = 0;
   for (;;) {
     const size = Math.min(MEMORY_PAGE, window.limit - read);
     if (size <= 0) return;
     const rows = (await query(db.knex, { limit: size, offset: window.offset + read })) as Row[];
-    for (const row of rows) yield row;
+    for (const row of rows) {
+      yield row;
+      if (slicer.due()) await slicer.turn();
+    }
     read += rows.length;
     if (rows.length < size) return;
   }
@@ -176,8 +207,12 @@ async function* sqliteFileRows(db: Database, filename: string, query: WindowedQu
   try {
     const iterator = statementOf(rc, sql).iterate(...bindings.map(sqliteBinding));
     try {
-      // Batches between yields to the event loop would change nothing: each row is read when asked.
-      for (const row of iterator) yield row;
+      // Each row is read when asked; the event loop gets a turn every time slice (see Fairness).
+      const slicer = new Slicer();
+      for (const row of iterator) {
+        yield row;
+        if (slicer.due()) await slicer.turn();
+      }
     } finally {
       // Also when the iteration is given up half-way: the statement is reset, the connection free.
       iterator.return?.();
