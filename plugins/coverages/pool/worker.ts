@@ -255,8 +255,8 @@ const ownsBuffer = (a: ArrayBufferView) => a.byteOffset === 0 && a.byteLength ==
 
 /**
  * The buffers a reply may move rather than copy: the arrays a read (warp) or the row encoder
- * made for this task alone. Compressed blocks that are slices (zlib's output buffer, Buffer's
- * pool) are copied into buffers of their own first.
+ * made for this task alone, and encoded outputs. Compressed blocks that are slices (zlib's
+ * output buffer, Buffer's pool) are copied into buffers of their own first.
  */
 function transferablesOf(task: WorkerTask, value: WorkerValue): { value: WorkerValue; transfer: ArrayBuffer[] } {
   if (task.op === 'read') {
@@ -273,6 +273,12 @@ function transferablesOf(task: WorkerTask, value: WorkerValue): { value: WorkerV
     const blocks = computed.blocks.map((b) => (ownsBuffer(b) ? b : new Uint8Array(b)));
     return { value: { blocks, holes: computed.holes }, transfer: blocks.map((b) => b.buffer as ArrayBuffer) };
   }
+  if (task.op === 'coverage' || task.op === 'map' || task.op === 'legend') {
+    // An encoded file or image: moved when it is a buffer of its own (a whole GeoTIFF, sharp's
+    // output), so neither thread copies it; a small one in Buffer's pool is cloned.
+    const body = value as Uint8Array;
+    return { value, transfer: ownsBuffer(body) ? [body.buffer as ArrayBuffer] : [] };
+  }
   return { value, transfer: [] };
 }
 
@@ -286,8 +292,8 @@ export default async function run(task: WorkerTask): Promise<WorkerReply<WorkerV
   const port = 'port' in task ? task.port : undefined;
   if (port) attachPort(port);
   try {
-    // Replies are cloned (encoded images and point reads are small, and a Buffer may be a
-    // slice of a pool that other data shares), except the buffers transferablesOf names.
+    // Replies are cloned (point reads are small, and a Buffer may be a slice of a pool that
+    // other data shares), except the buffers transferablesOf names.
     const { value, transfer } = transferablesOf(task, await perform(task));
     return moving({ ok: true, value }, transfer);
   } catch (err) {

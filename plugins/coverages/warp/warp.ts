@@ -67,12 +67,18 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
   const range = sampleRange(options.sampleType);
   const pixels = width * height;
   const fillValue = options.nodata === undefined ? 0 : toSample(options.nodata, range);
-  const bands = options.bands.map(() => {
-    const samples = allocateSamples(options.sampleType, pixels);
-    if (fillValue !== 0) samples.fill(fillValue);
-    return samples;
-  });
-  const mask = new Uint8Array(pixels);
+  // Allocated when the first source is drawn, unless that one's window is the whole target on
+  // its own grid: its raster is then the output itself (no copy).
+  let bands: Raster['bands'] | undefined;
+  let mask: Uint8Array | undefined;
+  const allocate = () => {
+    bands = options.bands.map(() => {
+      const samples = allocateSamples(options.sampleType, pixels);
+      if (fillValue !== 0) samples.fill(fillValue);
+      return samples;
+    });
+    mask = new Uint8Array(pixels);
+  };
   const planner = new Planner(target, targetCrs, options);
   const buffers = new StripBuffers();
 
@@ -97,12 +103,43 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
     drawing = plan;
     refill();
     const raster = await read;
-    const out: OutputSamples = { bands, mask, range, exact: holdsExactly(options.sampleType, raster.sampleType) };
-    covered += plan.kind === 'copy' ? drawCopy(plan, raster, out, width, covered === 0, fillValue) : drawResampled(plan, raster, out, options.resampling, buffers);
+    if (!bands && plan.kind === 'copy' && plan.coversTarget && raster.sampleType === options.sampleType) {
+      checkWindow(raster, plan);
+      const adopted = adoptWindow(raster, pixels, fillValue);
+      bands = raster.bands;
+      mask = adopted.mask;
+      covered += adopted.filled;
+    } else {
+      if (!bands) allocate();
+      const out: OutputSamples = { bands: bands!, mask: mask!, range, exact: holdsExactly(options.sampleType, raster.sampleType) };
+      covered += plan.kind === 'copy' ? drawCopy(plan, raster, out, width, covered === 0, fillValue) : drawResampled(plan, raster, out, options.resampling, buffers);
+    }
     drawing = undefined;
     if (covered < pixels) refill();
   }
-  return { width, height, sampleType: options.sampleType, bands, mask, ...(options.nodata === undefined ? {} : { nodata: fillValue }) };
+  if (!bands) allocate();
+  return { width, height, sampleType: options.sampleType, bands: bands!, mask: mask!, ...(options.nodata === undefined ? {} : { nodata: fillValue }) };
+}
+
+/**
+ * A window read for exactly the target's pixels, of the output's sample type, taken as the
+ * output (the source made its arrays for this read alone): what drawCopy would write into
+ * empty arrays, without the copy. Pixels its mask leaves out get the fill value.
+ */
+function adoptWindow(raster: Raster, pixels: number, fillValue: number): { mask: Uint8Array; filled: number } {
+  const source = raster.mask;
+  const mask = new Uint8Array(pixels);
+  if (source === undefined || source.indexOf(0) < 0) return { mask: mask.fill(255), filled: pixels };
+  let filled = 0;
+  for (let i = 0; i < pixels; i++) {
+    if (source[i] !== 0) {
+      mask[i] = 255;
+      filled++;
+    } else {
+      for (const band of raster.bands) band[i] = fillValue;
+    }
+  }
+  return { mask, filled };
 }
 
 function checkGrid(grid: Grid): { width: number; height: number } {
