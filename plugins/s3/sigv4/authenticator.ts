@@ -69,6 +69,9 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 export class SigV4Authenticator implements Authenticator {
   readonly name = 's3-sigv4';
   private readonly cache = new Map<string, CachedKey>();
+  private readonly pending = new Map<string, Promise<CachedKey>>();
+  /** Bumped by forget: a lookup that started before does not fill the cache. */
+  private generation = 0;
   private readonly now: () => number;
 
   constructor(
@@ -79,7 +82,10 @@ export class SigV4Authenticator implements Authenticator {
     this.now = options.now ?? Date.now;
   }
 
-  /** Synchronous (null, or a throw) for requests that carry no Signature Version 4. */
+  /**
+   * Synchronous (null, or a throw) for requests that carry no Signature Version 4, and (the
+   * subject, or a throw) for those signed with a key in the cache: no promise turn then.
+   */
   authenticate(ctx: Context): Subject | null | Promise<Subject> {
     const authorization = ctx.get('authorization');
     if (authorization.startsWith(`${ALGORITHM} `)) return this.fromHeader(ctx, authorization);
@@ -92,11 +98,17 @@ export class SigV4Authenticator implements Authenticator {
 
   /** Forgets cached keys (after a revocation in this process). */
   forget(accessKeyId?: string): void {
-    if (accessKeyId === undefined) this.cache.clear();
-    else this.cache.delete(accessKeyId);
+    this.generation++;
+    if (accessKeyId === undefined) {
+      this.cache.clear();
+      this.pending.clear();
+    } else {
+      this.cache.delete(accessKeyId);
+      this.pending.delete(accessKeyId);
+    }
   }
 
-  private async fromHeader(ctx: Context, authorization: string): Promise<Subject> {
+  private fromHeader(ctx: Context, authorization: string): Subject | Promise<Subject> {
     const fields = new Map<string, string>();
     for (const part of authorization.slice(ALGORITHM.length + 1).split(',')) {
       const eq = part.indexOf('=');
@@ -118,7 +130,7 @@ export class SigV4Authenticator implements Authenticator {
     return this.verify(ctx, { credential, signedHeaders, signature, amzDate, payloadHash, query: canonicalQuery(params), presigned: false }, (m) => s3.authorizationHeaderMalformed(m));
   }
 
-  private async fromQuery(ctx: Context): Promise<Subject> {
+  private fromQuery(ctx: Context): Subject | Promise<Subject> {
     const params = parseRawQuery(ctx.querystring);
     const get = (name: string) => params.find(([n]) => n === name)?.[1];
     const malformed = (m: string) => s3.authorizationQueryParametersError(m);
@@ -143,11 +155,11 @@ export class SigV4Authenticator implements Authenticator {
     return this.verify(ctx, { credential, signedHeaders, signature, amzDate, payloadHash, query: canonicalQuery(params, 'X-Amz-Signature'), presigned: true }, malformed);
   }
 
-  private async verify(
+  private verify(
     ctx: Context,
     r: { credential: string; signedHeaders: string; signature: string; amzDate: string; payloadHash: string; query: string; presigned: boolean },
     malformed: (message: string) => Error,
-  ): Promise<Subject> {
+  ): Subject | Promise<Subject> {
     const parts = r.credential.split('/');
     if (parts.length !== 5 || parts[4] !== 'aws4_request') throw malformed(`The credential is malformed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`);
     const [accessKeyId, day, region, service] = parts as [string, string, string, string];
@@ -155,7 +167,18 @@ export class SigV4Authenticator implements Authenticator {
     if (service !== 's3') throw malformed(`The credential names service "${service}"; this endpoint is "s3".`);
     const signedHeaders = r.signedHeaders.split(';');
     if (!signedHeaders.includes('host')) throw malformed('The host header must be signed');
-    const found = await this.lookup(accessKeyId);
+    const cached = this.cached(accessKeyId);
+    if (cached) return this.check(ctx, r, cached, { accessKeyId, day, region, service, signedHeaders });
+    return this.lookup(accessKeyId).then((found) => this.check(ctx, r, found, { accessKeyId, day, region, service, signedHeaders }));
+  }
+
+  private check(
+    ctx: Context,
+    r: { signature: string; amzDate: string; payloadHash: string; query: string; presigned: boolean },
+    found: CachedKey,
+    c: { accessKeyId: string; day: string; region: string; service: string; signedHeaders: string[] },
+  ): Subject {
+    const { accessKeyId, day, region, service, signedHeaders } = c;
     if (!found.key) throw s3.invalidAccessKeyId();
     const headers = canonicalHeaders(headerValues(ctx.req.rawHeaders), signedHeaders);
     if (headers === undefined) throw s3.signatureDoesNotMatch('A header named in SignedHeaders is missing from the request');
@@ -169,10 +192,28 @@ export class SigV4Authenticator implements Authenticator {
     return authenticatedSubject({ id: found.key.user, issuer: S3_ISSUER, method: 's3-sigv4', groups: found.groups, claims: { sub: found.key.user, accessKeyId } });
   }
 
-  private async lookup(accessKeyId: string): Promise<CachedKey> {
-    const now = this.now();
+  /** The cache entry of a key (known or known to be unknown) while it is fresh. */
+  private cached(accessKeyId: string): CachedKey | undefined {
     const cached = this.cache.get(accessKeyId);
-    if (cached && cached.until > now) return cached;
+    return cached && cached.until > this.now() ? cached : undefined;
+  }
+
+  /** Concurrent lookups of one key (its cache entry just expired under load) share one query. */
+  private lookup(accessKeyId: string): Promise<CachedKey> {
+    let pending = this.pending.get(accessKeyId);
+    if (!pending) {
+      const generation = this.generation;
+      const loading = this.load(accessKeyId, generation).finally(() => {
+        if (this.pending.get(accessKeyId) === loading) this.pending.delete(accessKeyId);
+      });
+      pending = loading;
+      this.pending.set(accessKeyId, pending);
+    }
+    return pending;
+  }
+
+  private async load(accessKeyId: string, generation: number): Promise<CachedKey> {
+    const now = this.now();
     const key = await this.keys.resolve(accessKeyId);
     let groups: string[] = [];
     if (key) {
@@ -180,7 +221,8 @@ export class SigV4Authenticator implements Authenticator {
       groups = [...new Set([...key.groups, ...(user?.groups ?? [])])];
     }
     const entry: CachedKey = { key, groups, until: now + this.options.keyCacheMs, signingKeys: new Map() };
-    if (this.options.keyCacheMs > 0) {
+    // Not kept when keys were forgotten meanwhile: it may have been read before a revocation.
+    if (this.options.keyCacheMs > 0 && generation === this.generation) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(accessKeyId, entry);
     }

@@ -181,4 +181,146 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(got.map((b) => b.toString()), ['tiny']);
     });
   });
+
+  describe(`s3 key cache and object descriptions (${kind.name})`, function () {
+    this.timeout(60_000);
+    const KEY_CACHE_SECONDS = 0.5;
+    let h: S3Harness;
+    let c: S3Client;
+    let key: CreatedAccessKey;
+    before(async () => {
+      h = await startS3(kind, { keyCacheSeconds: KEY_CACHE_SECONDS });
+      key = await h.user('erin');
+      c = h.client(key);
+      await c.send(new CreateBucketCommand({ Bucket: 'keycache' }));
+      await c.send(new PutObjectCommand({ Bucket: 'keycache', Key: 'k', Body: 'v' }));
+    });
+    after(async () => h?.close());
+
+    const getWith = async (k: { accessKeyId: string; secretAccessKey: string }, path = '/keycache/k') => {
+      const s = signRequest({ method: 'GET', path, host: `127.0.0.1:${h.port}`, key: k });
+      const res = await fetch(s.url, { headers: s.headers });
+      const text = await res.text();
+      return { status: res.status, code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1], text };
+    };
+
+    it('stops a key revoked by another process within keyCacheSeconds, and one revoked here at once', async () => {
+      const other = await h.user('erin');
+      assert.equal((await getWith(other)).status, 200); // now cached
+      // Another process revokes it: this one is not told, and keeps it at most keyCacheSeconds.
+      assert.equal(await h.keys.revoke(other.accessKeyId), true);
+      const revokedAt = Date.now();
+      let last = await getWith(other);
+      while (last.status === 200) {
+        assert.ok(Date.now() - revokedAt < KEY_CACHE_SECONDS * 1000 + 200, 'the revoked key worked longer than keyCacheSeconds');
+        await sleep(50);
+        last = await getWith(other);
+      }
+      assert.equal(last.code, 'InvalidAccessKeyId');
+      // Revoked through this process's admin API: refused on the next request, cache or not.
+      const third = await h.user('erin');
+      assert.equal((await getWith(third)).status, 200);
+      const auth = `Basic ${Buffer.from('erin:pw-erin-secret').toString('base64')}`;
+      const revoked = await fetch(`http://127.0.0.1:${h.port}/_meridian/keys/${third.accessKeyId}`, { method: 'DELETE', headers: { authorization: auth } });
+      assert.equal(revoked.status, 204);
+      assert.equal((await getWith(third)).code, 'InvalidAccessKeyId');
+      // The key the other tests use is untouched.
+      assert.equal((await getWith(key)).status, 200);
+    });
+
+    it('verifies many concurrent first requests of a key (one shared lookup) and none with a wrong secret', async () => {
+      const fresh = await h.user('erin');
+      const last = fresh.secretAccessKey.slice(-1);
+      const wrong = { accessKeyId: fresh.accessKeyId, secretAccessKey: `${fresh.secretAccessKey.slice(0, -1)}${last === 'x' ? 'y' : 'x'}` };
+      // Counting the lookups of the real key store (the authenticator shares it), each made slow
+      // enough for all the requests to arrive while the first is under way.
+      const resolve = h.keys.resolve.bind(h.keys);
+      let lookups = 0;
+      h.keys.resolve = async (id: string) => {
+        if (id === fresh.accessKeyId) lookups++;
+        await sleep(300);
+        return resolve(id);
+      };
+      try {
+        const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => getWith(i % 4 === 3 ? wrong : fresh)));
+        answers.forEach((a, i) => {
+          if (i % 4 === 3) assert.equal(a.code, 'SignatureDoesNotMatch', `request ${i}`);
+          else assert.equal(a.status, 200, `request ${i}: ${a.text}`);
+        });
+        assert.equal(lookups, 1);
+      } finally {
+        h.keys.resolve = resolve;
+      }
+      await h.keys.revoke(fresh.accessKeyId);
+    });
+
+    it('does not cache a lookup that was under way when the key was revoked here', async () => {
+      const racing = await h.user('erin');
+      const resolve = h.keys.resolve.bind(h.keys);
+      // The lookup reads the key while it is active and answers late, after the revocation.
+      h.keys.resolve = async (id: string) => {
+        const found = await resolve(id);
+        if (id === racing.accessKeyId) await sleep(300);
+        return found;
+      };
+      try {
+        const first = getWith(racing);
+        await sleep(100);
+        const auth = `Basic ${Buffer.from('erin:pw-erin-secret').toString('base64')}`;
+        assert.equal((await fetch(`http://127.0.0.1:${h.port}/_meridian/keys/${racing.accessKeyId}`, { method: 'DELETE', headers: { authorization: auth } })).status, 204);
+        await first; // began before the revocation: either answer is right
+        assert.equal((await getWith(racing)).code, 'InvalidAccessKeyId');
+      } finally {
+        h.keys.resolve = resolve;
+      }
+    });
+
+    it('never serves an object with the ETag of another version, however it was replaced', async () => {
+      const md5Of = (b: Buffer | string) => createHash('md5').update(b).digest('hex');
+      const check = async (expected: Buffer | string) => {
+        const got = await c.send(new GetObjectCommand({ Bucket: 'keycache', Key: 'versions' }));
+        const body = Buffer.from(await got.Body!.transformToByteArray());
+        assert.equal(body.toString(), expected.toString());
+        assert.equal(got.ETag, `"${md5Of(body)}"`);
+        const head = await c.send(new HeadObjectCommand({ Bucket: 'keycache', Key: 'versions' }));
+        assert.equal(head.ETag, `"${md5Of(body)}"`);
+      };
+      await c.send(new PutObjectCommand({ Bucket: 'keycache', Key: 'versions', Body: 'first' }));
+      await check('first'); // its description is now remembered
+      // A put of another store instance on the same root (another process): same size, other bytes.
+      const { FsBlobStore } = await import('../../../core/storage/blobs/fs.js');
+      const root = (h.env.blobs as { root?: string }).root;
+      assert.ok(root, 'the tests run on the fs blob store');
+      const otherProcess = await FsBlobStore.open({ root });
+      await otherProcess.put(h.env.objectBlobKey(await h.env.requireBucket('keycache'), 'versions'), 'FIRST');
+      await check('FIRST');
+      // A file written over in place behind the store's back (same inode), and one renamed in.
+      const { writeFile, rename, utimes } = await import('node:fs/promises');
+      const { join } = await import('node:path');
+      const path = (h.env.blobs as unknown as { localPath(key: string): string }).localPath(h.env.objectBlobKey(await h.env.requireBucket('keycache'), 'versions'));
+      await writeFile(path, 'Fir5t');
+      await check('Fir5t');
+      await writeFile(join(root, 'elsewhere'), 'renamed in');
+      await utimes(join(root, 'elsewhere'), new Date(), new Date());
+      await rename(join(root, 'elsewhere'), path);
+      await check('renamed in');
+      // Concurrent puts and gets through the service: every body read matches its ETag.
+      const bodies = Array.from({ length: 6 }, (_, i) => pattern(200_000 + i * 1000).fill(i, 0, 1));
+      const writes = (async () => {
+        for (let round = 0; round < 4; round++) for (const b of bodies) await c.send(new PutObjectCommand({ Bucket: 'keycache', Key: 'versions', Body: b }));
+      })();
+      let reads = 0;
+      let done = false;
+      void writes.finally(() => (done = true));
+      while (!done) {
+        const got = await c.send(new GetObjectCommand({ Bucket: 'keycache', Key: 'versions' }));
+        const body = Buffer.from(await got.Body!.transformToByteArray());
+        assert.equal(got.ETag, `"${md5Of(body)}"`);
+        assert.equal(Number(got.ContentLength), body.length);
+        reads++;
+      }
+      await writes;
+      assert.ok(reads > 0);
+    });
+  });
 }
