@@ -17,8 +17,9 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-// A concurrent delete may remove a folder that was just created empty for this rename.
-const RENAME_ATTEMPTS = 5;
+// The first attempt finds the folder missing; a concurrent delete may then remove a folder that
+// was just created empty for this rename.
+const RENAME_ATTEMPTS = 6;
 
 /**
  * Renames `from` (a finished, fsynced temporary file) to `to`, creating the folders of `to` and fsyncing every folder whose entries changed. Rename within one filesystem is
@@ -28,11 +29,15 @@ export async function publish(from: string, to: string, key: string): Promise<vo
   const dir = dirname(to);
   for (let attempt = 1; ; attempt++) {
     let created: string | undefined;
-    try {
-      created = await mkdir(dir, { recursive: true });
-    } catch (err) {
-      if (errnoCode(err) === 'EEXIST' || errnoCode(err) === 'ENOTDIR') throw new BlobKeyConflict(key);
-      throw err;
+    // The folder is there in most puts (a replaced object, a sibling's): the rename is tried
+    // first, and the folder made only when that fails for want of it (ENOENT).
+    if (attempt > 1) {
+      try {
+        created = await mkdir(dir, { recursive: true });
+      } catch (err) {
+        if (errnoCode(err) === 'EEXIST' || errnoCode(err) === 'ENOTDIR') throw new BlobKeyConflict(key);
+        throw err;
+      }
     }
     try {
       await rename(from, to);
