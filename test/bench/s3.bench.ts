@@ -1,8 +1,10 @@
 // s3: GET of 1 KiB, 1 MiB and 64 MiB objects and PUT of 1 MiB and 64 MiB, at concurrency 1, 4
 // and 16, through Meridian's s3 plugin (SigV4-signed, UNSIGNED-PAYLOAD, fs blob store) against
 // nginx serving the very same files (the blob store's files are plain files) for GET, and against
-// a plain fs write (bare node:http, temporary file, fsync, rename: the blob store's durability)
-// for PUT. Each target runs in a process of its own; runs alternate between them. Reported:
+// a plain fs write (bare node:http, temporary file, fsync, rename, folder fsync: the blob store's
+// durability; chunks batched into writev as the store does; no digest, no metadata) for PUT —
+// and, shown beside it, the same plain write computing the body's MD5 (the S3 ETag every PUT
+// needs; `md5` columns, BENCH_S3_MD5=0 to skip). Each target runs in a process of its own; runs alternate between them. Reported:
 // MiB/s, requests/s, p99, the ratio to the baseline, and the RSS of Meridian's process over each
 // 64 MiB case (sampled every 50 ms). Targets: GET ≥ 0.8x nginx, PUT ≥ 0.8x the plain write, RSS
 // flat: the peak over the 64 MiB cases stays within 256 MiB of the idle RSS, however many 64 MiB
@@ -129,6 +131,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const concurrency = intList(process.env.BENCH_S3_CONCURRENCY, [1, 4, 16]);
   const rounds = Number(process.env.BENCH_S3_ROUNDS ?? 1);
   const cases = process.env.BENCH_S3_CASES ? process.env.BENCH_S3_CASES.split(',').map((c) => c.trim()) : undefined;
+  const withMd5 = process.env.BENCH_S3_MD5 !== '0';
   const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-s3-'));
   const children: Child[] = [];
   let nginx: { stop(): void } | undefined;
@@ -168,21 +171,24 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
       const body = bodies[size];
       const ours = () =>
         op === 'GET' ? load(() => signed('GET', `/bench/obj-${size}`), c, seconds) : load((loop) => signed('PUT', `/bench/put-${size}-${loop}`, body), c, seconds);
-      const theirs = () =>
-        op === 'GET'
-          ? load(() => ({ url: `http://127.0.0.1:${ng.port}/bench/obj-${size}`, method: 'GET', headers: {} }), c, seconds)
-          : load((loop) => ({ url: `http://127.0.0.1:${plain.port}/put-${size}-${loop}`, method: 'PUT', headers: { 'content-length': String(body.length) }, body }), c, seconds);
+      const plainPut = (prefix: string) => () =>
+        load((loop) => ({ url: `http://127.0.0.1:${plain.port}${prefix}/put-${size}-${loop}`, method: 'PUT', headers: { 'content-length': String(body.length) }, body }), c, seconds);
+      const theirs = op === 'GET' ? () => load(() => ({ url: `http://127.0.0.1:${ng.port}/bench/obj-${size}`, method: 'GET', headers: {} }), c, seconds) : plainPut('');
       // Short warm-up of each, then one measured run each, alternated.
       await load(() => (op === 'GET' ? signed('GET', `/bench/obj-${size}`) : signed('PUT', `/bench/put-${size}-w`, body)), 1, 0.3);
       const baselinePids = op === 'GET' ? ng.pids() : [plain.pid];
       const ourRuns: Sampled[] = [];
       const theirRuns: Sampled[] = [];
+      // PUT: also the plain write computing the MD5 (the ETag), to show what the digest alone costs.
+      const md5Runs: Sampled[] = [];
       for (let round = 0; round < rounds; round++) {
         ourRuns.push(await sampled(meridian.pid, [meridian.pid], ours));
         theirRuns.push(await sampled(meridian.pid, baselinePids, theirs));
+        if (op === 'PUT' && withMd5) md5Runs.push(await sampled(meridian.pid, baselinePids, plainPut('/md5')));
       }
       const m = median(ourRuns);
       const bs = median(theirRuns);
+      const md5s = md5Runs.length ? median(md5Runs) : undefined;
       const b: LoadResult = bs.result;
       const ratio = m.result.bytesPerSec / b.bytesPerSec;
       const caseMet = ratio >= 0.8;
@@ -199,6 +205,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
         ratio: ratio.toFixed(2),
         'CPU µs/req': m.cpuUsPerReq.toFixed(0),
         'base CPU µs/req': bs.cpuUsPerReq.toFixed(0),
+        ...(withMd5 ? { 'md5 MiB/s': md5s ? (md5s.result.bytesPerSec / MiB).toFixed(1) : '', 'ratio md5': md5s ? (m.result.bytesPerSec / md5s.result.bytesPerSec).toFixed(2) : '', 'md5 CPU µs/req': md5s ? md5s.cpuUsPerReq.toFixed(0) : '' } : {}),
         'peak RSS MiB': size === '64MiB' ? Math.max(...ourRuns.map((r) => r.peakRss)).toFixed(0) : '',
         errors: String(m.result.errors + b.errors),
       };
@@ -213,7 +220,8 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
         ratio,
         cpuUsPerRequest: ourRuns.map((r) => r.cpuUsPerReq),
         baselineCpuUsPerRequest: theirRuns.map((r) => r.cpuUsPerReq),
-        rounds: { meridian: ourRuns.map((r) => r.result), baseline: theirRuns.map((r) => r.result) },
+        ...(md5s ? { baselineMd5: md5s.result, baselineMd5CpuUsPerRequest: md5Runs.map((r) => r.cpuUsPerReq) } : {}),
+        rounds: { meridian: ourRuns.map((r) => r.result), baseline: theirRuns.map((r) => r.result), ...(md5Runs.length ? { baselineMd5: md5Runs.map((r) => r.result) } : {}) },
         peakRssMiB: Math.max(...ourRuns.map((r) => r.peakRss)),
       });
     };
