@@ -7,7 +7,7 @@
  * Failures name the step; dismissal reaches the step job on B; bad packages are refused.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -318,6 +318,30 @@ for (const kind of testDatabaseKinds()) {
       // One step job on A (element 0) and two more on B.
       const onA = (await a.request('GET', '/jobs', { as: 'alice' })).json.jobs.filter((j: { processID: string }) => j.processID.startsWith('halve-'));
       assert.ok(onA.length >= 2, 'halve[0] ran on A');
+    });
+
+    it('runs a nested_crossproduct scatter (valueFrom after the scatter) and a pickValue input as cwltool does', async () => {
+      assert.equal((await deploy('cross.cwl')).status, 201);
+      const inputs = { a: ['x', 'y'], b: ['1', '2', '3'], fallback: 'only' };
+      const submitted = await ems('POST', '/processes/cross/execution', { as: 'alice', body: { inputs }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      const done = await waitEms(submitted.json.jobID);
+      const logs = (await ems('GET', `/jobs/${submitted.json.jobID}/logs`, { as: 'alice' })).text;
+      assert.equal(done.status, 'successful', `${done.message}\n${logs}`);
+      assert.match(logs, /step 'pair': scattered over 'words', 'other' \(nested_crossproduct\): 6 jobs/);
+      const results = (await ems('GET', `/jobs/${submitted.json.jobID}/results`, { as: 'alice' })).json;
+      const text = async (h: { href: string }) => (await ems('GET', h.href, { as: 'alice' })).text.trim();
+      const ours = { pairs: await Promise.all((results.pairs as Array<Array<{ href: string }>>).map((row) => Promise.all(row.map(text)))), picked: await text(results.picked) };
+      // The same workflow and inputs run by cwltool itself.
+      const dir = mkdtempSync(join(tmpdir(), 'ems-cross-'));
+      writeFileSync(join(dir, 'job.json'), JSON.stringify(inputs));
+      const run = spawnSync('cwltool', ['--quiet', '--no-container', '--outdir', join(dir, 'out'), `${join(FIXTURES, 'cross.cwl')}#cross`, join(dir, 'job.json')], { encoding: 'utf8', timeout: 120_000 });
+      assert.equal(run.status, 0, run.stderr);
+      const theirs = JSON.parse(run.stdout) as { pairs: Array<Array<{ path: string }>>; picked: { path: string } };
+      const read = (f: { path: string }) => readFileSync(f.path, 'utf8').trim();
+      assert.deepEqual(ours, { pairs: theirs.pairs.map((row) => row.map(read)), picked: read(theirs.picked) });
+      assert.deepEqual(ours.pairs, [['x-1', 'x-2', 'x-3'], ['y-1', 'y-2', 'y-3']]);
+      assert.equal(ours.picked, 'only');
     });
 
     it('hides one user\'s workflows and jobs from another', async () => {
