@@ -21,6 +21,7 @@ import type { LayerPlan, SourceInfo, StyledLayerPlan } from './pool/tasks.js';
 import { ConfigCoverages, type CoverageEntry, type Granule } from './registry.js';
 import { resolveStyle, type BandStatistics, type ResolvedStyle, type StyleConfig } from './render/index.js';
 import type {
+  Bbox,
   ComputedRows,
   CoverageChange,
   CoverageDescription,
@@ -39,6 +40,8 @@ import type {
 } from './types.js';
 
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', geotiff: 'image/tiff' } as const;
+/** How long a config coverage's read decision is reused for one subject (ms). */
+const READ_ANSWER_MS = 1_000;
 
 export interface CoveragesEngineOptions {
   config: CoveragesConfig;
@@ -141,8 +144,31 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
   const collectionReads = new Map<string, { ok: boolean; at: number }>();
   // A share or a policy change can open or close a collection at once.
   auth.onDecisionsInvalidated(() => collectionReads.clear());
+  // Config coverages: the answer for a subject (the same Subject object: the anonymous one, a
+  // remembered token's) and entry is kept READ_ANSWER_MS, as the catalogue's are above, and
+  // forgotten with the decisions. A tile or map then asks no decision point (and builds no
+  // decision-cache key) on the hot path.
+  let readAnswers = new WeakMap<Subject, WeakMap<CoverageEntry, { ok: boolean; at: number }>>();
+  auth.onDecisionsInvalidated(() => {
+    readAnswers = new WeakMap();
+  });
+  async function mayReadEntry(entry: CoverageEntry, subject: Subject): Promise<boolean> {
+    let answers = readAnswers.get(subject);
+    const known = answers?.get(entry);
+    const now = Date.now();
+    if (known && now - known.at < READ_ANSWER_MS) return known.ok;
+    const kept = readAnswers;
+    const ok = await mayRead(auth, logger, subject, { id: entry.description.id, owner: entry.owner, visibility: entry.visibility });
+    // Not kept when the decisions were forgotten meanwhile: the answer may predate the change.
+    if (kept === readAnswers) {
+      if (!answers) readAnswers.set(subject, (answers = new WeakMap()));
+      answers.set(entry, { ok, at: now });
+    }
+    return ok;
+  }
+
   async function readable(entry: CoverageEntry, subject: Subject): Promise<boolean> {
-    if (!entry.collection || !options.catalogue) return mayRead(auth, logger, subject, { id: entry.description.id, owner: entry.owner, visibility: entry.visibility });
+    if (!entry.collection || !options.catalogue) return mayReadEntry(entry, subject);
     const key = `${subject.issuer}\u0000${subject.id}\u0000${subject.groups.join(',')}\u0000${entry.collection}`;
     const cached = collectionReads.get(key);
     if (cached && Date.now() - cached.at < 5_000) return cached.ok;
@@ -230,13 +256,21 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     if (resolved.granule) return [resolved.granule];
     const { entry, description } = resolved;
     const window = timeWindow(description, time);
-    const area = toCrs84(gridBbox(target), target.crs);
+    const box = gridBbox(target);
     if (entry.collection && series) {
-      const found = await series.granules(entry, { bbox: area, time: window }, subject);
+      const found = await series.granules(entry, { bbox: toCrs84(box, target.crs), time: window }, subject);
       return found.reverse();
     }
     const inTime = (g: Granule) => !window || (g.time !== undefined && g.time >= new Date(window.begin).toISOString() && g.time <= new Date(window.end).toISOString());
-    const chosen = entry.granules.filter((g) => inTime(g) && (!area || !g.wgs84Bbox || intersects(g.wgs84Bbox, area)));
+    // A file in the target's own CRS is compared in it; others by CRS:84 boxes, projected once
+    // and only when needed (a projection of the target's box is most of a map's main-thread work).
+    let area: Bbox | undefined | null = null;
+    const inArea = (g: Granule) => {
+      if (g.info?.crs === target.crs) return intersects(g.bbox, box);
+      if (area === null) area = toCrs84(box, target.crs);
+      return !area || !g.wgs84Bbox || intersects(g.wgs84Bbox, area);
+    };
+    const chosen = entry.granules.filter((g) => inTime(g) && inArea(g));
     return chosen.slice(-config.catalogue.maxGranulesPerRead);
   }
 
