@@ -131,6 +131,12 @@ for (const kind of testDatabaseKinds()) {
       const res = await ems('POST', '/processes', { as: 'alice', body: scattered, type: 'application/cwl+yaml' });
       assert.equal(res.status, 400, res.text);
       assert.match(res.json.locator, /steps\.warp\.scatter/);
+      // JavaScript in the workflow's own expressions is refused, with its path (the EMS evaluates parameter references only).
+      const js = await ems('POST', '/processes', { as: 'alice', body: fixture('scatter-when.cwl').replace('when: $(inputs.reproject)', 'when: ${ return inputs.reproject; }'), type: 'application/cwl+yaml' });
+      assert.equal(js.status, 400, js.text);
+      assert.equal(js.json.code, 'InvalidPackage');
+      assert.equal(js.json.locator, '$graph[0].steps.warp.when');
+      assert.match(js.json.detail, /JavaScript/);
       assert.equal((await ems('GET', '/processes', { as: 'alice' })).json.processes.length, 0);
     });
 
@@ -342,6 +348,15 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(ours, { pairs: theirs.pairs.map((row) => row.map(read)), picked: read(theirs.picked) });
       assert.deepEqual(ours.pairs, [['x-1', 'x-2', 'x-3'], ['y-1', 'y-2', 'y-3']]);
       assert.equal(ours.picked, 'only');
+    });
+
+    it('fails the job, naming the element, when a when is not a boolean', async () => {
+      const body = fixture('cross.cwl').replace('    id: cross\n', '    id: cross-when\n').replace('        scatterMethod: nested_crossproduct\n', '        scatterMethod: nested_crossproduct\n        when: $(inputs.other)\n');
+      assert.equal((await ems('POST', '/processes', { as: 'alice', body, type: 'application/cwl+yaml' })).status, 201);
+      const submitted = await ems('POST', '/processes/cross-when/execution', { as: 'alice', body: { inputs: { a: ['x'], b: ['1'], fallback: 'f' } }, headers: { Prefer: 'respond-async' } });
+      const done = await waitEms(submitted.json.jobID);
+      assert.equal(done.status, 'failed');
+      assert.match(done.message, /step 'pair\[0\]': when must be true or false, it is "1"/);
     });
 
     it('hides one user\'s workflows and jobs from another', async () => {
