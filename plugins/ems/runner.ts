@@ -284,7 +284,8 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         }
       }
       const { endpoint, outputs } = await runJob(record, step, values);
-      return Object.fromEntries(step.outputs.map((o) => [o, outputs[o] === undefined ? undefined : fromStepValue(outputs[o]!, record, o, [], endpoint)]));
+      // An output the step job did not produce (an optional one) is null, as in CWL.
+      return Object.fromEntries(step.outputs.map((o) => [o, outputs[o] === undefined ? null : fromStepValue(outputs[o]!, record, o, [], endpoint)]));
     };
 
     const runStep = async (step: WorkflowStep): Promise<void> => {
