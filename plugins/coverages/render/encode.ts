@@ -1,10 +1,12 @@
 /**
- * RGBA pixels to PNG, JPEG or WebP through sharp (libvips). Settings favour speed: this runs for
- * every WMS map and WMTS tile. Measured on 256x256 tiles (README): PNG at zlib level 3 without
- * adaptive filtering, WebP at effort 0; palette PNG is 3-4x slower and so only on request.
+ * RGBA pixels to PNG, JPEG or WebP. Settings favour speed: this runs for every WMS map and WMTS
+ * tile. PNG is written by png.ts (Sub filter, run-length deflate: about half sharp's CPU and
+ * smaller on imagery); JPEG, WebP and palette PNG through sharp (libvips): WebP at effort 0,
+ * palette PNG 3-4x slower and so only on request (README).
  */
 import sharp from 'sharp';
 import type { ImageFormat } from '../types.js';
+import { encodePng } from './png.js';
 
 export interface EncodeOptions {
   format: ImageFormat;
@@ -14,7 +16,7 @@ export interface EncodeOptions {
   bgcolor?: number;
   /** JPEG/WebP quality 1-100 (default 85 for JPEG, 80 for WebP). */
   quality?: number;
-  /** PNG: zlib level 0-9 (default 3). */
+  /** PNG: a zlib level 1-9 for LZ77 matching (default: run-length matching, the fastest). */
   compressionLevel?: number;
   /** PNG: quantise to an 8-bit palette (smaller, several times slower). Default false. */
   palette?: boolean;
@@ -32,6 +34,10 @@ export const imageContentTypes: Record<ImageFormat, string> = {
  */
 export async function encodeImage(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number, options: EncodeOptions): Promise<Buffer> {
   if (rgba.length !== width * height * 4) throw new Error(`${rgba.length} bytes are not ${width}x${height} RGBA pixels`);
+  if (options.format === 'png' && !options.palette) {
+    // Alpha kept only when asked for and some pixel has it; flattened onto bgcolor otherwise.
+    return encodePng(rgba, width, height, { alpha: options.transparent === true, bgcolor: options.bgcolor, level: options.compressionLevel });
+  }
   const transparent = hasTransparency(rgba);
   const keepAlpha = options.transparent === true && options.format !== 'jpeg' && transparent;
   // An opaque image goes to libvips as RGBA with the alpha band dropped there: measured ~250 µs
@@ -42,13 +48,7 @@ export async function encodeImage(rgba: Uint8ClampedArray | Uint8Array, width: n
   if (!transparent) image.removeAlpha();
   switch (options.format) {
     case 'png':
-      return image
-        .png(
-          options.palette
-            ? { palette: true, effort: 1, compressionLevel: options.compressionLevel ?? 3, adaptiveFiltering: false }
-            : { compressionLevel: options.compressionLevel ?? 3, adaptiveFiltering: false },
-        )
-        .toBuffer();
+      return image.png({ palette: true, effort: 1, compressionLevel: options.compressionLevel ?? 3, adaptiveFiltering: false }).toBuffer();
     case 'jpeg':
       return image.jpeg({ quality: options.quality ?? 85 }).toBuffer();
     case 'webp':
