@@ -19,6 +19,7 @@ import type { Subject } from '../../core/auth/types.js';
 import { importVectorSource, type FeatureImportOptions, type ImportReport } from './import/importer.js';
 import { recordsSource } from './import/readers/records.js';
 import { topologySource, type Topology } from './import/readers/topojson.js';
+import { cutAtAntimeridian } from './import/antimeridian.js';
 import type { VectorSource } from './import/types.js';
 import type { FeaturesService } from './types.js';
 
@@ -49,7 +50,9 @@ export const SAMPLE_COLLECTIONS: SampleCollection[] = [
     keywords: ['Natural Earth', 'countries', 'boundaries', 'sample'],
     package: 'world-atlas',
     file: 'countries-110m.json',
-    open: (path) => topologyFile(path, 'countries-110m.json'),
+    // world-atlas's polygons are spherical (Russia's, Fiji's and Antarctica's rings step from 180 to
+    // -180): cut at the antimeridian into planar ones, as Natural Earth's own shapefiles are.
+    open: async (path) => cutAtAntimeridian(await topologyFile(path, 'countries-110m.json')),
     import: {
       layer: 'countries',
       // TopoJSON ids are ISO numeric codes, some missing: kept as a property, the engine numbers the features.

@@ -2,22 +2,46 @@
  * The sample collections as a first start serves them: a real server with `sampleData: true`
  * (the features engine, WFS, WMS) loads countries, rivers and populated_places; the WFS lists
  * them and GDAL's WFS driver reads their counts and fields; the WMS draws them with the sample
- * styles (rivers as blue lines, cities as symbols labelled with their names).
+ * styles (rivers as blue lines, cities as symbols labelled with their names). The countries
+ * crossing the antimeridian (Russia, Fiji; Antarctica round the pole) are served as planar
+ * polygons cut at ±180: valid, with their areas, and drawn without lines across the map.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ANONYMOUS } from '../../../core/auth/index.js';
 import { SAMPLE_VECTOR_STYLES } from '../../../plugins/wms/vector/sample-styles.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { builtinDir, decode, get as getMap, near, xpath as wmsXpath, type Pixels } from '../wms/support.js';
+import { builtinDir, decode, get as getMap, near, PYTHON, xpath as wmsXpath, type Pixels } from '../wms/support.js';
 import { get, run, xpath } from '../wfs/support.js';
 import type { FeaturesService } from '../../../plugins/features/types.js';
+import 'jsts/org/locationtech/jts/monkey.js';
+import GeoJSONReader from 'jsts/org/locationtech/jts/io/GeoJSONReader.js';
+import GeometryFactory from 'jsts/org/locationtech/jts/geom/GeometryFactory.js';
+import IsValidOp from 'jsts/org/locationtech/jts/operation/valid/IsValidOp.js';
 
 const RIVER = [0x1f, 0x78, 0xb4];
 const CAPITAL = [0xb2, 0x18, 0x2b];
 /** Switzerland and around, 600 × 300 px: about 1:4,000,000, where every city is labelled. */
 const SWISS = { SERVICE: 'WMS', VERSION: '1.3.0', REQUEST: 'GetMap', CRS: 'CRS:84', BBOX: '5,45,11,48', WIDTH: '600', HEIGHT: '300', FORMAT: 'image/png', TRANSPARENT: 'TRUE' };
 const pixel = (lon: number, lat: number) => [Math.round(((lon - 5) / 6) * 600), Math.round(((48 - lat) / 3) * 300)] as const;
+
+/** The area (km²) of a lon/lat polygon's rings with straight edges in plate carrée, on the authalic sphere (Lambert cylindrical equal-area). */
+function areaKm2(polygons: number[][][][]): number {
+  const R = 6371.0072;
+  const rad = Math.PI / 180;
+  const ring = (r: number[][]) => {
+    let s = 0;
+    for (let i = 1; i < r.length; i++) s += (r[i]![0]! - r[i - 1]![0]!) * rad * ((Math.sin(r[i]![1]! * rad) + Math.sin(r[i - 1]![1]! * rad)) / 2);
+    return Math.abs(s) * R * R;
+  };
+  return polygons.reduce((sum, p) => sum + ring(p[0]!) - p.slice(1).reduce((h, r) => h + ring(r), 0), 0);
+}
+
+/** Web Mercator y of a latitude. */
+const mercatorY = (lat: number) => 6378137 * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
 
 function count(p: Pixels, test: (rgba: [number, number, number, number]) => boolean, box = { x0: 0, y0: 0, x1: p.width, y1: p.height }): number {
   let n = 0;
@@ -116,5 +140,80 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(letters > 15, `${letters} label pixels right of Bern`);
       assert.ok(count(p, (c) => near(c.slice(0, 3), RIVER, 24)) > 300, 'rivers under the cities');
     });
+
+    it('serves the countries crossing the antimeridian as valid polygons cut at ±180, with their areas', async () => {
+      const res = await get(`${server.url}/wfs`, { SERVICE: 'WFS', VERSION: '2.0.0', REQUEST: 'GetFeature', TYPENAMES: 'countries', OUTPUTFORMAT: 'application/json' });
+      assert.equal(res.status, 200);
+      const collection = JSON.parse(res.body) as { features: Array<{ properties: { name: string }; geometry: { type: string; coordinates: number[][][][] } }> };
+      const reader = new GeoJSONReader(new GeometryFactory());
+      const byName = new Map(collection.features.map((f) => [f.properties.name, f.geometry]));
+      // Natural Earth's areas (km², Russia 17.1 M, Fiji 18,300, Antarctica's land 12.3 M) within what 1:110m keeps of them.
+      const expected: Record<string, [number, number]> = { Russia: [16.4e6, 17.6e6], Fiji: [15_000, 22_000], Antarctica: [11.8e6, 12.8e6] };
+      for (const [name, [min, max]] of Object.entries(expected)) {
+        const g = byName.get(name)!;
+        assert.equal(g.type, 'MultiPolygon', name);
+        // No edge steps across the map (but along a pole, which Antarctica's ring follows from 180 to -180).
+        for (const p of g.coordinates) for (const r of p) for (let i = 1; i < r.length; i++) {
+          const [a, b] = [r[i - 1]!, r[i]!];
+          assert.ok(Math.abs(b[0]! - a[0]!) <= 180 || (Math.abs(a[1]!) === 90 && b[1] === a[1]), `${name}: an edge from ${a} to ${b}`);
+        }
+        const op = new IsValidOp(reader.read(g));
+        assert.ok(op.isValid(), `${name}: ${op.getValidationError()?.toString()}`);
+        const area = areaKm2(g.coordinates);
+        assert.ok(area > min && area < max, `${name}: ${Math.round(area)} km²`);
+        const xs = g.coordinates.flat(2).map((c) => c[0]!);
+        assert.equal(Math.min(...xs), -180, name);
+        assert.equal(Math.max(...xs), 180, name);
+      }
+    });
+
+    it("keeps them valid through GDAL: ogr2ogr from the WFS to a GeoPackage, GEOS's IsValid and their cut parts", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'meridian-countries-'));
+      try {
+        const gpkg = join(dir, 'countries.gpkg');
+        const copied = await run('ogr2ogr', ['-f', 'GPKG', gpkg, `WFS:${server.url}/wfs`, 'meridian:countries', '-nln', 'countries'], { GDAL_HTTP_TIMEOUT: '60' });
+        assert.equal(copied.code, 0, copied.stderr);
+        const script = ['from osgeo import ogr', 'import sys', 'source = ogr.Open(sys.argv[1])', 'layer = source.GetLayer(0)', 'for f in layer:', '    g = f.GetGeometryRef()', "    print(f.GetField('name'), g.GetGeometryCount(), int(g.IsValid()), sep='|')"].join('\n');
+        const checked = await run(PYTHON, ['-c', script, gpkg]);
+        assert.equal(checked.code, 0, checked.stderr);
+        const rows = new Map(checked.stdout.trim().split('\n').map((l) => l.split('|')).map(([name, parts, valid]) => [name!, { parts: Number(parts), valid: valid === '1' }]));
+        assert.equal(rows.size, 177);
+        // Cut at ±180: Russia's mainland and Wrangel Island, Fiji's Taveuni; Antarctica closed over the pole.
+        assert.deepEqual(['Russia', 'Fiji', 'Antarctica'].map((n) => rows.get(n)), [{ parts: 14, valid: true }, { parts: 3, valid: true }, { parts: 8, valid: true }]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    for (const crs of ['CRS:84', 'EPSG:3857'] as const) {
+      it(`draws a world map in ${crs} without lines across the sea at ~70°N and ~16°S (the antimeridian's countries)`, async () => {
+        const [W, H] = [1440, crs === 'CRS:84' ? 720 : 1440];
+        const maxY = crs === 'CRS:84' ? 90 : mercatorY(85.0511287798);
+        const maxX = crs === 'CRS:84' ? 180 : 20037508.342789244;
+        const res = await getMap(`${server.url}/wms`, { SERVICE: 'WMS', VERSION: '1.3.0', REQUEST: 'GetMap', CRS: crs, BBOX: `${-maxX},${-maxY},${maxX},${maxY}`, WIDTH: String(W), HEIGHT: String(H), FORMAT: 'image/png', TRANSPARENT: 'TRUE', LAYERS: 'countries', STYLES: '' });
+        assert.equal(res.status, 200, res.text);
+        const p = await decode(res.body);
+        if (process.env.SAMPLE_MAP_OUT) writeFileSync(`${process.env.SAMPLE_MAP_OUT}-${crs.replace(':', '')}.png`, res.body);
+        const at = (lon: number, lat: number) => {
+          const y = crs === 'CRS:84' ? lat : mercatorY(lat);
+          return [Math.floor(((lon + 180) / 360) * W), Math.floor(((maxY - y) / (2 * maxY)) * H)] as const;
+        };
+        const box = (lon0: number, lat0: number, lon1: number, lat1: number) => {
+          const [x0, y0] = at(lon0, lat1);
+          const [x1, y1] = at(lon1, lat0);
+          return { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+        };
+        const land = (c: [number, number, number, number]) => c[3] > 0;
+        // Sea: the Chukchi Sea from 70 to 72°N, the Norwegian and Greenland Seas from 67 to 72°N; the Pacific east of Fiji and the South Atlantic from 14 to 19°S.
+        const seas = { 'Chukchi Sea': box(-170, 70, -166, 72), 'Norwegian Sea': box(-12, 67, 8, 72), 'South Pacific': box(-170, -19, -150, -14), 'South Atlantic': box(-30, -19, 0, -14) };
+        for (const [name, b] of Object.entries(seas)) assert.equal(count(p, land, b), 0, `land colour over the ${name}`);
+        // Land: Fiji's Vanua Levu, Chukotka on both sides of 180°, Antarctica's interior.
+        for (const [name, lon, lat] of [['Vanua Levu', 179.2, -16.6], ['Chukotka west of 180°', 175, 67], ['Chukotka east of 180°', -175, 67], ['Antarctica', -100, -80]] as const) {
+          if (crs === 'EPSG:3857' && lat < -85) continue;
+          const [x, y] = at(lon, lat);
+          assert.ok(land(p.at(x, y)), `${name} at ${lon},${lat} is drawn: ${p.at(x, y)}`);
+        }
+      });
+    }
   });
 }
