@@ -115,7 +115,11 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         );
       }
     };
-    job.signal.addEventListener('abort', dismissActive, { once: true });
+    // A dismissal dismisses the step jobs; a shutdown leaves them running for the next try to follow.
+    const onAbort = () => {
+      if ((job.signal.reason as { kind?: string } | undefined)?.kind === 'dismissed') dismissActive();
+    };
+    job.signal.addEventListener('abort', onAbort, { once: true });
 
     // Subscriber callbacks, with the processing engine's documents and rules, for the whole workflow; sent in order.
     let callbacks: Promise<void> = Promise.resolve();
@@ -230,7 +234,7 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         await log(`step '${record}': submitted to '${endpoint.id}' as job ${ref.jobId}${ref.statusUrl ? ` (${ref.statusUrl})` : ''}`);
       }
       active.set(record, { endpoint, ref });
-      if (job.signal.aborted) dismissActive();
+      if (job.signal.aborted) onAbort();
       let failures = 0;
       let last = '';
       for (;;) {
@@ -367,9 +371,11 @@ export function createWorkflowHandler(deps: RunnerDeps) {
           running.delete(id);
           finished.add(id);
         } catch (err) {
-          // One step failed: the others stop (their jobs dismissed) before the workflow fails.
+          // One step failed: the others stop (their jobs dismissed) before the workflow fails. A shutdown
+          // stops following them only: the next try follows them again.
           stop.abort(err);
-          dismissActive();
+          if (job.signal.aborted) onAbort();
+          else dismissActive();
           await Promise.allSettled(running.values());
           throw err;
         }
@@ -404,7 +410,7 @@ export function createWorkflowHandler(deps: RunnerDeps) {
       }
       throw err;
     } finally {
-      job.signal.removeEventListener('abort', dismissActive);
+      job.signal.removeEventListener('abort', onAbort);
     }
   };
 }
