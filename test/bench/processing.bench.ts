@@ -4,30 +4,34 @@
 // Prefer: respond-async) to a server in a child process of its own (`processing/serve.ts`), with
 // the in-process queue and, when MERIDIAN_TEST_REDIS is set, BullMQ (the server's own worker).
 // The baseline is the same package run with cwltool as one would by hand (`cwltool --no-container
-// --outdir <dir> trivial.cwl job.json`, no shell, no wrapper), always next to what it is compared
-// with, so that both see the same load on a shared machine.
+// --outdir <dir> trivial.cwl job.json`, no shell, no wrapper, in a session of its own like the
+// engine's tools), always next to what it is compared with, so that both see the same load on a
+// shared machine.
 //
 // Per backend and kind:
 // - serial (a worker free, one job at a time; BENCH_PROCESSING_SERIAL built-in,
 //   BENCH_PROCESSING_CWL_SERIAL CWL jobs): request→running (execute sent → the job's `started`)
 //   and request→finished, and the CPU time of the server process and of the tools it ran per job;
 //   each CWL job is paired with a direct cwltool run just before or after it (alternating):
-//   wall overhead = median request→finished / median direct wall, CPU overhead = (server + tools
-//   CPU) / direct CPU - 1. Then up to 5 synchronous executions: how long after the job's
-//   `finished` the response came;
+//   wall overhead = the median over the pairs of request→finished / direct wall, - 1; CPU
+//   overhead likewise with (server + tools CPU) / direct CPU. Then up to 5 synchronous
+//   executions: how long after the job's `finished` the response came;
 // - throughput: N jobs submitted at once (BENCH_PROCESSING_JOBS built-in, BENCH_PROCESSING_CWL_JOBS
 //   CWL) at the engine's concurrency (BENCH_PROCESSING_CONCURRENCY, default 2): jobs/s from the
 //   first request to the last `finished`, CPU per job of the server (its own: HTTP, queue,
 //   database, stage-in/out) and of the tools (the children it reaped), from /proc/<pid>/stat over
-//   the phase. The CWL phase sits between two halves of BENCH_PROCESSING_DIRECT_JOBS direct runs
-//   at the same concurrency: their runs/s and CPU per run are its baseline.
+//   the phase. The CWL jobs run in BENCH_PROCESSING_CWL_ROUNDS rounds (default 1), each between
+//   two halves of its share of BENCH_PROCESSING_DIRECT_JOBS direct runs at the same concurrency:
+//   throughput overhead = the median over rounds of direct runs/s / Meridian's jobs/s, - 1; CPU
+//   overhead = (server + tools CPU per job) / direct CPU per run, - 1, over all rounds.
 //
 // Completion is seen by polling GET /ades/jobs/{id} (the oldest unfinished job; every 100 ms in
 // the serial phase, 250 ms in the throughput phase); the figures come from the jobs' own
-// timestamps, and the server CPU is reported without the polls' (their count times the server CPU
-// of one status read, measured after each phase). Database: SQLite (a file), or PostgreSQL (a schema of its
+// timestamps. The server's CPU per job is reported without the polls' share (their count times
+// the server CPU of one status read, measured after each phase) and without its idle CPU (timers,
+// metrics: measured over 3 s before the jobs, times the job's duration), both also reported. Database: SQLite (a file), or PostgreSQL (a schema of its
 // own) when MERIDIAN_TEST_PG is set.
-import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -189,11 +193,21 @@ interface Direct {
   cpuMs: number;
 }
 
-/** The package run with cwltool directly, as by hand; CPU from the children this process reaped. */
+/**
+ * The package run with cwltool directly, as by hand; CPU from the children this process reaped.
+ * In a session of its own, as from a terminal, and as the engine runs its tools: with the
+ * scheduler's autogroups, a process in the benchmark's session would share that session's CPU
+ * with it, and a busy machine would slow the baseline more than Meridian's jobs.
+ */
 async function cwltoolDirect(dir: string, i: number): Promise<Direct> {
   const before = procCpuMs('self').children;
   const t = performance.now();
-  await execFileP('cwltool', ['--no-container', '--outdir', join(dir, `direct-${i}`), 'trivial.cwl', 'job.json'], dir);
+  const child = spawn('cwltool', ['--no-container', '--outdir', join(dir, `direct-${i}`), 'trivial.cwl', 'job.json'], { cwd: dir, detached: true, stdio: 'ignore' });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`cwltool direct run ${i} exited ${code}`);
   const wallMs = performance.now() - t;
   rmSync(join(dir, `direct-${i}`), { recursive: true, force: true });
   return { wallMs, cpuMs: procCpuMs('self').children - before };
@@ -217,6 +231,8 @@ interface Figures {
   serialJobP50Ms: number;
   /** CPU per serial job: the server's own and the tools' (CWL: cwltool under Meridian). */
   serialServerCpuMs: number;
+  /** The same without the benchmark's status polls and the server's idle CPU over the job's time. */
+  serialServerNetCpuMs: number;
   serialToolsCpuMs: number;
   /** Of the server's CPU per job, what the benchmark's status polls cost (polls x CPU per GET). */
   serialPollCpuMs: number;
@@ -228,14 +244,18 @@ interface Figures {
   jobs: number;
   throughputPerSec: number;
   serverCpuMsPerJob: number;
+  serverNetCpuMsPerJob: number;
   toolsCpuMsPerJob: number;
   pollCpuMsPerJob: number;
   /** Server CPU of one GET /ades/jobs/{id}. */
   getCpuMs: number;
   /** Server CPU per second when no job runs and no request comes. */
   idleCpuMsPerSec: number;
-  /** The direct runs just before and after the CWL throughput phase. */
-  direct?: { runs: number; throughputPerSec: number; cpuMsPerRun: number };
+  /** Medians over the serial pairs of Meridian's request→finished / the direct wall, and of CPU. */
+  pairRatioP50?: number;
+  pairCpuRatioP50?: number;
+  /** The direct runs around the CWL throughput rounds. */
+  direct?: { runs: number; rounds: number; throughputPerSec: number; cpuMsPerRun: number; roundRatioP50: number };
   failed: number;
 }
 
@@ -245,6 +265,7 @@ interface Plan {
   directJobs: number;
   serial: number;
   cwlSerial: number;
+  cwlRounds: number;
   concurrency: number;
 }
 
@@ -281,18 +302,20 @@ async function measureBackend(backend: string, jobsConfig: Record<string, unknow
       const serialCount = kind === 'builtin' ? plan.serial : plan.cwlSerial;
       const serial: Timed[] = [];
       const paired: Direct[] = [];
-      const serialCpu = { own: 0, children: 0 };
-      const serialPolls0 = client.polls;
+      /** Per serial job: the server's CPU, its tools' CPU, and the status reads it took. */
+      const perJob: Array<{ own: number; children: number; polls: number }> = [];
       for (let i = 0; i < serialCount; i++) {
         if (kind === 'cwl' && i % 2 === 0) paired.push(await cwltoolDirect(dir, i));
         const before = server.cpuMs();
+        const polls = client.polls;
         serial.push(...(await client.finish([await client.submit(process, inputs(i))], 100)));
         const after = server.cpuMs();
-        serialCpu.own += after.own - before.own;
-        serialCpu.children += after.children - before.children;
+        perJob.push({ own: after.own - before.own, children: after.children - before.children, polls: client.polls - polls });
         if (kind === 'cwl' && i % 2 === 1) paired.push(await cwltoolDirect(dir, i));
       }
-      const serialPolls = client.polls - serialPolls0;
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      const serialCpu = { own: sum(perJob.map((j) => j.own)), children: sum(perJob.map((j) => j.children)) };
+      const serialPolls = sum(perJob.map((j) => j.polls));
       // Synchronous executions: the response's delay after the job's end (the wait's wake-up).
       const sync = [];
       for (let i = 0; i < Math.min(serialCount, 5); i++) sync.push(await client.executeSync(process, inputs(500 + i)));
@@ -302,21 +325,31 @@ async function measureBackend(backend: string, jobsConfig: Record<string, unknow
         `processing bench: ${backend} ${kind}: ${serialCount} serial jobs, request→running p50 ${median(latencies)} ms, request→finished p50 ${median(totals)} ms` +
           `${paired.length ? ` (paired direct cwltool ${median(paired.map((d) => d.wallMs)).toFixed(0)} ms)` : ''}, sync response − finished p50 ${median(sync.map((x) => x.lagMs))} ms`,
       );
-      // Throughput: all N at once; CWL between two halves of the direct runs.
+      // Throughput: N at once. CWL in rounds, each between two halves of its share of the direct
+      // runs, so the baseline is measured minutes (or seconds) from the jobs it is compared with.
       const n = kind === 'builtin' ? plan.builtinJobs : plan.cwlJobs;
-      const bracket = kind === 'cwl' && n > 0 && plan.directJobs > 0;
-      const firstHalf = Math.ceil(plan.directJobs / 2);
-      const before = bracket ? await directBatch(dir, firstHalf, plan.concurrency, 10_000) : undefined;
+      const rounds = kind === 'cwl' && plan.directJobs > 0 ? Math.max(1, Math.min(plan.cwlRounds, n)) : 1;
+      const share = (total: number, r: number) => Math.floor((total * (r + 1)) / rounds) - Math.floor((total * r) / rounds);
       let done: Timed[] = [];
-      let cpu = { own: 0, children: 0 };
+      const cpu = { own: 0, children: 0 };
+      let seconds = 0;
       const polls0 = client.polls;
-      if (n > 0) {
+      const directRounds: Array<{ runs: number; seconds: number; cpuMs: number; jobs: number; jobSeconds: number }> = [];
+      for (let r = 0; r < rounds && n > 0; r++) {
+        const d = kind === 'cwl' ? share(plan.directJobs, r) : 0;
+        const first = await directBatch(dir, Math.ceil(d / 2), plan.concurrency, 10_000 + r * 1000);
         const cpu0 = server.cpuMs();
         const submitted = [];
-        for (let i = 0; i < n; i++) submitted.push(await client.submit(process, inputs(1000 + i)));
-        done = await client.finish(submitted, 250);
+        for (let i = 0; i < share(n, r); i++) submitted.push(await client.submit(process, inputs(1000 + done.length + i)));
+        const batch = await client.finish(submitted, 250);
         const cpu1 = server.cpuMs();
-        cpu = { own: cpu1.own - cpu0.own, children: cpu1.children - cpu0.children };
+        cpu.own += cpu1.own - cpu0.own;
+        cpu.children += cpu1.children - cpu0.children;
+        const batchSeconds = (Math.max(...batch.map((t) => t.finished)) - batch[0]!.sent) / 1000;
+        seconds += batchSeconds;
+        done = [...done, ...batch];
+        const second = await directBatch(dir, d - Math.ceil(d / 2), plan.concurrency, 50_000 + r * 1000);
+        if (d > 0) directRounds.push({ runs: d, seconds: first.seconds + second.seconds, cpuMs: first.cpuMs + second.cpuMs, jobs: batch.length, jobSeconds: batchSeconds });
       }
       const polls = client.polls - polls0;
       // What one status read costs the server, to tell the benchmark's polling from the jobs.
@@ -327,14 +360,22 @@ async function measureBackend(backend: string, jobsConfig: Record<string, unknow
         for (let i = 0; i < 200; i++) await client.status(probe.id);
         getCpuMs = (server.cpuMs().own - cpu0) / 200;
       }
-      const after = bracket ? await directBatch(dir, plan.directJobs - firstHalf, plan.concurrency, 20_000) : undefined;
-      const direct = before && after ? { runs: plan.directJobs, throughputPerSec: plan.directJobs / (before.seconds + after.seconds), cpuMsPerRun: (before.cpuMs + after.cpuMs) / plan.directJobs } : undefined;
-      const seconds = n > 0 ? (Math.max(...done.map((t) => t.finished)) - done[0]!.sent) / 1000 : NaN;
+      const directRuns = sum(directRounds.map((d) => d.runs));
+      const direct = directRounds.length
+        ? {
+            runs: directRuns,
+            rounds: directRounds.length,
+            throughputPerSec: directRuns / sum(directRounds.map((d) => d.seconds)),
+            cpuMsPerRun: sum(directRounds.map((d) => d.cpuMs)) / directRuns,
+            // Per round: direct runs/s over Meridian's jobs/s, the median of the rounds.
+            roundRatioP50: median(directRounds.map((d) => d.runs / d.seconds / (d.jobs / d.jobSeconds))),
+          }
+        : undefined;
       const failed = [...serial, ...done].filter((t) => t.status !== 'successful').length + sync.filter((x) => !x.ok).length;
       if (n > 0) {
         log(
           `processing bench: ${backend} ${kind}: ${n} jobs in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(2)}/s), CPU per job: server ${(cpu.own / n).toFixed(1)} ms (status polls ${((polls * getCpuMs) / n).toFixed(1)} ms of it: ${polls} at ${getCpuMs.toFixed(2)} ms), tools ${(cpu.children / n).toFixed(1)} ms` +
-            (direct ? `; direct cwltool around it: ${direct.throughputPerSec.toFixed(2)}/s, ${direct.cpuMsPerRun.toFixed(0)} ms CPU per run` : ''),
+            (direct ? `; direct cwltool around it (${direct.rounds} rounds): ${direct.throughputPerSec.toFixed(2)}/s, ${direct.cpuMsPerRun.toFixed(0)} ms CPU per run` : ''),
         );
       }
       out.push({
@@ -345,13 +386,23 @@ async function measureBackend(backend: string, jobsConfig: Record<string, unknow
         latencyP99Ms: pct(latencies, 99),
         serialJobP50Ms: median(totals),
         serialServerCpuMs: serialCpu.own / serialCount,
+        serialServerNetCpuMs: (serialCpu.own - serialPolls * getCpuMs - (idleCpuMsPerSec * sum(totals)) / 1000) / serialCount,
         serialToolsCpuMs: serialCpu.children / serialCount,
         serialPollCpuMs: (serialPolls * getCpuMs) / serialCount,
-        ...(paired.length ? { pairedDirectP50Ms: median(paired.map((d) => d.wallMs)), pairedDirectCpuMs: paired.reduce((sum, d) => sum + d.cpuMs, 0) / paired.length } : {}),
+        ...(paired.length
+          ? {
+              pairedDirectP50Ms: median(paired.map((d) => d.wallMs)),
+              pairedDirectCpuMs: sum(paired.map((d) => d.cpuMs)) / paired.length,
+              // Pair by pair (each Meridian job over the direct run next to it), the median.
+              pairRatioP50: median(paired.map((d, i) => totals[i]! / d.wallMs)),
+              pairCpuRatioP50: median(paired.map((d, i) => (perJob[i]!.own - perJob[i]!.polls * getCpuMs - (idleCpuMsPerSec * totals[i]!) / 1000 + perJob[i]!.children) / d.cpuMs)),
+            }
+          : {}),
         syncLagP50Ms: median(sync.map((x) => x.lagMs)),
         jobs: n,
         throughputPerSec: n / seconds,
         serverCpuMsPerJob: cpu.own / n,
+        serverNetCpuMsPerJob: (cpu.own - polls * getCpuMs - idleCpuMsPerSec * seconds) / n,
         toolsCpuMsPerJob: cpu.children / n,
         pollCpuMsPerJob: (polls * getCpuMs) / n,
         getCpuMs,
@@ -402,10 +453,10 @@ const pc = (x: number) => (Number.isNaN(x) ? '—' : `${x >= 0 ? '+' : ''}${(x *
 /** The overheads of a CWL row over its direct cwltool runs (NaN where not measured). */
 function overheads(f: Figures) {
   return {
-    wall: f.pairedDirectP50Ms ? f.serialJobP50Ms / f.pairedDirectP50Ms - 1 : NaN,
-    serialCpu: f.pairedDirectCpuMs ? (f.serialServerCpuMs - f.serialPollCpuMs + f.serialToolsCpuMs) / f.pairedDirectCpuMs - 1 : NaN,
-    throughput: f.direct && f.jobs > 0 ? f.direct.throughputPerSec / f.throughputPerSec - 1 : NaN,
-    cpu: f.direct && f.jobs > 0 ? (f.serverCpuMsPerJob - f.pollCpuMsPerJob + f.toolsCpuMsPerJob) / f.direct.cpuMsPerRun - 1 : NaN,
+    wall: f.pairRatioP50 !== undefined ? f.pairRatioP50 - 1 : NaN,
+    serialCpu: f.pairCpuRatioP50 !== undefined ? f.pairCpuRatioP50 - 1 : NaN,
+    throughput: f.direct && f.jobs > 0 ? f.direct.roundRatioP50 - 1 : NaN,
+    cpu: f.direct && f.jobs > 0 ? (f.serverNetCpuMsPerJob + f.toolsCpuMsPerJob) / f.direct.cpuMsPerRun - 1 : NaN,
   };
 }
 
@@ -419,6 +470,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     directJobs: setting('BENCH_PROCESSING_DIRECT_JOBS', cwlJobs),
     serial,
     cwlSerial: setting('BENCH_PROCESSING_CWL_SERIAL', serial),
+    cwlRounds: setting('BENCH_PROCESSING_CWL_ROUNDS', 1),
     concurrency: Math.max(1, setting('BENCH_PROCESSING_CONCURRENCY', 2)),
   };
   const redis = process.env.MERIDIAN_TEST_REDIS;
@@ -457,14 +509,15 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
         target: `${f.backend} ${f.kind}`,
         'request→running p50/p99 ms': `${ms(f.latencyP50Ms)}/${ms(f.latencyP99Ms)}`,
         'request→finished p50 ms (direct)': `${ms(f.serialJobP50Ms)}${cwlRow ? ` (${ms(f.pairedDirectP50Ms)})` : ''}`,
-        'wall overhead': cwlRow ? pc(o.wall) : '—',
-        'serial CPU ms server+tools (direct)': `${(f.serialServerCpuMs - f.serialPollCpuMs).toFixed(0)}+${ms(f.serialToolsCpuMs)}${cwlRow ? ` (${ms(f.pairedDirectCpuMs)})` : ''}`,
-        'CPU overhead': cwlRow ? pc(o.serialCpu) : '—',
+        'wall overhead (pairs)': cwlRow ? pc(o.wall) : '—',
+        'serial CPU ms/job server+tools (direct)': `${f.serialServerNetCpuMs.toFixed(0)}+${ms(f.serialToolsCpuMs)}${cwlRow ? ` (${ms(f.pairedDirectCpuMs)})` : ''}`,
+        'CPU overhead (pairs)': cwlRow ? pc(o.serialCpu) : '—',
         jobs: String(f.jobs),
         'jobs/s (direct)': f.jobs > 0 ? `${f.throughputPerSec.toFixed(2)}${f.direct ? ` (${f.direct.throughputPerSec.toFixed(2)})` : ''}` : '—',
-        'CPU ms/job server+tools (direct)': f.jobs > 0 ? `${(f.serverCpuMsPerJob - f.pollCpuMsPerJob).toFixed(1)}+${ms(f.toolsCpuMsPerJob)}${f.direct ? ` (${ms(f.direct.cpuMsPerRun)})` : ''}` : '—',
+        'CPU ms/job server+tools (direct)': f.jobs > 0 ? `${f.serverNetCpuMsPerJob.toFixed(1)}+${ms(f.toolsCpuMsPerJob)}${f.direct ? ` (${ms(f.direct.cpuMsPerRun)})` : ''}` : '—',
+        'idle ms/s': f.idleCpuMsPerSec.toFixed(1),
         'polls CPU ms/job serial, N': `${ms(f.serialPollCpuMs)}, ${f.jobs > 0 ? f.pollCpuMsPerJob.toFixed(1) : '—'}`,
-        'throughput / CPU overhead': cwlRow ? `${pc(o.throughput)} / ${pc(o.cpu)}` : '—',
+        'throughput / CPU overhead (rounds)': cwlRow ? `${pc(o.throughput)} / ${pc(o.cpu)}` : '—',
         'sync lag ms': ms(f.syncLagP50Ms),
         failed: String(f.failed),
       };
