@@ -184,15 +184,15 @@ export class KernelScratch {
   /** Bilinear: x and y fractions per pixel. Cubic: 8 weights per pixel (x then y). */
   weights = new Float64Array(0);
 
-  ensure(count: number): void {
-    if (this.idx.length >= count) return;
-    this.idx = new Int32Array(count);
-    this.weights = new Float64Array(count * 8);
+  /** Room for `count` indexes and, when a kernel uses them, `weightsPerPixel` weights each (nearest: none). */
+  ensure(count: number, weightsPerPixel = 0): void {
+    if (this.idx.length < count) this.idx = new Int32Array(count);
+    if (this.weights.length < count * weightsPerPixel) this.weights = new Float64Array(count * weightsPerPixel);
   }
 }
 
 export function resampleBilinear(win: WindowSamples, out: OutputSamples, sx: Float64Array, sy: Float64Array, count: number, offset: number, scratch: KernelScratch): number {
-  scratch.ensure(count);
+  scratch.ensure(count, 2);
   const { idx, weights } = scratch;
   const ww = win.width;
   const wh = win.height;
@@ -254,7 +254,7 @@ export function resampleBilinear(win: WindowSamples, out: OutputSamples, sx: Flo
 }
 
 export function resampleCubic(win: WindowSamples, out: OutputSamples, sx: Float64Array, sy: Float64Array, count: number, offset: number, scratch: KernelScratch): number {
-  scratch.ensure(count);
+  scratch.ensure(count, 8);
   const { idx, weights } = scratch;
   const ww = win.width;
   const wh = win.height;

@@ -80,7 +80,6 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
     mask = new Uint8Array(pixels);
   };
   const planner = new Planner(target, targetCrs, options);
-  const buffers = new StripBuffers();
 
   let covered = 0;
   let next = sources.length - 1;
@@ -112,7 +111,7 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
     } else {
       if (!bands) allocate();
       const out: OutputSamples = { bands: bands!, mask: mask!, range, exact: holdsExactly(options.sampleType, raster.sampleType) };
-      covered += plan.kind === 'copy' ? drawCopy(plan, raster, out, width, covered === 0, fillValue) : drawResampled(plan, raster, out, options.resampling, buffers);
+      covered += plan.kind === 'copy' ? drawCopy(plan, raster, out, width, covered === 0, fillValue) : drawResampled(plan, raster, out, options.resampling);
     }
     drawing = undefined;
     if (covered < pixels) refill();
@@ -297,19 +296,28 @@ function projectedExtent(box: Bbox, from: CrsDefinition, to: CrsDefinition): Bbo
   return [minx - mx, miny - my, maxx + mx, maxy + my];
 }
 
-/** Coordinate and index buffers for one strip, reused across sources. */
+/**
+ * Coordinate and index buffers for one strip: only what the kernel uses (nearest on a scale and
+ * shift needs no coordinates, no kernel but bilinear and cubic weights). One set per thread is
+ * reused by every warp: a source is drawn with no await in between, so no two draws share it at
+ * once. Strips above SHARED_STRIP_PIXELS get buffers of their own, not kept.
+ */
 class StripBuffers {
   x = new Float64Array(0);
   y = new Float64Array(0);
   readonly kernel = new KernelScratch();
 
-  ensure(size: number): void {
+  ensure(size: number, coordinates: boolean): void {
     this.kernel.ensure(size);
-    if (this.x.length >= size) return;
+    if (!coordinates || this.x.length >= size) return;
     this.x = new Float64Array(size);
     this.y = new Float64Array(size);
   }
 }
+
+const SHARED_STRIP_PIXELS = 4096 * 64;
+const sharedBuffers = new StripBuffers();
+const stripBuffers = (pixels: number) => (pixels <= SHARED_STRIP_PIXELS ? sharedBuffers : new StripBuffers());
 
 function checkWindow(raster: Raster, plan: Plan): void {
   const w = plan.window;
@@ -370,14 +378,16 @@ function drawCopy(plan: CopyPlan, raster: Raster, out: OutputSamples, width: num
   return filled;
 }
 
-function drawResampled(plan: ResamplePlan, raster: Raster, out: OutputSamples, resampling: Resampling, buffers: StripBuffers): number {
+function drawResampled(plan: ResamplePlan, raster: Raster, out: OutputSamples, resampling: Resampling): number {
   checkWindow(raster, plan);
   const win: WindowSamples = { ...plan.window, bands: raster.bands, mask: effectiveMask(raster.mask) };
   const { mapping } = plan;
   const width = mapping.width;
-  buffers.ensure(width * mapping.maxStripRows);
+  const separable = resampling === 'nearest' && plan.affine !== undefined;
+  const buffers = stripBuffers(width * mapping.maxStripRows);
+  buffers.ensure(width * mapping.maxStripRows, !separable);
   let filled = 0;
-  if (resampling === 'nearest' && plan.affine) {
+  if (separable && plan.affine) {
     const { cols, rows } = separableIndexes(plan.affine, win, width, mapping.height);
     const starts = mapping.stripStarts;
     for (let s = 0; s + 1 < starts.length; s++) filled += resampleNearestSeparable(win, out, cols, rows, width, starts[s]!, starts[s + 1]!, buffers.kernel.idx);
