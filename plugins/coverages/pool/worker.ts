@@ -8,7 +8,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import { Piscina } from 'piscina';
 import sharp from 'sharp';
-import { encodeGeoTiff } from '../encode/index.js';
+import { encodeGeoTiffAsync } from '../encode/index.js';
 import { encodeRowChunk } from '../encode/geotiff-rows.js';
 import { coverageOutputOptions } from '../encode/output-defaults.js';
 import type { RasterSource } from '../raster-source.js';
@@ -181,7 +181,8 @@ async function perform(task: WorkerTask): Promise<WorkerValue> {
     case 'coverage': {
       if (task.format === 'geotiff') {
         const raster = await readLayer(task.layer, task.target, task.sampleType);
-        return encodeGeoTiff(raster, task.target, { ...coverageOutputOptions(task.geotiff, raster.sampleType), bandNames: task.bandNames, nodata: task.layer.nodata });
+        // Blocks deflated on libuv's pool, in parallel: this thread reads the next request meanwhile.
+        return encodeGeoTiffAsync(raster, task.target, { ...coverageOutputOptions(task.geotiff, raster.sampleType), bandNames: task.bandNames, nodata: task.layer.nodata });
       }
       const styled = task.style!;
       const rgba = await renderLayer({ ...task.layer, ...styled }, task.target);

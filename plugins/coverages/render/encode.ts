@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import type { ImageFormat } from '../types.js';
-import { encodePng } from './png.js';
+import { encodePngAsync } from './png.js';
 
 export interface EncodeOptions {
   format: ImageFormat;
@@ -36,7 +36,7 @@ export async function encodeImage(rgba: Uint8ClampedArray | Uint8Array, width: n
   if (rgba.length !== width * height * 4) throw new Error(`${rgba.length} bytes are not ${width}x${height} RGBA pixels`);
   if (options.format === 'png' && !options.palette) {
     // Alpha kept only when asked for and some pixel has it; flattened onto bgcolor otherwise.
-    return encodePng(rgba, width, height, { alpha: options.transparent === true, bgcolor: options.bgcolor, level: options.compressionLevel });
+    return encodePngAsync(rgba, width, height, { alpha: options.transparent === true, bgcolor: options.bgcolor, level: options.compressionLevel });
   }
   const transparent = hasTransparency(rgba);
   const keepAlpha = options.transparent === true && options.format !== 'jpeg' && transparent;

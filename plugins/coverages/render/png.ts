@@ -7,7 +7,7 @@
  * 2.1 ms / 113 kB and 1.9 ms / 58 kB against 3.9 ms / 151 kB and 2.3 ms / 53 kB
  * (README, Performance). Any PNG decoder reads it (filter type 1 is baseline PNG).
  */
-import { constants, crc32, deflateSync } from 'node:zlib';
+import { constants, crc32, deflate, deflateSync } from 'node:zlib';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 const IDAT_CRC = crc32('IDAT');
@@ -22,19 +22,35 @@ export interface PngOptions {
   level?: number;
 }
 
-/** Scratch for the filtered rows (one per thread: deflateSync consumes it before the next image). */
-let scratch = new Uint8Array(0);
+/**
+ * Buffers for the filtered rows, reused: one is taken for each image being compressed (several
+ * at once when deflate runs on libuv's pool) and given back when its deflate is done. At most
+ * KEPT_SCRATCH are kept, and none above KEPT_SCRATCH_BYTES.
+ */
+const free: Uint8Array[] = [];
+const KEPT_SCRATCH = 4;
+const KEPT_SCRATCH_BYTES = 4 * 1024 * 1024;
+
+function takeScratch(size: number): Uint8Array {
+  for (let i = free.length - 1; i >= 0; i--) {
+    if (free[i]!.length >= size) return free.splice(i, 1)[0]!;
+  }
+  return new Uint8Array(size);
+}
+
+function giveBack(buffer: Uint8Array): void {
+  if (free.length < KEPT_SCRATCH && buffer.length <= KEPT_SCRATCH_BYTES) free.push(buffer);
+}
 
 /**
- * The filtered scanlines of straight-alpha RGBA pixels as RGB (flattened onto bg) or RGBA, and
- * whether some pixel was not opaque.
+ * The filtered scanlines of straight-alpha RGBA pixels as RGB (flattened onto bg) or RGBA, in
+ * `into` (at least their size), and whether some pixel was not opaque.
  */
-function filterRows(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, alpha: boolean, bgcolor: number): { rows: Uint8Array; transparent: boolean } {
+function filterRows(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, alpha: boolean, bgcolor: number, into: Uint8Array): { rows: Uint8Array; transparent: boolean } {
   const bpp = alpha ? 4 : 3;
   const stride = width * bpp + 1;
   const size = stride * height;
-  if (scratch.length < size) scratch = new Uint8Array(size);
-  const out = scratch.subarray(0, size);
+  const out = into.subarray(0, size);
   const br = (bgcolor >> 16) & 255;
   const bg = (bgcolor >> 8) & 255;
   const bb = bgcolor & 255;
@@ -100,21 +116,21 @@ function chunkHeader(view: DataView, at: number, length: number, type: string): 
   for (let i = 0; i < 4; i++) view.setUint8(at + 4 + i, type.charCodeAt(i));
 }
 
-/**
- * Encodes width*height straight-alpha RGBA pixels as PNG. With `alpha`, the alpha channel is
- * written only when some pixel is not opaque (an opaque image is RGB either way).
- */
-export function encodePng(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, options: PngOptions): Buffer {
+/** The rows filtered (RGBA only when alpha is kept and some pixel has it), in a scratch buffer taken for them. */
+function prepare(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, options: PngOptions): { rows: Uint8Array; scratch: Uint8Array; alpha: boolean; zlib: object } {
   if (rgba.length !== width * height * 4) throw new Error(`${rgba.length} bytes are not ${width}x${height} RGBA pixels`);
   const bgcolor = options.bgcolor ?? 0xffffff;
-  let filtered = filterRows(rgba, width, height, false, bgcolor);
+  const scratch = takeScratch((width * 4 + 1) * height);
+  let filtered = filterRows(rgba, width, height, false, bgcolor, scratch);
   const alpha = options.alpha && filtered.transparent;
-  if (alpha) filtered = filterRows(rgba, width, height, true, bgcolor);
-  const zlibOptions =
-    options.level === undefined
-      ? { level: 1, memLevel: 9, strategy: constants.Z_RLE, chunkSize: filtered.rows.length + 1024 }
-      : { level: options.level, memLevel: 9, chunkSize: filtered.rows.length + 1024 };
-  const data = deflateSync(filtered.rows, zlibOptions);
+  if (alpha) filtered = filterRows(rgba, width, height, true, bgcolor, scratch);
+  const chunkSize = filtered.rows.length + 1024;
+  const zlib = options.level === undefined ? { level: 1, memLevel: 9, strategy: constants.Z_RLE, chunkSize } : { level: options.level, memLevel: 9, chunkSize };
+  return { rows: filtered.rows, scratch, alpha, zlib };
+}
+
+/** Signature, IHDR, the deflated rows as one IDAT, IEND. */
+function assemble(width: number, height: number, alpha: boolean, data: Uint8Array): Buffer {
   const length = SIGNATURE.length + 25 + 12 + data.length + IEND.length;
   const png = Buffer.allocUnsafe(length);
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
@@ -134,4 +150,37 @@ export function encodePng(rgba: Uint8Array | Uint8ClampedArray, width: number, h
   view.setUint32(41 + data.length, crc32(data, IDAT_CRC));
   png.set(IEND, 45 + data.length);
   return png;
+}
+
+/**
+ * Encodes width*height straight-alpha RGBA pixels as PNG. With `alpha`, the alpha channel is
+ * written only when some pixel is not opaque (an opaque image is RGB either way).
+ */
+export function encodePng(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, options: PngOptions): Buffer {
+  const p = prepare(rgba, width, height, options);
+  try {
+    return assemble(width, height, p.alpha, deflateSync(p.rows, p.zlib));
+  } finally {
+    giveBack(p.scratch);
+  }
+}
+
+/**
+ * The same PNG with deflate on libuv's thread pool: the calling thread filters the rows and is
+ * free while they are compressed (a pool worker then draws the next map meanwhile).
+ */
+export function encodePngAsync(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, options: PngOptions): Promise<Buffer> {
+  let p: ReturnType<typeof prepare>;
+  try {
+    p = prepare(rgba, width, height, options);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return new Promise((resolve, reject) => {
+    deflate(p.rows, p.zlib, (err, data) => {
+      giveBack(p.scratch);
+      if (err) reject(err);
+      else resolve(assemble(width, height, p.alpha, data));
+    });
+  });
 }

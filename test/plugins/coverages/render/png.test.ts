@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { seededRandom } from '../../../../core/seeded-random.js';
-import { encodePng } from '../../../../plugins/coverages/render/png.js';
+import { encodePng, encodePngAsync } from '../../../../plugins/coverages/render/png.js';
 import { PYTHON, run } from './support.js';
 
 /** Smooth gradients, noise and, where `transparentFrom` says, alpha 0 and half-transparent pixels. */
@@ -85,6 +85,14 @@ describe('coverages render: PNG encoder', () => {
     const small = encodePng(rgba, 128, 128, { alpha: false, level: 9 });
     assert.deepEqual((await pixels(fast)).data, (await pixels(small)).data);
     assert.ok(small.length <= fast.length, `level 9 ${small.length} bytes, run-length ${fast.length}`);
+  });
+
+  it('deflated on the thread pool, the same bytes; several at once', async () => {
+    const images = [image(256, 256, 1, false), image(200, 100, 2, true), image(64, 64, 3, true)];
+    const sync = images.map((rgba, i) => encodePng(rgba, [256, 200, 64][i]!, [256, 100, 64][i]!, { alpha: true }));
+    const pooled = await Promise.all(images.map((rgba, i) => encodePngAsync(rgba, [256, 200, 64][i]!, [256, 100, 64][i]!, { alpha: true })));
+    pooled.forEach((png, i) => assert.ok(png.equals(sync[i]!), `image ${i}`));
+    await assert.rejects(encodePngAsync(new Uint8Array(7), 2, 2, { alpha: false }), /not 2x2 RGBA/);
   });
 
   it('GDAL reads the same pixels', async function () {
