@@ -11,6 +11,7 @@ import type { BlobInfo, BlobObject, BlobStore, GetOptions, ListOptions, ListPage
 import { BlobNotFound } from './errors.js';
 import { DescribedFiles } from './fs-described.js';
 import { errnoCode, fsyncDir, publish, pruneEmptyDirs } from './fs-durable.js';
+import { SMALL_CONTENT_BYTES, SmallContents } from './fs-contents.js';
 import { sendFileRange } from './fs-send.js';
 import { listKeys } from './fs-list.js';
 import { identityOf, readSidecar, sameContentAfterCopy, sameFile, writeSidecar, type SidecarEntry } from './fs-sidecar.js';
@@ -46,6 +47,7 @@ export class FsBlobStore implements BlobStore {
   private readonly tmpDir: string;
   private readonly locks = new KeyLocks();
   private readonly described = new DescribedFiles();
+  private readonly contents = new SmallContents();
 
   private constructor(root: string) {
     this.root = root;
@@ -62,12 +64,25 @@ export class FsBlobStore implements BlobStore {
   async get(key: string, options: GetOptions = {}): Promise<BlobObject> {
     const segments = keySegments(key);
     if (options.range) assertRangeShape(options.range);
-    const { handle, info } = await this.openDescribed(key, segments);
+    if (options.forSending) {
+      const kept = await this.fromContents(key, segments, options.range);
+      if (kept) return kept;
+    }
+    const { handle, info, stats } = await this.openDescribed(key, segments);
     try {
       const range = options.range ? resolveRange(options.range, info.size) : undefined;
       if (info.size === 0) {
         await handle.close();
         return options.forSending ? { ...info, body: Readable.from([]), writeTo: async (destination) => void destination.end() } : { ...info, body: Readable.from([]) };
+      }
+      if (options.forSending && info.size <= SMALL_CONTENT_BYTES) {
+        // Small: read whole now (one read), kept for the next sends while the file stays the
+        // same; the descriptor closes while the bytes go out.
+        const data = Buffer.allocUnsafe(info.size);
+        await readAll(handle, data);
+        handle.close().catch(() => undefined);
+        this.contents.remember(this.contentPath(segments), stats, data);
+        return inMemory(info, range, data);
       }
       const start = range?.start ?? 0;
       const end = range?.end ?? info.size - 1;
@@ -121,6 +136,7 @@ export class FsBlobStore implements BlobStore {
           await Promise.all([synced, writeSidecar(sidecarPath, entry, this.tmpDir, key)]);
           await publish(tmp, this.contentPath(segments), key);
           this.described.remember(sidecarPath, entry);
+          this.contents.forget(this.contentPath(segments));
         });
       } finally {
         await handle.close();
@@ -155,6 +171,7 @@ export class FsBlobStore implements BlobStore {
         throw err;
       }
       this.described.forget(this.sidecarPath(segments));
+      this.contents.forget(path);
       await unlink(this.sidecarPath(segments)).catch(() => undefined);
       await fsyncDir(dirname(path)).catch(() => undefined);
       await pruneEmptyDirs(dirname(this.sidecarPath(segments)), this.root);
@@ -197,8 +214,35 @@ export class FsBlobStore implements BlobStore {
     return join(this.root, ...segments.slice(0, -1), RESERVED_SEGMENT, `${name}.json`);
   }
 
+  /**
+   * A small object whose bytes this process kept, when its path still holds the very file they
+   * came from and that file's description is known: one lstat, no descriptor. Undefined
+   * otherwise (the caller opens the file); BlobNotFound when nothing is there.
+   */
+  private async fromContents(key: string, segments: string[], asked: GetOptions['range']): Promise<BlobObject | undefined> {
+    const path = this.contentPath(segments);
+    if (!this.contents.has(path)) return undefined;
+    let stats: BigIntStats;
+    try {
+      stats = await lstat(path, { bigint: true });
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+      this.contents.forget(path);
+      throw new BlobNotFound(key);
+    }
+    if (!stats.isFile()) {
+      this.contents.forget(path);
+      throw new BlobNotFound(key);
+    }
+    const data = this.contents.match(path, stats);
+    const known = data && this.described.match(this.sidecarPath(segments), stats);
+    if (!data || !known) return undefined;
+    const info = toInfo(key, known, stats);
+    return inMemory(info, asked ? resolveRange(asked, info.size) : undefined, data);
+  }
+
   /** Opens the object's file and finds the description of that very file. */
-  private async openDescribed(key: string, segments: string[]): Promise<{ handle: FileHandle; info: BlobInfo }> {
+  private async openDescribed(key: string, segments: string[]): Promise<{ handle: FileHandle; info: BlobInfo; stats: BigIntStats }> {
     for (let attempt = 1; ; attempt++) {
       const handle = await openObjectFile(this.contentPath(segments), key);
       try {
@@ -206,16 +250,16 @@ export class FsBlobStore implements BlobStore {
         if (!stats.isFile()) throw new BlobNotFound(key);
         const sidecarPath = this.sidecarPath(segments);
         const known = this.described.match(sidecarPath, stats);
-        if (known) return { handle, info: toInfo(key, known, stats) };
+        if (known) return { handle, info: toInfo(key, known, stats), stats };
         const entries = await readSidecar(sidecarPath);
         const entry = entries.find((e) => sameFile(e, stats));
         if (entry) {
           this.described.remember(sidecarPath, entry);
-          return { handle, info: toInfo(key, entry, stats) };
+          return { handle, info: toInfo(key, entry, stats), stats };
         }
         if (attempt >= DESCRIBE_ATTEMPTS) {
           const info = await describeUnmatched(key, entries, stats, handle);
-          return { handle, info };
+          return { handle, info, stats };
         }
       } catch (err) {
         await handle.close();
@@ -290,6 +334,35 @@ function sendable(
   };
   if (range) object.range = range;
   return object;
+}
+
+/**
+ * A BlobObject over bytes in memory (a small object, or a range of it): `writeTo` sends them with
+ * one `end`; `body` streams a copy, so that nobody can change bytes kept for other sends.
+ */
+function inMemory(info: BlobInfo, range: { start: number; end: number } | undefined, data: Buffer): BlobObject {
+  const bytes = range ? data.subarray(range.start, range.end + 1) : data;
+  let body: Readable | undefined;
+  const object: BlobObject = {
+    ...info,
+    get body(): Readable {
+      return (body ??= Readable.from([Buffer.from(bytes)]));
+    },
+    writeTo(destination: Writable): Promise<void> {
+      destination.end(bytes);
+      return Promise.resolve();
+    },
+  };
+  if (range) object.range = range;
+  return object;
+}
+
+async function readAll(handle: FileHandle, into: Buffer): Promise<void> {
+  for (let offset = 0; offset < into.length; ) {
+    const { bytesRead } = await handle.read(into, offset, into.length - offset, offset);
+    if (bytesRead === 0) throw Object.assign(new Error(`file ended ${into.length - offset} bytes early`), { code: 'ERR_FILE_TRUNCATED' });
+    offset += bytesRead;
+  }
 }
 
 function toInfo(key: string, entry: SidecarEntry, stats: BigIntStats): BlobInfo {

@@ -16,7 +16,7 @@ export interface BlobObject extends BlobInfo {
   /**
    * Offered when asked (`GetOptions.forSending`) by stores that can: writes the bytes (the range
    * when one was asked) to `destination` and ends it, instead of `body` being read — use one or
-   * the other. `destination` must let go of a chunk once its write has called back (a socket,
+   * the other (the fs store holds a small object in memory, and then allows both). `destination` must let go of a chunk once its write has called back (a socket,
    * an http.ServerResponse; not a PassThrough): the fs store reuses its buffers. Rejects when a
    * read fails or the destination closes first; the caller then destroys the destination.
    */

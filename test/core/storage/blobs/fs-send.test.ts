@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BlobNotFound } from '../../../../core/storage/blobs/errors.js';
 import { FsBlobStore } from '../../../../core/storage/blobs/fs.js';
+import { SETTLED_MS, SMALL_CONTENT_BYTES, SmallContents } from '../../../../core/storage/blobs/fs-contents.js';
 import type { BlobObject } from '../../../../core/storage/blobs/types.js';
 
 const MiB = 1024 * 1024;
@@ -152,16 +154,25 @@ describe('core/storage/blobs/fs writeTo (forSending)', () => {
     }
   });
 
-  it('opens the body only when read; body and writeTo exclude each other', async () => {
-    await writeFile(join(sandbox, 'store', 'k'), 'by hand');
-        const read = await store.get('k', { forSending: true });
-    assert.equal((await buffer(read.body)).toString(), 'by hand');
+  it('opens the body only when read; body and writeTo of a large object exclude each other', async () => {
+    const large = pattern(100_000, 5);
+    await writeFile(join(sandbox, 'store', 'k'), large);
+    const read = await store.get('k', { forSending: true });
+    assert.ok((await buffer(read.body)).equals(large));
     await assert.rejects(read.writeTo!(createServerResponseLike()), /writeTo after its body/);
     const sent = await store.get('k', { forSending: true });
     const sink = createServerResponseLike();
     await sent.writeTo!(sink);
-    assert.equal(Buffer.concat(sink.chunks).toString(), 'by hand');
+    assert.ok(Buffer.concat(sink.chunks).equals(large));
     assert.throws(() => sent.body, /body read after writeTo/);
+    // A small object is read whole at once: both give its bytes, and changing the body's changes nothing.
+    await store.put('small', 'tiny');
+    const small = await store.get('small', { forSending: true });
+    const smallBody = await buffer(small.body);
+    smallBody.fill(0);
+    const smallSink = createServerResponseLike();
+    await small.writeTo!(smallSink);
+    assert.equal(Buffer.concat(smallSink.chunks).toString(), 'tiny');
     // Not asked for: no writeTo, the body as before.
     const plain = await store.get('k');
     assert.equal(plain.writeTo, undefined);
@@ -204,3 +215,95 @@ function createServerResponseLike(): ServerResponse & { chunks: Buffer[] } {
   };
   return sink as unknown as ServerResponse & { chunks: Buffer[] };
 }
+
+describe('core/storage/blobs/fs small contents kept for sending', () => {
+  let sandbox: string;
+  let store: FsBlobStore;
+  const kept = () => (store as unknown as { contents: SmallContents }).contents;
+  beforeEach(async () => {
+    sandbox = await mkdtemp(join(tmpdir(), 'meridian-fs-contents-'));
+    store = await FsBlobStore.open({ root: join(sandbox, 'store') });
+  });
+  afterEach(async () => {
+    await rm(sandbox, { recursive: true, force: true });
+  });
+
+  async function sent(key: string, range?: { start: number; end: number }): Promise<{ bytes: string; etag: string }> {
+    const object = await store.get(key, { forSending: true, ...(range ? { range } : {}) });
+    const sink = createServerResponseLike();
+    await object.writeTo!(sink);
+    return { bytes: Buffer.concat(sink.chunks).toString(), etag: object.etag };
+  }
+
+  it('keeps a settled small object and sends the current bytes and ETag after any change', async function () {
+    this.timeout(20_000);
+    const md5s = (s: string) => md5(Buffer.from(s));
+    await store.put('k', 'version one', { metadata: { a: '1' } });
+    // Not kept while fresh (mtime within SETTLED_MS): a change in place could keep its mtime.
+    assert.deepEqual(await sent('k'), { bytes: 'version one', etag: md5s('version one') });
+    assert.equal(kept().size, 0);
+    await sleep(SETTLED_MS + 200);
+    assert.deepEqual(await sent('k'), { bytes: 'version one', etag: md5s('version one') });
+    assert.equal(kept().size, 'version one'.length);
+    // Served from memory: bytes, a range, metadata.
+    assert.deepEqual(await sent('k'), { bytes: 'version one', etag: md5s('version one') });
+    assert.deepEqual(await sent('k', { start: 8, end: 10 }), { bytes: 'one', etag: md5s('version one') });
+    assert.deepEqual((await store.get('k', { forSending: true })).metadata, { a: '1' });
+    // Replaced by a put here, by another store on the same root, renamed in, changed in place.
+    await store.put('k', 'version two');
+    assert.deepEqual(await sent('k'), { bytes: 'version two', etag: md5s('version two') });
+    await sleep(SETTLED_MS + 200);
+    await sent('k');
+    assert.ok(kept().size > 0);
+    const other = await FsBlobStore.open({ root: join(sandbox, 'store') });
+    await other.put('k', 'version 3!!');
+    assert.deepEqual(await sent('k'), { bytes: 'version 3!!', etag: md5s('version 3!!') });
+    await sleep(SETTLED_MS + 200);
+    await sent('k');
+    assert.ok(kept().size > 0);
+    await writeFile(join(sandbox, 'store', 'k'), 'in place 4!');
+    const inPlace = await sent('k');
+    assert.equal(inPlace.bytes, 'in place 4!');
+    assert.equal(inPlace.etag, md5s('in place 4!'));
+    await writeFile(join(sandbox, 'store', 'k'), 'in place 5!');
+    assert.equal((await sent('k')).bytes, 'in place 5!');
+    await writeFile(join(sandbox, 'k2'), 'renamed in!');
+    await rename(join(sandbox, 'k2'), join(sandbox, 'store', 'k'));
+    assert.equal((await sent('k')).bytes, 'renamed in!');
+    // Deleted: not found, and forgotten.
+    await sleep(SETTLED_MS + 200);
+    await store.put('gone', 'soon gone');
+    await sleep(SETTLED_MS + 200);
+    await sent('gone');
+    await sent('gone');
+    const before = kept().size;
+    await rm(join(sandbox, 'store', 'gone'));
+    await assert.rejects(store.get('gone', { forSending: true }), BlobNotFound);
+    assert.equal(kept().size, before - 'soon gone'.length);
+  });
+
+  it('keeps at most its byte budget, the least recently sent going first, and only small settled files', () => {
+    let now = 1_000_000;
+    const contents = new SmallContents(100, () => now);
+    const stats = (ino: number, size: number, mtimeMs = 0) =>
+      ({ ino: BigInt(ino), size: BigInt(size), mtimeNs: BigInt(mtimeMs) * 1_000_000n, mtimeMs: BigInt(mtimeMs) }) as unknown as BigIntStats;
+    contents.remember('a', stats(1, 40), Buffer.alloc(40, 1));
+    contents.remember('b', stats(2, 40), Buffer.alloc(40, 2));
+    assert.ok(contents.match('a', stats(1, 40))); // a is now the most recent
+    contents.remember('c', stats(3, 40), Buffer.alloc(40, 3));
+    assert.equal(contents.has('b'), false);
+    assert.equal(contents.size, 80);
+    // Another identity at the path: forgotten.
+    assert.equal(contents.match('a', stats(9, 40)), undefined);
+    assert.equal(contents.has('a'), false);
+    // Not kept: unsettled, larger than the budget or the limit, or not the whole file.
+    contents.remember('d', stats(4, 10, now - SETTLED_MS + 10), Buffer.alloc(10));
+    contents.remember('e', stats(5, 200), Buffer.alloc(200));
+    contents.remember('f', stats(6, 20), Buffer.alloc(10));
+    assert.deepEqual(['d', 'e', 'f'].map((p) => contents.has(p)), [false, false, false]);
+    const big = new SmallContents(1 << 30, () => now);
+    big.remember('g', stats(7, SMALL_CONTENT_BYTES + 1), Buffer.alloc(SMALL_CONTENT_BYTES + 1));
+    assert.equal(big.has('g'), false);
+    now += 1;
+  });
+});
