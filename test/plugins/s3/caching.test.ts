@@ -20,6 +20,7 @@ import {
   type S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { CreatedAccessKey } from '../../../plugins/s3/access-keys.js';
+import { SETTLED_MS } from '../../../core/storage/blobs/fs-contents.js';
 import { BUCKETS_TABLE } from '../../../plugins/s3/migrations.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { signRequest, startS3, type S3Harness } from './support.js';
@@ -304,6 +305,16 @@ for (const kind of testDatabaseKinds()) {
       await utimes(join(root, 'elsewhere'), new Date(), new Date());
       await rename(join(root, 'elsewhere'), path);
       await check('renamed in');
+      // Once settled, the small object's bytes are kept for sending: still never another version's.
+      await sleep(SETTLED_MS + 200);
+      await check('renamed in');
+      await check('renamed in');
+      await otherProcess.put(h.env.objectBlobKey(await h.env.requireBucket('keycache'), 'versions'), 'RENAMED IN');
+      await check('RENAMED IN');
+      await sleep(SETTLED_MS + 200);
+      await check('RENAMED IN');
+      await writeFile(path, 'renamed_in');
+      await check('renamed_in');
       // Concurrent puts and gets through the service: every body read matches its ETag.
       const bodies = Array.from({ length: 6 }, (_, i) => pattern(200_000 + i * 1000).fill(i, 0, 1));
       const writes = (async () => {
