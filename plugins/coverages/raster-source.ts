@@ -2,6 +2,7 @@
  * What the warp stage reads from: one georeferenced raster with its overview levels. The TIFF
  * reader (tiff/) implements it for GeoTIFF/COG; warp/ consumes it. Internal to the engine.
  */
+import type { BufferPool } from './buffer-pool.js';
 import type { BandDescription, GeoTransform, Raster, SampleType } from './types.js';
 
 export interface SourceLevel {
@@ -37,5 +38,13 @@ export interface RasterSource {
    * type. Pixels outside the level, and nodata pixels, are 0 in the mask (set to `nodata` when
    * there is one). Decoded tiles come from a bounded cache.
    */
-  readWindow(level: number, window: PixelWindow, bands: number[]): Promise<Raster>;
+  readWindow(level: number, window: PixelWindow, bands: number[], options?: ReadWindowOptions): Promise<Raster>;
+}
+
+export interface ReadWindowOptions {
+  /**
+   * The bands' arrays are views of buffers taken from this pool (not their own ArrayBuffers):
+   * for a window the caller consumes and then gives back (`pool.give(band.buffer)`).
+   */
+  pool?: BufferPool;
 }

@@ -17,6 +17,7 @@ import { TileCache, fileRangeReader, functionRangeReader, httpRangeReader, openT
 import { CoverageError } from '../errors.js';
 import type { ComputedRows, Grid, Raster, SampleArray, SampleType } from '../types.js';
 import { allocateSamples } from '../warp/samples.js';
+import { scratchBuffers, type BufferPool } from '../buffer-pool.js';
 import { warp } from '../warp/index.js';
 import type { LayerPlan, StyledLayerPlan, RangeAnswer, RangeAsk, SourceInfo, SourceRef, WorkerReply, WorkerTask, WorkerValue } from './tasks.js';
 
@@ -79,9 +80,14 @@ function openSource(ref: SourceRef): Promise<RasterSource> {
   return source;
 }
 
-async function readLayer(layer: LayerPlan, target: Grid, sampleType: Raster['sampleType']): Promise<Raster> {
+async function readLayer(layer: LayerPlan, target: Grid, sampleType: Raster['sampleType'], pool?: BufferPool): Promise<Raster> {
   const sources = await Promise.all(layer.sources.map(openSource));
-  return warp(sources, target, { bands: layer.bands, resampling: layer.resampling, sampleType, nodata: layer.nodata });
+  return warp(sources, target, { bands: layer.bands, resampling: layer.resampling, sampleType, nodata: layer.nodata, pool });
+}
+
+/** Gives back to the thread's pool the buffers of arrays that came from it (others are ignored). */
+function release(arrays: Array<ArrayBufferView | undefined>): void {
+  for (const a of arrays) if (a) scratchBuffers.give(a.buffer as ArrayBuffer);
 }
 
 /** The grid grown by `margin` pixels on every side (hillshade needs its neighbours at the edges). */
@@ -102,8 +108,13 @@ async function renderLayer(layer: StyledLayerPlan, target: Grid): Promise<Uint8C
   if (layer.sources.length === 0) return new Uint8ClampedArray(target.width * target.height * 4);
   const margin = layer.style.type === 'hillshade' ? 1 : 0;
   const sampleType = layer.bandDescriptions[0]?.sampleType ?? 'float32';
-  const raster = await readLayer(layer, withMargin(target, margin), sampleType);
-  return renderRgba(raster, layer.style, { stats: layer.stats, pixelSize: layer.pixelSize, margin });
+  // The raster and the RGBA live only until rendered and encoded: both in pooled buffers.
+  const raster = await readLayer(layer, withMargin(target, margin), sampleType, scratchBuffers);
+  try {
+    return renderRgba(raster, layer.style, { stats: layer.stats, pixelSize: layer.pixelSize, margin, pool: scratchBuffers });
+  } finally {
+    release([...raster.bands, raster.mask]);
+  }
 }
 
 function describe(source: RasterSource): SourceInfo {
@@ -186,7 +197,11 @@ async function perform(task: WorkerTask): Promise<WorkerValue> {
       }
       const styled = task.style!;
       const rgba = await renderLayer({ ...task.layer, ...styled }, task.target);
-      return encodeImage(rgba, task.target.width, task.target.height, { format: task.format, transparent: task.format !== 'jpeg' });
+      try {
+        return await encodeImage(rgba, task.target.width, task.target.height, { format: task.format, transparent: task.format !== 'jpeg' });
+      } finally {
+        release([rgba]);
+      }
     }
     case 'map': {
       const { width, height } = task.target;
@@ -197,7 +212,12 @@ async function perform(task: WorkerTask): Promise<WorkerValue> {
         else composeOver(canvas, rgba);
       }
       canvas ??= new Uint8ClampedArray(width * height * 4);
-      return encodeImage(canvas, width, height, { format: task.format, transparent: task.transparent, bgcolor: task.bgcolor, quality: task.quality });
+      try {
+        return await encodeImage(canvas, width, height, { format: task.format, transparent: task.transparent, bgcolor: task.bgcolor, quality: task.quality });
+      } finally {
+        // Read by the encoder (sharp: until its promise settles): given back after.
+        release(layers);
+      }
     }
     case 'legend':
       return legendImage(task.style, task.bands, { format: task.format, width: task.width, height: task.height, stats: task.stats });

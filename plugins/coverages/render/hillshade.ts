@@ -7,7 +7,7 @@
  * take the centre's value (as gdaldem does). Elevation and pixel sizes must share a unit.
  */
 import type { Raster, SampleArray } from '../types.js';
-import { colorAt, linearLookup, lookupIndex, type ColorMap } from './color-map.js';
+import { colorAt, linearLookup, linearLookupSize, type ColorMap } from './color-map.js';
 import type { OutputWindow } from './window.js';
 
 export interface HillshadeParameters {
@@ -91,7 +91,9 @@ export function renderHillshade(
         let co = 0;
         if (lookup !== undefined) {
           c = table!;
-          co = lookupIndex(centre, lookup.v0, lookup.k) * 4;
+          // color-map.ts's lookupIndex, written out (a call into another module per pixel costs its getters under tsx).
+          const e = (centre - lookup.v0) * lookup.k;
+          co = (!(e > 0) ? 0 : e >= linearLookupSize - 1 ? linearLookupSize - 1 : (e + 0.5) | 0) * 4;
         } else {
           colorAt(colors, centre, color, 0);
         }

@@ -1,4 +1,5 @@
 /** renderRgba: a raster and a resolved style to straight-alpha RGBA pixels. */
+import type { BufferPool } from '../buffer-pool.js';
 import type { Raster } from '../types.js';
 import { colorMapOf, type ColorMap } from './color-map.js';
 import { renderHillshade } from './hillshade.js';
@@ -15,6 +16,8 @@ export interface RenderOptions {
   pixelSize?: [number, number];
   /** Extra pixels the raster carries on every side, left out of the output (1 gives hillshade tiles real neighbours at their edges). Default 0. */
   margin?: number;
+  /** The RGBA output views a buffer taken from this pool (the caller gives it back once encoded). */
+  pool?: BufferPool;
 }
 
 /**
@@ -27,7 +30,8 @@ export function renderRgba(raster: Raster, style: ResolvedStyle, options: Render
     throw new Error(`style '${style.name}' renders ${style.bands.length} band(s); the raster has ${raster.bands.length}`);
   }
   const win = outputWindow(raster.width, raster.height, options.margin ?? 0);
-  const out = new Uint8ClampedArray(win.width * win.height * 4);
+  const size = win.width * win.height * 4;
+  const out = options.pool ? new Uint8ClampedArray(options.pool.take(size), 0, size).fill(0) : new Uint8ClampedArray(size);
   const statsOf = (k: number) => options.stats?.[style.bands[k]];
   switch (style.type) {
     case 'rgb': {

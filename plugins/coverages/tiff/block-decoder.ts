@@ -19,6 +19,7 @@ if (endianness() !== 'LE') throw new Error('the TIFF reader assumes a little-end
 type SampleArrayConstructor = {
   new (length: number): SampleArray;
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): SampleArray;
+  readonly BYTES_PER_ELEMENT: number;
 };
 
 export const SAMPLE_ARRAYS: Record<SampleType, SampleArrayConstructor> = {

@@ -7,7 +7,7 @@
  */
 import { GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import { CoverageError, isCoverageError } from '../errors.js';
-import type { PixelWindow, RasterSource, SourceLevel } from '../raster-source.js';
+import type { PixelWindow, RasterSource, ReadWindowOptions, SourceLevel } from '../raster-source.js';
 import type { BandDescription, GeoTransform, Raster, SampleArray, SampleType } from '../types.js';
 import { makeBlockDecoder, SAMPLE_ARRAYS, type BlockDecoder } from './block-decoder.js';
 import { finiteNumber, parseGdalMetadata, parseNodata, type GdalMetadata } from './gdal-metadata.js';
@@ -215,7 +215,7 @@ export class TiffRasterSource implements RasterSource {
     await this.reader.close?.();
   }
 
-  async readWindow(level: number, window: PixelWindow, bands: number[]): Promise<Raster> {
+  async readWindow(level: number, window: PixelWindow, bands: number[], options: ReadWindowOptions = {}): Promise<Raster> {
     const set = this.sets[level];
     if (!set) throw new CoverageError('InvalidGrid', `level ${level} does not exist (the source has ${this.sets.length})`);
     const image = set.image;
@@ -230,7 +230,8 @@ export class TiffRasterSource implements RasterSource {
     }
     const Samples = SAMPLE_ARRAYS[this.sampleType];
     const n = w * h;
-    const out: SampleArray[] = bands.map(() => new Samples(n));
+    const pool = options.pool;
+    const out: SampleArray[] = bands.map(() => (pool ? new Samples(pool.take(n * Samples.BYTES_PER_ELEMENT), 0, n) : new Samples(n)));
     // The part of the window inside the level.
     const x0 = Math.max(x, 0);
     const y0 = Math.max(y, 0);
@@ -238,7 +239,8 @@ export class TiffRasterSource implements RasterSource {
     const y1 = Math.min(y + h, image.height);
     const inside = x1 > x0 && y1 > y0;
     const partial = x0 !== x || y0 !== y || x1 !== x + w || y1 !== y + h;
-    if (partial && this.fill !== 0) for (const band of out) band.fill(this.fill);
+    // Pixels outside the level hold the fill (a pooled buffer holds anything; a new one zeros).
+    if (partial && (this.fill !== 0 || pool)) for (const band of out) band.fill(this.fill);
     const clip: Clip = { x, y, w, x0, y0, x1, y1 };
 
     const maskSet = this.maskSets[level];

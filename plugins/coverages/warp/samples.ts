@@ -3,6 +3,7 @@
  * holds, and whether a value of one type fits another unchanged (so a plain typed-array copy is
  * exact) or must be rounded and clamped first.
  */
+import type { BufferPool } from '../buffer-pool.js';
 import type { SampleArray, SampleType } from '../types.js';
 
 export interface SampleRange {
@@ -24,6 +25,23 @@ const RANGES: Record<SampleType, SampleRange> = {
 
 export function sampleRange(type: SampleType): SampleRange {
   return RANGES[type];
+}
+
+const BYTES: Record<SampleType, number> = { uint8: 1, int8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 };
+
+/** An array of `length` samples viewing a buffer taken from `pool` (contents undefined until written). */
+export function pooledSamples(type: SampleType, length: number, pool: BufferPool): SampleArray {
+  const buffer = pool.take(length * BYTES[type]);
+  switch (type) {
+    case 'uint8': return new Uint8Array(buffer, 0, length);
+    case 'int8': return new Int8Array(buffer, 0, length);
+    case 'uint16': return new Uint16Array(buffer, 0, length);
+    case 'int16': return new Int16Array(buffer, 0, length);
+    case 'uint32': return new Uint32Array(buffer, 0, length);
+    case 'int32': return new Int32Array(buffer, 0, length);
+    case 'float32': return new Float32Array(buffer, 0, length);
+    case 'float64': return new Float64Array(buffer, 0, length);
+  }
 }
 
 export function allocateSamples(type: SampleType, length: number): SampleArray {

@@ -16,9 +16,10 @@ import { crsDefinition, sameCrs, transformInPlace } from './crs.js';
 import { AffinePixelMapping, type PixelMapping } from './pixel-mapping.js';
 import { ProjectedLattice, type LatticeOptions } from './projected-lattice.js';
 import { KernelScratch, resampleBilinear, resampleCubic, resampleNearest, resampleNearestSeparable, type OutputSamples, type WindowSamples } from './resample.js';
-import { allocateSamples, holdsExactly, sampleRange, toSample } from './samples.js';
+import { allocateSamples, holdsExactly, pooledSamples, sampleRange, toSample } from './samples.js';
 import type { CrsDefinition } from '../../../core/ows/index.js';
 import { CoverageError, isCoverageError } from '../errors.js';
+import { scratchBuffers, type BufferPool } from '../buffer-pool.js';
 import type { PixelWindow, RasterSource } from '../raster-source.js';
 import type { Bbox, Grid, Raster, Resampling, SampleType } from '../types.js';
 
@@ -32,6 +33,12 @@ export interface WarpOptions {
   /** Largest window, in pixels, read from one source (2^26 by default); more is a TooLarge error. */
   maxSourcePixels?: number;
   lattice?: LatticeOptions;
+  /**
+   * The output's bands and mask view buffers taken from this pool (a caller that consumes the
+   * raster and gives them back: the worker's map rendering). Absent: arrays of their own, as
+   * a read that leaves the thread needs. A window adopted as the output is never pooled.
+   */
+  pool?: BufferPool;
 }
 
 const READ_AHEAD = 4;
@@ -71,13 +78,15 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
   // its own grid: its raster is then the output itself (no copy).
   let bands: Raster['bands'] | undefined;
   let mask: Uint8Array | undefined;
+  const pool = options.pool;
   const allocate = () => {
     bands = options.bands.map(() => {
+      if (pool) return pooledSamples(options.sampleType, pixels, pool).fill(fillValue);
       const samples = allocateSamples(options.sampleType, pixels);
       if (fillValue !== 0) samples.fill(fillValue);
       return samples;
     });
-    mask = new Uint8Array(pixels);
+    mask = pool ? new Uint8Array(pool.take(pixels), 0, pixels).fill(0) : new Uint8Array(pixels);
   };
   const planner = new Planner(target, targetCrs, options);
 
@@ -111,7 +120,11 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
     } else {
       if (!bands) allocate();
       const out: OutputSamples = { bands: bands!, mask: mask!, range, exact: holdsExactly(options.sampleType, raster.sampleType) };
-      covered += plan.kind === 'copy' ? drawCopy(plan, raster, out, width, covered === 0, fillValue) : drawResampled(plan, raster, out, options.resampling);
+      if (plan.kind === 'copy') covered += drawCopy(plan, raster, out, width, covered === 0, fillValue);
+      else {
+        covered += drawResampled(plan, raster, out, options.resampling);
+        for (const band of raster.bands) scratchBuffers.give(band.buffer as ArrayBuffer);
+      }
     }
     drawing = undefined;
     if (covered < pixels) refill();
@@ -153,7 +166,9 @@ function checkGrid(grid: Grid): { width: number; height: number } {
 
 async function readSource(plan: Plan): Promise<Raster> {
   try {
-    return await plan.source.readWindow(plan.level, plan.window, plan.bands);
+    // A window to resample from dies once drawn: read into pooled buffers, given back then. A
+    // copy's may become the output itself (adoptWindow), so it owns its arrays.
+    return await plan.source.readWindow(plan.level, plan.window, plan.bands, plan.kind === 'resample' ? { pool: scratchBuffers } : undefined);
   } catch (err) {
     if (isCoverageError(err)) throw err;
     throw new CoverageError('SourceUnreadable', `Cannot read ${plan.source.id}: ${(err as Error).message}`, { cause: err });
