@@ -70,6 +70,10 @@ export function byteBlock(level: Level, grid: BlockGrid, bx: number, by: number,
   const out = into && into.length >= size ? into.subarray(0, size) : new Uint8Array(size);
   const pad = fill & 0xff;
   const rowBytes = bw * spp;
+  if (spp === 3) {
+    rgbRows(level, x0, y0, cols, rows, outRows, rowBytes, pad, difference, out);
+    return out;
+  }
   for (let b = 0; b < spp; b++) {
     const band = level.bands[b]!;
     const src = band instanceof Uint8Array ? band : new Uint8Array(band.buffer, band.byteOffset, band.length);
@@ -100,4 +104,52 @@ export function byteBlock(level: Level, grid: BlockGrid, bx: number, by: number,
     }
   }
   return out;
+}
+
+const bytesOf = (band: Level['bands'][number]) => (band instanceof Uint8Array ? band : new Uint8Array(band.buffer, band.byteOffset, band.length));
+
+/** byteBlock's rows for three bands (RGB), a pixel at a time: each output byte written once, in order. */
+function rgbRows(level: Level, x0: number, y0: number, cols: number, rows: number, outRows: number, rowBytes: number, pad: number, difference: boolean, out: Uint8Array): void {
+  const s0 = bytesOf(level.bands[0]!);
+  const s1 = bytesOf(level.bands[1]!);
+  const s2 = bytesOf(level.bands[2]!);
+  for (let r = 0; r < outRows; r++) {
+    let o = r * rowBytes;
+    const end = o + rowBytes;
+    let q0 = 0;
+    let q1 = 0;
+    let q2 = 0;
+    if (r < rows) {
+      let f = (y0 + r) * level.width + x0;
+      const last = f + cols;
+      if (difference) {
+        for (; f < last; f++, o += 3) {
+          const v0 = s0[f]!;
+          const v1 = s1[f]!;
+          const v2 = s2[f]!;
+          out[o] = v0 - q0;
+          out[o + 1] = v1 - q1;
+          out[o + 2] = v2 - q2;
+          q0 = v0;
+          q1 = v1;
+          q2 = v2;
+        }
+      } else {
+        for (; f < last; f++, o += 3) {
+          out[o] = s0[f]!;
+          out[o + 1] = s1[f]!;
+          out[o + 2] = s2[f]!;
+        }
+      }
+    }
+    // Padding past the right edge, or a whole row past the bottom: the fill, differenced.
+    if (o < end) {
+      if (difference) {
+        out[o] = pad - q0;
+        out[o + 1] = pad - q1;
+        out[o + 2] = pad - q2;
+        out.fill(0, o + 3, end);
+      } else out.fill(pad, o, end);
+    }
+  }
 }

@@ -7,6 +7,7 @@
  * preceded by its size and followed by its last 4 bytes repeated.
  */
 import { endianness } from 'node:os';
+import { scratchBuffers } from '../buffer-pool.js';
 import { CoverageError } from '../errors.js';
 import type { Grid, Raster, SampleArray } from '../types.js';
 import { blockGrid, byteBlock, extractBlock, type BlockGrid } from './blocks.js';
@@ -176,10 +177,11 @@ function planLevels(raster: Raster, info: SampleTypeInfo, o: ResolvedOptions): P
 
 /**
  * Each block of a level as bytes ready to compress (predictor applied), row by row, left to
- * right. With `scratch`, the bytes of a block may be written into it (when it is big enough):
- * they are then valid only until the next block is taken.
+ * right. With a scratch buffer, the bytes of a block may be written into it (when it is big
+ * enough): they are then valid only until the next block is taken; with a function, each block
+ * may be written into the buffer it returns for that block.
  */
-export function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: ResolvedOptions, scratch?: Uint8Array): Generator<{ bytes: Uint8Array; rowBytes: number }> {
+export function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: ResolvedOptions, scratchOrNext?: Uint8Array | (() => Uint8Array)): Generator<{ bytes: Uint8Array; rowBytes: number }> {
   const { level, blocks } = planned;
   const spp = level.bands.length;
   const rowSamples = blocks.blockWidth * spp;
@@ -189,6 +191,8 @@ export function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: Res
   const float32Tiles = o.tiled && o.predictor === 'floatingpoint' && spp === 1 && band instanceof Float32Array;
   for (let by = 0; by < blocks.down; by++) {
     for (let bx = 0; bx < blocks.across; bx++) {
+      // A function gives each block a buffer of its own (blocks compressed concurrently).
+      const scratch = typeof scratchOrNext === 'function' ? scratchOrNext() : scratchOrNext;
       if (info.bits === 8) {
         // 1-byte samples: cut (and differenced) in one pass.
         yield { bytes: byteBlock(level, blocks, bx, by, o.tiled, fill, o.predictor === 'horizontal', scratch), rowBytes };
@@ -217,9 +221,14 @@ export function* levelBlocks(planned: PlannedLevel, info: SampleTypeInfo, o: Res
 /** Bytes of one block at a time for the synchronous encoder (one per thread: each block is compressed before the next is cut). */
 let scratchBytes = new Uint8Array(0);
 
-function blockScratch(planned: PlannedLevel, info: SampleTypeInfo): Uint8Array {
+/** The uncompressed bytes of one of a level's blocks (a full tile, or a strip of blockHeight rows). */
+function blockBytes(planned: PlannedLevel, info: SampleTypeInfo): number {
   const { blocks, level } = planned;
-  const size = blocks.blockWidth * blocks.blockHeight * level.bands.length * (info.bits / 8);
+  return blocks.blockWidth * blocks.blockHeight * level.bands.length * (info.bits / 8);
+}
+
+function blockScratch(planned: PlannedLevel, info: SampleTypeInfo): Uint8Array {
+  const size = blockBytes(planned, info);
   if (scratchBytes.length < size) scratchBytes = new Uint8Array(size);
   return scratchBytes;
 }
@@ -477,12 +486,27 @@ export function* encodeGeoTiffChunks(raster: Raster, grid: Grid, options: GeoTif
 export async function encodeGeoTiffAsync(raster: Raster, grid: Grid, options: GeoTiffOptions = {}): Promise<Buffer> {
   const p = plan(raster, grid, options);
   const settings = p.resolved.compression;
-  const compressed = await Promise.all(
-    p.levels.map(async (level) => ({
-      image: await Promise.all(Array.from(levelBlocks(level, p.info, p.resolved), (b) => compressBlockAsync(b.bytes, b.rowBytes, settings))),
-      mask: level.level.mask ? await Promise.all(Array.from(maskBlocks(level, p.resolved), (b) => compressBlockAsync(b.bytes, b.rowBytes, settings))) : undefined,
-    })),
-  );
-  const { chunks, length } = layout(p, compressed);
-  return Buffer.concat(chunks, length);
+  // Predicted bytes in pooled buffers while their deflate runs (not for uncompressed blocks,
+  // which are those bytes), given back once the file's blocks are all compressed.
+  const taken: ArrayBuffer[] = [];
+  const next = (level: PlannedLevel) => {
+    const size = blockBytes(level, p.info);
+    return () => {
+      const buffer = scratchBuffers.take(size);
+      taken.push(buffer);
+      return new Uint8Array(buffer, 0, size);
+    };
+  };
+  try {
+    const compressed = await Promise.all(
+      p.levels.map(async (level) => ({
+        image: await Promise.all(Array.from(levelBlocks(level, p.info, p.resolved, settings.method !== 'none' ? next(level) : undefined), (b) => compressBlockAsync(b.bytes, b.rowBytes, settings))),
+        mask: level.level.mask ? await Promise.all(Array.from(maskBlocks(level, p.resolved), (b) => compressBlockAsync(b.bytes, b.rowBytes, settings))) : undefined,
+      })),
+    );
+    const { chunks, length } = layout(p, compressed);
+    return Buffer.concat(chunks, length);
+  } finally {
+    for (const buffer of taken) scratchBuffers.give(buffer);
+  }
 }

@@ -191,9 +191,14 @@ async function perform(task: WorkerTask): Promise<WorkerValue> {
       return readLayer(task.layer, task.target, task.sampleType);
     case 'coverage': {
       if (task.format === 'geotiff') {
-        const raster = await readLayer(task.layer, task.target, task.sampleType);
-        // Blocks deflated on libuv's pool, in parallel: this thread reads the next request meanwhile.
-        return encodeGeoTiffAsync(raster, task.target, { ...coverageOutputOptions(task.geotiff, raster.sampleType), bandNames: task.bandNames, nodata: task.layer.nodata });
+        // The raster lives until encoded: pooled. Blocks are deflated on libuv's pool, in
+        // parallel, while this thread reads the next request.
+        const raster = await readLayer(task.layer, task.target, task.sampleType, scratchBuffers);
+        try {
+          return await encodeGeoTiffAsync(raster, task.target, { ...coverageOutputOptions(task.geotiff, raster.sampleType), bandNames: task.bandNames, nodata: task.layer.nodata });
+        } finally {
+          release([...raster.bands, raster.mask]);
+        }
       }
       const styled = task.style!;
       const rgba = await renderLayer({ ...task.layer, ...styled }, task.target);

@@ -100,7 +100,7 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
     while (queue.length < READ_AHEAD && next >= 0 && !blocked()) {
       const plan = planner.plan(sources[next--]!);
       if (!plan) continue;
-      const read = readSource(plan);
+      const read = readSource(plan, pool);
       read.catch(() => undefined); // awaited in turn; a read left behind must not be unhandled
       queue.push({ plan, read });
     }
@@ -113,7 +113,7 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
     const raster = await read;
     if (!bands && plan.kind === 'copy' && plan.coversTarget && raster.sampleType === options.sampleType) {
       checkWindow(raster, plan);
-      const adopted = adoptWindow(raster, pixels, fillValue);
+      const adopted = adoptWindow(raster, pixels, fillValue, pool);
       bands = raster.bands;
       mask = adopted.mask;
       covered += adopted.filled;
@@ -125,6 +125,8 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
         covered += drawResampled(plan, raster, out, options.resampling);
         for (const band of raster.bands) scratchBuffers.give(band.buffer as ArrayBuffer);
       }
+      // A copied window (pooled when the output is) is drawn: its arrays are free again.
+      if (plan.kind === 'copy' && pool) for (const band of raster.bands) pool.give(band.buffer as ArrayBuffer);
     }
     drawing = undefined;
     if (covered < pixels) refill();
@@ -138,9 +140,9 @@ export async function warp(sources: RasterSource[], target: Grid, options: WarpO
  * output (the source made its arrays for this read alone): what drawCopy would write into
  * empty arrays, without the copy. Pixels its mask leaves out get the fill value.
  */
-function adoptWindow(raster: Raster, pixels: number, fillValue: number): { mask: Uint8Array; filled: number } {
+function adoptWindow(raster: Raster, pixels: number, fillValue: number, pool: BufferPool | undefined): { mask: Uint8Array; filled: number } {
   const source = raster.mask;
-  const mask = new Uint8Array(pixels);
+  const mask = pool ? new Uint8Array(pool.take(pixels), 0, pixels).fill(0) : new Uint8Array(pixels);
   if (source === undefined || source.indexOf(0) < 0) return { mask: mask.fill(255), filled: pixels };
   let filled = 0;
   for (let i = 0; i < pixels; i++) {
@@ -164,11 +166,11 @@ function checkGrid(grid: Grid): { width: number; height: number } {
   return { width, height };
 }
 
-async function readSource(plan: Plan): Promise<Raster> {
+async function readSource(plan: Plan, pool: BufferPool | undefined): Promise<Raster> {
   try {
     // A window to resample from dies once drawn: read into pooled buffers, given back then. A
-    // copy's may become the output itself (adoptWindow), so it owns its arrays.
-    return await plan.source.readWindow(plan.level, plan.window, plan.bands, plan.kind === 'resample' ? { pool: scratchBuffers } : undefined);
+    // copy's may become the output itself (adoptWindow): pooled only when the output is.
+    return await plan.source.readWindow(plan.level, plan.window, plan.bands, plan.kind === 'resample' ? { pool: scratchBuffers } : pool ? { pool } : undefined);
   } catch (err) {
     if (isCoverageError(err)) throw err;
     throw new CoverageError('SourceUnreadable', `Cannot read ${plan.source.id}: ${(err as Error).message}`, { cause: err });
