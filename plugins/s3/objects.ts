@@ -113,9 +113,11 @@ export async function getObject(env: S3Env, r: S3Request, head: boolean): Promis
 
 /**
  * The object written straight to the response by the blob store (reused buffers, or one write for
- * a small object) rather than piped from a stream by Koa: status and headers are set, Koa writes
- * nothing more. The first write comes after a file read, so after every middleware has returned.
- * A failed read or a client gone mid-body ends the connection, as a failed stream would.
+ * a small object) rather than piped from a stream by Koa: status and headers are all set here,
+ * Koa writes nothing more. A small object kept in memory goes out at once, before the middleware
+ * around this handler returns: none of it sets headers after its `next()` (Koa would ignore them
+ * once sent; compression is off for S3 and sets Vary before). A failed read or a client gone
+ * mid-body ends the connection, as a failed stream would.
  */
 function sendDirect(env: S3Env, ctx: Context, object: BlobObject): void {
   const res = ctx.res;
