@@ -13,7 +13,9 @@ export interface CoreMetrics extends Metrics {
 
 export function createMetrics(): CoreMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'meridian_process_' });
+  // Event-loop delay sampled every 100 ms, not prom-client's 10: at 10 ms the histogram's timer
+  // cost an idle server 4-7 ms of CPU per second (0.2 without it).
+  collectDefaultMetrics({ register: registry, prefix: 'meridian_process_', eventLoopMonitoringPrecision: 100 });
   // Its _count series is the request count per plugin, operation, method and status. Observed on
   // every request, so a FastHistogram: its series are found by a string key, labels checked once.
   const duration = new FastHistogram(
