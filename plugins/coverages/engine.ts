@@ -120,6 +120,10 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
   // The first scan opens every configured source in the workers (starting them); start-up does not
   // wait for it: the engine's answers do, so nothing is answered from a half-made list.
   const initialScan = refresh();
+  let scanDone = false;
+  void initialScan.then(() => {
+    scanDone = true;
+  });
   const timer = config.refreshSeconds > 0 ? setInterval(() => void refresh(), config.refreshSeconds * 1000) : undefined;
   timer?.unref();
   // Catalogue writes in this process show at once (debounced: an import writes in many batches).
@@ -349,9 +353,17 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
       return entries.filter((_, i) => allowed[i]).map((e) => e.description);
     },
 
-    async get(id, subject) {
-      await initialScan;
-      return (await resolve(id, subject))?.description;
+    get(id, subject) {
+      // A config coverage whose read answer for this subject is kept: answered at once (a cached
+      // WMTS tile asks this on every request); anything else goes the whole way.
+      if (scanDone) {
+        const entry = configured.get(id);
+        if (entry && !(entry.collection && options.catalogue)) {
+          const known = readAnswers.get(subject)?.get(entry);
+          if (known && Date.now() - known.at < READ_ANSWER_MS) return Promise.resolve(known.ok ? entry.description : undefined);
+        }
+      }
+      return initialScan.then(() => resolve(id, subject)).then((resolved) => resolved?.description);
     },
 
     async granules(id, query: GranuleQuery, subject) {

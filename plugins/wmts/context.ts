@@ -25,4 +25,6 @@ export interface WmtsResponse {
   contentType?: string;
   body?: Buffer | string | NodeJS.ReadableStream;
   headers?: Record<string, string>;
+  /** An encoded tile image (never compressed in transit): sent straight, headers and body in one go. */
+  image?: boolean;
 }

@@ -1,8 +1,8 @@
 /**
  * GetTile (07-057r7 §7.2): the tile from the cache or rendered by the coverages engine, with a
- * strong ETag (the cache key, which holds the data version), Cache-Control, and 304 when the
- * client's If-None-Match already names it. Tiles of the matrix where the layer has no data are
- * the shared empty tile.
+ * strong ETag (the cache key, which holds the data version; kept with a tile held in memory),
+ * Cache-Control, and 304 when the client's If-None-Match already names it. Tiles of the matrix
+ * where the layer has no data are the shared empty tile.
  */
 import { ANONYMOUS } from '../../core/auth/index.js';
 import type { Subject } from '../../core/auth/types.js';
@@ -69,16 +69,20 @@ export async function getTile(request: GetTileRequest, env: WmtsEnv, subject: Su
   // Access to the layer is checked here, before any cached byte is looked at.
   const tile = await resolveTile(env, request, subject, { needsFormat: true });
   const format = tile.format!;
-  const headers: Record<string, string> = { 'Cache-Control': await cacheControl(env, tile, subject) };
+  // An anonymous request's tile is public: known without asking the engine again.
+  const control = subject.anonymous ? `public, max-age=${env.config.cache.maxAge}` : await cacheControl(env, tile, subject);
+  const headers: Record<string, string> = { 'Cache-Control': control };
   if (!tileHasData(tile)) {
     const empty = await emptyTile(format, tile.matrix.tileWidth, tile.matrix.tileHeight, env.config.quality);
     headers.ETag = empty.etag;
     if (ifNoneMatchHits(ifNoneMatch, empty.etag)) return { status: 304, headers };
-    return { contentType: format.mime, body: empty.body, headers };
+    return { contentType: format.mime, body: empty.body, headers, image: true };
   }
   const key = tileCacheKey(env, tile, format);
-  headers.ETag = env.cache.etag(key);
+  // A tile in memory comes with its ETag; otherwise the key is hashed (and the tile read or drawn).
+  const kept = env.cache.inMemory(key);
+  headers.ETag = kept ? kept.etag : env.cache.etag(key);
   if (ifNoneMatchHits(ifNoneMatch, headers.ETag)) return { status: 304, headers };
-  const result = await env.cache.getOrRender(key, tile.layer.id, format.mime, () => renderTile(env, tile, format, subject));
-  return { contentType: format.mime, body: result.body, headers };
+  const body = kept ? kept.body : (await env.cache.getOrRender(key, tile.layer.id, format.mime, () => renderTile(env, tile, format, subject))).body;
+  return { contentType: format.mime, body, headers, image: true };
 }

@@ -23,6 +23,18 @@ import { TileCache } from './tile-cache.js';
 import { buildTileMatrixSets } from './tile-matrix-sets.js';
 
 function send(ctx: Context, response: WmtsResponse): void {
+  if (response.image && response.status === undefined && Buffer.isBuffer(response.body)) {
+    // A tile: status, headers and body written at once past Koa's setters and respond (whose
+    // checks cost more than the write on a cached tile). Compression would skip an image anyway;
+    // the headers the core set (request id, CORS, Vary) are already on the response.
+    const body = response.body;
+    const head = ['Content-Type', response.contentType!, 'Content-Length', String(body.length)];
+    for (const name in response.headers) head.push(name, response.headers[name]!);
+    ctx.respond = false;
+    ctx.res.writeHead(200, head);
+    ctx.res.end(body);
+    return;
+  }
   ctx.status = response.status ?? 200;
   for (const [name, value] of Object.entries(response.headers ?? {})) ctx.set(name, value);
   if (response.status === 304) return;

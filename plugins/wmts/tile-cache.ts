@@ -6,10 +6,11 @@
  * changed. Concurrent requests for one missing tile wait for one rendering. The cache never
  * decides who may read a tile: callers check access to the layer before asking it.
  *
- * In front of the blob store, a memory LRU of encoded tiles (capped in bytes, same keys): a blob
- * read costs open, stat, sidecar read, chunked stream and close (~550 µs CPU per tile measured),
- * a memory hit nearly nothing. It is filled on render and on blob hits and emptied for a layer
- * on invalidate; since keys hold the data version, a stale entry is never looked up anyway.
+ * In front of the blob store, a memory LRU of encoded tiles (capped in bytes, same keys), each
+ * with its ETag computed when kept: a blob read costs open, stat, sidecar read, chunked stream
+ * and close (~550 µs CPU per tile measured), a memory hit nearly nothing (`inMemory`, no promise).
+ * It is filled on render and on blob hits and emptied for a layer on invalidate; since keys hold
+ * the data version, a stale entry is never looked up anyway.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -34,6 +35,12 @@ export interface CachedTile {
   cached: boolean;
 }
 
+/** A tile held in memory with its ETag, computed once when it was kept. */
+export interface MemoryTile {
+  body: Buffer;
+  etag: string;
+}
+
 const SAFE_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /** A key segment for any text: itself when plainly safe, else a prefixed base64url of it (never '.', '..' or too long). */
@@ -48,10 +55,8 @@ export class TileCache {
   private readonly pending = new Map<string, Promise<CachedTile>>();
   /** Bumped on each change of a layer: a rendering begun before it is not stored after it. */
   private readonly generations = new Map<string, number>();
-  /** Encoded tiles by key, at most options.memoryMB; undefined when 0 or the cache is off. */
-  private readonly memory: LRUCache<string, Buffer> | undefined;
-  /** ETags by key for the tiles in memory (hashing the key is per-request work otherwise). */
-  private readonly etags = new Map<string, string>();
+  /** Encoded tiles by key with their ETags, at most options.memoryMB; undefined when 0 or the cache is off. */
+  private readonly memory: LRUCache<string, MemoryTile> | undefined;
 
   constructor(
     private readonly blobs: BlobStore,
@@ -61,12 +66,11 @@ export class TileCache {
     const maxSize = Math.floor((options.memoryMB ?? 64) * 1024 * 1024);
     this.memory =
       options.enabled && maxSize > 0
-        ? new LRUCache<string, Buffer>({
+        ? new LRUCache<string, MemoryTile>({
             maxSize,
             // A tile bigger than the whole budget is simply not kept.
             maxEntrySize: maxSize,
-            sizeCalculation: (body, key) => body.length + key.length * 2 + 64,
-            dispose: (_body, key) => this.etags.delete(key),
+            sizeCalculation: (tile, key) => tile.body.length + key.length * 2 + 128,
           })
         : undefined;
   }
@@ -86,16 +90,19 @@ export class TileCache {
 
   /** A strong validator for the tile a key names: the key holds the data version, so equal keys mean equal tiles. */
   etag(key: string): string {
-    const known = this.etags.get(key);
-    if (known !== undefined) return known;
-    const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
-    if (this.memory?.has(key)) this.etags.set(key, etag);
-    return etag;
+    const known = this.memory?.get(key);
+    if (known !== undefined) return known.etag;
+    return `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
+  }
+
+  /** The tile and its ETag when memory holds it (a hit costs no promise and no hashing), else undefined. */
+  inMemory(key: string): MemoryTile | undefined {
+    return this.memory?.get(key);
   }
 
   /** Keeps a tile in memory unless the layer changed since `generation` was taken. */
   private remember(key: string, layer: string, generation: number, body: Buffer): void {
-    if (this.memory && (this.generations.get(layer) ?? 0) === generation) this.memory.set(key, body);
+    if (this.memory && (this.generations.get(layer) ?? 0) === generation) this.memory.set(key, { body, etag: this.etag(key) });
   }
 
   /** Whether the tile is stored (for seeding: skip what is there). */
@@ -124,7 +131,7 @@ export class TileCache {
    */
   async getOrRender(key: string, layer: string, contentType: string, render: () => Promise<Buffer>): Promise<CachedTile> {
     const inMemory = this.memory?.get(key);
-    if (inMemory) return { body: inMemory, cached: true };
+    if (inMemory) return { body: inMemory.body, cached: true };
     const running = this.pending.get(key);
     if (running) return running;
     // Taken before anything is awaited: a change at any point after this must keep the result out.

@@ -65,6 +65,24 @@ describe('wmts tile cache', function () {
     assert.notEqual(neighbour.headers.get('etag'), etag);
   });
 
+  it('a tile served from memory: the same bytes and ETag as when drawn, Content-Length and the core headers, no body to HEAD, not compressed for a gzip client', async () => {
+    const url = tileUrl('rgb', 8, p.row + 1, p.col);
+    const drawn = await get(url);
+    const kept = await get(url, { 'Accept-Encoding': 'gzip, br' });
+    assert.equal(kept.status, 200);
+    assert.ok(kept.body.equals(drawn.body));
+    assert.equal(kept.headers.get('etag'), drawn.headers.get('etag'));
+    assert.equal(kept.headers.get('content-type'), 'image/png');
+    assert.equal(kept.headers.get('content-length'), String(drawn.body.length));
+    assert.equal(kept.headers.get('content-encoding'), null);
+    assert.ok(kept.headers.get('x-request-id'));
+    const head = await fetch(url, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), String(drawn.body.length));
+    assert.equal(head.headers.get('etag'), drawn.headers.get('etag'));
+    assert.equal((await head.arrayBuffer()).byteLength, 0);
+  });
+
   it('concurrent requests for one missing tile render it once and get the same bytes', async () => {
     const coverages = h.coverages as { map: typeof h.coverages.map };
     const original = coverages.map;
