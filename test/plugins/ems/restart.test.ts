@@ -60,9 +60,10 @@ for (const kind of testDatabaseKinds()) {
       try {
         const ems = (method: string, path: string, o: Parameters<typeof first.request>[2] = {}) => first.request(method, `${first.server.url}/ems${path}`, o);
         assert.equal((await ems('POST', '/processes', { as: 'alice', body: NAPS, type: 'application/cwl+yaml' })).status, 201);
-        const submitted = await ems('POST', '/processes/naps/execution', { as: 'alice', body: { inputs: { seconds: ['5', '5', '0.1'] } }, headers: { Prefer: 'respond-async' } });
+        const submitted = await ems('POST', '/processes/naps/execution', { as: 'alice', body: { inputs: { seconds: ['20', '20', '0.1'] } }, headers: { Prefer: 'respond-async' } });
         assert.equal(submitted.status, 201, submitted.text);
         jobId = submitted.json.jobID;
+        // The two long naps outlast a busy machine's cwltool start-up of the short one (5 s did not in CI).
         const deadline = Date.now() + 60_000;
         for (;;) {
           const logs = (await ems('GET', `/jobs/${jobId}/logs`, { as: 'alice' })).text;
@@ -96,7 +97,7 @@ for (const kind of testDatabaseKinds()) {
         assert.ok(jobs.every((j) => j.status === 'successful'), JSON.stringify(jobs));
         const results = (await ems('GET', `/jobs/${jobId}/results`, { as: 'alice' })).json;
         const notes = await Promise.all((results.notes as Array<{ href: string }>).map(async (n) => (await second.request('GET', n.href, { as: 'alice' })).text.trim()));
-        assert.deepEqual(notes, ['slept 5', 'slept 5', 'slept 0.1']);
+        assert.deepEqual(notes, ['slept 20', 'slept 20', 'slept 0.1']);
       } finally {
         await second.close();
         await b.close();
