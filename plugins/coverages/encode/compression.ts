@@ -7,18 +7,39 @@ export type CompressionName = 'none' | 'deflate' | 'lzw' | 'packbits';
 
 /**
  * zlib's matching strategy for deflate: 'default' (LZ77 at the level), 'rle' (runs only:
- * matches at distance 1, no hash table) or 'huffman' (no matches). After a predictor, image
- * blocks are mostly small differences with few repeats longer than a run.
+ * matches at distance 1, no hash table), 'huffman' (no matches), or 'runs' (run-length for a
+ * block with runs, Huffman only for one without). After a predictor, image blocks are mostly
+ * small differences with few repeats longer than a run: on imagery run-length finds almost
+ * nothing Huffman alone does not code as well, for ~30% more CPU, while flat areas (nodata,
+ * classes) are runs that Huffman alone codes at a bit a byte at best.
  */
-export type DeflateStrategy = 'default' | 'rle' | 'huffman';
+export type DeflateStrategy = 'default' | 'rle' | 'huffman' | 'runs';
 
-export const DEFLATE_STRATEGIES: readonly DeflateStrategy[] = ['default', 'rle', 'huffman'];
+export const DEFLATE_STRATEGIES: readonly DeflateStrategy[] = ['default', 'rle', 'huffman', 'runs'];
 
-const ZLIB_STRATEGY: Record<DeflateStrategy, number> = {
+const ZLIB_STRATEGY: Record<Exclude<DeflateStrategy, 'runs'>, number> = {
   default: constants.Z_DEFAULT_STRATEGY,
   rle: constants.Z_RLE,
   huffman: constants.Z_HUFFMAN_ONLY,
 };
+
+/** Every RUN_SAMPLE-th byte is compared with the one before it. */
+const RUN_SAMPLE = 8;
+/**
+ * At least this share of sampled bytes equal to their predecessor makes a block one of runs.
+ * Measured on predicted 256x256 RGB tiles: imagery 0.28 (run-length 426 KiB, Huffman 427 KiB
+ * per 512x512, Huffman 30% less CPU); quantised classes 0.9 (34 against 102 KiB); a nodata half
+ * 1.0 (tiles of it 5x smaller with run-length).
+ */
+const RUN_SHARE = 0.5;
+
+/** 'runs' decided for one block's bytes: 'rle' when they hold runs, else 'huffman'. */
+export function runsStrategy(bytes: Uint8Array): 'rle' | 'huffman' {
+  let equal = 0;
+  let sampled = 0;
+  for (let i = RUN_SAMPLE; i < bytes.length; i += RUN_SAMPLE, sampled++) if (bytes[i] === bytes[i - 1]) equal++;
+  return sampled === 0 || equal >= RUN_SHARE * sampled ? 'rle' : 'huffman';
+}
 
 export interface CompressionSettings {
   method: CompressionName;
@@ -41,7 +62,8 @@ const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
  */
 export function deflateOptions(bytes: Uint8Array, rowBytes: number, level: number, strategy: DeflateStrategy = 'default'): { level: number; memLevel: number; windowBits: number; chunkSize: number; strategy: number } {
   const windowBits = Math.min(15, Math.max(12, Math.ceil(Math.log2(Math.max(1, 4 * rowBytes)))));
-  return { level, memLevel: 9, windowBits, chunkSize: Math.max(16 * 1024, bytes.length + 1024), strategy: ZLIB_STRATEGY[strategy] };
+  const chosen = strategy === 'runs' ? runsStrategy(bytes) : strategy;
+  return { level, memLevel: 9, windowBits, chunkSize: Math.max(16 * 1024, bytes.length + 1024), strategy: ZLIB_STRATEGY[chosen] };
 }
 
 /** `rowBytes`: the uncompressed length of one row of the block (PackBits never crosses rows). */

@@ -25,7 +25,7 @@ export interface GeoTiffOptions {
   compression?: CompressionName;
   /** zlib level 1-9 for deflate; default 6. */
   level?: number;
-  /** Deflate's strategy (compression.ts): 'default' (LZ77), 'rle' or 'huffman'. Same file format whichever. */
+  /** Deflate's strategy (compression.ts): 'default' (LZ77), 'rle', 'huffman' or 'runs' (per block). Same file format whichever. */
   deflateStrategy?: DeflateStrategy;
   /** Default 'none'. 'horizontal' for integer samples, 'floatingpoint' for floats; only with deflate or LZW. */
   predictor?: PredictorName;

@@ -41,3 +41,16 @@ describe('GeoTIFF blocks of 1-byte samples', () => {
     }
   }
 });
+
+describe('deflate strategy per block (runs)', () => {
+  it('takes run-length for bytes with runs (flat areas, classes) and Huffman only for small noisy differences', async () => {
+    const { runsStrategy } = await import('../../../../plugins/coverages/encode/compression.js');
+    assert.equal(runsStrategy(new Uint8Array(4096)), 'rle');
+    const noisy = new Uint8Array(4096).map((_, i) => (Math.imul(i, 2654435761) >>> 24) & 7);
+    assert.equal(runsStrategy(noisy), 'huffman');
+    const half = noisy.slice();
+    half.fill(0, 0, 3000);
+    assert.equal(runsStrategy(half), 'rle');
+    assert.equal(runsStrategy(new Uint8Array(3)), 'rle');
+  });
+});

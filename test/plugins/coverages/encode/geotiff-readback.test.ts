@@ -29,6 +29,7 @@ describe('GeoTIFF encoder output read by the geotiff package', () => {
       [`deflate + ${predictor}, tiled`, { predictor, tileWidth: 32, tileHeight: 16 }],
       [`deflate + ${predictor}, run-length, tiled`, { predictor, deflateStrategy: 'rle', level: 1, tileWidth: 32, tileHeight: 16 }],
       [`deflate, Huffman only, striped`, { deflateStrategy: 'huffman', tiled: false, rowsPerStrip: 7 }],
+      [`deflate + ${predictor}, runs chosen per block, tiled`, { predictor, deflateStrategy: 'runs', level: 1, tileWidth: 32, tileHeight: 16 }],
       [`LZW + ${predictor}, striped`, { compression: 'lzw', predictor, tiled: false, rowsPerStrip: 5 }],
       ['PackBits, tiled', { compression: 'packbits', tileWidth: 48, tileHeight: 48 }],
       ['uncompressed, striped', { compression: 'none', tiled: false }],

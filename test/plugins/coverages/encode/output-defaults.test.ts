@@ -1,4 +1,4 @@
-/** GeoTIFF defaults of coverage output: deflate level 1, a predictor (floating point for floats, horizontal for integers) with run-length matching, unless the request says otherwise. */
+/** GeoTIFF defaults of coverage output: deflate level 1, a predictor (floating point for floats, horizontal for integers) with run-length matching (integers: per block), unless the request says otherwise. */
 import assert from 'node:assert/strict';
 import { coverageOutputOptions, OUTPUT_DEFLATE_LEVEL } from '../../../../plugins/coverages/encode/output-defaults.js';
 
@@ -20,8 +20,8 @@ describe('coverage output GeoTIFF defaults', () => {
     }
   });
 
-  it('deflates predicted blocks with run-length matching, unpredicted ones with the default strategy', () => {
-    assert.equal(coverageOutputOptions(undefined, 'uint8').deflateStrategy, 'rle');
+  it('deflates predicted blocks with run-length matching (integers: where a block has runs), unpredicted ones with the default strategy', () => {
+    assert.equal(coverageOutputOptions(undefined, 'uint8').deflateStrategy, 'runs');
     assert.equal(coverageOutputOptions({ compression: 'deflate' }, 'float32').deflateStrategy, 'rle');
     assert.equal(coverageOutputOptions({ compression: 'deflate', predictor: 'none' }, 'uint8').deflateStrategy, undefined);
     assert.equal(coverageOutputOptions({ compression: 'lzw' }, 'uint8').deflateStrategy, undefined);
@@ -36,7 +36,7 @@ describe('coverage output GeoTIFF defaults', () => {
       compression: 'lzw', tiled: true, tileWidth: 256, cog: true, level: 1, predictor: 'floatingpoint',
     });
     assert.deepEqual(coverageOutputOptions({ compression: 'deflate', predictor: 'horizontal' }, 'int16'), {
-      compression: 'deflate', level: 1, predictor: 'horizontal', deflateStrategy: 'rle',
+      compression: 'deflate', level: 1, predictor: 'horizontal', deflateStrategy: 'runs',
     });
   });
 });
