@@ -17,7 +17,8 @@ import { CoverageError } from './errors.js';
 import { checkTarget, gridBbox, intersects, pixelSizeMetres, toCrs84, within } from './grid.js';
 import { productCoverageId, productIdentifierOf } from './ids.js';
 import { createWorkerPool, type WorkerPool } from './pool/index.js';
-import type { LayerPlan, SourceInfo, StyledLayerPlan } from './pool/tasks.js';
+import { OutputBuffers } from './pool/output-buffers.js';
+import type { LayerPlan, SourceInfo, StyledLayerPlan, WorkerTask, WrittenOutput } from './pool/tasks.js';
 import { ConfigCoverages, type CoverageEntry, type Granule } from './registry.js';
 import { resolveStyle, type BandStatistics, type ResolvedStyle, type StyleConfig } from './render/index.js';
 import type {
@@ -40,6 +41,7 @@ import type {
 } from './types.js';
 
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', geotiff: 'image/tiff' } as const;
+const SAMPLE_BYTES: Record<SampleType, number> = { uint8: 1, int8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 };
 /** How long a config coverage's read decision is reused for one subject (ms). */
 const READ_ANSWER_MS = 1_000;
 
@@ -73,6 +75,8 @@ export interface CoveragesEngine extends CoveragesService {
 export async function createCoveragesEngine(options: CoveragesEngineOptions): Promise<CoveragesEngine> {
   const { config, auth, logger } = options;
   const pool: WorkerPool = createWorkerPool({ threads: config.workers, tileCacheBytes: config.tileCacheMB * 1024 * 1024, blobs: options.blobs });
+  // Encoded outputs sent once (transientBody) are written here and the buffer reused.
+  const outputs = new OutputBuffers({ maxBytes: 64 * 1024 * 1024, perClass: 16 });
   const configured = new ConfigCoverages(config.coverages, pool, options.blobs, logger);
   const series =
     options.catalogue && config.catalogue.enabled
@@ -343,6 +347,36 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     return { body: buffer, contentType: CONTENT_TYPES[format], filename: id ? `${id}.${ext}` : undefined };
   }
 
+  /**
+   * Runs an encoding task; with `transient`, into a shared buffer taken for it (about `bound`
+   * bytes, the most the output may need), whose view is the body until release() gives it back.
+   * An output that does not fit comes back as a buffer of its own, as without.
+   */
+  async function encoded(task: Extract<WorkerTask, { op: 'coverage' | 'map' }>, transient: boolean | undefined, bound: number, format: keyof typeof CONTENT_TYPES, id?: string): Promise<EncodedOutput> {
+    if (!transient) return output(await pool.run<Uint8Array>(task), format, id);
+    const into = outputs.take(bound);
+    let reply: Uint8Array | WrittenOutput;
+    try {
+      reply = await pool.run<Uint8Array | WrittenOutput>({ ...task, into });
+    } catch (err) {
+      outputs.give(into);
+      throw err;
+    }
+    if (reply instanceof Uint8Array) {
+      outputs.give(into);
+      return output(reply, format, id);
+    }
+    let released = false;
+    return {
+      ...output(new Uint8Array(into, 0, reply.written), format, id),
+      release: () => {
+        if (released) return;
+        released = true;
+        outputs.give(into);
+      },
+    };
+  }
+
   const service: CoveragesEngine = {
     limits,
 
@@ -413,8 +447,8 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
         Object.assign(layer, { sources: styled.sources, bands: styled.bands, bandDescriptions: styled.bandDescriptions });
         style = { style: styled.style, stats: styled.stats, pixelSize: styled.pixelSize };
       }
-      const body = await pool.run<Uint8Array>({
-        op: 'coverage',
+      const task = {
+        op: 'coverage' as const,
         layer,
         target: request.target,
         sampleType,
@@ -422,8 +456,11 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
         geotiff: request.geotiff,
         bandNames: layer.bandDescriptions.map((b) => b.name),
         style,
-      });
-      return output(body, request.format, resolved.description.id);
+      };
+      // The most a GeoTIFF can take: its samples (deflate's stored blocks add 0.1%), overviews, headers.
+      const cells = request.target.width * request.target.height;
+      const bound = request.format === 'geotiff' ? cells * layer.bands.length * SAMPLE_BYTES[sampleType] * (request.geotiff?.cog ? 1.4 : 1.01) + 65536 : cells * 4 + request.target.height + 65536;
+      return encoded(task, request.transientBody, bound, request.format, resolved.description.id);
     },
 
     async map(request: MapRequest, subject) {
@@ -432,16 +469,17 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
       checkTarget(request.target, limits, 4);
       const resolved = await Promise.all(request.layers.map((l) => require(l.coverage, subject)));
       const layers = await Promise.all(request.layers.map((l, i) => styledPlan(resolved[i]!, l.style, request.target, l.time, request.resampling, subject)));
-      const body = await pool.run<Uint8Array>({
-        op: 'map',
+      const task = {
+        op: 'map' as const,
         layers,
         target: request.target,
         format: request.format,
         transparent: request.transparent ?? false,
         bgcolor: request.bgcolor ?? 0xffffff,
         quality: request.quality,
-      });
-      return output(body, request.format);
+      };
+      // An RGBA PNG's rows with their filter bytes, stored uncompressed, is the most a map takes.
+      return encoded(task, request.transientBody, request.target.width * request.target.height * 4 + request.target.height + 65536, request.format);
     },
 
     async pointValues(request: PointRequest, subject): Promise<PointValues> {

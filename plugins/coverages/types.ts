@@ -164,6 +164,8 @@ export interface MapRequest {
   /** JPEG/WebP quality 1-100. */
   quality?: number;
   resampling?: Resampling;
+  /** See CoverageOutputRequest.transientBody. */
+  transientBody?: boolean;
 }
 
 export interface CoverageOutputRequest extends ReadRequest {
@@ -180,6 +182,13 @@ export interface CoverageOutputRequest extends ReadRequest {
   };
   /** For PNG/JPEG output of data: the style to render with (default: the coverage's default style). */
   style?: string;
+  /**
+   * The caller sends the body in one response and calls the output's `release()` once it is
+   * done (the response's 'close'): the body may then be a view of a buffer the engine reuses
+   * for later outputs (no new memory per request). A caller that keeps the body (a tile cache)
+   * leaves this unset.
+   */
+  transientBody?: boolean;
 }
 
 export interface EncodedOutput {
@@ -187,6 +196,8 @@ export interface EncodedOutput {
   contentType: string;
   /** Suggested file name (WCS Content-Disposition). */
   filename?: string;
+  /** With transientBody: gives the body's buffer back for reuse; the body must not be read after. */
+  release?: () => void;
 }
 
 /** Pixel values under one point (WMS/WMTS GetFeatureInfo). */

@@ -42,13 +42,17 @@ export async function getCoverage(request: GetCoverageRequest, env: WcsEnv): Pro
       const raster = await env.coverages.read(read, env.subject);
       return { contentType: 'application/gml+xml; charset=UTF-8', body: gmlCoverageDocument(d, plan, raster), headers: { 'Content-Disposition': disposition(`${d.id}.gml`) } };
     }
-    const out = await env.coverages.coverage({ ...read, format, geotiff }, env.subject);
+    // The file is sent once: the engine may write it into a buffer it reuses, given back when
+    // the response is over (a multipart body is a copy: at once).
+    const out = await env.coverages.coverage({ ...read, format, geotiff, transientBody: true }, env.subject);
     const filename = out.filename ?? `${d.id}.${EXTENSIONS[format]}`;
     const contentType = out.contentType || MEDIA_TYPE[format];
     if (multipart) {
       const parts = multipartCoverage(d, plan, { body: out.body, contentType, filename });
+      out.release?.();
       return { contentType: parts.contentType, body: parts.body };
     }
+    if (out.release) env.ctx.res.once('close', out.release);
     return { contentType, body: out.body, headers: { 'Content-Disposition': disposition(filename) } };
   } catch (err) {
     throw wcsErrorOf(err, context);

@@ -56,7 +56,9 @@ export async function getMap(request: WmsRequest, env: WmsEnv): Promise<WmsRespo
       return { contentType: out.contentType, body: out.body };
     }
     const layers = mapLayersOf(part.layers.filter((l) => l.kind === 'raster'));
-    const out = await env.coverages.map({ layers, target: part.grid, format, transparent, bgcolor, quality: env.config.quality }, env.subject);
+    // Sent once: the engine may write it into a buffer it reuses, given back when the response is over.
+    const out = await env.coverages.map({ layers, target: part.grid, format, transparent, bgcolor, quality: env.config.quality, transientBody: true }, env.subject);
+    if (out.release) env.ctx.res.once('close', out.release);
     return { contentType: out.contentType, body: out.body };
   } catch (thrown) {
     const err = translateEngineError(thrown, { layer: 'LAYERS', style: 'STYLES', crs: crsParam, format: 'FORMAT' });

@@ -484,6 +484,12 @@ export function* encodeGeoTiffChunks(raster: Raster, grid: Grid, options: GeoTif
  * event loop stays free meanwhile). Same bytes as encodeGeoTiff.
  */
 export async function encodeGeoTiffAsync(raster: Raster, grid: Grid, options: GeoTiffOptions = {}): Promise<Buffer> {
+  const { chunks, length } = await encodeGeoTiffAsyncChunks(raster, grid, options);
+  return Buffer.concat(chunks, length);
+}
+
+/** encodeGeoTiffAsync's file as its buffers (header and IFDs, then each block), not joined. */
+export async function encodeGeoTiffAsyncChunks(raster: Raster, grid: Grid, options: GeoTiffOptions = {}): Promise<{ chunks: Buffer[]; length: number }> {
   const p = plan(raster, grid, options);
   const settings = p.resolved.compression;
   // Predicted bytes in pooled buffers while their deflate runs (not for uncompressed blocks,
@@ -504,8 +510,7 @@ export async function encodeGeoTiffAsync(raster: Raster, grid: Grid, options: Ge
         mask: level.level.mask ? await Promise.all(Array.from(maskBlocks(level, p.resolved), (b) => compressBlockAsync(b.bytes, b.rowBytes, settings))) : undefined,
       })),
     );
-    const { chunks, length } = layout(p, compressed);
-    return Buffer.concat(chunks, length);
+    return layout(p, compressed);
   } finally {
     for (const buffer of taken) scratchBuffers.give(buffer);
   }

@@ -1,5 +1,5 @@
 /** The GeoTIFF / COG encoder: what the coverages engine calls to write GeoTIFF output. */
-export { encodeGeoTiff, encodeGeoTiffAsync, encodeGeoTiffChunks, type GeoTiffOptions } from './geotiff.js';
+export { encodeGeoTiff, encodeGeoTiffAsync, encodeGeoTiffAsyncChunks, encodeGeoTiffChunks, type GeoTiffOptions } from './geotiff.js';
 export { GeoTiffRowEncoder } from './geotiff-rows.js';
 export { geoTiffCrs, type GeoTiffCrs } from './georeferencing.js';
 export type { CompressionName } from './compression.js';

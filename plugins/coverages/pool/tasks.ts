@@ -49,9 +49,11 @@ export type WorkerTask =
       geotiff?: CoverageOutputRequest['geotiff'];
       bandNames: string[];
       style?: { style: ResolvedStyle; stats?: BandStatistics[]; pixelSize: [number, number] };
+      /** Where to write the encoded file when it fits (the reply is then { written }). */
+      into?: SharedArrayBuffer;
       port?: MessagePort;
     }
-  | { op: 'map'; layers: StyledLayerPlan[]; target: Grid; format: ImageFormat; transparent: boolean; bgcolor: number; quality?: number; port?: MessagePort }
+  | { op: 'map'; layers: StyledLayerPlan[]; target: Grid; format: ImageFormat; transparent: boolean; bgcolor: number; quality?: number; into?: SharedArrayBuffer; port?: MessagePort }
   | { op: 'legend'; style: ResolvedStyle; bands: BandDescription[]; stats?: BandStatistics[]; format: ImageFormat; width?: number; height?: number }
   /** Rows of GeoTIFF blocks to cut, predict and compress (their buffers moved here). */
   | { op: 'encodeRows'; chunk: RowChunk }
@@ -80,7 +82,12 @@ export interface SourceInfo {
 /** Worker replies: a value, or an error with the engine's code (errors do not survive cloning as classes). */
 export type WorkerReply<T> = { ok: true; value: T } | { ok: false; code?: string; message: string };
 
-export type WorkerValue = SourceInfo | BandStatistics[] | Raster | Uint8Array | Uint8Array[] | ComputedRows;
+/** An encoded output written into the task's `into` buffer: its length. */
+export interface WrittenOutput {
+  written: number;
+}
+
+export type WorkerValue = SourceInfo | BandStatistics[] | Raster | Uint8Array | Uint8Array[] | ComputedRows | WrittenOutput;
 
 /** Range requests a worker sends over a task's port, and the main thread's answers. */
 export interface RangeAsk {

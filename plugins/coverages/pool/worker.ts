@@ -8,7 +8,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import { Piscina } from 'piscina';
 import sharp from 'sharp';
-import { encodeGeoTiffAsync } from '../encode/index.js';
+import { encodeGeoTiffAsyncChunks } from '../encode/index.js';
 import { encodeRowChunk } from '../encode/geotiff-rows.js';
 import { coverageOutputOptions } from '../encode/output-defaults.js';
 import type { RasterSource } from '../raster-source.js';
@@ -19,7 +19,7 @@ import type { ComputedRows, Grid, Raster, SampleArray, SampleType } from '../typ
 import { allocateSamples } from '../warp/samples.js';
 import { scratchBuffers, type BufferPool } from '../buffer-pool.js';
 import { warp } from '../warp/index.js';
-import type { LayerPlan, StyledLayerPlan, RangeAnswer, RangeAsk, SourceInfo, SourceRef, WorkerReply, WorkerTask, WorkerValue } from './tasks.js';
+import type { LayerPlan, StyledLayerPlan, RangeAnswer, RangeAsk, SourceInfo, SourceRef, WorkerReply, WorkerTask, WorkerValue, WrittenOutput } from './tasks.js';
 
 const options = (workerData ?? {}) as { tileCacheBytes?: number };
 // Raw inputs gain nothing from sharp's operation cache; it would only hold memory.
@@ -83,6 +83,23 @@ function openSource(ref: SourceRef): Promise<RasterSource> {
 async function readLayer(layer: LayerPlan, target: Grid, sampleType: Raster['sampleType'], pool?: BufferPool): Promise<Raster> {
   const sources = await Promise.all(layer.sources.map(openSource));
   return warp(sources, target, { bands: layer.bands, resampling: layer.resampling, sampleType, nodata: layer.nodata, pool });
+}
+
+/**
+ * An encoded output: written into the main thread's shared buffer when one is given and it
+ * fits (the reply is only its length), else as one buffer of its own (moved to the main thread).
+ */
+function written(into: SharedArrayBuffer | undefined, chunks: Uint8Array[], length: number): WrittenOutput | Uint8Array {
+  if (into && length <= into.byteLength) {
+    const target = new Uint8Array(into, 0, length);
+    let at = 0;
+    for (const chunk of chunks) {
+      target.set(chunk, at);
+      at += chunk.length;
+    }
+    return { written: length };
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
 }
 
 /** Gives back to the thread's pool the buffers of arrays that came from it (others are ignored). */
@@ -195,7 +212,8 @@ async function perform(task: WorkerTask): Promise<WorkerValue> {
         // parallel, while this thread reads the next request.
         const raster = await readLayer(task.layer, task.target, task.sampleType, scratchBuffers);
         try {
-          return await encodeGeoTiffAsync(raster, task.target, { ...coverageOutputOptions(task.geotiff, raster.sampleType), bandNames: task.bandNames, nodata: task.layer.nodata });
+          const file = await encodeGeoTiffAsyncChunks(raster, task.target, { ...coverageOutputOptions(task.geotiff, raster.sampleType), bandNames: task.bandNames, nodata: task.layer.nodata });
+          return written(task.into, file.chunks, file.length);
         } finally {
           release([...raster.bands, raster.mask]);
         }
@@ -203,7 +221,8 @@ async function perform(task: WorkerTask): Promise<WorkerValue> {
       const styled = task.style!;
       const rgba = await renderLayer({ ...task.layer, ...styled }, task.target);
       try {
-        return await encodeImage(rgba, task.target.width, task.target.height, { format: task.format, transparent: task.format !== 'jpeg' });
+        const image = await encodeImage(rgba, task.target.width, task.target.height, { format: task.format, transparent: task.format !== 'jpeg' });
+        return written(task.into, [image], image.length);
       } finally {
         release([rgba]);
       }
@@ -218,7 +237,8 @@ async function perform(task: WorkerTask): Promise<WorkerValue> {
       }
       canvas ??= new Uint8ClampedArray(width * height * 4);
       try {
-        return await encodeImage(canvas, width, height, { format: task.format, transparent: task.transparent, bgcolor: task.bgcolor, quality: task.quality });
+        const image = await encodeImage(canvas, width, height, { format: task.format, transparent: task.transparent, bgcolor: task.bgcolor, quality: task.quality });
+        return written(task.into, [image], image.length);
       } finally {
         // Read by the encoder (sharp: until its promise settles): given back after.
         release(layers);
@@ -301,9 +321,10 @@ function transferablesOf(task: WorkerTask, value: WorkerValue): { value: WorkerV
   }
   if (task.op === 'coverage' || task.op === 'map' || task.op === 'legend') {
     // An encoded file or image: moved when it is a buffer of its own (a whole GeoTIFF, sharp's
-    // output), so neither thread copies it; a small one in Buffer's pool is cloned.
-    const body = value as Uint8Array;
-    return { value, transfer: ownsBuffer(body) ? [body.buffer as ArrayBuffer] : [] };
+    // output), so neither thread copies it; a small one in Buffer's pool is cloned; one written
+    // into the task's shared buffer is only its length.
+    if (!(value instanceof Uint8Array)) return { value, transfer: [] };
+    return { value, transfer: ownsBuffer(value) ? [value.buffer as ArrayBuffer] : [] };
   }
   return { value, transfer: [] };
 }

@@ -228,6 +228,26 @@ describe('wcs GetCoverage', function () {
       assert.equal(floating.predictor, '3');
     });
 
+    it('files written into reused buffers: the same bytes sequentially, concurrently and again, GeoTIFF and PNG', async () => {
+      const queries = [
+        'coverageId=rgb',
+        'coverageId=dem',
+        `${small}`,
+        'coverageId=rgb&subset=Lat(49.95,50)',
+        `${small}&format=image/png`,
+        'coverageId=rgb&format=image/png',
+      ];
+      const once = [];
+      for (const q of queries) once.push((await getRaw(h.url, `${BASE}&${q}`)).body);
+      for (let round = 0; round < 3; round++) {
+        const together = await Promise.all(queries.map((q) => getRaw(h.url, `${BASE}&${q}`)));
+        together.forEach((res, i) => {
+          assert.equal(res.status, 200, queries[i]);
+          assert.ok(res.body.equals(once[i]!), `${queries[i]}: round ${round} answered other bytes`);
+        });
+      }
+    });
+
     it('image/png and image/jpeg', async () => {
       const png = await getRaw(h.url, `${BASE}&${small}&format=image/png`);
       assert.equal(png.status, 200);
