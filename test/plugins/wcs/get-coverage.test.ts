@@ -237,7 +237,7 @@ describe('wcs GetCoverage', function () {
         `${small}&format=image/png`,
         'coverageId=rgb&format=image/png',
       ];
-      const once = [];
+      const once: Buffer[] = [];
       for (const q of queries) once.push((await getRaw(h.url, `${BASE}&${q}`)).body);
       for (let round = 0; round < 3; round++) {
         const together = await Promise.all(queries.map((q) => getRaw(h.url, `${BASE}&${q}`)));
