@@ -59,6 +59,8 @@ export interface CoveragesConfig {
   workers: number;
   /** Decoded-tile cache of each worker, in MiB. */
   tileCacheMB: number;
+  /** Initial old-generation size of the workers' V8 heaps, MiB (0: V8's own); see pool/index.ts. */
+  workerOldSpaceMB?: number;
   /** Largest width*height*bands one read may produce. */
   maxCells: number;
   maxWidth: number;
@@ -79,6 +81,7 @@ export const coveragesConfigSchema: JSONSchema = {
   properties: {
     workers: { type: 'integer', minimum: 1, maximum: 64, default: Math.max(1, Math.min(4, availableParallelism())), description: 'Worker threads doing decode, warp, render and encode.' },
     tileCacheMB: { type: 'integer', minimum: 1, default: 128, description: 'Decoded-tile cache per worker, MiB.' },
+    workerOldSpaceMB: { type: 'integer', minimum: 0, default: 128, description: "Initial old-generation size of the worker threads' V8 heaps, MiB (0: V8's default)." },
     maxCells: { type: 'integer', minimum: 1, default: 100_000_000, description: 'Largest width*height*bands one read may produce.' },
     maxWidth: { type: 'integer', minimum: 1, default: 10_000 },
     maxHeight: { type: 'integer', minimum: 1, default: 10_000 },

@@ -74,7 +74,7 @@ export interface CoveragesEngine extends CoveragesService {
 
 export async function createCoveragesEngine(options: CoveragesEngineOptions): Promise<CoveragesEngine> {
   const { config, auth, logger } = options;
-  const pool: WorkerPool = createWorkerPool({ threads: config.workers, tileCacheBytes: config.tileCacheMB * 1024 * 1024, blobs: options.blobs });
+  const pool: WorkerPool = createWorkerPool({ threads: config.workers, tileCacheBytes: config.tileCacheMB * 1024 * 1024, blobs: options.blobs, oldSpaceMB: config.workerOldSpaceMB ?? 128 });
   // Encoded outputs sent once (transientBody) are written here and the buffer reused.
   const outputs = new OutputBuffers({ maxBytes: 64 * 1024 * 1024, perClass: 16 });
   const configured = new ConfigCoverages(config.coverages, pool, options.blobs, logger);
