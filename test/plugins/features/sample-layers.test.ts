@@ -4,7 +4,9 @@
  * them and GDAL's WFS driver reads their counts and fields; the WMS draws them with the sample
  * styles (rivers as blue lines, cities as symbols labelled with their names). The countries
  * crossing the antimeridian (Russia, Fiji; Antarctica round the pole) are served as planar
- * polygons cut at ±180: valid, with their areas, and drawn without lines across the map.
+ * polygons cut at ±180: valid, with their areas, and drawn without lines across the map; every
+ * country is valid as GEOS (GDAL's Python bindings, ogrinfo's SQLite dialect) reads it from the WFS
+ * and from OGC API - Features.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,7 +64,7 @@ for (const kind of testDatabaseKinds()) {
         {
           sampleData: true,
           database: test.config,
-          plugins: { coverages: { workers: 1, sampleRasters: false, refreshSeconds: 0, coverages: [] }, features: {}, wfs: {}, wms: {} },
+          plugins: { coverages: { workers: 1, sampleRasters: false, refreshSeconds: 0, coverages: [] }, features: {}, 'ogcapi-features': {}, wfs: {}, wms: {} },
         },
         { builtinDir },
       );
@@ -178,10 +180,23 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(checked.code, 0, checked.stderr);
         const rows = new Map(checked.stdout.trim().split('\n').map((l) => l.split('|')).map(([name, parts, valid]) => [name!, { parts: Number(parts), valid: valid === '1' }]));
         assert.equal(rows.size, 177);
+        // Every country (issue 6: North Korea's collapsed islet and Sudan's self-crossing ring were not).
+        assert.deepEqual([...rows].filter(([, r]) => !r.valid).map(([name]) => name), []);
         // Cut at ±180: Russia's mainland and Wrangel Island, Fiji's Taveuni; Antarctica closed over the pole.
         assert.deepEqual(['Russia', 'Fiji', 'Antarctica'].map((n) => rows.get(n)), [{ parts: 14, valid: true }, { parts: 3, valid: true }, { parts: 8, valid: true }]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("every country valid by GEOS as ogrinfo's SQLite dialect (SpatiaLite ST_IsValid) judges it, read over WFS and OGC API - Features", async () => {
+      const sql = 'SELECT count(*) AS n, sum(ST_IsValid(geometry)) AS valid, group_concat(CASE WHEN ST_IsValid(geometry) THEN NULL ELSE name END) AS invalid FROM %s';
+      for (const [source, layer] of [[`WFS:${server.url}/wfs`, '"meridian:countries"'], [`OAPIF:${server.url}/ogcapi`, 'countries']] as const) {
+        const res = await run('ogrinfo', ['-ro', '-q', source, '-dialect', 'SQLite', '-sql', sql.replace('%s', layer)], { GDAL_HTTP_TIMEOUT: '60' });
+        assert.equal(res.code, 0, `${source}: ${res.stderr}`);
+        assert.match(res.stdout, /n \(Integer\) = 177/, `${source}: ${res.stdout}`);
+        assert.match(res.stdout, /valid \(Integer\) = 177/, `${source}: ${res.stdout}`);
+        assert.match(res.stdout, /invalid \(String\) = \(null\)/, `${source}: ${res.stdout}`);
       }
     });
 
