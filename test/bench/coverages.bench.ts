@@ -13,6 +13,7 @@ import { startBaseline, type Baseline } from './coverages/baseline.js';
 import { wcsCase, wmsCase, wmtsCase, type BenchCase } from './coverages/cases.js';
 import { benchData, type BenchData } from './coverages/data.js';
 import { MemorySampler, type MemorySummary } from './coverages/memory.js';
+import { startNodeTiles, type NodeTiles } from './coverages/node-tiles-baseline.js';
 import { protocolPlugins, startMeridian, type MeridianServer, type ProtocolPlugin } from './coverages/meridian.js';
 import { mapserverDemClasses } from './coverages/styles.js';
 import { tileSequence } from './coverages/tiles.js';
@@ -42,6 +43,8 @@ interface CaseResult {
   target: number;
   meridian: { runs: SequenceRun[]; best: SequenceRun };
   baseline: { name: string; runs: SequenceRun[]; best: SequenceRun };
+  /** The case's second baseline (raw Node under the WMTS tiles): Meridian's req/s and CPU against it. */
+  floor?: { name: string; runs: SequenceRun[]; best: SequenceRun; ratio: number; cpuRatio: number };
   ratio: number;
   /** Baseline CPU per request over Meridian's: the ratio on a core of each one's own. */
   cpuRatio: number;
@@ -54,6 +57,7 @@ async function measureCase(c: BenchCase, connections: number, warm: boolean, set
   const targets: Array<[string, SequenceTarget]> = [
     ['meridian', c.meridian],
     [c.baselineName, c.baseline],
+    ...(c.floor ? [[c.floor.name, c.floor.target] as [string, SequenceTarget]] : []),
   ];
   if (warm) {
     for (const [name, t] of targets) {
@@ -78,8 +82,11 @@ async function measureCase(c: BenchCase, connections: number, warm: boolean, set
   const mb = best(m);
   const bb = best(b);
   const ratio = mb.requestsPerSec / bb.requestsPerSec;
-  const cpuRatio = Math.min(...b.map((r) => r.cpuUsPerRequest)) / Math.min(...m.map((r) => r.cpuUsPerRequest));
-  return { id: c.id, title: c.title, connections, target: c.target, meridian: { runs: m, best: mb }, baseline: { name: c.baselineName, runs: b, best: bb }, ratio, cpuRatio, met: ratio >= c.target };
+  const minCpu = (runs: SequenceRun[]) => Math.min(...runs.map((r) => r.cpuUsPerRequest));
+  const cpuRatio = minCpu(b) / minCpu(m);
+  const f = c.floor && runs.get(c.floor.name)!;
+  const floor = f && { name: c.floor!.name, runs: f, best: best(f), ratio: mb.requestsPerSec / best(f).requestsPerSec, cpuRatio: minCpu(f) / minCpu(m) };
+  return { id: c.id, title: c.title, connections, target: c.target, meridian: { runs: m, best: mb }, baseline: { name: c.baselineName, runs: b, best: bb }, floor, ratio, cpuRatio, met: ratio >= c.target };
 }
 
 /** Every case's Meridian paths interleaved: the soak run's mixed load. */
@@ -103,7 +110,15 @@ function pluginsToRun(): ProtocolPlugin[] {
   return (Object.keys(ids) as ProtocolPlugin[]).filter((p) => present[p] && ids[p].some(wanted));
 }
 
-async function buildCases(data: BenchData, meridian: MeridianServer, baseline: Baseline, settings: BenchSettings, wcsCompression: 'none' | 'deflate', plugins: ProtocolPlugin[]): Promise<BenchCase[]> {
+async function buildCases(
+  data: BenchData,
+  meridian: MeridianServer,
+  baseline: Baseline,
+  settings: BenchSettings,
+  wcsCompression: 'none' | 'deflate',
+  plugins: ProtocolPlugin[],
+  started: { nodeTiles?: NodeTiles; serverProcesses: number },
+): Promise<BenchCase[]> {
   const present = Object.fromEntries(plugins.map((p) => [p, true])) as Partial<Record<ProtocolPlugin, boolean>>;
   const servers = { meridian, baseline };
   const cases: BenchCase[] = [];
@@ -119,10 +134,12 @@ async function buildCases(data: BenchData, meridian: MeridianServer, baseline: B
   if (present.wmts && wanted('wmts')) {
     const tiles = tileSequence(data, tilesPerLayer);
     settings.log(`wmts: seeding Meridian's tile cache with ${tiles.length} tiles`);
-    const started = performance.now();
+    const seedStart = performance.now();
     const seeded = await seedTiles(meridian.origin, meridian.blobRoot, await layerTemplates(meridian.origin, '/wmts'), tiles);
-    settings.log(`wmts: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    cases.push(wmtsCase(servers, seeded));
+    settings.log(`wmts: seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    // The raw Node floor serves the tile files now in the cache, from memory, in as many processes as Meridian's HTTP ones.
+    started.nodeTiles = await startNodeTiles(join(meridian.blobRoot, CACHE_PREFIX), started.serverProcesses);
+    cases.push(wmtsCase(servers, seeded, started.nodeTiles));
   }
   const there = protocolPlugins();
   const missing = (['wms', 'wcs', 'wmts'] as const).filter((p) => !there[p]);
@@ -149,6 +166,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const plugins = pluginsToRun();
   const meridian = await startMeridian(data, { workers: processes, plugins, tileCacheMB: cacheMB, serverProcesses });
   let baseline: Baseline | undefined;
+  const started: { nodeTiles?: NodeTiles; serverProcesses: number } = { serverProcesses };
   let sampler: MemorySampler | undefined;
   try {
     baseline = await startBaseline(data, {
@@ -169,7 +187,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     const b = baseline;
     sampler = new MemorySampler({ meridian: () => meridian.pids(), baseline: () => b.pids() });
     sampler.enter('checks');
-    const cases = await buildCases(data, meridian, baseline, settings, wcsCompression, plugins);
+    const cases = await buildCases(data, meridian, baseline, settings, wcsCompression, plugins, started);
     const checks: Record<string, Record<string, number>> = {};
     for (const c of cases) {
       settings.log(`${c.id}: checking both servers' answers to all ${c.meridian.paths.length} requests`);
@@ -203,6 +221,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     });
   } finally {
     sampler?.stop();
+    await started.nodeTiles?.close();
     await baseline?.close();
     await meridian.close();
   }
@@ -246,6 +265,8 @@ function report(results: CaseResult[], checks: Record<string, Record<string, num
     met: r.met ? 'yes' : 'NO',
     'CPU ms/req M / B': `${(r.meridian.best.cpuUsPerRequest / 1000).toFixed(2)} / ${(r.baseline.best.cpuUsPerRequest / 1000).toFixed(2)}`,
     'CPU ratio': r.cpuRatio.toFixed(2),
+    'raw Node req/s': r.floor ? f0(r.floor.best.requestsPerSec) : '',
+    'of raw Node (CPU)': r.floor ? `${r.floor.ratio.toFixed(2)} (${r.floor.cpuRatio.toFixed(2)})` : '',
   }));
   const m = memory.soakMemory;
   table.push({
@@ -261,6 +282,8 @@ function report(results: CaseResult[], checks: Record<string, Record<string, num
     met: memory.flat ? 'yes' : 'NO',
     'CPU ms/req M / B': (memory.soak.cpuUsPerRequest / 1000).toFixed(2),
     'CPU ratio': '',
+    'raw Node req/s': '',
+    'of raw Node (CPU)': '',
   });
   const missed = results.filter((r) => !r.met);
   const metTarget = missed.length === 0 && memory.flat;
@@ -268,6 +291,10 @@ function report(results: CaseResult[], checks: Record<string, Record<string, num
   const summary =
     `${results.length - missed.length} of ${results.length} cases met their target` +
     (missed.length ? ` (missed: ${missed.map((r) => `${r.id} c=${r.connections} ${r.ratio.toFixed(2)}x`).join(', ')})` : '') +
+    results
+      .filter((r) => r.floor)
+      .map((r) => `; ${r.id} c=${r.connections}: raw Node ${(r.floor!.best.requestsPerSec / r.baseline.best.requestsPerSec).toFixed(2)}x ${r.baseline.name}, Meridian ${r.floor!.ratio.toFixed(2)}x raw Node`)
+      .join('') +
     `; Meridian RSS over the soak ${f0(m.startMB)} -> ${f0(m.endMB)} MB (max ${f0(m.maxMB)}, ${m.slopeMBPerMin.toFixed(1)} MB/min over its second half: ${memory.flat ? 'flat' : 'NOT flat'}); ` +
     `over the whole run ${f0(a.startMB)} -> ${f0(a.endMB)} MB, max ${f0(a.maxMB)}; ${String(setup.mapserver).split(' OUTPUT')[0]}` +
     notes(checks, setup).map((n) => `; ${n}`).join('');

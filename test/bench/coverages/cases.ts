@@ -8,6 +8,7 @@ import type { BenchData, BenchRaster } from './data.js';
 import { eachLimited } from './each-limited.js';
 import { MAPSERVER_TIFF_FORMAT } from './mapfile.js';
 import type { MeridianServer } from './meridian.js';
+import type { NodeTiles } from './node-tiles-baseline.js';
 import { COVERAGE_SIZE, coverageSequence, MAP_SIZE, mapSequence } from './requests.js';
 import type { SeededTiles } from './wmts-cache.js';
 import { getCoveragePath, getMapPath, type WcsSpelling } from './urls.js';
@@ -22,6 +23,8 @@ export interface BenchCase {
   target: number;
   meridian: SequenceTarget;
   baseline: SequenceTarget;
+  /** A second baseline: the raw operation underneath (reported, no target). */
+  floor?: { name: string; target: SequenceTarget };
   /** Checks both servers' answers to every path (throws on any wrong one); facts for the report. */
   validate(): Promise<Record<string, number>>;
 }
@@ -122,8 +125,9 @@ export function wcsCase(data: BenchData, s: Servers, coverage: BenchRaster['name
   };
 }
 
-export function wmtsCase(s: Servers, seeded: SeededTiles): BenchCase {
+export function wmtsCase(s: Servers, seeded: SeededTiles, nodeTiles?: NodeTiles): BenchCase {
   const nginxPaths = seeded.files.map((f) => `${s.baseline.tilesPath}/${f}`);
+  const nodePaths = nodeTiles ? seeded.files.map((f) => `${nodeTiles.tilesPath}/${f}`) : [];
   return {
     id: 'wmts',
     title: 'WMTS cached tiles (rgb + dem) 256x256 PNG',
@@ -132,6 +136,7 @@ export function wmtsCase(s: Servers, seeded: SeededTiles): BenchCase {
     meridian: { server: 'meridian', origin: s.meridian.origin, paths: seeded.meridianPaths, contentType: 'image/png', pids: meridianPids(s.meridian) },
     // Only nginx's processes: mapserv has no part in serving files.
     baseline: { server: 'nginx', origin: s.baseline.origin, paths: nginxPaths, contentType: 'image/png', pids: () => s.baseline.pids().filter((p) => !s.baseline.mapservPids.includes(p)) },
+    floor: nodeTiles && { name: 'raw Node', target: { server: 'raw-node', origin: nodeTiles.origin, paths: nodePaths, contentType: 'image/png', pids: nodeTiles.pids } },
     async validate() {
       const bytes: number[] = [];
       const every = Math.max(1, Math.floor(nginxPaths.length / DECODED_SAMPLE));
@@ -140,6 +145,10 @@ export function wmtsCase(s: Servers, seeded: SeededTiles): BenchCase {
         checkPngHeader(m, MAP_SIZE, MAP_SIZE);
         checkPngHeader(b, MAP_SIZE, MAP_SIZE);
         if (!m.body.equals(b.body)) throw new Error(`${m.url} and ${b.url} answered different bytes (${m.body.length} and ${b.body.length})`);
+        if (nodeTiles) {
+          const n = await fetchBody(nodeTiles.origin + nodePaths[i]!);
+          if (!n.body.equals(m.body)) throw new Error(`${n.url} (raw Node) and ${m.url} answered different bytes`);
+        }
         bytes.push(m.body.length);
         if (i % every === 0) await checkPng(m, MAP_SIZE, MAP_SIZE);
       });
