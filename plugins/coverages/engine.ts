@@ -318,12 +318,16 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     return style;
   }
 
-  /** Statistics for percentile stretches, computed once per coverage and band set from a coarse read. */
+  /**
+   * Statistics for percentile stretches, computed once per coverage and source granule from a
+   * coarse read. Keyed by the granule as well: a series' granules are those the subject may read,
+   * so another subject's statistics could come from a granule this one may not see.
+   */
   function statisticsOf(resolved: Resolved, granules: Granule[]): Promise<BandStatistics[]> | undefined {
     const source = resolved.entry.granules[resolved.entry.granules.length - 1] ?? granules[granules.length - 1];
     if (!source) return undefined;
     const bands = resolved.entry.description.bands.map((_, i) => i);
-    const key = `${resolved.entry.description.id}\u0000`;
+    const key = `${resolved.entry.description.id}\u0000${source.ref.id}`;
     let found = stats.get(key);
     if (!found) {
       found = pool.run<BandStatistics[]>({ op: 'stats', source: source.ref, bands, nodata: resolved.entry.nodataOverride });

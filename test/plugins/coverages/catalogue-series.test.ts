@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { ANONYMOUS } from '../../../core/auth/index.js';
 import type { CoveragesEngine } from '../../../plugins/coverages/engine.js';
 import { isCoverageError } from '../../../plugins/coverages/errors.js';
@@ -26,6 +27,20 @@ gdal.GetDriverByName('COG').CreateCopy('${path}', m, options=['COMPRESS=DEFLATE'
   execFileSync('/usr/bin/python3', ['-c', script]);
 }
 
+/** A 32x32 uint16 COG whose pixels rise from `from` (top left) by 1 per pixel, placed as writeConstant's. */
+function writeRamp(path: string, from: number, x: number, y: number): void {
+  const script = `
+from osgeo import gdal, osr
+import numpy as np
+m = gdal.GetDriverByName('MEM').Create('', 32, 32, 1, gdal.GDT_UInt16)
+m.SetGeoTransform([${x}, 100, 0, ${y}, 0, -100])
+s = osr.SpatialReference(); s.ImportFromEPSG(32631); m.SetProjection(s.ExportToWkt())
+m.GetRasterBand(1).WriteArray((${from} + np.arange(1024, dtype='uint16')).reshape(32, 32))
+gdal.GetDriverByName('COG').CreateCopy('${path}', m, options=['COMPRESS=DEFLATE'])
+`;
+  execFileSync('/usr/bin/python3', ['-c', script]);
+}
+
 const footprint = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon' as const, coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
 
 for (const kind of testDatabaseKinds()) {
@@ -42,6 +57,8 @@ for (const kind of testDatabaseKinds()) {
       writeConstant(join(dir, 'a.tif'), 10, 500000, 4500000);
       writeConstant(join(dir, 'b.tif'), 20, 500000, 4500000);
       writeConstant(join(dir, 'c.tif'), 30, 500000, 4500000);
+      writeRamp(join(dir, 'low.tif'), 0, 500000, 4500000);
+      writeRamp(join(dir, 'high.tif'), 50000, 500000, 4500000);
       const db = await kind.open();
       await db.db.close();
       dispose = () => db.dispose();
@@ -60,6 +77,9 @@ for (const kind of testDatabaseKinds()) {
         { identifier: 'scene-feb', type: 'product', parentIdentifier: 'S2-TEST', geometry: area, start: '2021-02-10T10:00:00Z', assets: asset('b.tif') },
         { identifier: 'scene-mar', type: 'product', parentIdentifier: 'S2-TEST', geometry: area, start: '2021-03-10T10:00:00Z', assets: asset('c.tif'), owner: 'alice', visibility: 'private' },
         { identifier: 'escape', type: 'product', parentIdentifier: 'S2-TEST', geometry: area, start: '2021-03-20T10:00:00Z', assets: { data: { href: '/etc/passwd', type: 'image/tiff' } } },
+        { identifier: 'STRETCHED', type: 'collection', title: 'Stretched by statistics', geometry: area, start: '2022-01-01T00:00:00Z', end: '2022-12-31T00:00:00Z' },
+        { identifier: 'ramp-public', type: 'product', parentIdentifier: 'STRETCHED', geometry: area, start: '2022-01-10T10:00:00Z', assets: asset('low.tif') },
+        { identifier: 'ramp-alice', type: 'product', parentIdentifier: 'STRETCHED', geometry: area, start: '2022-06-10T10:00:00Z', assets: asset('high.tif'), owner: 'alice', visibility: 'private' },
         { identifier: 'NO-RASTERS', type: 'collection', title: 'Nothing to draw' },
         { identifier: 'other', type: 'product', parentIdentifier: 'NO-RASTERS', assets: { meta: { href: 'x.xml', type: 'application/xml' } } },
       ]);
@@ -130,6 +150,23 @@ for (const kind of testDatabaseKinds()) {
       const series = (await engine.get('S2-TEST', ANONYMOUS))!;
       assert.equal(series.time!.default, '2021-04-10T10:00:00.000Z');
       assert.equal((await engine.pointValues(point, ANONYMOUS)).values![0]!.value, 40);
+    });
+
+    it("stretches a map by statistics of granules the subject may read, not of another user's", async () => {
+      // uint16 with no known range: the default style stretches between the 2-98 percentiles,
+      // computed from a granule. Alice's map of June reads only her granule (values 50000+).
+      const target = { crs: 'EPSG:32631', width: 32, height: 32, transform: [500000, 100, 0, 4500000, 0, -100] as [number, number, number, number, number, number] };
+      const draw = async (subject: Parameters<CoveragesEngine['map']>[1], time?: { begin: string; end: string }) => {
+        const out = await engine.map({ layers: [{ coverage: 'STRETCHED', time }], target, format: 'png' }, subject);
+        const { data } = await sharp(out.body).greyscale().raw().toBuffer({ resolveWithObject: true });
+        return { min: Math.min(...data), max: Math.max(...data) };
+      };
+      const alice = await draw(user('alice'), { begin: '2022-06-10T10:00:00Z', end: '2022-06-10T10:00:00Z' });
+      assert.ok(alice.max - alice.min > 150, `alice's ramp is stretched over the grey range (${alice.min}-${alice.max})`);
+      // Anonymous reads only the public ramp (0-1023): stretched by its own statistics it spans
+      // the grey range; by alice's granule's (50000+) it would be one flat colour.
+      const anonymous = await draw(ANONYMOUS, { begin: '2022-01-01T00:00:00Z', end: '2022-12-31T00:00:00Z' });
+      assert.ok(anonymous.max - anonymous.min > 150, `the public ramp is stretched by its own statistics (${anonymous.min}-${anonymous.max})`);
     });
 
     it('refuses a time with no granule', async () => {
