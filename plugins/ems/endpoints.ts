@@ -4,6 +4,7 @@
  * with the credentials configured for them).
  */
 import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Subject } from '../../core/auth/types.js';
 import { MeridianError } from '../../core/errors.js';
@@ -50,6 +51,8 @@ export interface EndpointInfo {
   collections: string[];
   /** Result hrefs readable without credentials (handed to the next step as they are). */
   publicResults: boolean;
+  /** Why the endpoint may not be used (a discovered one on an internal network): placement passes it by, saying so. */
+  refused?: string;
 }
 
 export interface AdesEndpoint extends EndpointInfo {
@@ -66,6 +69,15 @@ export interface AdesEndpoint extends EndpointInfo {
 
 /** Why a call to an endpoint failed (the step fails with this message). */
 export class EndpointError extends Error {}
+
+/** Why the host of `url` is not public ('is on an internal network', 'does not resolve'), or undefined when it is. */
+export async function internalHost(url: string): Promise<string | undefined> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [{ address: host }] : await lookup(host, { all: true, verbatim: true }).catch(() => []);
+  if (addresses.length === 0) return `(host '${host}') does not resolve`;
+  if (addresses.some((a) => isInternalAddress(a.address))) return 'is on an internal network';
+  return undefined;
+}
 
 function storedToStep(o: StoredOutput): StepValue {
   if (o.items) return { list: o.items.map(storedToStep) };
@@ -137,6 +149,8 @@ export interface RemoteOptions extends EndpointInfo {
   timeoutMs: number;
   /** Refuse hosts on internal networks (for endpoints discovered in the catalogue). */
   publicOnly: boolean;
+  /** Found unusable beforehand: every call fails with this. */
+  refused?: string;
 }
 
 /** A remote OGC API Processes server (Part 1 + Part 2 DRU), over HTTP. */
@@ -146,6 +160,7 @@ export class RemoteEndpoint implements AdesEndpoint {
   readonly dataHosts: string[];
   readonly collections: string[];
   readonly publicResults: boolean;
+  readonly refused?: string;
   readonly base: string;
   private checked = false;
 
@@ -155,6 +170,7 @@ export class RemoteEndpoint implements AdesEndpoint {
     this.dataHosts = options.dataHosts.length ? options.dataHosts : [new URL(this.base).host];
     this.collections = options.collections;
     this.publicResults = options.publicResults;
+    this.refused = options.refused;
   }
 
   /** The credentials go only to the endpoint's own origin, never to hosts its documents name. */
@@ -167,10 +183,10 @@ export class RemoteEndpoint implements AdesEndpoint {
   }
 
   private async call(method: string, url: string, init: { body?: string; type?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+    if (this.refused) throw new EndpointError(this.refused);
     if (this.options.publicOnly && !this.checked) {
-      const host = new URL(this.base).hostname.replace(/^\[|\]$/g, '');
-      const addresses = await lookup(host, { all: true }).catch(() => []);
-      if (addresses.length === 0 || addresses.some((a) => isInternalAddress(a.address))) throw new EndpointError(`ADES '${this.id}' (${this.base}) is on an internal network; discovered endpoints must be public`);
+      const why = await internalHost(this.base);
+      if (why) throw new EndpointError(`ADES '${this.id}' (${this.base}) ${why}; discovered endpoints must be public (discover.allowPrivateNetworks)`);
       this.checked = true;
     }
     const headers: Record<string, string> = { Accept: 'application/json', ...this.headers(url), ...init.headers };

@@ -1,4 +1,5 @@
 /** The EMS: OGC API - Processes for CWL Workflows whose steps run on ADES endpoints (see README.md). */
+import { resolve } from 'node:path';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { NotFound } from '../../core/errors.js';
@@ -10,7 +11,7 @@ import type { CatalogueService } from '../catalogue/types.js';
 import type { ProcessingService, ProcessVisibility } from '../processing/types.js';
 import { emsMigrations } from './migrations.js';
 import { EndpointRegistry, type AdesEntryConfig, type RegistryConfig } from './registry.js';
-import { readRelayToken } from './relay.js';
+import { readRelayToken, RelaySources } from './relay.js';
 import { createWorkflowHandler, WORKFLOW_JOB_TYPE } from './runner.js';
 import { EmsService } from './service.js';
 import { StepStore } from './step-store.js';
@@ -21,6 +22,7 @@ export interface EmsConfig extends AdesConfig, RegistryConfig {
   pollIntervalMs: number;
   statusRetries: number;
   relayTtlHours: number;
+  fileRoots: string[];
   concurrency: number;
   scatterConcurrency: number;
   attempts: number;
@@ -103,7 +105,8 @@ const plugin: Plugin<EmsConfig> = {
       requestTimeoutMs: { type: 'integer', minimum: 100, default: 30000, description: 'Time limit of one call to a remote ADES.' },
       pollIntervalMs: { type: 'integer', minimum: 10, default: 1000, description: 'How often a running step job is polled.' },
       statusRetries: { type: 'integer', minimum: 0, default: 5, description: 'Failed status reads in a row tolerated before the step fails.' },
-      relayTtlHours: { type: 'number', minimum: 0.01, default: 168, description: 'Lifetime of relay links (intermediate results handed to the next step).' },
+      relayTtlHours: { type: 'number', minimum: 0.01, default: 168, description: 'Lifetime of relay links (intermediate results handed to the next step, blobs and products of this server handed to remote steps).' },
+      fileRoots: { type: 'array', items: { type: 'string', minLength: 1 }, default: [], description: "Folders whose files catalogue assets may name by path for the relay to remote steps (the blob store root and the data dir always; as processing's fileRoots)." },
       concurrency: { type: 'integer', minimum: 1, default: 4, description: 'Workflow jobs one process runs at once (they mostly wait on their steps).' },
       scatterConcurrency: { type: 'integer', minimum: 1, default: 4, description: 'Elements of one scattered step submitted at once (each its own step job).' },
       attempts: { type: 'integer', minimum: 1, maximum: 10, default: 2, description: 'Tries per workflow job; a new try resumes the steps already submitted.' },
@@ -139,6 +142,17 @@ const plugin: Plugin<EmsConfig> = {
     }
     const registry = new EndpointRegistry(config, processing, catalogue);
     const steps = new StepStore(ctx.db);
+    const blobRoot = (ctx.blobs as { root?: unknown }).root;
+    const relay = new RelaySources({
+      secrets: ctx.secrets,
+      blobs: ctx.blobs,
+      auth: ctx.auth,
+      catalogue,
+      jobs: ctx.jobs,
+      jobType: WORKFLOW_JOB_TYPE,
+      fileRoots: [ctx.dataDir, ...(typeof blobRoot === 'string' ? [blobRoot] : []), ...config.fileRoots].map((r) => resolve(r)),
+      ttlMs: config.relayTtlHours * 3_600_000,
+    });
     const ems = new EmsService({
       db: ctx.db,
       jobs: ctx.jobs,
@@ -152,16 +166,17 @@ const plugin: Plugin<EmsConfig> = {
     });
     ctx.jobs.register(
       WORKFLOW_JOB_TYPE,
-      createWorkflowHandler({ registry, steps, secrets: ctx.secrets, catalogue, logger: ctx.logger, pollIntervalMs: config.pollIntervalMs, relayTtlMs: config.relayTtlHours * 3_600_000, statusRetries: config.statusRetries, scatterConcurrency: config.scatterConcurrency, callbackLimits: { ...config.callbacks, maxRedirects: 5 } }),
+      createWorkflowHandler({ registry, steps, secrets: ctx.secrets, relay, catalogue, logger: ctx.logger, pollIntervalMs: config.pollIntervalMs, relayTtlMs: config.relayTtlHours * 3_600_000, statusRetries: config.statusRetries, scatterConcurrency: config.scatterConcurrency, callbackLimits: { ...config.callbacks, maxRedirects: 5 } }),
       { concurrency: config.concurrency },
     );
     const conformsTo = conformanceClasses({ deploy: config.deploy });
     const router = new Router();
-    // The relay: a step on another ADES reads an intermediate result by the sealed link it was given.
-    router.get('/relay/:token', async (k: Context) => {
+    // The relay: a step on another ADES reads an intermediate result, or a blob or product of this
+    // server (as the workflow's user), by the sealed link it was given; the name after the token is the file's.
+    router.get(['/relay/:token', '/relay/:token/:name'], async (k: Context) => {
       const claim = readRelayToken(ctx.secrets, k.params.token!);
       if (!claim) throw new NotFound('No such relay link (unknown or expired)', { code: 'NoSuchOutput' });
-      const file = await ems.openStepFile(claim.job, claim.path);
+      const file = claim.path !== undefined ? await ems.openStepFile(claim.job, claim.path) : await relay.open(claim);
       k.type = file.contentType ?? 'application/octet-stream';
       k.length = file.size;
       k.body = file.body;

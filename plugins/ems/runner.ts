@@ -15,14 +15,14 @@ import type { SecretBox } from '../../core/security/secret-box.js';
 import type { CatalogueService } from '../catalogue/types.js';
 import { notify } from '../processing/job-runner.js';
 import { callbackDocument } from '../processing/ogc-documents.js';
-import { dataAsset, isDirectoryInput, isFileInput } from '../processing/stage-in.js';
+import { isDirectoryInput, isFileInput } from '../processing/stage-in.js';
 import { jobPrefix } from '../processing/stage-out.js';
 import type { ExecuteRequest, JobResult, ProcessDescription, StoredOutput } from '../processing/types.js';
 import type { AdesEndpoint, StepFile, StepJobRef, StepValue } from './endpoints.js';
 import { evaluate, ExpressionError } from './expressions.js';
 import { placeStep } from './placement.js';
 import type { EndpointRegistry } from './registry.js';
-import { relayToken } from './relay.js';
+import { relayToken, type RelaySources } from './relay.js';
 import type { StepStore } from './step-store.js';
 import { readWorkflowPlan, type LinkMerge, type PickValue, type WorkflowStep } from './workflow.js';
 
@@ -55,6 +55,8 @@ export interface RunnerDeps {
   registry: EndpointRegistry;
   steps: StepStore;
   secrets: SecretBox;
+  /** Blobs and products of this server given to remote steps as relay links. */
+  relay: RelaySources;
   catalogue?: CatalogueService;
   logger: Logger;
   pollIntervalMs: number;
@@ -151,19 +153,12 @@ export function createWorkflowHandler(deps: RunnerDeps) {
       return { href: `${p.emsBase}/relay/${relayToken(deps.secrets, job.id, path, deps.relayTtlMs)}`, ...(f.type ? { type: f.type } : {}) };
     };
 
-    /** A workflow input for a step on `to`: a remote ADES cannot read this server's catalogue or blobs, so products become their data's URL. */
+    /** A workflow input for a step on `to`: a remote ADES cannot read this server's catalogue or blobs, so they become relay links (read as the workflow's user). */
     const workflowInput = async (inputId: string, value: unknown, to: AdesEndpoint, step: string): Promise<unknown> => {
       const d = p.description.inputs[inputId];
       if (to.kind === 'local' || !d || !(isFileInput(d) || isDirectoryInput(d))) return value;
-      const one = async (v: unknown): Promise<unknown> => {
-        const ref = typeof v === 'string' ? v : isObject(v) && typeof v.href === 'string' ? v.href : undefined;
-        if (ref === undefined || /^https?:\/\//i.test(ref)) return v;
-        const id = ref.startsWith('catalogue:') ? ref.slice('catalogue:'.length) : ref;
-        const product = !ref.startsWith('blob:') && deps.catalogue ? await deps.catalogue.get(id, subject).catch(() => undefined) : undefined;
-        const asset = product ? dataAsset(product, undefined) : undefined;
-        if (asset && /^https?:\/\//i.test(asset.href)) return { href: asset.href, ...(asset.type ? { type: asset.type } : {}) };
-        throw new Error(`step '${step}': input '${inputId}' (${ref}) is on this server and has no URL ADES '${to.id}' can read; give it by URL`);
-      };
+      const mediaType = isDirectoryInput(d) ? undefined : (d.schema.contentMediaType as string | undefined);
+      const one = (v: unknown) => deps.relay.input(v, { job: job.id, emsBase: p.emsBase, subject, step, input: inputId, to: to.id, mediaType });
       return Array.isArray(value) ? Promise.all(value.map(one)) : one(value);
     };
 
