@@ -20,6 +20,7 @@ import {
 import type { ProcessRecord } from '../processing/types.js';
 import type { WpsConfig } from './config.js';
 import { WPS_CONFORMANCE } from './conformance.js';
+import { negotiated } from './errors.js';
 import { wpsRootAttrs } from './namespaces.js';
 import { processSummaryXml } from './process-xml.js';
 import { OPERATIONS, TRANSACTIONS } from './read-request.js';
@@ -52,7 +53,7 @@ export function capabilitiesRequestOfXml(root: XmlTreeNode): CapabilitiesRequest
 }
 
 export function capabilitiesXml(request: CapabilitiesRequest, config: WpsConfig, baseUrl: string, processes: ProcessRecord[]): string {
-  negotiateAcceptVersions(request.acceptVersions, ['2.0.0']);
+  negotiated(() => negotiateAcceptVersions(request.acceptVersions, ['2.0.0']));
   const sections = parseSections(request.sections, SECTIONS, 'Sections');
   checkUpdateSequence(request.updateSequence, undefined, { style: 'ows', locator: 'updateSequence' });
   const names: string[] = config.transactions ? [...OPERATIONS, ...TRANSACTIONS] : [...OPERATIONS];

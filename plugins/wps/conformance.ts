@@ -1,8 +1,6 @@
 /**
- * Conformance classes of WPS 2.0 (OGC 14-065 annex A) and the transactional extension served here.
- * basic-wps, synchronous-wps, asynchronous-wps and process-model-encoding are written as a WPS
- * 2.0 implementation publishes them (Geomatys Constellation's WPS conformance list); the others
- * could not be checked against the document (see README).
+ * Conformance classes of WPS 2.0 served here: the five of OGC 14-065r2 (WPS 2.0.2) clause 2
+ * table 1 ("Conformance classes related to WPS 2.0"), and the transactional extension's.
  */
 const WPS20 = 'http://www.opengis.net/spec/WPS/2.0';
 
@@ -10,9 +8,7 @@ export const WPS_CORE_CONFORMANCE = [
   `${WPS20}/conf/service/synchronous-wps`,
   `${WPS20}/conf/service/asynchronous-wps`,
   `${WPS20}/conf/service/profile/basic-wps`,
-  `${WPS20}/conf/service/profile/dismiss-extension`,
-  `${WPS20}/conf/service/profile/basic-wps/kvp`,
-  `${WPS20}/conf/service/profile/basic-wps/xml`,
+  `${WPS20}/conf/service/dismiss-extension`,
   `${WPS20}/conf/process-model-encoding`,
 ];
 

@@ -7,7 +7,7 @@ import type { ProcessingService, ProcessJob, ProcessRecord } from '../processing
 import { capabilitiesRequestOfKvp, capabilitiesRequestOfXml, capabilitiesXml } from './capabilities.js';
 import type { WpsConfig } from './config.js';
 import { deployBodyOf, undeployIdOfKvp, undeployIdOfXml } from './deploy.js';
-import { engineCall } from './errors.js';
+import { engineCall, stageInException } from './errors.js';
 import { engineRequest, executeHead, readExecute, type OutputDefinition } from './execute-request.js';
 import type { ExecutionStore } from './execution-store.js';
 import { resultXml, statusInfoXml, wantedOutputs, type ResultContext } from './job-documents.js';
@@ -72,7 +72,17 @@ export async function describeProcess(ctx: Context, request: WpsRequest, deps: W
   if (ids.some((id) => id.toUpperCase() === 'ALL')) processes = await deps.processing.listProcesses(subject);
   else {
     processes = [];
-    for (const id of ids) processes.push(await engineCall(() => deps.processing.getProcess(id, subject), { process: id }));
+    // 14-065r2 table 41: NoSuchProcess names every identifier that matches no process.
+    const unknown: string[] = [];
+    for (const id of ids) {
+      try {
+        processes.push(await engineCall(() => deps.processing.getProcess(id, subject), { process: id }));
+      } catch (err) {
+        if (!(err instanceof OwsException && err.code === 'NoSuchProcess')) throw err;
+        unknown.push(id);
+      }
+    }
+    if (unknown.length) throw new OwsException('NoSuchProcess', `No process ${unknown.map((id) => `'${id}'`).join(', ')}`, { locator: unknown.join(','), status: 400 });
   }
   sendXml(ctx, serializeXml(el('wps:ProcessOfferings', wpsRootAttrs(), processes.map(processOfferingXml))));
 }
@@ -81,16 +91,31 @@ function resultContext(ctx: Context, deps: WpsDeps, jobId: string, process?: Pro
   return { processing: deps.processing, subject: subjectOf(ctx), jobUrl: jobUrl(deps.baseUrl(ctx), jobId), maxInlineBytes: deps.config.maxInlineBytes, process };
 }
 
-/** The job's failure, as the exception a result request gets. */
-function jobFailure(job: ProcessJob): OwsException {
-  if (job.status === 'dismissed') return new OwsException('NoSuchJob', `Job '${job.id}' was dismissed; it has no result`, { locator: job.id, status: 400 });
-  return new OwsException('NoApplicableCode', `Job '${job.id}' failed: ${job.error ?? job.message ?? 'no reason given'}`, { status: 500, expose: true, locator: job.id });
+/** A dismissed job is no job (14-065r2 §12: later requests with its JobID get NoSuchJob). */
+function dismissedJob(job: ProcessJob): OwsException {
+  return new OwsException('NoSuchJob', `Job '${job.id}' was dismissed`, { locator: job.id, status: 400 });
+}
+
+/**
+ * The job's failure, as the exception a result request gets (14-065r2 §9.11.3: the Execute
+ * codes of table 46): an input the job could not stage in is DataNotAccessible (SizeExceeded when
+ * over the fetch limit) of that input, anything else InternalServerError (500, no locator). The
+ * table would omit the text of InternalServerError; the job's reason is kept, as the only one the
+ * client gets over WPS.
+ */
+function jobFailure(job: ProcessJob, process?: ProcessRecord): OwsException {
+  if (job.status === 'dismissed') return dismissedJob(job);
+  const reason = job.error ?? job.message ?? 'no reason given';
+  // The engine's stage-in failures read "input '<id>': ..." (StageInFailed).
+  const input = /^input '([^']+)': /.exec(reason)?.[1];
+  if (input && (!process || input in process.description.inputs)) return stageInException(input, `Job '${job.id}' failed: ${reason}`, / is larger than \d+ bytes/.test(reason));
+  return new OwsException('InternalServerError', `Job '${job.id}' failed: ${reason}`, { status: 500, expose: true });
 }
 
 /** One output as itself (a raw response): the file's bytes, or the literal as text. */
 export async function sendRaw(ctx: Context, deps: WpsDeps, job: ProcessJob, defs: OutputDefinition[]): Promise<void> {
   const wanted = wantedOutputs(job, defs);
-  if (wanted.length !== 1) throw new OwsException('TooManyOutputs', 'A raw response carries exactly one output', { locator: 'response', status: 400 });
+  if (wanted.length !== 1) throw new OwsException('TooManyOutputs', 'A raw response carries exactly one output', { locator: wanted.map(([id]) => id).join(',') || undefined, status: 400 });
   const [id, output] = wanted[0]!;
   const single = output.items?.length === 1 ? output.items[0]! : output;
   if (single.items) throw new OwsException('InvalidParameterValue', `Output '${id}' holds ${single.items.length} files; ask for a document response`, { locator: id });
@@ -126,8 +151,9 @@ export async function execute(ctx: Context, request: WpsRequest, deps: WpsDeps):
   const process = await engineCall(() => deps.processing.getProcess(head.processId, subject), { process: head.processId });
   const r = readExecute(root, process);
   const controls = process.description.jobControlOptions;
-  if (r.mode === 'sync' && !controls.includes('sync-execute')) throw new OwsException('NoSuchMode', `Process '${process.id}' does not run synchronously`, { locator: 'mode', status: 400 });
-  if (r.mode === 'async' && !controls.includes('async-execute')) throw new OwsException('NoSuchMode', `Process '${process.id}' does not run asynchronously`, { locator: 'mode', status: 400 });
+  // 14-065r2 table 46: NoSuchMode's locator is the violating mode value.
+  if (r.mode === 'sync' && !controls.includes('sync-execute')) throw new OwsException('NoSuchMode', `Process '${process.id}' does not run synchronously`, { locator: r.mode, status: 400 });
+  if (r.mode === 'async' && !controls.includes('async-execute')) throw new OwsException('NoSuchMode', `Process '${process.id}' does not run asynchronously`, { locator: r.mode, status: 400 });
   // auto: asynchronous when the process allows it (the server's choice, OGC 14-065 §9.3.2).
   const async = r.mode === 'async' || (r.mode === 'auto' && controls.includes('async-execute'));
   const base = deps.baseUrl(ctx);
@@ -146,7 +172,7 @@ export async function execute(ctx: Context, request: WpsRequest, deps: WpsDeps):
   const done = await deps.processing.waitForJob(job.id, subject, deps.config.syncTimeoutMs);
   // Not finished in time: the job keeps running; the client polls GetStatus with its JobID.
   if (done.status === 'accepted' || done.status === 'running') return sendXml(ctx, statusInfoXml(done));
-  if (done.status !== 'successful' || !done.result) throw jobFailure(done);
+  if (done.status !== 'successful' || !done.result) throw jobFailure(done, process);
   if (r.response === 'raw') return sendRaw(ctx, deps, done, r.outputs);
   sendXml(ctx, await resultXml(done, r.outputs, resultContext(ctx, deps, done.id, process)));
 }
@@ -154,6 +180,7 @@ export async function execute(ctx: Context, request: WpsRequest, deps: WpsDeps):
 export async function getStatus(ctx: Context, request: WpsRequest, deps: WpsDeps): Promise<void> {
   const id = jobIdOf(request);
   const job = await engineCall(() => deps.processing.getJob(id, subjectOf(ctx)), { job: id });
+  if (job.status === 'dismissed') throw dismissedJob(job);
   sendXml(ctx, statusInfoXml(job));
 }
 
@@ -164,7 +191,7 @@ export async function getResult(ctx: Context, request: WpsRequest, deps: WpsDeps
   if (job.status === 'accepted' || job.status === 'running') {
     throw new OwsException('ResultNotReady', `Job '${id}' is ${job.status}; its result is not ready`, { locator: id, status: 400 });
   }
-  if (job.status !== 'successful' || !job.result) throw jobFailure(job);
+  if (job.status !== 'successful' || !job.result) throw jobFailure(job, await processOf(deps, job.processId, subject));
   const prefs = await deps.executions.get(id);
   if (prefs.response === 'raw') return sendRaw(ctx, deps, job, prefs.outputs);
   sendXml(ctx, await resultXml(job, prefs.outputs, resultContext(ctx, deps, id, await processOf(deps, job.processId, subject))));
@@ -172,6 +199,9 @@ export async function getResult(ctx: Context, request: WpsRequest, deps: WpsDeps
 
 export async function dismiss(ctx: Context, request: WpsRequest, deps: WpsDeps): Promise<void> {
   const id = jobIdOf(request);
+  // A job dismissed already has been released (14-065r2 §12): NoSuchJob, not a second Dismissed.
+  const before = await engineCall(() => deps.processing.getJob(id, subjectOf(ctx)), { job: id });
+  if (before.status === 'dismissed') throw dismissedJob(before);
   const job = await asCaller(ctx, deps.auth, () => engineCall(() => deps.processing.dismiss(id, subjectOf(ctx)), { job: id }));
   sendXml(ctx, statusInfoXml(job));
 }

@@ -10,6 +10,7 @@
  */
 import type { Context } from 'koa';
 import { readBody } from '../../core/server/body.js';
+import { negotiated } from './errors.js';
 import { WPS_NS } from './namespaces.js';
 import { WPS1_NS } from './wps1/namespaces.js';
 import { negotiateAcceptVersions, OwsException, parseKvp, parseXmlElementTree, type KvpParams, type XmlTreeNode } from '../../core/ows/index.js';
@@ -58,7 +59,7 @@ export function checkVersion(version: string | undefined, allowed: readonly WpsV
 
 /** KVP GetCapabilities: AcceptVersions (the client's order), else a supported `version`, else 2.0.0. */
 function capabilitiesVersion(kvp: KvpParams): WpsVersion {
-  if (kvp.has('AcceptVersions')) return negotiateAcceptVersions(kvp.list('AcceptVersions'), WPS_VERSIONS) as WpsVersion;
+  if (kvp.has('AcceptVersions')) return negotiated(() => negotiateAcceptVersions(kvp.list('AcceptVersions'), WPS_VERSIONS)) as WpsVersion;
   const v = kvp.optional('version')?.trim();
   return WPS_VERSIONS.find((s) => s === v) ?? '2.0.0';
 }

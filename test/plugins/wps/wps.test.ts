@@ -3,20 +3,23 @@
  * user, descriptions, Execute sync (raw and document, outputs by value and by reference) and
  * async (GetStatus polling, GetResult), inputs by blob key, catalogue product and http URL, a
  * CWL package deployed over WPS-T (by href, inline, and as an OWS Context) run and undeployed,
- * Dismiss of a running job, the WPS 2.0 exception codes, one user's jobs hidden from another,
+ * Dismiss of a running job, the WPS 2.0 exception codes (every reachable one of OGC 14-065r2's
+ * tables 41, 46, 48 and 50 and of OWS Common 2.0, with its locator and HTTP status, also as
+ * OWSLib's OWS 2.0 exception reader reads it), one user's jobs hidden from another,
  * and jobs shared with OGC API Processes both ways. Every answer is checked against the
  * official WPS 2.0 / OWS 2.0 schemas (the WPS-T results, which have no official schema, are
  * checked by content).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDatabaseKinds } from '../../helpers/databases.js';
-import { makeCog } from '../ades/support.js';
+import { makeCog, type ApiResponse } from '../ades/support.js';
 import {
   assertException,
   assertWps,
@@ -37,6 +40,12 @@ const TIFF_MAGIC = /^(49492a00|4d4d002a|49492b00)/;
 const isTiff = (b: Buffer) => TIFF_MAGIC.test(b.subarray(0, 4).toString('hex'));
 const BBOX = '<wps:Data><ows:BoundingBox crs="http://www.opengis.net/def/crs/OGC/1.3/CRS84"><ows:LowerCorner>10.2 49.2</ows:LowerCorner><ows:UpperCorner>10.6 49.6</ows:UpperCorner></ows:BoundingBox></wps:Data>';
 const CAPS = 'service=WPS&request=GetCapabilities';
+const OWSLIB_EXCEPTIONS = fileURLToPath(new URL('./owslib_exceptions.py', import.meta.url));
+
+/** What OWSLib's OWS Common 2.0 reader (owslib.ows.ExceptionReport) reads in each ExceptionReport. */
+function owslibExceptions(docs: string[]): Array<{ version: string; exceptions: Array<{ exceptionCode: string; locator: string | null; ExceptionText: string | null }> }> {
+  return JSON.parse(execFileSync('/usr/bin/python3', [OWSLIB_EXCEPTIONS], { input: JSON.stringify(docs), encoding: 'utf8' }));
+}
 
 function gdalSize(bytes: Buffer): [number, number] {
   const file = join(tmpdir(), `wps-${process.pid}-${Math.random().toString(36).slice(2)}.tif`);
@@ -108,10 +117,14 @@ for (const kind of testDatabaseKinds()) {
       const xml = await h.post(`<wps:GetCapabilities service="WPS" xmlns:wps="http://www.opengis.net/wps/2.0" xmlns:ows="http://www.opengis.net/ows/2.0"><ows:AcceptVersions><ows:Version>2.0.0</ows:Version></ows:AcceptVersions><ows:Sections><ows:Section>ServiceIdentification</ows:Section><ows:Section>Contents</ows:Section></ows:Sections></wps:GetCapabilities>`);
       assertWps(xml);
       assert.deepEqual(xpath(xml.text, '/wps:Capabilities/ows:OperationsMetadata'), []);
-      assertException(await h.kvp(`${CAPS}&AcceptVersions=0.9.0`), 400, 'VersionNegotiationFailed');
+      // OWS Common 2.0 table 27: VersionNegotiationFailed omits the locator.
+      assert.equal(assertException(await h.kvp(`${CAPS}&AcceptVersions=0.9.0`), 400, 'VersionNegotiationFailed'), undefined);
       // AcceptVersions in the client's order; a 2.0 document when 2.0.0 comes first.
       assertWps(await h.kvp(`${CAPS}&AcceptVersions=2.0.0,1.0.0`));
-      assert.deepEqual(xpath((await h.kvp(CAPS)).text, '//ows:Profile').includes('http://www.opengis.net/spec/WPS/2.0/conf/service/synchronous-wps'), true);
+      // The conformance classes of 14-065r2 table 1 (and WPS-T's, with transactions).
+      const profiles = xpath((await h.kvp(CAPS)).text, '//ows:Profile');
+      const WPS20 = 'http://www.opengis.net/spec/WPS/2.0/conf';
+      assert.deepEqual(profiles.filter((p) => p.startsWith(WPS20)), ['service/synchronous-wps', 'service/asynchronous-wps', 'service/profile/basic-wps', 'service/dismiss-extension', 'process-model-encoding'].map((c) => `${WPS20}/${c}`));
     });
 
     it('DescribeProcess: KVP, XML and ALL, valid; literal, bounding box and complex data', async () => {
@@ -164,9 +177,9 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { image: ok.image } }), 'alice'), 400, 'MissingParameterValue'), 'bbox');
       assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { ...ok, colour: literal('red') } }), 'alice'), 400, 'NoSuchInput'), 'colour');
       assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: ok, outputs: [{ id: 'nope' }] }), 'alice'), 400, 'NoSuchOutput'), 'nope');
-      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { ...ok, image: reference('ftp://example.com/x.tif') } }), 'alice'), 400, 'InvalidParameterValue'), 'image');
-      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { ...ok, bbox: '<wps:Data><ows:BoundingBox><ows:LowerCorner>1</ows:LowerCorner></ows:BoundingBox></wps:Data>' } }), 'alice'), 400, 'InvalidParameterValue'), 'bbox');
-      assert.equal(assertException(await h.post(executeXml({ process: 'clip', mode: 'eventually' as never, inputs: ok }), 'alice'), 400, 'NoSuchMode'), 'mode');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { ...ok, image: reference('ftp://example.com/x.tif') } }), 'alice'), 400, 'DataNotAccessible'), 'image');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { ...ok, bbox: '<wps:Data><ows:BoundingBox><ows:LowerCorner>1</ows:LowerCorner></ows:BoundingBox></wps:Data>' } }), 'alice'), 400, 'WrongInputData'), 'bbox');
+      assert.equal(assertException(await h.post(executeXml({ process: 'clip', mode: 'eventually' as never, inputs: ok }), 'alice'), 400, 'NoSuchMode'), 'eventually');
       assert.equal(assertException(await h.post(executeXml({ process: 'clip', inputs: { image: [ok.image, ok.image], bbox: BBOX } }), 'alice'), 400, 'TooManyInputs'), 'image');
       assertException(await h.post('<wps:Execute xmlns:wps="http://www.opengis.net/wps/2.0" service="WPS" version="2.0.0"><unclosed>', 'alice'), 400, 'InvalidParameterValue');
       assertException(await h.post('<!DOCTYPE x [<!ENTITY e "x">]><x/>', 'alice'), 400, 'InvalidParameterValue');
@@ -174,6 +187,83 @@ for (const kind of testDatabaseKinds()) {
       assertException(await h.kvp('service=WPS&version=2.0.0&request=Execute&identifier=clip'), 501, 'OperationNotSupported');
       const anon = await h.post(executeXml({ process: 'clip', inputs: ok }));
       assertException(anon, 401, 'NoApplicableCode');
+    });
+
+    it('the exception tables (14-065r2 tables 41, 46, 48; OWS Common 2.0 tables 27-28): code, locator and status of each, valid, as OWSLib reads them', async () => {
+      const ok = { image: reference('blob:workspaces/alice/scene.tif'), bbox: BBOX };
+      const V = 'service=WPS&version=2.0.0';
+      const HEAD = `service="WPS" version="2.0.0" xmlns:wps="http://www.opengis.net/wps/2.0" xmlns:ows="http://www.opengis.net/ows/2.0" xmlns:xlink="http://www.w3.org/1999/xlink"`;
+      const withBody = `<wps:Reference xlink:href="${filesUrl}/scene.tif"><wps:Body>x</wps:Body></wps:Reference>`;
+      // [what, request, status, exceptionCode, locator (undefined: none)]
+      const cases: Array<[string, () => Promise<ApiResponse>, number, string, string | undefined]> = [
+        ['DescribeProcess of unknown ids', () => h.kvp(`${V}&request=DescribeProcess&identifier=nothing,clip,nada`, 'alice'), 400, 'NoSuchProcess', 'nothing,nada'],
+        ['DescribeProcess without identifier', () => h.kvp(`${V}&request=DescribeProcess`, 'alice'), 400, 'MissingParameterValue', 'identifier'],
+        ['XML DescribeProcess without ows:Identifier', () => h.post(`<wps:DescribeProcess ${HEAD}/>`, 'alice'), 400, 'MissingParameterValue', 'Identifier'],
+        ['a version not served', () => h.kvp('service=WPS&version=1.1.0&request=DescribeProcess&identifier=clip', 'alice'), 400, 'InvalidParameterValue', 'version'],
+        ['no version', () => h.kvp('service=WPS&request=GetStatus&jobId=x', 'alice'), 400, 'MissingParameterValue', 'version'],
+        ['another service', () => h.kvp('service=WFS&version=2.0.0&request=DescribeProcess&identifier=clip', 'alice'), 400, 'InvalidParameterValue', 'service'],
+        ['an unknown operation', () => h.kvp(`${V}&request=Frobnicate`, 'alice'), 501, 'OperationNotSupported', 'Frobnicate'],
+        ['Execute over KVP', () => h.kvp(`${V}&request=Execute&identifier=clip`, 'alice'), 501, 'OperationNotSupported', 'Execute'],
+        ['AcceptVersions without 2.0.0', () => h.kvp(`${CAPS}&AcceptVersions=0.9.0`), 400, 'VersionNegotiationFailed', undefined],
+        ['GetStatus of an unknown job', () => h.kvp(`${V}&request=GetStatus&jobId=no-such-job`, 'alice'), 400, 'NoSuchJob', 'no-such-job'],
+        ['GetResult of an unknown job', () => h.post(jobRequest('GetResult', 'no-such-job'), 'alice'), 400, 'NoSuchJob', 'no-such-job'],
+        ['Dismiss of an unknown job', () => h.post(jobRequest('Dismiss', 'no-such-job'), 'alice'), 400, 'NoSuchJob', 'no-such-job'],
+        ['GetStatus without JobID', () => h.kvp(`${V}&request=GetStatus`, 'alice'), 400, 'MissingParameterValue', 'JobID'],
+        ['Execute of an unknown process', () => h.post(executeXml({ process: 'nothing', inputs: ok }), 'alice'), 400, 'NoSuchProcess', 'nothing'],
+        ['Execute without mode', () => h.post(executeXml({ process: 'clip', inputs: ok }).replace(' mode="sync"', ''), 'alice'), 400, 'MissingParameterValue', 'mode'],
+        ['a mode that does not exist', () => h.post(executeXml({ process: 'clip', mode: 'later' as never, inputs: ok }), 'alice'), 400, 'NoSuchMode', 'later'],
+        ['a required input missing', () => h.post(executeXml({ process: 'clip', inputs: { image: ok.image } }), 'alice'), 400, 'MissingParameterValue', 'bbox'],
+        ['unknown inputs', () => h.post(executeXml({ process: 'clip', inputs: { ...ok, colour: literal('red'), size: literal(3) } }), 'alice'), 400, 'NoSuchInput', 'colour,size'],
+        ['unknown outputs', () => h.post(executeXml({ process: 'clip', inputs: ok, outputs: [{ id: 'nope' }, { id: 'clipped' }, { id: 'nada' }] }), 'alice'), 400, 'NoSuchOutput', 'nope,nada'],
+        ['more values than maxOccurs', () => h.post(executeXml({ process: 'clip', inputs: { image: [ok.image, ok.image], bbox: BBOX } }), 'alice'), 400, 'TooManyInputs', 'image'],
+        ['two outputs in a raw response', () => h.post(executeXml({ process: 'clip', response: 'raw', inputs: ok, outputs: [{ id: 'clipped' }, { id: 'clipped' }] }), 'alice'), 400, 'TooManyOutputs', 'clipped'],
+        ['an input format not offered', () => h.post(executeXml({ process: 'clip', inputs: { ...ok, image: '<wps:Reference xlink:href="blob:workspaces/alice/scene.tif" mimeType="image/png"/>' } }), 'alice'), 400, 'NoSuchFormat', 'image'],
+        ['an output format not offered', () => h.post(executeXml({ process: 'clip', inputs: ok, outputs: [{ id: 'clipped', mimeType: 'image/png' }] }), 'alice'), 400, 'NoSuchFormat', 'clipped'],
+        ['a transmission not offered', () => h.post(executeXml({ process: 'clip', inputs: ok, outputs: [{ id: 'clipped', transmission: 'sideways' as never }] }), 'alice'), 400, 'InvalidParameterValue', 'clipped'],
+        ['a bounding box that does not read', () => h.post(executeXml({ process: 'clip', inputs: { ...ok, bbox: '<wps:Data><ows:BoundingBox><ows:LowerCorner>1 x</ows:LowerCorner><ows:UpperCorner>2 2</ows:UpperCorner></ows:BoundingBox></wps:Data>' } }), 'alice'), 400, 'WrongInputData', 'bbox'],
+        ['a reference of a scheme not fetched', () => h.post(executeXml({ process: 'clip', inputs: { ...ok, image: reference('ftp://example.com/x.tif') } }), 'alice'), 400, 'DataNotAccessible', 'image'],
+        ['a blob that does not exist', () => h.post(executeXml({ process: 'clip', inputs: { ...ok, image: reference('blob:workspaces/alice/none.tif') } }), 'alice'), 400, 'DataNotAccessible', 'image'],
+        ["another user's blob", () => h.post(executeXml({ process: 'clip', inputs: ok }), 'bob'), 400, 'DataNotAccessible', 'image'],
+        ['a reference with a request body', () => h.post(executeXml({ process: 'clip', inputs: { ...ok, image: withBody } }), 'alice'), 501, 'OptionNotSupported', 'image'],
+        ['XML that is not well-formed', () => h.post(`<wps:Execute ${HEAD} mode="sync"><unclosed>`, 'alice'), 400, 'InvalidParameterValue', 'request'],
+        ['an anonymous Execute', () => h.post(executeXml({ process: 'clip', inputs: ok })), 401, 'NoApplicableCode', undefined],
+      ];
+      const docs: string[] = [];
+      for (const [what, send, status, code, locator] of cases) {
+        const res = await send();
+        assert.equal(assertException(res, status, code), locator, what);
+        docs.push(res.text);
+      }
+      // An independent reader: OWSLib's OWS Common 2.0 ExceptionReport parser finds the same code and locator.
+      const parsed = owslibExceptions(docs);
+      assert.deepEqual(
+        parsed.map((p) => [p.version, p.exceptions.map((e) => [e.exceptionCode, e.locator ?? undefined])]),
+        cases.map(([, , , code, locator]) => ['2.0.0', [[code, locator]]]),
+      );
+      assert.ok(parsed.every((p) => (p.exceptions[0]!.ExceptionText ?? '').length > 0));
+      // A format given without its parameters (image/tiff for the GeoTIFF the output is) is the one offered.
+      const tiff = await h.post(executeXml({ process: 'clip', inputs: { ...ok, image: '<wps:Reference xlink:href="blob:workspaces/alice/scene.tif" mimeType="image/tiff"/>' }, outputs: [{ id: 'clipped', transmission: 'reference', mimeType: 'image/tiff' }] }), 'alice');
+      assertWps(tiff);
+    });
+
+    describe('SizeExceeded: a referenced input over the stage-in limit (14-065r2 table 46)', () => {
+      let small: WpsHarness;
+      before(async () => {
+        small = await startWps(kind, { processing: { stageIn: { allowPrivateNetworks: true, maxBytes: 1024 } } });
+      });
+      after(async () => small?.close());
+
+      it('fails the job at stage-in: SizeExceeded of that input, 400, for the synchronous Execute and for GetResult', async () => {
+        const inputs = { image: reference(`${filesUrl}/scene.tif`), bbox: BBOX };
+        const sync = await small.post(executeXml({ process: 'clip', inputs }), 'alice');
+        assert.equal(assertException(sync, 400, 'SizeExceeded'), 'image');
+        assert.match(xpath(sync.text, '//ows:ExceptionText')[0]!, /larger than 1024 bytes/);
+        const started = await small.post(executeXml({ process: 'clip', mode: 'async', inputs }), 'alice');
+        assertWps(started);
+        const [jobId] = xpath(started.text, '/wps:StatusInfo/wps:JobID');
+        assert.equal((await pollStatus(small, jobId!, 'alice')).final, 'Failed');
+        assert.equal(assertException(await small.post(jobRequest('GetResult', jobId!), 'alice'), 400, 'SizeExceeded'), 'image');
+      });
     });
 
     it('DeployProcess (CWL by href), async Execute on a catalogue product, GetStatus to Succeeded, GetResult; seen over the ADES', async () => {
@@ -184,7 +274,7 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(xpath(deployed.text, '/wps:DeployResult/wps:ProcessSummary/ows:Identifier'), ['wps-translate']);
       assert.deepEqual(xpath(deployed.text, '/wps:DeployResult/wps:ProcessSummary/@processVersion'), ['2.0.1']);
       // A second deploy of the same id is refused.
-      assertException(await h.post(deployXml(reference(`${filesUrl}/translate.cwl`), offering), 'alice'), 409, 'DuplicateProcess');
+      assert.equal(assertException(await h.post(deployXml(reference(`${filesUrl}/translate.cwl`), offering), 'alice'), 409, 'DuplicatedProcess'), 'wps-translate');
 
       const described = await h.kvp('service=WPS&version=2.0.0&request=DescribeProcess&identifier=wps-translate', 'alice');
       assertWps(described);
@@ -193,8 +283,10 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(xpath(described.text, '//wps:Input[ows:Identifier="percent"]/@minOccurs'), ['0']);
       assert.deepEqual(xpath(described.text, '//wps:Input[ows:Identifier="percent"]//ows:DataType'), ['integer']);
       // A sync execution of an async-only process is refused.
-      assertException(await h.post(executeXml({ process: 'wps-translate', mode: 'sync', inputs: { source: reference('catalogue:scene-1') } }), 'alice'), 400, 'NoSuchMode');
-      assert.equal(assertException(await h.post(executeXml({ process: 'wps-translate', mode: 'async', inputs: { source: reference('catalogue:scene-1'), percent: literal('half') } }), 'alice'), 400, 'InvalidParameterValue'), 'percent');
+      // 14-065r2 table 46: NoSuchMode's locator is the mode value; a literal that is no integer is WrongInputData.
+      assert.equal(assertException(await h.post(executeXml({ process: 'wps-translate', mode: 'sync', inputs: { source: reference('catalogue:scene-1') } }), 'alice'), 400, 'NoSuchMode'), 'sync');
+      assert.equal(assertException(await h.post(executeXml({ process: 'wps-translate', mode: 'async', inputs: { source: reference('catalogue:scene-1'), percent: literal('half') } }), 'alice'), 400, 'WrongInputData'), 'percent');
+      assert.equal(assertException(await h.post(executeXml({ process: 'wps-translate', mode: 'async', inputs: { source: reference('catalogue:no-such-scene') } }), 'alice'), 400, 'DataNotAccessible'), 'source');
 
       const started = await h.post(executeXml({ process: 'wps-translate', mode: 'async', inputs: { source: reference('catalogue:scene-1'), percent: literal(25) }, outputs: [{ id: 'result' }] }), 'alice');
       assertWps(started);
@@ -230,8 +322,8 @@ for (const kind of testDatabaseKinds()) {
       assertException(await h.kvp('service=WPS&version=2.0.0&request=DescribeProcess&identifier=wps-translate', 'alice'), 400, 'NoSuchProcess');
       assert.equal((await h.request('GET', '/processes/wps-translate', { as: 'alice' })).status, 404);
       assertWps(await h.post(jobRequest('GetResult', jobId!), 'alice'));
-      assertException(await h.post(undeployXml('wps-translate'), 'alice'), 400, 'NoSuchProcess');
-      assertException(await h.post(undeployXml('clip'), 'admin'), 403, 'ImmutableProcess');
+      assert.equal(assertException(await h.post(undeployXml('wps-translate'), 'alice'), 400, 'NoSuchProcess'), 'wps-translate');
+      assert.equal(assertException(await h.post(undeployXml('clip'), 'admin'), 403, 'ImmutableProcess'), 'clip');
     });
 
     it('DeployProcess of an OWS Context (inline with the CWL inline, and by reference), run on an http URL input', async () => {
@@ -251,10 +343,10 @@ for (const kind of testDatabaseKinds()) {
       const auto = await h.post(executeXml({ process: 'wps-ctx-ref', mode: 'auto', inputs: { source: reference(`${filesUrl}/scene.tif`) } }), 'alice');
       assertWps(auto);
       assert.equal(xpath(auto.text, '/wps:StatusInfo/wps:JobID').length, 1);
-      // A remote input that fails once fetched fails the job, with the reason.
+      // A remote input that fails once fetched fails the job, with the reason: DataNotAccessible of that input (14-065r2 table 46).
       const missing = await h.post(executeXml({ process: 'wps-ctx-ref', mode: 'sync', inputs: { source: reference(`${filesUrl}/missing.tif`) } }), 'alice');
       assert.match(xpath(missing.text, '//ows:ExceptionText')[0] ?? '', /404/);
-      assertException(missing, 500, 'NoApplicableCode');
+      assert.equal(assertException(missing, 400, 'DataNotAccessible'), 'source');
 
       // Bad packages: what is wrong, as InvalidParameterValue of the execution unit.
       const bad = await h.post(deployXml(`<wps:Data mimeType="application/cwl+yaml">cwlVersion: v1.2\nclass: CommandLineTool\nid: broken\ninputs:\n  x: integer\noutputs: []\n</wps:Data>`), 'alice');
@@ -292,7 +384,10 @@ for (const kind of testDatabaseKinds()) {
       // The tool is gone, the ADES agrees, and there is no result.
       const adesJob = await h.request('GET', `/jobs/${jobId}`, { as: 'alice' });
       assert.equal(adesJob.json.status, 'dismissed');
-      assertException(await h.post(jobRequest('GetResult', jobId!), 'alice'), 400, 'NoSuchJob');
+      // 14-065r2 §12: the JobID is released; any later request with it is NoSuchJob.
+      for (const op of ['GetResult', 'GetStatus', 'Dismiss'] as const) {
+        assert.equal(assertException(await h.post(jobRequest(op, jobId!), 'alice'), 400, 'NoSuchJob'), jobId, op);
+      }
       assertException(await h.kvp('service=WPS&version=2.0.0&request=GetStatus&jobId=no-such-job', 'alice'), 400, 'NoSuchJob');
       assertException(await h.kvp('service=WPS&version=2.0.0&request=GetStatus', 'alice'), 400, 'MissingParameterValue');
     });
@@ -317,7 +412,8 @@ for (const kind of testDatabaseKinds()) {
       const [jobId] = xpath(failed.text, '/wps:StatusInfo/wps:JobID');
       assert.equal((await pollStatus(h, jobId!, 'alice')).final, 'Failed');
       const res = await h.post(jobRequest('GetResult', jobId!), 'alice');
-      assertException(res, 500, 'NoApplicableCode');
+      // 14-065r2 §9.11.3 and table 46: a cause no other code covers is InternalServerError, 500, without locator.
+      assert.equal(assertException(res, 500, 'InternalServerError'), undefined);
       assert.match(xpath(res.text, '//ows:ExceptionText')[0]!, /failed/);
     });
   });

@@ -14,7 +14,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseXmlDocument, selectNodes } from '../../../core/ows/index.js';
+import { OwsException, parseXmlDocument, selectNodes } from '../../../core/ows/index.js';
+import { toWps1Error } from '../../../plugins/wps/wps1/errors.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { assertValidXml } from '../../helpers/xsd.js';
 import type { ApiResponse } from '../ades/support.js';
@@ -218,3 +219,17 @@ for (const kind of testDatabaseKinds()) {
     });
   });
 }
+
+describe('wps 1.0.0 exception codes of the WPS 2.0 ones (05-007r7 tables 38 and 62)', () => {
+  it('SizeExceeded is FileSizeExceeded, InternalServerError NoApplicableCode (500), the others without a 1.0.0 code InvalidParameterValue; locators kept', () => {
+    const as1 = (code: string, locator?: string, status = 400) => {
+      const e = toWps1Error(new OwsException(code, 'x', { locator, status })) as OwsException;
+      return [e.code, e.locator, e.status];
+    };
+    assert.deepEqual(as1('SizeExceeded', 'image'), ['FileSizeExceeded', 'image', 400]);
+    assert.deepEqual(as1('InternalServerError', undefined, 500), ['NoApplicableCode', undefined, 500]);
+    for (const code of ['DataNotAccessible', 'WrongInputData', 'NoSuchFormat', 'NoSuchInput', 'TooManyInputs', 'DuplicatedProcess']) assert.deepEqual(as1(code, 'image'), ['InvalidParameterValue', 'image', 400], code);
+    assert.deepEqual(as1('NoSuchProcess', 'nothing'), ['InvalidParameterValue', 'Identifier', 400]);
+    assert.deepEqual(as1('MissingParameterValue', 'bbox'), ['MissingParameterValue', 'bbox', 400]);
+  });
+});
