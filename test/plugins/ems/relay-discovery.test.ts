@@ -166,6 +166,11 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(done.status.status, 'failed', done.logs);
       assert.match(done.status.message, /step 'sum': input 'second' \(blob:workspaces\/bob\/secret\.tif\) cannot be given to ADES 'catalogue:ades-b': the workflow's user may not read blob 'workspaces\/bob\/secret\.tif'/);
       assert.equal((await bJobs()).length, before, 'nothing was submitted to B');
+      // Bob's private product, by id: not there for alice.
+      const byId = await run(ems, 'two-sums', { first: { href: 'catalogue:far-1' }, second: 'bobs' });
+      assert.equal(byId.status.status, 'failed', byId.logs);
+      assert.match(byId.status.message, /step 'sum': input 'second' \(bobs\) cannot be given to ADES 'catalogue:ades-b': no catalogue product 'bobs' \(or not one the workflow's user may read\)/);
+      assert.equal((await bJobs()).length, before, 'nothing was submitted to B');
 
       // A link made by hand for alice's job (as if her rights had changed since): the fetch checks again, as alice.
       const secrets = a.server.meridian.stores.secrets;
