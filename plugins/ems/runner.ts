@@ -4,7 +4,9 @@
  * that read them, and reports the whole workflow's progress as this one job. Steps whose inputs
  * are ready run at the same time. A step that fails fails the workflow (naming the step); a
  * dismissal dismisses the step jobs running. A try that starts again (after a restart) resumes:
- * finished steps are kept, running step jobs are polled again, not submitted twice.
+ * finished steps are kept, running step jobs are polled again, not submitted twice. A step that
+ * runs a sub-workflow runs its steps the same way, as records `<step>/<inner step>`
+ * (`<step>[i]/<inner step>` for each element of a scatter).
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -24,7 +26,7 @@ import { placeStep } from './placement.js';
 import type { EndpointRegistry } from './registry.js';
 import { relayToken, type RelaySources } from './relay.js';
 import type { StepStore } from './step-store.js';
-import { readWorkflowPlan, type LinkMerge, type PickValue, type WorkflowStep } from './workflow.js';
+import { readWorkflowPlan, type LinkMerge, type PickValue, type WorkflowPlan, type WorkflowStep } from './workflow.js';
 
 export const WORKFLOW_JOB_TYPE = 'ems.workflow';
 
@@ -99,11 +101,8 @@ export function createWorkflowHandler(deps: RunnerDeps) {
     if (!fallback) throw new Error('no ADES to run the steps on: configure ades entries or enable the local engine');
     const log = (line: string) => job.log(line).catch(() => {});
     const saved = new Map((await deps.steps.list(job.id)).map((s) => [s.step, s]));
-    /** Each step's outputs as workflow values (files as OutputFile, null when skipped; arrays gathered from a scatter). */
-    const produced = new Map<string, Record<string, unknown>>();
-    const progress = new Map<string, number>(plan.steps.map((s) => [s.id, 0]));
-    const elementProgress = new Map<string, number>();
-    const elementCount = new Map<string, number>();
+    /** The workflow's progress: the mean of its steps' (a sub-workflow step's: the mean of its steps'). */
+    let overallProgress = 0;
     const active = new Map<string, { endpoint: AdesEndpoint; ref: StepJobRef }>();
     const stop = new AbortController();
     const signal = AbortSignal.any([job.signal, stop.signal]);
@@ -134,8 +133,7 @@ export function createWorkflowHandler(deps: RunnerDeps) {
 
     let lastReported = -1;
     const report = async (message: string) => {
-      const total = [...progress.values()].reduce((a, b) => a + b, 0) / Math.max(1, plan.steps.length);
-      const overall = Math.max(1, Math.min(99, Math.round(total)));
+      const overall = Math.max(1, Math.min(99, Math.round(overallProgress)));
       if (overall === lastReported && !message) return;
       lastReported = overall;
       await job.progress(overall, message);
@@ -181,13 +179,8 @@ export function createWorkflowHandler(deps: RunnerDeps) {
     };
 
     /** Runs one step job (a step, or one element of a scatter) as record `record`; its outputs. */
-    const runJob = async (record: string, step: WorkflowStep, values: Record<string, unknown>): Promise<{ endpoint: AdesEndpoint; outputs: Record<string, StepValue> }> => {
+    const runJob = async (record: string, step: WorkflowStep, values: Record<string, unknown>, setProgress: (n: number) => void): Promise<{ endpoint: AdesEndpoint; outputs: Record<string, StepValue> }> => {
       const before = saved.get(record);
-      const setProgress = (n: number) => {
-        elementProgress.set(record, n);
-        const mine = [...elementProgress.entries()].filter(([r]) => r === step.id || r.startsWith(`${step.id}[`)).map(([, x]) => x);
-        progress.set(step.id, (mine.reduce((a, b) => a + b, 0) / Math.max(1, mine.length, elementCount.get(step.id) ?? 1)));
-      };
       if (before?.status === 'successful' && before.outputs && before.ref && endpointById(before.adesId)) {
         setProgress(100);
         return { endpoint: endpointById(before.adesId)!, outputs: before.outputs };
@@ -267,7 +260,7 @@ export function createWorkflowHandler(deps: RunnerDeps) {
     };
 
     /** One step job's run, or its skip: `when` (after valueFrom) decides; the outputs as workflow values (null when skipped). */
-    const runElement = async (record: string, step: WorkflowStep, base: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const runElement = async (record: string, step: WorkflowStep, base: Record<string, unknown>, setProgress: (n: number) => void): Promise<Record<string, unknown>> => {
       const values = { ...base };
       for (const input of step.inputs) {
         if (input.valueFrom === undefined) continue;
@@ -278,49 +271,55 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         if (typeof go !== 'boolean') throw new Error(`step '${record}': when must be true or false, it is ${JSON.stringify(go)}`);
         if (!go) {
           await log(`step '${record}': skipped (when is false)`);
-          elementProgress.set(record, 100);
+          setProgress(100);
           return Object.fromEntries(step.outputs.map((o) => [o, null]));
         }
       }
-      const { endpoint, outputs } = await runJob(record, step, values);
+      if (step.workflow) {
+        // A sub-workflow: its inputs are the step's (its own defaults for the null ones), its outputs the step's.
+        const sub = step.workflow;
+        const outputs = await runPlan(sub, (id) => values[id] ?? sub.inputDefaults[id] ?? values[id], `${record}/`, setProgress);
+        return Object.fromEntries(step.outputs.map((o) => [o, outputs[o] ?? null]));
+      }
+      const { endpoint, outputs } = await runJob(record, step, values, setProgress);
       // An output the step job did not produce (an optional one) is null, as in CWL.
       return Object.fromEntries(step.outputs.map((o) => [o, outputs[o] === undefined ? null : fromStepValue(outputs[o]!, record, o, [], endpoint)]));
     };
 
-    const runStep = async (step: WorkflowStep): Promise<void> => {
+    const runStep = async (step: WorkflowStep, scope: PlanScope): Promise<void> => {
+      const record = `${scope.prefix}${step.id}`;
       const base: Record<string, unknown> = {};
       for (const input of step.inputs) {
         const values = input.sources.map((s) => {
-          if (s.kind === 'input') return workflowValue(s.input);
-          const from = produced.get(s.step);
-          if (!from || !(s.output in from)) throw new Error(`step '${step.id}': step '${s.step}' produced no output '${s.output}'`);
+          if (s.kind === 'input') return scope.inputValue(s.input);
+          const from = scope.produced.get(s.step);
+          if (!from || !(s.output in from)) throw new Error(`step '${record}': step '${scope.prefix}${s.step}' produced no output '${s.output}'`);
           return from[s.output];
         });
-        let v = input.sources.length === 0 ? undefined : merge(values, input.sources.length === 1, input.linkMerge, input.pickValue, `step '${step.id}': input '${input.id}'`);
+        let v = input.sources.length === 0 ? undefined : merge(values, input.sources.length === 1, input.linkMerge, input.pickValue, `step '${record}': input '${input.id}'`);
         if ((v === undefined || v === null) && input.default !== undefined) v = input.default;
         base[input.id] = v;
       }
       if (step.scatter.length === 0) {
-        elementCount.set(step.id, 1);
-        produced.set(step.id, await runElement(step.id, step, base));
-        progress.set(step.id, 100);
+        scope.produced.set(step.id, await runElement(record, step, base, (n) => scope.stepProgress(step.id, n)));
+        scope.stepProgress(step.id, 100);
         return;
       }
       const lists = step.scatter.map((id) => {
         const v = base[id];
-        if (!Array.isArray(v)) throw new Error(`step '${step.id}': scattered input '${id}' is not an array (${JSON.stringify(v ?? null)})`);
+        if (!Array.isArray(v)) throw new Error(`step '${record}': scattered input '${id}' is not an array (${JSON.stringify(v ?? null)})`);
         return v as unknown[];
       });
       const method = step.scatterMethod ?? 'dotproduct';
       let combos: unknown[][];
       if (lists.length === 1 || method === 'dotproduct') {
-        if (lists.some((l) => l.length !== lists[0]!.length)) throw new Error(`step '${step.id}': dotproduct scatter over inputs of different lengths (${lists.map((l) => l.length).join(', ')})`);
+        if (lists.some((l) => l.length !== lists[0]!.length)) throw new Error(`step '${record}': dotproduct scatter over inputs of different lengths (${lists.map((l) => l.length).join(', ')})`);
         combos = lists[0]!.map((_, i) => lists.map((l) => l[i]));
       } else {
         combos = lists.reduce<unknown[][]>((acc, l) => acc.flatMap((c) => l.map((x) => [...c, x])), [[]]);
       }
-      elementCount.set(step.id, combos.length);
-      await log(`step '${step.id}': scattered over ${step.scatter.map((id) => `'${id}'`).join(', ')} (${method}): ${combos.length} jobs, ${deps.scatterConcurrency} at a time`);
+      const parts = new Array<number>(combos.length).fill(0);
+      await log(`step '${record}': scattered over ${step.scatter.map((id) => `'${id}'`).join(', ')} (${method}): ${combos.length} jobs, ${deps.scatterConcurrency} at a time`);
       const results: Array<Record<string, unknown>> = new Array(combos.length);
       let next = 0;
       const worker = async () => {
@@ -329,7 +328,10 @@ export function createWorkflowHandler(deps: RunnerDeps) {
           if (signal.aborted) throw signal.reason;
           const element = { ...base };
           step.scatter.forEach((id, k) => (element[id] = combos[i]![k]));
-          results[i] = await runElement(`${step.id}[${i}]`, step, element);
+          results[i] = await runElement(`${record}[${i}]`, step, element, (n) => {
+            parts[i] = n;
+            scope.stepProgress(step.id, parts.reduce((x, y) => x + y, 0) / Math.max(1, parts.length));
+          });
         }
       };
       const workers = Array.from({ length: Math.min(deps.scatterConcurrency, combos.length) }, worker);
@@ -345,12 +347,25 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         const flat = results.map((r) => r[o] ?? null);
         gathered[o] = method === 'nested_crossproduct' && lists.length > 1 ? nest(flat, lists.map((l) => l.length)) : flat;
       }
-      produced.set(step.id, gathered);
-      progress.set(step.id, 100);
+      scope.produced.set(step.id, gathered);
+      scope.stepProgress(step.id, 100);
     };
 
-    try {
-      await report(`running ${plan.steps.length} steps`);
+    /**
+     * Runs a workflow's steps (the workflow's, or a sub-workflow's as records `<prefix><step>`), each when
+     * its sources are ready; its outputs as workflow values.
+     */
+    const runPlan = async (plan: WorkflowPlan, inputValue: (id: string) => unknown, prefix: string, setProgress: (n: number) => void): Promise<Record<string, unknown>> => {
+      const progress = new Map<string, number>(plan.steps.map((s) => [s.id, 0]));
+      const scope: PlanScope = {
+        prefix,
+        inputValue,
+        produced: new Map(),
+        stepProgress: (id, n) => {
+          progress.set(id, n);
+          setProgress([...progress.values()].reduce((a, b) => a + b, 0) / Math.max(1, plan.steps.length));
+        },
+      };
       const running = new Map<string, Promise<string>>();
       const finished = new Set<string>();
       const pending = [...plan.steps];
@@ -358,23 +373,41 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         for (const step of [...pending]) {
           if (!step.after.every((a) => finished.has(a))) continue;
           pending.splice(pending.indexOf(step), 1);
-          running.set(step.id, runStep(step).then(() => step.id));
+          running.set(step.id, runStep(step, scope).then(() => step.id));
         }
-        if (running.size === 0) throw new Error(`steps ${pending.map((s) => `'${s.id}'`).join(', ')} wait for steps that never ran`);
+        if (running.size === 0) throw new Error(`steps ${pending.map((s) => `'${prefix}${s.id}'`).join(', ')} wait for steps that never ran`);
         try {
           const id = await Promise.race(running.values());
           running.delete(id);
           finished.add(id);
         } catch (err) {
           // One step failed: the others stop (their jobs dismissed) before the workflow fails. A shutdown
-          // stops following them only: the next try follows them again.
+          // stops following them only: the next try follows them again. A sub-workflow's run leaves that to the workflow's.
           stop.abort(err);
-          if (job.signal.aborted) onAbort();
-          else dismissActive();
+          if (prefix === '') {
+            if (job.signal.aborted) onAbort();
+            else dismissActive();
+          }
           await Promise.allSettled(running.values());
           throw err;
         }
       }
+      const sub = prefix === '' ? '' : ` of '${prefix.slice(0, -1)}'`;
+      const outputs: Record<string, unknown> = {};
+      for (const o of plan.outputs) {
+        const values = o.sources.map((s) => {
+          const value = scope.produced.get(s.step)?.[s.output];
+          if (value === undefined) throw new Error(`step '${prefix}${s.step}' produced no output '${s.output}' (workflow output '${o.id}'${sub})`);
+          return value;
+        });
+        outputs[o.id] = merge(values, values.length === 1, o.linkMerge, o.pickValue, `workflow output '${o.id}'${sub}`);
+      }
+      return outputs;
+    };
+
+    try {
+      await report(`running ${plan.steps.length} steps`);
+      const values = await runPlan(plan, workflowValue, '', (n) => (overallProgress = n));
       const prefix = jobPrefix(subject.anonymous ? 'anonymous' : subject.id, job.id);
       const stored = (v: unknown): StoredOutput => {
         if (Array.isArray(v)) return { items: v.map(stored) };
@@ -383,14 +416,7 @@ export function createWorkflowHandler(deps: RunnerDeps) {
         return { value: v ?? null };
       };
       const outputs: Record<string, StoredOutput> = {};
-      for (const o of plan.outputs) {
-        const values = o.sources.map((s) => {
-          const value = produced.get(s.step)?.[s.output];
-          if (value === undefined) throw new Error(`step '${s.step}' produced no output '${s.output}' (workflow output '${o.id}')`);
-          return value;
-        });
-        outputs[o.id] = stored(merge(values, values.length === 1, o.linkMerge, o.pickValue, `workflow output '${o.id}'`));
-      }
+      for (const [id, v] of Object.entries(values)) outputs[id] = stored(v);
       await job.progress(100, 'finished');
       const result: JobResult = { outputs };
       await callback('success', { result });
@@ -408,6 +434,16 @@ export function createWorkflowHandler(deps: RunnerDeps) {
       job.signal.removeEventListener('abort', onAbort);
     }
   };
+}
+
+/** A workflow being run (the workflow, or a sub-workflow's run as records `<prefix><step>`). */
+interface PlanScope {
+  prefix: string;
+  /** Its inputs as workflow values. */
+  inputValue: (id: string) => unknown;
+  /** Each step's outputs as workflow values (files as OutputFile, null when skipped; arrays gathered from a scatter). */
+  produced: Map<string, Record<string, unknown>>;
+  stepProgress: (step: string, progress: number) => void;
 }
 
 /** A File/Directory value of a workflow input (placement votes for where it lives). */

@@ -185,11 +185,18 @@ export class EmsService implements ProcessingService {
 
   /**
    * A file a step of the job produced (`step/output[/index]`), streamed from the ADES holding it,
-   * read as the workflow's user (local engine) or with the EMS's credentials (remote).
+   * read as the workflow's user (local engine) or with the EMS's credentials (remote). The step is
+   * a record of the runner: `outer/inner` for a step of a sub-workflow, so the output is the last
+   * part that is not an index (output ids do not start with a digit).
    */
   async openStepFile(jobId: string, path: string): Promise<{ body: NodeJS.ReadableStream; size: number; contentType?: string }> {
     const missing = () => new NotFound(`Job '${jobId}' has no file '${path}'`, { code: 'NoSuchOutput' });
-    const [stepId, outputId, ...indexes] = path.split('/');
+    const parts = path.split('/');
+    let at = parts.length - 1;
+    while (at > 0 && /^\d+$/.test(parts[at]!)) at--;
+    const stepId = parts.slice(0, at).join('/');
+    const outputId = parts[at];
+    const indexes = parts.slice(at + 1);
     const record = await this.deps.jobs.get(jobId);
     const step = stepId ? await this.deps.steps.get(jobId, stepId) : undefined;
     if (!record || !step?.outputs || !step.ref || !outputId) throw missing();

@@ -1,7 +1,7 @@
 /**
  * The EMS's reading of workflows at deploy (scatter, when, valueFrom, several sources, linkMerge,
- * pickValue) checked against `cwltool --validate` on good and bad packages: both must agree, and
- * ours must name the CWL path. JavaScript in the EMS's own expressions is refused (cwltool would
+ * pickValue, sub-workflows) checked against `cwltool --validate` on good and bad packages: both
+ * must agree, and ours must name the CWL path. JavaScript in the EMS's own expressions is refused (cwltool would
  * run it with node; the EMS evaluates parameter references only). And the parameter references.
  */
 import assert from 'node:assert/strict';
@@ -22,6 +22,46 @@ const edit = (from: string, to: string) => {
 };
 const HALVE_IN = 'scatter: source\n        in: {source: sources}';
 
+// Sub-workflows (SubworkflowFeatureRequirement): inline, scattered, and '#id' of the $graph.
+const nested = readFileSync(join(FIXTURES, 'nested.cwl'), 'utf8');
+const nestedScatter = readFileSync(join(FIXTURES, 'nested-scatter.cwl'), 'utf8');
+const GRAPH = `cwlVersion: v1.2
+$graph:
+  - class: Workflow
+    id: main
+    requirements:
+      SubworkflowFeatureRequirement: {}
+      ScatterFeatureRequirement: {}
+    inputs:
+      words: string[]
+    outputs:
+      first: {type: 'File[]', outputSource: one/said}
+      second: {type: 'File[]', outputSource: two/said}
+    steps:
+      one: {run: '#sub', in: {words: words}, out: [said]}
+      two: {run: '#sub', in: {words: words}, out: [said]}
+  - class: Workflow
+    id: sub
+    inputs:
+      words: string[]
+    outputs:
+      said: {type: 'File[]', outputSource: say/said}
+    steps:
+      say: {run: '#say', scatter: words, in: {words: words}, out: [said]}
+  - class: CommandLineTool
+    id: say
+    baseCommand: echo
+    inputs:
+      words: {type: string, inputBinding: {position: 1}}
+    outputs:
+      said: stdout
+`;
+const change = (text: string, from: string, to: string) => {
+  assert.ok(text.includes(from), from);
+  return text.replace(from, to);
+};
+const NESTED_REQ = '    requirements:\n      SubworkflowFeatureRequirement: {}\n';
+
 const CASES: Array<{ name: string; text: string; path?: string }> = [
   { name: 'scatter, when, valueFrom, linkMerge and pickValue', text: good },
   { name: 'dotproduct over two inputs', text: edit(HALVE_IN, 'scatter: [source, extra]\n        scatterMethod: dotproduct\n        in: {source: sources, extra: sources}') },
@@ -35,6 +75,15 @@ const CASES: Array<{ name: string; text: string; path?: string }> = [
   { name: 'when in CWL v1.1', text: good.replace('cwlVersion: v1.2', 'cwlVersion: v1.1'), path: '$graph[0].steps.warp.when' },
   { name: 'an unknown linkMerge', text: edit('linkMerge: merge_flattened', 'linkMerge: merge_deep'), path: '$graph[0].outputs.present.linkMerge' },
   { name: 'an unknown pickValue', text: edit('pickValue: all_non_null', 'pickValue: all_nonnull'), path: '$graph[0].outputs.present.pickValue' },
+  { name: 'an inline sub-workflow (a step default, the same tool inside and out)', text: nested },
+  { name: 'a scattered sub-workflow step with when, valueFrom and the sub-workflow\'s own default', text: nestedScatter },
+  { name: 'a sub-workflow without SubworkflowFeatureRequirement', text: change(nested, NESTED_REQ, ''), path: '$graph[0].steps.reproject.run' },
+  { name: 'SubworkflowFeatureRequirement on the sub-workflow only', text: change(change(nested, NESTED_REQ, ''), '          id: warp-then-halve\n', '          id: warp-then-halve\n          requirements:\n            SubworkflowFeatureRequirement: {}\n'), path: '$graph[0].steps.reproject.run' },
+  { name: 'SubworkflowFeatureRequirement as a hint of the step', text: change(change(nested, NESTED_REQ, ''), '      reproject:\n', '      reproject:\n        hints:\n          SubworkflowFeatureRequirement: {}\n') },
+  { name: 'a sub-workflow of the $graph run by two steps (ScatterFeatureRequirement inherited)', text: GRAPH },
+  { name: 'a sub-workflow of the $graph without SubworkflowFeatureRequirement', text: change(GRAPH, '      SubworkflowFeatureRequirement: {}\n', ''), path: '$graph[0].steps.one.run' },
+  { name: 'a scatter in a sub-workflow of the $graph without ScatterFeatureRequirement', text: change(GRAPH, '      ScatterFeatureRequirement: {}\n', ''), path: '$graph[1].steps.say.scatter' },
+  { name: 'a sub-workflow that runs the workflow that runs it', text: change(GRAPH, "      say: {run: '#say', scatter: words, in: {words: words}, out: [said]}", "      say: {run: '#say', scatter: words, in: {words: words}, out: [said]}\n      again: {run: '#main', in: {words: words}, out: [first]}"), path: '$graph[1].steps.again.run' },
 ];
 
 function cwltoolAccepts(text: string): { ok: boolean; output: string } {
@@ -80,6 +129,40 @@ describe('ems: workflow validation agrees with cwltool --validate', function () 
     assert.match(byId.name!.inputs[0]!.valueFrom!, /self\[0\]\.basename/);
     assert.deepEqual(plan.outputs.find((o) => o.id === 'present'), { id: 'present', sources: [{ step: 'warp', output: 'result' }, { step: 'halve', output: 'result' }], linkMerge: 'merge_flattened', pickValue: 'all_non_null' });
     assert.deepEqual(plan.inputDefaults, { reproject: false });
+  });
+
+  it('reads sub-workflows into the plan: their steps, inputs, defaults and outputs', () => {
+    const plan = readWorkflowPlan(parseCwlText(nested) as Record<string, unknown>);
+    assert.deepEqual(plan.steps.map((s) => [s.id, s.after, Boolean(s.workflow)]), [['halve', [], false], ['reproject', ['halve'], true]]);
+    const reproject = plan.steps[1]!;
+    assert.equal(reproject.toolId, 'warp-then-halve');
+    assert.deepEqual(reproject.inputs.map((i) => [i.id, i.toTool, i.default ?? null]), [['source', true, null], ['title', true, 'warped and halved']]);
+    assert.deepEqual(reproject.workflow!.steps.map((s) => [s.id, s.toolId, s.after]), [['warp', 'warp', []], ['say', 'say', []], ['halve', 'halve', ['warp']]]);
+    assert.deepEqual(reproject.workflow!.outputs.map((o) => [o.id, o.sources]), [['warped', [{ step: 'warp', output: 'result' }]], ['halved', [{ step: 'halve', output: 'result' }]], ['note', [{ step: 'say', output: 'said' }]]]);
+    // The same tool inside and out: one package (deployed once per ADES).
+    assert.deepEqual(reproject.workflow!.steps[2]!.package, plan.steps[0]!.package);
+    const each = readWorkflowPlan(parseCwlText(nestedScatter) as Record<string, unknown>).steps[0]!;
+    assert.deepEqual([each.scatter, each.scatterMethod, each.when], [['words', 'go'], 'dotproduct', '$(inputs.go)']);
+    assert.deepEqual(each.inputs.map((i) => [i.id, i.toTool, i.valueFrom ?? null]), [['words', true, 'w-$(self)'], ['go', false, null]]);
+    assert.deepEqual(each.workflow!.inputDefaults, { suffix: '!' });
+    const graph = readWorkflowPlan(parseCwlText(GRAPH) as Record<string, unknown>);
+    assert.deepEqual(graph.steps.map((s) => [s.id, s.workflow?.id, s.workflow?.steps.map((x) => x.id)]), [['one', 'sub', ['say']], ['two', 'sub', ['say']]]);
+  });
+
+  it('refuses JavaScript in a sub-workflow and on its step, naming the path', () => {
+    const js = [
+      { text: change(nestedScatter, "valueFrom: '$(self)$(inputs.suffix)'", "valueFrom: '${ return self + inputs.suffix; }'"), path: '$graph[0].steps.each.run.steps.shout.in.words.valueFrom' },
+      { text: change(nestedScatter, 'when: $(inputs.go)', 'when: $(inputs.go === true)'), path: '$graph[0].steps.each.when' },
+      { text: change(GRAPH, "in: {words: words}, out: [said]}\n  - class: CommandLineTool", "in: {words: {source: words, valueFrom: '$(self.toUpperCase())'}}, out: [said]}\n  - class: CommandLineTool"), path: '$graph[1].steps.say.in.words.valueFrom' },
+    ];
+    for (const c of js) {
+      const mine = ours(c.text);
+      assert.equal(mine.ok, false);
+      if (!mine.ok) {
+        assert.deepEqual(mine.paths, [c.path]);
+        assert.match(mine.message, /JavaScript/);
+      }
+    }
   });
 
   it('refuses JavaScript in when and valueFrom, naming the path (cwltool would run it with node)', () => {

@@ -1,0 +1,183 @@
+/**
+ * Sub-workflows (SubworkflowFeatureRequirement) on the EMS, across the two servers of
+ * ems.test.ts (A: catalogue, engine, ADES, EMS; B: engine and ADES reached with an API key), on
+ * every database kind, compared with cwltool running the same package here: a step running an
+ * inline sub-workflow {warp; halve; say} after a halve of a catalogue product (each inner step
+ * placed and deployed as any step, its record, log lines and file URLs `reproject/<step>`), a
+ * sub-workflow step scattered with when and valueFrom (records `each[i]/<step>`), and a failure
+ * inside a sub-workflow named by its record.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { createApiKey } from '../../../core/auth/index.js';
+import { StepStore } from '../../../plugins/ems/step-store.js';
+import { testDatabaseKinds } from '../../helpers/databases.js';
+import { assertProcessesSchema } from '../ades/schemas.js';
+import { gdalInfo, makeCog, startAdes, type AdesHarness } from '../ades/support.js';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+
+/**
+ * cwltool running a package of the fixtures here: its output object. The outputs are left where
+ * their steps wrote them (--leave-outputs, --leave-tmpdir, in a directory of the test's): two
+ * named alike (half.tif of both halves) would overwrite each other in one --outdir. Run without
+ * blocking: the servers of the test live in this process (a blocked event loop let their
+ * keep-alive timers close sockets the client was about to reuse).
+ */
+async function cwltool(name: string, id: string, inputs: unknown): Promise<any> {
+  const dir = mkdtempSync(join(tmpdir(), 'ems-nested-cwltool-'));
+  writeFileSync(join(dir, 'job.json'), JSON.stringify(inputs));
+  const run = await promisify(execFile)('cwltool', ['--quiet', '--no-container', '--leave-outputs', '--leave-tmpdir', '--tmp-outdir-prefix', `${dir}/`, '--tmpdir-prefix', `${dir}/tmp-`, `${join(FIXTURES, name)}#${id}`, join(dir, 'job.json')], { encoding: 'utf8', timeout: 170_000, maxBuffer: 16 << 20 });
+  return JSON.parse(run.stdout);
+}
+
+for (const kind of testDatabaseKinds()) {
+  describe(`ems sub-workflows across two servers (${kind.name})`, function () {
+    this.timeout(240_000);
+    let a: AdesHarness;
+    let b: AdesHarness;
+    let cog: string;
+    let steps: StepStore;
+    const ems = (method: string, path: string, o: Parameters<AdesHarness['request']>[2] = {}) => a.request(method, path.startsWith('http') ? path : `${a.server.url}/ems${path}`, o);
+
+    /** Polls the job to its end; the progress values seen and, while it ran, the step records seen. */
+    async function follow(id: string): Promise<{ status: any; progress: number[]; records: Set<string> }> {
+      const deadline = Date.now() + 180_000;
+      const progress: number[] = [];
+      const records = new Set<string>();
+      for (;;) {
+        const res = await ems('GET', `/jobs/${id}`, { as: 'alice' });
+        assert.equal(res.status, 200, res.text);
+        progress.push(res.json.progress);
+        for (const s of await steps.list(id)) records.add(`${s.step} ${s.status}`);
+        if (!['accepted', 'running'].includes(res.json.status)) return { status: res.json, progress, records };
+        if (Date.now() > deadline) throw new Error(`EMS job ${id} still ${res.json.status}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+
+    before(async () => {
+      cog = makeCog();
+      b = await startAdes(kind, { catalogue: false });
+      const bKey = (await createApiKey(b.server.meridian.stores.db, { user: 'ems-of-a' })).key;
+      a = await startAdes(kind, { plugins: { ems: { pollIntervalMs: 100, ades: [{ id: 'b', url: b.base, credentials: { apiKey: bKey } }], defaultAdes: 'b', discover: { enabled: false } } } });
+      steps = new StepStore(a.server.meridian.stores.db);
+      const blobs = a.server.meridian.stores.blobs as typeof a.server.meridian.stores.blobs & { localPath(key: string): string };
+      await blobs.put('workspaces/alice/scene.tif', readFileSync(cog), { contentType: 'image/tiff; application=geotiff' });
+      await a.catalogue.upsert([
+        { identifier: 'scenes', type: 'collection', title: 'Scenes', visibility: 'public' },
+        { identifier: 'scene-1', type: 'product', parentIdentifier: 'scenes', title: 'Scene 1', start: '2026-06-01T10:00:00Z', geometry: { type: 'Polygon', coordinates: [[[10, 49], [11, 49], [11, 50], [10, 50], [10, 49]]] }, visibility: 'public', assets: { data: { href: blobs.localPath('workspaces/alice/scene.tif'), type: 'image/tiff; application=geotiff', roles: ['data'] } } },
+      ]);
+    });
+    after(async () => {
+      await a?.close();
+      await b?.close();
+    });
+
+    it('runs a sub-workflow step: its steps placed and deployed as steps, its outputs the step\'s, as cwltool gives them', async () => {
+      const deployed = await ems('POST', '/processes', { as: 'alice', body: fixture('nested.cwl'), type: 'application/cwl+yaml' });
+      assert.equal(deployed.status, 201, deployed.text);
+      const described = (await ems('GET', '/processes/nested', { as: 'alice' })).json;
+      assert.deepEqual(Object.keys(described.outputs), ['halved', 'warped', 'quarter', 'note']);
+      const submitted = await ems('POST', '/processes/nested/execution', { as: 'alice', body: { inputs: { source: { href: 'catalogue:scene-1' } } }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      const jobId: string = submitted.json.jobID;
+      const { status, progress, records } = await follow(jobId);
+      const logs = (await ems('GET', `/jobs/${jobId}/logs`, { as: 'alice' })).text;
+      assert.equal(status.status, 'successful', `${status.message}\n${logs}`);
+      assertProcessesSchema('statusInfo', status);
+      assert.equal(status.progress, 100);
+      // Progress rose through the steps, the sub-workflow's counted by its own steps.
+      assert.ok(progress.some((p) => p > 0 && p < 100), progress.join(', '));
+      for (let i = 1; i < progress.length; i++) assert.ok(progress[i]! >= progress[i - 1]!, progress.join(', '));
+      // Each inner step is placed on its own inputs (from steps: the default B), deployed where missing, run as `reproject/<step>`.
+      assert.match(logs, /step 'halve': placed on 'local': nearest the data \(input 'source': product 'scene-1'/);
+      assert.match(logs, /step 'reproject\/warp': placed on 'b': no input says where its data lives: the default ADES/);
+      assert.match(logs, /step 'reproject\/halve': placed on 'b'/);
+      assert.match(logs, /step 'reproject\/say': submitted to 'b' as job /);
+      assert.match(logs, /step 'reproject\/halve': process 'halve-[0-9a-f]{12}' deployed on 'b'/);
+      assert.ok(logs.indexOf("step 'reproject/halve': submitted") > logs.indexOf("step 'reproject/warp': successful"), 'the inner halve waits for the inner warp');
+      assert.ok(logs.indexOf("step 'reproject/warp': placed") > logs.indexOf("step 'halve': successful"), 'the sub-workflow waits for its source');
+      // The step records: one per step job, none for the sub-workflow step itself.
+      const saved = (await steps.list(jobId)).map((s) => [s.step, s.adesId, s.status]).sort();
+      assert.deepEqual(saved, [['halve', 'local', 'successful'], ['reproject/halve', 'b', 'successful'], ['reproject/say', 'b', 'successful'], ['reproject/warp', 'b', 'successful']]);
+      assert.ok([...records].some((r) => /^reproject\/\w+ (accepted|running)$/.test(r)), [...records].join(', '));
+
+      const results = (await ems('GET', `/jobs/${jobId}/results`, { as: 'alice' })).json;
+      assertProcessesSchema('results', results);
+      const base = `${a.server.url}/ems/jobs/${jobId}/files/`;
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(results as Record<string, { href: string }>).map(([k, v]) => [k, v.href.slice(base.length)])),
+        { halved: 'halve/result', warped: 'reproject/warp/result', quarter: 'reproject/halve/result', note: 'reproject/say/said' },
+      );
+      const dir = mkdtempSync(join(tmpdir(), 'ems-nested-'));
+      const ours: Record<string, any> = {};
+      for (const name of ['halved', 'warped', 'quarter']) {
+        const file = await ems('GET', results[name].href, { as: 'alice' });
+        assert.equal(file.status, 200, results[name].href);
+        writeFileSync(join(dir, `${name}.tif`), file.bytes);
+        ours[name] = gdalInfo(join(dir, `${name}.tif`));
+      }
+      const note = await ems('GET', results.note.href, { as: 'alice' });
+      assert.equal(note.status, 200);
+      assert.equal((await ems('GET', results.quarter.href, { as: 'bob' })).status, 404);
+      // cwltool on the same package and file.
+      const theirs = await cwltool('nested.cwl', 'nested', { source: { class: 'File', path: cog, format: 'https://www.iana.org/assignments/media-types/image/tiff' } });
+      for (const name of ['halved', 'warped', 'quarter']) {
+        const info = gdalInfo(theirs[name].path);
+        assert.deepEqual(ours[name].size, info.size, name);
+        assert.equal(ours[name].coordinateSystem.wkt, info.coordinateSystem.wkt, name);
+        assert.deepEqual(ours[name].bands.map((x: any) => [x.minimum, x.maximum]), info.bands.map((x: any) => [x.minimum, x.maximum]), name);
+      }
+      assert.deepEqual(ours.halved.size, [32, 32]);
+      assert.match(ours.quarter.coordinateSystem.wkt, /Pseudo-Mercator|3857/);
+      ours.quarter.size.forEach((n: number, i: number) => assert.ok(Math.abs(n - ours.warped.size[i] / 2) <= 1, `${ours.quarter.size} is half of ${ours.warped.size}`));
+      assert.equal(note.text, readFileSync(theirs.note.path, 'utf8'));
+      assert.equal(note.text, 'warped and halved\n');
+    });
+
+    it('scatters a sub-workflow step (when and valueFrom per element, the sub-workflow\'s default), as cwltool does', async () => {
+      assert.equal((await ems('POST', '/processes', { as: 'alice', body: fixture('nested-scatter.cwl'), type: 'application/cwl+yaml' })).status, 201);
+      const inputs = { words: ['a', 'b', 'c'], flags: [true, false, true] };
+      const submitted = await ems('POST', '/processes/nested-scatter/execution', { as: 'alice', body: { inputs }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      const jobId: string = submitted.json.jobID;
+      const { status } = await follow(jobId);
+      const logs = (await ems('GET', `/jobs/${jobId}/logs`, { as: 'alice' })).text;
+      assert.equal(status.status, 'successful', `${status.message}\n${logs}`);
+      assert.match(logs, /step 'each': scattered over 'words', 'go' \(dotproduct\): 3 jobs/);
+      assert.match(logs, /step 'each\[1\]': skipped \(when is false\)/);
+      assert.doesNotMatch(logs, /step 'each\[1\]\//);
+      const saved = (await steps.list(jobId)).map((s) => [s.step, s.status]).sort();
+      assert.deepEqual(saved, [['each[0]/say', 'successful'], ['each[0]/shout', 'successful'], ['each[2]/say', 'successful'], ['each[2]/shout', 'successful']]);
+      const results = (await ems('GET', `/jobs/${jobId}/results`, { as: 'alice' })).json;
+      assert.equal(results.said[1], null);
+      assert.ok(results.said[0].href.endsWith(`/jobs/${jobId}/files/each%5B0%5D/say/said`), results.said[0].href);
+      const text = async (h: { href: string } | null) => (h ? (await ems('GET', h.href, { as: 'alice' })).text : null);
+      const ours = { said: await Promise.all(results.said.map(text)), shouted: await Promise.all(results.shouted.map(text)) };
+      const theirs = await cwltool('nested-scatter.cwl', 'nested-scatter', inputs);
+      const read = (f: { path: string } | null) => (f ? readFileSync(f.path, 'utf8') : null);
+      assert.deepEqual(ours, { said: theirs.said.map(read), shouted: theirs.shouted.map(read) });
+      assert.deepEqual(ours, { said: ['w-a\n', null, 'w-c\n'], shouted: ['w-a!\n', null, 'w-c!\n'] });
+    });
+
+    it('fails the workflow naming the sub-workflow\'s step (record each[0]/shout)', async () => {
+      const body = fixture('nested-scatter.cwl').replace('    id: nested-scatter\n', '    id: nested-fails\n').replace("valueFrom: '$(self)$(inputs.suffix)'", "valueFrom: '$(self.length.x)'");
+      assert.equal((await ems('POST', '/processes', { as: 'alice', body, type: 'application/cwl+yaml' })).status, 201);
+      const submitted = await ems('POST', '/processes/nested-fails/execution', { as: 'alice', body: { inputs: { words: ['a'], flags: [true] } }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      const { status } = await follow(submitted.json.jobID);
+      assert.equal(status.status, 'failed');
+      assert.match(status.message, /step 'each\[0\]\/shout': valueFrom of input 'words': /);
+      const logs = (await ems('GET', `/jobs/${submitted.json.jobID}/logs`, { as: 'alice' })).text;
+      assert.match(logs, /failed: step 'each\[0\]\/shout': valueFrom/);
+      assert.doesNotMatch(logs, /step 'each\[0\]\/shout': placed/);
+    });
+  });
+}
