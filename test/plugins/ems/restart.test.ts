@@ -48,7 +48,8 @@ for (const kind of testDatabaseKinds()) {
     this.timeout(180_000);
 
     it('resumes a scatter after a restart: ended elements kept, running ones followed again on B', async () => {
-      const b = await startAdes(kind, { catalogue: false });
+      // B runs the three elements at once (its engine's default is 2 at a time: the short one, submitted third, would wait for a long one to end).
+      const b = await startAdes(kind, { catalogue: false, processing: { concurrency: 3 } });
       const bKey = (await createApiKey(b.server.meridian.stores.db, { user: 'ems-of-a' })).key;
       const test = await kind.open();
       await test.db.close();
