@@ -4,8 +4,9 @@
  * every database kind, compared with cwltool running the same package here: a step running an
  * inline sub-workflow {warp; halve; say} after a halve of a catalogue product (each inner step
  * placed and deployed as any step, its record, log lines and file URLs `reproject/<step>`), a
- * sub-workflow step scattered with when and valueFrom (records `each[i]/<step>`), and a failure
- * inside a sub-workflow named by its record.
+ * sub-workflow step scattered with when and valueFrom (records `each[i]/<step>`), a failure
+ * inside a sub-workflow named by its record, a dismissal reaching the sub-workflow's step jobs on
+ * B, and a sub-workflow's steps resumed after a restart.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -19,6 +20,45 @@ import { StepStore } from '../../../plugins/ems/step-store.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { assertProcessesSchema } from '../ades/schemas.js';
 import { gdalInfo, makeCog, startAdes, type AdesHarness } from '../ades/support.js';
+
+const NAPS = `cwlVersion: v1.2
+$graph:
+  - class: Workflow
+    id: nested-naps
+    requirements:
+      SubworkflowFeatureRequirement: {}
+    inputs:
+      long: string
+      short: string
+    outputs:
+      long_note: {type: File, outputSource: naps/long_note}
+      short_note: {type: File, outputSource: naps/short_note}
+    steps:
+      naps:
+        run:
+          class: Workflow
+          inputs: {long: string, short: string}
+          outputs:
+            long_note: {type: File, outputSource: long/note}
+            short_note: {type: File, outputSource: short/note}
+          steps:
+            long: {run: '#napper', in: {seconds: long}, out: [note]}
+            short: {run: '#napper', in: {seconds: short}, out: [note]}
+        in: {long: long, short: short}
+        out: [long_note, short_note]
+  - class: CommandLineTool
+    id: napper
+    baseCommand: [/usr/bin/python3, -c]
+    arguments:
+      - "import sys, time; time.sleep(float(sys.argv[1])); print('slept', sys.argv[1])"
+      - $(inputs.seconds)
+    inputs:
+      seconds: string
+    outputs:
+      note:
+        type: stdout
+    stdout: note.txt
+`;
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -167,6 +207,25 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(ours, { said: ['w-a\n', null, 'w-c\n'], shouted: ['w-a!\n', null, 'w-c!\n'] });
     });
 
+    it('dismissing the workflow job dismisses the sub-workflow\'s running step jobs on B', async () => {
+      assert.equal((await ems('POST', '/processes', { as: 'alice', body: NAPS, type: 'application/cwl+yaml' })).status, 201);
+      const submitted = await ems('POST', '/processes/nested-naps/execution', { as: 'alice', body: { inputs: { long: '60', short: '60' } }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      const jobId: string = submitted.json.jobID;
+      const deadline = Date.now() + 60_000;
+      let running: Array<{ step: string; jobId: string }> = [];
+      while (running.length < 2) {
+        assert.ok(Date.now() < deadline, JSON.stringify(await steps.list(jobId)));
+        await new Promise((r) => setTimeout(r, 100));
+        running = (await steps.list(jobId)).filter((s) => s.status === 'running' && s.ref).map((s) => ({ step: s.step, jobId: s.ref!.jobId }));
+      }
+      assert.deepEqual(running.map((r) => r.step).sort(), ['naps/long', 'naps/short']);
+      const dismissed = await ems('DELETE', `/jobs/${jobId}`, { as: 'alice' });
+      assert.equal(dismissed.status, 200, dismissed.text);
+      assert.equal(dismissed.json.status, 'dismissed');
+      for (const r of running) assert.equal((await b.waitJob(r.jobId, 'admin', 20_000)).status, 'dismissed', r.step);
+    });
+
     it('fails the workflow naming the sub-workflow\'s step (record each[0]/shout)', async () => {
       const body = fixture('nested-scatter.cwl').replace('    id: nested-scatter\n', '    id: nested-fails\n').replace("valueFrom: '$(self)$(inputs.suffix)'", "valueFrom: '$(self.length.x)'");
       assert.equal((await ems('POST', '/processes', { as: 'alice', body, type: 'application/cwl+yaml' })).status, 201);
@@ -178,6 +237,65 @@ for (const kind of testDatabaseKinds()) {
       const logs = (await ems('GET', `/jobs/${submitted.json.jobID}/logs`, { as: 'alice' })).text;
       assert.match(logs, /failed: step 'each\[0\]\/shout': valueFrom/);
       assert.doesNotMatch(logs, /step 'each\[0\]\/shout': placed/);
+    });
+  });
+
+  describe(`ems sub-workflow restart (${kind.name})`, function () {
+    this.timeout(180_000);
+
+    it('resumes a sub-workflow after a restart: its ended step kept, its running one followed again on B', async () => {
+      const b = await startAdes(kind, { catalogue: false });
+      const bKey = (await createApiKey(b.server.meridian.stores.db, { user: 'ems-of-a' })).key;
+      const test = await kind.open();
+      await test.db.close();
+      const database = kind.name === 'sqlite' ? { client: 'sqlite', filename: join(mkdtempSync(join(tmpdir(), 'ems-nested-restart-')), 'meridian.db') } : (test.config as unknown as Record<string, unknown>);
+      const options = { database, catalogue: false, plugins: { ems: { pollIntervalMs: 100, ades: [{ id: 'b', url: b.base, credentials: { apiKey: bKey } }], defaultAdes: 'b', discover: { enabled: false } } } };
+      const onB = async () => (await b.request('GET', `${b.base}/jobs?limit=100`, { headers: { 'X-API-Key': bKey } })).json.jobs as Array<{ jobID: string; status: string }>;
+      const first = await startAdes(null, options);
+      let jobId = '';
+      try {
+        const ems = (method: string, path: string, o: Parameters<typeof first.request>[2] = {}) => first.request(method, `${first.server.url}/ems${path}`, o);
+        assert.equal((await ems('POST', '/processes', { as: 'alice', body: NAPS, type: 'application/cwl+yaml' })).status, 201);
+        const submitted = await ems('POST', '/processes/nested-naps/execution', { as: 'alice', body: { inputs: { long: '20', short: '0.1' } }, headers: { Prefer: 'respond-async' } });
+        assert.equal(submitted.status, 201, submitted.text);
+        jobId = submitted.json.jobID;
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const logs = (await ems('GET', `/jobs/${jobId}/logs`, { as: 'alice' })).text;
+          if (/step 'naps\/short': successful/.test(logs) && /step 'naps\/long': submitted/.test(logs)) break;
+          assert.ok(Date.now() < deadline, logs);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        await first.close();
+      }
+      assert.equal((await onB()).filter((j) => j.status === 'running' || j.status === 'accepted').length, 1, 'the shutdown left naps/long running on B');
+      const second = await startAdes(null, options);
+      try {
+        const ems = (method: string, path: string, o: Parameters<typeof second.request>[2] = {}) => second.request(method, `${second.server.url}/ems${path}`, o);
+        const deadline = Date.now() + 120_000;
+        let status: any;
+        for (;;) {
+          status = (await ems('GET', `/jobs/${jobId}`, { as: 'alice' })).json;
+          if (!['accepted', 'running'].includes(status.status)) break;
+          assert.ok(Date.now() < deadline, JSON.stringify(status));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const logs = (await ems('GET', `/jobs/${jobId}/logs`, { as: 'alice' })).text;
+        assert.equal(status.status, 'successful', `${status.message}\n${logs}`);
+        assert.match(logs, /step 'naps\/long': following job .* on 'b' again/);
+        assert.equal(logs.match(/step 'naps\/short': submitted/g)?.length, 1, logs);
+        const jobs = await onB();
+        assert.equal(jobs.length, 2, 'each inner step submitted once');
+        assert.ok(jobs.every((j) => j.status === 'successful'), JSON.stringify(jobs));
+        const results = (await ems('GET', `/jobs/${jobId}/results`, { as: 'alice' })).json;
+        const text = async (h: { href: string }) => (await second.request('GET', h.href, { as: 'alice' })).text.trim();
+        assert.deepEqual([await text(results.long_note), await text(results.short_note)], ['slept 20', 'slept 0.1']);
+      } finally {
+        await second.close();
+        await b.close();
+        await test.dispose().catch(() => {});
+      }
     });
   });
 }
