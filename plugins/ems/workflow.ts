@@ -129,7 +129,12 @@ interface WorkflowSource {
   raw: Json;
 }
 
+/** Steps a workflow may have, its sub-workflows' counted each time a step runs one (a $graph workflow run by two steps, each of a workflow run by two, … would grow without bound). */
+const MAX_PLAN_STEPS = 1000;
+
 interface ReadContext {
+  /** Steps read so far, at every level. */
+  count: number;
   cwlVersion: string;
   v12: boolean;
   namespaces?: Json;
@@ -178,6 +183,7 @@ export function readWorkflowPlan(document: Json): WorkflowPlan {
     throw new InvalidPackage([{ path: at('class'), message: `the EMS runs Workflows whose steps run on ADES endpoints; a ${main.class} is deployed on an ADES (/ades)` }]);
   }
   const ctx: ReadContext = {
+    count: 0,
     cwlVersion: pkg.cwlVersion,
     v12: pkg.cwlVersion === 'v1.2' || pkg.cwlVersion.startsWith('v1.2.'),
     ...(isObject(document.$namespaces) ? { namespaces: document.$namespaces } : {}),
@@ -211,6 +217,10 @@ function readPlan(wf: WorkflowSource, ctx: ReadContext, enclosing: Json[], stack
   for (const [stepId, raw, where] of listOrMap(wf.raw.steps)) {
     const path = at(`steps${where}`);
     if (!isObject(raw)) continue;
+    if (++ctx.count > MAX_PLAN_STEPS) {
+      if (ctx.count === MAX_PLAN_STEPS + 1) issues.push({ path, message: `the workflow runs more than ${MAX_PLAN_STEPS} steps (its sub-workflows' counted for each step that runs one)` });
+      break;
+    }
     let tool: Json | undefined;
     let toolId = '';
     let toolPath = `${path}.run`;

@@ -149,6 +149,37 @@ describe('ems: workflow validation agrees with cwltool --validate', function () 
     assert.deepEqual(graph.steps.map((s) => [s.id, s.workflow?.id, s.workflow?.steps.map((x) => x.id)]), [['one', 'sub', ['say']], ['two', 'sub', ['say']]]);
   });
 
+  it('refuses sub-workflows that expand beyond 1000 steps (each level running the next twice)', () => {
+    const levels = (n: number) => {
+      const level = (i: number) => `  - class: Workflow
+    id: ${i === 0 ? 'main\n    requirements: {SubworkflowFeatureRequirement: {}}' : `w${i}`}
+    inputs: {w: string}
+    outputs: {o: {type: File, outputSource: a/o}}
+    steps:
+      a: {run: '#w${i + 1}', in: {w: w}, out: [o]}
+      b: {run: '#w${i + 1}', in: {w: w}, out: [o]}
+`;
+      return `cwlVersion: v1.2\n$graph:\n${Array.from({ length: n }, (_, i) => level(i)).join('')}  - class: Workflow
+    id: w${n}
+    inputs: {w: string}
+    outputs: {o: {type: File, outputSource: a/said}}
+    steps:
+      a: {run: '#say', in: {words: w}, out: [said]}
+  - class: CommandLineTool
+    id: say
+    baseCommand: echo
+    inputs: {words: string}
+    outputs: {said: stdout}
+`;
+    };
+    // 4 levels: 2 + 4 + 8 + 16 + 16 steps.
+    assert.deepEqual(ours(levels(4)), { ok: true });
+    // 12: 2^13 - 2 + 2^12 steps if read whole.
+    const mine = ours(levels(12));
+    assert.equal(mine.ok, false);
+    if (!mine.ok) assert.match(mine.message, /runs more than 1000 steps/);
+  });
+
   it('refuses JavaScript in a sub-workflow and on its step, naming the path', () => {
     const js = [
       { text: change(nestedScatter, "valueFrom: '$(self)$(inputs.suffix)'", "valueFrom: '${ return self + inputs.suffix; }'"), path: '$graph[0].steps.each.run.steps.shout.in.words.valueFrom' },
