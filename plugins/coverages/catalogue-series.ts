@@ -11,6 +11,7 @@ import { lookup } from 'node:dns/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { ANONYMOUS } from '../../core/auth/index.js';
 import type { Subject } from '../../core/auth/types.js';
 import { isInternalAddress } from '../../core/net/remote-fetch.js';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
@@ -172,13 +173,34 @@ export class CatalogueSeries {
     return found;
   }
 
+  /**
+   * Whose view of the products a series' shared description (grid, bands, time values) is made
+   * from: everyone's (anonymous) for a public collection, so that a private product's place,
+   * grid and acquisition time are not shown to readers who may not see it; the platform's for a
+   * private one, whose readers are its owner and those the policy lets in. A reader's own
+   * private granules are still read at their times (granules() searches as the reader).
+   */
+  private async describedAs(collection: CatalogueRecord): Promise<Subject> {
+    const seen = await this.catalogue.search({ type: 'collection', identifiers: [collection.identifier], limit: 1 }, ANONYMOUS);
+    return seen.records.length > 0 ? ANONYMOUS : ENGINE_SUBJECT;
+  }
+
   private async build(collection: CatalogueRecord): Promise<CoverageEntry | undefined> {
-    const first = await this.catalogue.search({ type: 'product', parentIdentifier: collection.identifier, sortBy: [{ field: 'start', direction: 'desc' }], limit: 20 }, ENGINE_SUBJECT);
+    const audience = await this.describedAs(collection);
+    const newest = (as: Subject) => this.catalogue.search({ type: 'product', parentIdentifier: collection.identifier, sortBy: [{ field: 'start', direction: 'desc' }], limit: 20 }, as);
+    let first = await newest(audience);
     let ref: SourceRef | undefined;
     for (const product of first.records) if ((ref = await this.sourceOf(product))) break;
+    if (!ref && audience !== ENGINE_SUBJECT) {
+      // A public collection of private products only (each user's processing results): its grid
+      // and bands from the newest of them, so each owner can draw theirs; its time values stay
+      // everyone's (none), so no private acquisition time is listed.
+      first = await newest(ENGINE_SUBJECT);
+      for (const product of first.records) if ((ref = await this.sourceOf(product))) break;
+    }
     if (!ref) return undefined;
     const info = await this.describe(ref);
-    const times = await this.timeValues(collection.identifier);
+    const times = await this.timeValues(collection.identifier, audience);
     const wgs84: Bbox = collection.bbox ?? [-180, -90, 180, 90];
     const native = fromCrs84(wgs84, info.crs) ?? wgs84;
     const [px, py] = [Math.abs(info.transform[1]), Math.abs(info.transform[5])];
@@ -216,11 +238,11 @@ export class CatalogueSeries {
     };
   }
 
-  private async timeValues(collection: string): Promise<string[]> {
+  private async timeValues(collection: string, audience: Subject): Promise<string[]> {
     const values = new Set<string>();
     const limit = this.catalogue.limits.maxLimit;
     for (let offset = 0; offset < MAX_TIME_VALUES; offset += limit) {
-      const page = await this.catalogue.search({ type: 'product', parentIdentifier: collection, sortBy: [{ field: 'start', direction: 'asc' }], limit, offset }, ENGINE_SUBJECT);
+      const page = await this.catalogue.search({ type: 'product', parentIdentifier: collection, sortBy: [{ field: 'start', direction: 'asc' }], limit, offset }, audience);
       for (const p of page.records) if (p.start) values.add(new Date(p.start).toISOString());
       if (page.records.length < limit) break;
     }

@@ -243,32 +243,42 @@ export async function createCoveragesEngine(options: CoveragesEngineOptions): Pr
     return resolved;
   }
 
-  /** The time interval a read uses: the asked one (which must hold data), or the default instant. */
-  function timeWindow(description: CoverageDescription, time: ReadRequest['time']): { begin: string; end: string } | undefined {
+  const noDataAt = (description: CoverageDescription, time: { begin: string; end: string }) =>
+    new CoverageError('InvalidTime', `coverage '${description.id}' has no data at ${time.begin === time.end ? time.begin : `${time.begin}/${time.end}`}`);
+
+  /**
+   * The time interval a read uses: the asked one, or the default instant; `listed` says whether
+   * a time value of the description falls in it (a read at a time with no data is refused).
+   */
+  function timeWindow(description: CoverageDescription, time: ReadRequest['time']): { window?: { begin: string; end: string }; listed: boolean } {
     const dimension = description.time;
-    if (!dimension) return undefined;
-    if (!time) return { begin: dimension.default, end: dimension.default };
+    if (!dimension) return { listed: true };
+    if (!time) return { window: { begin: dimension.default, end: dimension.default }, listed: true };
     const begin = Date.parse(time.begin);
     const end = Date.parse(time.end);
     if (Number.isNaN(begin) || Number.isNaN(end) || begin > end) throw new CoverageError('InvalidTime', `invalid time ${time.begin}/${time.end}`);
-    const hit = dimension.values.some((v) => {
+    const listed = dimension.values.some((v) => {
       const t = Date.parse(v);
       return t >= begin && t <= end;
     });
-    if (!hit) throw new CoverageError('InvalidTime', `coverage '${description.id}' has no data at ${time.begin === time.end ? time.begin : `${time.begin}/${time.end}`}`);
-    return time;
+    return { window: time, listed };
   }
 
   /** The granules a read over `target` draws, in drawing order (bottom first). */
   async function granulesFor(resolved: Resolved, target: Grid, time: ReadRequest['time'], subject: Subject): Promise<Granule[]> {
     if (resolved.granule) return [resolved.granule];
     const { entry, description } = resolved;
-    const window = timeWindow(description, time);
+    const { window, listed } = timeWindow(description, time);
     const box = gridBbox(target);
     if (entry.collection && series) {
+      // A series' time values are everyone's view (catalogue-series.ts): a reader's own private
+      // granules are at times not listed, so an unlisted time is refused only when the reader
+      // has no granule there either (anywhere: the area may simply miss a listed time's data).
       const found = await series.granules(entry, { bbox: toCrs84(box, target.crs), time: window }, subject);
+      if (!listed && found.length === 0 && (await series.granules(entry, { time: window, limit: 1 }, subject)).length === 0) throw noDataAt(description, window!);
       return found.reverse();
     }
+    if (!listed) throw noDataAt(description, window!);
     const inTime = (g: Granule) => !window || (g.time !== undefined && g.time >= new Date(window.begin).toISOString() && g.time <= new Date(window.end).toISOString());
     // A file in the target's own CRS is compared in it; others by CRS:84 boxes, projected once
     // and only when needed (a projection of the target's box is most of a map's main-thread work).

@@ -104,14 +104,17 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(series.grid.crs, 'EPSG:32631');
       assert.equal(series.bands[0]!.sampleType, 'uint16');
       assert.ok(series.time!.values.includes('2021-02-10T10:00:00.000Z'));
+      // The shared description is everyone's view: alice's private March scene is not listed.
+      assert.ok(!series.time!.values.includes('2021-03-10T10:00:00.000Z'), 'a private product’s time is not in the public series’ dimension');
     });
 
     it('reads the granule at the asked time, and never one the subject may not read', async () => {
       const at = (iso: string) => ({ begin: iso, end: iso });
       assert.equal((await engine.pointValues({ ...point, time: at('2021-01-10T10:00:00Z') }, ANONYMOUS)).values![0]!.value, 10);
       assert.equal((await engine.pointValues({ ...point, time: at('2021-02-10T10:00:00Z') }, ANONYMOUS)).values![0]!.value, 20);
-      // March is alice's: anonymous finds no granule there, alice reads it.
-      assert.equal((await engine.pointValues({ ...point, time: at('2021-03-10T10:00:00Z') }, ANONYMOUS)).values, null);
+      // March is alice's: for anonymous there is no data then (as at any time with none it may
+      // see: nothing tells that a private scene is there), alice reads it.
+      await assert.rejects(engine.pointValues({ ...point, time: at('2021-03-10T10:00:00Z') }, ANONYMOUS), (e) => isCoverageError(e, 'InvalidTime'));
       assert.equal((await engine.pointValues({ ...point, time: at('2021-03-10T10:00:00Z') }, user('alice'))).values![0]!.value, 30);
       // Over the whole quarter the latest readable granule is on top.
       const quarter = { begin: '2021-01-01T00:00:00Z', end: '2021-03-31T00:00:00Z' };
