@@ -16,10 +16,6 @@
  */
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
-import 'jsts/org/locationtech/jts/monkey.js';
-import GeoJSONReader from 'jsts/org/locationtech/jts/io/GeoJSONReader.js';
-import GeoJSONWriter from 'jsts/org/locationtech/jts/io/GeoJSONWriter.js';
-import GeometryFactory from 'jsts/org/locationtech/jts/geom/GeometryFactory.js';
 import Polygonizer from 'jsts/org/locationtech/jts/operation/polygonize/Polygonizer.js';
 import { authenticatedSubject } from '../../core/auth/index.js';
 import type { Subject } from '../../core/auth/types.js';
@@ -28,7 +24,9 @@ import { importVectorSource, type FeatureImportOptions, type ImportReport } from
 import { recordsSource } from './import/readers/records.js';
 import { topologySource, type Topology } from './import/readers/topojson.js';
 import { cutAtAntimeridian } from './import/antimeridian.js';
-import type { SourceLayer, VectorSource } from './import/types.js';
+import { jstsIo, type JstsGeometry } from './import/jsts-io.js';
+import { mapRowGeometries } from './import/map-geometries.js';
+import type { VectorSource } from './import/types.js';
 import type { FeaturesService } from './types.js';
 
 export interface SampleCollection {
@@ -141,21 +139,6 @@ function citiesSource(cities: readonly City[], minPopulation: number): VectorSou
 type Position = number[];
 type Ring = Position[];
 
-interface JstsGeometry {
-  isValid(): boolean;
-  isEmpty(): boolean;
-  union(): JstsGeometry;
-  getInteriorPoint(): { getCoordinate(): { x: number; y: number } | null };
-}
-let jsts: { factory: { createMultiPolygon(polygons: JstsGeometry[]): JstsGeometry }; reader: { read(g: unknown): JstsGeometry }; writer: { write(g: JstsGeometry): GeoJSONGeometry } } | undefined;
-function jstsIo() {
-  if (!jsts) {
-    const factory = new GeometryFactory();
-    jsts = { factory: factory as never, reader: new GeoJSONReader(factory) as never, writer: new GeoJSONWriter() as never };
-  }
-  return jsts;
-}
-
 const samePosition = (a: Position, b: Position) => a[0] === b[0] && a[1] === b[1];
 
 /** Whether JSTS finds the geometry valid (a ring JSTS cannot even build, of fewer than 4 positions, is not). */
@@ -239,26 +222,14 @@ export function validPolygonal(geometry: GeoJSONGeometry): GeoJSONGeometry {
 
 /** A source whose polygons are made valid as planar ones (validPolygonal); a row left without area is refused, saying why. */
 export function validPolygons(source: VectorSource): VectorSource {
-  const layers = source.layers.map(
-    (layer): SourceLayer => ({
-      ...layer,
-      rows: async function* () {
-        for await (const row of layer.rows()) {
-          if (row.geometry && !row.error) {
-            try {
-              const fixed = validPolygonal(row.geometry);
-              if (fixed !== row.geometry && polygonsOf(fixed).length === 0) row.error = 'no ring of the polygon encloses an area';
-              else row.geometry = fixed;
-            } catch (err) {
-              row.error = `making the polygons valid: ${(err as Error).message}`;
-            }
-          }
-          yield row;
-        }
-      },
-    }),
+  return mapRowGeometries(
+    source,
+    (geometry) => {
+      const fixed = validPolygonal(geometry);
+      return fixed !== geometry && polygonsOf(fixed).length === 0 ? { refused: 'no ring of the polygon encloses an area' } : fixed;
+    },
+    'making the polygons valid',
   );
-  return { ...source, layers };
 }
 
 /** Who loads the samples: the platform itself, as an administrator. */

@@ -15,12 +15,10 @@
  * shifted back into [-180, 180], so a piece ends exactly on ±180. Polygons that do not cross are
  * returned as they are (the same objects).
  */
-import 'jsts/org/locationtech/jts/monkey.js';
-import GeoJSONReader from 'jsts/org/locationtech/jts/io/GeoJSONReader.js';
-import GeoJSONWriter from 'jsts/org/locationtech/jts/io/GeoJSONWriter.js';
-import GeometryFactory from 'jsts/org/locationtech/jts/geom/GeometryFactory.js';
 import type { GeoJSONGeometry } from '../../../core/filter/index.js';
-import type { SourceLayer, VectorSource } from './types.js';
+import { jstsIo } from './jsts-io.js';
+import { mapRowGeometries } from './map-geometries.js';
+import type { VectorSource } from './types.js';
 
 type Position = number[];
 type Ring = Position[];
@@ -68,19 +66,6 @@ function minMaxX(ring: Ring): [number, number] {
     if (p[0]! > max) max = p[0]!;
   }
   return [min, max];
-}
-
-let jsts: { reader: { read(g: unknown): JstsGeometry }; writer: { write(g: JstsGeometry): GeoJSONGeometry } } | undefined;
-interface JstsGeometry {
-  intersection(other: JstsGeometry): JstsGeometry;
-  isEmpty(): boolean;
-}
-function jstsIo() {
-  if (!jsts) {
-    const factory = new GeometryFactory();
-    jsts = { reader: new GeoJSONReader(factory) as never, writer: new GeoJSONWriter() as never };
-  }
-  return jsts;
 }
 
 /** One polygon (rings of positions) as planar polygons within [-180, 180]. */
@@ -143,22 +128,5 @@ export function splitAtAntimeridian(geometry: GeoJSONGeometry): GeoJSONGeometry 
 
 /** A source in longitude/latitude whose polygons are spherical (world-atlas), read as planar ones cut at the antimeridian. */
 export function cutAtAntimeridian(source: VectorSource): VectorSource {
-  const layers = source.layers.map(
-    (layer): SourceLayer => ({
-      ...layer,
-      rows: async function* () {
-        for await (const row of layer.rows()) {
-          if (row.geometry && !row.error) {
-            try {
-              row.geometry = splitAtAntimeridian(row.geometry);
-            } catch (err) {
-              row.error = `cutting at the antimeridian: ${(err as Error).message}`;
-            }
-          }
-          yield row;
-        }
-      },
-    }),
-  );
-  return { ...source, layers };
+  return mapRowGeometries(source, splitAtAntimeridian, 'cutting at the antimeridian');
 }
