@@ -148,6 +148,10 @@ export abstract class DatabaseJobQueue implements JobQueue {
     return true;
   }
 
+  remove(id: string): Promise<boolean> {
+    return this.store.removeEnded(id);
+  }
+
   async ping(): Promise<void> {
     await this.db.ping();
   }

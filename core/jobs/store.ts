@@ -139,6 +139,11 @@ export class JobStore {
     await this.jobs().where({ id }).delete();
   }
 
+  /** Deletes a job that has ended, with (by cascade) its log lines; false when it is queued, running or absent. */
+  async removeEnded(id: string): Promise<boolean> {
+    return (await this.jobs().where({ id }).whereIn('state', ['succeeded', 'failed', 'dismissed']).delete()) > 0;
+  }
+
   async get(id: string): Promise<JobRecord | null> {
     const row = (await this.jobs().where({ id }).first()) as JobRow | undefined;
     return row ? toRecord(row) : null;

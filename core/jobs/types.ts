@@ -67,6 +67,11 @@ export interface JobQueue {
   logs(id: string): Promise<string[]>;
   /** Dismisses a queued or running job; true when its state changed. */
   cancel(id: string): Promise<boolean>;
+  /**
+   * Deletes a job that has ended (succeeded, failed or dismissed) with its log lines; true when it
+   * did, false when there is no such job or it is queued or running (dismiss it first).
+   */
+  remove(id: string): Promise<boolean>;
   /** Counts of jobs per state (for /metrics and /ready). */
   counts(): Promise<Record<JobState, number>>;
   /** Starts running registered handlers in this process. */

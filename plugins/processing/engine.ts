@@ -21,6 +21,7 @@ import { ProcessStore } from './process-store.js';
 import { quote } from './quotation.js';
 import { checkInputs } from './check-inputs.js';
 import { precheckInputs } from './stage-in.js';
+import { jobPrefix } from './stage-out.js';
 import type { UsageRecord, DeployBody, ExecuteRequest, JobListFilter, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
 
 export { NoSuchJob } from './job-store.js';
@@ -208,9 +209,51 @@ export class ProcessingEngine implements ProcessingService {
     return this.jobs.logs(id, subject);
   }
 
+  /**
+   * A queued or running job is stopped and stays readable, as dismissed. A job that had ended
+   * (successful or failed) is deleted with its results (OGC 18-062r2 §13: dismiss removes a
+   * finished job's artefacts; 14-065r2 §12: the JobID is released): its record first, so no read
+   * sees it half deleted, then its catalogue products and its files. Answered as it was, with
+   * status dismissed; NoSuchJob from then on. Its usage records stay, for accounting.
+   */
   async dismiss(id: string, subject: Subject): Promise<ProcessJob> {
-    await this.jobs.dismiss(id, subject);
-    return this.getJob(id, subject);
+    const { changed } = await this.jobs.dismiss(id, subject);
+    if (changed) return this.getJob(id, subject);
+    const ended = await this.jobs.removeEnded(id);
+    if (!ended) return this.getJob(id, subject);
+    await this.deleteResults(ended);
+    const { result: _result, ...job } = ended;
+    return { ...job, status: 'dismissed', message: 'dismissed: the job and its results were deleted', updated: new Date() };
+  }
+
+  /** The catalogue products and the files (under the owner's workspace) of a deleted job. */
+  private async deleteResults(job: ProcessJob): Promise<void> {
+    const owner = job.owner ?? 'anonymous';
+    const products = job.result?.catalogue?.products ?? [];
+    if (this.deps.catalogue && products.length > 0) {
+      try {
+        // Only the job's own registrations, as they were: a product replaced since is left alone.
+        const stamps = await this.deps.catalogue.stamps(products);
+        const expect: Record<string, string> = {};
+        for (const [identifier, stamp] of stamps) if (stamp.owner === owner && stamp.type === 'product') expect[identifier] = stamp.version;
+        if (Object.keys(expect).length > 0) await this.deps.catalogue.delete(Object.keys(expect), { expect });
+      } catch (err) {
+        this.deps.logger.error({ err, job: job.id }, 'dismissal: could not delete the catalogue products of the job\'s results');
+      }
+    }
+    try {
+      const prefix = jobPrefix(owner, job.id);
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await this.deps.blobs.list(prefix, { cursor });
+        keys.push(...page.items.map((i) => i.key));
+        cursor = page.nextCursor;
+      } while (cursor);
+      for (const key of keys) await this.deps.blobs.delete(key);
+    } catch (err) {
+      this.deps.logger.error({ err, job: job.id }, 'dismissal: could not delete the files of the job\'s results');
+    }
   }
 
   async waitForJob(id: string, subject: Subject, timeoutMs: number): Promise<ProcessJob> {

@@ -195,6 +195,21 @@ export class JobStore {
   }
 
   /**
+   * Deletes a job that has ended (successful or failed), already authorized by the caller: its row
+   * first, so that from then on every read answers NoSuchJob, then the queue's record and log lines.
+   * The job as it was; undefined when it has not ended (queued, running) or was dismissed.
+   */
+  async removeEnded(id: string): Promise<ProcessJob | undefined> {
+    const { db, jobs, table } = this.options;
+    const row = (await db.knex(table).where({ job_id: id }).first()) as JobRow | undefined;
+    const record = row && (await jobs.get(id));
+    if (!row || !record || (record.state !== 'succeeded' && record.state !== 'failed')) return undefined;
+    await db.knex(table).where({ job_id: id }).delete();
+    await jobs.remove(id);
+    return this.toJob({ record, row });
+  }
+
+  /**
    * Waits until the job ends or `timeoutMs` passes; the job as it is then. Polls the record; a
    * job whose try ends in this process wakes the wait at once (`localJobEnds`), after which the
    * record is read again within a few ms, until the queue has written the outcome.

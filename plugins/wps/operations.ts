@@ -1,7 +1,7 @@
 /** Each WPS operation over the processing engine; responses are XML unless a raw result is asked for. */
 import type { Context } from 'koa';
 import type { AuthHooks, Subject } from '../../core/auth/types.js';
-import { Forbidden } from '../../core/errors.js';
+import { Forbidden, MeridianError } from '../../core/errors.js';
 import { el, OwsException, serializeXml, type XmlTreeNode } from '../../core/ows/index.js';
 import type { ProcessingService, ProcessJob, ProcessRecord } from '../processing/types.js';
 import { capabilitiesRequestOfKvp, capabilitiesRequestOfXml, capabilitiesXml } from './capabilities.js';
@@ -203,6 +203,12 @@ export async function dismiss(ctx: Context, request: WpsRequest, deps: WpsDeps):
   const before = await engineCall(() => deps.processing.getJob(id, subjectOf(ctx)), { job: id });
   if (before.status === 'dismissed') throw dismissedJob(before);
   const job = await asCaller(ctx, deps.auth, () => engineCall(() => deps.processing.dismiss(id, subjectOf(ctx)), { job: id }));
+  // A job that had ended is deleted by the engine with its results; its Execute preferences go too.
+  const gone = await deps.processing.getJob(id, subjectOf(ctx)).then(
+    () => false,
+    (err: unknown) => err instanceof MeridianError && err.status === 404,
+  );
+  if (gone) await deps.executions.remove(id);
   sendXml(ctx, statusInfoXml(job));
 }
 

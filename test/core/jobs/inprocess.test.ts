@@ -162,6 +162,33 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(ran, [laterId]);
     });
 
+    it('removes an ended job with its log lines, and refuses to remove a queued or running one', async () => {
+      const queue = await openQueue();
+      const release = deferred();
+      queue.register('logged', async (job) => {
+        await job.log('working');
+        if ((job.payload as { wait?: boolean }).wait) await release.promise;
+        return { ok: true };
+      });
+      const queuedId = await queue.enqueue('logged', { wait: true });
+      assert.equal(await queue.remove(queuedId), false, 'a queued job stays');
+      await queue.start();
+      await waitFor('the job to run', async () => ((await queue.get(queuedId))?.state === 'running' ? true : null));
+      assert.equal(await queue.remove(queuedId), false, 'a running job stays');
+      assert.equal((await queue.get(queuedId))?.state, 'running');
+      release.resolve();
+      assert.equal((await settled(queue, queuedId)).state, 'succeeded');
+      assert.deepEqual(await queue.logs(queuedId), ['working']);
+      assert.equal(await queue.remove(queuedId), true);
+      assert.equal(await queue.get(queuedId), null);
+      assert.deepEqual(await queue.logs(queuedId), []);
+      assert.equal(await queue.remove(queuedId), false, 'nothing left to remove');
+      const dismissedId = await queue.enqueue('logged', { wait: true }, { delayMs: 60_000 });
+      assert.equal(await queue.cancel(dismissedId), true);
+      assert.equal(await queue.remove(dismissedId), true, 'a dismissed job can be removed');
+      assert.equal(await queue.get(dismissedId), null);
+    });
+
     it('aborts a running job when dismissed and keeps it dismissed whatever the handler returns', async () => {
       const queue = await openQueue();
       const started = deferred();

@@ -384,6 +384,47 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(usage.json.usage[0]?.outcome, 'dismissed', usage.text);
     });
 
+    it('dismisses an ended job: 200 dismissed, then 404 no-such-job; its results, files and catalogue product are deleted', async () => {
+      const blobs = h.server.meridian.stores.blobs;
+      const res = await h.request('POST', '/processes/ndvi/execution', { as: 'alice', headers: { Prefer: 'respond-async' }, body: { inputs: { image: { href: 'blob:workspaces/alice/scene.tif' }, red: 1, nir: 2 } } });
+      assert.equal(res.status, 201, res.text);
+      const id = res.json.jobID as string;
+      assert.equal((await h.waitJob(id, 'alice')).status, 'successful');
+      const results = await h.request('GET', `/jobs/${id}/results`, { as: 'alice' });
+      assert.equal(results.status, 200, results.text);
+      const [outputId, output] = Object.entries(results.json as Record<string, { href?: string }>).find(([, o]) => o.href)!;
+      const fileHref = output.href!;
+      assert.equal((await h.request('GET', fileHref, { as: 'alice' })).status, 200);
+      const prefix = `workspaces/alice/jobs/${id}/`;
+      assert.ok((await blobs.list(prefix)).items.length >= 2);
+      const product = `${id}-${outputId}`;
+      assert.ok(await h.catalogue.get(product, alice), 'the result is a catalogue product');
+
+      const dismissed = await h.request('DELETE', `/jobs/${id}`, { as: 'alice' });
+      assert.equal(dismissed.status, 200, dismissed.text);
+      assertProcessesSchema('statusInfo', dismissed.json);
+      assert.equal(dismissed.json.jobID, id);
+      assert.equal(dismissed.json.status, 'dismissed');
+      for (const path of [`/jobs/${id}`, `/jobs/${id}/results`, `/jobs/${id}/logs`, `/jobs/${id}/files/catalog.json`]) {
+        assertProblem(await h.request('GET', path, { as: 'alice' }), 404, `${EXC1}/no-such-job`);
+      }
+      assertProblem(await h.request('DELETE', `/jobs/${id}`, { as: 'alice' }), 404, `${EXC1}/no-such-job`);
+      assert.equal((await h.request('GET', fileHref, { as: 'alice' })).status, 404);
+      assert.deepEqual((await blobs.list(prefix)).items.map((i) => i.key), []);
+      assert.equal(await h.catalogue.get(product, alice), undefined);
+      assert.equal((await h.catalogue.stamps([product])).size, 0);
+      const listed = await h.request('GET', '/jobs?processID=ndvi&limit=1000', { as: 'alice' });
+      assert.ok(!listed.json.jobs.some((j: { jobID: string }) => j.jobID === id));
+
+      // A failed job is removed as well.
+      const bad = await h.request('POST', '/processes/ndvi/execution', { as: 'alice', headers: { Prefer: 'respond-async' }, body: { inputs: { image: { href: `${filesUrl}/missing.tif` } } } });
+      assert.equal((await h.waitJob(bad.json.jobID, 'alice')).status, 'failed');
+      const gone = await h.request('DELETE', `/jobs/${bad.json.jobID}`, { as: 'alice' });
+      assert.equal(gone.status, 200, gone.text);
+      assert.equal(gone.json.status, 'dismissed');
+      assertProblem(await h.request('GET', `/jobs/${bad.json.jobID}`, { as: 'alice' }), 404, `${EXC1}/no-such-job`);
+    });
+
     it('undeploys a process with a job running: the job ends as submitted, no new job starts', async () => {
       const pkg = { processDescription: { id: 'nap' }, executionUnit: { unit: fixture('sleeper.cwl') } };
       assert.equal((await h.request('POST', '/processes', { as: 'alice', body: pkg, type: 'application/ogcapppkg+json' })).status, 201);

@@ -2,7 +2,7 @@
  * The scaled-out mode (when MERIDIAN_TEST_REDIS is set): jobs dispatched through BullMQ on Redis
  * to two `meridian worker` processes sharing the server's database (a SQLite file) and blob
  * store; the server only enqueues. Every job runs once, both workers take some, and each job's
- * result comes back through the ADES.
+ * result comes back through the ADES; a job a worker ended is deleted with its files when dismissed.
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -64,5 +64,22 @@ const REDIS = process.env.MERIDIAN_TEST_REDIS;
       runners.set(pid, (runners.get(pid) ?? 0) + 1);
     }
     assert.equal(runners.size, 2, `both workers ran jobs: ${JSON.stringify([...runners])}`);
+  });
+
+  it('dismisses a job a worker ran to its end: deleted with its files, then 404', async () => {
+    const res = await h.request('POST', '/processes/whoami/execution', { as: 'alice', headers: { Prefer: 'respond-async' }, body: { inputs: { n: 99 } } });
+    assert.equal(res.status, 201, res.text);
+    const id = res.json.jobID as string;
+    assert.equal((await h.waitJob(id, 'alice', 120_000)).status, 'successful');
+    const results = await h.request('GET', `/jobs/${id}/results`, { as: 'alice' });
+    const href = results.json.runner.href as string;
+    assert.equal((await h.request('GET', href, { as: 'alice' })).status, 200);
+    const dismissed = await h.request('DELETE', `/jobs/${id}`, { as: 'alice' });
+    assert.equal(dismissed.status, 200, dismissed.text);
+    assert.equal(dismissed.json.status, 'dismissed');
+    assert.equal((await h.request('GET', `/jobs/${id}`, { as: 'alice' })).status, 404);
+    assert.equal((await h.request('GET', href, { as: 'alice' })).status, 404);
+    assert.deepEqual((await h.server.meridian.stores.blobs.list(`workspaces/alice/jobs/${id}/`)).items, []);
+    assert.equal(await h.server.meridian.stores.jobs.get(id), null);
   });
 });

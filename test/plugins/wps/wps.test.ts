@@ -3,7 +3,7 @@
  * user, descriptions, Execute sync (raw and document, outputs by value and by reference) and
  * async (GetStatus polling, GetResult), inputs by blob key, catalogue product and http URL, a
  * CWL package deployed over WPS-T (by href, inline, and as an OWS Context) run and undeployed,
- * Dismiss of a running job, the WPS 2.0 exception codes (every reachable one of OGC 14-065r2's
+ * Dismiss of a running job and of ended ones (gone with their results), the WPS 2.0 exception codes (every reachable one of OGC 14-065r2's
  * tables 41, 46, 48 and 50 and of OWS Common 2.0, with its locator and HTTP status, also as
  * OWSLib's OWS 2.0 exception reader reads it), one user's jobs hidden from another,
  * and jobs shared with OGC API Processes both ways. Every answer is checked against the
@@ -18,6 +18,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { authenticatedSubject, LOCAL_USER_ISSUER } from '../../../core/auth/index.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { makeCog, type ApiResponse } from '../ades/support.js';
 import {
@@ -40,6 +41,7 @@ const TIFF_MAGIC = /^(49492a00|4d4d002a|49492b00)/;
 const isTiff = (b: Buffer) => TIFF_MAGIC.test(b.subarray(0, 4).toString('hex'));
 const BBOX = '<wps:Data><ows:BoundingBox crs="http://www.opengis.net/def/crs/OGC/1.3/CRS84"><ows:LowerCorner>10.2 49.2</ows:LowerCorner><ows:UpperCorner>10.6 49.6</ows:UpperCorner></ows:BoundingBox></wps:Data>';
 const CAPS = 'service=WPS&request=GetCapabilities';
+const alice = authenticatedSubject({ id: 'alice', issuer: LOCAL_USER_ISSUER, method: 'apikey', groups: [] });
 const OWSLIB_EXCEPTIONS = fileURLToPath(new URL('./owslib_exceptions.py', import.meta.url));
 
 /** What OWSLib's OWS Common 2.0 reader (owslib.ows.ExceptionReport) reads in each ExceptionReport. */
@@ -390,6 +392,64 @@ for (const kind of testDatabaseKinds()) {
       }
       assertException(await h.kvp('service=WPS&version=2.0.0&request=GetStatus&jobId=no-such-job', 'alice'), 400, 'NoSuchJob');
       assertException(await h.kvp('service=WPS&version=2.0.0&request=GetStatus', 'alice'), 400, 'MissingParameterValue');
+    });
+
+    it('Dismiss of an ended job (successful, failed): answered Dismissed, then NoSuchJob everywhere; its files, catalogue products and record are gone', async () => {
+      const blobs = h.server.meridian.stores.blobs;
+      const jobs = h.server.meridian.stores.jobs;
+      const started = await h.post(executeXml({ process: 'clip', mode: 'async', inputs: { image: reference('blob:workspaces/alice/scene.tif'), bbox: BBOX }, outputs: [{ id: 'clipped', transmission: 'reference' }] }), 'alice');
+      assertWps(started);
+      const [jobId] = xpath(started.text, '/wps:StatusInfo/wps:JobID');
+      assert.equal((await pollStatus(h, jobId!, 'alice')).final, 'Succeeded');
+      const result = await h.post(jobRequest('GetResult', jobId!), 'alice');
+      assertWps(result);
+      const [href] = xpath(result.text, '/wps:Result/wps:Output[@id="clipped"]/wps:Reference/@xlink:href');
+      assert.equal((await h.request('GET', href!, { as: 'alice' })).status, 200);
+      const prefix = `workspaces/alice/jobs/${jobId}/`;
+      assert.ok((await blobs.list(prefix)).items.length >= 2, 'the result file and its STAC catalog are stored');
+      assert.ok(await h.catalogue.get(`${jobId}-clipped`, alice), 'the result is a catalogue product');
+      const prefs = () => h.server.meridian.stores.db.knex('meridian_wps_executions').where({ job_id: jobId });
+      assert.equal((await prefs()).length, 1, 'the Execute preferences are kept');
+
+      // Bob may not dismiss it: as if it did not exist; it stays.
+      assert.equal(assertException(await h.post(jobRequest('Dismiss', jobId!), 'bob'), 400, 'NoSuchJob'), jobId);
+      assert.deepEqual(xpath((await h.kvp(`service=WPS&version=2.0.0&request=GetStatus&jobId=${jobId}`, 'alice')).text, '/wps:StatusInfo/wps:Status'), ['Succeeded']);
+
+      // 14-065r2 §12: the response is a StatusInfo with status Dismissed, and the JobID is released.
+      const dismissed = await h.kvp(`service=WPS&version=2.0.0&request=Dismiss&jobId=${jobId}`, 'alice');
+      assertWps(dismissed);
+      assert.deepEqual(xpath(dismissed.text, '/wps:StatusInfo/wps:JobID'), [jobId]);
+      assert.deepEqual(xpath(dismissed.text, '/wps:StatusInfo/wps:Status'), ['Dismissed']);
+      for (const op of ['GetStatus', 'GetResult', 'Dismiss'] as const) {
+        assert.equal(assertException(await h.post(jobRequest(op, jobId!), 'alice'), 400, 'NoSuchJob'), jobId, op);
+      }
+      // The job and its results are gone: for the ADES too, the files, the catalogue product, the queue's record.
+      const ades = await h.request('GET', `/jobs/${jobId}`, { as: 'alice' });
+      assert.equal(ades.status, 404, ades.text);
+      assert.equal(ades.json.type, 'http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0/no-such-job');
+      assert.equal(assertException(await h.request('GET', href!, { as: 'alice' }), 400, 'NoSuchJob'), jobId);
+      assert.deepEqual((await blobs.list(prefix)).items.map((i) => i.key), []);
+      assert.equal(await h.catalogue.get(`${jobId}-clipped`, alice), undefined);
+      assert.equal(await jobs.get(jobId!), null);
+      assert.deepEqual(await jobs.logs(jobId!), []);
+      assert.deepEqual(await prefs(), []);
+      const listed = await h.request('GET', '/jobs?processID=clip&limit=1000', { as: 'alice' });
+      assert.ok(!listed.json.jobs.some((j: { jobID: string }) => j.jobID === jobId));
+
+      // A failed job: the same.
+      const deployed = await h.post(deployXml(`<wps:Data mimeType="application/cwl+yaml">${fixture('failing.cwl').replace('id: wps-failing', 'id: wps-failing-dismissed')}</wps:Data>`), 'alice');
+      assert.equal(deployed.status, 200, deployed.text);
+      const failing = await h.post(executeXml({ process: 'wps-failing-dismissed', mode: 'async' }), 'alice');
+      const [failedId] = xpath(failing.text, '/wps:StatusInfo/wps:JobID');
+      assert.equal((await pollStatus(h, failedId!, 'alice')).final, 'Failed');
+      const dismissedFailed = await h.post(jobRequest('Dismiss', failedId!), 'alice');
+      assertWps(dismissedFailed);
+      assert.deepEqual(xpath(dismissedFailed.text, '/wps:StatusInfo/wps:Status'), ['Dismissed']);
+      for (const op of ['GetStatus', 'GetResult', 'Dismiss'] as const) {
+        assert.equal(assertException(await h.post(jobRequest(op, failedId!), 'alice'), 400, 'NoSuchJob'), failedId, op);
+      }
+      assert.equal((await h.request('GET', `/jobs/${failedId}`, { as: 'alice' })).status, 404);
+      assert.equal(await jobs.get(failedId!), null);
     });
 
     it('a job started over OGC API Processes: GetStatus and GetResult over WPS; a failed job', async () => {
