@@ -13,14 +13,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createApiKey } from '../../../core/auth/index.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { assertProcessesSchema } from '../ades/schemas.js';
 import { gdalInfo, makeCog, startAdes, type AdesHarness, type ApiResponse } from '../ades/support.js';
-
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+import { addScene, emsClient, emsOnB, FIXTURES, fixture, startRemoteAdes, waitEms as waitEmsJob, type RemoteAdes } from './support.js';
 
 function running(tag: string): boolean {
   try {
@@ -34,8 +30,7 @@ for (const kind of testDatabaseKinds()) {
   describe(`ems across two servers (${kind.name})`, function () {
     this.timeout(180_000);
     let a: AdesHarness;
-    let b: AdesHarness;
-    let bKey: string;
+    let b: RemoteAdes;
     let cog: string;
     let files: Server;
     let filesHost: string;
@@ -43,18 +38,8 @@ for (const kind of testDatabaseKinds()) {
     let receiver: Server;
     let receiverUrl: string;
     const received: Array<{ path: string; body: any }> = [];
-    const ems = (method: string, path: string, o: Parameters<AdesHarness['request']>[2] = {}) => a.request(method, path.startsWith('http') ? path : `${a.server.url}/ems${path}`, o);
-
-    async function waitEms(id: string, timeoutMs = 120_000): Promise<any> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const res = await ems('GET', `/jobs/${id}`, { as: 'alice' });
-        assert.equal(res.status, 200, res.text);
-        if (!['accepted', 'running'].includes(res.json.status)) return res.json;
-        if (Date.now() > deadline) throw new Error(`EMS job ${id} still ${res.json.status}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    const ems = emsClient(() => a);
+    const waitEms = (id: string) => waitEmsJob(ems, id);
 
     async function deploy(name: string): Promise<ApiResponse> {
       return ems('POST', '/processes', { as: 'alice', body: fixture(name), type: 'application/cwl+yaml' });
@@ -84,29 +69,13 @@ for (const kind of testDatabaseKinds()) {
       });
       await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
       receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-      b = await startAdes(kind, { catalogue: false });
-      bKey = (await createApiKey(b.server.meridian.stores.db, { user: 'ems-of-a' })).key;
-      a = await startAdes(kind, {
-        plugins: {
-          ems: {
-            pollIntervalMs: 100,
-            ades: [{ id: 'b', url: b.base, credentials: { apiKey: bKey }, dataHosts: [filesHost] }],
-            defaultAdes: 'b',
-            discover: { enabled: false },
-            callbacks: { allowPrivateNetworks: true },
-          },
-        },
-      });
-      const blobs = a.server.meridian.stores.blobs as typeof a.server.meridian.stores.blobs & { localPath(key: string): string };
-      await blobs.put('workspaces/alice/scene.tif', readFileSync(cog), { contentType: 'image/tiff; application=geotiff' });
-      await a.catalogue.upsert([
-        { identifier: 'scenes', type: 'collection', title: 'Scenes', visibility: 'public' },
-        { identifier: 'scene-1', type: 'product', parentIdentifier: 'scenes', title: 'Scene 1', start: '2026-06-01T10:00:00Z', geometry: { type: 'Polygon', coordinates: [[[10, 49], [11, 49], [11, 50], [10, 50], [10, 49]]] }, visibility: 'public', assets: { data: { href: blobs.localPath('workspaces/alice/scene.tif'), type: 'image/tiff; application=geotiff', roles: ['data'] } } },
-      ]);
+      b = await startRemoteAdes(kind);
+      a = await startAdes(kind, { plugins: { ems: emsOnB(b, { ades: { dataHosts: [filesHost] }, callbacks: { allowPrivateNetworks: true } }) } });
+      await addScene(a, cog);
     });
     after(async () => {
       await a?.close();
-      await b?.close();
+      await b?.ades.close();
       await new Promise((r) => files?.close(r));
       await new Promise((r) => receiver?.close(r));
     });
@@ -172,11 +141,11 @@ for (const kind of testDatabaseKinds()) {
       const onA = await a.request('GET', '/jobs', { as: 'alice' });
       assert.equal(onA.json.jobs.length, 1);
       assert.match(onA.json.jobs[0].processID, /^halve-/);
-      const onB = await b.request('GET', `${b.base}/jobs`, { headers: { 'X-API-Key': bKey } });
+      const onB = await b.get('/jobs');
       assert.equal(onB.json.jobs.length, 1);
       assert.match(onB.json.jobs[0].processID, /^warp-/);
       assert.equal(onB.json.jobs[0].status, 'successful');
-      const bLogs = await b.request('GET', `${b.base}/jobs/${onB.json.jobs[0].jobID}/logs`, { headers: { 'X-API-Key': bKey } });
+      const bLogs = await b.get(`/jobs/${onB.json.jobs[0].jobID}/logs`);
       // B read step 1's output through the EMS's relay link on A.
       assert.ok(bLogs.text.length > 0);
 
@@ -203,7 +172,7 @@ for (const kind of testDatabaseKinds()) {
     });
 
     it('reuses the step packages already deployed, and runs both steps on B when the input lives there', async () => {
-      const before = (await b.request('GET', `${b.base}/processes`, { headers: { 'X-API-Key': bKey } })).json.processes.length;
+      const before = (await b.get('/processes')).json.processes.length;
       const subscriber = { successUri: `${receiverUrl}/done`, inProgressUri: `${receiverUrl}/progress`, failedUri: `${receiverUrl}/failed` };
       const submitted = await ems('POST', '/processes/halve-then-warp/execution', { as: 'alice', body: { inputs: { source: { href: `http://${filesHost}/scene.tif`, type: 'image/tiff' } }, subscriber }, headers: { Prefer: 'respond-async' } });
       assert.equal(submitted.status, 201, submitted.text);
@@ -212,7 +181,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(done.status, 'successful', logs);
       assert.match(logs, new RegExp(`step 'halve': placed on 'b': nearest the data \\(input 'source': ${filesHost.replace(/\./g, '\\.')} is a data host of 'b'\\)`));
       assert.match(logs, /process 'warp-[0-9a-f]{12}' already on 'b'/);
-      const after = (await b.request('GET', `${b.base}/processes`, { headers: { 'X-API-Key': bKey } })).json.processes.length;
+      const after = (await b.get('/processes')).json.processes.length;
       assert.equal(after, before + 1, 'only halve was new on B');
       const results = (await ems('GET', `/jobs/${submitted.json.jobID}/results`, { as: 'alice' })).json;
       const file = await ems('GET', results.warped.href, { as: 'alice' });
@@ -268,7 +237,7 @@ for (const kind of testDatabaseKinds()) {
       const deadline = Date.now() + 60_000;
       let stepJob: any;
       while (Date.now() < deadline) {
-        const jobs = (await b.request('GET', `${b.base}/jobs?status=running`, { headers: { 'X-API-Key': bKey } })).json.jobs;
+        const jobs = (await b.get('/jobs?status=running')).json.jobs;
         stepJob = jobs.find((j: { processID: string }) => j.processID.startsWith('sleeper-'));
         if (stepJob && running('ems-nap sleeping')) break;
         await new Promise((r) => setTimeout(r, 100));
@@ -277,7 +246,7 @@ for (const kind of testDatabaseKinds()) {
       const dismissed = await ems('DELETE', `/jobs/${submitted.json.jobID}`, { as: 'alice' });
       assert.equal(dismissed.status, 200, dismissed.text);
       assert.equal(dismissed.json.status, 'dismissed');
-      const onB = await b.waitJob(stepJob.jobID, 'admin', 20_000);
+      const onB = await b.ades.waitJob(stepJob.jobID, 'admin', 20_000);
       assert.equal(onB.status, 'dismissed');
       for (let i = 0; i < 50 && running('ems-nap sleeping'); i++) await new Promise((r) => setTimeout(r, 100));
       assert.equal(running('ems-nap sleeping'), false, 'the tool was stopped');

@@ -14,12 +14,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { createApiKey } from '../../../core/auth/index.js';
 import { StepStore } from '../../../plugins/ems/step-store.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { assertProcessesSchema } from '../ades/schemas.js';
 import { gdalInfo, makeCog, startAdes, type AdesHarness } from '../ades/support.js';
+import { addScene, emsClient, emsOnB, FIXTURES, fixture, restartableEms, startRemoteAdes, waitEms, waitLogs, waitResumed, type RemoteAdes } from './support.js';
 
 const NAPS = `cwlVersion: v1.2
 $graph:
@@ -60,9 +59,6 @@ $graph:
     stdout: note.txt
 `;
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-
 /**
  * cwltool running a package of the fixtures here: its output object. The outputs are left where
  * their steps wrote them (--leave-outputs, --leave-tmpdir, in a directory of the test's): two
@@ -81,43 +77,32 @@ for (const kind of testDatabaseKinds()) {
   describe(`ems sub-workflows across two servers (${kind.name})`, function () {
     this.timeout(240_000);
     let a: AdesHarness;
-    let b: AdesHarness;
+    let b: RemoteAdes;
     let cog: string;
     let steps: StepStore;
-    const ems = (method: string, path: string, o: Parameters<AdesHarness['request']>[2] = {}) => a.request(method, path.startsWith('http') ? path : `${a.server.url}/ems${path}`, o);
+    const ems = emsClient(() => a);
 
     /** Polls the job to its end; the progress values seen and, while it ran, the step records seen. */
     async function follow(id: string): Promise<{ status: any; progress: number[]; records: Set<string> }> {
-      const deadline = Date.now() + 180_000;
       const progress: number[] = [];
       const records = new Set<string>();
-      for (;;) {
-        const res = await ems('GET', `/jobs/${id}`, { as: 'alice' });
-        assert.equal(res.status, 200, res.text);
-        progress.push(res.json.progress);
+      const poll = async (status: any) => {
+        progress.push(status.progress);
         for (const s of await steps.list(id)) records.add(`${s.step} ${s.status}`);
-        if (!['accepted', 'running'].includes(res.json.status)) return { status: res.json, progress, records };
-        if (Date.now() > deadline) throw new Error(`EMS job ${id} still ${res.json.status}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      };
+      return { status: await waitEms(ems, id, { timeoutMs: 180_000, poll }), progress, records };
     }
 
     before(async () => {
       cog = makeCog();
-      b = await startAdes(kind, { catalogue: false });
-      const bKey = (await createApiKey(b.server.meridian.stores.db, { user: 'ems-of-a' })).key;
-      a = await startAdes(kind, { plugins: { ems: { pollIntervalMs: 100, ades: [{ id: 'b', url: b.base, credentials: { apiKey: bKey } }], defaultAdes: 'b', discover: { enabled: false } } } });
+      b = await startRemoteAdes(kind);
+      a = await startAdes(kind, { plugins: { ems: emsOnB(b) } });
       steps = new StepStore(a.server.meridian.stores.db);
-      const blobs = a.server.meridian.stores.blobs as typeof a.server.meridian.stores.blobs & { localPath(key: string): string };
-      await blobs.put('workspaces/alice/scene.tif', readFileSync(cog), { contentType: 'image/tiff; application=geotiff' });
-      await a.catalogue.upsert([
-        { identifier: 'scenes', type: 'collection', title: 'Scenes', visibility: 'public' },
-        { identifier: 'scene-1', type: 'product', parentIdentifier: 'scenes', title: 'Scene 1', start: '2026-06-01T10:00:00Z', geometry: { type: 'Polygon', coordinates: [[[10, 49], [11, 49], [11, 50], [10, 50], [10, 49]]] }, visibility: 'public', assets: { data: { href: blobs.localPath('workspaces/alice/scene.tif'), type: 'image/tiff; application=geotiff', roles: ['data'] } } },
-      ]);
+      await addScene(a, cog);
     });
     after(async () => {
       await a?.close();
-      await b?.close();
+      await b?.ades.close();
     });
 
     it('runs a sub-workflow step: its steps placed and deployed as steps, its outputs the step\'s, as cwltool gives them', async () => {
@@ -223,7 +208,7 @@ for (const kind of testDatabaseKinds()) {
       const dismissed = await ems('DELETE', `/jobs/${jobId}`, { as: 'alice' });
       assert.equal(dismissed.status, 200, dismissed.text);
       assert.equal(dismissed.json.status, 'dismissed');
-      for (const r of running) assert.equal((await b.waitJob(r.jobId, 'admin', 20_000)).status, 'dismissed', r.step);
+      for (const r of running) assert.equal((await b.ades.waitJob(r.jobId, 'admin', 20_000)).status, 'dismissed', r.step);
     });
 
     it('fails the workflow naming the sub-workflow\'s step (record each[0]/shout)', async () => {
@@ -244,45 +229,26 @@ for (const kind of testDatabaseKinds()) {
     this.timeout(180_000);
 
     it('resumes a sub-workflow after a restart: its ended step kept, its running one followed again on B', async () => {
-      const b = await startAdes(kind, { catalogue: false });
-      const bKey = (await createApiKey(b.server.meridian.stores.db, { user: 'ems-of-a' })).key;
-      const test = await kind.open();
-      await test.db.close();
-      const database = kind.name === 'sqlite' ? { client: 'sqlite', filename: join(mkdtempSync(join(tmpdir(), 'ems-nested-restart-')), 'meridian.db') } : (test.config as unknown as Record<string, unknown>);
-      const options = { database, catalogue: false, plugins: { ems: { pollIntervalMs: 100, ades: [{ id: 'b', url: b.base, credentials: { apiKey: bKey } }], defaultAdes: 'b', discover: { enabled: false } } } };
-      const onB = async () => (await b.request('GET', `${b.base}/jobs?limit=100`, { headers: { 'X-API-Key': bKey } })).json.jobs as Array<{ jobID: string; status: string }>;
+      const b = await startRemoteAdes(kind);
+      const { options, dispose } = await restartableEms(kind, b, 'ems-nested-restart-');
+      const onB = async () => (await b.get('/jobs?limit=100')).json.jobs as Array<{ jobID: string; status: string }>;
       const first = await startAdes(null, options);
       let jobId = '';
       try {
-        const ems = (method: string, path: string, o: Parameters<typeof first.request>[2] = {}) => first.request(method, `${first.server.url}/ems${path}`, o);
+        const ems = emsClient(() => first);
         assert.equal((await ems('POST', '/processes', { as: 'alice', body: NAPS, type: 'application/cwl+yaml' })).status, 201);
         const submitted = await ems('POST', '/processes/nested-naps/execution', { as: 'alice', body: { inputs: { long: '20', short: '0.1' } }, headers: { Prefer: 'respond-async' } });
         assert.equal(submitted.status, 201, submitted.text);
         jobId = submitted.json.jobID;
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const logs = (await ems('GET', `/jobs/${jobId}/logs`, { as: 'alice' })).text;
-          if (/step 'naps\/short': successful/.test(logs) && /step 'naps\/long': submitted/.test(logs)) break;
-          assert.ok(Date.now() < deadline, logs);
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        await waitLogs(ems, jobId, (logs) => /step 'naps\/short': successful/.test(logs) && /step 'naps\/long': submitted/.test(logs));
       } finally {
         await first.close();
       }
       assert.equal((await onB()).filter((j) => j.status === 'running' || j.status === 'accepted').length, 1, 'the shutdown left naps/long running on B');
       const second = await startAdes(null, options);
       try {
-        const ems = (method: string, path: string, o: Parameters<typeof second.request>[2] = {}) => second.request(method, `${second.server.url}/ems${path}`, o);
-        const deadline = Date.now() + 120_000;
-        let status: any;
-        for (;;) {
-          status = (await ems('GET', `/jobs/${jobId}`, { as: 'alice' })).json;
-          if (!['accepted', 'running'].includes(status.status)) break;
-          assert.ok(Date.now() < deadline, JSON.stringify(status));
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        const logs = (await ems('GET', `/jobs/${jobId}/logs`, { as: 'alice' })).text;
-        assert.equal(status.status, 'successful', `${status.message}\n${logs}`);
+        const ems = emsClient(() => second);
+        const { logs } = await waitResumed(ems, jobId);
         assert.match(logs, /step 'naps\/long': following job .* on 'b' again/);
         assert.equal(logs.match(/step 'naps\/short': submitted/g)?.length, 1, logs);
         const jobs = await onB();
@@ -293,8 +259,8 @@ for (const kind of testDatabaseKinds()) {
         assert.deepEqual([await text(results.long_note), await text(results.short_note)], ['slept 20', 'slept 0.1']);
       } finally {
         await second.close();
-        await b.close();
-        await test.dispose().catch(() => {});
+        await b.ades.close();
+        await dispose();
       }
     });
   });

@@ -11,14 +11,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createApiKey } from '../../../core/auth/index.js';
 import { sourceToken } from '../../../plugins/ems/relay.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { gdalInfo, makeCog, startAdes, type AdesHarness, type ApiResponse } from '../ades/support.js';
+import { emsClient, fixture, startRemoteAdes, waitEms, type EmsCall, type RemoteAdes } from './support.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const PROCESSES_REL = 'http://www.opengis.net/def/rel/ogc/1.0/processes';
 type User = 'admin' | 'alice' | 'bob';
 
@@ -26,32 +23,22 @@ for (const kind of testDatabaseKinds()) {
   describe(`ems relay of local data and discovered ADES (${kind.name})`, function () {
     this.timeout(180_000);
     let a: AdesHarness;
-    let b: AdesHarness;
-    let bKey: string;
+    let b: RemoteAdes;
     let cog: string;
     let cogSha: string;
     let blobs: AdesHarness['server']['meridian']['stores']['blobs'] & { localPath(key: string): string };
-    const client = (h: () => AdesHarness) => (method: string, path: string, o: Parameters<AdesHarness['request']>[2] = {}) => h().request(method, path.startsWith('http') ? path : `${h().server.url}/ems${path}`, o);
-    const ems = client(() => a);
+    const ems = emsClient(() => a);
 
-    async function waitEms(call: typeof ems, id: string, as: User = 'alice'): Promise<{ status: any; logs: string }> {
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        const res = await call('GET', `/jobs/${id}`, { as });
-        assert.equal(res.status, 200, res.text);
-        if (!['accepted', 'running'].includes(res.json.status)) return { status: res.json, logs: (await call('GET', `/jobs/${id}/logs`, { as })).text };
-        if (Date.now() > deadline) throw new Error(`EMS job ${id} still ${res.json.status}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-
-    async function run(call: typeof ems, processId: string, inputs: Record<string, unknown>, as: User = 'alice') {
+    /** Runs the process as the user to the job's end: the job's id, status document and log. */
+    async function run(call: EmsCall, processId: string, inputs: Record<string, unknown>, as: User = 'alice') {
       const submitted = await call('POST', `/processes/${processId}/execution`, { as, body: { inputs }, headers: { Prefer: 'respond-async' } });
       assert.equal(submitted.status, 201, submitted.text);
-      return { id: submitted.json.jobID as string, ...(await waitEms(call, submitted.json.jobID, as)) };
+      const id = submitted.json.jobID as string;
+      const status = await waitEms(call, id, { as });
+      return { id, status, logs: (await call('GET', `/jobs/${id}/logs`, { as })).text };
     }
 
-    const bJobs = async (): Promise<Array<{ jobID: string; processID: string; status: string }>> => (await b.request('GET', `${b.base}/jobs?limit=1000`, { headers: { 'X-API-Key': bKey } })).json.jobs;
+    const bJobs = async (): Promise<Array<{ jobID: string; processID: string; status: string }>> => (await b.get('/jobs?limit=1000')).json.jobs;
 
     /** A's service record for B: the processes link, or (`conformsTo`) a link whose conformsTo names OGC API Processes. */
     const serviceRecord = (identifier: string, collections: string[], variant: 'rel' | 'conformsTo', extra: Record<string, unknown> = {}) => ({
@@ -61,8 +48,8 @@ for (const kind of testDatabaseKinds()) {
       visibility: 'public' as const,
       links:
         variant === 'rel'
-          ? [{ rel: PROCESSES_REL, href: `${b.base}/processes`, type: 'application/json' }]
-          : [{ rel: 'service', href: `${b.base}/`, type: 'application/json', conformsTo: ['http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/core'] }],
+          ? [{ rel: PROCESSES_REL, href: `${b.ades.base}/processes`, type: 'application/json' }]
+          : [{ rel: 'service', href: `${b.ades.base}/`, type: 'application/json', conformsTo: ['http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/core'] }],
       properties: { collections },
       ...extra,
     });
@@ -79,7 +66,7 @@ for (const kind of testDatabaseKinds()) {
       ...extra,
     });
 
-    async function deploy(call: typeof ems, name: string): Promise<ApiResponse> {
+    async function deploy(call: EmsCall, name: string): Promise<ApiResponse> {
       const res = await call('POST', '/processes', { as: 'alice', body: fixture(name), type: 'application/cwl+yaml' });
       assert.equal(res.status, 201, res.text);
       return res;
@@ -88,13 +75,12 @@ for (const kind of testDatabaseKinds()) {
     before(async () => {
       cog = makeCog();
       cogSha = createHash('sha256').update(readFileSync(cog)).digest('hex');
-      b = await startAdes(kind, { catalogue: false });
-      bKey = (await createApiKey(b.server.meridian.stores.db, { user: 'ems-of-a' })).key;
+      b = await startRemoteAdes(kind);
       a = await startAdes(kind, {
         plugins: {
           ems: {
             pollIntervalMs: 100,
-            discover: { enabled: true, allowPrivateNetworks: true, credentials: { 'ades-b': { apiKey: bKey }, 'hidden-b': { apiKey: bKey } } },
+            discover: { enabled: true, allowPrivateNetworks: true, credentials: { 'ades-b': { apiKey: b.key }, 'hidden-b': { apiKey: b.key } } },
           },
         },
       });
@@ -116,7 +102,7 @@ for (const kind of testDatabaseKinds()) {
     });
     after(async () => {
       await a?.close();
-      await b?.close();
+      await b?.ades.close();
     });
 
     it('places a step on the ADES of a service record (processes link) by its collections, its product relayed', async () => {
@@ -230,9 +216,9 @@ for (const kind of testDatabaseKinds()) {
 
     describe('with discover.allowPrivateNetworks false', () => {
       let c: AdesHarness;
-      const onC = client(() => c);
+      const onC = emsClient(() => c);
       before(async () => {
-        c = await startAdes(kind, { plugins: { ems: { pollIntervalMs: 100, discover: { enabled: true, allowPrivateNetworks: false, credentials: { 'ades-b': { apiKey: bKey } } } } } });
+        c = await startAdes(kind, { plugins: { ems: { pollIntervalMs: 100, discover: { enabled: true, allowPrivateNetworks: false, credentials: { 'ades-b': { apiKey: b.key } } } } } });
         const cBlobs = c.server.meridian.stores.blobs as typeof blobs;
         await cBlobs.put('workspaces/alice/scene.tif', readFileSync(cog), { contentType: 'image/tiff; application=geotiff' });
         await c.catalogue.upsert([
@@ -250,7 +236,7 @@ for (const kind of testDatabaseKinds()) {
         const before = (await bJobs()).length;
         const done = await run(onC, 'halve-then-warp', { source: { href: 'catalogue:far-1' } });
         assert.equal(done.status.status, 'successful', `${done.status.message}\n${done.logs}`);
-        const port = new URL(b.base).port;
+        const port = new URL(b.ades.base).port;
         const refusal = `'catalogue:ades-b' not used: ADES 'catalogue:ades-b' (http://127.0.0.1:${port}/ades, from service record 'ades-b') is on an internal network; discovered endpoints must be public (plugins.ems.discover.allowPrivateNetworks is false)`;
         const placed = done.logs.split('\n').find((l) => l.includes("step 'halve': placed on"));
         assert.ok(placed?.includes("step 'halve': placed on 'local': nearest the data (input 'source': product 'far-1' is in this server's catalogue with its data here)"), done.logs);
