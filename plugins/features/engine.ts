@@ -13,6 +13,13 @@ import { readRows, streamRows } from './stream.js';
 import { runTransaction, type WriteTarget } from './write.js';
 import type { CollectionDescription, Feature, FeatureQuery, FeaturesChange, FeaturesService, TransactionOperation, WriteGuard } from './types.js';
 
+/** The largest page read with its count in one statement on PostgreSQL (held whole: a page, not an export). */
+const PAGE_WITH_COUNT = 500;
+/** The column of that statement holding the count of all matches. */
+const MATCHED_COLUMN = 'r_matched';
+/** How long after its read a description's registry row stands for the collection (one request's span). */
+const REUSE_ROW_MS = 2000;
+
 export interface FeaturesEngineOptions extends ReadLimits {
   db: Database;
   auth: AuthHooks;
@@ -48,9 +55,25 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
     return row as unknown as RegistryRow | undefined;
   };
 
+  // The registry row each description was made from, and when it was read: a request that has
+  // described a collection (a WFS resolving its type name) queries it without a second read.
+  const rowOfDescription = new WeakMap<CollectionDescription, { row: RegistryRow; readAt: number }>();
+  const described = (row: RegistryRow): CollectionDescription => {
+    const description = describe(row);
+    rowOfDescription.set(description, { row, readAt: performance.now() });
+    return description;
+  };
+  /** The row a description of this request was made from (read at most REUSE_ROW_MS ago), else undefined. */
+  const rowOf = (collection: string | CollectionDescription): RegistryRow | undefined => {
+    if (typeof collection === 'string') return undefined;
+    const kept = rowOfDescription.get(collection);
+    return kept && performance.now() - kept.readAt <= REUSE_ROW_MS ? kept.row : undefined;
+  };
+
   /** The collection and the subject's read filters; NoSuchCollection when it may not read it. */
-  const readable = async (id: string, subject: Subject) => {
-    const row = await registryRow(id);
+  const readable = async (collection: string | CollectionDescription, subject: Subject) => {
+    const id = typeof collection === 'string' ? collection : collection.id;
+    const row = rowOf(collection) ?? (await registryRow(id));
     if (!row) throw noSuchCollection(String(id));
     const layout = layoutOfRow(row);
     const filters = await access.readFilters(layout, subject);
@@ -68,6 +91,22 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
       if (plan.exactCheck(recordOfRow(plan.layout, row))) n++;
     }
     return n;
+  };
+
+  /**
+   * PostgreSQL, a page with its count: one statement, the count of every match a scalar subquery
+   * (run once) selected with each row of the page, instead of a count and a page query, each a
+   * round trip with its own parse and plan. An empty page past the end says nothing of the
+   * total: then it is counted on its own.
+   */
+  const pageWithCount = async (plan: ReadPlan): Promise<{ numberMatched: number; features: AsyncIterable<Feature> }> => {
+    const k = db.knex;
+    const page = await readRows(db, plan.rows(k, { limit: plan.limit, offset: plan.offset }).select(k.raw('(?) AS ??', [plan.count(k), MATCHED_COLUMN])));
+    const numberMatched = page.length > 0 ? Number(page[0]![MATCHED_COLUMN]) : plan.offset > 0 ? await countMatched(plan) : 0;
+    async function* features(): AsyncGenerator<Feature> {
+      for (const row of page) yield plan.feature(row);
+    }
+    return { numberMatched, features: features() };
   };
 
   async function* featuresOf(plan: ReadPlan): AsyncGenerator<Feature> {
@@ -108,7 +147,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
       await ready();
       const row = await registryRow(id);
       if (!row || !(await access.mayRead(layoutOfRow(row), subject))) return undefined;
-      return describe(await freshRow(db, row));
+      return described(await freshRow(db, row));
     },
 
     async createCollection(definition, subject) {
@@ -159,6 +198,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
       // Features to lock: those the subject may update as well as read.
       const filters = options.access === 'update' ? [...readFilters, ...(await access.writeFilters(layout, subject, 'update'))] : readFilters;
       const plan = planRead(db, layout, query ?? {}, filters, limits);
+      if (options.count && db.dialect === 'postgres' && !plan.exactCheck && plan.limit > 0 && plan.limit <= PAGE_WITH_COUNT) return pageWithCount(plan);
       const result: { numberMatched?: number; features: AsyncIterable<Feature> } = { features: featuresOf(plan) };
       if (options.count) result.numberMatched = await countMatched(plan);
       return result;

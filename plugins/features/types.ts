@@ -172,9 +172,11 @@ export interface FeaturesService {
   /**
    * Reads features. Throws FeaturesError('NoSuchCollection') for a collection the subject may
    * not read, 'UnknownProperty' (with the name as locator) for a filter, sort or selection on a
-   * property the collection lacks, 'InvalidQuery' for the rest.
+   * property the collection lacks, 'InvalidQuery' for the rest. `collection` is an id, or the
+   * description `collection()` just gave (the same request): then its registry row is not read
+   * again.
    */
-  query(collection: string, query: FeatureQuery, subject: Subject, options?: QueryOptions): Promise<FeatureResult>;
+  query(collection: string | CollectionDescription, query: FeatureQuery, subject: Subject, options?: QueryOptions): Promise<FeatureResult>;
   /** Number of features matching, without reading them (WFS resultType=hits). */
   count(collection: string, query: FeatureQuery, subject: Subject): Promise<number>;
   /**

@@ -15,7 +15,7 @@ const ITEM_PARAMETERS = new Set(['f', 'crs']);
 
 /** The stored feature in `crs` (x/y order), or 404. */
 export async function readFeature(ctx: Context, deps: ApiDeps, collection: CollectionDescription, id: string, crs: RequestCrs = CRS84): Promise<Feature> {
-  const result = await deps.features.query(collection.id, { ids: [id], limit: 1, crs: crs.id }, subjectOf(ctx));
+  const result = await deps.features.query(collection, { ids: [id], limit: 1, crs: crs.id }, subjectOf(ctx));
   for await (const feature of result.features) return feature;
   throw new NotFound(`No feature '${id}' in collection '${collection.id}'`, { code: 'NotFound', locator: 'featureId' });
 }

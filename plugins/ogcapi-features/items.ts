@@ -27,7 +27,7 @@ export async function itemsPage(ctx: Context, deps: ApiDeps, collectionId: strin
     defaultLimit: deps.config.defaultLimit,
     maxLimit: deps.features.limits.maxLimit,
   });
-  const result = await deps.features.query(collection.id, items.query, subject, { count: true });
+  const result = await deps.features.query(collection, items.query, subject, { count: true });
   const features = await primed(result.features);
   if (ctx.method === 'HEAD') {
     // Koa sends no body for HEAD and never reads it: the engine's read is closed here instead.

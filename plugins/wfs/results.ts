@@ -39,7 +39,7 @@ async function* segmentFeatures(segment: PageSegment, env: WfsEnv, first?: Async
   let page = first;
   while (done < segment.limit) {
     const wanted = Math.min(pageSize, segment.limit - done);
-    const features = page ?? (await env.features.query(segment.plan.collection.id, { ...segment.plan.query, limit: wanted, offset: segment.offset + done }, env.subject)).features;
+    const features = page ?? (await env.features.query(segment.plan.collection, { ...segment.plan.query, limit: wanted, offset: segment.offset + done }, env.subject)).features;
     page = undefined;
     let got = 0;
     for await (const f of features) {
@@ -61,7 +61,7 @@ export async function openPage(plans: readonly PlannedQuery[], startIndex: numbe
     // One query: the count comes with its first page.
     const plan = plans[0]!;
     const result = await withEngineErrors(plan.locators, () =>
-      env.features.query(plan.collection.id, { ...plan.query, limit: Math.min(pageSize, count), offset: startIndex }, env.subject, { count: true }),
+      env.features.query(plan.collection, { ...plan.query, limit: Math.min(pageSize, count), offset: startIndex }, env.subject, { count: true }),
     );
     first = result.features;
     counts = [result.numberMatched ?? (await countMatches(plan, env))];

@@ -120,6 +120,43 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(ids(await collect(r.features)), ['t38']);
     });
 
+    it('queries by the description collection() gave as by its id, and by a copy of one (read again)', async () => {
+      const description = await h.features.collection('towns', ANONYMOUS);
+      assert.ok(description);
+      const query = { filter: parseCql2Text('rank = 3'), limit: 4 };
+      const byId = await h.features.query('towns', query, ANONYMOUS, { count: true });
+      const byDescription = await h.features.query(description, query, ANONYMOUS, { count: true });
+      const byCopy = await h.features.query({ ...description }, query, ANONYMOUS, { count: true });
+      const expectedIds = ids(await collect(byId.features));
+      assert.deepEqual(expectedIds, ['t03', 't07', 't11', 't15']);
+      assert.equal(byDescription.numberMatched, byId.numberMatched);
+      assert.deepEqual(ids(await collect(byDescription.features)), expectedIds);
+      assert.deepEqual(ids(await collect(byCopy.features)), expectedIds);
+      await assert.rejects(h.features.query({ ...description, id: 'nowhere' }, query, ANONYMOUS), (err: unknown) => isFeaturesError(err) && err.code === 'NoSuchCollection');
+    });
+
+    it('a page with its count: the total of every match whatever the page, past the end, or with nothing matched', async () => {
+      // On PostgreSQL a page read with its count is one statement; these are the cases it must keep.
+      const bbox = [6.9, 45.9, 8.6, 47.1] as [number, number, number, number];
+      const inBox = expected((i) => 6 + (i % 8) * 0.5 >= 6.9 && 6 + (i % 8) * 0.5 <= 8.6 && 45 + Math.floor(i / 8) * 0.5 >= 45.9 && 45 + Math.floor(i / 8) * 0.5 <= 47.1);
+      assert.equal(inBox.length, 12);
+      const sortBy = [{ property: 'rank', direction: 'desc' as const }];
+      const first = await h.features.query('towns', { bbox, sortBy, limit: 5 }, ANONYMOUS, { count: true });
+      assert.equal(first.numberMatched, 12);
+      const firstIds = ids(await collect(first.features));
+      assert.equal(firstIds.length, 5);
+      const rest = await h.features.query('towns', { bbox, sortBy, limit: 10, offset: 5 }, ANONYMOUS, { count: true });
+      assert.equal(rest.numberMatched, 12);
+      const restIds = ids(await collect(rest.features));
+      assert.deepEqual([...firstIds, ...restIds].sort(), inBox);
+      const past = await h.features.query('towns', { bbox, limit: 5, offset: 20 }, ANONYMOUS, { count: true });
+      assert.equal(past.numberMatched, 12);
+      assert.deepEqual(await collect(past.features), []);
+      const none = await h.features.query('towns', { bbox: [20, 20, 21, 21], limit: 5 }, ANONYMOUS, { count: true });
+      assert.equal(none.numberMatched, 0);
+      assert.deepEqual(await collect(none.features), []);
+    });
+
     it('comparison, between, in, null and logical filters', async () => {
       assert.deepEqual(await cql('rank = 1 AND area > 30'), expected((i) => i % 4 === 1 && i % 7 !== 0 && i * 1.5 > 30));
       assert.deepEqual(await cql('area BETWEEN 10 AND 20'), expected((i) => i % 7 !== 0 && i * 1.5 >= 10 && i * 1.5 <= 20));
