@@ -22,7 +22,7 @@ import type { AdesEndpoint, StepValue } from './endpoints.js';
 import { EMS_JOBS_TABLE, WORKFLOWS_TABLE } from './migrations.js';
 import type { EndpointRegistry } from './registry.js';
 import { WORKFLOW_JOB_TYPE, type WorkflowPayload } from './runner.js';
-import type { StepStore } from './step-store.js';
+import type { StepRecord, StepStore } from './step-store.js';
 import { readWorkflowPlan } from './workflow.js';
 
 export const EMS_SERVICE = 'ems';
@@ -144,25 +144,42 @@ export class EmsService implements ProcessingService {
     return this.jobs.logs(id, subject);
   }
 
-  /** Dismisses the workflow job and, from here too (its runner may be another process), the step jobs still running. */
+  /**
+   * Dismisses the workflow job and, from here too (its runner may be another process), the step
+   * jobs still running. A job that has ended is deleted (OGC 18-062r2 §13: dismiss removes a
+   * finished job's artefacts): its record first, so every read is no-such-job from then on, then
+   * each of its step jobs on its ADES (which deletes an ended one with its results there), then
+   * its steps; the answer is the job as it was, dismissed.
+   */
   async dismiss(id: string, subject: Subject): Promise<ProcessJob> {
     const { record, changed } = await this.jobs.dismiss(id, subject);
+    const owner = (record.payload as WorkflowPayload).subject;
     if (changed) {
-      const owner = (record.payload as WorkflowPayload).subject;
-      const steps = (await this.deps.steps.list(id)).filter((s) => (s.status === 'accepted' || s.status === 'running') && s.ref);
-      if (steps.length > 0) {
-        const endpoints = await this.deps.registry.all(owner);
-        await Promise.allSettled(
-          steps.map(async (s) => {
-            const e = endpoints.find((x) => x.id === s.adesId);
-            if (!e) return;
-            await e.dismiss(s.ref!, owner);
-            await this.deps.steps.save({ ...s, status: 'dismissed' });
-          }),
-        );
-      }
+      await this.dismissSteps(id, owner, (s) => s.status === 'accepted' || s.status === 'running', { keep: true });
+      return this.getJob(id, subject);
     }
-    return this.getJob(id, subject);
+    const ended = await this.jobs.removeEnded(id);
+    if (!ended) return this.getJob(id, subject);
+    await this.dismissSteps(id, owner, () => true, { keep: false });
+    await this.deps.steps.removeAll(id);
+    const { result: _result, ...job } = ended;
+    return { ...job, status: 'dismissed', message: 'dismissed: the job and its step jobs were deleted', updated: new Date() };
+  }
+
+  /** Dismisses the step jobs of a workflow job that `which` picks, on their ADES, as the workflow's user; `keep`: their records stay, marked dismissed. */
+  private async dismissSteps(id: string, owner: Subject, which: (s: StepRecord) => boolean, options: { keep: boolean }): Promise<void> {
+    const steps = (await this.deps.steps.list(id)).filter((s) => s.ref && which(s));
+    if (steps.length === 0) return;
+    const endpoints = await this.deps.registry.all(owner);
+    const results = await Promise.allSettled(
+      steps.map(async (s) => {
+        const e = endpoints.find((x) => x.id === s.adesId);
+        if (!e) return;
+        await e.dismiss(s.ref!, owner);
+        if (options.keep) await this.deps.steps.save({ ...s, status: 'dismissed' });
+      }),
+    );
+    for (const r of results) if (r.status === 'rejected') this.deps.logger.warn({ err: r.reason, job: id }, 'ems: dismissing a step job failed');
   }
 
   async waitForJob(id: string, subject: Subject, timeoutMs: number): Promise<ProcessJob> {

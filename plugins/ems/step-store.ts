@@ -72,4 +72,9 @@ export class StepStore {
     };
     await this.db.knex(EMS_STEPS_TABLE).insert(row).onConflict(['job_id', 'step']).merge();
   }
+
+  /** Forgets the steps of a deleted workflow job. */
+  async removeAll(jobId: string): Promise<void> {
+    await this.db.knex(EMS_STEPS_TABLE).where({ job_id: jobId }).delete();
+  }
 }

@@ -252,6 +252,37 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(running('ems-nap sleeping'), false, 'the tool was stopped');
     });
 
+    it('dismissing an ended workflow job deletes it and its step job on B: 200 dismissed, then 404 no-such-job on both', async () => {
+      const deployed = await deploy('nap.cwl');
+      assert.ok(deployed.status === 201 || deployed.status === 409, deployed.text);
+      const submitted = await ems('POST', '/processes/nap/execution', { as: 'alice', body: { inputs: { seconds: '0' } }, headers: { Prefer: 'respond-async' } });
+      assert.equal(submitted.status, 201, submitted.text);
+      const id = submitted.json.jobID as string;
+      const done = await waitEms(id);
+      const logs = (await ems('GET', `/jobs/${id}/logs`, { as: 'alice' })).text;
+      assert.equal(done.status, 'successful', `${done.message}\n${logs}`);
+      const stepJobId = /step 'sleep': submitted to 'b' as job (\S+)/.exec(logs)?.[1];
+      assert.ok(stepJobId, logs);
+      assert.equal((await b.get(`/jobs/${stepJobId}`)).json.status, 'successful');
+      // Another user may not: bob gets no-such-job and the job stays.
+      const byBob = await ems('DELETE', `/jobs/${id}`, { as: 'bob' });
+      assert.equal(byBob.status, 404, byBob.text);
+      assert.equal((await ems('GET', `/jobs/${id}`, { as: 'alice' })).json.status, 'successful');
+
+      const dismissed = await ems('DELETE', `/jobs/${id}`, { as: 'alice' });
+      assert.equal(dismissed.status, 200, dismissed.text);
+      assert.equal(dismissed.json.status, 'dismissed');
+      assert.equal(dismissed.json.jobID, id);
+      for (const path of [`/jobs/${id}`, `/jobs/${id}/results`, `/jobs/${id}/logs`]) {
+        const after = await ems('GET', path, { as: 'alice' });
+        assert.equal(after.status, 404, `${path}: ${after.text}`);
+        assert.match(String(after.json?.type ?? ''), /no-such-job/, path);
+      }
+      assert.equal((await ems('GET', '/jobs', { as: 'alice' })).json.jobs.some((j: { jobID: string }) => j.jobID === id), false);
+      const onB = await b.get(`/jobs/${stepJobId}`);
+      assert.equal(onB.status, 404, onB.text);
+    });
+
     it('scatters a step over 3 inputs across A and B, skips a step whose when is false, and evaluates valueFrom', async () => {
       const deployed = await deploy('scatter-when.cwl');
       assert.equal(deployed.status, 201, deployed.text);
