@@ -8,6 +8,7 @@ import type { Plugin } from '../../core/plugin.js';
 import { conformanceClasses, PROBLEM_TYPES } from '../ades/conformance.js';
 import { adesRoutes, type AdesConfig } from '../ades/routes.js';
 import type { CatalogueService } from '../catalogue/types.js';
+import type { S3ObjectsService } from '../s3/types.js';
 import type { ProcessingService, ProcessVisibility } from '../processing/types.js';
 import { emsMigrations } from './migrations.js';
 import { EndpointRegistry, type AdesEntryConfig, type RegistryConfig } from './registry.js';
@@ -46,7 +47,7 @@ const plugin: Plugin<EmsConfig> = {
   version: '0.1.0',
   description: 'OGC API - Processes (EMS): CWL workflows whose steps are deployed and run on this server\'s engine or remote ADES endpoints, with placement near the data',
   requires: ['processing'],
-  optionalRequires: ['catalogue'],
+  optionalRequires: ['catalogue', 's3-objects'],
   defaultPath: '/ems',
   migrations: emsMigrations,
   configSchema: {
@@ -137,6 +138,7 @@ const plugin: Plugin<EmsConfig> = {
     const config = ctx.config;
     const processing = ctx.service<ProcessingService>('processing');
     const catalogue = ctx.hasService('catalogue') ? ctx.service<CatalogueService>('catalogue') : undefined;
+    const s3 = ctx.hasService('s3-objects') ? ctx.service<S3ObjectsService>('s3-objects') : undefined;
     if (config.defaultAdes && !(config.local.enabled && config.local.id === config.defaultAdes) && !config.ades.some((a) => a.id === config.defaultAdes)) {
       throw new Error(`plugins.ems.defaultAdes '${config.defaultAdes}' names no ADES (local: '${config.local.id}', ades: ${config.ades.map((a) => a.id).join(', ') || 'none'})`);
     }
@@ -148,6 +150,7 @@ const plugin: Plugin<EmsConfig> = {
       blobs: ctx.blobs,
       auth: ctx.auth,
       catalogue,
+      s3,
       jobs: ctx.jobs,
       jobType: WORKFLOW_JOB_TYPE,
       fileRoots: [ctx.dataDir, ...(typeof blobRoot === 'string' ? [blobRoot] : []), ...config.fileRoots].map((r) => resolve(r)),

@@ -7,9 +7,10 @@
  * - a file a step produced (`path`: step/output[/index]), when that ADES's result URLs need
  *   credentials the reader does not have (a Meridian ADES's results are private to the job's
  *   owner): read with the EMS's own access to that ADES;
- * - a workflow input that lives on this server — a blob of its store (`blob`) or the data asset
- *   of a catalogue product (`product`, `asset`) — given to a step on a remote ADES, which cannot
- *   read this server's blobs or catalogue: read AS THE WORKFLOW JOB'S USER, with the checks the
+ * - a workflow input that lives on this server — a blob of its store (`blob`), an object of its
+ *   S3 service (`s3`: `s3://bucket/key`) or the data asset of a catalogue product (`product`,
+ *   `asset`) — given to a step on a remote ADES, which cannot read this server's blobs, buckets
+ *   or catalogue: read AS THE WORKFLOW JOB'S USER, with the checks the
  *   local engine's stage-in makes for that user (the blob resource's `read`, the catalogue's read
  *   filter, the served folders for a file path), both when the link is made and at each fetch.
  *   A user gets nothing through a relay that they could not read themselves.
@@ -26,6 +27,7 @@ import type { JobQueue } from '../../core/jobs/types.js';
 import type { SecretBox } from '../../core/security/secret-box.js';
 import type { BlobStore } from '../../core/storage/blobs/types.js';
 import type { Asset, CatalogueRecord, CatalogueService } from '../catalogue/types.js';
+import type { S3ObjectsService } from '../s3/types.js';
 import { blobResource, dataAsset } from '../processing/stage-in.js';
 
 const PURPOSE = 'meridian:ems:relay';
@@ -36,6 +38,8 @@ export interface RelayClaim {
   path?: string;
   /** A blob of this server's store (its key). */
   blob?: string;
+  /** An object of this server's S3 service, as `s3://bucket/key`. */
+  s3?: string;
   /** A product of this server's catalogue, and the key of its asset to relay. */
   product?: string;
   asset?: string;
@@ -44,7 +48,7 @@ export interface RelayClaim {
 }
 
 /** What a relay link names besides a step's file. */
-export type RelaySource = { blob: string } | { product: string; asset: string };
+export type RelaySource = { blob: string } | { s3: string } | { product: string; asset: string };
 
 export function relayToken(secrets: SecretBox, job: string, path: string, ttlMs: number): string {
   return secrets.seal(JSON.stringify({ job, path, exp: Date.now() + ttlMs } satisfies RelayClaim), PURPOSE);
@@ -60,7 +64,7 @@ export function readRelayToken(secrets: SecretBox, token: string): RelayClaim | 
   try {
     const claim = JSON.parse(secrets.open(token, PURPOSE).toString('utf8')) as RelayClaim;
     if (typeof claim.job !== 'string' || !(claim.exp > Date.now())) return undefined;
-    const kinds = [typeof claim.path === 'string', typeof claim.blob === 'string', typeof claim.product === 'string' && typeof claim.asset === 'string'];
+    const kinds = [typeof claim.path === 'string', typeof claim.blob === 'string', typeof claim.s3 === 'string', typeof claim.product === 'string' && typeof claim.asset === 'string'];
     return kinds.filter(Boolean).length === 1 ? claim : undefined;
   } catch {
     return undefined;
@@ -72,6 +76,8 @@ export interface RelaySourcesDeps {
   blobs: BlobStore;
   auth: AuthHooks;
   catalogue?: CatalogueService;
+  /** The s3 plugin's objects, when it is enabled: `s3://bucket/key` inputs are relayed then. */
+  s3?: S3ObjectsService;
   jobs: JobQueue;
   /** The job type of workflow jobs (a token naming another job relays nothing). */
   jobType: string;
@@ -127,8 +133,11 @@ export class RelaySources {
         if (/^https?:\/\//i.test(asset.href)) return { href: asset.href, ...((asset.type ?? given) ? { type: asset.type ?? given } : {}) };
         source = { product: id, asset: asset.key };
         found = await this.readable(source, o.subject, product);
+      } else if (/^s3:\/\//i.test(ref)) {
+        source = { s3: ref };
+        found = await this.readable(source, o.subject);
       } else if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith('blob:')) {
-        throw new BadRequest(`references of this server are blob:KEY, catalogue:ID or a product id; give others by http(s) URL`);
+        throw new BadRequest(`references of this server are blob:KEY, s3://BUCKET/KEY, catalogue:ID or a product id; give others by http(s) URL`);
       } else {
         source = { blob: ref.startsWith('blob:') ? ref.slice(5).replace(/^\/+/, '') : ref };
         found = await this.readable(source, o.subject);
@@ -148,7 +157,8 @@ export class RelaySources {
     const record = await this.deps.jobs.get(claim.job);
     const subject = record?.type === this.deps.jobType ? (record.payload as { subject?: Subject }).subject : undefined;
     if (!subject) throw new NotFound('No such relay link (unknown or expired)', { code: 'NoSuchOutput' });
-    const source: RelaySource | undefined = claim.blob !== undefined ? { blob: claim.blob } : claim.product !== undefined && claim.asset !== undefined ? { product: claim.product, asset: claim.asset } : undefined;
+    const source: RelaySource | undefined =
+      claim.blob !== undefined ? { blob: claim.blob } : claim.s3 !== undefined ? { s3: claim.s3 } : claim.product !== undefined && claim.asset !== undefined ? { product: claim.product, asset: claim.asset } : undefined;
     if (!source) throw new NotFound('No such relay link (unknown or expired)', { code: 'NoSuchOutput' });
     return (await this.readable(source, subject)).open();
   }
@@ -170,6 +180,7 @@ export class RelaySources {
   /** Checks the subject may read the source (as stage-in would) and that it is there; how to read it. */
   private async readable(source: RelaySource, subject: Subject, known?: CatalogueRecord): Promise<Readable> {
     if ('blob' in source) return this.blob(source.blob, subject);
+    if ('s3' in source) return this.s3Object(source.s3, subject);
     const product = known ?? (await this.product(source.product, subject));
     const asset = product.assets?.[source.asset];
     if (!asset) throw new NotFound(`catalogue product '${source.product}' has no asset '${source.asset}'`);
@@ -197,6 +208,28 @@ export class RelaySources {
         const now = await stat(path).catch(() => undefined);
         if (!now?.isFile()) throw new NotFound(`the asset of catalogue product '${source.product}' cannot be read`);
         return { body: createReadStream(path), size: now.size, contentType: asset.type };
+      },
+    };
+  }
+
+  /** An S3 object, after the s3 plugin authorized its read (s3:GetObject) for the subject; then its blob. */
+  private async s3Object(href: string, subject: Subject): Promise<Readable> {
+    if (!this.deps.s3) throw new BadRequest(`'${href}': s3:// references need the s3 plugin, which is not enabled`);
+    // The plugin's refusals (S3ReferenceError: 400 bad reference, 404 no bucket, 403 not allowed) say why.
+    const location = await this.deps.s3.resolveRead(href, subject);
+    const info = await this.deps.blobs.head(location.blobKey).catch(() => undefined);
+    if (!info) throw new NotFound(`no object '${href}'`);
+    return {
+      name: basename(location.key),
+      type: info.contentType,
+      open: async () => {
+        try {
+          const blob = await this.deps.blobs.get(location.blobKey);
+          return { body: blob.body, size: blob.size, contentType: blob.contentType };
+        } catch (err) {
+          if (err instanceof MeridianError && (err.status === 404 || err.status === 400)) throw new NotFound(`no object '${href}'`);
+          throw err;
+        }
       },
     };
   }

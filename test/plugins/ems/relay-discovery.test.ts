@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sourceToken } from '../../../plugins/ems/relay.js';
+import type { S3ObjectsService } from '../../../plugins/s3/types.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
 import { gdalInfo, makeCog, startAdes, type AdesHarness, type ApiResponse } from '../ades/support.js';
 import { emsClient, fixture, startRemoteAdes, waitEms, type EmsCall, type RemoteAdes } from './support.js';
@@ -82,6 +83,8 @@ for (const kind of testDatabaseKinds()) {
             pollIntervalMs: 100,
             discover: { enabled: true, allowPrivateNetworks: true, credentials: { 'ades-b': { apiKey: b.key }, 'hidden-b': { apiKey: b.key } } },
           },
+          // Its workspace buckets (ws-<user>) are the users' workspaces in the blob store: s3:// inputs.
+          s3: { listen: 0, sweepIntervalSeconds: 0, keyCacheSeconds: 0, bucketCacheSeconds: 0 },
         },
       });
       blobs = a.server.meridian.stores.blobs as typeof blobs;
@@ -191,6 +194,44 @@ for (const kind of testDatabaseKinds()) {
       const forged = await relay(`${sourceToken(secrets, done.id, { blob: 'workspaces/alice/scene.tif' }, 60_000)}x`);
       assert.equal(forged.status, 404);
       assert.match(forged.headers.get('content-type')!, /application\/problem\+json/);
+    });
+
+    it('relays an s3:// object of this server the workflow\'s user may read, byte for byte, and not one they may not', async () => {
+      const s3 = a.server.meridian.service<S3ObjectsService>('s3-objects');
+      const alices = await s3.workspace('alice');
+      const bobs = await s3.workspace('bob');
+      assert.ok(alices && bobs);
+      const mine = `s3://${alices.bucket}/scene.tif`;
+      const theirs = `s3://${bobs.bucket}/secret.tif`;
+      // The product's vote places the step on B, which reads the object through A's relay.
+      const done = await run(ems, 'two-sums', { first: { href: 'catalogue:far-blob' }, second: { href: mine } });
+      assert.equal(done.status.status, 'successful', `${done.status.message}\n${done.logs}`);
+      assert.match(done.logs, /step 'sum': placed on 'catalogue:ades-b'/);
+      const results = (await ems('GET', `/jobs/${done.id}/results`, { as: 'alice' })).json;
+      const sums = (await ems('GET', results.sums.href, { as: 'alice' })).text.trim().split('\n');
+      assert.equal(sums.length, 2, sums.join('\n'));
+      for (const line of sums) {
+        const [sum, path] = line.split(/\s+/);
+        assert.equal(sum, cogSha, line);
+        assert.match(path!, /\/scene\.tif$/, line);
+      }
+
+      const before = (await bJobs()).length;
+      const refused = await run(ems, 'two-sums', { first: { href: 'catalogue:far-1' }, second: { href: theirs } });
+      assert.equal(refused.status.status, 'failed', refused.logs);
+      assert.match(refused.status.message, new RegExp(`step 'sum': input 'second' \\(${theirs.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\) cannot be given to ADES 'catalogue:ades-b': .*(denied|not allowed|may not)`, 'i'));
+      assert.equal((await bJobs()).length, before, 'nothing was submitted to B');
+
+      // At each fetch the read is authorized again, as the job's user.
+      const secrets = a.server.meridian.stores.secrets;
+      const fetched = await ems('GET', `/relay/${sourceToken(secrets, done.id, { s3: mine }, 60_000)}/scene.tif`);
+      assert.equal(fetched.status, 200, fetched.text);
+      assert.deepEqual(fetched.bytes, readFileSync(cog));
+      const stolen = await ems('GET', `/relay/${sourceToken(secrets, done.id, { s3: theirs }, 60_000)}/secret.tif`);
+      assert.equal(stolen.status, 403, stolen.text);
+      assert.match(stolen.headers.get('content-type')!, /application\/problem\+json/);
+      const missing = await ems('GET', `/relay/${sourceToken(secrets, done.id, { s3: `s3://${alices.bucket}/nothing.tif` }, 60_000)}/nothing.tif`);
+      assert.equal(missing.status, 404, missing.text);
     });
 
     it('does not use a service record the workflow\'s user may not read', async () => {
