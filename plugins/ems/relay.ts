@@ -217,41 +217,32 @@ export class RelaySources {
     if (!this.deps.s3) throw new BadRequest(`'${href}': s3:// references need the s3 plugin, which is not enabled`);
     // The plugin's refusals (S3ReferenceError: 400 bad reference, 404 no bucket, 403 not allowed) say why.
     const location = await this.deps.s3.resolveRead(href, subject);
-    const info = await this.deps.blobs.head(location.blobKey).catch(() => undefined);
-    if (!info) throw new NotFound(`no object '${href}'`);
-    return {
-      name: basename(location.key),
-      type: info.contentType,
-      open: async () => {
-        try {
-          const blob = await this.deps.blobs.get(location.blobKey);
-          return { body: blob.body, size: blob.size, contentType: blob.contentType };
-        } catch (err) {
-          if (err instanceof MeridianError && (err.status === 404 || err.status === 400)) throw new NotFound(`no object '${href}'`);
-          throw err;
-        }
-      },
-    };
+    return this.stored(location.blobKey, basename(location.key), `no object '${href}'`);
   }
 
   private async blob(key: string, subject: Subject): Promise<Readable> {
     if ((await this.deps.auth.authorize(subject, blobResource(key), 'read')).decision !== 'Permit') throw new Forbidden(`the workflow's user may not read blob '${key}'`);
+    return this.stored(key, basename(key), `no blob '${key}'`);
+  }
+
+  /** A blob already authorized, found in the store (NotFound with `missing` otherwise), read when opened. */
+  private async stored(key: string, name: string, missing: string): Promise<Readable> {
     let info;
     try {
       info = await this.deps.blobs.head(key);
     } catch (err) {
       if (!(err instanceof MeridianError && err.status < 500)) throw err;
     }
-    if (!info) throw new NotFound(`no blob '${key}'`);
+    if (!info) throw new NotFound(missing);
     return {
-      name: basename(key),
+      name,
       type: info.contentType,
       open: async () => {
         try {
           const blob = await this.deps.blobs.get(key);
           return { body: blob.body, size: blob.size, contentType: blob.contentType };
         } catch (err) {
-          if (err instanceof MeridianError && (err.status === 404 || err.status === 400)) throw new NotFound(`no blob '${key}'`);
+          if (err instanceof MeridianError && (err.status === 404 || err.status === 400)) throw new NotFound(missing);
           throw err;
         }
       },

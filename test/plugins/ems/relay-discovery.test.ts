@@ -67,6 +67,19 @@ for (const kind of testDatabaseKinds()) {
       ...extra,
     });
 
+    /** The two-sums job's result: the sha256 of each of its two inputs, both the scene, each staged on B as scene.tif. */
+    async function assertBothSumsAreTheScene(jobId: string): Promise<void> {
+      const results = (await ems('GET', `/jobs/${jobId}/results`, { as: 'alice' })).json;
+      const sums = (await ems('GET', results.sums.href, { as: 'alice' })).text.trim().split('\n');
+      assert.equal(sums.length, 2, sums.join('\n'));
+      for (const line of sums) {
+        const [sum, path] = line.split(/\s+/);
+        assert.equal(sum, cogSha, line);
+        // The relay link ends with the file's name: B staged it as scene.tif.
+        assert.match(path!, /\/scene\.tif$/, line);
+      }
+    }
+
     async function deploy(call: EmsCall, name: string): Promise<ApiResponse> {
       const res = await call('POST', '/processes', { as: 'alice', body: fixture(name), type: 'application/cwl+yaml' });
       assert.equal(res.status, 201, res.text);
@@ -138,15 +151,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(done.status.status, 'successful', `${done.status.message}\n${done.logs}`);
       // One vote each (the product for B, the blob for A): the first input's wins.
       assert.match(done.logs, /step 'sum': placed on 'catalogue:ades-b': nearest the data \(input 'first': product 'far-blob' is in collection 'far', served by 'catalogue:ades-b'\)/);
-      const results = (await ems('GET', `/jobs/${done.id}/results`, { as: 'alice' })).json;
-      const sums = (await ems('GET', results.sums.href, { as: 'alice' })).text.trim().split('\n');
-      assert.equal(sums.length, 2, sums.join('\n'));
-      for (const line of sums) {
-        const [sum, path] = line.split(/\s+/);
-        assert.equal(sum, cogSha, line);
-        // The relay link ends with the file's name: B staged it as scene.tif.
-        assert.match(path!, /\/scene\.tif$/, line);
-      }
+      await assertBothSumsAreTheScene(done.id);
     });
 
     it('does not relay what the workflow\'s user may not read, neither when linking nor when fetching', async () => {
@@ -207,14 +212,7 @@ for (const kind of testDatabaseKinds()) {
       const done = await run(ems, 'two-sums', { first: { href: 'catalogue:far-blob' }, second: { href: mine } });
       assert.equal(done.status.status, 'successful', `${done.status.message}\n${done.logs}`);
       assert.match(done.logs, /step 'sum': placed on 'catalogue:ades-b'/);
-      const results = (await ems('GET', `/jobs/${done.id}/results`, { as: 'alice' })).json;
-      const sums = (await ems('GET', results.sums.href, { as: 'alice' })).text.trim().split('\n');
-      assert.equal(sums.length, 2, sums.join('\n'));
-      for (const line of sums) {
-        const [sum, path] = line.split(/\s+/);
-        assert.equal(sum, cogSha, line);
-        assert.match(path!, /\/scene\.tif$/, line);
-      }
+      await assertBothSumsAreTheScene(done.id);
 
       const before = (await bJobs()).length;
       const refused = await run(ems, 'two-sums', { first: { href: 'catalogue:far-1' }, second: { href: theirs } });
