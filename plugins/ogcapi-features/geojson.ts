@@ -1,9 +1,11 @@
 /**
  * GeoJSON encoding of features (RFC 7946 members plus the OGC API ones). A page is written as it
  * is read from the engine: the FeatureCollection's head, each feature, then the counts and links
- * (which depend on how many were written), so memory stays flat however large the page.
+ * (which depend on how many were written); a small page is held and sent at once, a large one
+ * streams, so memory stays flat however large the page.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { textResponse } from '../../core/server/text-response.js';
 import type { Feature } from '../features/types.js';
 import { swapAxes } from './crs.js';
 import type { Link } from './links.js';
@@ -62,10 +64,10 @@ const CHUNK = 64 * 1024;
  * Writes `head` (an object of members before `features`), the features, then the members `tail`
  * returns once the number written is known.
  */
-export function streamFeatureCollection(
+export function featureCollectionBody(
   features: AsyncIterable<Feature>,
   options: { swap: boolean; head: Record<string, unknown>; tail: (numberReturned: number) => Record<string, unknown> },
-): Readable {
+): Promise<string | Readable> {
   async function* chunks(): AsyncGenerator<string> {
     const head = JSON.stringify({ type: 'FeatureCollection', ...options.head });
     let buffer = `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"features":[`;
@@ -81,5 +83,5 @@ export function streamFeatureCollection(
     buffer += `]${tail.length > 2 ? `,${tail.slice(1)}` : '}'}`;
     yield buffer;
   }
-  return Readable.from(chunks(), { objectMode: false });
+  return textResponse(chunks());
 }

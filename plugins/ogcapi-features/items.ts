@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { CollectionDescription, Feature } from '../features/types.js';
 import { collectionOr404, collectionPath, crsOfCollection, itemPath, subjectOf, type ApiDeps } from './context.js';
-import { primed, streamFeatureCollection } from './geojson.js';
+import { featureCollectionBody, primed } from './geojson.js';
 import { escapeHtml, linkList, pageEnd, pageStart, valueHtml } from './html.js';
 import { ITEMS_PARAMETERS, parseItemsQuery, type ItemsQuery } from './items-query.js';
 import { MEDIA, withQuery, type Link } from './links.js';
@@ -38,7 +38,7 @@ export async function itemsPage(ctx: Context, deps: ApiDeps, collectionId: strin
   ctx.set('Content-Crs', `<${items.crs.uri}>`);
   if (encoding === 'json') {
     ctx.type = MEDIA.geojson;
-    ctx.body = streamFeatureCollection(features, {
+    ctx.body = await featureCollectionBody(features, {
       swap: items.crs.swap,
       head: { timeStamp },
       tail: (numberReturned) => ({ ...(result.numberMatched !== undefined ? { numberMatched: result.numberMatched } : {}), numberReturned, links: links(numberReturned) }),

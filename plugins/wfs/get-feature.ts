@@ -5,8 +5,8 @@
  * GML 3.1.1, numberOfFeatures), or a GeoJSON FeatureCollection. resultType=hits counts only.
  * GetFeatureById answers with the feature itself, or NotFound.
  */
-import { Readable } from 'node:stream';
 import { escapeXmlAttr } from '../../core/ows/index.js';
+import { textResponse } from '../../core/server/text-response.js';
 import type { WfsEnv, WfsResponse } from './context.js';
 import { featureJson, crsMember } from './encoders/geojson.js';
 import { featureXml } from './encoders/gml.js';
@@ -148,8 +148,8 @@ export async function getFeature(request: GetFeatureRequest, env: WfsEnv): Promi
   return collectionResponse(env, version, plans, page, links, format, {});
 }
 
-/** A page of features as the response's stream, in the chosen format. */
-export function collectionResponse(env: WfsEnv, version: WfsVersion, plans: PlannedQuery[], page: ResultPage, links: PageLinks, format: ChosenFormat, extras: CollectionExtras): WfsResponse {
+/** A page of features in the chosen format: held and written at once when small, else streamed. */
+export async function collectionResponse(env: WfsEnv, version: WfsVersion, plans: PlannedQuery[], page: ResultPage, links: PageLinks, format: ChosenFormat, extras: CollectionExtras): Promise<WfsResponse> {
   const chunks = format.encoding === 'json' ? jsonCollection(plans, page, links, format, extras) : gmlCollection(env, version, plans, page, links, extras);
-  return { contentType: format.contentType, body: Readable.from(chunks, { objectMode: false }) };
+  return { contentType: format.contentType, body: await textResponse(chunks) };
 }

@@ -4,7 +4,7 @@
  * (GeoServer's form, which clients read); a feature without a value gives an empty member, so
  * numberReturned counts the members. Paged and streamed as GetFeature is.
  */
-import { Readable } from 'node:stream';
+import { textResponse } from '../../core/server/text-response.js';
 import { escapeXmlAttr } from '../../core/ows/index.js';
 import type { WfsEnv, WfsResponse } from './context.js';
 import { propertyValueXml } from './encoders/gml.js';
@@ -51,5 +51,5 @@ export async function getPropertyValue(request: GetPropertyValueRequest, env: Wf
     }
     yield '</wfs:ValueCollection>';
   }
-  return { contentType: format.contentType, body: Readable.from(chunks()) };
+  return { contentType: format.contentType, body: await textResponse(chunks()) };
 }
