@@ -17,8 +17,10 @@ import type { CollectionDescription, Feature, FeatureQuery, FeaturesChange, Feat
 const PAGE_WITH_COUNT = 500;
 /** The column of that statement holding the count of all matches. */
 const MATCHED_COLUMN = 'r_matched';
-/** How long after its read a description's registry row stands for the collection (one request's span). */
-const REUSE_ROW_MS = 2000;
+/** How long a kept registry row answers a description asked for without its extent (see collection()). */
+const SCHEMA_ROW_MS = 2000;
+/** Registry rows kept at most. */
+const SCHEMA_ROWS = 1024;
 
 export interface FeaturesEngineOptions extends ReadLimits {
   db: Database;
@@ -52,34 +54,76 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
     if (typeof id !== 'string') return undefined;
     // On a SQLite file through the read pool: one prepared statement, not a knex query per request.
     const [row] = await readRows(db, db.knex(REGISTRY_TABLE).where({ collection_id: id }).limit(1));
-    return row as unknown as RegistryRow | undefined;
+    const found = row as unknown as RegistryRow | undefined;
+    if (found) schemaRows.keep(found);
+    else schemaRows.forget(id);
+    return found;
   };
 
-  // The registry row each description was made from, and when it was read: a request that has
-  // described a collection (a WFS resolving its type name) queries it without a second read.
-  const rowOfDescription = new WeakMap<CollectionDescription, { row: RegistryRow; readAt: number }>();
+  // Registry rows kept for what a row fixes for its whole life: its id, table, definition, owner
+  // and visibility (a collection is never redefined: a new one is a new row with a new table).
+  // A read of features planned from a kept row is exact, or fails because the table is gone; a
+  // row is kept for a read by id, or a description without extent, for SCHEMA_ROW_MS.
+  const schemaRows = new SchemaRows();
+
+  // The registry row each description was made from: a request that has described a collection
+  // (a WFS resolving its type name) queries it without a second read.
+  const rowOfDescription = new WeakMap<CollectionDescription, RegistryRow>();
   const described = (row: RegistryRow): CollectionDescription => {
     const description = describe(row);
-    rowOfDescription.set(description, { row, readAt: performance.now() });
+    rowOfDescription.set(description, row);
     return description;
-  };
-  /** The row a description of this request was made from (read at most REUSE_ROW_MS ago), else undefined. */
-  const rowOf = (collection: string | CollectionDescription): RegistryRow | undefined => {
-    if (typeof collection === 'string') return undefined;
-    const kept = rowOfDescription.get(collection);
-    return kept && performance.now() - kept.readAt <= REUSE_ROW_MS ? kept.row : undefined;
   };
 
   /** The collection and the subject's read filters; NoSuchCollection when it may not read it. */
   const readable = async (collection: string | CollectionDescription, subject: Subject) => {
     const id = typeof collection === 'string' ? collection : collection.id;
-    const row = rowOf(collection) ?? (await registryRow(id));
+    const row = (typeof collection === 'string' ? undefined : rowOfDescription.get(collection)) ?? schemaRows.recent(id) ?? (await registryRow(id));
     if (!row) throw noSuchCollection(String(id));
     const layout = layoutOfRow(row);
     const filters = await access.readFilters(layout, subject);
     if (filters === null) throw noSuchCollection(id);
     return { row, layout, filters };
   };
+
+  /**
+   * A read that failed: the collection may have been deleted since its row was read (by another
+   * process, its table with it). Then it is NoSuchCollection, as if the read came after the
+   * delete; else the failure stands.
+   */
+  const failedRead = async (row: RegistryRow, err: unknown): Promise<never> => {
+    if (err instanceof FeaturesError) throw err;
+    schemaRows.forget(row.collection_id);
+    const now = await registryRow(row.collection_id).catch(() => row);
+    if (!now || String(now.id) !== String(row.id)) throw noSuchCollection(row.collection_id);
+    throw err;
+  };
+  const guarded = async <T>(row: RegistryRow, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      return failedRead(row, err);
+    }
+  };
+  /** The features, the first read guarded as above (a table dropped under a read under way is the database's error to report). */
+  const guardedFeatures = (row: RegistryRow, features: AsyncIterable<Feature>): AsyncIterable<Feature> => ({
+    [Symbol.asyncIterator]() {
+      const iterator = features[Symbol.asyncIterator]();
+      let first = true;
+      const firstRead = async () => {
+        first = false;
+        try {
+          return await iterator.next();
+        } catch (err) {
+          return failedRead(row, err);
+        }
+      };
+      return {
+        next: () => (first ? firstRead() : iterator.next()),
+        return: (value?: unknown) => (iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value: undefined })),
+      };
+    },
+  });
 
   const countMatched = async (plan: ReadPlan): Promise<number> => {
     if (!plan.exactCheck) {
@@ -143,11 +187,12 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
       return out;
     },
 
-    async collection(id, subject) {
+    async collection(id, subject, options = {}) {
       await ready();
-      const row = await registryRow(id);
+      const kept = options.extent === false && typeof id === 'string' ? schemaRows.recent(id) : undefined;
+      const row = kept ?? (await registryRow(id));
       if (!row || !(await access.mayRead(layoutOfRow(row), subject))) return undefined;
-      return described(await freshRow(db, row));
+      return described(kept ?? (await freshRow(db, row)));
     },
 
     async createCollection(definition, subject) {
@@ -166,6 +211,7 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
           await trx(REGISTRY_TABLE).where({ id: key }).update({ table_name: layout.table });
           await createCollectionTable(trx, db, layout);
         });
+        schemaRows.forget(def.id);
       } catch (err) {
         if (err instanceof FeaturesError) throw err;
         // A concurrent create of the same id: the unique registry column refused the second.
@@ -189,25 +235,27 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
         // SQLite's R*Tree is a table of its own.
         if (db.dialect === 'sqlite') await trx.schema.dropTableIfExists(`${layout.table}_rtree`);
       });
+      schemaRows.forget(id);
       announce({ collection: id, removed: true });
     },
 
     async query(collection, query, subject, options = {}) {
       await ready();
-      const { layout, filters: readFilters } = await readable(collection, subject);
+      const read = await readable(collection, subject);
+      const { layout, filters: readFilters } = read;
       // Features to lock: those the subject may update as well as read.
       const filters = options.access === 'update' ? [...readFilters, ...(await access.writeFilters(layout, subject, 'update'))] : readFilters;
       const plan = planRead(db, layout, query ?? {}, filters, limits);
-      if (options.count && db.dialect === 'postgres' && !plan.exactCheck && plan.limit > 0 && plan.limit <= PAGE_WITH_COUNT) return pageWithCount(plan);
-      const result: { numberMatched?: number; features: AsyncIterable<Feature> } = { features: featuresOf(plan) };
-      if (options.count) result.numberMatched = await countMatched(plan);
+      if (options.count && db.dialect === 'postgres' && !plan.exactCheck && plan.limit > 0 && plan.limit <= PAGE_WITH_COUNT) return guarded(read.row, () => pageWithCount(plan));
+      const result: { numberMatched?: number; features: AsyncIterable<Feature> } = { features: guardedFeatures(read.row, featuresOf(plan)) };
+      if (options.count) result.numberMatched = await guarded(read.row, () => countMatched(plan));
       return result;
     },
 
     async count(collection, query, subject) {
       await ready();
-      const { layout, filters } = await readable(collection, subject);
-      return countMatched(planRead(db, layout, { ...(query ?? {}), limit: undefined, offset: undefined }, filters, limits, { paging: false }));
+      const read = await readable(collection, subject);
+      return guarded(read.row, () => countMatched(planRead(db, read.layout, { ...(query ?? {}), limit: undefined, offset: undefined }, read.filters, limits, { paging: false })));
     },
 
     async transaction(operations, subject, options = {}) {
@@ -254,6 +302,27 @@ export function createFeaturesEngine(o: FeaturesEngineOptions): FeaturesService 
 
     limits,
   };
+}
+
+/** Registry rows by collection id, the oldest dropped past SCHEMA_ROWS. */
+class SchemaRows {
+  private readonly rows = new Map<string, { row: RegistryRow; readAt: number }>();
+
+  keep(row: RegistryRow): void {
+    this.rows.delete(row.collection_id);
+    this.rows.set(row.collection_id, { row, readAt: performance.now() });
+    if (this.rows.size > SCHEMA_ROWS) this.rows.delete(this.rows.keys().next().value!);
+  }
+
+  forget(id: string): void {
+    this.rows.delete(id);
+  }
+
+  /** A row read at most SCHEMA_ROW_MS ago. */
+  recent(id: string): RegistryRow | undefined {
+    const kept = this.rows.get(id);
+    return kept && performance.now() - kept.readAt <= SCHEMA_ROW_MS ? kept.row : undefined;
+  }
 }
 
 function exists(id: string): FeaturesError {

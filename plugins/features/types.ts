@@ -164,17 +164,24 @@ export interface FeaturesChange {
 export interface FeaturesService {
   /** Collections the subject may read. */
   collections(subject: Subject): Promise<CollectionDescription[]>;
-  /** A collection, or undefined when it does not exist or the subject may not read it. */
-  collection(id: string, subject: Subject): Promise<CollectionDescription | undefined>;
+  /**
+   * A collection, or undefined when it does not exist or the subject may not read it.
+   * `extent: false` is for a caller that uses only what a collection keeps for its life (id,
+   * title, properties, geometry type, CRS, owner, visibility) and then reads its features: the
+   * description may then come from a registry row read by this process up to 2 s before, so its
+   * count, extent and stamps may be that old, and a collection another process deleted in that
+   * time is still described (its features are not: the read finds it gone).
+   */
+  collection(id: string, subject: Subject, options?: { extent?: boolean }): Promise<CollectionDescription | undefined>;
   /** Creates a collection (its table and indexes). */
   createCollection(definition: CollectionDefinition, subject: Subject): Promise<CollectionDescription>;
   deleteCollection(id: string, subject: Subject): Promise<void>;
   /**
    * Reads features. Throws FeaturesError('NoSuchCollection') for a collection the subject may
    * not read, 'UnknownProperty' (with the name as locator) for a filter, sort or selection on a
-   * property the collection lacks, 'InvalidQuery' for the rest. `collection` is an id, or the
-   * description `collection()` just gave (the same request): then its registry row is not read
-   * again.
+   * property the collection lacks, 'InvalidQuery' for the rest. `collection` is an id, or a
+   * description `collection()` gave: then its registry row is not read again (a collection
+   * deleted since is NoSuchCollection).
    */
   query(collection: string | CollectionDescription, query: FeatureQuery, subject: Subject, options?: QueryOptions): Promise<FeatureResult>;
   /** Number of features matching, without reading them (WFS resultType=hits). */

@@ -29,9 +29,13 @@ export function subjectOf(ctx: Context): Subject {
   return ctx.state.subject as Subject;
 }
 
-/** The collection, or 404 when it does not exist or the subject may not read it (both look the same). */
-export async function collectionOr404(ctx: Context, deps: ApiDeps, id: string): Promise<CollectionDescription> {
-  const collection = await deps.features.collection(id, subjectOf(ctx));
+/**
+ * The collection, or 404 when it does not exist or the subject may not read it (both look the
+ * same). `extent: false` for a route that shows none of its extent, count or stamps (see
+ * FeaturesService.collection).
+ */
+export async function collectionOr404(ctx: Context, deps: ApiDeps, id: string, options: { extent?: boolean } = {}): Promise<CollectionDescription> {
+  const collection = await deps.features.collection(id, subjectOf(ctx), options);
   if (!collection) throw new NotFound(`No collection '${id}'`, { code: 'NotFound', locator: 'collectionId' });
   return collection;
 }

@@ -50,7 +50,7 @@ function sendTagged(ctx: Context, type: string, body: string): void {
 
 export async function itemPage(ctx: Context, deps: ApiDeps, collectionId: string, featureId: string): Promise<void> {
   const encoding = encodingOf(ctx, MEDIA.geojson);
-  const collection = await collectionOr404(ctx, deps, collectionId);
+  const collection = await collectionOr404(ctx, deps, collectionId, { extent: false });
   const params = singleParams(ctx, ITEM_PARAMETERS, 'a feature');
   const crs = params.has('crs') ? parseCrsParameter(params.get('crs')!, crsOfCollection(deps, collection), 'crs') : CRS84;
   const feature = await readFeature(ctx, deps, collection, featureId, crs);

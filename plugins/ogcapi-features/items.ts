@@ -17,7 +17,7 @@ import { singleParams } from './query-params.js';
 export async function itemsPage(ctx: Context, deps: ApiDeps, collectionId: string): Promise<void> {
   const encoding = encodingOf(ctx, MEDIA.geojson);
   const subject = subjectOf(ctx);
-  const collection = await collectionOr404(ctx, deps, collectionId);
+  const collection = await collectionOr404(ctx, deps, collectionId, { extent: false });
   const queryables = await deps.features.queryables(collection.id, subject);
   const params = singleParams(ctx, new Set([...ITEMS_PARAMETERS, ...queryables.map((q) => q.name)]), `the items of collection '${collection.id}'`);
   const items = parseItemsQuery(params, {

@@ -29,7 +29,8 @@ export class FeatureTypes {
   byId(id: string): Promise<CollectionDescription | undefined> {
     let found = this.one.get(id);
     if (!found) {
-      found = this.features.collection(id, this.subject);
+      // Names and schemas only: a kept registry row serves (a read of its features checks it is still there).
+      found = this.features.collection(id, this.subject, { extent: false });
       this.one.set(id, found);
     }
     return found;

@@ -13,6 +13,8 @@ export interface EngineHarness {
   db: Database;
   features: FeaturesService;
   test: TestDatabase;
+  /** Another engine over the same database and policy: what another server process sees. */
+  otherEngine(): FeaturesService;
   close(): Promise<void>;
 }
 
@@ -32,11 +34,13 @@ export async function openEngine(kind: TestDatabaseKind, options: EngineOptions 
   await db.migrate('features', registryMigrations);
   const logger = pino({ level: 'silent' });
   const auth: MeridianAuthHooks = await createAuthHooks(options.auth, { db, logger });
-  const features = createFeaturesEngine({ db, auth, logger, defaultLimit: options.defaultLimit ?? 10, maxLimit: options.maxLimit ?? 10000 });
+  const engine = () => createFeaturesEngine({ db, auth, logger, defaultLimit: options.defaultLimit ?? 10, maxLimit: options.maxLimit ?? 10000 });
+  const features = engine();
   return {
     db,
     features,
     test,
+    otherEngine: engine,
     async close() {
       await auth.close();
       if (options.config) await db.close();
