@@ -102,6 +102,12 @@ export function writeGmlGeometryText(geometry: GeoJSONGeometry, options: GmlWrit
   return new GmlTextWriter(options).geometry(geometry, options.id, true);
 }
 
+/** writeGmlGeometryText with the options other than the id set once, for many geometries written alike. */
+export function gmlGeometryTextWriter(options: Omit<GmlWriteOptions, 'id'>): (geometry: GeoJSONGeometry, id: string) => string {
+  const writer = new GmlTextWriter(options);
+  return (geometry, id) => writer.geometry(geometry, id, true);
+}
+
 const DEFAULT_SRS = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 
 class GmlTextWriter {
@@ -111,7 +117,7 @@ class GmlTextWriter {
   private readonly srsAttr: string;
   private readonly memberArrays: boolean;
 
-  constructor(options: GmlWriteOptions) {
+  constructor(options: Omit<GmlWriteOptions, 'id'>) {
     this.memberArrays = options.memberArrays === true;
     this.p = options.prefix ?? 'gml';
     if (!isXmlName(`${this.p}:id`)) throw new Error(`Invalid XML name prefix '${this.p}'`);
