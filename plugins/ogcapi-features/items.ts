@@ -3,7 +3,7 @@
  * FeatureCollection (or an HTML table), with numberMatched, numberReturned, timeStamp and
  * self/alternate/next/prev/collection links, in the requested CRS (Content-Crs).
  */
-import { Readable } from 'node:stream';
+import { textResponse } from '../../core/server/text-response.js';
 import type { Context } from 'koa';
 import type { CollectionDescription, Feature } from '../features/types.js';
 import { collectionOr404, collectionPath, crsOfCollection, itemPath, subjectOf, type ApiDeps } from './context.js';
@@ -46,7 +46,7 @@ export async function itemsPage(ctx: Context, deps: ApiDeps, collectionId: strin
     return;
   }
   ctx.type = 'text/html; charset=utf-8';
-  ctx.body = Readable.from(htmlPage(ctx, deps, collection, features, items, links, result.numberMatched));
+  ctx.body = await textResponse(htmlPage(ctx, deps, collection, features, items, links, result.numberMatched));
 }
 
 /** self, alternate, next (when more match), prev (when not on the first page) and collection. */
