@@ -13,7 +13,7 @@
  */
 import type { Knex } from 'knex';
 import type { Database, TimeWindow } from '../storage/db/types.js';
-import { geometryBBox } from '../storage/db/geometry/index.js';
+import { encodeEwkbHex, geometryBBox } from '../storage/db/geometry/index.js';
 import type { ArithmeticOperator, Expression, Filter, GeoJSONGeometry, LikePart, SpatialRelation, TemporalRelation } from './ast.js';
 import { bboxGeometry } from './cql2-build.js';
 import { FilterError, UnknownQueryableError } from './errors.js';
@@ -88,6 +88,13 @@ class Untranslatable extends Error {}
 const ALL_EXACT: Plan = { kind: 'all', exact: true };
 const ALL_INEXACT: Plan = { kind: 'all', exact: false };
 const raw = (sql: string, bindings: unknown[] = [], exact = true): WherePlan => ({ kind: 'where', exact, apply: (qb) => void qb.whereRaw(sql, bindings as Knex.RawBinding[]) });
+
+/**
+ * A geometry literal as PostGIS reads a `?::geometry` parameter (hex EWKB, CRS:84 as SRID 4326):
+ * the cast sets the parameter's type, so the value is read once per execution, where a function
+ * of a text parameter (ST_GeomFromGeoJSON) would run for every row a prepared plan tests.
+ */
+const postgisLiteral = (geometry: GeoJSONGeometry): string => encodeEwkbHex(geometry, 4326);
 
 export function translateFilter(filter: Filter, options: SqlFilterOptions): SqlFilter {
   const typed = typeLiterals(filterToCrs84(filter, { locator: options.locator }), (name) => (Object.prototype.hasOwnProperty.call(options.queryables, name) ? options.queryables[name]!.type : undefined), options.locator);
@@ -324,11 +331,11 @@ class SqlTranslator {
     const rel = ops.swapped && relation === 'within' ? 'contains' : ops.swapped && relation === 'contains' ? 'within' : relation;
     if (this.postgis) {
       const fn = `ST_${rel[0]!.toUpperCase()}${rel.slice(1)}`;
-      const literal = JSON.stringify(ops.geometry);
-      const exact = raw(`${fn}(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`, [ops.column, literal]);
+      const literal = postgisLiteral(ops.geometry);
+      const exact = raw(`${fn}(??, ?::geometry)`, [ops.column, literal]);
       // Every relation but disjoint implies the boxes meet: that index test can stand alone.
       if (rel === 'disjoint' || this.negations > 0) return exact;
-      return this.deferrable(raw(`?? && ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)`, [ops.column, literal]), exact);
+      return this.deferrable(raw(`?? && ?::geometry`, [ops.column, literal]), exact);
     }
     if (this.sqlite) {
       const exact = raw(`${this.sqliteFunction('spatial')}(?, ??, ?) = 1`, [rel, ops.column, JSON.stringify(ops.geometry)]);
@@ -397,11 +404,11 @@ class SqlTranslator {
     const ops = this.spatialOperands(left, right);
     if (!ops) return ALL_INEXACT;
     if (this.postgis) {
-      const literal = JSON.stringify(ops.geometry);
-      const sql = `ST_DWithin(??, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ?)`;
+      const literal = postgisLiteral(ops.geometry);
+      const sql = `ST_DWithin(??, ?::geometry, ?)`;
       const exact = raw(op === 'dwithin' ? sql : `NOT ${sql}`, [ops.column, literal, degrees]);
       if (op === 'beyond' || this.negations > 0) return exact;
-      return this.deferrable(raw(`?? && ST_Expand(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ?)`, [ops.column, literal, degrees]), exact);
+      return this.deferrable(raw(`?? && ST_Expand(?::geometry, ?)`, [ops.column, literal, degrees]), exact);
     }
     const [minx, miny, maxx, maxy] = geometryBBox(ops.geometry);
     if (this.sqlite) {

@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Knex } from 'knex';
+import { pgPreparedRows } from '../../core/storage/db/pg-prepared.js';
 import type { Database } from '../../core/storage/db/types.js';
 import { registerSqliteSpatialFunctions } from '../../core/filter/sqlite-functions.js';
 import { registerFeaturesSpatialFunctions } from './spatial-functions.js';
@@ -253,11 +254,13 @@ async function* sqliteFileRows(db: Database, filename: string, query: WindowedQu
 }
 
 /**
- * The rows of a small query (a COUNT, a registry row), all at once: on a SQLite file through the
- * read pool's prepared statements, elsewhere through knex.
+ * The rows of a small query (a COUNT, a registry row, a page with its count), all at once: on a
+ * SQLite file through the read pool's prepared statements, on PostgreSQL as a named prepared
+ * statement, in memory through knex.
  */
 export async function readRows(db: Database, qb: Knex.QueryBuilder): Promise<Row[]> {
-  const filename = db.dialect === 'sqlite' ? sqliteFilename(db) : undefined;
+  if (db.dialect === 'postgres') return pgPreparedRows(db.knex, qb);
+  const filename = sqliteFilename(db);
   if (filename === undefined) return (await qb) as Row[];
   const { sql, bindings } = qb.toSQL().toNative();
   const pool = poolOf(db, filename);

@@ -10,4 +10,4 @@ export { locatePointInPolygon, locatePointInRing, type PointLocation } from './p
 export { prepareGeometry, type PreparedGeometry } from './prepared.js';
 export { pointOnSegment, segmentsIntersect } from './segments.js';
 export { validateGeometry } from './validate.js';
-export { decodeWkb, encodeWkb, storedGeometry } from './wkb.js';
+export { decodeWkb, encodeEwkbHex, encodeWkb, storedGeometry } from './wkb.js';
