@@ -5,6 +5,7 @@
 import { el, escapeXmlAttr, escapeXmlText, type XmlElement } from '../ows/index.js';
 import { isXmlName } from '../ows/xml/escape.js';
 import type { GeoJSONGeometry } from './ast.js';
+import { numberText } from './number-text.js';
 
 export interface GmlWriteOptions {
   /** gml:id of the geometry (GML 3.2 requires one); members get `${id}.1`, `${id}.2`... */
@@ -134,10 +135,8 @@ class GmlTextWriter {
   }
 
   private ordinate(v: unknown): string {
-    // Finite numbers through JSON.stringify (the same digits): the strings '' + v makes stay in V8's
-    // number-string cache, an old-space table, so each is promoted and a large export fills the old
-    // generation with dead ones until a full collection.
-    if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : '' + v;
+    // Finite numbers through numberText: String's digits, without its number-string cache.
+    if (typeof v === 'number') return Number.isFinite(v) ? numberText(v) : '' + v;
     return escapeXmlText(v === null || v === undefined ? '' : String(v));
   }
 

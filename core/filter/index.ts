@@ -9,6 +9,7 @@ export { parseFesFilter, type FesOptions } from './fes.js';
 export { readGmlEnvelope, readGmlGeometry, type GmlOptions } from './gml.js';
 export { parseXmlTree, type XmlNode } from './xml-tree.js';
 export { gmlGeometryTextWriter, writeGmlGeometry, writeGmlGeometryText, type GmlWriteOptions } from './gml-write.js';
+export { numberText } from './number-text.js';
 export { parseWkt } from './wkt.js';
 export { compileFilter, evaluateFilter, temporalRelationHolds, type EvaluateOptions, type FilterRecord, type RecordPredicate } from './evaluate.js';
 export { translateFilter, type QueryableColumn, type QueryableType, type SqlFilter, type SqlFilterOptions } from './sql.js';

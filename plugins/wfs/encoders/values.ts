@@ -3,6 +3,7 @@
  * and back from text for Transaction inputs. Dates and times are ISO 8601 (xs:date, xs:dateTime),
  * numbers in xs:double's lexical form, JSON properties as their JSON text.
  */
+import { numberText } from '../../../core/filter/index.js';
 import type { PropertyType } from '../../features/types.js';
 
 /** The XML Schema type of each property type. */
@@ -16,11 +17,11 @@ export const XSD_TYPES: Record<PropertyType, string> = {
   json: 'xsd:string',
 };
 
-function numberText(n: number): string {
+function xsdNumberText(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'INF' : '-INF';
   // The digits String(n) writes, without the number-string cache that promotes each string (geojson.ts).
-  return JSON.stringify(n);
+  return numberText(n);
 }
 
 /** A stored value as the text of its element; undefined for null (the element is left out). */
@@ -29,7 +30,7 @@ export function valueText(value: unknown, type: PropertyType): string | undefine
   switch (type) {
     case 'integer':
     case 'number':
-      return typeof value === 'number' ? numberText(value) : String(value);
+      return typeof value === 'number' ? xsdNumberText(value) : String(value);
     case 'boolean':
       return value === true || value === 1 || value === 'true' || value === '1' ? 'true' : 'false';
     case 'date':
