@@ -72,6 +72,13 @@ describe('core/server: several HTTP processes (server.processes)', function () {
     assert.ok(!pids.has(child.pid!), 'the primary serves no requests');
   });
 
+  it('gives each HTTP process a 32 MiB young-generation semi-space', async () => {
+    for (const pid of await pidsAnswering(url, 10)) {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(args.includes('--max-semi-space-size=32'), `process ${pid}: ${args.join(' ')}`);
+    }
+  });
+
   it('runs jobs that any process enqueued in the primary', async () => {
     // Written once by the primary, before any HTTP process started.
     const admin = JSON.parse(readFileSync(join(dir, 'data', 'admin-credentials.json'), 'utf8')) as { apiKey: string };
