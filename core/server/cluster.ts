@@ -9,6 +9,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { ensureAdminUser } from '../auth/index.js';
+import { nodeFlagGiven } from '../node-flags.js';
 import type { LoadedConfig } from '../config/load.js';
 import { assemble, type Meridian } from './assemble.js';
 
@@ -37,8 +38,7 @@ export interface ClusterHandle {
 const SEMI_SPACE_MB = 32;
 
 function httpProcessExecArgv(): string[] {
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => /^--max[-_]semi[-_]space[-_]size/.test(a));
-  return given ? process.execArgv : [...process.execArgv, `--max-semi-space-size=${SEMI_SPACE_MB}`];
+  return nodeFlagGiven('--max-semi-space-size') ? process.execArgv : [...process.execArgv, `--max-semi-space-size=${SEMI_SPACE_MB}`];
 }
 
 /**

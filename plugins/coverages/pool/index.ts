@@ -6,6 +6,7 @@
 import v8 from 'node:v8';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { nodeFlagGiven } from '../../../core/node-flags.js';
 import type { BlobStore } from '../../../core/storage/blobs/types.js';
 import { CoverageError, type CoverageErrorCode } from '../errors.js';
 import type { RangeAnswer, RangeAsk, SourceRef, WorkerReply, WorkerTask, WorkerValue } from './tasks.js';
@@ -46,8 +47,7 @@ function sourcesOf(task: WorkerTask): SourceRef[] {
  */
 function setWorkerOldSpace(mb: number): void {
   if (mb <= 0) return;
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--initial-old-space-size') || a.startsWith('--initial_old_space_size'));
-  if (!given) v8.setFlagsFromString(`--initial-old-space-size=${Math.floor(mb)}`);
+  if (!nodeFlagGiven('--initial-old-space-size')) v8.setFlagsFromString(`--initial-old-space-size=${Math.floor(mb)}`);
 }
 
 export function createWorkerPool(options: { threads: number; tileCacheBytes: number; blobs: BlobStore; oldSpaceMB?: number }): WorkerPool {

@@ -20,7 +20,6 @@ export const XSD_TYPES: Record<PropertyType, string> = {
 function xsdNumberText(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'INF' : '-INF';
-  // The digits String(n) writes, without the number-string cache that promotes each string (geojson.ts).
   return numberText(n);
 }
 
