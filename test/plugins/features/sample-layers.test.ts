@@ -6,12 +6,15 @@
  * crossing the antimeridian (Russia, Fiji; Antarctica round the pole) are served as planar
  * polygons cut at ±180: valid, with their areas, and drawn without lines across the map; every
  * country is valid as GEOS (GDAL's Python bindings, ogrinfo's SQLite dialect) reads it from the WFS
- * and from OGC API - Features.
+ * and from OGC API - Features. QGIS (PyQGIS, headless) lists them in its browser under a WFS and
+ * an OGC API - Features connection, and reads each layer added from the URI the browser gives.
+ * (Editing over WFS-T in QGIS is wfs/qgis-wfst.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ANONYMOUS } from '../../../core/auth/index.js';
 import { SAMPLE_VECTOR_STYLES } from '../../../plugins/wms/vector/sample-styles.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
@@ -23,6 +26,38 @@ import 'jsts/org/locationtech/jts/monkey.js';
 import GeoJSONReader from 'jsts/org/locationtech/jts/io/GeoJSONReader.js';
 import GeometryFactory from 'jsts/org/locationtech/jts/geom/GeometryFactory.js';
 import IsValidOp from 'jsts/org/locationtech/jts/operation/valid/IsValidOp.js';
+
+const QGIS_BROWSE = fileURLToPath(new URL('./fixtures/qgis_browse.py', import.meta.url));
+
+interface BrowsedLayer {
+  /** What the browser shows: the layer's title. */
+  name: string;
+  uri: string;
+  provider: string;
+  valid: boolean;
+  error?: string;
+  count?: number;
+  geometry?: string;
+  crs?: string;
+  fields?: string[];
+  extent?: [number, number, number, number];
+  first?: Array<{ attributes: Record<string, unknown>; geometryValid: boolean; geometryEmpty: boolean }>;
+}
+interface BrowseReport {
+  connections: string[];
+  layers: BrowsedLayer[];
+  errors?: string[];
+}
+
+/** The sample collections and their feature counts. */
+const COUNTS: Record<string, number> = { countries: 177, rivers: 461, populated_places: 4442 };
+const TITLES: Record<string, string> = {
+  countries: 'Countries (Natural Earth 1:110m)',
+  rivers: 'Rivers and lake centerlines (Natural Earth 1:50m)',
+  populated_places: 'Populated places (GeoNames, 100,000 inhabitants or more)',
+};
+/** The type name in a WFS provider URI (typename='...'). */
+const typeName = (uri: string) => /typename='([^']+)'/.exec(uri)?.[1];
 
 const RIVER = [0x1f, 0x78, 0xb4];
 const CAPITAL = [0xb2, 0x18, 0x2b];
@@ -76,8 +111,8 @@ for (const kind of testDatabaseKinds()) {
 
     it('loads the three samples at start-up', async () => {
       const features = server.meridian.service<FeaturesService>('features');
-      const counts = await Promise.all(['countries', 'rivers', 'populated_places'].map(async (id) => (await features.collection(id, ANONYMOUS))?.count));
-      assert.deepEqual(counts, [177, 461, 4442]);
+      const counts = await Promise.all(Object.keys(COUNTS).map(async (id) => (await features.collection(id, ANONYMOUS))?.count));
+      assert.deepEqual(counts, Object.values(COUNTS));
     });
 
     it('lists them in the WFS capabilities', async () => {
@@ -230,5 +265,53 @@ for (const kind of testDatabaseKinds()) {
         }
       });
     }
+
+    /** A fresh HOME for each QGIS run (its settings and caches), removed with the suite. */
+    const homes: string[] = [];
+    const home = () => {
+      homes.push(mkdtempSync(join(tmpdir(), 'meridian-qgis-browse-')));
+      return homes[homes.length - 1]!;
+    };
+    after(() => {
+      for (const dir of homes) rmSync(dir, { recursive: true, force: true });
+    });
+
+    const browse = async (url: string, version: string): Promise<BrowseReport> => {
+      const res = await run(PYTHON, [QGIS_BROWSE, url, version], { HOME: home(), QT_QPA_PLATFORM: 'offscreen' });
+      assert.equal(res.code, 0, `QGIS failed:\n${res.stderr}\n${res.stdout}`);
+      return JSON.parse(res.stdout) as BrowseReport;
+    };
+
+    const checkLayers = (report: BrowseReport, name: (id: string) => string, provider: string) => {
+      assert.deepEqual(report.connections, ['meridian']);
+      assert.equal(report.errors, undefined, `browser errors: ${report.errors?.join('; ')}`);
+      assert.deepEqual(report.layers.map((l) => typeName(l.uri)).sort(), Object.keys(COUNTS).map(name).sort());
+      for (const [id, count] of Object.entries(COUNTS)) {
+        const layer = report.layers.find((l) => typeName(l.uri) === name(id))!;
+        assert.equal(layer.name, TITLES[id], 'the title the browser shows');
+        assert.ok(layer.valid, `${layer.name}: ${layer.error}`);
+        assert.equal(layer.provider, provider);
+        assert.equal(layer.count, count, `${layer.name} feature count`);
+        assert.equal(layer.crs, 'EPSG:4326');
+        assert.ok(layer.first!.length === 5 && layer.first!.every((f) => !f.geometryEmpty && f.geometryValid), `${layer.name}: five valid geometries`);
+        const [minx, miny, maxx, maxy] = layer.extent!;
+        assert.ok(minx >= -180 && maxx <= 180 && miny >= -90 && maxy <= 90 && maxx - minx > 100, `${layer.name} extent ${layer.extent}`);
+      }
+      const geometry = (id: string) => report.layers.find((l) => typeName(l.uri) === name(id))!.geometry;
+      assert.match(geometry('countries')!, /Polygon|Surface/i);
+      assert.match(geometry('rivers')!, /Line|Curve/i);
+      assert.match(geometry('populated_places')!, /Point/i);
+      const places = report.layers.find((l) => typeName(l.uri) === name('populated_places'))!;
+      assert.ok(places.fields!.includes('name'), `fields ${places.fields}`);
+      assert.ok(places.first!.every((f) => typeof f.attributes.name === 'string' && f.attributes.name !== ''), 'place names read');
+    };
+
+    it("in QGIS's browser (PyQGIS, headless): lists the three sample layers of a WFS 2.0.0 connection, and each reads in full", async () => {
+      checkLayers(await browse(`${server.url}/wfs`, '2.0.0'), (id) => `meridian:${id}`, 'WFS');
+    });
+
+    it("in QGIS's browser (PyQGIS, headless): lists the three sample collections of an OGC API - Features connection, and each reads in full", async () => {
+      checkLayers(await browse(`${server.url}/ogcapi`, 'OGC_API_FEATURES'), (id) => id, 'OAPIF');
+    });
   });
 }
