@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Middleware } from 'koa';
 import type { Logger } from 'pino';
@@ -11,6 +11,7 @@ import { orderPlugins } from '../loader/order.js';
 import { Registry } from '../registry/registry.js';
 import { coreRoutes, type ReadinessCheck } from './core-routes.js';
 import { edge } from './middleware/edge.js';
+import { requestListener } from './request-listener.js';
 import { errorBoundary, problemJson } from './middleware/error-boundary.js';
 import { dispatcher, pluginScope, type MountedPlugin } from './plugin-scope.js';
 import { loadSampleData } from './sample-data.js';
@@ -138,10 +139,10 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
 
   const mainMounted: MountedPlugin[] = running.filter((p) => p.listen === undefined).map(scope);
   const accessLog = access?.enabled ? access : undefined;
-  const app = buildApp(config, logger, accessLog, metrics, dispatcher(mainMounted, coreChain));
+  const main = buildApp(config, logger, accessLog, metrics, dispatcher(mainMounted, coreChain));
   const extraApps = running
     .filter((p) => p.listen !== undefined)
-    .map((p) => ({ name: p.name, port: p.listen!, app: buildApp(config, logger, accessLog, metrics, scope(p).middleware) }));
+    .map((p) => ({ name: p.name, port: p.listen!, built: buildApp(config, logger, accessLog, metrics, scope(p).middleware) }));
 
   const servers: Array<{ name: string; server: Server; tracker: ConnectionTracker }> = [];
 
@@ -152,15 +153,15 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
     registry,
     metrics,
     plugins: running,
-    app,
+    app: main.app,
     service<T>(name: string): T {
       if (!provided.has(name)) throw new Error(`no enabled plugin provides the service '${name}'`);
       return provided.get(name) as T;
     },
     async listen() {
       const ports: Record<string, number> = {};
-      const bind = async (name: string, koa: Koa, port: number) => {
-        const server = createServer({ requestTimeout: config.server.requestTimeoutMs }, koa.callback());
+      const bind = async (name: string, built: BuiltApp, port: number) => {
+        const server = createServer({ requestTimeout: config.server.requestTimeoutMs }, built.listener);
         const tracker = trackConnections(server);
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -172,8 +173,8 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
         servers.push({ name, server, tracker });
         ports[name] = (server.address() as AddressInfo).port;
       };
-      await bind('main', app, config.server.port);
-      for (const extra of extraApps) await bind(extra.name, extra.app, extra.port);
+      await bind('main', main, config.server.port);
+      for (const extra of extraApps) await bind(extra.name, extra.built, extra.port);
       if (role !== 'cli') {
         await stores.jobs.start();
       }
@@ -189,7 +190,13 @@ export async function assemble(loaded: LoadedConfig, logger: Logger, role: Proce
   };
 }
 
-function buildApp(config: LoadedConfig['config'], logger: Logger, accessLog: AccessLogger | undefined, metrics: CoreMetrics, handler: Middleware): Koa {
+/** A Koa app and the request listener that serves it (see request-listener.ts). */
+interface BuiltApp {
+  app: Koa;
+  listener: RequestListener;
+}
+
+function buildApp(config: LoadedConfig['config'], logger: Logger, accessLog: AccessLogger | undefined, metrics: CoreMetrics, handler: Middleware): BuiltApp {
   const app = new Koa({ proxy: config.server.trustProxy });
   // Errors reaching Koa itself (a stream failing after headers were sent) are logged, not printed.
   app.silent = true;
@@ -197,9 +204,11 @@ function buildApp(config: LoadedConfig['config'], logger: Logger, accessLog: Acc
     if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || (err as NodeJS.ErrnoException).code === 'EPIPE') return;
     logger.error({ err, reqId: ctx?.state?.requestId }, 'unhandled request error');
   });
-  app.use(edge({ server: config.server, metrics, accessLog }));
+  const atEdge = edge({ server: config.server, metrics, accessLog });
+  // Also the app's own middleware, so that `app.callback()` serves the same chain to an embedder.
+  app.use(atEdge);
   app.use(handler);
-  return app;
+  return { app, listener: requestListener(app, atEdge, handler) };
 }
 
 function errorBoundaryWith404(routes: Middleware, logger: Logger): Middleware {
