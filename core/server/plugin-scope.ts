@@ -5,6 +5,7 @@ import type { Subject } from '../auth/types.js';
 import { NotFound } from '../errors.js';
 import type { PluginInstance } from '../plugin.js';
 import { problemJson, renderError } from './middleware/error-boundary.js';
+import { routeDispatch } from './route-dispatch.js';
 
 export interface MountedPlugin {
   name: string;
@@ -27,7 +28,7 @@ export function pluginScope(
   const encoder = instance.errorEncoder ?? problemJson;
   const selfAuthenticating = instance.authentication === 'self';
   if (instance.routes && mountPath) instance.routes.prefix(mountPath);
-  const routes = instance.routes?.routes() as unknown as Middleware | undefined;
+  const routes = instance.routes ? routeDispatch(instance.routes) : undefined;
   const allowed = instance.routes?.allowedMethods({ throw: true }) as unknown as Middleware | undefined;
   // Scope state, error rendering, authentication, the routes (then their 405/501 check, which
   // the router reaches only when no route answered) and the 404 check in one function: this runs
