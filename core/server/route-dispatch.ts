@@ -7,6 +7,7 @@ interface RouteLayer {
   path: string | RegExp;
   name?: string | null;
   methods: string[];
+  paramNames: unknown[];
   stack: Middleware[];
   captures(path: string): string[];
   params(path: string, captures: string[], existing?: Record<string, string>): Record<string, string>;
@@ -57,19 +58,24 @@ export function routeDispatch(router: Router): Middleware {
   const root: ChainNode = { next: new Map() };
   let chains = 0;
 
-  const layerStep = (layer: RouteLayer): Middleware => (ctx, next) => {
-    const c = ctx as typeof ctx & Record<PropertyKey, unknown>;
-    const requestPath = c[pathKey] as string;
-    const captures = layer.captures(requestPath);
-    c.captures = captures;
-    const params = layer.params(requestPath, captures || [], c.params as Record<string, string> | undefined);
-    (c.request as typeof c.request & { params: Record<string, string> }).params = params;
-    c.params = params;
-    c.routerPath = layer.path;
-    c.routerName = layer.name || undefined;
-    c._matchedRoute = layer.path;
-    if (layer.name) c._matchedRouteName = layer.name;
-    return next();
+  const layerStep = (layer: RouteLayer): Middleware => {
+    // A string path without parameters compiles to a pattern without groups: nothing to capture,
+    // so the path is not matched a second time to find that out.
+    const capturesNothing = typeof layer.path === 'string' && layer.paramNames.length === 0;
+    return (ctx, next) => {
+      const c = ctx as typeof ctx & Record<PropertyKey, unknown>;
+      const requestPath = c[pathKey] as string;
+      const captures = capturesNothing ? [] : layer.captures(requestPath);
+      c.captures = captures;
+      const params = layer.params(requestPath, captures || [], c.params as Record<string, string> | undefined);
+      (c.request as typeof c.request & { params: Record<string, string> }).params = params;
+      c.params = params;
+      c.routerPath = layer.path;
+      c.routerName = layer.name || undefined;
+      c._matchedRoute = layer.path;
+      if (layer.name) c._matchedRouteName = layer.name;
+      return next();
+    };
   };
   const build = (layers: RouteLayer[]): Middleware => {
     const steps: Middleware[] = [];
