@@ -17,18 +17,21 @@ const isNodeStream = (body: unknown): body is NodeJS.ReadableStream =>
 export function respond(ctx: Koa.Context): void {
   if (ctx.respond === false) return;
   const res = ctx.res as ServerResponse<IncomingMessage>;
-  if (!ctx.writable) {
+  // The response and request objects directly, not through ctx's delegating accessors: this runs
+  // on every request.
+  const response = ctx.response;
+  if (!response.writable) {
     res.end();
     return;
   }
-  let body: unknown = ctx.body;
-  const code = ctx.status;
+  let body: unknown = response.body;
+  const code = res.statusCode;
   if (EMPTY.has(code)) {
     ctx.body = null;
     res.end();
     return;
   }
-  if (ctx.method === 'HEAD') {
+  if (ctx.req.method === 'HEAD') {
     if (!res.headersSent && !res.hasHeader('Content-Length')) {
       const { length } = ctx.response;
       if (Number.isInteger(length)) ctx.length = length;
