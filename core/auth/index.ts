@@ -132,10 +132,10 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
   const decide = (subject: Subject, resource: Resource, action: string, context: Record<string, unknown>): Decision | Promise<Decision> => {
     const request = { subject, resource, action, context };
     const pdp = made;
-    if (!pdp) return decisionPoint().then((p) => cache.through(request, () => p.decide(request))).catch((err: unknown) => failed(err, request));
+    if (!pdp) return decisionPoint().then((p) => (p.cheaperThanCache ? p.decide(request) : cache.through(request, () => p.decide(request)))).catch((err: unknown) => failed(err, request));
     let answer: Decision | Promise<Decision>;
     try {
-      answer = cache.through(request, () => pdp.decide(request));
+      answer = pdp.cheaperThanCache ? pdp.decide(request) : cache.through(request, () => pdp.decide(request));
     } catch (err) {
       return failed(err, request);
     }

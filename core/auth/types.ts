@@ -69,6 +69,12 @@ export interface DecisionPoint {
   readonly name: string;
   /** May answer synchronously (a compiled policy in process); a remote point returns a promise. */
   decide(request: AuthorizationRequest): Decision | Promise<Decision>;
+  /**
+   * True when deciding costs less than finding the decision in the decision cache (a compiled
+   * rule table in process, whose key alone would take longer to build): such a point is asked
+   * every time, and the cache is kept for the costlier ones (XACML, a remote point).
+   */
+  readonly cheaperThanCache?: boolean;
   close?(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ export function createAllowAllDecisionPoint(logger: Pick<Logger, 'warn'>): Decis
   );
   return {
     name: 'allow-all',
+    cheaperThanCache: true,
     decide(): Decision {
       return { decision: 'Permit', obligations: [], reason: 'allow-all decision point' };
     },

@@ -22,6 +22,11 @@ function counter(decision: Decision['decision'] = 'Permit') {
 describe('core/auth/decision-cache', () => {
   it('gives equal keys for equal requests whatever the key order of objects and group order', () => {
     assert.equal(stableStringify({ b: 1, a: [{ d: 2, c: 3 }] }), '{"a":[{"c":3,"d":2}],"b":1}');
+    // Undefined members are left out (as JSON.stringify does), undefined array items are null.
+    assert.equal(stableStringify({ z: undefined, y: [undefined, 'x"y'], x: { w: undefined } }), '{"x":{},"y":[null,"x\\"y"]}');
+    assert.equal(stableStringify({ when: new Date(Date.UTC(2026, 0, 2)), n: null, 'é': 'ü', B: 2, a: 1 }), '{"B":2,"a":1,"n":null,"when":"2026-01-02T00:00:00.000Z","é":"ü"}');
+    assert.equal(stableStringify([]), '[]');
+    assert.equal(stableStringify({}), '{}');
     const reordered = request({
       subject: { ...alice, groups: ['b', 'a'] },
       resource: { attributes: { y: 2, x: 1 }, id: 'ndvi', type: 'layer' },

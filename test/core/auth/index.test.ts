@@ -266,6 +266,28 @@ describe('core/auth: createAuthHooks decision points and cache', () => {
     }
   });
 
+  it('asks a point cheaper than the cache every time, the cache left empty (the rules point is one)', async () => {
+    let calls = 0;
+    const hooks = await createAuthHooks(
+      { authenticators: [{ type: 'anonymous' }], decisionPoint: { type: 'table' }, decisionCache: { ttlMs: 60_000 } },
+      { logger: captureLogs().logger },
+    );
+    hooks.registerDecisionPoint('table', () => ({
+      name: 'table',
+      cheaperThanCache: true,
+      decide() {
+        calls += 1;
+        return { decision: 'Permit', obligations: [] };
+      },
+    }));
+    for (let i = 0; i < 3; i += 1) await hooks.authorize(ANONYMOUS, { type: 'x', id: '1' }, 'read');
+    assert.equal(calls, 3);
+    assert.equal(hooks.decisionCache.size, 0);
+    const rules = await createAuthHooks({ authenticators: [{ type: 'anonymous' }], decisionPoint: { type: 'rules' }, decisionCache: { ttlMs: 60_000 } }, { logger: captureLogs().logger });
+    assert.equal((await rules.authorize(ANONYMOUS, { type: 'x', id: '1', attributes: { visibility: 'public' } }, 'read')).decision, 'Permit');
+    assert.equal(rules.decisionCache.size, 0);
+  });
+
   it('tells lifecycle listeners of created and deleted resources, in order, and forgets cached decisions', async () => {
     let owner: string | undefined;
     const hooks = await createAuthHooks(
