@@ -3,7 +3,7 @@
  * the canonical request, the string to sign and the signing key. S3 encodes each path segment once
  * (no double encoding) and does not normalise the path.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -83,8 +83,9 @@ export function canonicalHeaders(values: Map<string, string[]>, signedHeaders: s
   return out;
 }
 
+/** One-shot (crypto.hash): half the time of a Hash object for a canonical request's few hundred bytes. */
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 export function hmac(key: Buffer | string, data: string): Buffer {
