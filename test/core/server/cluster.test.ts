@@ -72,10 +72,10 @@ describe('core/server: several HTTP processes (server.processes)', function () {
     assert.ok(!pids.has(child.pid!), 'the primary serves no requests');
   });
 
-  it('gives each HTTP process a 32 MiB young-generation semi-space', async () => {
+  it('gives each HTTP process a 64 MiB young-generation semi-space', async () => {
     for (const pid of await pidsAnswering(url, 10)) {
       const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      assert.ok(args.includes('--max-semi-space-size=32'), `process ${pid}: ${args.join(' ')}`);
+      assert.ok(args.includes('--max-semi-space-size=64'), `process ${pid}: ${args.join(' ')}`);
     }
   });
 
