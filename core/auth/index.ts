@@ -131,11 +131,13 @@ export async function createAuthHooks(config: AuthConfig | undefined, options: A
   // policy in process needs no promise turn, which on a small request is a measurable cost.
   const decide = (subject: Subject, resource: Resource, action: string, context: Record<string, unknown>): Decision | Promise<Decision> => {
     const request = { subject, resource, action, context };
+    // A point cheaper than the cache's key is asked directly (DecisionPoint.cheaperThanCache).
+    const ask = (p: DecisionPoint) => (p.cheaperThanCache ? p.decide(request) : cache.through(request, () => p.decide(request)));
     const pdp = made;
-    if (!pdp) return decisionPoint().then((p) => (p.cheaperThanCache ? p.decide(request) : cache.through(request, () => p.decide(request)))).catch((err: unknown) => failed(err, request));
+    if (!pdp) return decisionPoint().then(ask).catch((err: unknown) => failed(err, request));
     let answer: Decision | Promise<Decision>;
     try {
-      answer = pdp.cheaperThanCache ? pdp.decide(request) : cache.through(request, () => pdp.decide(request));
+      answer = ask(pdp);
     } catch (err) {
       return failed(err, request);
     }

@@ -33,16 +33,16 @@ export function respond(ctx: Koa.Context): void {
   }
   if (ctx.req.method === 'HEAD') {
     if (!res.headersSent && !res.hasHeader('Content-Length')) {
-      const { length } = ctx.response;
+      const { length } = response;
       if (Number.isInteger(length)) ctx.length = length;
     }
     res.end();
     return;
   }
   if (body === null || body === undefined) {
-    if ((ctx.response as { _explicitNullBody?: boolean })._explicitNullBody) {
-      ctx.response.remove('Content-Type');
-      ctx.response.remove('Transfer-Encoding');
+    if ((response as { _explicitNullBody?: boolean })._explicitNullBody) {
+      response.remove('Content-Type');
+      response.remove('Transfer-Encoding');
       ctx.length = 0;
       res.end();
       return;
