@@ -37,14 +37,18 @@ async function openSqlite(filename: string): Promise<Database> {
       min: 1,
       max: 1,
       afterCreate(conn: { pragma(sql: string): unknown } & Parameters<typeof registerSqliteSpatialFunctions>[0], done: (err: Error | null, conn: unknown) => void) {
-        conn.pragma('journal_mode = WAL');
-        conn.pragma('synchronous = NORMAL');
-        conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
-        // Exact spatial predicates in SQL (core/filter/sqlite-functions.ts).
-        registerSqliteSpatialFunctions(conn);
-        for (const register of registrars) register(conn);
-        done(null, conn);
+        enterWalMode(conn).then(
+          () => {
+            conn.pragma('synchronous = NORMAL');
+            conn.pragma('foreign_keys = ON');
+            // Exact spatial predicates in SQL (core/filter/sqlite-functions.ts).
+            registerSqliteSpatialFunctions(conn);
+            for (const register of registrars) register(conn);
+            done(null, conn);
+          },
+          (err: Error) => done(err, conn),
+        );
       },
     },
   });
@@ -61,6 +65,25 @@ async function openSqlite(filename: string): Promise<Database> {
     }
   };
   return db;
+}
+
+/**
+ * Switches a new connection to WAL. When another process opens the same new file at the same
+ * moment, the switch can fail with SQLITE_BUSY at once, without waiting out busy_timeout (SQLite
+ * does not wait where waiting could deadlock, and the switch needs the file to itself); trying
+ * again a little later succeeds, as the other process's switch or write is over by then.
+ */
+async function enterWalMode(conn: { pragma(sql: string): unknown }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      conn.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, 25 * attempt));
+    }
+  }
 }
 
 async function openPostgres(config: Extract<DatabaseConfig, { client: 'postgres' }>): Promise<Database> {

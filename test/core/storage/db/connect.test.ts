@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../../../../core/config/load.js';
 import { ConfigError } from '../../../../core/config/types.js';
 import { openDatabase } from '../../../../core/storage/db/connect.js';
@@ -34,4 +38,32 @@ describe('core/storage/db/connect: PostgreSQL session settings', () => {
       assert.notEqual(server[0], undefined);
     });
   }
+});
+
+describe('core/storage/db/connect: SQLite', () => {
+  it('opens a file another connection holds locked past busy_timeout, once the lock is let go, in WAL mode', async function () {
+    this.timeout(30000);
+    const dir = mkdtempSync(join(tmpdir(), 'meridian-connect-'));
+    const file = join(dir, 'locked.db');
+    const holder = new BetterSqlite3(file);
+    try {
+      // A rollback-journal file held EXCLUSIVE: the new connection's switch to WAL waits out its
+      // busy_timeout synchronously (this thread cannot let go meanwhile) and fails with SQLITE_BUSY.
+      holder.exec('CREATE TABLE t (x)');
+      holder.exec('BEGIN EXCLUSIVE');
+      holder.exec('INSERT INTO t VALUES (1)');
+      setTimeout(() => holder.exec('COMMIT'), 50);
+      const db = await openDatabase({ client: 'sqlite', filename: file });
+      try {
+        const mode = await db.knex.raw('PRAGMA journal_mode');
+        assert.deepEqual(mode, [{ journal_mode: 'wal' }]);
+        assert.deepEqual(await db.knex('t').select('x'), [{ x: 1 }]);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
