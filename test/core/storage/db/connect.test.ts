@@ -2,12 +2,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { loadConfig } from '../../../../core/config/load.js';
 import { ConfigError } from '../../../../core/config/types.js';
 import { openDatabase } from '../../../../core/storage/db/connect.js';
 
 const url = process.env.MERIDIAN_TEST_PG;
+
+/** The part of better-sqlite3 used here (it ships no types; knex is its usual user). */
+interface SqliteConnection {
+  exec(sql: string): void;
+  close(): void;
+}
+const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => SqliteConnection;
 
 describe('core/storage/db/connect: PostgreSQL session settings', () => {
   it('refuses settings that could smuggle options into the connection string', async () => {
