@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import type { ReadHandle } from './fs-read-handle.js';
 import type { Writable } from 'node:stream';
 
 /**
@@ -33,7 +33,7 @@ function give(buffer: Buffer): void {
 }
 
 /** Fills `buffer[0, length)` from `position`; a file that ends before is an error (the length was promised). */
-async function readFully(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
+async function readFully(handle: ReadHandle, buffer: Buffer, length: number, position: number): Promise<void> {
   for (let offset = 0; offset < length; ) {
     const { bytesRead } = await handle.read(buffer, offset, length - offset, position + offset);
     if (bytesRead === 0) throw Object.assign(new Error(`file ended ${length - offset} bytes early`), { code: 'ERR_FILE_TRUNCATED' });
@@ -54,7 +54,7 @@ function prematureClose(): Error {
  * destination, whose response is incomplete. A buffer whose write never called back is not
  * reused.
  */
-export async function sendFileRange(handle: FileHandle, start: number, end: number, chunkSize: number, destination: Writable): Promise<void> {
+export async function sendFileRange(handle: ReadHandle, start: number, end: number, chunkSize: number, destination: Writable): Promise<void> {
   let open = true;
   const close = async () => {
     if (!open) return;
@@ -78,7 +78,7 @@ export async function sendFileRange(handle: FileHandle, start: number, end: numb
   }
 }
 
-async function sendChunks(handle: FileHandle, from: number, to: number, size: number, destination: Writable, close: () => Promise<void>): Promise<void> {
+async function sendChunks(handle: ReadHandle, from: number, to: number, size: number, destination: Writable, close: () => Promise<void>): Promise<void> {
   // One listener each for the whole transfer: a write pending when the destination closes may
   // never call back.
   let stop: (err: Error) => void = () => undefined;

@@ -18,6 +18,7 @@ import { identityOf, readSidecar, sameContentAfterCopy, sameFile, writeSidecar, 
 import { KeyLocks } from './key-locks.js';
 import { assertValidContentType, assertValidPrefix, keySegments, normaliseMetadata, RESERVED_SEGMENT } from './keys.js';
 import { assertRangeShape, resolveRange } from './range.js';
+import { ReadHandle } from './fs-read-handle.js';
 
 export interface FsBlobStoreConfig {
   type: 'fs';
@@ -247,11 +248,11 @@ export class FsBlobStore implements BlobStore {
   }
 
   /** Opens the object's file and finds the description of that very file. */
-  private async openDescribed(key: string, segments: string[]): Promise<{ handle: FileHandle; info: BlobInfo; stats: BigIntStats }> {
+  private async openDescribed(key: string, segments: string[]): Promise<{ handle: ReadHandle; info: BlobInfo; stats: BigIntStats }> {
     for (let attempt = 1; ; attempt++) {
-      const handle = await openObjectFile(this.contentPath(segments), key);
+      const handle = openObjectFile(this.contentPath(segments), key);
       try {
-        const stats = await handle.stat({ bigint: true });
+        const stats = handle.stat();
         if (!stats.isFile()) throw new BlobNotFound(key);
         const sidecarPath = this.sidecarPath(segments);
         const known = this.described.match(sidecarPath, stats);
@@ -362,7 +363,7 @@ function inMemory(info: BlobInfo, range: { start: number; end: number } | undefi
   return object;
 }
 
-async function readAll(handle: FileHandle, into: Buffer): Promise<void> {
+async function readAll(handle: ReadHandle, into: Buffer): Promise<void> {
   for (let offset = 0; offset < into.length; ) {
     const { bytesRead } = await handle.read(into, offset, into.length - offset, offset);
     if (bytesRead === 0) throw Object.assign(new Error(`file ended ${into.length - offset} bytes early`), { code: 'ERR_FILE_TRUNCATED' });
@@ -387,10 +388,10 @@ function isMissing(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'EISDIR';
 }
 
-async function openObjectFile(path: string, key: string): Promise<FileHandle> {
+function openObjectFile(path: string, key: string): ReadHandle {
   try {
     // O_NOFOLLOW: a symlink planted in the store must not lead a read outside it.
-    return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    return ReadHandle.open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
     if (isMissing(err)) throw new BlobNotFound(key);
     throw err;
@@ -402,7 +403,7 @@ async function openObjectFile(path: string, key: string): Promise<FileHandle> {
  * mtime), written by something else than this store, or left by a writer that crashed between
  * its two renames. Its ETag is then computed from the open descriptor, so it is still right.
  */
-async function describeUnmatched(key: string, entries: SidecarEntry[], stats: BigIntStats, handle: FileHandle): Promise<BlobInfo> {
+async function describeUnmatched(key: string, entries: SidecarEntry[], stats: BigIntStats, handle: ReadHandle): Promise<BlobInfo> {
   const copied = entries.find((e) => sameContentAfterCopy(e, stats));
   if (copied) return toInfo(key, copied, stats);
   const hash = createHash('md5');
