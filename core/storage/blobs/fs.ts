@@ -19,6 +19,7 @@ import { KeyLocks } from './key-locks.js';
 import { assertValidContentType, assertValidPrefix, keySegments, normaliseMetadata, RESERVED_SEGMENT } from './keys.js';
 import { assertRangeShape, resolveRange } from './range.js';
 import { ReadHandle } from './fs-read-handle.js';
+import { bodyMd5 } from './md5-offload.js';
 
 export interface FsBlobStoreConfig {
   type: 'fs';
@@ -110,17 +111,18 @@ export class FsBlobStore implements BlobStore {
       let entry: SidecarEntry;
       let stats: BigIntStats;
       try {
-        const written = await streamInto(handle, body);
+        const written = await streamInto(handle, body, options.size);
         if (options.size !== undefined && written.size !== options.size) {
           throw new BadRequest(`Blob body has ${written.size} bytes, ${options.size} were announced`, { code: 'IncompleteBody' });
         }
+        // The data's fsync starts now, while the MD5 may still be finishing on its thread.
+        const synced = handle.sync();
+        synced.catch(() => undefined); // awaited below; a lock failure must not leave it unhandled
         // The file's identity (inode, size, mtime) is final once the last write returned: the
         // sidecar can be written while the data is still being flushed.
         stats = await handle.stat({ bigint: true });
-        entry = { ...identityOf(stats), etag: written.etag, metadata };
+        entry = { ...identityOf(stats), etag: await written.etag, metadata };
         if (options.contentType !== undefined) entry.contentType = options.contentType;
-        const synced = handle.sync();
-        synced.catch(() => undefined); // awaited below; a lock failure must not leave it unhandled
         await this.locks.run(key, async () => {
           // Durability and order (what a crash at any point leaves):
           // - the data is fsynced before the rename publishes it (else a crash may leave the new
@@ -417,9 +419,15 @@ async function describeUnmatched(key: string, entries: SidecarEntry[], stats: Bi
   return toInfo(key, { ...identityOf(stats), etag: hash.digest('hex'), metadata: {} }, stats);
 }
 
-/** Streams `body` into `handle`, returning the MD5 (hex) and the byte count of what was written. */
-async function streamInto(handle: FileHandle, body: Readable | Buffer | string): Promise<{ etag: string; size: number }> {
-  const hash = createHash('md5');
+/**
+ * Streams `body` into `handle`, returning the byte count of what was written and its MD5 (hex),
+ * which may still be computing (bodyMd5: large bodies are hashed on a worker thread) when the
+ * last write is done: the caller starts the fsync meanwhile.
+ */
+async function streamInto(handle: FileHandle, body: Readable | Buffer | string, sizeHint: number | undefined): Promise<{ etag: Promise<string>; size: number }> {
+  // Buffers and strings become one chunk; string chunks of a stream are UTF-8 encoded by `sink`.
+  const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
+  const hash = bodyMd5(Buffer.isBuffer(body) ? body.length : typeof body === 'string' ? Buffer.byteLength(body) : sizeHint);
   let size = 0;
   // A Writable of our own rather than handle.createWriteStream(): with autoClose off, that
   // stream keeps a reference on the handle and handle.close() then waits for ever.
@@ -429,24 +437,27 @@ async function streamInto(handle: FileHandle, body: Readable | Buffer | string):
   const sink = new Writable({
     highWaterMark: WRITE_BATCH_BYTES,
     write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void) {
-      hash.update(chunk);
+      hash.update([chunk]);
       size += chunk.length;
-      writeAll(handle, chunk, size - chunk.length).then(() => callback(), callback);
+      Promise.all([writeAll(handle, chunk, size - chunk.length), hash.ready()]).then(() => callback(), callback);
     },
     writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void) {
       const buffers = chunks.map((c) => c.chunk);
       const position = size;
-      for (const b of buffers) {
-        hash.update(b);
-        size += b.length;
-      }
-      writevAll(handle, buffers, position).then(() => callback(), callback);
+      hash.update(buffers);
+      for (const b of buffers) size += b.length;
+      Promise.all([writevAll(handle, buffers, position), hash.ready()]).then(() => callback(), callback);
     },
   });
-  // Buffers and strings become one chunk; string chunks of a stream are UTF-8 encoded by `sink`.
-  const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
-  await pipeline(source, sink);
-  return { etag: hash.digest('hex'), size };
+  try {
+    await pipeline(source, sink);
+  } catch (err) {
+    hash.abort();
+    throw err;
+  }
+  const etag = hash.digest();
+  etag.catch(() => undefined); // awaited by the caller, unless something fails first
+  return { etag, size };
 }
 
 /** Bytes of a request body gathered before the sink asks its source to wait. */
