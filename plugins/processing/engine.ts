@@ -21,7 +21,7 @@ import { ProcessStore } from './process-store.js';
 import { quote } from './quotation.js';
 import { checkInputs } from './check-inputs.js';
 import { precheckInputs } from './stage-in.js';
-import { jobPrefix } from './stage-out.js';
+import { discardJobFiles } from './stage-out.js';
 import type { UsageRecord, DeployBody, ExecuteRequest, JobListFilter, ProcessingService, ProcessJob, ProcessRecord, ProcessVisibility } from './types.js';
 
 export { NoSuchJob } from './job-store.js';
@@ -242,15 +242,7 @@ export class ProcessingEngine implements ProcessingService {
       }
     }
     try {
-      const prefix = jobPrefix(owner, job.id);
-      const keys: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await this.deps.blobs.list(prefix, { cursor });
-        keys.push(...page.items.map((i) => i.key));
-        cursor = page.nextCursor;
-      } while (cursor);
-      for (const key of keys) await this.deps.blobs.delete(key);
+      await discardJobFiles(owner, job.id, this.deps.blobs);
     } catch (err) {
       this.deps.logger.error({ err, job: job.id }, 'dismissal: could not delete the files of the job\'s results');
     }

@@ -14,7 +14,7 @@ import type { BuiltinProcess } from './builtins/types.js';
 import { readCwlPackage } from './cwl/parse.js';
 import { localJobEnds } from './job-store.js';
 import { stageInputs, type StageInDeps } from './stage-in.js';
-import { stageOutputs, type StageOutDeps } from './stage-out.js';
+import { discardJobFiles, stageOutputs, type StageOutDeps } from './stage-out.js';
 import { UsageMeter } from './backends/run-command.js';
 import type { ExecuteRequest, JobResult, ProcessDescription, StoredOutput, UsageRecord } from './types.js';
 
@@ -79,13 +79,20 @@ export function createJobHandler(deps: JobRunnerDeps) {
       await job.progress(80, 'staging out the results');
       const owner = payload.subject.anonymous ? 'anonymous' : payload.subject.id;
       result = await stageOutputs(payload.description, produced, { jobId: job.id, processId: payload.processId, owner, statusUrl: payload.statusUrl }, deps.stageOut, job.signal);
+      // Dismissed as the stage-out ended: its files go (below), not a success.
+      job.signal.throwIfAborted();
       await job.progress(100, 'finished');
       await notify(deps, payload, 'success', job, result);
       outcome = 'successful';
       return result;
     } catch (err) {
-      if (job.signal.aborted) outcome = (job.signal.reason as { kind?: string } | undefined)?.kind === 'dismissed' ? 'dismissed' : 'interrupted';
-      else {
+      if (job.signal.aborted) {
+        outcome = (job.signal.reason as { kind?: string } | undefined)?.kind === 'dismissed' ? 'dismissed' : 'interrupted';
+        if (outcome === 'dismissed') {
+          const owner = payload.subject.anonymous ? 'anonymous' : payload.subject.id;
+          await discardJobFiles(owner, job.id, deps.stageOut.blobs).catch((e: unknown) => deps.logger.error({ err: e, job: job.id }, 'dismissal: could not delete what the job had staged out'));
+        }
+      } else {
         const message = err instanceof Error ? err.message : String(err);
         log(`failed: ${message}`);
         await notify(deps, payload, 'failed', job, undefined, message);

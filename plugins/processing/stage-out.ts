@@ -76,10 +76,29 @@ export async function stageOutputs(description: ProcessDescription, produced: Re
   }
   await addS3Urls(files, job, deps);
   const stacCatalog = `${prefix}catalog.json`;
+  signal.throwIfAborted();
   await writeStac(stacCatalog, prefix, files, job, deps.blobs);
   const result: JobResult = { outputs, stacCatalog };
+  signal.throwIfAborted();
   if (deps.catalogue && files.length > 0) result.catalogue = await registerResults(files, job, deps);
   return result;
+}
+
+/**
+ * Deletes every file under the job's prefix in the owner's workspace: the results of a job being
+ * deleted, or what a job dismissed during stage-out had staged (a dismissed job is never deleted
+ * later, so its files would stay for good).
+ */
+export async function discardJobFiles(owner: string, jobId: string, blobs: BlobStore): Promise<void> {
+  const prefix = jobPrefix(owner, jobId);
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await blobs.list(prefix, cursor ? { cursor } : {});
+    keys.push(...page.items.map((i) => i.key));
+    cursor = page.nextCursor;
+  } while (cursor);
+  for (const key of keys) await blobs.delete(key);
 }
 
 async function stageValue(value: unknown, output: string, prefix: string, declared: string | undefined, files: StagedFileInfo[], deps: StageOutDeps, signal: AbortSignal): Promise<StoredOutput> {
@@ -131,6 +150,8 @@ function guessMediaType(path: string): string {
 }
 
 async function putFile(path: string, key: string, output: string, mediaType: string, files: StagedFileInfo[], deps: StageOutDeps, signal: AbortSignal): Promise<StoredOutput> {
+  // A job dismissed during stage-out stages nothing more (the runner then discards what it staged).
+  signal.throwIfAborted();
   const { size } = await stat(path);
   await deps.blobs.put(key, createReadStream(path), { contentType: mediaType, size });
   const info: StagedFileInfo = { key, output, mediaType, size };
