@@ -114,9 +114,9 @@ export async function uploadPart(env: S3Env, r: S3Request): Promise<void> {
     ctx.body = document('CopyPartResult', tag('LastModified', isoDate(info.lastModified)) + tag('ETag', quoted(info.etag)));
     return;
   }
-  const payload = openPayload(ctx);
+  const payload = openPayload(ctx, { md5ByStore: env.blobs.verifiesMd5 === true });
   if (payload.size !== undefined && payload.size > MAX_PART_BYTES) throw s3.entityTooLarge();
-  const info = await putting(() => env.blobs.put(partKey, payload.body, payload.size !== undefined ? { size: payload.size } : {}));
+  const info = await putting(() => env.blobs.put(partKey, payload.body, { ...(payload.size !== undefined ? { size: payload.size } : {}), ...(payload.expectMd5 ? { expectMd5: payload.expectMd5 } : {}) }));
   ctx.status = 200;
   ctx.set('ETag', quoted(info.etag));
   if (payload.checksum) ctx.set(`x-amz-checksum-${payload.checksum.algorithm}`, payload.checksum.value);

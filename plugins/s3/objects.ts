@@ -1,7 +1,7 @@
 /** Object operations: GetObject, HeadObject, PutObject, CopyObject, DeleteObject, DeleteObjects. */
 import type { Context } from 'koa';
-import { BlobNotFound, InvalidRange } from '../../core/storage/blobs/errors.js';
-import type { BlobInfo, BlobObject, ByteRange } from '../../core/storage/blobs/types.js';
+import { BlobDigestMismatch, BlobNotFound, InvalidRange } from '../../core/storage/blobs/errors.js';
+import type { BlobInfo, BlobObject, ByteRange, PutOptions } from '../../core/storage/blobs/types.js';
 import { keySegments } from '../../core/storage/blobs/keys.js';
 import { objectResource } from './access.js';
 import type { Bucket } from './buckets.js';
@@ -45,6 +45,7 @@ export async function putting<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (isAborted(err)) throw s3.incompleteBody();
+    if (err instanceof BlobDigestMismatch) throw s3.badDigest('Content-MD5');
     throw err;
   }
 }
@@ -141,11 +142,13 @@ export async function putObject(env: S3Env, r: S3Request): Promise<void> {
   await env.access.enforce(ctx, objectResource(bucket, key), 's3:PutObject');
   if (ctx.get('x-amz-copy-source')) return copyObject(env, r, bucket, key);
   const blobKey = checkedBlobKey(env, bucket, key);
-  const payload = openPayload(ctx);
+  const payload = openPayload(ctx, { md5ByStore: env.blobs.verifiesMd5 === true });
   const headers = withChecksum(objectHeadersFrom(ctx), payload.checksum);
   const tagging = ctx.get('x-amz-tagging');
   const tagSet = tagging ? Tags.parseQuery(tagging) : undefined;
-  const info = await putting(() => env.blobs.put(blobKey, payload.body, putOptions(headers, payload.size)));
+  const options = putOptions(headers, payload.size);
+  if (payload.expectMd5) options.expectMd5 = payload.expectMd5;
+  const info = await putting(() => env.blobs.put(blobKey, payload.body, options));
   if (tagSet) await new Tags(env).store(bucket.name, key, info, tagSet);
   ctx.status = 200;
   ctx.set('ETag', quoted(info.etag));
@@ -153,7 +156,7 @@ export async function putObject(env: S3Env, r: S3Request): Promise<void> {
   ctx.body = '';
 }
 
-export function putOptions(headers: ObjectHeaders, size: number | undefined) {
+export function putOptions(headers: ObjectHeaders, size: number | undefined): PutOptions {
   return { ...(headers.contentType !== undefined ? { contentType: headers.contentType } : {}), metadata: headers.metadata, ...(size !== undefined ? { size } : {}) };
 }
 

@@ -21,6 +21,17 @@ export interface Payload {
   size?: number;
   /** A checksum the client gave in a header (known before the body): kept with the object. */
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
+  /** Content-MD5 (hex), left to the blob store to verify (`md5ByStore`): the body is not checked for it. */
+  expectMd5?: string;
+}
+
+export interface PayloadOptions {
+  /**
+   * The blob store the body goes to verifies an expected MD5 (BlobStore.verifiesMd5): Content-MD5
+   * is then handed to it (`expectMd5`) rather than checked here, so that the body is hashed once
+   * (AWS CLI and boto3 send Content-MD5 with every PutObject and UploadPart).
+   */
+  md5ByStore?: boolean;
 }
 
 interface Expectation {
@@ -50,12 +61,17 @@ function headerChecksum(ctx: Context): { algorithm: ChecksumAlgorithm; value: st
   return found;
 }
 
-export function openPayload(ctx: Context): Payload {
+export function openPayload(ctx: Context, options: PayloadOptions = {}): Payload {
   const signing = ctx.state[SIGNATURE_STATE] as SignatureState | undefined;
   const payloadHash = signing?.payloadHash ?? (ctx.get('x-amz-content-sha256') || 'UNSIGNED-PAYLOAD');
   const expect: Expectation = {};
   const contentMd5 = ctx.get('content-md5');
-  if (contentMd5) expect.md5 = checkedBase64(contentMd5, 16, 'Content-MD5');
+  let expectMd5: string | undefined;
+  if (contentMd5) {
+    const md5 = checkedBase64(contentMd5, 16, 'Content-MD5');
+    if (options.md5ByStore) expectMd5 = Buffer.from(md5, 'base64').toString('hex');
+    else expect.md5 = md5;
+  }
   const fromHeader = headerChecksum(ctx);
   if (fromHeader) expect.checksum = { ...fromHeader };
 
@@ -108,6 +124,7 @@ export function openPayload(ctx: Context): Payload {
   const payload: Payload = { body };
   if (size !== undefined) payload.size = size;
   if (fromHeader) payload.checksum = fromHeader;
+  if (expectMd5) payload.expectMd5 = expectMd5;
   return payload;
 }
 

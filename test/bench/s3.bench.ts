@@ -17,12 +17,14 @@
 // GETs are driven by wrk when it is on PATH (BENCH_S3_LOADGEN=node: the Node client below for
 // them too), PUTs by the Node client (s3/load.ts), which streams bodies of any size.
 //
+// BENCH_S3_CONTENT_MD5=1 sends Content-MD5 with Meridian's PUTs (as the AWS CLI and boto3 do).
 // BENCH_S3_SECONDS (default 3) per measured run; BENCH_S3_CONCURRENCY (default 1,4,16);
 // BENCH_S3_CASES (e.g. `GET 1KiB,PUT 64MiB`; default all); BENCH_S3_ROUNDS (default 1: measured
 // runs per case and side, alternated; the row reports the median of each side); BENCH_SERVER_NODE_ARGS
 // passes node flags to Meridian's process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`; the profile
 // is written when the bench stops it).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -137,6 +139,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const rounds = Number(process.env.BENCH_S3_ROUNDS ?? 1);
   const cases = process.env.BENCH_S3_CASES ? process.env.BENCH_S3_CASES.split(',').map((c) => c.trim()) : undefined;
   const withMd5 = process.env.BENCH_S3_MD5 !== '0';
+  const sendContentMd5 = process.env.BENCH_S3_CONTENT_MD5 === '1';
   const useWrk = process.env.BENCH_S3_LOADGEN !== 'node' && loadGenerator() === 'wrk';
   const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-s3-'));
   const children: Child[] = [];
@@ -154,8 +157,15 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     children.push(plain);
     const key = { accessKeyId: String(meridian.info.accessKeyId), secretAccessKey: String(meridian.info.secretAccessKey) };
     const host = `127.0.0.1:${meridian.port}`;
+    // BENCH_S3_CONTENT_MD5=1: PUTs carry Content-MD5, as the AWS CLI and boto3 send it.
+    const contentMd5 = new Map<Buffer, string>();
+    const contentMd5Of = (body: Buffer) => {
+      let v = contentMd5.get(body);
+      if (!v) contentMd5.set(body, (v = createHash('md5').update(body).digest('base64')));
+      return v;
+    };
     const signed = (method: 'GET' | 'PUT', path: string, body?: Buffer): LoadRequest => {
-      const s = signRequest({ method, path, host, key });
+      const s = signRequest({ method, path, host, key, ...(body && sendContentMd5 ? { headers: { 'content-md5': contentMd5Of(body) } } : {}) });
       return { url: s.url, method, headers: { ...s.headers, ...(body ? { 'content-length': String(body.length) } : {}) }, ...(body ? { body } : {}) };
     };
     // The objects, put through the S3 API; nginx serves the blob store's own files of them.

@@ -10,6 +10,14 @@ export class InvalidBlobKey extends MeridianError {
   }
 }
 
+/** A body whose MD5 is not PutOptions.expectMd5: nothing was stored. */
+export class BlobDigestMismatch extends MeridianError {
+  constructor(key: string) {
+    super(400, `The MD5 of the body of blob ${JSON.stringify(key)} is not the one expected`, { code: 'BadDigest' });
+    this.name = 'BlobDigestMismatch';
+  }
+}
+
 export class BlobNotFound extends MeridianError {
   readonly key: string;
   constructor(key: string) {

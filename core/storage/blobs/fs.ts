@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BigIntStats } from 'node:fs';
 import { BadRequest } from '../../errors.js';
 import type { BlobInfo, BlobObject, BlobStore, GetOptions, ListOptions, ListPage, PutOptions } from './types.js';
-import { BlobNotFound } from './errors.js';
+import { BlobDigestMismatch, BlobNotFound } from './errors.js';
 import { DescribedFiles } from './fs-described.js';
 import { errnoCode, fsyncDir, publish, pruneEmptyDirs } from './fs-durable.js';
 import { SMALL_CONTENT_BYTES, SmallContents } from './fs-contents.js';
@@ -45,6 +45,7 @@ const DESCRIBE_ATTEMPTS = 4;
  */
 export class FsBlobStore implements BlobStore {
   readonly type = 'fs';
+  readonly verifiesMd5 = true;
   readonly root: string;
   private readonly tmpDir: string;
   private readonly locks = new KeyLocks();
@@ -121,7 +122,9 @@ export class FsBlobStore implements BlobStore {
         // The file's identity (inode, size, mtime) is final once the last write returned: the
         // sidecar can be written while the data is still being flushed.
         stats = await handle.stat({ bigint: true });
-        entry = { ...identityOf(stats), etag: await written.etag, metadata };
+        const etag = await written.etag;
+        if (options.expectMd5 !== undefined && options.expectMd5.toLowerCase() !== etag) throw new BlobDigestMismatch(key);
+        entry = { ...identityOf(stats), etag, metadata };
         if (options.contentType !== undefined) entry.contentType = options.contentType;
         await this.locks.run(key, async () => {
           // Durability and order (what a crash at any point leaves):

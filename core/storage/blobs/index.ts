@@ -21,7 +21,7 @@ export async function openBlobStore(config: BlobStoreConfig): Promise<BlobStore>
 
 export { blobsConfigSchema } from './config-schema.js';
 export { databaseConfigSchema } from '../db/config-schema.js';
-export { BlobKeyConflict, BlobNotFound, InvalidBlobKey, InvalidRange } from './errors.js';
+export { BlobDigestMismatch, BlobKeyConflict, BlobNotFound, InvalidBlobKey, InvalidRange } from './errors.js';
 export { FsBlobStore, type FsBlobStoreConfig } from './fs.js';
 export type { S3BlobStore, S3BlobStoreConfig } from './s3.js';
 export type { BlobInfo, BlobObject, BlobStore, ByteRange, ListOptions, ListPage, PutOptions } from './types.js';

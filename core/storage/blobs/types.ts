@@ -45,6 +45,12 @@ export interface PutOptions {
   metadata?: Record<string, string>;
   /** Expected size, when known: lets the s3 adapter choose single or multipart upload. */
   size?: number;
+  /**
+   * The MD5 (hex) the body must have, for stores with `verifiesMd5`: one with another MD5 is
+   * refused (BlobDigestMismatch) and nothing is published. The store computes the MD5 anyway (the
+   * ETag), so a caller verifying Content-MD5 this way does not hash the body a second time.
+   */
+  expectMd5?: string;
 }
 
 export interface ListOptions {
@@ -70,6 +76,8 @@ export interface ListPage {
  */
 export interface BlobStore {
   readonly type: string;
+  /** The store checks PutOptions.expectMd5 (others ignore it: the caller verifies the body itself). */
+  readonly verifiesMd5?: boolean;
   get(key: string, options?: GetOptions): Promise<BlobObject>;
   put(key: string, body: Readable | Buffer | string, options?: PutOptions): Promise<BlobInfo>;
   head(key: string): Promise<BlobInfo | null>;

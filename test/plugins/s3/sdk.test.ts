@@ -156,6 +156,17 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await s3Error(noRetry.send(new HeadObjectCommand({ Bucket: 'alice2-bucket', Key: 'k' }))), { name: 'NotFound', status: 404 });
       const good = await noRetry.send(new PutObjectCommand({ Bucket: 'alice2-bucket', Key: 'k', Body: 'payload', ContentMD5: md5(Buffer.from('payload')).toString('base64') }));
       assert.ok(good.ETag);
+      // A large body (its MD5 computed on the store's thread, Content-MD5 checked by the store) and a part.
+      const large = Buffer.alloc(2 * 1024 * 1024 + 3, 9);
+      assert.deepEqual(await s3Error(noRetry.send(new PutObjectCommand({ Bucket: 'alice2-bucket', Key: 'k', Body: large, ContentMD5: wrongMd5 }))), { name: 'BadDigest', status: 400 });
+      assert.equal((await noRetry.send(new GetObjectCommand({ Bucket: 'alice2-bucket', Key: 'k' }))).ContentLength, 7, 'the object before stays');
+      const right = await noRetry.send(new PutObjectCommand({ Bucket: 'alice2-bucket', Key: 'k', Body: large, ContentMD5: md5(large).toString('base64') }));
+      assert.equal(right.ETag, `"${md5(large).toString('hex')}"`);
+      const { UploadId } = await noRetry.send(new CreateMultipartUploadCommand({ Bucket: 'alice2-bucket', Key: 'parts' }));
+      assert.deepEqual(await s3Error(noRetry.send(new UploadPartCommand({ Bucket: 'alice2-bucket', Key: 'parts', UploadId, PartNumber: 1, Body: large, ContentMD5: wrongMd5 }))), { name: 'BadDigest', status: 400 });
+      const parts = await noRetry.send(new ListPartsCommand({ Bucket: 'alice2-bucket', Key: 'parts', UploadId }));
+      assert.equal(parts.Parts?.length ?? 0, 0);
+      await noRetry.send(new AbortMultipartUploadCommand({ Bucket: 'alice2-bucket', Key: 'parts', UploadId }));
     });
 
     it('lists v1 and v2: prefix, delimiter, common prefixes, max-keys, continuation, start-after, marker, fetch-owner, encoding-type', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { buffer } from 'node:stream/consumers';
-import { BlobKeyConflict, BlobNotFound } from '../../../../core/storage/blobs/errors.js';
+import { BlobDigestMismatch, BlobKeyConflict, BlobNotFound } from '../../../../core/storage/blobs/errors.js';
 import { FsBlobStore } from '../../../../core/storage/blobs/fs.js';
 import { blobStoreBehaviour, EVIL_KEYS } from './blob-store-behaviour.js';
 
@@ -38,6 +38,26 @@ describe('core/storage/blobs/fs', () => {
       },
       { largeSize: 12 * 1024 * 1024 + 17, raceRounds: 12 },
     );
+  });
+
+  describe('expectMd5', () => {
+    it('publishes a body with the expected MD5 and refuses one with another (BadDigest), keeping the version before and no temporary file', async () => {
+      const root = join(sandbox, 'store');
+      const store = await FsBlobStore.open({ root });
+      assert.equal(store.verifiesMd5, true);
+      // Small (hashed in place) and large (hashed on the MD5 thread) bodies.
+      for (const size of [10, 3 * 1024 * 1024 + 5]) {
+        const first = Buffer.alloc(size, 1);
+        const second = Buffer.alloc(size, 2);
+        const key = `digest/${size}`;
+        assert.equal((await store.put(key, first, { expectMd5: md5(first).toUpperCase() })).etag, md5(first));
+        await assert.rejects(store.put(key, Readable.from([second.subarray(0, 7), second.subarray(7)]), { expectMd5: md5(first) }), (err: unknown) => err instanceof BlobDigestMismatch && (err as BlobDigestMismatch).status === 400 && (err as BlobDigestMismatch).code === 'BadDigest');
+        const got = await store.get(key);
+        assert.equal(got.etag, md5(first));
+        assert.deepEqual(await buffer(got.body), first);
+      }
+      assert.deepEqual(await readdir(join(root, '.meridian', 'tmp')), []);
+    });
   });
 
   describe('on disk', () => {
