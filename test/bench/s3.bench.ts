@@ -17,7 +17,8 @@
 // GETs are driven by wrk when it is on PATH (BENCH_S3_LOADGEN=node: the Node client below for
 // them too), PUTs by the Node client (s3/load.ts), which streams bodies of any size.
 //
-// BENCH_S3_CONTENT_MD5=1 sends Content-MD5 with Meridian's PUTs (as the AWS CLI and boto3 do).
+// BENCH_S3_CONTENT_MD5=1 sends Content-MD5 with Meridian's PUTs (as the AWS CLI and boto3 do);
+// BENCH_S3_PAYLOAD_SHA256=1 signs their payload's SHA-256 (as s3cmd does).
 // BENCH_S3_SECONDS (default 3) per measured run; BENCH_S3_CONCURRENCY (default 1,4,16);
 // BENCH_S3_CASES (e.g. `GET 1KiB,PUT 64MiB`; default all); BENCH_S3_ROUNDS (default 1: measured
 // runs per case and side, alternated; the row reports the median of each side); BENCH_SERVER_NODE_ARGS
@@ -140,6 +141,7 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
   const cases = process.env.BENCH_S3_CASES ? process.env.BENCH_S3_CASES.split(',').map((c) => c.trim()) : undefined;
   const withMd5 = process.env.BENCH_S3_MD5 !== '0';
   const sendContentMd5 = process.env.BENCH_S3_CONTENT_MD5 === '1';
+  const signPayload = process.env.BENCH_S3_PAYLOAD_SHA256 === '1';
   const useWrk = process.env.BENCH_S3_LOADGEN !== 'node' && loadGenerator() === 'wrk';
   const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-s3-'));
   const children: Child[] = [];
@@ -164,8 +166,22 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
       if (!v) contentMd5.set(body, (v = createHash('md5').update(body).digest('base64')));
       return v;
     };
+    // BENCH_S3_PAYLOAD_SHA256=1: PUTs sign their payload's SHA-256, as s3cmd does.
+    const payloadSha256 = new Map<Buffer, string>();
+    const sha256Of = (body: Buffer) => {
+      let v = payloadSha256.get(body);
+      if (!v) payloadSha256.set(body, (v = createHash('sha256').update(body).digest('hex')));
+      return v;
+    };
     const signed = (method: 'GET' | 'PUT', path: string, body?: Buffer): LoadRequest => {
-      const s = signRequest({ method, path, host, key, ...(body && sendContentMd5 ? { headers: { 'content-md5': contentMd5Of(body) } } : {}) });
+      const s = signRequest({
+        method,
+        path,
+        host,
+        key,
+        ...(body && sendContentMd5 ? { headers: { 'content-md5': contentMd5Of(body) } } : {}),
+        ...(body && signPayload ? { payloadHash: sha256Of(body) } : {}),
+      });
       return { url: s.url, method, headers: { ...s.headers, ...(body ? { 'content-length': String(body.length) } : {}) }, ...(body ? { body } : {}) };
     };
     // The objects, put through the S3 API; nginx serves the blob store's own files of them.

@@ -19,7 +19,7 @@ import { KeyLocks } from './key-locks.js';
 import { assertValidContentType, assertValidPrefix, keySegments, normaliseMetadata, RESERVED_SEGMENT } from './keys.js';
 import { assertRangeShape, resolveRange } from './range.js';
 import { ReadHandle } from './fs-read-handle.js';
-import { bodyMd5 } from './md5-offload.js';
+import { bodyMd5 } from '../../body-hash.js';
 
 export interface FsBlobStoreConfig {
   type: 'fs';

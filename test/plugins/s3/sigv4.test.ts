@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CreatedAccessKey } from '../../../plugins/s3/access-keys.js';
 import { crc32c } from '../../../plugins/s3/checksums.js';
 import { testDatabaseKinds } from '../../helpers/databases.js';
@@ -98,6 +98,17 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await send(put.url, 'PUT', put.headers, body)).status, 200);
       const wrong = await send(put.url, 'PUT', put.headers, 'other body');
       assert.deepEqual([wrong.status, code(wrong)], [400, 'XAmzContentSHA256Mismatch']);
+      // A large body (its SHA-256 computed on the hashing thread), as s3cmd signs every payload.
+      const large = Buffer.alloc(3 * 1024 * 1024 + 1, 'x');
+      const bigPut = signRequest({ method: 'PUT', path: '/photos/large', host, key: alice, payloadHash: sha256Hex(large) });
+      assert.equal((await send(bigPut.url, 'PUT', bigPut.headers, large)).status, 200);
+      const tampered = Buffer.from(large);
+      tampered[tampered.length - 1] = 0x79;
+      const bigWrong = await send(bigPut.url, 'PUT', bigPut.headers, tampered);
+      assert.deepEqual([bigWrong.status, code(bigWrong)], [400, 'XAmzContentSHA256Mismatch']);
+      const kept = await c.send(new GetObjectCommand({ Bucket: 'photos', Key: 'large' }));
+      assert.ok(Buffer.from(await kept.Body!.transformToByteArray()).equals(large), 'the object before stays');
+      await c.send(new DeleteObjectCommand({ Bucket: 'photos', Key: 'large' }));
       const skewed = signRequest({ method: 'GET', path: '/photos/cat%20one.jpg', host, key: alice, date: new Date(Date.now() - 16 * 60_000) });
       const skew = await send(skewed.url, 'GET', skewed.headers);
       assert.deepEqual([skew.status, code(skew)], [403, 'RequestTimeTooSkewed']);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { bodyMd5, OFFLOAD_MIN_BYTES } from '../../../../core/storage/blobs/md5-offload.js';
+import { bodyHash, bodyMd5, OFFLOAD_MIN_BYTES } from '../../core/body-hash.js';
 
 const MiB = 1024 * 1024;
 const md5 = (data: Buffer): string => createHash('md5').update(data).digest('hex');
@@ -25,13 +25,23 @@ async function hashInPieces(data: Buffer, announced: number | undefined, sizes: 
   return hash.digest();
 }
 
-describe('core/storage/blobs/md5-offload', () => {
+describe('core/body-hash', () => {
   it('gives the MD5 of the bytes whatever the size and the pieces (in place below the threshold, on the thread above)', async () => {
     for (const size of [0, 1, 1000, OFFLOAD_MIN_BYTES - 1, OFFLOAD_MIN_BYTES, 256 * 1024 * 3, 5 * MiB + 17]) {
       const data = randomBytes(size);
       assert.equal(await hashInPieces(data, size, [65536]), md5(data), `size ${size}`);
       assert.equal(await hashInPieces(data, undefined, [1, 4095, 70000, 300000], 3), md5(data), `size ${size}, size unknown, odd pieces`);
     }
+  });
+
+  it('gives SHA-256 and SHA-1 digests the same way, beside MD5 ones', async () => {
+    const data = randomBytes(3 * MiB + 11);
+    const hashes = (['sha256', 'sha1', 'md5'] as const).map((algorithm) => {
+      const h = bodyHash(algorithm, undefined);
+      for (let at = 0; at < data.length; at += 100_000) h.update([data.subarray(at, at + 100_000)]);
+      return h.digest();
+    });
+    assert.deepEqual(await Promise.all(hashes), ['sha256', 'sha1', 'md5'].map((a) => createHash(a).update(data).digest('hex')));
   });
 
   it('keeps bodies hashed at the same time apart', async () => {
@@ -73,7 +83,7 @@ describe('core/storage/blobs/md5-offload', () => {
 
   it('does not keep a process alive once its bodies are hashed', function () {
     this.timeout(30000);
-    const child = fileURLToPath(new URL('../../../fixtures/blobs/md5-child.ts', import.meta.url));
+    const child = fileURLToPath(new URL('../fixtures/body-hash-child.ts', import.meta.url));
     const run = spawnSync(process.execPath, ['--import', 'tsx', child], { encoding: 'utf8', timeout: 20000 });
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout, md5(Buffer.alloc(3 * MiB, 7)));
