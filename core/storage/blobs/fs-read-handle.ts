@@ -8,15 +8,28 @@ import { closeSync, createReadStream, fstatSync, openSync, read, type BigIntStat
  * close). Reading bytes may wait on the disk, so that stays off the event loop.
  *
  * The descriptor closes only once no read is in flight: a closed number is reused by the next
- * open, and a read still pending on it would then read another file.
+ * open, and a read still pending on it would then read another file. A handle or stream dropped
+ * without being closed or read to its end has its descriptor closed when collected, as a
+ * FileHandle has (a caller that takes an object and never reads its body must not leak it).
  */
+/** Descriptors of handles and streams collected while open, closed then. */
+const unclosed = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // closed meanwhile by another path: nothing to do
+  }
+});
+
 export class ReadHandle {
   private reads = 0;
   private closing: (() => void) | undefined;
   private closed = false;
   private handedToStream = false;
 
-  private constructor(readonly fd: number) {}
+  private constructor(readonly fd: number) {
+    unclosed.register(this, fd, this);
+  }
 
   /** Opens `path` read-only with `flags` added (O_NOFOLLOW, say); throws the open's error. */
   static open(path: string, flags: number): ReadHandle {
@@ -44,6 +57,7 @@ export class ReadHandle {
   close(): Promise<void> {
     if (this.closed || this.handedToStream) return Promise.resolve();
     this.closed = true;
+    unclosed.unregister(this);
     if (this.reads === 0) {
       closeSync(this.fd);
       return Promise.resolve();
@@ -60,6 +74,11 @@ export class ReadHandle {
   createReadStream(options: { start: number; end: number; highWaterMark?: number }): ReadStream {
     if (this.closed || this.handedToStream) throw Object.assign(new Error('stream of a closed file'), { code: 'EBADF' });
     this.handedToStream = true;
-    return createReadStream('', { fd: this.fd, autoClose: true, ...options });
+    unclosed.unregister(this);
+    const stream = createReadStream('', { fd: this.fd, autoClose: true, ...options });
+    const token = {};
+    unclosed.register(stream, this.fd, token);
+    stream.once('close', () => unclosed.unregister(token));
+    return stream;
   }
 }

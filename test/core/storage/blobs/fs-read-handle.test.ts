@@ -4,6 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ReadHandle } from '../../../../core/storage/blobs/fs-read-handle.js';
 
 function isOpen(fd: number, path: string): boolean {
@@ -74,6 +76,25 @@ describe('core/storage/blobs/fs-read-handle', () => {
     assert.deepEqual(await buffer(stream), data.subarray(10, 100_010));
     await new Promise((r) => setImmediate(r));
     assert.equal(openFilesUnder(dir), 0);
+  });
+
+  it('closes the descriptor of a handle or stream dropped unclosed, once it is collected', async function () {
+    this.timeout(20000);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const fds: number[] = [];
+    (() => {
+      fds.push(ReadHandle.open(path, constants.O_RDONLY).fd);
+      const handed = ReadHandle.open(path, constants.O_RDONLY);
+      fds.push(handed.fd);
+      handed.createReadStream({ start: 0, end: 99 }); // made, never read
+    })();
+    assert.equal(fds.filter((fd) => isOpen(fd, path)).length, 2);
+    for (let i = 0; i < 50 && fds.some((fd) => isOpen(fd, path)); i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.deepEqual(fds.filter((fd) => isOpen(fd, path)), []);
   });
 
   it('throws the open error (ENOENT; ELOOP through a symlink with O_NOFOLLOW)', async () => {
