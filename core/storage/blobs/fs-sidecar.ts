@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, writeSync, type BigIntStats } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BigIntStats } from 'node:fs';
-import { errnoCode, publish } from './fs-durable.js';
+import { errnoCode, fsyncFd, publish } from './fs-durable.js';
 
 /**
  * The fs store keeps an object's ETag, content type and metadata in a JSON sidecar beside it,
@@ -43,10 +43,11 @@ export function sameContentAfterCopy(entry: SidecarEntry, stats: BigIntStats): b
   return entry.size === Number(stats.size) && entry.mtimeNs === stats.mtimeNs.toString();
 }
 
+/** The entries of a sidecar; read synchronously (a file of a few hundred bytes: see fs-durable.ts). */
 export async function readSidecar(path: string): Promise<SidecarEntry[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return [];
@@ -79,13 +80,14 @@ export async function writeSidecar(path: string, entry: SidecarEntry, tmpDir: st
   const previous = (await readSidecar(path)).filter((e) => e.ino !== entry.ino);
   const file: SidecarFile = { v: 1, entries: [entry, ...previous].slice(0, KEPT_ENTRIES) };
   const tmp = join(tmpDir, `${randomUUID()}.sidecar`);
-  const handle = await open(tmp, 'wx', 0o644);
+  const fd = openSync(tmp, 'wx', 0o644);
   try {
     try {
-      await handle.writeFile(JSON.stringify(file));
-      await handle.sync();
+      const bytes = Buffer.from(JSON.stringify(file));
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, at);
+      await fsyncFd(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     await publish(tmp, path, key);
   } catch (err) {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, lstatSync } from 'node:fs';
+import { constants, fstatSync, lstatSync } from 'node:fs';
 import { access, lstat, mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -121,7 +121,7 @@ export class FsBlobStore implements BlobStore {
         synced.catch(() => undefined); // awaited below; a lock failure must not leave it unhandled
         // The file's identity (inode, size, mtime) is final once the last write returned: the
         // sidecar can be written while the data is still being flushed.
-        stats = await handle.stat({ bigint: true });
+        stats = fstatSync(handle.fd, { bigint: true });
         const etag = await written.etag;
         if (options.expectMd5 !== undefined && options.expectMd5.toLowerCase() !== etag) throw new BlobDigestMismatch(key);
         entry = { ...identityOf(stats), etag, metadata };
