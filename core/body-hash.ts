@@ -3,9 +3,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
- * A digest of a body as it streams (the MD5 a blob store keeps as the ETag; the SHA-256 an S3
- * client signs its payload with), computed on a worker thread for large bodies. MD5 runs at
- * ~640 MB/s here, SHA-256 at ~1.1 GB/s, and neither can be split: on the event loop MD5 took 1.6 ms
+ * The MD5 of a body as it streams (the ETag the fs blob store keeps), computed on a worker thread
+ * for large bodies. MD5 runs at ~640 MB/s here and cannot be split: on the event loop it took 1.6 ms
  * of every 1 MiB PUT and 105 ms of every 64 MiB one, during which the socket was not read and the
  * file not written. On a thread of its own it runs beside the receiving and the writing, and its
  * tail beside the data's fsync. Each body's bytes are copied once into a buffer that is moved,
@@ -20,7 +19,7 @@ export interface BodyHash {
   update(chunks: readonly Buffer[]): void;
   /** Resolves when the writer may hand over more (few enough bytes wait); rejects if the hashing failed. */
   ready(): Promise<void>;
-  /** The hex digest of everything added. Call once, after the last update. */
+  /** The hex MD5 of everything added. Call once, after the last update. */
   digest(): Promise<string>;
   /** Drops the state (the body failed); no digest follows. */
   abort(): void;
@@ -46,24 +45,17 @@ function giveTransferBuffer(buffer: ArrayBuffer): void {
 }
 
 /** Messages to the thread (WORKER_SOURCE) and back. */
-type HashTask = { op: 'update'; id: number; algorithm: HashAlgorithm; bytes: ArrayBuffer; length: number } | { op: 'digest'; id: number; algorithm: HashAlgorithm } | { op: 'abort'; id: number };
+type HashTask = { op: 'update'; id: number; bytes: ArrayBuffer; length: number } | { op: 'digest'; id: number } | { op: 'abort'; id: number };
 type HashReply = { op: 'hashed'; id: number; bytes: ArrayBuffer; length: number } | { op: 'digest'; id: number; hex: string };
 
-export type HashAlgorithm = 'md5' | 'sha1' | 'sha256';
-
-/** The `algorithm` digest of a body of `size` bytes (undefined: not known, may be large). */
-export function bodyHash(algorithm: HashAlgorithm, size: number | undefined): BodyHash {
-  if (size !== undefined && size < OFFLOAD_MIN_BYTES) return inPlace(algorithm);
-  return threads.session(algorithm);
-}
-
-/** The MD5 of a body (the ETag of a stored object). */
+/** The MD5 of a body of `size` bytes (undefined: not known, may be large). */
 export function bodyMd5(size: number | undefined): BodyHash {
-  return bodyHash('md5', size);
+  if (size !== undefined && size < OFFLOAD_MIN_BYTES) return inPlace();
+  return threads.session();
 }
 
-function inPlace(algorithm: HashAlgorithm): BodyHash {
-  const hash = createHash(algorithm);
+function inPlace(): BodyHash {
+  const hash = createHash('md5');
   return {
     update(chunks) {
       for (const c of chunks) hash.update(c);
@@ -75,7 +67,7 @@ function inPlace(algorithm: HashAlgorithm): BodyHash {
 }
 
 /**
- * The thread's code: hash states by session id, fed in order. Plain JavaScript given to the Worker
+ * The thread's code: MD5 states by session id, fed in order. Plain JavaScript given to the Worker
  * as source, so the thread loads nothing but node:crypto (no file of ours, no TypeScript loader:
  * under tsx that alone took ~90 MB of the thread's memory).
  */
@@ -86,12 +78,12 @@ const sessions = new Map();
 parentPort.on('message', (task) => {
   if (task.op === 'update') {
     let hash = sessions.get(task.id);
-    if (!hash) sessions.set(task.id, (hash = createHash(task.algorithm)));
+    if (!hash) sessions.set(task.id, (hash = createHash('md5')));
     hash.update(new Uint8Array(task.bytes, 0, task.length));
     // The buffer goes back, to be filled again.
     parentPort.postMessage({ op: 'hashed', id: task.id, bytes: task.bytes, length: task.length }, [task.bytes]);
   } else if (task.op === 'digest') {
-    const hash = sessions.get(task.id) || createHash(task.algorithm);
+    const hash = sessions.get(task.id) || createHash('md5');
     sessions.delete(task.id);
     parentPort.postMessage({ op: 'digest', id: task.id, hex: hash.digest('hex') });
   } else if (task.op === 'abort') {
@@ -133,7 +125,7 @@ class HashThread {
     return this.sessions.size;
   }
 
-  open(id: number, algorithm: HashAlgorithm): BodyHash {
+  open(id: number): BodyHash {
     const session: Session = { pending: 0, filled: 0 };
     this.sessions.set(id, session);
     // Referenced while a body is hashed: a process waiting on nothing but a digest must not exit.
@@ -148,7 +140,7 @@ class HashThread {
       session.pending += filled;
       session.buffer = undefined;
       session.filled = 0;
-      post({ op: 'update', id, algorithm, bytes: buffer, length: filled }, [buffer]);
+      post({ op: 'update', id, bytes: buffer, length: filled }, [buffer]);
     };
     return {
       update: (chunks) => {
@@ -178,7 +170,7 @@ class HashThread {
           if (session.failed) return reject(session.failed);
           session.digested = { resolve, reject };
           send();
-          post({ op: 'digest', id, algorithm });
+          post({ op: 'digest', id });
         }),
       abort: () => {
         if (session.buffer) giveTransferBuffer(session.buffer);
@@ -224,12 +216,12 @@ class HashThread {
 const threads = {
   all: [] as HashThread[],
   next: 0,
-  session(algorithm: HashAlgorithm): BodyHash {
+  session(): BodyHash {
     const want = Math.min(2, Math.max(1, availableParallelism() - 1));
     this.all = this.all.filter((t) => !t.dead);
     if (this.all.length < want) this.all.push(new HashThread());
     // The least loaded thread, so that two large bodies at once hash in parallel.
     const thread = this.all.reduce((a, b) => (b.load < a.load ? b : a));
-    return thread.open(++this.next, algorithm);
+    return thread.open(++this.next);
   },
 };

@@ -55,6 +55,8 @@ export function createJobHandler(deps: JobRunnerDeps) {
     const log = (line: string) => void job.log(line).catch(() => {});
     const meter = new UsageMeter();
     const started = new Date();
+    // Whose workspace receives the results, and loses them again if the job is dismissed.
+    const owner = payload.subject.anonymous ? 'anonymous' : payload.subject.id;
     let bytesIn = 0;
     let result: JobResult | undefined;
     let outcome: UsageRecord['outcome'] = 'failed';
@@ -77,7 +79,6 @@ export function createJobHandler(deps: JobRunnerDeps) {
         produced = await deps.backend.runCwl({ jobId: job.id, workDir, document: payload.cwl!, entry: payload.entry, inputs: staged, signal: job.signal, log, progress: (p, m) => job.progress(p, m), meter });
       }
       await job.progress(80, 'staging out the results');
-      const owner = payload.subject.anonymous ? 'anonymous' : payload.subject.id;
       result = await stageOutputs(payload.description, produced, { jobId: job.id, processId: payload.processId, owner, statusUrl: payload.statusUrl }, deps.stageOut, job.signal);
       // Dismissed as the stage-out ended: its files go (below), not a success.
       job.signal.throwIfAborted();
@@ -89,7 +90,6 @@ export function createJobHandler(deps: JobRunnerDeps) {
       if (job.signal.aborted) {
         outcome = (job.signal.reason as { kind?: string } | undefined)?.kind === 'dismissed' ? 'dismissed' : 'interrupted';
         if (outcome === 'dismissed') {
-          const owner = payload.subject.anonymous ? 'anonymous' : payload.subject.id;
           await discardJobFiles(owner, job.id, deps.stageOut.blobs).catch((e: unknown) => deps.logger.error({ err: e, job: job.id }, 'dismissal: could not delete what the job had staged out'));
         }
       } else {

@@ -133,7 +133,7 @@ const noop = () => undefined;
 /**
  * Passes bytes through, and fails at the end when a digest differs from what the client said.
  * Hashed here, on the event loop: the signed SHA-256 of large bodies (s3cmd signs every payload)
- * on the hashing thread (core/body-hash.ts) was measured slower, not faster: 64 MiB PUTs at 1 and 4
+ * hashed on a worker thread, as core/body-hash.ts does the store's MD5, was measured slower: 64 MiB PUTs at 1 and 4
  * connections went from 359/406 to 222/260 MiB/s and server CPU per PUT from 233 to 430 ms. Not
  * established why; a likely part is that a transform calling back later (after `ready()`) hands
  * the store one chunk at a time, where it otherwise batches what gathers into one writev.

@@ -33,7 +33,7 @@ function give(buffer: Buffer): void {
 }
 
 /** Fills `buffer[0, length)` from `position`; a file that ends before is an error (the length was promised). */
-async function readFully(handle: ReadHandle, buffer: Buffer, length: number, position: number): Promise<void> {
+export async function readFully(handle: ReadHandle, buffer: Buffer, length: number, position: number): Promise<void> {
   for (let offset = 0; offset < length; ) {
     const { bytesRead } = await handle.read(buffer, offset, length - offset, position + offset);
     if (bytesRead === 0) throw Object.assign(new Error(`file ended ${length - offset} bytes early`), { code: 'ERR_FILE_TRUNCATED' });

@@ -12,7 +12,7 @@ import { BlobDigestMismatch, BlobNotFound } from './errors.js';
 import { DescribedFiles } from './fs-described.js';
 import { errnoCode, fsyncDir, publish, pruneEmptyDirs } from './fs-durable.js';
 import { SMALL_CONTENT_BYTES, SmallContents } from './fs-contents.js';
-import { sendFileRange } from './fs-send.js';
+import { readFully, sendFileRange } from './fs-send.js';
 import { listKeys } from './fs-list.js';
 import { identityOf, readSidecar, sameContentAfterCopy, sameFile, writeSidecar, type SidecarEntry } from './fs-sidecar.js';
 import { KeyLocks } from './key-locks.js';
@@ -82,7 +82,7 @@ export class FsBlobStore implements BlobStore {
         // Small: read whole now (one read), kept for the next sends while the file stays the
         // same; the descriptor closes while the bytes go out.
         const data = Buffer.allocUnsafe(info.size);
-        await readAll(handle, data);
+        await readFully(handle, data, data.length, 0);
         handle.close().catch(() => undefined);
         this.contents.remember(this.contentPath(segments), stats, data);
         return inMemory(info, range, data);
@@ -366,14 +366,6 @@ function inMemory(info: BlobInfo, range: { start: number; end: number } | undefi
   };
   if (range) object.range = range;
   return object;
-}
-
-async function readAll(handle: ReadHandle, into: Buffer): Promise<void> {
-  for (let offset = 0; offset < into.length; ) {
-    const { bytesRead } = await handle.read(into, offset, into.length - offset, offset);
-    if (bytesRead === 0) throw Object.assign(new Error(`file ended ${into.length - offset} bytes early`), { code: 'ERR_FILE_TRUNCATED' });
-    offset += bytesRead;
-  }
 }
 
 function toInfo(key: string, entry: SidecarEntry, stats: BigIntStats): BlobInfo {
