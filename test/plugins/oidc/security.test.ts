@@ -260,7 +260,9 @@ for (const kind of testDatabaseKinds()) {
         oidc: {
           clients: [{ client_id: 'machine', client_secret: 'machine-secret-0123456789', grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }],
           resources: [{ indicator: OPAQUE, accessTokenFormat: 'opaque' }],
-          ttl: { clientCredentials: 1, accessToken: 1 },
+          // 3 s: a JWT's exp is whole seconds (iat floored), so a 1 s token issued late in a second
+          // could expire before its first use on a busy machine (CI saw exactly that).
+          ttl: { clientCredentials: 3, accessToken: 3 },
           clockToleranceSec: 0,
         },
       });
@@ -274,7 +276,7 @@ for (const kind of testDatabaseKinds()) {
       const get = (t: string) => fetch(`${h.server.url}/catalogue/collections`, { method: 'POST', headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/geo+json' }, body: JSON.stringify(collection(`E-${Math.random().toString(36).slice(2, 8)}`)) });
       assert.equal((await get(jwt)).status, 201);
       assert.equal((await get(opaque)).status, 201);
-      await new Promise((r) => setTimeout(r, 2100));
+      await new Promise((r) => setTimeout(r, 4100));
       const a = await get(jwt);
       assert.equal(a.status, 401);
       assert.match(a.headers.get('www-authenticate') ?? '', /expired/);
