@@ -14,6 +14,11 @@
 // system from /proc/<pid>/stat, all threads; nginx's master and workers), which load from other
 // processes disturbs far less than throughput does.
 //
+// GETs are also run against raw Node (s3/servers.ts `raw-get`: bare node:http, no auth), with no
+// target: once reading the same files per request (`raw Node`), once answering the same bytes
+// from memory (`raw mem`, node:http's own ceiling). They split Meridian's gap to nginx into what
+// any Node server pays (raw's ratio to nginx) and what Meridian adds (Meridian's ratio to raw).
+//
 // GETs are driven by wrk when it is on PATH (BENCH_S3_LOADGEN=node: the Node client below for
 // them too), PUTs by the Node client (s3/load.ts), which streams bodies of any size.
 //
@@ -157,6 +162,8 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
     children.push(meridian);
     const plain = await startChild('plain-put', dir);
     children.push(plain);
+    const raw = await startChild('raw-get', dir);
+    children.push(raw);
     const key = { accessKeyId: String(meridian.info.accessKeyId), secretAccessKey: String(meridian.info.secretAccessKey) };
     const host = `127.0.0.1:${meridian.port}`;
     // BENCH_S3_CONTENT_MD5=1: PUTs carry Content-MD5, as the AWS CLI and boto3 send it.
@@ -226,6 +233,10 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
           }
         : ours;
       const theirsRun = byWrk ? wrkGet(`http://127.0.0.1:${ng.port}/bench/obj-${size}`, {}) : theirs;
+      const rawUrl = `http://127.0.0.1:${raw.port}/bench/obj-${size}`;
+      const rawRun = byWrk ? wrkGet(rawUrl, {}) : () => load(() => ({ url: rawUrl, method: 'GET', headers: {} }), c, seconds);
+      const rawMemUrl = `http://127.0.0.1:${raw.port}/mem/bench/obj-${size}`;
+      const rawMemRun = byWrk ? wrkGet(rawMemUrl, {}) : () => load(() => ({ url: rawMemUrl, method: 'GET', headers: {} }), c, seconds);
       // Short warm-up of each, then one measured run each, alternated.
       await load(() => (op === 'GET' ? signed('GET', `/bench/obj-${size}`) : signed('PUT', `/bench/put-${size}-w`, body)), 1, 0.3);
       const baselinePids = op === 'GET' ? ng.pids() : [plain.pid];
@@ -233,14 +244,21 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
       const theirRuns: Sampled[] = [];
       // PUT: also the plain write computing the MD5 (the ETag), to show what the digest alone costs.
       const md5Runs: Sampled[] = [];
+      // GET: also raw Node on the same files.
+      const rawRuns: Sampled[] = [];
+      const rawMemRuns: Sampled[] = [];
       for (let round = 0; round < rounds; round++) {
         ourRuns.push(await sampled(meridian.pid, [meridian.pid], oursRun));
         theirRuns.push(await sampled(meridian.pid, baselinePids, theirsRun));
         if (op === 'PUT' && withMd5) md5Runs.push(await sampled(meridian.pid, baselinePids, plainPut('/md5')));
+        if (op === 'GET') rawRuns.push(await sampled(meridian.pid, [raw.pid], rawRun));
+        if (op === 'GET') rawMemRuns.push(await sampled(meridian.pid, [raw.pid], rawMemRun));
       }
       const m = median(ourRuns);
       const bs = median(theirRuns);
       const md5s = md5Runs.length ? median(md5Runs) : undefined;
+      const raws = rawRuns.length ? median(rawRuns) : undefined;
+      const rawMems = rawMemRuns.length ? median(rawMemRuns) : undefined;
       const b: LoadResult = bs.result;
       const ratio = m.result.bytesPerSec / b.bytesPerSec;
       const caseMet = ratio >= 0.8;
@@ -258,8 +276,13 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
         'CPU µs/req': m.cpuUsPerReq.toFixed(0),
         'base CPU µs/req': bs.cpuUsPerReq.toFixed(0),
         ...(withMd5 ? { 'md5 MiB/s': md5s ? (md5s.result.bytesPerSec / MiB).toFixed(1) : '', 'ratio md5': md5s ? (m.result.bytesPerSec / md5s.result.bytesPerSec).toFixed(2) : '', 'md5 CPU µs/req': md5s ? md5s.cpuUsPerReq.toFixed(0) : '' } : {}),
+        ...(op === 'GET' && raws
+          ? { 'raw Node MiB/s': (raws.result.bytesPerSec / MiB).toFixed(1), 'raw CPU µs/req': raws.cpuUsPerReq.toFixed(0), 'raw/nginx': (raws.result.bytesPerSec / b.bytesPerSec).toFixed(2), 'meridian/raw': (m.result.bytesPerSec / raws.result.bytesPerSec).toFixed(2),
+              ...(rawMems ? { 'raw mem MiB/s': (rawMems.result.bytesPerSec / MiB).toFixed(1), 'raw mem/nginx': (rawMems.result.bytesPerSec / b.bytesPerSec).toFixed(2), 'meridian/raw mem': (m.result.bytesPerSec / rawMems.result.bytesPerSec).toFixed(2) } : {}),
+            }
+          : {}),
         'peak RSS MiB': size === '64MiB' ? Math.max(...ourRuns.map((r) => r.peakRss)).toFixed(0) : '',
-        errors: String(m.result.errors + b.errors),
+        errors: String(m.result.errors + b.errors + (raws?.result.errors ?? 0) + (rawMems?.result.errors ?? 0)),
       };
       settings.log(JSON.stringify(row));
       table.push(row);
@@ -273,7 +296,15 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
         cpuUsPerRequest: ourRuns.map((r) => r.cpuUsPerReq),
         baselineCpuUsPerRequest: theirRuns.map((r) => r.cpuUsPerReq),
         ...(md5s ? { baselineMd5: md5s.result, baselineMd5CpuUsPerRequest: md5Runs.map((r) => r.cpuUsPerReq) } : {}),
-        rounds: { meridian: ourRuns.map((r) => r.result), baseline: theirRuns.map((r) => r.result), ...(md5Runs.length ? { baselineMd5: md5Runs.map((r) => r.result) } : {}) },
+        ...(raws ? { rawNode: raws.result, rawNodeCpuUsPerRequest: rawRuns.map((r) => r.cpuUsPerReq) } : {}),
+        ...(rawMems ? { rawNodeMemory: rawMems.result, rawNodeMemoryCpuUsPerRequest: rawMemRuns.map((r) => r.cpuUsPerReq) } : {}),
+        rounds: {
+          meridian: ourRuns.map((r) => r.result),
+          baseline: theirRuns.map((r) => r.result),
+          ...(md5Runs.length ? { baselineMd5: md5Runs.map((r) => r.result) } : {}),
+          ...(rawRuns.length ? { rawNode: rawRuns.map((r) => r.result) } : {}),
+          ...(rawMemRuns.length ? { rawNodeMemory: rawMemRuns.map((r) => r.result) } : {}),
+        },
         peakRssMiB: Math.max(...ourRuns.map((r) => r.peakRss)),
       });
     };

@@ -6,11 +6,14 @@
 // writes as competently as the store: the socket's chunks that gather while a write is in flight
 // go out in one writev (1 MiB high-water mark), not one positional write each. It computes no
 // digest and keeps no metadata; under /md5/ it also computes the MD5 of the body (sent as the
-// ETag), which S3 needs for every object: the cost of the ETag alone, shown beside. The child
-// prints one JSON line {port, pid, accessKeyId?, secretAccessKey?} when ready.
+// ETag), which S3 needs for every object: the cost of the ETag alone, shown beside. `raw-get` is
+// bare node:http serving <dir>/blobs/s3's files by path as nginx does (open, fstat, read, close
+// per request; no auth, no metadata), and under /mem/ the same bytes from memory: what Node's own
+// HTTP and fs cost for a GET, so that a gap to nginx splits into Node's share and Meridian's. The child prints one JSON line {port, pid,
+// accessKeyId?, secretAccessKey?} when ready.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { createReadStream, mkdirSync, mkdtempSync } from 'node:fs';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -95,6 +98,42 @@ async function plainPut(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, pid: process.pid })}\n`);
 }
 
+async function rawGet(): Promise<void> {
+  const root = join(dir, 'blobs', 's3');
+  // Under /mem/: the file's bytes read once and then answered from memory, the ceiling of
+  // node:http itself for that response.
+  const inMemory = new Map<string, Buffer>();
+  const server = createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0]!;
+    const fromMemory = url.startsWith('/mem/');
+    const path = join(root, decodeURIComponent(fromMemory ? url.slice(4) : url).replace(/\.\.+/g, '_'));
+    const headers = (size: number) => ({ 'content-type': 'application/octet-stream', 'content-length': String(size) });
+    const kept = fromMemory ? inMemory.get(path) : undefined;
+    if (kept) {
+      res.writeHead(200, headers(kept.length)).end(kept);
+      return;
+    }
+    void (async () => {
+      if (fromMemory) {
+        const bytes = await readFile(path);
+        inMemory.set(path, bytes);
+        res.writeHead(200, headers(bytes.length)).end(bytes);
+        return;
+      }
+      const size = (await stat(path)).size;
+      // Small files in one read, large ones streamed in 1 MiB reads (memory stays flat).
+      if (size <= 1 << 20) res.writeHead(200, headers(size)).end(await readFile(path));
+      else await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), res.writeHead(200, headers(size)));
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(404, { 'content-length': '0' }).end();
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 75_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, pid: process.pid })}\n`);
+}
+
 // Stopped by SIGTERM from the bench: exit normally, so that a --cpu-prof profile gets written.
 process.once('SIGTERM', () => process.exit(0));
-await (kind === 'meridian' ? meridian() : plainPut());
+await (kind === 'meridian' ? meridian() : kind === 'raw-get' ? rawGet() : plainPut());
