@@ -1,9 +1,16 @@
 import type { BigIntStats } from 'node:fs';
 
-/** Objects up to this size may be kept in memory for sending (`get` with `forSending`). */
-export const SMALL_CONTENT_BYTES = 64 * 1024;
-/** Bytes kept at most; the least recently sent go first. */
-const MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * Objects up to this size may be kept in memory for sending (`get` with `forSending`): what
+ * sendfile gives nginx (no read copy, no thread hand-off for the read) we get for hot objects
+ * by keeping their bytes. Measured with the s3 bench: a hot 1 MiB GET went from 0.74x nginx at
+ * c=1 (one pool read per request) to 1.15x, and from 754 to 447 µs of server CPU.
+ */
+export const SMALL_CONTENT_BYTES = 1024 * 1024;
+/** A range of an object not kept yet is read whole (to be kept) only up to this size. */
+export const WHOLE_READ_FOR_RANGE_BYTES = 64 * 1024;
+/** Bytes kept at most per process; the least recently sent go first. */
+const MAX_BYTES = 64 * 1024 * 1024;
 /**
  * A file is kept only when its mtime is older than this: a later change of its bytes in place
  * (not through the store, which always writes a new file) then moves the mtime past the kept one

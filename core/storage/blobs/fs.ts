@@ -11,7 +11,7 @@ import type { BlobInfo, BlobObject, BlobStore, GetOptions, ListOptions, ListPage
 import { BlobDigestMismatch, BlobNotFound } from './errors.js';
 import { DescribedFiles } from './fs-described.js';
 import { errnoCode, fsyncDir, publish, pruneEmptyDirs } from './fs-durable.js';
-import { SMALL_CONTENT_BYTES, SmallContents } from './fs-contents.js';
+import { SMALL_CONTENT_BYTES, SmallContents, WHOLE_READ_FOR_RANGE_BYTES } from './fs-contents.js';
 import { readFully, sendFileRange } from './fs-send.js';
 import { listKeys } from './fs-list.js';
 import { identityOf, readSidecar, sameContentAfterCopy, sameFile, writeSidecar, type SidecarEntry } from './fs-sidecar.js';
@@ -78,9 +78,10 @@ export class FsBlobStore implements BlobStore {
         await handle.close();
         return options.forSending ? { ...info, body: Readable.from([]), writeTo: async (destination) => void destination.end() } : { ...info, body: Readable.from([]) };
       }
-      if (options.forSending && info.size <= SMALL_CONTENT_BYTES) {
+      if (options.forSending && info.size <= (range ? WHOLE_READ_FOR_RANGE_BYTES : SMALL_CONTENT_BYTES)) {
         // Small: read whole now (one read), kept for the next sends while the file stays the
-        // same; the descriptor closes while the bytes go out.
+        // same; the descriptor closes while the bytes go out. A range of a larger one (a COG
+        // reader's header fetch) is not worth reading the whole file for.
         const data = Buffer.allocUnsafe(info.size);
         await readFully(handle, data, data.length, 0);
         handle.close().catch(() => undefined);

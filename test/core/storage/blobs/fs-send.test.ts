@@ -155,7 +155,7 @@ describe('core/storage/blobs/fs writeTo (forSending)', () => {
   });
 
   it('opens the body only when read; body and writeTo of a large object exclude each other', async () => {
-    const large = pattern(100_000, 5);
+    const large = pattern(SMALL_CONTENT_BYTES + 100_000, 5);
     await writeFile(join(sandbox, 'store', 'k'), large);
     const read = await store.get('k', { forSending: true });
     assert.ok((await buffer(read.body)).equals(large));
@@ -280,6 +280,30 @@ describe('core/storage/blobs/fs small contents kept for sending', () => {
     await rm(join(sandbox, 'store', 'gone'));
     await assert.rejects(store.get('gone', { forSending: true }), BlobNotFound);
     assert.equal(kept().size, before - 'soon gone'.length);
+  });
+
+  it('keeps an object of up to 1 MiB sent whole, and reads only the range of one not kept yet', async function () {
+    this.timeout(20_000);
+    const body = pattern(SMALL_CONTENT_BYTES, 3);
+    await store.put('m', body);
+    await sleep(SETTLED_MS + 200);
+    // A range first: only the range is read, nothing is kept.
+    const range = await store.get('m', { forSending: true, range: { start: 1000, end: 1999 } });
+    const rangeSink = createServerResponseLike();
+    await range.writeTo!(rangeSink);
+    assert.ok(Buffer.concat(rangeSink.chunks).equals(body.subarray(1000, 2000)));
+    assert.equal(kept().size, 0);
+    // Sent whole: kept; then whole and ranges come from the kept bytes, with the same bytes.
+    const whole = await store.get('m', { forSending: true });
+    const wholeSink = createServerResponseLike();
+    await whole.writeTo!(wholeSink);
+    assert.ok(Buffer.concat(wholeSink.chunks).equals(body));
+    assert.equal(kept().size, SMALL_CONTENT_BYTES);
+    const again = await store.get('m', { forSending: true, range: { start: SMALL_CONTENT_BYTES - 10, end: SMALL_CONTENT_BYTES - 1 } });
+    const againSink = createServerResponseLike();
+    await again.writeTo!(againSink);
+    assert.ok(Buffer.concat(againSink.chunks).equals(body.subarray(SMALL_CONTENT_BYTES - 10)));
+    assert.equal(openFilesUnder(sandbox), 0);
   });
 
   it('keeps at most its byte budget, the least recently sent going first, and only small settled files', () => {
