@@ -215,7 +215,6 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
         op === 'GET' ? load(() => signed('GET', `/bench/obj-${size}`), c, seconds) : load((loop) => signed('PUT', `/bench/put-${size}-${loop}`, body), c, seconds);
       const plainPut = (prefix: string) => () =>
         load((loop) => ({ url: `http://127.0.0.1:${plain.port}${prefix}/put-${size}-${loop}`, method: 'PUT', headers: { 'content-length': String(body.length) }, body }), c, seconds);
-      const theirs = op === 'GET' ? () => load(() => ({ url: `http://127.0.0.1:${ng.port}/bench/obj-${size}`, method: 'GET', headers: {} }), c, seconds) : plainPut('');
       // GET with wrk: a Node client tops out near 7,000 small GETs/s here, below nginx's rate, so
       // it measured the client. One signature per run, replayed (S3's own rule: a SigV4
       // signature is good for 15 minutes; Meridian keeps no cache of verified signatures, so it
@@ -232,11 +231,11 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
             return wrkGet(`http://${host}/bench/obj-${size}`, rest)();
           }
         : ours;
-      const theirsRun = byWrk ? wrkGet(`http://127.0.0.1:${ng.port}/bench/obj-${size}`, {}) : theirs;
-      const rawUrl = `http://127.0.0.1:${raw.port}/bench/obj-${size}`;
-      const rawRun = byWrk ? wrkGet(rawUrl, {}) : () => load(() => ({ url: rawUrl, method: 'GET', headers: {} }), c, seconds);
-      const rawMemUrl = `http://127.0.0.1:${raw.port}/mem/bench/obj-${size}`;
-      const rawMemRun = byWrk ? wrkGet(rawMemUrl, {}) : () => load(() => ({ url: rawMemUrl, method: 'GET', headers: {} }), c, seconds);
+      // An unsigned GET of this case's object (nginx, raw Node).
+      const plainGet = (url: string) => (byWrk ? wrkGet(url, {}) : () => load(() => ({ url, method: 'GET', headers: {} }), c, seconds));
+      const theirsRun = op === 'GET' ? plainGet(`http://127.0.0.1:${ng.port}/bench/obj-${size}`) : plainPut('');
+      const rawRun = plainGet(`http://127.0.0.1:${raw.port}/bench/obj-${size}`);
+      const rawMemRun = plainGet(`http://127.0.0.1:${raw.port}/mem/bench/obj-${size}`);
       // Short warm-up of each, then one measured run each, alternated.
       await load(() => (op === 'GET' ? signed('GET', `/bench/obj-${size}`) : signed('PUT', `/bench/put-${size}-w`, body)), 1, 0.3);
       const baselinePids = op === 'GET' ? ng.pids() : [plain.pid];
@@ -251,8 +250,10 @@ export async function run(settings: BenchSettings): Promise<BenchReport> {
         ourRuns.push(await sampled(meridian.pid, [meridian.pid], oursRun));
         theirRuns.push(await sampled(meridian.pid, baselinePids, theirsRun));
         if (op === 'PUT' && withMd5) md5Runs.push(await sampled(meridian.pid, baselinePids, plainPut('/md5')));
-        if (op === 'GET') rawRuns.push(await sampled(meridian.pid, [raw.pid], rawRun));
-        if (op === 'GET') rawMemRuns.push(await sampled(meridian.pid, [raw.pid], rawMemRun));
+        if (op === 'GET') {
+          rawRuns.push(await sampled(meridian.pid, [raw.pid], rawRun));
+          rawMemRuns.push(await sampled(meridian.pid, [raw.pid], rawMemRun));
+        }
       }
       const m = median(ourRuns);
       const bs = median(theirRuns);

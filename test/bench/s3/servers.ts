@@ -9,11 +9,11 @@
 // ETag), which S3 needs for every object: the cost of the ETag alone, shown beside. `raw-get` is
 // bare node:http serving <dir>/blobs/s3's files by path as nginx does (open, fstat, read, close
 // per request; no auth, no metadata), and under /mem/ the same bytes from memory: what Node's own
-// HTTP and fs cost for a GET, so that a gap to nginx splits into Node's share and Meridian's. The child prints one JSON line {port, pid,
-// accessKeyId?, secretAccessKey?} when ready.
+// HTTP and fs cost for a GET, so that a gap to nginx splits into Node's share and Meridian's.
+// The child prints one JSON line {port, pid, accessKeyId?, secretAccessKey?} when ready.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync } from 'node:fs';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -100,30 +100,35 @@ async function plainPut(): Promise<void> {
 
 async function rawGet(): Promise<void> {
   const root = join(dir, 'blobs', 's3');
-  // Under /mem/: the file's bytes read once and then answered from memory, the ceiling of
-  // node:http itself for that response.
+  // Under /mem/: the file's bytes read once, then answered from memory by URL with nothing else
+  // done per request, the ceiling of node:http itself for that response.
   const inMemory = new Map<string, Buffer>();
+  const headers = (size: number) => ({ 'content-type': 'application/octet-stream', 'content-length': String(size) });
   const server = createServer((req, res) => {
-    const url = (req.url ?? '/').split('?')[0]!;
-    const fromMemory = url.startsWith('/mem/');
-    const path = join(root, decodeURIComponent(fromMemory ? url.slice(4) : url).replace(/\.\.+/g, '_'));
-    const headers = (size: number) => ({ 'content-type': 'application/octet-stream', 'content-length': String(size) });
-    const kept = fromMemory ? inMemory.get(path) : undefined;
+    const url = req.url ?? '/';
+    const kept = inMemory.get(url);
     if (kept) {
       res.writeHead(200, headers(kept.length)).end(kept);
       return;
     }
+    const fromMemory = url.startsWith('/mem/');
+    const path = join(root, decodeURIComponent((fromMemory ? url.slice(4) : url).split('?')[0]!).replace(/\.\.+/g, '_'));
     void (async () => {
-      if (fromMemory) {
-        const bytes = await readFile(path);
-        inMemory.set(path, bytes);
-        res.writeHead(200, headers(bytes.length)).end(bytes);
-        return;
+      // As nginx does: open, fstat, read (small files at once, large ones in 1 MiB reads), close;
+      // under /mem/ whole, whatever the size, to be kept.
+      const handle = await open(path, 'r');
+      try {
+        const size = (await handle.stat()).size;
+        if (size <= 1 << 20 || fromMemory) {
+          const bytes = await handle.readFile();
+          if (fromMemory) inMemory.set(url, bytes);
+          res.writeHead(200, headers(size)).end(bytes);
+        } else {
+          await pipeline(handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false }), res.writeHead(200, headers(size)));
+        }
+      } finally {
+        await handle.close();
       }
-      const size = (await stat(path)).size;
-      // Small files in one read, large ones streamed in 1 MiB reads (memory stays flat).
-      if (size <= 1 << 20) res.writeHead(200, headers(size)).end(await readFile(path));
-      else await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), res.writeHead(200, headers(size)));
     })().catch(() => {
       if (!res.headersSent) res.writeHead(404, { 'content-length': '0' }).end();
       else res.destroy();
